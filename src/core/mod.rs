@@ -1,0 +1,9 @@
+//! The pure core: the document model, offsets, edits and formats. It imports neither
+//! leptos nor web-sys, so it is tested natively with `cargo test`.
+
+pub mod edit;
+pub mod format;
+pub mod model;
+pub mod offsets;
+pub mod snap;
+pub mod storage;

@@ -1,0 +1,318 @@
+//! The document model: documents, mentions, entities, events, relations.
+//!
+//! Every span is a list of fragments in code points, half-open. Annotation ids are short
+//! and per document, in brat's style: `T1` for mentions (and triggers share nothing with
+//! them), `E1` for events, `R1` for relations, `C1` for entity clusters.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::offsets::slice_cp;
+
+pub type Id = String;
+
+/// A half-open range of code points. Serialised as `[start, end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "(usize, usize)", into = "(usize, usize)")]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn contains(&self, other: &Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+impl From<(usize, usize)> for Span {
+    fn from((start, end): (usize, usize)) -> Self {
+        Self { start, end }
+    }
+}
+
+impl From<Span> for (usize, usize) {
+    fn from(s: Span) -> Self {
+        (s.start, s.end)
+    }
+}
+
+/// The text a list of fragments covers, joined by one space as brat does. `None` when a
+/// fragment is out of bounds.
+pub fn fragments_text(text: &str, fragments: &[Span]) -> Option<String> {
+    let parts: Option<Vec<&str>> = fragments
+        .iter()
+        .map(|f| slice_cp(text, f.start, f.end))
+        .collect();
+    parts.map(|p| p.join(" "))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttrValue {
+    Flag(bool),
+    Value(String),
+}
+
+/// A link into an external resource, such as `Wikidata:Q212`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Normalization {
+    pub resource: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub id: Id,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub fragments: Vec<Span>,
+    /// The covered text, kept in the file so a reader can check the offsets against it.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalization: Option<Normalization>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The coreference cluster (entity) this mention belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<Id>,
+}
+
+impl Mention {
+    /// The first code point of the first fragment; mentions sort by it.
+    pub fn start(&self) -> usize {
+        self.fragments.iter().map(|f| f.start).min().unwrap_or(0)
+    }
+    pub fn end(&self) -> usize {
+        self.fragments.iter().map(|f| f.end).max().unwrap_or(0)
+    }
+}
+
+/// A coreference cluster: "Trump", "Mr Trump" and "he" as one entity. Its members are
+/// the mentions whose `entity` names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: Id,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalization: Option<Normalization>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Argument {
+    pub role: String,
+    /// The id of a mention or of another event.
+    pub target: Id,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: Id,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub trigger: Vec<Span>,
+    pub trigger_text: String,
+    #[serde(default)]
+    pub arguments: Vec<Argument>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Event coreference: event mentions that share this id are one event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coref: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub id: Id,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub arg1: Id,
+    pub arg2: Id,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttrValue>,
+}
+
+/// Everything annotated on one document. Stored apart from the text, so an edit rewrites
+/// only this.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotations {
+    #[serde(default)]
+    pub mentions: Vec<Mention>,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    /// Document-level labels: label set name → chosen labels.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, Vec<String>>,
+}
+
+impl Annotations {
+    pub fn is_empty(&self) -> bool {
+        self.mentions.is_empty()
+            && self.entities.is_empty()
+            && self.events.is_empty()
+            && self.relations.is_empty()
+            && self.labels.is_empty()
+    }
+
+    pub fn count(&self) -> usize {
+        self.mentions.len() + self.events.len() + self.relations.len()
+    }
+
+    pub fn mention(&self, id: &str) -> Option<&Mention> {
+        self.mentions.iter().find(|m| m.id == id)
+    }
+
+    /// A fresh id with `prefix`, one past the highest number in use.
+    pub fn next_id(&self, prefix: &str) -> Id {
+        let ids = self
+            .mentions
+            .iter()
+            .map(|m| &m.id)
+            .chain(self.events.iter().map(|e| &e.id))
+            .chain(self.relations.iter().map(|r| &r.id))
+            .chain(self.entities.iter().map(|e| &e.id));
+        let max = ids
+            .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0);
+        format!("{prefix}{}", max + 1)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+/// What is known about a document apart from its text and annotations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    pub id: Id,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    #[serde(default)]
+    pub status: Status,
+    /// SHA-256 of the text, hex: matches annotations to the right text later.
+    pub sha256: String,
+}
+
+/// A document: its metadata, its immutable text and its annotations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub meta: DocumentMeta,
+    pub text: String,
+    pub annotations: Annotations,
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Document {
+    /// A new, unannotated document. Its id derives from the text checksum, so the same
+    /// text imported twice is recognised as a duplicate.
+    pub fn new(title: &str, text: &str) -> Self {
+        let sha256 = sha256_hex(text);
+        Self {
+            meta: DocumentMeta {
+                id: format!("d{}", &sha256[..16]),
+                title: title.trim().to_owned(),
+                url: None,
+                date: None,
+                metadata: BTreeMap::new(),
+                status: Status::NotStarted,
+                sha256,
+            },
+            text: text.to_owned(),
+            annotations: Annotations::default(),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.meta.id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_serialises_as_a_pair() {
+        let json = serde_json::to_string(&Span::new(3, 7)).unwrap();
+        assert_eq!(json, "[3,7]");
+        assert_eq!(serde_json::from_str::<Span>("[3,7]").unwrap(), Span::new(3, 7));
+    }
+
+    #[test]
+    fn discontinuous_text_joins_fragments_with_one_space() {
+        let t = "North and South America";
+        let f = [Span::new(0, 5), Span::new(16, 23)];
+        assert_eq!(fragments_text(t, &f).as_deref(), Some("North America"));
+        assert_eq!(fragments_text(t, &[Span::new(20, 30)]), None);
+    }
+
+    #[test]
+    fn next_id_is_one_past_the_highest() {
+        let mut a = Annotations::default();
+        assert_eq!(a.next_id("T"), "T1");
+        a.mentions.push(Mention {
+            id: "T7".into(),
+            kind: "PER".into(),
+            fragments: vec![Span::new(0, 1)],
+            text: "a".into(),
+            attributes: BTreeMap::new(),
+            normalization: None,
+            note: None,
+            entity: None,
+        });
+        assert_eq!(a.next_id("T"), "T8");
+        assert_eq!(a.next_id("E"), "E1");
+    }
+
+    #[test]
+    fn checksum_is_sha256_of_the_utf8_text() {
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
