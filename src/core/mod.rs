@@ -5,5 +5,6 @@ pub mod edit;
 pub mod format;
 pub mod model;
 pub mod offsets;
+pub mod schema;
 pub mod snap;
 pub mod storage;
