@@ -3,8 +3,10 @@
 
 pub mod edit;
 pub mod format;
+pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod samples;
 pub mod schema;
 pub mod snap;
 pub mod storage;

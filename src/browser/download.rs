@@ -1,0 +1,35 @@
+//! Saving a file to the user's disk: a Blob behind a temporary object URL.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+/// A file name safe on every OS: no path separators, control characters or characters
+/// Windows forbids, and never empty.
+pub fn sanitize_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .collect();
+    let cleaned = cleaned.trim().trim_matches('.').chars().take(120).collect::<String>();
+    if cleaned.is_empty() {
+        "loupe".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+pub fn download_text(file_name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let anchor: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    anchor.set_href(&url);
+    anchor.set_download(&sanitize_file_name(file_name));
+    anchor.click();
+    Url::revoke_object_url(&url)?;
+    Ok(())
+}

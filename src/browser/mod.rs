@@ -1,0 +1,7 @@
+//! The thin port between the pure core and the browser: storage, files, downloads and
+//! the DOM selection. Nothing here knows about annotations beyond what the core hands it.
+
+pub mod download;
+pub mod files;
+pub mod local_storage;
+pub mod selection;
