@@ -11,7 +11,7 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
     let mut line_len = 0;
     let mut blank = true;
     let mut trailing_cr = 0;
-    let mut close = |start: usize, len: usize, cr: usize, blank: bool, out: &mut Vec<Span>| {
+    let close = |start: usize, len: usize, cr: usize, blank: bool, out: &mut Vec<Span>| {
         if !blank {
             out.push(Span::new(start, start + len - cr));
         }

@@ -1,0 +1,14 @@
+# The two commands a user needs: `make run` and `make test`. Each installs what is missing.
+.PHONY: setup run build test bench
+
+setup:
+	scripts/setup.sh
+
+build: setup
+	scripts/build.sh
+
+run: setup
+	scripts/run.sh
+
+test: setup
+	scripts/test.sh

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test and check, in order from fastest to slowest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --check
+
+step "clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native unit and property tests"
+cargo test
+
+step "wasm-bindgen-test in headless Chromium"
+cargo test --target wasm32-unknown-unknown --test web
+
+step "release build"
+scripts/build.sh
+
+step "Playwright end-to-end tests"
+npx playwright test --config tests/e2e/playwright.config.ts

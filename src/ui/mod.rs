@@ -1,0 +1,13 @@
+//! The Leptos UI. Components read the [`state::Workspace`] from context and call its
+//! actions; none of them holds domain rules.
+
+mod app;
+mod article;
+mod corpus;
+mod inspector;
+mod keys;
+mod palette;
+pub mod state;
+mod welcome;
+
+pub use app::App;
