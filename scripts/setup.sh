@@ -29,12 +29,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  step "installing Debian's chromium and chromium-driver"
+# The fonts let headless Chromium draw emoji and CJK in tests and screenshots.
+DEBIAN_PACKAGES="chromium chromium-driver fonts-noto-color-emoji fonts-noto-cjk"
+if ! dpkg -s $DEBIAN_PACKAGES >/dev/null 2>&1; then
+  step "installing Debian packages: $DEBIAN_PACKAGES"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $DEBIAN_PACKAGES
 fi
 
 # npm ci wipes node_modules, so run it only when the lock file changed since the last run.

@@ -1,0 +1,69 @@
+import { expect, type Page } from '@playwright/test';
+
+/** A page object for Loupe: what a user sees and does, by accessible names. */
+export class LoupePage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/index.html');
+    await expect(this.page.getByRole('heading', { name: 'Loupe' })).toBeVisible();
+  }
+
+  async loadSamples() {
+    await this.page.getByRole('button', { name: 'Load sample articles' }).click();
+    await expect(this.article).toBeVisible();
+  }
+
+  get article() {
+    return this.page.locator('.article');
+  }
+
+  /** The code point offset range of `needle` in the rendered text, found in the page. */
+  async drag(needle: string, occurrence = 0) {
+    // Select by dragging the mouse from inside the first letter to inside the last, so
+    // word snapping has to do its job.
+    const box = await this.page.evaluate(
+      ({ needle, occurrence }) => {
+        const article = document.querySelector('.article')!;
+        const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+        let seen = 0;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const at = n.textContent!.indexOf(needle);
+          if (at >= 0 && seen++ === occurrence) {
+            const range = document.createRange();
+            range.setStart(n, at);
+            range.setEnd(n, at + needle.length);
+            range.startContainer.parentElement!.scrollIntoView({ block: 'center' });
+            const rects = range.getClientRects();
+            const first = rects[0];
+            const last = rects[rects.length - 1];
+            return { x1: first.left + 2, y1: first.top + first.height / 2, x2: last.right - 2, y2: last.top + last.height / 2 };
+          }
+        }
+        throw new Error(`text not found: ${needle}`);
+      },
+      { needle, occurrence },
+    );
+    await this.page.mouse.move(box.x1, box.y1);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x2, box.y2, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  typeButton(type: string) {
+    return this.page.getByRole('button', { name: new RegExp(`^Tag as ${type} `) });
+  }
+
+  highlight(text: string) {
+    return this.article.locator('.seg.m', { hasText: text });
+  }
+
+  async exportJson(): Promise<any> {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name: 'Export JSON' }).click();
+    const file = await download;
+    const path = await file.path();
+    const fs = await import('node:fs');
+    return { name: file.suggestedFilename(), json: JSON.parse(fs.readFileSync(path!, 'utf8')) };
+  }
+}
