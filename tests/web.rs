@@ -33,7 +33,10 @@ fn tagged(text: &str, start: usize, end: usize) -> Document {
 #[wasm_bindgen_test]
 fn corpus_saved_to_local_storage_loads_back_identically() {
     let corpus = fresh();
-    let docs = vec![tagged("🚀 Strikes on Kyiv — “again”.", 13, 17), tagged("東京 summit", 0, 2)];
+    let docs = vec![
+        tagged("🚀 Strikes on Kyiv — “again”.", 13, 17),
+        tagged("東京 summit", 0, 2),
+    ];
     let metas: Vec<_> = docs.iter().map(|d| d.meta.clone()).collect();
     corpus.add_documents(&metas, &docs).unwrap();
 
@@ -55,7 +58,10 @@ fn corrupted_annotations_in_local_storage_are_kept_and_reported() {
     let loaded = corpus.load().unwrap();
     assert_eq!(loaded.problems.len(), 1);
     let rescued = rescued_key(&ann_key(docs[0].id()));
-    assert_eq!(corpus.store.get(&rescued).unwrap().as_deref(), Some("{broken"));
+    assert_eq!(
+        corpus.store.get(&rescued).unwrap().as_deref(),
+        Some("{broken")
+    );
 }
 
 #[wasm_bindgen_test]

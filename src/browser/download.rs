@@ -8,9 +8,20 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 pub fn sanitize_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
-    let cleaned = cleaned.trim().trim_matches('.').chars().take(120).collect::<String>();
+    let cleaned = cleaned
+        .trim()
+        .trim_matches('.')
+        .chars()
+        .take(120)
+        .collect::<String>();
     if cleaned.is_empty() {
         "loupe".to_owned()
     } else {

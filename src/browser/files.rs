@@ -16,13 +16,18 @@ pub async fn read_text(file: web_sys::File) -> Result<PickedText, String> {
     let file = File::from(file);
     let name = file.name();
     if file.size() > MAX_FILE_BYTES {
-        return Err(format!("{name}: over 20 MB, too large to annotate in the browser"));
+        return Err(format!(
+            "{name}: over 20 MB, too large to annotate in the browser"
+        ));
     }
     let bytes = read_as_bytes(&file)
         .await
         .map_err(|e| format!("{name}: could not be read ({e})"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        format!("{name}: not UTF-8 text (invalid byte at position {}); save it as UTF-8 and try again", e.utf8_error().valid_up_to())
+        format!(
+            "{name}: not UTF-8 text (invalid byte at position {}); save it as UTF-8 and try again",
+            e.utf8_error().valid_up_to()
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
     if text.trim().is_empty() {

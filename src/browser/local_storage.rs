@@ -11,7 +11,8 @@ pub struct LocalStorage {
 
 impl LocalStorage {
     pub fn open() -> Result<Self, StoreError> {
-        let window = web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
+        let window =
+            web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
         match window.local_storage() {
             Ok(Some(storage)) => Ok(Self { storage }),
             Ok(None) => Err(StoreError::Unavailable("localStorage is disabled".into())),
@@ -32,8 +33,10 @@ fn describe(e: &wasm_bindgen::JsValue) -> String {
 /// Knowing only one of them is how other local-first apps silently lost saves.
 pub fn is_quota_error(e: &wasm_bindgen::JsValue) -> bool {
     e.dyn_ref::<DomException>().is_some_and(|d| {
-        matches!(d.name().as_str(), "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED")
-            || matches!(d.code(), 22 | 1014)
+        matches!(
+            d.name().as_str(),
+            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED"
+        ) || matches!(d.code(), 22 | 1014)
     })
 }
 
@@ -47,7 +50,9 @@ impl KeyValueStore for LocalStorage {
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.storage.set_item(key, value).map_err(|e| {
             if is_quota_error(&e) {
-                StoreError::QuotaExceeded { key: key.to_owned() }
+                StoreError::QuotaExceeded {
+                    key: key.to_owned(),
+                }
             } else {
                 StoreError::Unavailable(describe(&e))
             }

@@ -16,7 +16,13 @@ fn attr(el: &Element, name: &str) -> Option<usize> {
 /// The first `data-s` at or inside `node`.
 fn first_start(node: &Node) -> Option<usize> {
     let el = node.dyn_ref::<Element>()?;
-    attr(el, "data-s").or_else(|| el.query_selector("[data-s]").ok()??.get_attribute("data-s")?.parse().ok())
+    attr(el, "data-s").or_else(|| {
+        el.query_selector("[data-s]")
+            .ok()??
+            .get_attribute("data-s")?
+            .parse()
+            .ok()
+    })
 }
 
 /// The code point offset of the DOM boundary point `(node, offset)`, if it lies inside

@@ -92,15 +92,25 @@ pub fn segments(paragraph: Span, pieces: &[Piece]) -> Vec<Segment> {
     cuts.windows(2)
         .map(|w| {
             let span = Span::new(w[0], w[1]);
-            let mut covering: Vec<usize> =
-                (0..pieces.len()).filter(|&i| pieces[i].span.contains(&span)).collect();
-            covering.sort_by_key(|&i| (std::cmp::Reverse(pieces[i].span.len()), pieces[i].span.start));
+            let mut covering: Vec<usize> = (0..pieces.len())
+                .filter(|&i| pieces[i].span.contains(&span))
+                .collect();
+            covering.sort_by_key(|&i| {
+                (
+                    std::cmp::Reverse(pieces[i].span.len()),
+                    pieces[i].span.start,
+                )
+            });
             let ending = covering
                 .iter()
                 .copied()
                 .filter(|&i| pieces[i].ends_mention && pieces[i].span.end == span.end)
                 .collect();
-            Segment { span, covering, ending }
+            Segment {
+                span,
+                covering,
+                ending,
+            }
         })
         .collect()
 }
@@ -125,7 +135,10 @@ mod tests {
     #[test]
     fn paragraphs_skip_blank_lines_and_drop_carriage_returns() {
         let t = "Title\r\n\r\nFirst 🚀.\n  \nSecond";
-        assert_eq!(paragraphs(t), vec![Span::new(0, 5), Span::new(9, 17), Span::new(21, 27)]);
+        assert_eq!(
+            paragraphs(t),
+            vec![Span::new(0, 5), Span::new(9, 17), Span::new(21, 27)]
+        );
     }
 
     #[test]
@@ -141,10 +154,17 @@ mod tests {
     #[test]
     fn nested_pieces_cover_inner_segments_outermost_first() {
         let paras = paragraphs("Kyiv's central district");
-        let pieces = &bucket(&paras, &[mention("T1", &[(0, 23)]), mention("T2", &[(0, 4)])])[0];
+        let pieces = &bucket(
+            &paras,
+            &[mention("T1", &[(0, 23)]), mention("T2", &[(0, 4)])],
+        )[0];
         let segs = segments(paras[0], pieces);
         assert_eq!(segs.len(), 2);
-        let ids: Vec<&str> = segs[0].covering.iter().map(|&i| pieces[i].id.as_str()).collect();
+        let ids: Vec<&str> = segs[0]
+            .covering
+            .iter()
+            .map(|&i| pieces[i].id.as_str())
+            .collect();
         assert_eq!(ids, ["T1", "T2"]);
         assert_eq!(segs[0].ending.len(), 1);
         assert_eq!(segs[1].span, Span::new(4, 23));
@@ -153,7 +173,10 @@ mod tests {
     #[test]
     fn segments_tile_the_paragraph_exactly() {
         let p = Span::new(10, 30);
-        let pieces = bucket(&[p], &[mention("T1", &[(12, 20)]), mention("T2", &[(15, 25)])]);
+        let pieces = bucket(
+            &[p],
+            &[mention("T1", &[(12, 20)]), mention("T2", &[(15, 25)])],
+        );
         let segs = segments(p, &pieces[0]);
         assert_eq!(segs.first().unwrap().span.start, 10);
         assert_eq!(segs.last().unwrap().span.end, 30);

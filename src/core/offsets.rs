@@ -98,7 +98,10 @@ impl OffsetIndex {
         if checkpoints.is_empty() {
             checkpoints.push(0);
         }
-        Self { checkpoints, len_cp }
+        Self {
+            checkpoints,
+            len_cp,
+        }
     }
 
     pub fn len_cp(&self) -> usize {
@@ -169,8 +172,25 @@ mod properties {
     /// sequences, combining marks, CJK, CRLF and curly punctuation.
     pub fn tricky_text() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "a", "Kyiv", " ", "\r\n", "\n", "🚀", "👩‍👩‍👧", "🇺🇦", "e\u{301}", "\u{300}", "中国", "東京",
-            "—", "“", "”", "’", "8,400", "\t", "𝔘",
+            "a",
+            "Kyiv",
+            " ",
+            "\r\n",
+            "\n",
+            "🚀",
+            "👩‍👩‍👧",
+            "🇺🇦",
+            "e\u{301}",
+            "\u{300}",
+            "中国",
+            "東京",
+            "—",
+            "“",
+            "”",
+            "’",
+            "8,400",
+            "\t",
+            "𝔘",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }

@@ -24,7 +24,10 @@ mod tests {
         assert_eq!(samples.len(), 3);
         for (title, text) in samples {
             assert!(!title.is_empty());
-            assert!(text.matches("\n\n").count() >= 2, "{title} needs a few paragraphs");
+            assert!(
+                text.matches("\n\n").count() >= 2,
+                "{title} needs a few paragraphs"
+            );
         }
     }
 }

@@ -51,7 +51,11 @@ pub fn trim_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)>
     }
     let inner = &text[from..to];
     let lead = inner.chars().take_while(|c| c.is_whitespace()).count();
-    let trail = inner.chars().rev().take_while(|c| c.is_whitespace()).count();
+    let trail = inner
+        .chars()
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count();
     let len = end - start;
     (lead < len).then(|| (start + lead, end - trail))
 }
@@ -95,7 +99,10 @@ mod tests {
     #[test]
     fn partial_word_grows_to_the_whole_word() {
         assert_eq!(snapped("Russia launched drones", 8, 10), Some("launched"));
-        assert_eq!(snapped("Russia launched drones", 3, 10), Some("Russia launched"));
+        assert_eq!(
+            snapped("Russia launched drones", 3, 10),
+            Some("Russia launched")
+        );
     }
 
     #[test]

@@ -72,7 +72,10 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     pub fn with_quota(bytes: usize) -> Self {
-        Self { values: RefCell::default(), quota: Some(bytes) }
+        Self {
+            values: RefCell::default(),
+            quota: Some(bytes),
+        }
     }
     fn used_without(&self, key: &str) -> usize {
         self.values
@@ -91,10 +94,14 @@ impl KeyValueStore for MemoryStore {
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
         if let Some(quota) = self.quota {
             if self.used_without(key) + key.len() + value.len() > quota {
-                return Err(StoreError::QuotaExceeded { key: key.to_owned() });
+                return Err(StoreError::QuotaExceeded {
+                    key: key.to_owned(),
+                });
             }
         }
-        self.values.borrow_mut().insert(key.to_owned(), value.to_owned());
+        self.values
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
         Ok(())
     }
     fn remove(&self, key: &str) -> Result<(), StoreError> {
@@ -162,7 +169,11 @@ impl<S: KeyValueStore> CorpusStore<S> {
                     }
                 },
             };
-            loaded.documents.push(Document { meta, text, annotations });
+            loaded.documents.push(Document {
+                meta,
+                text,
+                annotations,
+            });
         }
         Ok(loaded)
     }
@@ -248,9 +259,15 @@ mod tests {
         let docs = vec![doc("One", "Ana met Bo."), doc("Two", "Cy met Di.")];
         corpus.add_documents(&metas(&docs), &docs).unwrap();
         let before = corpus.store.values.borrow().clone();
-        corpus.save_annotations(docs[0].id(), &Annotations::default()).unwrap();
+        corpus
+            .save_annotations(docs[0].id(), &Annotations::default())
+            .unwrap();
         let after = corpus.store.values.borrow().clone();
-        let changed: Vec<_> = after.iter().filter(|(k, v)| before.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect();
+        let changed: Vec<_> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect();
         assert_eq!(changed, vec![ann_key(docs[0].id())]);
     }
 
@@ -278,7 +295,10 @@ mod tests {
         let loaded = corpus.load().unwrap();
         assert_eq!(loaded.documents.len(), 1);
         assert_eq!(loaded.problems.len(), 1, "{:?}", loaded.problems);
-        assert_eq!(corpus.store.get(&rescued_key(&key)).unwrap().as_deref(), Some("{\"mentions\": [oops"));
+        assert_eq!(
+            corpus.store.get(&rescued_key(&key)).unwrap().as_deref(),
+            Some("{\"mentions\": [oops")
+        );
     }
 
     #[test]
@@ -288,6 +308,13 @@ mod tests {
         let loaded = corpus.load().unwrap();
         assert!(loaded.documents.is_empty());
         assert!(loaded.problems[0].contains("damaged"));
-        assert_eq!(corpus.store.get(&rescued_key(INDEX_KEY)).unwrap().as_deref(), Some("not json"));
+        assert_eq!(
+            corpus
+                .store
+                .get(&rescued_key(INDEX_KEY))
+                .unwrap()
+                .as_deref(),
+            Some("not json")
+        );
     }
 }

@@ -34,11 +34,15 @@ fn ArticleText(id: Id) -> impl IntoView {
         let paras = paras.clone();
         Memo::new(move |_| {
             ws.version.track();
-            ws.with_current(|slot| bucket(&paras, &slot.doc.annotations.mentions)).unwrap_or_default()
+            ws.with_current(|slot| bucket(&paras, &slot.doc.annotations.mentions))
+                .unwrap_or_default()
         })
     };
     let colors = ws.schema.with_value(|s| {
-        s.entity_types.iter().map(|t| (t.name.clone(), t.color.clone())).collect::<Vec<_>>()
+        s.entity_types
+            .iter()
+            .map(|t| (t.name.clone(), t.color.clone()))
+            .collect::<Vec<_>>()
     });
     let colors = Arc::new(colors);
     let article_ref = NodeRef::<leptos::html::Div>::new();
@@ -47,7 +51,9 @@ fn ArticleText(id: Id) -> impl IntoView {
         let Some(raw) = selection_span() else {
             return;
         };
-        let text = ws.with_current(|slot| slot.doc.text.clone()).unwrap_or_default();
+        let text = ws
+            .with_current(|slot| slot.doc.text.clone())
+            .unwrap_or_default();
         // Alt turns snapping off; the span is still trimmed of spaces.
         let snapped = if ev.alt_key() {
             trim_span(&text, raw.start, raw.end)
@@ -79,7 +85,12 @@ fn ArticleText(id: Id) -> impl IntoView {
         else {
             return;
         };
-        let ids: Vec<String> = seg.get_attribute("data-m").unwrap_or_default().split(' ').map(str::to_owned).collect();
+        let ids: Vec<String> = seg
+            .get_attribute("data-m")
+            .unwrap_or_default()
+            .split(' ')
+            .map(str::to_owned)
+            .collect();
         let current = ws.selected.get_untracked();
         let next = match current.and_then(|c| ids.iter().position(|i| *i == c)) {
             Some(0) => ids.last().cloned(),
@@ -94,7 +105,8 @@ fn ArticleText(id: Id) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, &para)| {
-            let pieces = Memo::new(move |_| all_pieces.with(|all| all.get(i).cloned().unwrap_or_default()));
+            let pieces =
+                Memo::new(move |_| all_pieces.with(|all| all.get(i).cloned().unwrap_or_default()));
             let text = text.clone();
             let index = index.clone();
             let colors = colors.clone();
@@ -115,7 +127,10 @@ fn ArticleText(id: Id) -> impl IntoView {
 }
 
 fn color_of<'c>(colors: &'c [(String, String)], kind: &str) -> &'c str {
-    colors.iter().find(|(n, _)| n == kind).map_or("#777777", |(_, c)| c.as_str())
+    colors
+        .iter()
+        .find(|(n, _)| n == kind)
+        .map_or("#777777", |(_, c)| c.as_str())
 }
 
 fn render_paragraph(
@@ -129,13 +144,21 @@ fn render_paragraph(
     segments(para, pieces)
         .into_iter()
         .map(|seg| {
-            let content = index.slice(text, seg.span.start, seg.span.end).unwrap_or_default().to_owned();
+            let content = index
+                .slice(text, seg.span.start, seg.span.end)
+                .unwrap_or_default()
+                .to_owned();
             let start = seg.span.start.to_string();
             let end = seg.span.end.to_string();
             if seg.covering.is_empty() {
-                return view! { <span class="seg" data-s=start data-e=end>{content}</span> }.into_any();
+                return view! { <span class="seg" data-s=start data-e=end>{content}</span> }
+                    .into_any();
             }
-            let ids: Vec<&str> = seg.covering.iter().map(|&i| pieces[i].id.as_str()).collect();
+            let ids: Vec<&str> = seg
+                .covering
+                .iter()
+                .map(|&i| pieces[i].id.as_str())
+                .collect();
             let ids = ids.join(" ");
             let inner = &pieces[*seg.covering.last().expect("covered")];
             // Stacked underlines: the innermost mention sits closest to the text, each
@@ -145,7 +168,13 @@ fn render_paragraph(
                 .iter()
                 .rev()
                 .enumerate()
-                .map(|(depth, &i)| format!("0 {}px 0 0 {}", 2 + depth * 3, color_of(colors, &pieces[i].kind)))
+                .map(|(depth, &i)| {
+                    format!(
+                        "0 {}px 0 0 {}",
+                        2 + depth * 3,
+                        color_of(colors, &pieces[i].kind)
+                    )
+                })
                 .collect();
             let style = format!(
                 "--type-color: {}; box-shadow: {}; padding-bottom: {}px",
@@ -153,11 +182,19 @@ fn render_paragraph(
                 shadows.join(", "),
                 seg.covering.len() * 3
             );
-            let label = seg.ending.iter().rev().map(|&i| pieces[i].kind.as_str()).collect::<Vec<_>>().join(" ");
+            let label = seg
+                .ending
+                .iter()
+                .rev()
+                .map(|&i| pieces[i].kind.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let label = (!label.is_empty()).then_some(label);
             let id_list = ids.clone();
             let is_selected = move || {
-                ws.selected.get().is_some_and(|s| id_list.split(' ').any(|i| i == s))
+                ws.selected
+                    .get()
+                    .is_some_and(|s| id_list.split(' ').any(|i| i == s))
             };
             view! {
                 <span class="seg m" data-s=start data-e=end data-m=ids data-label=label

@@ -18,7 +18,11 @@ pub fn CorpusPane() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let count = move |id: &str| {
         ws.version.track();
-        ws.corpus.with_value(|c| c.iter().find(|s| s.doc.meta.id == id).map_or(0, |s| s.doc.annotations.count()))
+        ws.corpus.with_value(|c| {
+            c.iter()
+                .find(|s| s.doc.meta.id == id)
+                .map_or(0, |s| s.doc.annotations.count())
+        })
     };
     view! {
         <nav class="corpus-pane" aria-label="Corpus">

@@ -11,14 +11,19 @@ pub fn Inspector() -> impl IntoView {
     let mentions = move || {
         ws.version.track();
         ws.current.track();
-        ws.with_current(|slot| slot.doc.annotations.mentions.clone()).unwrap_or_default()
+        ws.with_current(|slot| slot.doc.annotations.mentions.clone())
+            .unwrap_or_default()
     };
     let selected = move || {
         let id = ws.selected.get()?;
         mentions().into_iter().find(|m| m.id == id)
     };
     let describe = |m: &Mention| {
-        let spans: Vec<String> = m.fragments.iter().map(|f| format!("[{}, {})", f.start, f.end)).collect();
+        let spans: Vec<String> = m
+            .fragments
+            .iter()
+            .map(|f| format!("[{}, {})", f.start, f.end))
+            .collect();
         spans.join(" ")
     };
     view! {

@@ -27,7 +27,11 @@ pub fn install_hotkeys(ws: Workspace) {
         let ctrl = e.ctrl_key() || e.meta_key();
         if ctrl && key.eq_ignore_ascii_case("z") {
             e.prevent_default();
-            if e.shift_key() { ws.redo() } else { ws.undo() }
+            if e.shift_key() {
+                ws.redo()
+            } else {
+                ws.undo()
+            }
             return;
         }
         if ctrl && key.eq_ignore_ascii_case("y") {
@@ -53,7 +57,9 @@ pub fn install_hotkeys(ws: Workspace) {
             _ => {
                 let mut chars = key.chars();
                 if let (Some(c), None) = (chars.next(), chars.next()) {
-                    let kind = ws.schema.with_value(|s| s.entity_type_for_key(c).map(|t| t.name.clone()));
+                    let kind = ws
+                        .schema
+                        .with_value(|s| s.entity_type_for_key(c).map(|t| t.name.clone()));
                     if let (Some(kind), true) = (kind, ws.pending.get_untracked().is_some()) {
                         e.prevent_default();
                         ws.tag(&kind);

@@ -104,7 +104,10 @@ impl Workspace {
             loaded
                 .documents
                 .into_iter()
-                .map(|doc| DocSlot { doc, history: History::default() })
+                .map(|doc| DocSlot {
+                    doc,
+                    history: History::default(),
+                })
                 .collect(),
         );
         self.index.set(metas);
@@ -121,8 +124,12 @@ impl Workspace {
         let mut skipped = Vec::new();
         for (title, text) in articles {
             let doc = Document::new(&title, &text);
-            let known = self.corpus.with_value(|c| c.iter().any(|s| s.doc.meta.sha256 == doc.meta.sha256))
-                || new_docs.iter().any(|d: &Document| d.meta.sha256 == doc.meta.sha256);
+            let known = self
+                .corpus
+                .with_value(|c| c.iter().any(|s| s.doc.meta.sha256 == doc.meta.sha256))
+                || new_docs
+                    .iter()
+                    .any(|d: &Document| d.meta.sha256 == doc.meta.sha256);
             if known {
                 skipped.push(title);
             } else {
@@ -141,12 +148,18 @@ impl Workspace {
         let mut all = self.index.get_untracked();
         all.extend(new_docs.iter().map(|d| d.meta.clone()));
         if let Err(e) = store().and_then(|s| s.add_documents(&all, &new_docs)) {
-            self.alert(AlertKind::Error, format!("The articles were not added: {e}"));
+            self.alert(
+                AlertKind::Error,
+                format!("The articles were not added: {e}"),
+            );
             return;
         }
         let first = new_docs[0].meta.id.clone();
         self.corpus.update_value(|c| {
-            c.extend(new_docs.into_iter().map(|doc| DocSlot { doc, history: History::default() }))
+            c.extend(new_docs.into_iter().map(|doc| DocSlot {
+                doc,
+                history: History::default(),
+            }))
         });
         self.index.set(all);
         self.open(first);
@@ -162,7 +175,8 @@ impl Workspace {
     /// Run `f` on the open document's slot.
     pub fn with_current<R>(&self, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
         let id = self.current.get_untracked()?;
-        self.corpus.try_update_value(|c| c.iter_mut().find(|s| s.doc.meta.id == id).map(f))?
+        self.corpus
+            .try_update_value(|c| c.iter_mut().find(|s| s.doc.meta.id == id).map(f))?
     }
 
     /// Apply an edit to the open document, save, and repaint. Returns whether it applied.
@@ -216,16 +230,25 @@ impl Workspace {
             if slot.doc.meta.status == Status::NotStarted && !slot.doc.annotations.is_empty() {
                 slot.doc.meta.status = Status::InProgress;
             }
-            (slot.doc.meta.id.clone(), slot.doc.annotations.clone(), slot.doc.meta.status)
+            (
+                slot.doc.meta.id.clone(),
+                slot.doc.annotations.clone(),
+                slot.doc.meta.status,
+            )
         }) else {
             return;
         };
         let saved = store().and_then(|s| {
             s.save_annotations(&id, &annotations)?;
-            let changed = self.index.with_untracked(|i| i.iter().any(|m| m.id == id && m.status != status));
+            let changed = self
+                .index
+                .with_untracked(|i| i.iter().any(|m| m.id == id && m.status != status));
             if changed {
                 let mut index = self.index.get_untracked();
-                index.iter_mut().filter(|m| m.id == id).for_each(|m| m.status = status);
+                index
+                    .iter_mut()
+                    .filter(|m| m.id == id)
+                    .for_each(|m| m.status = status);
                 s.save_index(&index)?;
                 self.index.set(index);
             }
@@ -239,12 +262,17 @@ impl Workspace {
     /// Tag the pending selection with an entity type.
     pub fn tag(&self, kind: &str) {
         let Some(span) = self.pending.get_untracked() else {
-            self.alert(AlertKind::Info, "Select some text in the article first, then pick a type.");
+            self.alert(
+                AlertKind::Info,
+                "Select some text in the article first, then pick a type.",
+            );
             return;
         };
         let Some((id, index)) = self.with_current(|slot| {
             let ann = &slot.doc.annotations;
-            let index = ann.mentions.partition_point(|m| (m.start(), std::cmp::Reverse(m.end())) <= (span.start, std::cmp::Reverse(span.end)));
+            let index = ann.mentions.partition_point(|m| {
+                (m.start(), std::cmp::Reverse(m.end())) <= (span.start, std::cmp::Reverse(span.end))
+            });
             (ann.next_id("T"), index)
         }) else {
             return;
@@ -277,7 +305,10 @@ impl Workspace {
     /// Download the open document as a loupe/1 JSON file.
     pub fn export_current(&self) {
         let Some((title, json)) = self.with_current(|slot| {
-            (slot.doc.meta.title.clone(), loupe::to_json(std::slice::from_ref(&slot.doc), ""))
+            (
+                slot.doc.meta.title.clone(),
+                loupe::to_json(std::slice::from_ref(&slot.doc), ""),
+            )
         }) else {
             self.alert(AlertKind::Info, "Open a document to export it.");
             return;

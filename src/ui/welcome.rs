@@ -24,18 +24,31 @@ pub fn Welcome() -> impl IntoView {
         ev.prevent_default();
         let body = text.get_untracked();
         if body.trim().is_empty() {
-            ws.alert(AlertKind::Error, "Paste the article text first: the text area is empty.");
+            ws.alert(
+                AlertKind::Error,
+                "Paste the article text first: the text area is empty.",
+            );
             return;
         }
         let mut name = title.get_untracked().trim().to_owned();
         if name.is_empty() {
-            name = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("Untitled").trim().chars().take(80).collect();
+            name = body
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("Untitled")
+                .trim()
+                .chars()
+                .take(80)
+                .collect();
         }
         ws.add_articles(vec![(name, body)]);
     };
 
     let open_files = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         let Some(list) = input.files() else { return };
@@ -51,7 +64,10 @@ pub fn Welcome() -> impl IntoView {
                 }
             }
             if !rejected.is_empty() {
-                ws.alert(AlertKind::Error, format!("Not imported: {}", rejected.join("; ")));
+                ws.alert(
+                    AlertKind::Error,
+                    format!("Not imported: {}", rejected.join("; ")),
+                );
             }
             if !articles.is_empty() {
                 ws.add_articles(articles);
@@ -60,7 +76,12 @@ pub fn Welcome() -> impl IntoView {
     };
 
     let try_samples = move |_| {
-        ws.add_articles(samples().into_iter().map(|(t, b)| (t.to_owned(), b.to_owned())).collect());
+        ws.add_articles(
+            samples()
+                .into_iter()
+                .map(|(t, b)| (t.to_owned(), b.to_owned()))
+                .collect(),
+        );
     };
 
     view! {
