@@ -101,7 +101,7 @@ pub fn Welcome() -> impl IntoView {
                     <textarea id="paste-text" rows="8" placeholder="Paste the article text here"
                         prop:value=move || text.get()
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                    <button type="submit" class="primary">"Add article"</button>
+                    <button type="submit" class="primary">"Add this article"</button>
                 </form>
                 <div class="card">
                     <h3>"Open files"</h3>
