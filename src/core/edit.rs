@@ -1,34 +1,181 @@
 //! Every change to the annotations is an [`Edit`]. Applying an edit returns its inverse,
 //! and [`History`] keeps both, so undo and redo are exact: an undo restores every link a
 //! removal cascaded to.
+//!
+//! Compound commands (merging and splitting entity clusters) lower to a [`Edit::Batch`]
+//! of primitive edits, so their inverse is built from the same primitives.
+//!
+//! ```
+//! use loupe::core::edit::{Edit, History};
+//! use loupe::core::model::{Annotations, Mention, Span};
+//! let text = "Russia attacked Kyiv.";
+//! let mut ann = Annotations::default();
+//! let mut history = History::default();
+//! let mention = Mention {
+//!     id: "T1".into(), kind: "GPE".into(), fragments: vec![Span::new(0, 6)],
+//!     text: String::new(), attributes: Default::default(), normalization: None,
+//!     note: None, entity: None,
+//! };
+//! history.apply(&mut ann, text, Edit::InsertMention { index: 0, mention }).unwrap();
+//! assert_eq!(ann.mentions[0].text, "Russia");
+//! history.undo(&mut ann, text).unwrap();
+//! assert!(ann.mentions.is_empty());
+//! ```
 
+use std::collections::VecDeque;
 use std::fmt;
 
-use super::model::{fragments_text, Annotations, Argument, Id, Mention, Relation, Span};
+use super::model::{
+    Annotations, Argument, AttrValue, Entity, Event, Id, Mention, Normalization, Relation, Span,
+};
+use super::offsets::OffsetIndex;
+use super::schema::Schema;
+use super::validate::{validate, Issue, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edit {
     /// Insert a mention at a position in the list (position keeps undo exact).
-    InsertMention { index: usize, mention: Mention },
-    /// Remove a mention, and every argument and relation that points at it.
-    RemoveMention { id: Id },
-    SetMentionType { id: Id, kind: String },
-    InsertArgument { event: Id, index: usize, argument: Argument },
-    RemoveArgument { event: Id, index: usize },
-    InsertRelation { index: usize, relation: Relation },
-    RemoveRelation { id: Id },
+    InsertMention {
+        index: usize,
+        mention: Mention,
+    },
+    /// Remove a mention, every argument and relation that points at it, and its entity
+    /// cluster when it was the cluster's last member.
+    RemoveMention {
+        id: Id,
+    },
+    SetMentionType {
+        id: Id,
+        kind: String,
+    },
+    /// Resize a mention: replace its fragments. Its covered text is recomputed.
+    SetMentionFragments {
+        id: Id,
+        fragments: Vec<Span>,
+    },
+    /// Put a mention into an entity cluster, or take it out (`None`).
+    SetMentionEntity {
+        id: Id,
+        entity: Option<Id>,
+    },
+    /// Insert an event; its trigger text is filled in and its arguments must exist.
+    InsertEvent {
+        index: usize,
+        event: Event,
+    },
+    /// Remove an event, with every argument and relation that points at it.
+    RemoveEvent {
+        id: Id,
+    },
+    SetEventType {
+        id: Id,
+        kind: String,
+    },
+    /// Resize an event's trigger.
+    SetEventTrigger {
+        id: Id,
+        trigger: Vec<Span>,
+    },
+    InsertArgument {
+        event: Id,
+        index: usize,
+        argument: Argument,
+    },
+    RemoveArgument {
+        event: Id,
+        index: usize,
+    },
+    InsertRelation {
+        index: usize,
+        relation: Relation,
+    },
+    RemoveRelation {
+        id: Id,
+    },
+    /// Insert an entity cluster. Its members join with [`Edit::SetMentionEntity`].
+    InsertEntity {
+        index: usize,
+        entity: Entity,
+    },
+    /// Remove an entity cluster; its mentions stay, unlinked.
+    RemoveEntity {
+        id: Id,
+    },
+    SetEntityName {
+        id: Id,
+        name: String,
+    },
+    SetEntityType {
+        id: Id,
+        kind: String,
+    },
+    /// Coreference: move every mention of `from` into `into`, and remove `from`.
+    MergeEntities {
+        into: Id,
+        from: Id,
+    },
+    /// Coreference: move `mentions` (members of `from`) into the new cluster `entity`.
+    SplitEntity {
+        from: Id,
+        mentions: Vec<Id>,
+        entity: Entity,
+    },
+    /// Set (or clear, with `None`) an attribute of a mention, event, relation or entity.
+    SetAttribute {
+        target: Id,
+        name: String,
+        value: Option<AttrValue>,
+    },
+    /// Set (or clear) the note of a mention, event or entity.
+    SetNote {
+        target: Id,
+        note: Option<String>,
+    },
+    /// Set (or clear) the normalisation of a mention or entity.
+    SetNormalization {
+        target: Id,
+        normalization: Option<Normalization>,
+    },
+    /// Set the chosen labels of a document label set; an empty list clears the set.
+    SetLabels {
+        set: String,
+        labels: Vec<String>,
+    },
     /// Several edits applied, and undone, as one step.
     Batch(Vec<Edit>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditError {
-    FragmentOutOfBounds { id: Id, span: Span, len: usize },
-    EmptyFragment { id: Id },
-    WhitespaceFragment { id: Id },
-    DuplicateId { id: Id },
-    Missing { id: Id },
-    NoFragments { id: Id },
+    FragmentOutOfBounds {
+        id: Id,
+        span: Span,
+        len: usize,
+    },
+    EmptyFragment {
+        id: Id,
+    },
+    WhitespaceFragment {
+        id: Id,
+    },
+    DuplicateId {
+        id: Id,
+    },
+    Missing {
+        id: Id,
+    },
+    NoFragments {
+        id: Id,
+    },
+    /// The annotation exists but has no such field (for example a note on a relation).
+    Unsupported {
+        id: Id,
+        what: &'static str,
+    },
+    /// The edit would break a schema rule; the message names the annotation.
+    Invalid {
+        message: String,
+    },
 }
 
 impl fmt::Display for EditError {
@@ -44,40 +191,76 @@ impl fmt::Display for EditError {
             Self::WhitespaceFragment { id } => {
                 write!(f, "{id}: a fragment covers only whitespace; select a word")
             }
-            Self::DuplicateId { id } => write!(f, "{id}: this id is already in use"),
-            Self::Missing { id } => write!(f, "{id}: no annotation has this id"),
+            Self::DuplicateId { id } => {
+                write!(f, "{id}: this id is already in use; pick a fresh one")
+            }
+            Self::Missing { id } => {
+                write!(
+                    f,
+                    "{id}: no annotation has this id; it may have been deleted"
+                )
+            }
             Self::NoFragments { id } => write!(f, "{id}: a mention needs at least one fragment"),
+            Self::Unsupported { id, what } => {
+                write!(f, "{id}: this kind of annotation has no {what}")
+            }
+            Self::Invalid { message } => write!(f, "{message}"),
         }
     }
 }
 
 impl std::error::Error for EditError {}
 
-/// Check a mention's fragments against the text and fill in its covered text.
-pub fn check_fragments(text: &str, mention: &mut Mention) -> Result<(), EditError> {
-    let id = mention.id.clone();
-    if mention.fragments.is_empty() {
-        return Err(EditError::NoFragments { id });
+/// Check fragments against the text and return the text they cover, joined by one space.
+/// An index makes this cheap on long texts; without one the text is scanned.
+pub fn check_spans(
+    text: &str,
+    index: Option<&OffsetIndex>,
+    id: &str,
+    fragments: &[Span],
+) -> Result<String, EditError> {
+    let id = || id.to_owned();
+    if fragments.is_empty() {
+        return Err(EditError::NoFragments { id: id() });
     }
-    let len = text.chars().count();
-    for span in &mention.fragments {
+    let built;
+    let index = match index {
+        Some(index) => index,
+        None => {
+            built = OffsetIndex::new(text);
+            &built
+        }
+    };
+    let len = index.len_cp();
+    let mut parts = Vec::with_capacity(fragments.len());
+    for span in fragments {
         if span.end > len || span.start > span.end {
-            return Err(EditError::FragmentOutOfBounds { id, span: *span, len });
+            return Err(EditError::FragmentOutOfBounds {
+                id: id(),
+                span: *span,
+                len,
+            });
         }
         if span.is_empty() {
-            return Err(EditError::EmptyFragment { id });
+            return Err(EditError::EmptyFragment { id: id() });
         }
+        let part = index.slice(text, span.start, span.end).unwrap_or_default();
+        if part.trim().is_empty() {
+            return Err(EditError::WhitespaceFragment { id: id() });
+        }
+        parts.push(part);
     }
-    let covered = fragments_text(text, &mention.fragments).unwrap_or_default();
-    if mention
-        .fragments
-        .iter()
-        .all(|f| fragments_text(text, &[*f]).is_some_and(|t| t.trim().is_empty()))
-    {
-        return Err(EditError::WhitespaceFragment { id });
-    }
-    mention.text = covered;
+    Ok(parts.join(" "))
+}
+
+/// Check a mention's fragments against the text and fill in its covered text.
+pub fn check_fragments(text: &str, mention: &mut Mention) -> Result<(), EditError> {
+    mention.text = check_spans(text, None, &mention.id, &mention.fragments)?;
     Ok(())
+}
+
+fn target_exists(ann: &Annotations, id: &str) -> bool {
+    ann.mention(id).is_some() || ann.event(id).is_some()
 }
 
 impl Edit {
@@ -85,87 +268,344 @@ impl Edit {
     pub fn apply(&self, ann: &mut Annotations, text: &str) -> Result<Edit, EditError> {
         match self {
             Edit::InsertMention { index, mention } => {
-                if ann.mention(&mention.id).is_some() {
-                    return Err(EditError::DuplicateId { id: mention.id.clone() });
+                if ann.contains_id(&mention.id) {
+                    return Err(EditError::DuplicateId {
+                        id: mention.id.clone(),
+                    });
+                }
+                if let Some(entity) = &mention.entity {
+                    position(&ann.entities, |e| &e.id, entity)?;
                 }
                 let mut mention = mention.clone();
                 check_fragments(text, &mut mention)?;
                 let id = mention.id.clone();
-                ann.mentions.insert((*index).min(ann.mentions.len()), mention);
+                ann.mentions
+                    .insert((*index).min(ann.mentions.len()), mention);
                 Ok(Edit::RemoveMention { id })
             }
             Edit::RemoveMention { id } => {
                 let index = position(&ann.mentions, |m| &m.id, id)?;
                 // Unlink first, recording each link so one undo restores them all.
-                let mut undo = Vec::new();
-                for event in &mut ann.events {
-                    let mut i = 0;
-                    while i < event.arguments.len() {
-                        if &event.arguments[i].target == id {
-                            let argument = event.arguments.remove(i);
-                            undo.push(Edit::InsertArgument { event: event.id.clone(), index: i, argument });
-                        } else {
-                            i += 1;
+                let mut undo = unlink_target(ann, id);
+                let mention = ann.mentions.remove(index);
+                let cluster = mention.entity.clone();
+                undo.push(Edit::InsertMention { index, mention });
+                // A cluster without members means nothing; it goes with its last mention.
+                if let Some(cluster) = cluster {
+                    if ann.members(&cluster).next().is_none() {
+                        if let Ok(i) = position(&ann.entities, |e| &e.id, &cluster) {
+                            let entity = ann.entities.remove(i);
+                            undo.push(Edit::InsertEntity { index: i, entity });
                         }
                     }
                 }
-                let mut i = 0;
-                while i < ann.relations.len() {
-                    if &ann.relations[i].arg1 == id || &ann.relations[i].arg2 == id {
-                        let relation = ann.relations.remove(i);
-                        undo.push(Edit::InsertRelation { index: i, relation });
-                    } else {
-                        i += 1;
-                    }
-                }
-                let mention = ann.mentions.remove(index);
-                undo.push(Edit::InsertMention { index, mention });
                 undo.reverse();
                 Ok(single_or_batch(undo))
             }
             Edit::SetMentionType { id, kind } => {
                 let index = position(&ann.mentions, |m| &m.id, id)?;
                 let old = std::mem::replace(&mut ann.mentions[index].kind, kind.clone());
-                Ok(Edit::SetMentionType { id: id.clone(), kind: old })
+                Ok(Edit::SetMentionType {
+                    id: id.clone(),
+                    kind: old,
+                })
             }
-            Edit::InsertArgument { event, index, argument } => {
+            Edit::SetMentionFragments { id, fragments } => {
+                let index = position(&ann.mentions, |m| &m.id, id)?;
+                let covered = check_spans(text, None, id, fragments)?;
+                let m = &mut ann.mentions[index];
+                m.text = covered;
+                let old = std::mem::replace(&mut m.fragments, fragments.clone());
+                Ok(Edit::SetMentionFragments {
+                    id: id.clone(),
+                    fragments: old,
+                })
+            }
+            Edit::SetMentionEntity { id, entity } => {
+                let index = position(&ann.mentions, |m| &m.id, id)?;
+                if let Some(entity) = entity {
+                    position(&ann.entities, |e| &e.id, entity)?;
+                }
+                let old = std::mem::replace(&mut ann.mentions[index].entity, entity.clone());
+                Ok(Edit::SetMentionEntity {
+                    id: id.clone(),
+                    entity: old,
+                })
+            }
+            Edit::InsertEvent { index, event } => {
+                if ann.contains_id(&event.id) {
+                    return Err(EditError::DuplicateId {
+                        id: event.id.clone(),
+                    });
+                }
+                let mut event = event.clone();
+                event.trigger_text = check_spans(text, None, &event.id, &event.trigger)?;
+                for argument in &event.arguments {
+                    if argument.target != event.id && !target_exists(ann, &argument.target) {
+                        return Err(EditError::Missing {
+                            id: argument.target.clone(),
+                        });
+                    }
+                }
+                let id = event.id.clone();
+                ann.events.insert((*index).min(ann.events.len()), event);
+                Ok(Edit::RemoveEvent { id })
+            }
+            Edit::RemoveEvent { id } => {
+                let index = position(&ann.events, |e| &e.id, id)?;
+                // Unlinking removes arguments and relations only, so `index` still holds.
+                let mut undo = unlink_target(ann, id);
+                let event = ann.events.remove(index);
+                undo.push(Edit::InsertEvent { index, event });
+                undo.reverse();
+                Ok(single_or_batch(undo))
+            }
+            Edit::SetEventType { id, kind } => {
+                let index = position(&ann.events, |e| &e.id, id)?;
+                let old = std::mem::replace(&mut ann.events[index].kind, kind.clone());
+                Ok(Edit::SetEventType {
+                    id: id.clone(),
+                    kind: old,
+                })
+            }
+            Edit::SetEventTrigger { id, trigger } => {
+                let index = position(&ann.events, |e| &e.id, id)?;
+                let covered = check_spans(text, None, id, trigger)?;
+                let e = &mut ann.events[index];
+                e.trigger_text = covered;
+                let old = std::mem::replace(&mut e.trigger, trigger.clone());
+                Ok(Edit::SetEventTrigger {
+                    id: id.clone(),
+                    trigger: old,
+                })
+            }
+            Edit::InsertArgument {
+                event,
+                index,
+                argument,
+            } => {
                 let e = position(&ann.events, |e| &e.id, event)?;
-                let exists = ann.mention(&argument.target).is_some()
-                    || ann.events.iter().any(|e| e.id == argument.target);
-                if !exists {
-                    return Err(EditError::Missing { id: argument.target.clone() });
+                if !target_exists(ann, &argument.target) {
+                    return Err(EditError::Missing {
+                        id: argument.target.clone(),
+                    });
                 }
                 let args = &mut ann.events[e].arguments;
                 let index = (*index).min(args.len());
                 args.insert(index, argument.clone());
-                Ok(Edit::RemoveArgument { event: event.clone(), index })
+                Ok(Edit::RemoveArgument {
+                    event: event.clone(),
+                    index,
+                })
             }
             Edit::RemoveArgument { event, index } => {
                 let e = position(&ann.events, |e| &e.id, event)?;
                 let args = &mut ann.events[e].arguments;
                 if *index >= args.len() {
-                    return Err(EditError::Missing { id: format!("{event} argument {index}") });
+                    return Err(EditError::Missing {
+                        id: format!("{event} argument {index}"),
+                    });
                 }
                 let argument = args.remove(*index);
-                Ok(Edit::InsertArgument { event: event.clone(), index: *index, argument })
+                Ok(Edit::InsertArgument {
+                    event: event.clone(),
+                    index: *index,
+                    argument,
+                })
             }
             Edit::InsertRelation { index, relation } => {
-                if ann.relations.iter().any(|r| r.id == relation.id) {
-                    return Err(EditError::DuplicateId { id: relation.id.clone() });
+                if ann.contains_id(&relation.id) {
+                    return Err(EditError::DuplicateId {
+                        id: relation.id.clone(),
+                    });
                 }
                 for arg in [&relation.arg1, &relation.arg2] {
-                    if ann.mention(arg).is_none() && !ann.events.iter().any(|e| &e.id == arg) {
+                    if !target_exists(ann, arg) {
                         return Err(EditError::Missing { id: arg.clone() });
                     }
                 }
                 let index = (*index).min(ann.relations.len());
                 ann.relations.insert(index, relation.clone());
-                Ok(Edit::RemoveRelation { id: relation.id.clone() })
+                Ok(Edit::RemoveRelation {
+                    id: relation.id.clone(),
+                })
             }
             Edit::RemoveRelation { id } => {
                 let index = position(&ann.relations, |r| &r.id, id)?;
                 let relation = ann.relations.remove(index);
                 Ok(Edit::InsertRelation { index, relation })
+            }
+            Edit::InsertEntity { index, entity } => {
+                if ann.contains_id(&entity.id) {
+                    return Err(EditError::DuplicateId {
+                        id: entity.id.clone(),
+                    });
+                }
+                let index = (*index).min(ann.entities.len());
+                ann.entities.insert(index, entity.clone());
+                Ok(Edit::RemoveEntity {
+                    id: entity.id.clone(),
+                })
+            }
+            Edit::RemoveEntity { id } => {
+                let index = position(&ann.entities, |e| &e.id, id)?;
+                let mut undo = Vec::new();
+                for m in ann
+                    .mentions
+                    .iter_mut()
+                    .filter(|m| m.entity.as_deref() == Some(id))
+                {
+                    m.entity = None;
+                    undo.push(Edit::SetMentionEntity {
+                        id: m.id.clone(),
+                        entity: Some(id.clone()),
+                    });
+                }
+                let entity = ann.entities.remove(index);
+                undo.push(Edit::InsertEntity { index, entity });
+                undo.reverse();
+                Ok(single_or_batch(undo))
+            }
+            Edit::SetEntityName { id, name } => {
+                let index = position(&ann.entities, |e| &e.id, id)?;
+                let old = std::mem::replace(&mut ann.entities[index].name, name.clone());
+                Ok(Edit::SetEntityName {
+                    id: id.clone(),
+                    name: old,
+                })
+            }
+            Edit::SetEntityType { id, kind } => {
+                let index = position(&ann.entities, |e| &e.id, id)?;
+                let old = std::mem::replace(&mut ann.entities[index].kind, kind.clone());
+                Ok(Edit::SetEntityType {
+                    id: id.clone(),
+                    kind: old,
+                })
+            }
+            Edit::MergeEntities { into, from } => {
+                position(&ann.entities, |e| &e.id, into)?;
+                position(&ann.entities, |e| &e.id, from)?;
+                if into == from {
+                    return Err(EditError::Invalid {
+                        message: format!(
+                            "{into}: an entity cannot be merged with itself; pick two clusters"
+                        ),
+                    });
+                }
+                let mut steps: Vec<Edit> = ann
+                    .members(from)
+                    .map(|m| Edit::SetMentionEntity {
+                        id: m.id.clone(),
+                        entity: Some(into.clone()),
+                    })
+                    .collect();
+                steps.push(Edit::RemoveEntity { id: from.clone() });
+                Edit::Batch(steps).apply(ann, text)
+            }
+            Edit::SplitEntity {
+                from,
+                mentions,
+                entity,
+            } => {
+                let at = position(&ann.entities, |e| &e.id, from)?;
+                for id in mentions {
+                    let index = position(&ann.mentions, |m| &m.id, id)?;
+                    if ann.mentions[index].entity.as_deref() != Some(from.as_str()) {
+                        return Err(EditError::Invalid {
+                            message: format!("{id}: this mention is not in entity {from}, so it cannot be split off it"),
+                        });
+                    }
+                }
+                let mut steps = vec![Edit::InsertEntity {
+                    index: at + 1,
+                    entity: entity.clone(),
+                }];
+                steps.extend(mentions.iter().map(|id| Edit::SetMentionEntity {
+                    id: id.clone(),
+                    entity: Some(entity.id.clone()),
+                }));
+                Edit::Batch(steps).apply(ann, text)
+            }
+            Edit::SetAttribute {
+                target,
+                name,
+                value,
+            } => {
+                let attributes = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target)
+                {
+                    &mut m.attributes
+                } else if let Some(e) = ann.events.iter_mut().find(|e| &e.id == target) {
+                    &mut e.attributes
+                } else if let Some(r) = ann.relations.iter_mut().find(|r| &r.id == target) {
+                    &mut r.attributes
+                } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
+                    &mut e.attributes
+                } else {
+                    return Err(EditError::Missing { id: target.clone() });
+                };
+                let old = match value {
+                    Some(v) => attributes.insert(name.clone(), v.clone()),
+                    None => attributes.remove(name),
+                };
+                Ok(Edit::SetAttribute {
+                    target: target.clone(),
+                    name: name.clone(),
+                    value: old,
+                })
+            }
+            Edit::SetNote { target, note } => {
+                let slot = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target) {
+                    &mut m.note
+                } else if let Some(e) = ann.events.iter_mut().find(|e| &e.id == target) {
+                    &mut e.note
+                } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
+                    &mut e.note
+                } else if ann.relation(target).is_some() {
+                    return Err(EditError::Unsupported {
+                        id: target.clone(),
+                        what: "note",
+                    });
+                } else {
+                    return Err(EditError::Missing { id: target.clone() });
+                };
+                let old = std::mem::replace(slot, note.clone());
+                Ok(Edit::SetNote {
+                    target: target.clone(),
+                    note: old,
+                })
+            }
+            Edit::SetNormalization {
+                target,
+                normalization,
+            } => {
+                let slot = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target) {
+                    &mut m.normalization
+                } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
+                    &mut e.normalization
+                } else if ann.contains_id(target) {
+                    return Err(EditError::Unsupported {
+                        id: target.clone(),
+                        what: "normalisation",
+                    });
+                } else {
+                    return Err(EditError::Missing { id: target.clone() });
+                };
+                let old = std::mem::replace(slot, normalization.clone());
+                Ok(Edit::SetNormalization {
+                    target: target.clone(),
+                    normalization: old,
+                })
+            }
+            Edit::SetLabels { set, labels } => {
+                let old = if labels.is_empty() {
+                    ann.labels.remove(set)
+                } else {
+                    ann.labels.insert(set.clone(), labels.clone())
+                };
+                Ok(Edit::SetLabels {
+                    set: set.clone(),
+                    labels: old.unwrap_or_default(),
+                })
             }
             Edit::Batch(edits) => {
                 let mut undo = Vec::with_capacity(edits.len());
@@ -186,6 +626,51 @@ impl Edit {
             }
         }
     }
+
+    /// A new cluster `entity` holding `mentions` (which may already sit in other clusters;
+    /// they move). One step for the UI's "these are the same entity".
+    pub fn cluster(index: usize, entity: Entity, mentions: &[Id]) -> Edit {
+        let mut steps = vec![Edit::InsertEntity {
+            index,
+            entity: entity.clone(),
+        }];
+        steps.extend(mentions.iter().map(|id| Edit::SetMentionEntity {
+            id: id.clone(),
+            entity: Some(entity.id.clone()),
+        }));
+        Edit::Batch(steps)
+    }
+}
+
+/// Remove every argument and relation that points at `id`, returning the edits that put
+/// them back (in removal order; the caller reverses the whole list).
+fn unlink_target(ann: &mut Annotations, id: &str) -> Vec<Edit> {
+    let mut undo = Vec::new();
+    for event in &mut ann.events {
+        let mut i = 0;
+        while i < event.arguments.len() {
+            if event.arguments[i].target == id {
+                let argument = event.arguments.remove(i);
+                undo.push(Edit::InsertArgument {
+                    event: event.id.clone(),
+                    index: i,
+                    argument,
+                });
+            } else {
+                i += 1;
+            }
+        }
+    }
+    let mut i = 0;
+    while i < ann.relations.len() {
+        if ann.relations[i].arg1 == id || ann.relations[i].arg2 == id {
+            let relation = ann.relations.remove(i);
+            undo.push(Edit::InsertRelation { index: i, relation });
+        } else {
+            i += 1;
+        }
+    }
+    undo
 }
 
 fn single_or_batch(mut edits: Vec<Edit>) -> Edit {
@@ -207,7 +692,7 @@ fn position<T>(items: &[T], id_of: impl Fn(&T) -> &Id, id: &str) -> Result<usize
 #[derive(Debug, Clone, Default)]
 pub struct History {
     /// (forward, inverse) pairs, oldest first.
-    done: Vec<(Edit, Edit)>,
+    done: VecDeque<(Edit, Edit)>,
     undone: Vec<(Edit, Edit)>,
 }
 
@@ -215,19 +700,57 @@ pub struct History {
 pub const HISTORY_LIMIT: usize = 2_000;
 
 impl History {
-    pub fn apply(&mut self, ann: &mut Annotations, text: &str, edit: Edit) -> Result<(), EditError> {
+    pub fn apply(
+        &mut self,
+        ann: &mut Annotations,
+        text: &str,
+        edit: Edit,
+    ) -> Result<(), EditError> {
         let inverse = edit.apply(ann, text)?;
-        self.done.push((edit, inverse));
+        self.done.push_back((edit, inverse));
         if self.done.len() > HISTORY_LIMIT {
-            self.done.remove(0);
+            self.done.pop_front();
         }
         self.undone.clear();
         Ok(())
     }
 
+    /// Apply an edit only if it adds no hard error against `schema` (an unknown type,
+    /// role, label...). Returns the warnings that the edited annotations now carry, such
+    /// as "Attack has no Target", for the UI to show.
+    pub fn apply_checked(
+        &mut self,
+        ann: &mut Annotations,
+        text: &str,
+        schema: &Schema,
+        edit: Edit,
+    ) -> Result<Vec<Issue>, EditError> {
+        let before: std::collections::BTreeSet<String> = validate(text, ann, Some(schema))
+            .errors()
+            .map(|i| i.message.clone())
+            .collect();
+        let inverse = edit.apply(ann, text)?;
+        let report = validate(text, ann, Some(schema));
+        if let Some(new) = report.errors().find(|i| !before.contains(&i.message)) {
+            let message = new.message.clone();
+            let _ = inverse.apply(ann, text);
+            return Err(EditError::Invalid { message });
+        }
+        self.done.push_back((edit, inverse));
+        if self.done.len() > HISTORY_LIMIT {
+            self.done.pop_front();
+        }
+        self.undone.clear();
+        Ok(report
+            .issues
+            .into_iter()
+            .filter(|i| i.severity == Severity::Warning)
+            .collect())
+    }
+
     /// Undo the last edit. Returns false when there is nothing to undo.
     pub fn undo(&mut self, ann: &mut Annotations, text: &str) -> Result<bool, EditError> {
-        let Some((forward, inverse)) = self.done.pop() else {
+        let Some((forward, inverse)) = self.done.pop_back() else {
             return Ok(false);
         };
         match inverse.apply(ann, text) {
@@ -236,19 +759,26 @@ impl History {
                 Ok(true)
             }
             Err(err) => {
-                self.done.push((forward, inverse));
+                self.done.push_back((forward, inverse));
                 Err(err)
             }
         }
     }
 
     pub fn redo(&mut self, ann: &mut Annotations, text: &str) -> Result<bool, EditError> {
-        let Some((forward, _)) = self.undone.pop() else {
+        let Some((forward, inverse)) = self.undone.pop() else {
             return Ok(false);
         };
-        let inverse = forward.apply(ann, text)?;
-        self.done.push((forward, inverse));
-        Ok(true)
+        match forward.apply(ann, text) {
+            Ok(inverse) => {
+                self.done.push_back((forward, inverse));
+                Ok(true)
+            }
+            Err(err) => {
+                self.undone.push((forward, inverse));
+                Err(err)
+            }
+        }
     }
 
     pub fn can_undo(&self) -> bool {
@@ -256,6 +786,16 @@ impl History {
     }
     pub fn can_redo(&self) -> bool {
         !self.undone.is_empty()
+    }
+
+    /// How many steps can be undone.
+    pub fn undo_depth(&self) -> usize {
+        self.done.len()
+    }
+
+    pub fn clear(&mut self) {
+        self.done.clear();
+        self.undone.clear();
     }
 }
 
@@ -277,19 +817,98 @@ mod tests {
         }
     }
 
+    fn entity(id: &str) -> Entity {
+        Entity {
+            id: id.into(),
+            name: id.into(),
+            kind: "GPE".into(),
+            normalization: None,
+            attributes: Default::default(),
+            note: None,
+        }
+    }
+
+    fn attack(id: &str, args: &[(&str, &str)]) -> Event {
+        Event {
+            id: id.into(),
+            kind: "Conflict:Attack".into(),
+            trigger: vec![Span::new(7, 15)],
+            trigger_text: String::new(),
+            arguments: args
+                .iter()
+                .map(|(role, target)| Argument {
+                    role: (*role).into(),
+                    target: (*target).into(),
+                })
+                .collect(),
+            attributes: Default::default(),
+            note: None,
+            coref: None,
+        }
+    }
+
     const TEXT: &str = "Russia attacked Kyiv with drones.";
+
+    /// Russia (T1), Kyiv (T2), drones (T3), and E1 attacking with all three.
+    fn scene() -> (Annotations, History) {
+        let mut ann = Annotations::default();
+        let mut h = History::default();
+        for (i, (id, s, e)) in [("T1", 0, 6), ("T2", 16, 20), ("T3", 26, 32)]
+            .into_iter()
+            .enumerate()
+        {
+            h.apply(
+                &mut ann,
+                TEXT,
+                Edit::InsertMention {
+                    index: i,
+                    mention: mention(id, s, e),
+                },
+            )
+            .unwrap();
+        }
+        let event = attack(
+            "E1",
+            &[("Attacker", "T1"), ("Target", "T2"), ("Instrument", "T3")],
+        );
+        h.apply(&mut ann, TEXT, Edit::InsertEvent { index: 0, event })
+            .unwrap();
+        (ann, h)
+    }
+
+    /// Apply, check the effect, undo, and check that the state is exactly the start.
+    fn apply_and_undo(ann: &mut Annotations, edit: Edit, check: impl Fn(&Annotations)) {
+        let before = ann.clone();
+        let mut h = History::default();
+        h.apply(ann, TEXT, edit).unwrap();
+        check(ann);
+        let after = ann.clone();
+        assert!(h.undo(ann, TEXT).unwrap());
+        assert_eq!(*ann, before);
+        assert!(h.redo(ann, TEXT).unwrap());
+        assert_eq!(*ann, after);
+    }
 
     #[test]
     fn insert_fills_in_the_covered_text() {
         let mut ann = Annotations::default();
-        Edit::InsertMention { index: 0, mention: mention("T1", 16, 20) }.apply(&mut ann, TEXT).unwrap();
+        Edit::InsertMention {
+            index: 0,
+            mention: mention("T1", 16, 20),
+        }
+        .apply(&mut ann, TEXT)
+        .unwrap();
         assert_eq!(ann.mentions[0].text, "Kyiv");
     }
 
     #[test]
     fn fragment_past_the_end_is_refused_and_nothing_changes() {
         let mut ann = Annotations::default();
-        let err = Edit::InsertMention { index: 0, mention: mention("T1", 30, 99) }.apply(&mut ann, TEXT);
+        let err = Edit::InsertMention {
+            index: 0,
+            mention: mention("T1", 30, 99),
+        }
+        .apply(&mut ann, TEXT);
         assert!(matches!(err, Err(EditError::FragmentOutOfBounds { .. })));
         assert!(ann.mentions.is_empty());
     }
@@ -297,46 +916,660 @@ mod tests {
     #[test]
     fn whitespace_only_fragment_is_refused() {
         let mut ann = Annotations::default();
-        let err = Edit::InsertMention { index: 0, mention: mention("T1", 6, 7) }.apply(&mut ann, TEXT);
+        let err = Edit::InsertMention {
+            index: 0,
+            mention: mention("T1", 6, 7),
+        }
+        .apply(&mut ann, TEXT);
         assert_eq!(err, Err(EditError::WhitespaceFragment { id: "T1".into() }));
     }
 
     #[test]
     fn removing_an_argument_mention_is_undone_in_one_step() {
-        let mut ann = Annotations::default();
-        let mut history = History::default();
-        history.apply(&mut ann, TEXT, Edit::InsertMention { index: 0, mention: mention("T1", 0, 6) }).unwrap();
-        history.apply(&mut ann, TEXT, Edit::InsertMention { index: 1, mention: mention("T2", 16, 20) }).unwrap();
-        ann.events.push(Event {
-            id: "E1".into(),
-            kind: "Conflict:Attack".into(),
-            trigger: vec![Span::new(7, 15)],
-            trigger_text: "attacked".into(),
-            arguments: vec![
-                Argument { role: "Attacker".into(), target: "T1".into() },
-                Argument { role: "Target".into(), target: "T2".into() },
-            ],
-            attributes: Default::default(),
-            note: None,
-            coref: None,
-        });
+        let (mut ann, mut history) = scene();
         let before = ann.clone();
-        history.apply(&mut ann, TEXT, Edit::RemoveMention { id: "T1".into() }).unwrap();
-        assert_eq!(ann.events[0].arguments.len(), 1);
+        history
+            .apply(&mut ann, TEXT, Edit::RemoveMention { id: "T1".into() })
+            .unwrap();
+        assert_eq!(ann.events[0].arguments.len(), 2);
         assert!(history.undo(&mut ann, TEXT).unwrap());
         assert_eq!(ann, before);
         assert!(history.redo(&mut ann, TEXT).unwrap());
-        assert_eq!(ann.mentions.len(), 1);
+        assert_eq!(ann.mentions.len(), 2);
+    }
+
+    #[test]
+    fn removing_a_mention_unlinks_argument_relation_and_cluster_and_one_undo_restores_all() {
+        let (mut ann, _) = scene();
+        Edit::InsertRelation {
+            index: 0,
+            relation: Relation {
+                id: "R1".into(),
+                kind: "PHYS".into(),
+                arg1: "T3".into(),
+                arg2: "T2".into(),
+                attributes: Default::default(),
+            },
+        }
+        .apply(&mut ann, TEXT)
+        .unwrap();
+        Edit::cluster(0, entity("C1"), &["T2".into()])
+            .apply(&mut ann, TEXT)
+            .unwrap();
+        apply_and_undo(&mut ann, Edit::RemoveMention { id: "T2".into() }, |ann| {
+            assert!(ann.relations.is_empty());
+            assert!(ann.entities.is_empty(), "the emptied cluster goes too");
+            assert!(ann.events[0].arguments.iter().all(|a| a.target != "T2"));
+        });
+    }
+
+    #[test]
+    fn removing_an_event_removes_arguments_and_relations_pointing_at_it() {
+        let (mut ann, _) = scene();
+        let mut outer = attack("E2", &[("Target", "E1")]);
+        outer.kind = "Justice:Sue".into();
+        Edit::InsertEvent {
+            index: 1,
+            event: outer,
+        }
+        .apply(&mut ann, TEXT)
+        .unwrap();
+        let relation = Relation {
+            id: "R1".into(),
+            kind: "X".into(),
+            arg1: "E1".into(),
+            arg2: "T1".into(),
+            attributes: Default::default(),
+        };
+        Edit::InsertRelation { index: 0, relation }
+            .apply(&mut ann, TEXT)
+            .unwrap();
+        apply_and_undo(&mut ann, Edit::RemoveEvent { id: "E1".into() }, |ann| {
+            assert_eq!(ann.events.len(), 1);
+            assert!(ann.events[0].arguments.is_empty());
+            assert!(ann.relations.is_empty());
+        });
+    }
+
+    #[test]
+    fn insert_event_fills_trigger_text_and_needs_existing_arguments() {
+        let (ann, _) = scene();
+        assert_eq!(ann.events[0].trigger_text, "attacked");
+        let mut ann2 = ann.clone();
+        let err = Edit::InsertEvent {
+            index: 0,
+            event: attack("E2", &[("Target", "T9")]),
+        }
+        .apply(&mut ann2, TEXT);
+        assert_eq!(err, Err(EditError::Missing { id: "T9".into() }));
+        assert_eq!(ann2, ann);
+        let err = Edit::InsertEvent {
+            index: 0,
+            event: attack("T1", &[]),
+        }
+        .apply(&mut ann2, TEXT);
+        assert_eq!(err, Err(EditError::DuplicateId { id: "T1".into() }));
+    }
+
+    #[test]
+    fn retype_and_resize_a_mention() {
+        let (mut ann, _) = scene();
+        apply_and_undo(
+            &mut ann,
+            Edit::SetMentionType {
+                id: "T2".into(),
+                kind: "LOC".into(),
+            },
+            |a| assert_eq!(a.mentions[1].kind, "LOC"),
+        );
+        let resize = Edit::SetMentionFragments {
+            id: "T2".into(),
+            fragments: vec![Span::new(16, 20), Span::new(26, 32)],
+        };
+        apply_and_undo(&mut ann, resize, |a| {
+            assert_eq!(a.mentions[1].text, "Kyiv drones")
+        });
+        let bad = Edit::SetMentionFragments {
+            id: "T2".into(),
+            fragments: vec![Span::new(20, 21)],
+        };
+        assert_eq!(
+            bad.apply(&mut ann, TEXT),
+            Err(EditError::WhitespaceFragment { id: "T2".into() })
+        );
+        assert_eq!(ann.mentions[1].text, "Kyiv drones");
+    }
+
+    #[test]
+    fn retype_and_resize_an_event() {
+        let (mut ann, _) = scene();
+        apply_and_undo(
+            &mut ann,
+            Edit::SetEventType {
+                id: "E1".into(),
+                kind: "Life:Die".into(),
+            },
+            |a| assert_eq!(a.events[0].kind, "Life:Die"),
+        );
+        apply_and_undo(
+            &mut ann,
+            Edit::SetEventTrigger {
+                id: "E1".into(),
+                trigger: vec![Span::new(7, 13)],
+            },
+            |a| assert_eq!(a.events[0].trigger_text, "attack"),
+        );
+    }
+
+    #[test]
+    fn add_and_remove_arguments() {
+        let (mut ann, _) = scene();
+        let argument = Argument {
+            role: "Place".into(),
+            target: "T2".into(),
+        };
+        apply_and_undo(
+            &mut ann,
+            Edit::InsertArgument {
+                event: "E1".into(),
+                index: 9,
+                argument,
+            },
+            |a| assert_eq!(a.events[0].arguments[3].role, "Place"),
+        );
+        apply_and_undo(
+            &mut ann,
+            Edit::RemoveArgument {
+                event: "E1".into(),
+                index: 0,
+            },
+            |a| assert_eq!(a.events[0].arguments[0].role, "Target"),
+        );
+        let err = Edit::RemoveArgument {
+            event: "E1".into(),
+            index: 7,
+        }
+        .apply(&mut ann, TEXT);
+        assert!(matches!(err, Err(EditError::Missing { .. })));
+    }
+
+    #[test]
+    fn merge_entities_moves_members_and_one_undo_splits_them_again() {
+        let (mut ann, _) = scene();
+        Edit::cluster(0, entity("C1"), &["T1".into()])
+            .apply(&mut ann, TEXT)
+            .unwrap();
+        Edit::cluster(1, entity("C2"), &["T2".into(), "T3".into()])
+            .apply(&mut ann, TEXT)
+            .unwrap();
+        apply_and_undo(
+            &mut ann,
+            Edit::MergeEntities {
+                into: "C1".into(),
+                from: "C2".into(),
+            },
+            |a| {
+                assert_eq!(a.entities.len(), 1);
+                assert_eq!(a.members("C1").count(), 3);
+            },
+        );
+        let err = Edit::MergeEntities {
+            into: "C1".into(),
+            from: "C1".into(),
+        }
+        .apply(&mut ann, TEXT);
+        assert!(matches!(err, Err(EditError::Invalid { .. })));
+    }
+
+    #[test]
+    fn split_entity_moves_the_chosen_members_to_a_new_cluster() {
+        let (mut ann, _) = scene();
+        Edit::cluster(0, entity("C1"), &["T1".into(), "T2".into(), "T3".into()])
+            .apply(&mut ann, TEXT)
+            .unwrap();
+        let split = Edit::SplitEntity {
+            from: "C1".into(),
+            mentions: vec!["T3".into()],
+            entity: entity("C2"),
+        };
+        apply_and_undo(&mut ann, split, |a| {
+            assert_eq!(a.members("C1").count(), 2);
+            assert_eq!(
+                a.members("C2").map(|m| m.id.as_str()).collect::<Vec<_>>(),
+                ["T3"]
+            );
+        });
+        let mut outsider = ann.clone();
+        Edit::SetMentionEntity {
+            id: "T3".into(),
+            entity: None,
+        }
+        .apply(&mut outsider, TEXT)
+        .unwrap();
+        let split = Edit::SplitEntity {
+            from: "C1".into(),
+            mentions: vec!["T3".into()],
+            entity: entity("C2"),
+        };
+        assert!(matches!(
+            split.apply(&mut outsider, TEXT),
+            Err(EditError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn set_attribute_note_and_normalisation_everywhere() {
+        let (mut ann, _) = scene();
+        Edit::cluster(0, entity("C1"), &["T2".into()])
+            .apply(&mut ann, TEXT)
+            .unwrap();
+        for target in ["T1", "E1", "C1"] {
+            let set = Edit::SetAttribute {
+                target: target.into(),
+                name: "Realis".into(),
+                value: Some(AttrValue::Value("Actual".into())),
+            };
+            apply_and_undo(&mut ann, set, |_| {});
+            apply_and_undo(
+                &mut ann,
+                Edit::SetNote {
+                    target: target.into(),
+                    note: Some("check".into()),
+                },
+                |_| {},
+            );
+        }
+        let wikidata = Normalization {
+            resource: "Wikidata".into(),
+            id: "Q1899".into(),
+            label: "Kyiv".into(),
+        };
+        for target in ["T2", "C1"] {
+            let set = Edit::SetNormalization {
+                target: target.into(),
+                normalization: Some(wikidata.clone()),
+            };
+            apply_and_undo(&mut ann, set, |_| {});
+        }
+        let err = Edit::SetNormalization {
+            target: "E1".into(),
+            normalization: None,
+        }
+        .apply(&mut ann, TEXT);
+        assert!(matches!(err, Err(EditError::Unsupported { .. })));
+        apply_and_undo(
+            &mut ann,
+            Edit::SetLabels {
+                set: "Topic".into(),
+                labels: vec!["War".into()],
+            },
+            |a| assert_eq!(a.labels["Topic"], ["War"]),
+        );
     }
 
     #[test]
     fn failed_batch_changes_nothing() {
         let mut ann = Annotations::default();
         let batch = Edit::Batch(vec![
-            Edit::InsertMention { index: 0, mention: mention("T1", 0, 6) },
-            Edit::InsertMention { index: 1, mention: mention("T1", 16, 20) },
+            Edit::InsertMention {
+                index: 0,
+                mention: mention("T1", 0, 6),
+            },
+            Edit::InsertMention {
+                index: 1,
+                mention: mention("T1", 16, 20),
+            },
         ]);
         assert!(batch.apply(&mut ann, TEXT).is_err());
         assert!(ann.mentions.is_empty());
+    }
+
+    #[test]
+    fn undo_covers_a_thousand_commands() {
+        let mut ann = Annotations::default();
+        let mut h = History::default();
+        h.apply(
+            &mut ann,
+            TEXT,
+            Edit::InsertMention {
+                index: 0,
+                mention: mention("T1", 0, 6),
+            },
+        )
+        .unwrap();
+        let start = ann.clone();
+        for i in 0..1_500 {
+            let kind = if i % 2 == 0 { "ORG" } else { "GPE" };
+            h.apply(
+                &mut ann,
+                TEXT,
+                Edit::SetMentionType {
+                    id: "T1".into(),
+                    kind: kind.into(),
+                },
+            )
+            .unwrap();
+        }
+        for _ in 0..1_500 {
+            assert!(h.undo(&mut ann, TEXT).unwrap());
+        }
+        assert_eq!(ann, start);
+    }
+
+    #[test]
+    fn checked_apply_refuses_unknown_types_and_reports_warnings() {
+        let schema = Schema::ace2005();
+        let mut ann = Annotations::default();
+        let mut h = History::default();
+        let mut m = mention("T1", 0, 6);
+        m.kind = "ALIEN".into();
+        let err = h
+            .apply_checked(
+                &mut ann,
+                TEXT,
+                &schema,
+                Edit::InsertMention {
+                    index: 0,
+                    mention: m,
+                },
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("T1") && err.to_string().contains("ALIEN"),
+            "{err}"
+        );
+        assert!(ann.mentions.is_empty() && !h.can_undo());
+        let mut m = mention("T1", 0, 6);
+        m.kind = "GPE".into();
+        h.apply_checked(
+            &mut ann,
+            TEXT,
+            &schema,
+            Edit::InsertMention {
+                index: 0,
+                mention: m,
+            },
+        )
+        .unwrap();
+        let event = attack("E1", &[("Attacker", "T1")]);
+        let warnings = h
+            .apply_checked(
+                &mut ann,
+                TEXT,
+                &schema,
+                Edit::InsertEvent { index: 0, event },
+            )
+            .unwrap();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains("Attack has no Target")),
+            "{warnings:?}"
+        );
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use crate::core::model::Event;
+    use proptest::prelude::*;
+
+    /// Emoji, a ZWJ family, combining marks, CJK and CRLF: offsets must survive all of them.
+    const TEXT: &str =
+        "🚀 Drones struck Kyiv — “again”.\r\nMr Trump said e\u{301}té 中国 東京 👩‍👩‍👧 fled.\r\n";
+    const KINDS: &[&str] = &["PER", "ORG", "GPE", "Conflict:Attack"];
+
+    /// One random step; the numbers pick targets modulo what exists, so most steps are
+    /// valid and some (out of bounds, whitespace, missing ids) are refused.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Edit(u8, usize, usize, usize),
+        Undo,
+        Redo,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            8 => (0u8..20, 0usize..64, 0usize..64, 0usize..64).prop_map(|(k, a, b, c)| Op::Edit(k, a, b, c)),
+            1 => Just(Op::Undo),
+            1 => Just(Op::Redo),
+        ]
+    }
+
+    fn pick(ids: Vec<Id>, n: usize) -> Id {
+        if ids.is_empty() {
+            format!("X{n}")
+        } else {
+            ids[n % ids.len()].clone()
+        }
+    }
+
+    fn to_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
+        let mentions = || {
+            ann.mentions
+                .iter()
+                .map(|m| m.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let entities = || {
+            ann.entities
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
+        let span = vec![Span::new(a.min(b), a.max(b))];
+        let kind = KINDS[c % KINDS.len()].to_owned();
+        match k {
+            0 | 1 => Edit::InsertMention {
+                index: c,
+                mention: Mention {
+                    id: ann.next_id("T"),
+                    kind,
+                    fragments: span,
+                    text: String::new(),
+                    attributes: Default::default(),
+                    normalization: None,
+                    note: None,
+                    entity: None,
+                },
+            },
+            2 => Edit::RemoveMention {
+                id: pick(mentions(), a),
+            },
+            3 => Edit::SetMentionType {
+                id: pick(mentions(), c),
+                kind,
+            },
+            4 => Edit::SetMentionFragments {
+                id: pick(mentions(), c),
+                fragments: span,
+            },
+            5 => Edit::InsertEvent {
+                index: c,
+                event: Event {
+                    id: ann.next_id("E"),
+                    kind,
+                    trigger: span,
+                    trigger_text: String::new(),
+                    arguments: mentions()
+                        .into_iter()
+                        .take(c % 3)
+                        .map(|target| Argument {
+                            role: "Target".into(),
+                            target,
+                        })
+                        .collect(),
+                    attributes: Default::default(),
+                    note: None,
+                    coref: None,
+                },
+            },
+            6 => Edit::RemoveEvent {
+                id: pick(events(), a),
+            },
+            7 => Edit::InsertArgument {
+                event: pick(events(), a),
+                index: b,
+                argument: Argument {
+                    role: "Place".into(),
+                    target: pick(targets(), c),
+                },
+            },
+            8 => {
+                // Aim at events that have arguments, or most removals would miss.
+                let with_args: Vec<&Event> = ann
+                    .events
+                    .iter()
+                    .filter(|e| !e.arguments.is_empty())
+                    .collect();
+                match with_args.get(a % with_args.len().max(1)) {
+                    Some(e) => Edit::RemoveArgument {
+                        event: e.id.clone(),
+                        index: b % e.arguments.len(),
+                    },
+                    None => Edit::RemoveArgument {
+                        event: pick(events(), a),
+                        index: b,
+                    },
+                }
+            }
+            9 => Edit::InsertRelation {
+                index: c,
+                relation: Relation {
+                    id: ann.next_id("R"),
+                    kind: "PHYS".into(),
+                    arg1: pick(targets(), a),
+                    arg2: pick(targets(), b),
+                    attributes: Default::default(),
+                },
+            },
+            10 => Edit::RemoveRelation {
+                id: pick(ann.relations.iter().map(|r| r.id.clone()).collect(), a),
+            },
+            11 => Edit::cluster(
+                c,
+                Entity {
+                    id: ann.next_id("C"),
+                    name: "x".into(),
+                    kind: "PER".into(),
+                    normalization: None,
+                    attributes: Default::default(),
+                    note: None,
+                },
+                &[pick(mentions(), a), pick(mentions(), b)],
+            ),
+            12 => {
+                // Two distinct clusters when there are two.
+                let ids = entities();
+                let n = ids.len().max(1);
+                let other = (a + 1 + b % n.saturating_sub(1).max(1)) % n;
+                Edit::MergeEntities {
+                    into: pick(ids.clone(), a),
+                    from: pick(ids, other),
+                }
+            }
+            13 => {
+                let clustered: Vec<Id> = ann
+                    .mentions
+                    .iter()
+                    .filter_map(|m| m.entity.clone())
+                    .collect();
+                let from = pick(clustered, a);
+                let members: Vec<Id> = ann
+                    .members(&from)
+                    .map(|m| m.id.clone())
+                    .take(1 + b % 2)
+                    .collect();
+                Edit::SplitEntity {
+                    from,
+                    mentions: members,
+                    entity: Entity {
+                        id: ann.next_id("C"),
+                        name: "y".into(),
+                        kind: "ORG".into(),
+                        normalization: None,
+                        attributes: Default::default(),
+                        note: None,
+                    },
+                }
+            }
+            14 => Edit::RemoveEntity {
+                id: pick(entities(), a),
+            },
+            15 => Edit::SetAttribute {
+                target: pick(targets().into_iter().chain(entities()).collect(), a),
+                name: ["Realis", "Negated"][b % 2].into(),
+                value: match c % 3 {
+                    0 => None,
+                    1 => Some(AttrValue::Flag(true)),
+                    _ => Some(AttrValue::Value("Actual".into())),
+                },
+            },
+            16 => Edit::SetNote {
+                target: pick(targets().into_iter().chain(entities()).collect(), a),
+                note: b.is_multiple_of(2).then(|| format!("note {c}")),
+            },
+            17 => Edit::SetNormalization {
+                target: pick(mentions().into_iter().chain(entities()).collect(), a),
+                normalization: b.is_multiple_of(2).then(|| Normalization {
+                    resource: "Wikidata".into(),
+                    id: format!("Q{c}"),
+                    label: String::new(),
+                }),
+            },
+            18 => Edit::SetLabels {
+                set: ["Topic", "Region"][a % 2].into(),
+                labels: (0..b % 3).map(|i| format!("L{i}")).collect(),
+            },
+            _ => Edit::SetEventTrigger {
+                id: pick(events(), c),
+                trigger: span,
+            },
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(10_000)
+        ))]
+
+        /// Any sequence of edits, undos and redos, fully undone, gives back the start;
+        /// fully redone, gives back the end. A refused edit changes nothing.
+        #[test]
+        fn random_edits_undo_to_the_start_and_redo_to_the_end(ops in prop::collection::vec(op(), 0..60)) {
+            let mut ann = Annotations::default();
+            let mut history = History::default();
+            let start = ann.clone();
+            for op in ops {
+                match op {
+                    Op::Undo => { history.undo(&mut ann, TEXT).unwrap(); }
+                    Op::Redo => { history.redo(&mut ann, TEXT).unwrap(); }
+                    Op::Edit(k, a, b, c) => {
+                        let edit = to_edit(&ann, k, a, b, c);
+                        let before = ann.clone();
+                        if history.apply(&mut ann, TEXT, edit).is_err() {
+                            prop_assert_eq!(&ann, &before);
+                        }
+                    }
+                }
+                // Every stored span still quotes the text at its offsets.
+                for m in &ann.mentions {
+                    prop_assert_eq!(&check_spans(TEXT, None, &m.id, &m.fragments).unwrap(), &m.text);
+                }
+            }
+            let end = ann.clone();
+            let mut steps = 0;
+            while history.undo(&mut ann, TEXT).unwrap() {
+                steps += 1;
+            }
+            prop_assert_eq!(&ann, &start);
+            for _ in 0..steps {
+                prop_assert!(history.redo(&mut ann, TEXT).unwrap());
+            }
+            prop_assert_eq!(&ann, &end);
+        }
     }
 }

@@ -10,3 +10,4 @@ pub mod samples;
 pub mod schema;
 pub mod snap;
 pub mod storage;
+pub mod validate;

@@ -116,6 +116,10 @@ pub struct Entity {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalization: Option<Normalization>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +190,34 @@ impl Annotations {
 
     pub fn mention(&self, id: &str) -> Option<&Mention> {
         self.mentions.iter().find(|m| m.id == id)
+    }
+
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
+    }
+
+    pub fn relation(&self, id: &str) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.id == id)
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.id == id)
+    }
+
+    /// Whether any annotation (mention, event, relation or entity) has this id. Ids share
+    /// one namespace because an argument names its target by id alone.
+    pub fn contains_id(&self, id: &str) -> bool {
+        self.mention(id).is_some()
+            || self.event(id).is_some()
+            || self.relation(id).is_some()
+            || self.entity(id).is_some()
+    }
+
+    /// The mentions of an entity cluster, in text order of the list.
+    pub fn members<'a>(&'a self, entity: &'a str) -> impl Iterator<Item = &'a Mention> + 'a {
+        self.mentions
+            .iter()
+            .filter(move |m| m.entity.as_deref() == Some(entity))
     }
 
     /// A fresh id with `prefix`, one past the highest number in use.
@@ -279,7 +311,10 @@ mod tests {
     fn span_serialises_as_a_pair() {
         let json = serde_json::to_string(&Span::new(3, 7)).unwrap();
         assert_eq!(json, "[3,7]");
-        assert_eq!(serde_json::from_str::<Span>("[3,7]").unwrap(), Span::new(3, 7));
+        assert_eq!(
+            serde_json::from_str::<Span>("[3,7]").unwrap(),
+            Span::new(3, 7)
+        );
     }
 
     #[test]
