@@ -1,9 +1,10 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, targets } from './fixtures';
 import { LoupePage } from './loupe-page';
 
-test('a researcher tags spans, reloads, and exports exact code point offsets', async ({ page }) => {
+for (const target of targets) {
+test(`${target.name}: a researcher tags spans, reloads, and exports exact code point offsets`, async ({ page }) => {
   const loupe = new LoupePage(page);
-  await loupe.open();
+  await loupe.open(target.url);
 
   // The empty app greets with three ways in.
   await expect(page.getByRole('heading', { name: 'Paste an article' })).toBeVisible();
@@ -33,7 +34,7 @@ test('a researcher tags spans, reloads, and exports exact code point offsets', a
   await page.keyboard.press('Control+z');
   await expect(loupe.highlight('Shipping companies')).toHaveCount(1);
 
-  await page.screenshot({ path: 'docs/screenshot.png' });
+  if (target.name === 'served') await page.screenshot({ path: 'docs/screenshot.png' });
 
   // Reload: the article and both annotations come back from localStorage.
   await page.reload();
@@ -60,3 +61,4 @@ test('a researcher tags spans, reloads, and exports exact code point offsets', a
   expect(ship.fragments[0][0]).toBe(Array.from(before).length);
   expect(ship.fragments[0][0]).toBeLessThan(before.length);
 });
+}

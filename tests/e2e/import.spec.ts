@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { LoupePage } from './loupe-page';
 
 test('a pasted article keeps its characters exactly', async ({ page }) => {

@@ -4,8 +4,8 @@ import { expect, type Page } from '@playwright/test';
 export class LoupePage {
   constructor(readonly page: Page) {}
 
-  async open() {
-    await this.page.goto('/index.html');
+  async open(url = '/index.html') {
+    await this.page.goto(url);
     await expect(this.page.getByRole('heading', { name: 'Loupe' })).toBeVisible();
   }
 
