@@ -1,8 +1,10 @@
 //! The native format, "loupe/1": one JSON file holding a corpus of one or more documents,
-//! each with its text and every annotation. Offsets are code points, half-open.
+//! each with its text and every annotation, plus the schema they follow and the
+//! annotator's name. Offsets are code points, half-open. `schemas/loupe-1.schema.json`
+//! describes the format.
 //!
 //! Key order is fixed by the struct field order and `BTreeMap`s, so a file Loupe wrote
-//! survives `serialize(parse(file)) == file`.
+//! survives `serialize(parse(file)) == file`. Older versions go through [`migrate`].
 //!
 //! ```
 //! use loupe::core::format::loupe as native;
@@ -10,19 +12,43 @@
 //! let json = native::to_json(&[Document::new("A", "Some text.")], "me");
 //! let back = native::from_json(&json).unwrap();
 //! assert_eq!(back.documents[0].text, "Some text.");
+//! assert_eq!(back.schema.unwrap().name, "ACE 2005 (news)");
+//! assert_eq!(native::serialize(&native::from_json(&json).unwrap()), json);
 //! ```
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::edit::check_fragments;
 use crate::core::model::{sha256_hex, Annotations, Document, DocumentMeta};
+use crate::core::offsets::OffsetIndex;
+use crate::core::schema::{Schema, SchemaError};
+use crate::core::validate::validate;
 
 pub const FORMAT: &str = "loupe";
 pub const FORMAT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A document as written: borrowed, so exporting a large corpus copies nothing.
+#[derive(Serialize)]
+struct FileDocOut<'a> {
+    #[serde(flatten)]
+    meta: &'a DocumentMeta,
+    text: &'a str,
+    #[serde(flatten)]
+    annotations: &'a Annotations,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    format: &'a str,
+    format_version: u32,
+    annotator: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<&'a Schema>,
+    documents: Vec<FileDocOut<'a>>,
+}
+
+#[derive(Deserialize)]
 struct FileDoc {
     #[serde(flatten)]
     meta: DocumentMeta,
@@ -31,13 +57,25 @@ struct FileDoc {
     annotations: Annotations,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct File {
+    #[allow(dead_code)] // checked by `Header` before the full parse
     format: String,
+    #[allow(dead_code)]
     format_version: u32,
     #[serde(default)]
     annotator: String,
+    #[serde(default)]
+    schema: Option<Schema>,
     documents: Vec<FileDoc>,
+}
+
+/// Just the version fields, read first so a current file is parsed in one typed pass and
+/// only older files pay for a `serde_json::Value` round trip through [`migrate`].
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    format_version: Option<serde_json::Value>,
 }
 
 /// A parsed loupe/1 file.
@@ -45,16 +83,39 @@ struct File {
 pub struct LoupeFile {
     pub annotator: String,
     pub documents: Vec<Document>,
+    /// The schema the file carries; files written before schemas were embedded have none.
+    pub schema: Option<Schema>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoupeError {
-    Malformed { line: usize, column: usize, message: String },
+    Malformed {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     NotLoupe,
     NewerVersion(u64),
-    ChecksumMismatch { document: String },
-    Annotation { document: String, message: String },
-    TextMismatch { document: String, id: String, stored: String, actual: String },
+    ChecksumMismatch {
+        document: String,
+    },
+    Annotation {
+        document: String,
+        message: String,
+    },
+    TextMismatch {
+        document: String,
+        id: String,
+        stored: String,
+        actual: String,
+    },
+    /// The embedded schema is unsound.
+    Schema(SchemaError),
+    /// An older file could not be migrated.
+    Migration {
+        from: u64,
+        message: String,
+    },
 }
 
 impl fmt::Display for LoupeError {
@@ -62,7 +123,7 @@ impl fmt::Display for LoupeError {
         match self {
             Self::Malformed { line, column, message } => write!(
                 f,
-                "the file is not valid JSON (line {line}, column {column}: {message})"
+                "the file is not a valid Loupe file (line {line}, column {column}: {message})"
             ),
             Self::NotLoupe => write!(
                 f,
@@ -81,24 +142,45 @@ impl fmt::Display for LoupeError {
                 f,
                 "document {document}, {id}: the file quotes {stored:?} but the text at those offsets is {actual:?}"
             ),
+            Self::Schema(err) => write!(f, "the file's schema is invalid: {err}"),
+            Self::Migration { from, message } => write!(
+                f,
+                "this loupe/{from} file could not be upgraded ({message}); open it in the Loupe version that wrote it and export again"
+            ),
         }
     }
 }
 
 impl std::error::Error for LoupeError {}
 
-/// Serialise documents as a loupe/1 file, pretty-printed.
+/// Serialise documents as a loupe/1 file, pretty-printed, with the default (ACE 2005)
+/// schema. Use [`to_json_with_schema`] when the corpus follows another schema.
 pub fn to_json(documents: &[Document], annotator: &str) -> String {
-    let file = File {
-        format: FORMAT.to_owned(),
+    to_json_with_schema(documents, annotator, &Schema::ace2005())
+}
+
+/// Serialise documents and the schema they follow as a loupe/1 file.
+pub fn to_json_with_schema(documents: &[Document], annotator: &str, schema: &Schema) -> String {
+    write(documents, annotator, Some(schema))
+}
+
+/// Serialise a parsed file back, byte for byte as Loupe wrote it.
+pub fn serialize(file: &LoupeFile) -> String {
+    write(&file.documents, &file.annotator, file.schema.as_ref())
+}
+
+fn write(documents: &[Document], annotator: &str, schema: Option<&Schema>) -> String {
+    let file = FileOut {
+        format: FORMAT,
         format_version: FORMAT_VERSION,
-        annotator: annotator.to_owned(),
+        annotator,
+        schema,
         documents: documents
             .iter()
-            .map(|d| FileDoc {
-                meta: d.meta.clone(),
-                text: d.text.clone(),
-                annotations: d.annotations.clone(),
+            .map(|d| FileDocOut {
+                meta: &d.meta,
+                text: &d.text,
+                annotations: &d.annotations,
             })
             .collect(),
     };
@@ -107,61 +189,164 @@ pub fn to_json(documents: &[Document], annotator: &str) -> String {
     json
 }
 
-/// Parse and check a loupe/1 file: every offset in bounds, every quoted text equal to the
-/// text at its offsets, every checksum right. Older versions are migrated first.
+/// Parse and check a loupe file: every offset in bounds, every quoted text equal to the
+/// text at its offsets, every checksum right, every reference resolved, and (when the
+/// file carries a schema) every type, role and attribute known. Older versions are
+/// migrated first.
 pub fn from_json(json: &str) -> Result<LoupeFile, LoupeError> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(malformed)?;
-    let value = migrate(value)?;
-    let file: File = serde_json::from_value(value).map_err(|e| LoupeError::Malformed {
-        line: 0,
-        column: 0,
-        message: e.to_string(),
-    })?;
+    let header: Header = serde_json::from_str(json).map_err(malformed)?;
+    if header.format.as_deref() != Some(FORMAT) {
+        return Err(LoupeError::NotLoupe);
+    }
+    let version = header
+        .format_version
+        .as_ref()
+        .and_then(|v| v.as_u64())
+        .ok_or(LoupeError::NotLoupe)?;
+    let file: File = if version == u64::from(FORMAT_VERSION) {
+        serde_json::from_str(json).map_err(malformed)?
+    } else {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(malformed)?;
+        serde_json::from_value(migrate(value)?).map_err(malformed)?
+    };
+    if let Some(schema) = &file.schema {
+        schema.validate().map_err(LoupeError::Schema)?;
+    }
     let mut documents = Vec::with_capacity(file.documents.len());
     for d in file.documents {
-        let doc = Document { meta: d.meta, text: d.text, annotations: d.annotations };
-        check_document(&doc)?;
+        let doc = Document {
+            meta: d.meta,
+            text: d.text,
+            annotations: d.annotations,
+        };
+        check_document(&doc, file.schema.as_ref())?;
         documents.push(doc);
     }
-    Ok(LoupeFile { annotator: file.annotator, documents })
+    Ok(LoupeFile {
+        annotator: file.annotator,
+        documents,
+        schema: file.schema,
+    })
 }
 
 fn malformed(e: serde_json::Error) -> LoupeError {
-    LoupeError::Malformed { line: e.line(), column: e.column(), message: e.to_string() }
+    LoupeError::Malformed {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    }
 }
 
-/// Bring an older file up to the current version. Future migrations go here, one step
-/// per version.
-fn migrate(value: serde_json::Value) -> Result<serde_json::Value, LoupeError> {
+/// Bring a file of any older version up to the current one, one step per version. Each
+/// step is a function from version n to n + 1, so a future loupe/2 adds one step here.
+pub fn migrate(mut value: serde_json::Value) -> Result<serde_json::Value, LoupeError> {
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(LoupeError::NotLoupe);
     }
-    match value.get("format_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(FORMAT_VERSION) => Ok(value),
-        Some(v) => Err(LoupeError::NewerVersion(v)),
-        None => Err(LoupeError::NotLoupe),
+    let mut version = value
+        .get("format_version")
+        .and_then(|v| v.as_u64())
+        .ok_or(LoupeError::NotLoupe)?;
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(LoupeError::NewerVersion(version));
     }
+    while version < u64::from(FORMAT_VERSION) {
+        value = match version {
+            0 => v0_to_v1(value).map_err(|message| LoupeError::Migration { from: 0, message })?,
+            _ => unreachable!("every version below the current one has a step"),
+        };
+        version += 1;
+        value["format_version"] = version.into();
+    }
+    Ok(value)
 }
 
-fn check_document(doc: &Document) -> Result<(), LoupeError> {
+/// loupe/0 (the prototype) stored one span per mention as `start`/`end`, and triggers as
+/// `trigger_start`/`trigger_end`; it had no checksum and no status.
+fn v0_to_v1(mut value: serde_json::Value) -> Result<serde_json::Value, String> {
+    use serde_json::{json, Map, Value};
+    fn span(obj: &mut Map<String, Value>, start: &str, end: &str) -> Result<Value, String> {
+        let (Some(s), Some(e)) = (
+            obj.remove(start).and_then(|v| v.as_u64()),
+            obj.remove(end).and_then(|v| v.as_u64()),
+        ) else {
+            return Err(format!("an annotation lacks numeric {start}/{end}"));
+        };
+        Ok(json!([[s, e]]))
+    }
+    let docs = value
+        .get_mut("documents")
+        .and_then(Value::as_array_mut)
+        .ok_or("the file has no documents list")?;
+    for doc in docs {
+        let doc = doc.as_object_mut().ok_or("a document is not an object")?;
+        let text = doc
+            .get("text")
+            .and_then(Value::as_str)
+            .ok_or("a document has no text")?
+            .to_owned();
+        doc.entry("sha256")
+            .or_insert_with(|| sha256_hex(&text).into());
+        for mention in doc
+            .get_mut("mentions")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let m = mention
+                .as_object_mut()
+                .ok_or("a mention is not an object")?;
+            let fragments = span(m, "start", "end")?;
+            m.insert("fragments".into(), fragments);
+        }
+        for event in doc
+            .get_mut("events")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let e = event.as_object_mut().ok_or("an event is not an object")?;
+            let trigger = span(e, "trigger_start", "trigger_end")?;
+            e.insert("trigger".into(), trigger);
+        }
+    }
+    Ok(value)
+}
+
+fn check_document(doc: &Document, schema: Option<&Schema>) -> Result<(), LoupeError> {
     let document = doc.meta.id.clone();
     if sha256_hex(&doc.text) != doc.meta.sha256 {
         return Err(LoupeError::ChecksumMismatch { document });
     }
-    for mention in &doc.annotations.mentions {
-        let mut checked = mention.clone();
-        check_fragments(&doc.text, &mut checked).map_err(|e| LoupeError::Annotation {
-            document: document.clone(),
-            message: e.to_string(),
-        })?;
-        if checked.text != mention.text {
+    // Name the quoted text and the real one: the commonest damage is offsets counted in
+    // UTF-16 units by another tool.
+    let index = OffsetIndex::new(&doc.text);
+    for m in &doc.annotations.mentions {
+        let actual = m
+            .fragments
+            .iter()
+            .map(|f| index.slice(&doc.text, f.start, f.end))
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.join(" "));
+        if let Some(actual) = actual.filter(|a| *a != m.text && !m.fragments.is_empty()) {
             return Err(LoupeError::TextMismatch {
                 document,
-                id: mention.id.clone(),
-                stored: mention.text.clone(),
-                actual: checked.text,
+                id: m.id.clone(),
+                stored: m.text.clone(),
+                actual,
             });
         }
+    }
+    let report = validate(&doc.text, &doc.annotations, schema);
+    let mut errors = report.errors();
+    if let Some(first) = errors.next() {
+        let more = errors.count();
+        let message = if more == 0 {
+            first.message.clone()
+        } else {
+            format!("{} (and {more} more problems)", first.message)
+        };
+        return Err(LoupeError::Annotation { document, message });
     }
     Ok(())
 }
@@ -184,7 +369,9 @@ mod tests {
             note: None,
             entity: None,
         };
-        Edit::InsertMention { index: 0, mention }.apply(&mut doc.annotations, &doc.text).unwrap();
+        Edit::InsertMention { index: 0, mention }
+            .apply(&mut doc.annotations, &doc.text)
+            .unwrap();
         doc
     }
 
@@ -194,6 +381,7 @@ mod tests {
         let parsed = from_json(&json).unwrap();
         assert_eq!(parsed.documents, vec![sample()]);
         assert_eq!(to_json(&parsed.documents, &parsed.annotator), json);
+        assert_eq!(serialize(&parsed), json);
     }
 
     #[test]
@@ -212,8 +400,13 @@ mod tests {
         value["documents"][0]["mentions"][0]["fragments"][0] = serde_json::json!([15, 19]);
         let json = value.to_string();
         match from_json(&json) {
-            Err(LoupeError::TextMismatch { id, stored, actual, .. }) => {
-                assert_eq!((id.as_str(), stored.as_str(), actual.as_str()), ("T1", "Kyiv", " Kyi"));
+            Err(LoupeError::TextMismatch {
+                id, stored, actual, ..
+            }) => {
+                assert_eq!(
+                    (id.as_str(), stored.as_str(), actual.as_str()),
+                    ("T1", "Kyiv", " Kyi")
+                );
             }
             other => panic!("expected a text mismatch, got {other:?}"),
         }
@@ -222,7 +415,10 @@ mod tests {
     #[test]
     fn malformed_json_reports_its_line() {
         let err = from_json("{\n\"format\": \"loupe\",\n oops }").unwrap_err();
-        assert!(matches!(err, LoupeError::Malformed { line: 3, .. }), "{err:?}");
+        assert!(
+            matches!(err, LoupeError::Malformed { line: 3, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -234,6 +430,375 @@ mod tests {
     #[test]
     fn edited_text_is_caught_by_the_checksum() {
         let json = to_json(&[sample()], "").replace("again", "AGAIN");
-        assert!(matches!(from_json(&json), Err(LoupeError::ChecksumMismatch { .. })));
+        assert!(matches!(
+            from_json(&json),
+            Err(LoupeError::ChecksumMismatch { .. })
+        ));
+    }
+
+    /// Kyiv struck by drones, with an argument, a relation, a cluster and attributes.
+    fn rich() -> Document {
+        use crate::core::model::{Argument, AttrValue, Entity, Event, Normalization, Relation};
+        let mut doc = sample();
+        let text = doc.text.clone();
+        let ann = &mut doc.annotations;
+        let drones = Mention {
+            id: "T2".into(),
+            kind: "WEA".into(),
+            fragments: vec![Span::new(2, 8)],
+            text: String::new(),
+            attributes: [("MentionType".to_owned(), AttrValue::Value("NOM".into()))].into(),
+            normalization: None,
+            note: Some("plural".into()),
+            entity: None,
+        };
+        let edits = vec![
+            Edit::InsertMention {
+                index: 1,
+                mention: drones,
+            },
+            Edit::InsertEvent {
+                index: 0,
+                event: Event {
+                    id: "E1".into(),
+                    kind: "Conflict:Attack".into(),
+                    trigger: vec![Span::new(9, 15)],
+                    trigger_text: String::new(),
+                    arguments: vec![
+                        Argument {
+                            role: "Target".into(),
+                            target: "T1".into(),
+                        },
+                        Argument {
+                            role: "Instrument".into(),
+                            target: "T2".into(),
+                        },
+                    ],
+                    attributes: [("Realis".to_owned(), AttrValue::Value("Actual".into()))].into(),
+                    note: None,
+                    coref: None,
+                },
+            },
+            Edit::InsertRelation {
+                index: 0,
+                relation: Relation {
+                    id: "R1".into(),
+                    kind: "PHYS".into(),
+                    arg1: "T1".into(),
+                    arg2: "T1".into(),
+                    attributes: Default::default(),
+                },
+            },
+            Edit::cluster(
+                0,
+                Entity {
+                    id: "C1".into(),
+                    name: "Kyiv".into(),
+                    kind: "GPE".into(),
+                    normalization: Some(Normalization {
+                        resource: "Wikidata".into(),
+                        id: "Q1899".into(),
+                        label: "Kyiv".into(),
+                    }),
+                    attributes: Default::default(),
+                    note: None,
+                },
+                &["T1".into()],
+            ),
+        ];
+        Edit::Batch(edits).apply(ann, &text).unwrap();
+        doc.meta.url = Some("https://example.org/strike".into());
+        doc.meta.metadata.insert("source".into(), "wire".into());
+        doc
+    }
+
+    #[test]
+    fn file_carries_the_schema_and_the_annotator() {
+        let conll = Schema::conll2003();
+        let mut doc = Document::new("A", "Angela Merkel visited Paris.");
+        let mention = Mention {
+            id: "T1".into(),
+            kind: "MISC".into(),
+            fragments: vec![Span::new(0, 13)],
+            text: String::new(),
+            attributes: Default::default(),
+            normalization: None,
+            note: None,
+            entity: None,
+        };
+        Edit::InsertMention { index: 0, mention }
+            .apply(&mut doc.annotations, &doc.text)
+            .unwrap();
+        let json = to_json_with_schema(&[doc], "ana", &conll);
+        let parsed = from_json(&json).unwrap();
+        assert_eq!(parsed.schema.as_ref(), Some(&conll));
+        assert_eq!(parsed.annotator, "ana");
+        assert_eq!(serialize(&parsed), json);
+        // MISC is a CoNLL type, not an ACE one: the same annotations under ACE are refused.
+        let as_ace = to_json(&parsed.documents, "ana");
+        let err = from_json(&as_ace).unwrap_err();
+        assert!(
+            err.to_string().contains("T1") && err.to_string().contains("MISC"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn key_order_is_stable() {
+        let json = to_json(&[rich()], "ana");
+        let keys: Vec<&str> = json
+            .lines()
+            .filter(|l| l.starts_with("  \"") && !l.starts_with("   "))
+            .map(|l| l.trim().split('"').nth(1).unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "format",
+                "format_version",
+                "annotator",
+                "schema",
+                "documents"
+            ]
+        );
+        let doc_keys: Vec<&str> = json
+            .lines()
+            .filter(|l| l.starts_with("      \"") && !l.starts_with("       "))
+            .map(|l| l.trim().split('"').nth(1).unwrap())
+            .collect();
+        let expected = [
+            "id",
+            "title",
+            "url",
+            "metadata",
+            "status",
+            "sha256",
+            "text",
+            "mentions",
+            "entities",
+            "events",
+            "relations",
+        ];
+        assert!(doc_keys.ends_with(&expected), "{doc_keys:?}");
+    }
+
+    #[test]
+    fn rich_document_round_trips_byte_identical() {
+        let json = to_json(&[rich(), sample()], "ana");
+        let parsed = from_json(&json).unwrap();
+        assert_eq!(parsed.documents, vec![rich(), sample()]);
+        assert_eq!(serialize(&parsed), json);
+    }
+
+    #[test]
+    fn file_without_schema_round_trips_without_one() {
+        let file = LoupeFile {
+            annotator: "ana".into(),
+            documents: vec![rich()],
+            schema: None,
+        };
+        let json = serialize(&file);
+        assert!(!json.contains("\"schema\""));
+        let parsed = from_json(&json).unwrap();
+        assert_eq!(parsed, file);
+        assert_eq!(serialize(&parsed), json);
+    }
+
+    #[test]
+    fn argument_pointing_at_a_missing_mention_is_refused_on_import() {
+        let mut value: serde_json::Value = serde_json::from_str(&to_json(&[rich()], "")).unwrap();
+        value["documents"][0]["events"][0]["arguments"][0]["target"] = "T9".into();
+        let err = from_json(&value.to_string()).unwrap_err();
+        assert!(
+            matches!(&err, LoupeError::Annotation { message, .. } if message.contains("T9")),
+            "{err}"
+        );
+        let mut value: serde_json::Value = serde_json::from_str(&to_json(&[rich()], "")).unwrap();
+        value["documents"][0]["mentions"][0]["entity"] = "C7".into();
+        assert!(from_json(&value.to_string())
+            .unwrap_err()
+            .to_string()
+            .contains("C7"));
+    }
+
+    #[test]
+    fn an_unsound_embedded_schema_is_refused() {
+        let mut value: serde_json::Value = serde_json::from_str(&to_json(&[sample()], "")).unwrap();
+        value["schema"]["entity_types"][0]["color"] = "red".into();
+        let err = from_json(&value.to_string()).unwrap_err();
+        assert!(
+            matches!(err, LoupeError::Schema(SchemaError::BadColour { .. })),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn loupe_0_fixture_migrates_to_loupe_1() {
+        let old = include_str!("../../../tests/fixtures/loupe-0.json");
+        let parsed = from_json(old).unwrap();
+        assert!(parsed.schema.is_none());
+        let doc = &parsed.documents[0];
+        assert_eq!(doc.meta.sha256, sha256_hex(&doc.text));
+        assert_eq!(
+            doc.annotations.mentions[0].fragments,
+            vec![Span::new(16, 20)]
+        );
+        assert_eq!(doc.annotations.events[0].trigger, vec![Span::new(9, 15)]);
+        assert_eq!(doc.annotations.events[0].arguments[1].target, "T1");
+        // The readable expected output sits beside the fixture.
+        let expected = include_str!("../../../tests/fixtures/loupe-0-migrated.json");
+        assert_eq!(serialize(&parsed), expected);
+        let value: serde_json::Value = serde_json::from_str(old).unwrap();
+        assert_eq!(migrate(value).unwrap()["format_version"], 1);
+    }
+
+    #[test]
+    fn broken_old_file_names_the_migration() {
+        let json = r#"{"format":"loupe","format_version":0,"documents":[{"id":"d","title":"t","text":"abc","mentions":[{"id":"T1","type":"PER"}]}]}"#;
+        let err = from_json(json).unwrap_err();
+        assert!(
+            matches!(err, LoupeError::Migration { from: 0, .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("start/end"));
+    }
+
+    fn json_schema() -> serde_json::Value {
+        serde_json::from_str(include_str!("../../../schemas/loupe-1.schema.json")).unwrap()
+    }
+
+    #[test]
+    fn exported_files_validate_against_the_json_schema() {
+        use crate::core::format::json_schema::check;
+        let schema = json_schema();
+        let mut labelled = rich();
+        labelled
+            .annotations
+            .labels
+            .insert("Topic".into(), vec!["War".into()]);
+        let mut custom = Schema::conll2003();
+        custom.label_sets.push(crate::core::schema::LabelSet {
+            name: "Topic".into(),
+            labels: vec!["War".into()],
+            multiple: false,
+        });
+        custom.event_types = Schema::ace2005().event_types;
+        custom.event_types[0].roles[0].cardinality =
+            crate::core::schema::Cardinality::Range { min: 1, max: 2 };
+        custom.entity_types = Schema::ace2005().entity_types;
+        let files = [
+            to_json(&[rich(), sample()], "ana"),
+            to_json_with_schema(&[labelled], "", &custom),
+            serialize(&LoupeFile {
+                annotator: String::new(),
+                documents: vec![],
+                schema: None,
+            }),
+            serialize(&from_json(include_str!("../../../tests/fixtures/loupe-0.json")).unwrap()),
+        ];
+        for json in files {
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(check(&schema, &value), Vec::<String>::new());
+        }
+    }
+
+    #[test]
+    fn json_schema_rejects_what_loupe_rejects() {
+        use crate::core::format::json_schema::check;
+        let schema = json_schema();
+        let old: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/fixtures/loupe-0.json")).unwrap();
+        let errors = check(&schema, &old);
+        assert!(
+            errors.iter().any(|e| e.contains("format_version")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("unexpected key \"start\"")),
+            "{errors:?}"
+        );
+        let mut value: serde_json::Value = serde_json::from_str(&to_json(&[rich()], "")).unwrap();
+        value["schema"]["entity_types"][0]["color"] = "red".into();
+        value["documents"][0]["mentions"][0]["fragments"][0] = serde_json::json!([1, 2, 3]);
+        value["documents"][0]["status"] = "finished".into();
+        assert_eq!(
+            check(&schema, &value).len(),
+            3,
+            "{:?}",
+            check(&schema, &value)
+        );
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use crate::core::edit::{Edit, History};
+    use crate::core::model::{Mention, Span};
+    use proptest::prelude::*;
+
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a",
+            "Kyiv",
+            " ",
+            "\r\n",
+            "\n",
+            "🚀",
+            "👩‍👩‍👧",
+            "🇺🇦",
+            "e\u{301}",
+            "\u{300}",
+            "中国",
+            "東京",
+            "—",
+            "“",
+            "”",
+            "’",
+            "8,400",
+            "\t",
+            "𝔘",
+            "\"",
+            "\\",
+        ]);
+        prop::collection::vec(pieces, 1..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(10_000)
+        ))]
+
+        /// Mentions on emoji, combining marks, CJK and CRLF keep their code point offsets
+        /// and quoted text through a save and a load, byte for byte.
+        #[test]
+        fn tricky_text_round_trips(text in tricky_text(), spans in prop::collection::vec((0usize..80, 0usize..80), 0..8)) {
+            let mut doc = Document::new("t", &text);
+            let mut history = History::default();
+            for (i, (a, b)) in spans.into_iter().enumerate() {
+                let mention = Mention {
+                    id: format!("T{}", i + 1),
+                    kind: "PER".into(),
+                    fragments: vec![Span::new(a.min(b), a.max(b))],
+                    text: String::new(),
+                    attributes: Default::default(),
+                    normalization: None,
+                    note: None,
+                    entity: None,
+                };
+                let _ = history.apply(&mut doc.annotations, &doc.text, Edit::InsertMention { index: i, mention });
+            }
+            let json = to_json(std::slice::from_ref(&doc), "");
+            let parsed = from_json(&json).unwrap();
+            prop_assert_eq!(&parsed.documents[0], &doc);
+            prop_assert_eq!(serialize(&parsed), json);
+            for m in &doc.annotations.mentions {
+                let chars: Vec<char> = text.chars().collect();
+                let expected: String = chars[m.fragments[0].start..m.fragments[0].end].iter().collect();
+                prop_assert_eq!(&m.text, &expected);
+            }
+        }
     }
 }
