@@ -12,3 +12,6 @@ run: setup
 
 test: setup
 	scripts/test.sh
+
+bench: setup
+	scripts/bench.sh

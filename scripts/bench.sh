@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks: the native model benchmark, then the browser benchmark (writes BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+if [ -f benches/model.rs ]; then
+  cargo bench --bench model
+fi
+scripts/build.sh
+node tests/bench/browser-bench.mjs

@@ -1,0 +1,289 @@
+// Loupe's browser benchmark: runs headless Chromium against the release build, prints a
+// table, and writes BENCHMARKS.md. Every timing is a median over several runs and a ratio
+// against a baseline measured in the same run. Run with `make bench`.
+import { chromium } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, extname } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { execSync } from 'node:child_process';
+
+const DIST = 'dist';
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const KEY_RUNS = Number(process.env.BENCH_KEY_RUNS ?? 30);
+const args = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox', '--disable-dev-shm-usage'];
+
+// ---- a deterministic 1 MB article with 10,000 annotations, some nested ----
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+const WORDS = ('the army said forces launched drones against the port city overnight officials reported ' +
+  'damage to warehouses while negotiators met in the capital to discuss a ceasefire and ' +
+  'prisoner exchange talks continued despite shelling near the border 155mm rounds 8,400 “quoted” — ' +
+  'Kyiv Odesa Lyon Tokyo 東京 北京 Marchenko Sato Reeves ministry council 🚀 🚢').split(' ');
+const TYPES = ['PER', 'ORG', 'GPE', 'LOC', 'FAC', 'WEA', 'VEH', 'TIME', 'VALUE'];
+
+function generate({ chars, mentions: target, seed }) {
+  const rand = rng(seed);
+  const paragraphs = [];
+  const words = []; // [startCp, endCp, paragraphIndex]
+  let cp = 0;
+  let text = '';
+  while (cp < chars) {
+    const parts = [];
+    const n = 60 + Math.floor(rand() * 60);
+    for (let i = 0; i < n; i++) {
+      const w = WORDS[Math.floor(rand() * WORDS.length)];
+      if (i > 0) { parts.push(' '); cp += 1; }
+      words.push([cp, cp + Array.from(w).length, paragraphs.length]);
+      parts.push(w);
+      cp += Array.from(w).length;
+    }
+    parts.push('.');
+    cp += 1;
+    const p = parts.join('');
+    paragraphs.push(p);
+    text += p + '\n\n';
+    cp += 2;
+  }
+  const codepoints = Array.from(text);
+  const slice = (s, e) => codepoints.slice(s, e).join('');
+  const mentions = [];
+  const step = Math.max(1, Math.floor(words.length / target));
+  for (let i = 0; mentions.length < target && i < words.length; i += step) {
+    const [s, e] = words[i];
+    const type = TYPES[mentions.length % TYPES.length];
+    // Every fifth mention gets an enclosing one two words wider: nested spans.
+    if (mentions.length % 5 === 0 && i + 2 < words.length && words[i + 2][2] === words[i][2]) {
+      const outerEnd = words[i + 2][1];
+      mentions.push({ s, e: outerEnd, type: 'FAC' });
+    }
+    mentions.push({ s, e, type });
+  }
+  mentions.length = Math.min(mentions.length, target);
+  mentions.sort((a, b) => a.s - b.s || b.e - a.e);
+  const ann = {
+    mentions: mentions.map((m, i) => ({ id: `T${i + 1}`, type: m.type, fragments: [[m.s, m.e]], text: slice(m.s, m.e) })),
+    entities: [], events: [], relations: [],
+  };
+  return { text, ann, paragraphs: paragraphs.length };
+}
+
+function storageEntries(title, doc) {
+  const sha = createHash('sha256').update(doc.text, 'utf8').digest('hex');
+  const id = `d${sha.slice(0, 16)}`;
+  return { id, meta: { id, title, status: 'in_progress', sha256: sha }, text: doc.text, ann: JSON.stringify(doc.ann) };
+}
+
+// ---- a tiny static server for dist/ and the baseline page ----
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const extra = new Map();
+const server = createServer((req, res) => {
+  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1) || 'index.html';
+  const body = extra.get(path) ?? (() => { try { return readFileSync(join(DIST, path)); } catch { return null; } })();
+  if (body == null) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  res.end(body);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+
+// Waits, in the page, until the article shows every paragraph, then for the next frame.
+const WATCH = (expected) => `
+  window.__rendered = new Promise((resolve) => {
+    const tick = () => {
+      const a = document.querySelector('.article');
+      if (a && a.childElementCount >= ${expected} && document.querySelector('.article p:last-child .seg')) {
+        requestAnimationFrame(() => resolve(performance.now()));
+      } else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  addEventListener('TrunkApplicationStarted', (e) => { window.__loupeWasm = e.detail.wasm; });
+`;
+
+async function seededPage(docs) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/index.html`);
+  await page.evaluate((docs) => {
+    localStorage.clear();
+    for (const d of docs) {
+      localStorage.setItem(`loupe/v1/doc/${d.id}/text`, d.text);
+      localStorage.setItem(`loupe/v1/doc/${d.id}/ann`, d.ann);
+    }
+    localStorage.setItem('loupe/v1/index', JSON.stringify(docs.map((d) => d.meta)));
+  }, docs);
+  return { context, page };
+}
+
+const big = generate({ chars: 1_000_000, mentions: 10_000, seed: 7 });
+const bigEntry = storageEntries('Benchmark: 1 MB article', big);
+console.log(`generated ${(Buffer.byteLength(big.text) / 1e6).toFixed(2)} MB, ${big.paragraphs} paragraphs, ${big.ann.mentions.length} mentions`);
+
+// 1. Open and render, against a static page with the same markup and CSS.
+const open = { app: [], static: [] };
+let staticHtml = null;
+let memory = null;
+for (let run = 0; run < RUNS; run++) {
+  const { context, page } = await seededPage([bigEntry]);
+  await page.addInitScript(WATCH(big.paragraphs));
+  await page.reload();
+  open.app.push(await page.evaluate(() => window.__rendered));
+  if (!staticHtml) {
+    const css = readdirSync(DIST).find((f) => f.endsWith('.css'));
+    const body = await page.evaluate(() => document.body.innerHTML.replace(/<script[\s\S]*?<\/script>/g, ''));
+    staticHtml = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>static</title><link rel="stylesheet" href="/${css}"></head><body>${body}</body></html>`;
+    extra.set('static.html', staticHtml);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const wasmBytes = await page.evaluate(() => window.__loupeWasm?.memory?.buffer?.byteLength ?? 0);
+    memory = { js: usedSize, wasm: wasmBytes };
+  }
+  await context.close();
+  const ctx2 = await browser.newContext();
+  const p2 = await ctx2.newPage();
+  await p2.addInitScript(WATCH(big.paragraphs));
+  await p2.goto(`${base}/static.html`);
+  open.static.push(await p2.evaluate(() => window.__rendered));
+  if (run === 0) {
+    const cdp = await ctx2.newCDPSession(p2);
+    await cdp.send('HeapProfiler.collectGarbage');
+    memory.staticJs = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  }
+  await ctx2.close();
+}
+
+// 2 and 3. Tag keypress → highlight painted; and the localStorage write of the edit.
+async function keypressRuns(entry, paragraphs, runs) {
+  const { context, page } = await seededPage([entry]);
+  await page.addInitScript(WATCH(paragraphs));
+  await page.addInitScript(() => {
+    const set = Storage.prototype.setItem;
+    window.__saves = [];
+    Storage.prototype.setItem = function (k, v) {
+      const t = performance.now();
+      const r = set.call(this, k, v);
+      if (k.endsWith('/ann')) window.__saves.push(performance.now() - t);
+      return r;
+    };
+  });
+  await page.reload();
+  await page.evaluate(() => window.__rendered);
+  const result = await page.evaluate(async (runs) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const article = document.querySelector('.article');
+    const free = [...article.querySelectorAll('.seg:not(.m)')].filter((s) => /[a-z]{5,}/.test(s.textContent));
+    const tag = [], noop = [];
+    for (let i = 0; i < runs; i++) {
+      const seg = free[Math.floor((i * free.length) / runs)];
+      seg.scrollIntoView({ block: 'center' });
+      await frame();
+      // Baseline: a key Loupe ignores, timed the same way.
+      let t0 = performance.now();
+      dispatchEvent(new KeyboardEvent('keydown', { key: 'F13' }));
+      await frame();
+      noop.push(performance.now() - t0);
+      const node = seg.firstChild;
+      const at = node.textContent.search(/[a-z]{5,}/);
+      const range = document.createRange();
+      range.setStart(node, at + 1);
+      range.setEnd(node, at + 3);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      article.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+      const before = article.querySelectorAll('.seg.m').length;
+      t0 = performance.now();
+      dispatchEvent(new KeyboardEvent('keydown', { key: 'p' }));
+      for (;;) {
+        const t = await frame();
+        if (article.querySelectorAll('.seg.m').length > before) { tag.push(performance.now() - t0); break; }
+        if (performance.now() - t0 > 5000) throw new Error('the highlight never appeared');
+      }
+    }
+    await new Promise((r) => setTimeout(r, 600)); // let a debounced save land
+    return { tag, noop, saves: window.__saves };
+  }, runs);
+  // Baseline for the save: the same string written by plain JS, same page.
+  const baseline = await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith('/ann'));
+    const value = localStorage.getItem(key);
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      localStorage.setItem('loupe/bench/scratch', value);
+      times.push(performance.now() - t);
+    }
+    localStorage.removeItem('loupe/bench/scratch');
+    return { times, bytes: value.length };
+  });
+  await context.close();
+  return { ...result, baseline };
+}
+const bigKeys = await keypressRuns(bigEntry, big.paragraphs, KEY_RUNS);
+const small = generate({ chars: 5_000, mentions: 30, seed: 3 });
+const smallKeys = await keypressRuns(storageEntries('Benchmark: 5 KB article', small), small.paragraphs, 20);
+
+await browser.close();
+server.close();
+
+// 5. Bundle size, gzipped.
+const files = readdirSync(DIST).filter((f) => /\.(wasm|js|css)$/.test(f));
+const gz = (f) => gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
+const bundle = files.reduce((n, f) => n + gz(f), 0);
+const single = gzipSync(readFileSync(join(DIST, 'loupe.html')), { level: 9 }).length;
+
+const ms = (x) => `${x.toFixed(1)} ms`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+const rows = [
+  ['Open and render 1 MB, 10,000 annotations', ms(median(open.app)), ms(median(open.static)), ratio(median(open.app), median(open.static)), '≤ 1.0× static page', median(open.app) <= median(open.static) ? 'met' : 'missed'],
+  ['Tag keypress → highlight painted, median (1 MB)', ms(median(bigKeys.tag)), ms(median(bigKeys.noop)), ratio(median(bigKeys.tag), median(bigKeys.noop)), '≤ 17 ms', median(bigKeys.tag) <= 17 ? 'met' : 'missed'],
+  ['Tag keypress → highlight painted, p95 (1 MB)', ms(p95(bigKeys.tag)), ms(p95(bigKeys.noop)), ratio(p95(bigKeys.tag), p95(bigKeys.noop)), '≤ 50 ms', p95(bigKeys.tag) <= 50 ? 'met' : 'missed'],
+  ['Save one edit, localStorage write p95 (5 KB doc)', ms(p95(smallKeys.saves)), ms(p95(smallKeys.baseline.times)), ratio(p95(smallKeys.saves), p95(smallKeys.baseline.times)), '≤ 5 ms', p95(smallKeys.saves) <= 5 ? 'met' : 'missed'],
+  ['Save one edit, localStorage write p95 (1 MB doc)', ms(p95(bigKeys.saves)), ms(p95(bigKeys.baseline.times)), ratio(p95(bigKeys.saves), p95(bigKeys.baseline.times)), 'reported', '—'],
+  ['Export 500 documents to brat zip', 'not built yet', '—', '—', '≤ 1 s', 'not measured'],
+  ['Bundle: wasm + JS + CSS, gzipped', `${(bundle / 1024).toFixed(0)} KiB`, '250 KiB budget', ratio(bundle, 250 * 1024), '≤ 250 KB', bundle <= 250 * 1024 ? 'met' : 'missed'],
+  ['Single file loupe.html, gzipped', `${(single / 1024).toFixed(0)} KiB`, '—', '—', 'reported', '—'],
+  ['Memory after opening 1 MB: JS heap + wasm', `${((memory.js + memory.wasm) / 2 ** 20).toFixed(1)} MiB`, `${(memory.staticJs / 2 ** 20).toFixed(1)} MiB static JS heap`, '—', '≤ 64 MB', memory.js + memory.wasm <= 64e6 ? 'met' : 'missed'],
+];
+const header = ['Measure', 'Loupe', 'Baseline (same run)', 'Ratio', 'Target', 'Result'];
+const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+console.log(`\n${table}\n`);
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+let chromiumVersion = 'unknown';
+try { chromiumVersion = execSync('/usr/bin/chromium --version').toString().trim(); } catch {}
+const md = `# Benchmarks
+
+Measured by \`make bench\` (tests/bench/browser-bench.mjs) against the release build in
+headless Chromium. Timings are medians over ${RUNS} runs (open and render) or ${KEY_RUNS} keypresses,
+each beside a baseline measured in the same run:
+
+- **Open and render**: from navigation start to the first frame after every paragraph of the
+  article is in the DOM. Baseline: a static HTML page holding the very markup Loupe rendered
+  (captured from the app), with the same CSS.
+- **Tag keypress**: from dispatching the key to the first animation frame whose DOM holds
+  the new highlight. Baseline: a key Loupe ignores, timed the same way (the frame floor).
+- **Save**: the \`localStorage.setItem\` of the document's annotations key caused by the edit.
+  Baseline: plain JS writing the same string to a scratch key.
+- **Memory**: V8 heap after a forced GC plus the wasm linear memory.
+
+Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; ${chromiumVersion}.
+Document: ${(Buffer.byteLength(big.text) / 1e6).toFixed(2)} MB, ${big.paragraphs} paragraphs, ${big.ann.mentions.length} mentions (every fifth inside an enclosing FAC span).
+
+${table}
+
+Raw figures (ms): open app ${open.app.map((x) => x.toFixed(0)).join(', ')}; open static ${open.static.map((x) => x.toFixed(0)).join(', ')}.
+Annotations JSON: ${(bigKeys.baseline.bytes / 1e6).toFixed(2)} M characters for the 1 MB document, ${(smallKeys.baseline.bytes / 1e3).toFixed(1)} k for the 5 KB one.
+`;
+writeFileSync('BENCHMARKS.md', md + (process.env.BENCH_NOTES ? `\n${readFileSync(process.env.BENCH_NOTES, 'utf8')}` : ''));
+console.log('wrote BENCHMARKS.md');
