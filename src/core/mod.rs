@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod format;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod offsets;

@@ -1104,7 +1104,7 @@ mod tests {
             #[test]
             fn random_edits_saved_load_back_with_zero_differences(steps in proptest::collection::vec(step(), 1..40)) {
                 let mut docs: Vec<Document> = TEXTS.iter().enumerate().map(|(i, t)| Document::new(&format!("D{i}"), t)).collect();
-                let mut histories = vec![History::default(), History::default(), History::default()];
+                let mut histories = [History::default(), History::default(), History::default()];
                 let corpus = CorpusStore::new(MemoryStore::default());
                 corpus.add_documents(&metas(&docs), &docs).unwrap();
                 let mut dirty = BTreeSet::new();
