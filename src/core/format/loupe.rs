@@ -20,10 +20,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::{sha256_hex, Annotations, Document, DocumentMeta};
-use crate::core::offsets::OffsetIndex;
+use std::collections::BTreeMap;
+
+use crate::core::model::{
+    fragments_text, sha256_hex, Annotations, Document, DocumentMeta, Entity, Event, Id, Mention,
+    Relation, Status,
+};
 use crate::core::schema::{Schema, SchemaError};
-use crate::core::validate::validate;
+use crate::core::validate::{validate, Rule};
 
 pub const FORMAT: &str = "loupe";
 pub const FORMAT_VERSION: u32 = 1;
@@ -48,21 +52,63 @@ struct FileOut<'a> {
     documents: Vec<FileDocOut<'a>>,
 }
 
+/// A document as read. It spells out the fields of [`DocumentMeta`] and [`Annotations`]
+/// instead of flattening them, because serde buffers flattened input into an untyped tree
+/// first, which doubled the parse time of a 1 MB document (see `benches/model.rs`).
 #[derive(Deserialize)]
 struct FileDoc {
-    #[serde(flatten)]
-    meta: DocumentMeta,
+    id: Id,
+    title: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    metadata: BTreeMap<String, String>,
+    #[serde(default)]
+    status: Status,
+    sha256: String,
     text: String,
-    #[serde(flatten)]
-    annotations: Annotations,
+    #[serde(default)]
+    mentions: Vec<Mention>,
+    #[serde(default)]
+    entities: Vec<Entity>,
+    #[serde(default)]
+    events: Vec<Event>,
+    #[serde(default)]
+    relations: Vec<Relation>,
+    #[serde(default)]
+    labels: BTreeMap<String, Vec<String>>,
+}
+
+impl From<FileDoc> for Document {
+    fn from(d: FileDoc) -> Self {
+        Document {
+            meta: DocumentMeta {
+                id: d.id,
+                title: d.title,
+                url: d.url,
+                date: d.date,
+                metadata: d.metadata,
+                status: d.status,
+                sha256: d.sha256,
+            },
+            text: d.text,
+            annotations: Annotations {
+                mentions: d.mentions,
+                entities: d.entities,
+                events: d.events,
+                relations: d.relations,
+                labels: d.labels,
+            },
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct File {
-    #[allow(dead_code)] // checked by `Header` before the full parse
     format: String,
-    #[allow(dead_code)]
-    format_version: u32,
+    format_version: u64,
     #[serde(default)]
     annotator: String,
     #[serde(default)]
@@ -70,8 +116,8 @@ struct File {
     documents: Vec<FileDoc>,
 }
 
-/// Just the version fields, read first so a current file is parsed in one typed pass and
-/// only older files pay for a `serde_json::Value` round trip through [`migrate`].
+/// Just the version fields, read when the typed parse fails, to tell an older (or
+/// foreign) file from a damaged current one.
 #[derive(Deserialize)]
 struct Header {
     format: Option<String>,
@@ -194,31 +240,39 @@ fn write(documents: &[Document], annotator: &str, schema: Option<&Schema>) -> St
 /// file carries a schema) every type, role and attribute known. Older versions are
 /// migrated first.
 pub fn from_json(json: &str) -> Result<LoupeFile, LoupeError> {
-    let header: Header = serde_json::from_str(json).map_err(malformed)?;
-    if header.format.as_deref() != Some(FORMAT) {
-        return Err(LoupeError::NotLoupe);
-    }
-    let version = header
-        .format_version
-        .as_ref()
-        .and_then(|v| v.as_u64())
-        .ok_or(LoupeError::NotLoupe)?;
-    let file: File = if version == u64::from(FORMAT_VERSION) {
-        serde_json::from_str(json).map_err(malformed)?
-    } else {
-        let value: serde_json::Value = serde_json::from_str(json).map_err(malformed)?;
-        serde_json::from_value(migrate(value)?).map_err(malformed)?
+    // A current file parses in one typed pass; only older or damaged files pay for more.
+    let file: File = match serde_json::from_str::<File>(json) {
+        Ok(file) if file.format == FORMAT && file.format_version == u64::from(FORMAT_VERSION) => {
+            file
+        }
+        typed => {
+            let header: Header = serde_json::from_str(json).map_err(malformed)?;
+            if header.format.as_deref() != Some(FORMAT) {
+                return Err(LoupeError::NotLoupe);
+            }
+            let version = header
+                .format_version
+                .as_ref()
+                .and_then(|v| v.as_u64())
+                .ok_or(LoupeError::NotLoupe)?;
+            if version == u64::from(FORMAT_VERSION) {
+                // The typed parse failed on a current file: its error has the position.
+                return Err(malformed(
+                    typed
+                        .err()
+                        .expect("a current file that parsed is taken above"),
+                ));
+            }
+            let value: serde_json::Value = serde_json::from_str(json).map_err(malformed)?;
+            serde_json::from_value(migrate(value)?).map_err(malformed)?
+        }
     };
     if let Some(schema) = &file.schema {
         schema.validate().map_err(LoupeError::Schema)?;
     }
     let mut documents = Vec::with_capacity(file.documents.len());
     for d in file.documents {
-        let doc = Document {
-            meta: d.meta,
-            text: d.text,
-            annotations: d.annotations,
-        };
+        let doc = Document::from(d);
         check_document(&doc, file.schema.as_ref())?;
         documents.push(doc);
     }
@@ -318,37 +372,30 @@ fn check_document(doc: &Document, schema: Option<&Schema>) -> Result<(), LoupeEr
     if sha256_hex(&doc.text) != doc.meta.sha256 {
         return Err(LoupeError::ChecksumMismatch { document });
     }
+    let report = validate(&doc.text, &doc.annotations, schema);
+    let mut errors = report.errors();
+    let Some(first) = errors.next() else {
+        return Ok(());
+    };
     // Name the quoted text and the real one: the commonest damage is offsets counted in
     // UTF-16 units by another tool.
-    let index = OffsetIndex::new(&doc.text);
-    for m in &doc.annotations.mentions {
-        let actual = m
-            .fragments
-            .iter()
-            .map(|f| index.slice(&doc.text, f.start, f.end))
-            .collect::<Option<Vec<_>>>()
-            .map(|parts| parts.join(" "));
-        if let Some(actual) = actual.filter(|a| *a != m.text && !m.fragments.is_empty()) {
+    if first.rule == Rule::TextMismatch {
+        if let Some(m) = doc.annotations.mention(&first.id) {
             return Err(LoupeError::TextMismatch {
                 document,
                 id: m.id.clone(),
                 stored: m.text.clone(),
-                actual,
+                actual: fragments_text(&doc.text, &m.fragments).unwrap_or_default(),
             });
         }
     }
-    let report = validate(&doc.text, &doc.annotations, schema);
-    let mut errors = report.errors();
-    if let Some(first) = errors.next() {
-        let more = errors.count();
-        let message = if more == 0 {
-            first.message.clone()
-        } else {
-            format!("{} (and {more} more problems)", first.message)
-        };
-        return Err(LoupeError::Annotation { document, message });
-    }
-    Ok(())
+    let more = errors.count();
+    let message = if more == 0 {
+        first.message.clone()
+    } else {
+        format!("{} (and {more} more problems)", first.message)
+    };
+    Err(LoupeError::Annotation { document, message })
 }
 
 #[cfg(test)]
