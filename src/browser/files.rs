@@ -1,37 +1,43 @@
-//! Reading files the user picked.
+//! Reading files the user picked or dropped, one at a time, into documents.
 
 use gloo::file::{futures::read_as_bytes, File};
 
-/// A file the user picked, read as UTF-8 text.
-pub struct PickedText {
-    pub name: String,
-    pub text: String,
-}
+use crate::browser::html::html_article;
+use crate::core::import::{
+    article, check_size, decode, documents_from_file, title_from_file_name, FileError, FileKind,
+    ImportError,
+};
+use crate::core::model::Document;
 
-/// Larger files would make the browser struggle before Loupe could help.
-pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
-
-/// Read one file; the error says which file and why, for the import summary.
-pub async fn read_text(file: web_sys::File) -> Result<PickedText, String> {
+/// Read one file into its documents; the error names the file and says why, for the
+/// import summary. The size is checked before reading, so a huge file costs nothing.
+pub async fn read_documents(file: web_sys::File) -> Result<Vec<Document>, FileError> {
     let file = File::from(file);
     let name = file.name();
-    if file.size() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{name}: over 20 MB, too large to annotate in the browser"
-        ));
-    }
+    let fail = |error| FileError {
+        file: name.clone(),
+        error,
+    };
+    let Some(kind) = FileKind::of(&name) else {
+        return Err(fail(ImportError::Unsupported));
+    };
+    check_size(file.size()).map_err(fail)?;
     let bytes = read_as_bytes(&file)
         .await
-        .map_err(|e| format!("{name}: could not be read ({e})"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{name}: not UTF-8 text (invalid byte at position {}); save it as UTF-8 and try again",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
-    if text.trim().is_empty() {
-        return Err(format!("{name}: the file is empty"));
+        .map_err(|e| fail(ImportError::Unreadable(e.to_string())))?;
+    if kind != FileKind::Html {
+        return documents_from_file(&name, &bytes).map_err(fail);
     }
-    Ok(PickedText { name, text })
+    let html = decode(&bytes).map_err(fail)?;
+    let (title, text) = html_article(&html).map_err(|why| fail(ImportError::Unreadable(why)))?;
+    if text.trim().is_empty() {
+        return Err(fail(ImportError::Empty));
+    }
+    let title = title.unwrap_or_else(|| title_from_file_name(&name));
+    Ok(vec![article(Some(&title), &text, None, None)])
+}
+
+/// The files of a `FileList`, which is not iterable from Rust.
+pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
 }

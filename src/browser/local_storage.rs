@@ -1,7 +1,7 @@
 //! [`KeyValueStore`] over the browser's localStorage.
 
-use wasm_bindgen::JsCast;
-use web_sys::{DomException, Storage};
+use wasm_bindgen::JsValue;
+use web_sys::Storage;
 
 use crate::core::storage::{KeyValueStore, StoreError};
 
@@ -10,34 +10,68 @@ pub struct LocalStorage {
 }
 
 impl LocalStorage {
+    /// Open localStorage. Some private modes hand out a storage object that throws on
+    /// first use, so a probe write tells "usable" from "unavailable" up front.
     pub fn open() -> Result<Self, StoreError> {
         let window =
             web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
-        match window.local_storage() {
-            Ok(Some(storage)) => Ok(Self { storage }),
-            Ok(None) => Err(StoreError::Unavailable("localStorage is disabled".into())),
-            Err(e) => Err(StoreError::Unavailable(describe(&e))),
+        let storage = match window.local_storage() {
+            Ok(Some(storage)) => storage,
+            Ok(None) => return Err(StoreError::Unavailable("localStorage is disabled".into())),
+            Err(e) => return Err(StoreError::Unavailable(describe(&e))),
+        };
+        const PROBE: &str = "loupe/v1/probe";
+        match storage.set_item(PROBE, "1") {
+            Ok(()) => {
+                let _ = storage.remove_item(PROBE);
+            }
+            // A full storage is still readable, and saving retries once space is freed.
+            Err(e) if is_quota_error(&e) => {}
+            Err(e) => return Err(StoreError::Unavailable(describe(&e))),
         }
+        Ok(Self { storage })
     }
 }
 
-fn describe(e: &wasm_bindgen::JsValue) -> String {
-    match e.dyn_ref::<DomException>() {
-        Some(d) => format!("{}: {}", d.name(), d.message()),
-        None => format!("{e:?}"),
+fn property(e: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(e, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn describe(e: &JsValue) -> String {
+    let name = property(e, "name").as_string();
+    let message = property(e, "message").as_string();
+    match (name, message) {
+        (Some(n), Some(m)) => format!("{n}: {m}"),
+        (Some(n), None) => n,
+        _ => format!("{e:?}"),
     }
 }
 
 /// Browsers disagree on how a full quota is reported: Chrome and Safari throw
-/// `QuotaExceededError` (code 22), old Firefox `NS_ERROR_DOM_QUOTA_REACHED` (code 1014).
+/// `QuotaExceededError` (code 22), old Firefox `NS_ERROR_DOM_QUOTA_REACHED` (code 1014),
+/// and not always as a `DOMException`, so the name and code are read off any object.
 /// Knowing only one of them is how other local-first apps silently lost saves.
-pub fn is_quota_error(e: &wasm_bindgen::JsValue) -> bool {
-    e.dyn_ref::<DomException>().is_some_and(|d| {
-        matches!(
-            d.name().as_str(),
-            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED"
-        ) || matches!(d.code(), 22 | 1014)
-    })
+pub fn is_quota_error(e: &JsValue) -> bool {
+    if !e.is_object() {
+        return false;
+    }
+    let name = property(e, "name").as_string().unwrap_or_default();
+    let code = property(e, "code").as_f64();
+    matches!(
+        name.as_str(),
+        "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED"
+    ) || matches!(code, Some(c) if c == 22.0 || c == 1014.0)
+}
+
+/// What a thrown write error means for Loupe.
+pub fn store_error(key: &str, e: &JsValue) -> StoreError {
+    if is_quota_error(e) {
+        StoreError::QuotaExceeded {
+            key: key.to_owned(),
+        }
+    } else {
+        StoreError::Unavailable(describe(e))
+    }
 }
 
 impl KeyValueStore for LocalStorage {
@@ -48,15 +82,9 @@ impl KeyValueStore for LocalStorage {
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.storage.set_item(key, value).map_err(|e| {
-            if is_quota_error(&e) {
-                StoreError::QuotaExceeded {
-                    key: key.to_owned(),
-                }
-            } else {
-                StoreError::Unavailable(describe(&e))
-            }
-        })
+        self.storage
+            .set_item(key, value)
+            .map_err(|e| store_error(key, &e))
     }
 
     fn remove(&self, key: &str) -> Result<(), StoreError> {

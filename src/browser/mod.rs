@@ -3,5 +3,6 @@
 
 pub mod download;
 pub mod files;
+pub mod html;
 pub mod local_storage;
 pub mod selection;

@@ -1,20 +1,51 @@
 //! The workspace state and the actions on it. Components call these methods; the domain
 //! rules themselves live in the core.
+//!
+//! Saving: an edit changes memory at once and marks its document dirty; the dirty
+//! annotations are written at most [`SAVE_DELAY_MS`] after the last edit, and at once when
+//! the page is hidden or unloaded. A refused write (a full quota) leaves the last good
+//! stored copy in place, keeps the edits in memory, raises the storage banner, and is
+//! retried on the next edit or by the banner's Retry button.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use leptos::prelude::*;
 
 use crate::browser::download::download_text;
-use crate::browser::local_storage::LocalStorage;
-use crate::core::edit::{Edit, History};
+use crate::browser::files::read_documents;
+use crate::browser::local_storage::LocalStorage as BrowserStorage;
+use crate::core::edit::{Edit, EditError, History};
 use crate::core::format::loupe;
-use crate::core::model::{Document, DocumentMeta, Id, Mention, Span, Status};
+use crate::core::model::{Annotations, Document, DocumentMeta, Id, Mention, Span, Status};
 use crate::core::schema::Schema;
-use crate::core::storage::{CorpusStore, StoreError};
+use crate::core::storage::{
+    document_of_key, merge_annotations, CorpusStore, DocKey, KeyValueStore, StoreError, INDEX_KEY,
+};
 
-/// One document with its undo history.
+/// How long after the last edit the save happens.
+pub const SAVE_DELAY_MS: u32 = 300;
+
+/// Imports of more files than this show a progress bar.
+const PROGRESS_AFTER_FILES: usize = 3;
+
+/// One document with its undo history and the annotations last known to be stored, the
+/// base for merging edits made in another tab.
+#[derive(Clone)]
 pub struct DocSlot {
     pub doc: Document,
     pub history: History,
+    pub stored: Annotations,
+}
+
+impl DocSlot {
+    fn new(doc: Document) -> Self {
+        Self {
+            stored: doc.annotations.clone(),
+            doc,
+            history: History::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +67,42 @@ pub struct Alert {
     pub message: String,
 }
 
+/// What the save indicator shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveStatus {
+    Saved,
+    Saving,
+    NotSaved,
+}
+
+/// Why work is not reaching storage; shown as a banner until it is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageTrouble {
+    /// The quota is full: edits stay in memory, saving retries.
+    Full(String),
+    /// No storage at all: the app works in memory only.
+    Unavailable(String),
+    /// The stored corpus must not be written (newer version, or unbacked damage).
+    ReadOnly(String),
+}
+
+/// The result of one import, for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub duplicates: Vec<String>,
+    /// "file: reason" for every rejected file.
+    pub rejected: Vec<String>,
+}
+
+/// Documents deleted last, with their positions, so the deletion can be undone.
+#[derive(Clone, Default)]
+struct Trash {
+    slots: Vec<(usize, DocSlot)>,
+}
+
+type Store = CorpusStore<Rc<dyn KeyValueStore>>;
+
 /// All state of the app, as copyable handles, shared through context.
 #[derive(Clone, Copy)]
 pub struct Workspace {
@@ -45,22 +112,46 @@ pub struct Workspace {
     /// The corpus list as the sidebar shows it.
     pub index: RwSignal<Vec<DocumentMeta>>,
     pub current: RwSignal<Option<Id>>,
-    /// Bumped on every change to the open document's annotations.
+    /// Bumped on every change to any document's annotations.
     pub version: RwSignal<u64>,
     pub selected: RwSignal<Option<Id>>,
     /// The snapped text selection waiting for a type.
     pub pending: RwSignal<Option<Span>>,
     pub screen: RwSignal<Screen>,
     pub alerts: RwSignal<Vec<Alert>>,
+    pub save_status: RwSignal<SaveStatus>,
+    pub trouble: RwSignal<Option<StorageTrouble>>,
+    /// The annotator's name or id, written into every export.
+    pub annotator: RwSignal<String>,
+    /// Files done and total, while an import of many files runs.
+    pub importing: RwSignal<Option<(usize, usize)>>,
+    pub import_report: RwSignal<Option<ImportReport>>,
+    /// How many documents the last deletion removed (0: nothing to undo).
+    pub deleted: RwSignal<usize>,
+    trash: StoredValue<Trash>,
     next_alert: StoredValue<u64>,
-}
-
-fn store() -> Result<CorpusStore<LocalStorage>, StoreError> {
-    LocalStorage::open().map(CorpusStore::new)
+    store: StoredValue<Option<Store>, LocalStorage>,
+    /// Documents whose annotations changed since they were last stored.
+    dirty: StoredValue<BTreeSet<Id>>,
+    index_dirty: StoredValue<bool>,
+    settings_dirty: StoredValue<bool>,
+    /// Bumped by every schedule and flush, so only the latest scheduled save runs.
+    save_generation: StoredValue<u64>,
 }
 
 impl Workspace {
+    /// A workspace over the browser's localStorage; when that cannot be opened, over
+    /// nothing, in memory.
     pub fn new() -> Self {
+        Self::over(BrowserStorage::open().map(|s| Rc::new(s) as Rc<dyn KeyValueStore>))
+    }
+
+    /// A workspace over any store: tests hand in one that injects faults.
+    pub fn over(store: Result<Rc<dyn KeyValueStore>, StoreError>) -> Self {
+        let (store, trouble) = match store {
+            Ok(s) => (Some(CorpusStore::new(s)), None),
+            Err(e) => (None, Some(unavailable(&e))),
+        };
         Self {
             schema: StoredValue::new(Schema::ace2005()),
             corpus: StoredValue::new(Vec::new()),
@@ -71,7 +162,23 @@ impl Workspace {
             pending: RwSignal::new(None),
             screen: RwSignal::new(Screen::Welcome),
             alerts: RwSignal::new(Vec::new()),
+            save_status: RwSignal::new(if trouble.is_some() {
+                SaveStatus::NotSaved
+            } else {
+                SaveStatus::Saved
+            }),
+            trouble: RwSignal::new(trouble),
+            annotator: RwSignal::new(String::new()),
+            importing: RwSignal::new(None),
+            import_report: RwSignal::new(None),
+            deleted: RwSignal::new(0),
+            trash: StoredValue::new(Trash::default()),
             next_alert: StoredValue::new(0),
+            store: StoredValue::new_local(store),
+            dirty: StoredValue::new(BTreeSet::new()),
+            index_dirty: StoredValue::new(false),
+            settings_dirty: StoredValue::new(false),
+            save_generation: StoredValue::new(0),
         }
     }
 
@@ -86,30 +193,54 @@ impl Workspace {
         self.alerts.update(|a| a.retain(|x| x.id != id));
     }
 
-    /// Load the corpus saved in localStorage. Damage is reported, never silently dropped.
+    /// Run `f` on the store, or report that there is none.
+    fn storing<R>(&self, f: impl FnOnce(&Store) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        self.store
+            .try_with_value(|s| match s {
+                Some(s) => f(s),
+                None => Err(StoreError::Unavailable("no storage".into())),
+            })
+            .unwrap_or_else(|| Err(StoreError::Unavailable("the app has closed".into())))
+    }
+
+    fn has_store(&self) -> bool {
+        self.store.with_value(Option::is_some)
+    }
+
+    fn is_read_only(&self) -> bool {
+        matches!(
+            self.trouble.get_untracked(),
+            Some(StorageTrouble::ReadOnly(_))
+        )
+    }
+
+    /// Load the corpus saved in localStorage. Damage is reported, never silently dropped;
+    /// storage that cannot be read leaves an empty workspace that works in memory.
     pub fn load(&self) {
-        let loaded = match store().and_then(|s| s.load()) {
+        if !self.has_store() {
+            return;
+        }
+        let loaded = match self.storing(|s| s.load()) {
             Ok(loaded) => loaded,
             Err(e) => {
-                self.alert(AlertKind::Error, e.to_string());
+                self.store.set_value(None);
+                self.trouble.set(Some(unavailable(&e)));
+                self.save_status.set(SaveStatus::NotSaved);
                 return;
             }
         };
         for problem in loaded.problems {
             self.alert(AlertKind::Error, problem);
         }
+        if let Some(why) = loaded.read_only {
+            self.trouble.set(Some(StorageTrouble::ReadOnly(why)));
+            self.save_status.set(SaveStatus::NotSaved);
+        }
+        self.annotator.set(loaded.annotator);
         let metas: Vec<DocumentMeta> = loaded.documents.iter().map(|d| d.meta.clone()).collect();
         let first = metas.first().map(|m| m.id.clone());
-        self.corpus.set_value(
-            loaded
-                .documents
-                .into_iter()
-                .map(|doc| DocSlot {
-                    doc,
-                    history: History::default(),
-                })
-                .collect(),
-        );
+        self.corpus
+            .set_value(loaded.documents.into_iter().map(DocSlot::new).collect());
         self.index.set(metas);
         if first.is_some() {
             self.current.set(first);
@@ -117,52 +248,113 @@ impl Workspace {
         }
     }
 
-    /// Add new articles to the corpus and open the first. Texts already in the corpus are
-    /// skipped with a notice. Nothing is kept in memory that storage refused.
-    pub fn add_articles(&self, articles: Vec<(String, String)>) {
-        let mut new_docs = Vec::new();
-        let mut skipped = Vec::new();
-        for (title, text) in articles {
-            let doc = Document::new(&title, &text);
+    /// Add documents to the corpus, storing them first when there is storage. Texts
+    /// already in the corpus are skipped and returned by title. The error says why nothing
+    /// was added.
+    pub fn add_documents(&self, docs: Vec<Document>) -> Result<(Vec<Id>, Vec<String>), String> {
+        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
+            return Err(why);
+        }
+        let mut new_docs: Vec<Document> = Vec::new();
+        let mut duplicates = Vec::new();
+        for doc in docs {
             let known = self
                 .corpus
                 .with_value(|c| c.iter().any(|s| s.doc.meta.sha256 == doc.meta.sha256))
-                || new_docs
-                    .iter()
-                    .any(|d: &Document| d.meta.sha256 == doc.meta.sha256);
+                || new_docs.iter().any(|d| d.meta.sha256 == doc.meta.sha256);
             if known {
-                skipped.push(title);
+                duplicates.push(doc.meta.title);
             } else {
                 new_docs.push(doc);
             }
         }
-        if !skipped.is_empty() {
-            self.alert(
-                AlertKind::Info,
-                format!("Already in the corpus, skipped: {}", skipped.join(", ")),
-            );
-        }
         if new_docs.is_empty() {
-            return;
+            return Ok((Vec::new(), duplicates));
         }
         let mut all = self.index.get_untracked();
         all.extend(new_docs.iter().map(|d| d.meta.clone()));
-        if let Err(e) = store().and_then(|s| s.add_documents(&all, &new_docs)) {
-            self.alert(
+        if self.has_store() {
+            self.storing(|s| s.add_documents(&all, &new_docs))
+                .map_err(|e| e.to_string())?;
+            self.index_dirty.set_value(false);
+        }
+        let ids = new_docs.iter().map(|d| d.meta.id.clone()).collect();
+        self.corpus
+            .update_value(|c| c.extend(new_docs.into_iter().map(DocSlot::new)));
+        self.index.set(all);
+        Ok((ids, duplicates))
+    }
+
+    /// Add pasted or sample articles and open the first new one.
+    pub fn add_articles(&self, articles: Vec<(String, String)>) {
+        let docs = articles
+            .into_iter()
+            .map(|(title, text)| Document::new(&title, &text))
+            .collect();
+        self.add_and_open(docs);
+    }
+
+    /// Add documents, tell what was skipped or refused, and open the first new one.
+    pub fn add_and_open(&self, docs: Vec<Document>) {
+        match self.add_documents(docs) {
+            Ok((ids, duplicates)) => {
+                if !duplicates.is_empty() {
+                    self.alert(
+                        AlertKind::Info,
+                        format!("Already in the corpus, skipped: {}", duplicates.join(", ")),
+                    );
+                }
+                if let Some(first) = ids.into_iter().next() {
+                    self.open(first);
+                }
+            }
+            Err(e) => self.alert(
                 AlertKind::Error,
                 format!("The articles were not added: {e}"),
-            );
+            ),
+        }
+    }
+
+    /// Import files one by one: each is added or rejected on its own, the UI gets a turn
+    /// between files, and a summary tells what happened to each.
+    pub async fn import_files(&self, files: Vec<web_sys::File>) {
+        let total = files.len();
+        if total == 0 {
             return;
         }
-        let first = new_docs[0].meta.id.clone();
-        self.corpus.update_value(|c| {
-            c.extend(new_docs.into_iter().map(|doc| DocSlot {
-                doc,
-                history: History::default(),
-            }))
-        });
-        self.index.set(all);
-        self.open(first);
+        let show_progress = total > PROGRESS_AFTER_FILES;
+        if show_progress {
+            self.importing.set(Some((0, total)));
+        }
+        self.import_report.set(None);
+        let mut report = ImportReport::default();
+        let mut first = None;
+        for (done, file) in files.into_iter().enumerate() {
+            let name = file.name();
+            match read_documents(file).await {
+                Ok(docs) => match self.add_documents(docs) {
+                    Ok((ids, duplicates)) => {
+                        report.added += ids.len();
+                        first = first.or(ids.into_iter().next());
+                        report
+                            .duplicates
+                            .extend(duplicates.into_iter().map(|t| format!("{name}: “{t}”")));
+                    }
+                    Err(why) => report.rejected.push(format!("{name}: not added, {why}")),
+                },
+                Err(e) => report.rejected.push(e.to_string()),
+            }
+            if show_progress {
+                self.importing.set(Some((done + 1, total)));
+                // Let the browser paint the progress bar and handle input between files.
+                gloo::timers::future::TimeoutFuture::new(0).await;
+            }
+        }
+        self.importing.set(None);
+        self.import_report.set(Some(report));
+        if let Some(first) = first {
+            self.open(first);
+        }
     }
 
     pub fn open(&self, id: Id) {
@@ -175,14 +367,23 @@ impl Workspace {
     /// Run `f` on the open document's slot.
     pub fn with_current<R>(&self, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
         let id = self.current.get_untracked()?;
+        self.with_doc(&id, f)
+    }
+
+    fn with_doc<R>(&self, id: &str, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
         self.corpus
             .try_update_value(|c| c.iter_mut().find(|s| s.doc.meta.id == id).map(f))?
     }
 
-    /// Apply an edit to the open document, save, and repaint. Returns whether it applied.
+    /// Apply an edit to the open document, schedule its save, and repaint. Returns whether
+    /// it applied.
     pub fn edit(&self, edit: Edit) -> bool {
+        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
+            self.alert(AlertKind::Error, format!("Read-only: {why}"));
+            return false;
+        }
         let result = self.with_current(|slot| {
-            let DocSlot { doc, history } = slot;
+            let DocSlot { doc, history, .. } = slot;
             history.apply(&mut doc.annotations, &doc.text, edit)
         });
         match result {
@@ -200,19 +401,22 @@ impl Workspace {
 
     pub fn undo(&self) {
         self.step(|slot| {
-            let DocSlot { doc, history } = slot;
+            let DocSlot { doc, history, .. } = slot;
             history.undo(&mut doc.annotations, &doc.text)
         });
     }
 
     pub fn redo(&self) {
         self.step(|slot| {
-            let DocSlot { doc, history } = slot;
+            let DocSlot { doc, history, .. } = slot;
             history.redo(&mut doc.annotations, &doc.text)
         });
     }
 
-    fn step(&self, f: impl FnOnce(&mut DocSlot) -> Result<bool, crate::core::edit::EditError>) {
+    fn step(&self, f: impl FnOnce(&mut DocSlot) -> Result<bool, EditError>) {
+        if self.is_read_only() {
+            return;
+        }
         match self.with_current(f) {
             Some(Ok(true)) => {
                 self.selected.set(None);
@@ -223,40 +427,341 @@ impl Workspace {
         }
     }
 
-    /// Persist the open document's annotations (only that key) and mark it in progress.
+    /// Mark the open document changed (and in progress), and schedule the save.
     fn after_change(&self) {
         self.version.update(|v| *v += 1);
-        let Some((id, annotations, status)) = self.with_current(|slot| {
+        let Some((id, status)) = self.with_current(|slot| {
             if slot.doc.meta.status == Status::NotStarted && !slot.doc.annotations.is_empty() {
                 slot.doc.meta.status = Status::InProgress;
             }
-            (
-                slot.doc.meta.id.clone(),
-                slot.doc.annotations.clone(),
-                slot.doc.meta.status,
-            )
+            (slot.doc.meta.id.clone(), slot.doc.meta.status)
         }) else {
             return;
         };
-        let saved = store().and_then(|s| {
-            s.save_annotations(&id, &annotations)?;
-            let changed = self
-                .index
-                .with_untracked(|i| i.iter().any(|m| m.id == id && m.status != status));
-            if changed {
-                let mut index = self.index.get_untracked();
+        self.dirty.update_value(|d| {
+            d.insert(id.clone());
+        });
+        let changed = self
+            .index
+            .with_untracked(|i| i.iter().any(|m| m.id == id && m.status != status));
+        if changed {
+            self.index.update(|index| {
                 index
                     .iter_mut()
                     .filter(|m| m.id == id)
-                    .for_each(|m| m.status = status);
-                s.save_index(&index)?;
-                self.index.set(index);
-            }
-            Ok(())
-        });
-        if let Err(e) = saved {
-            self.alert(AlertKind::Error, format!("Not saved: {e}"));
+                    .for_each(|m| m.status = status)
+            });
+            self.index_dirty.set_value(true);
         }
+        self.schedule_save();
+    }
+
+    /// Save [`SAVE_DELAY_MS`] after the last change: each change restarts the wait.
+    pub fn schedule_save(&self) {
+        if !self.has_store() || self.is_read_only() {
+            return;
+        }
+        self.save_status.set(SaveStatus::Saving);
+        let generation = self.save_generation.get_value() + 1;
+        self.save_generation.set_value(generation);
+        let ws = *self;
+        leptos::task::spawn_local(async move {
+            gloo::timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
+            // A later edit rescheduled, or a flush already wrote everything.
+            if ws.save_generation.try_get_value() == Some(generation) {
+                ws.flush();
+            }
+        });
+    }
+
+    /// Whether anything is waiting to be saved.
+    pub fn has_unsaved(&self) -> bool {
+        self.dirty.with_value(|d| !d.is_empty())
+            || self.index_dirty.get_value()
+            || self.settings_dirty.get_value()
+    }
+
+    /// Write everything dirty now. Returns whether all of it reached storage. A refused
+    /// write leaves that key's stored copy as it was and the edits in memory.
+    pub fn flush(&self) -> bool {
+        let Some(generation) = self.save_generation.try_get_value() else {
+            return false; // the app is gone
+        };
+        self.save_generation.set_value(generation + 1);
+        if !self.has_store() || self.is_read_only() {
+            return false;
+        }
+        let result = self.write_dirty();
+        match result {
+            Ok(()) => {
+                self.save_status.set(SaveStatus::Saved);
+                if matches!(self.trouble.get_untracked(), Some(StorageTrouble::Full(_))) {
+                    self.trouble.set(None);
+                    self.alert(
+                        AlertKind::Info,
+                        "Saved: storage has room again, and every edit is stored.",
+                    );
+                }
+                true
+            }
+            Err(e) => {
+                self.save_status.set(SaveStatus::NotSaved);
+                self.trouble.set(Some(match e {
+                    StoreError::QuotaExceeded { .. } => StorageTrouble::Full(
+                        "The browser's storage for Loupe is full, so your latest edits are not saved. \
+                         They are safe in this tab for now, and the last saved copy is untouched. \
+                         Export now to keep them, then delete documents you no longer need; \
+                         Loupe retries on your next edit, or press Retry saving."
+                            .into(),
+                    ),
+                    StoreError::ReadOnly(why) => StorageTrouble::ReadOnly(why),
+                    StoreError::Unavailable(_) => unavailable(&e),
+                }));
+                false
+            }
+        }
+    }
+
+    fn write_dirty(&self) -> Result<(), StoreError> {
+        for id in self.dirty.get_value() {
+            let annotations = self.with_doc(&id, |slot| slot.doc.annotations.clone());
+            if let Some(annotations) = annotations {
+                self.storing(|s| s.save_annotations(&id, &annotations))?;
+                self.with_doc(&id, |slot| slot.stored = annotations);
+            }
+            self.dirty.update_value(|d| {
+                d.remove(&id);
+            });
+        }
+        if self.index_dirty.get_value() {
+            let index = self.index.get_untracked();
+            self.storing(|s| s.save_index(&index))?;
+            self.index_dirty.set_value(false);
+        }
+        if self.settings_dirty.get_value() {
+            let name = self.annotator.get_untracked();
+            self.storing(|s| s.save_annotator(&name))?;
+            self.settings_dirty.set_value(false);
+        }
+        Ok(())
+    }
+
+    /// The banner's Retry: save now, and say so if storage is still full.
+    pub fn retry_save(&self) {
+        if !self.flush() {
+            self.alert(
+                AlertKind::Error,
+                "Still not saved: storage is still full. Export, then delete documents you no longer need.",
+            );
+        }
+    }
+
+    pub fn set_annotator(&self, name: String) {
+        self.annotator.set(name.trim().to_owned());
+        self.settings_dirty.set_value(true);
+        self.schedule_save();
+    }
+
+    fn update_meta(&self, id: &str, f: impl Fn(&mut DocumentMeta)) {
+        self.with_doc(id, |slot| f(&mut slot.doc.meta));
+        self.index
+            .update(|index| index.iter_mut().filter(|m| m.id == id).for_each(&f));
+        self.index_dirty.set_value(true);
+        self.schedule_save();
+    }
+
+    pub fn set_status(&self, id: &str, status: Status) {
+        if self.is_read_only() {
+            return;
+        }
+        self.update_meta(id, |m| m.status = status);
+    }
+
+    /// Rename a document. A blank title is refused, since the list would show nothing.
+    pub fn rename(&self, id: &str, title: &str) -> bool {
+        let title = title.trim().to_owned();
+        if title.is_empty() {
+            self.alert(
+                AlertKind::Error,
+                "A title cannot be empty: type at least one character.",
+            );
+            return false;
+        }
+        if self.is_read_only() {
+            return false;
+        }
+        self.update_meta(id, |m| m.title = title.clone());
+        true
+    }
+
+    /// Delete documents from memory and storage, keeping them for one undo.
+    pub fn delete(&self, ids: &[Id]) {
+        if ids.is_empty() || self.is_read_only() {
+            return;
+        }
+        let remaining: Vec<DocumentMeta> = self
+            .index
+            .get_untracked()
+            .into_iter()
+            .filter(|m| !ids.contains(&m.id))
+            .collect();
+        if self.has_store() {
+            if let Err(e) = self.storing(|s| s.remove_documents(&remaining, ids)) {
+                self.alert(AlertKind::Error, format!("Nothing was deleted: {e}"));
+                return;
+            }
+            self.index_dirty.set_value(false);
+        }
+        let mut removed = Vec::new();
+        self.corpus.update_value(|c| {
+            let mut position = 0;
+            c.retain(|slot| {
+                let keep = !ids.contains(&slot.doc.meta.id);
+                if !keep {
+                    removed.push((position, slot.clone()));
+                }
+                position += 1;
+                keep
+            })
+        });
+        self.dirty
+            .update_value(|d| d.retain(|id| !ids.contains(id)));
+        self.deleted.set(removed.len());
+        self.trash.set_value(Trash { slots: removed });
+        self.index.set(remaining.clone());
+        if self
+            .current
+            .get_untracked()
+            .is_some_and(|c| ids.contains(&c))
+        {
+            self.selected.set(None);
+            self.pending.set(None);
+            self.current.set(remaining.first().map(|m| m.id.clone()));
+            if remaining.is_empty() {
+                self.screen.set(Screen::Welcome);
+            }
+        }
+        // Deleting frees space: if saving was refused, try again now.
+        if matches!(self.trouble.get_untracked(), Some(StorageTrouble::Full(_))) {
+            self.flush();
+        }
+    }
+
+    /// Put the last deleted documents back where they were, annotations and all.
+    pub fn undo_delete(&self) {
+        let trash = self.trash.get_value();
+        if trash.slots.is_empty() {
+            return;
+        }
+        let mut corpus: Vec<DocSlot> = self.corpus.get_value();
+        for (position, slot) in &trash.slots {
+            corpus.insert((*position).min(corpus.len()), slot.clone());
+        }
+        let all: Vec<DocumentMeta> = corpus.iter().map(|s| s.doc.meta.clone()).collect();
+        let docs: Vec<Document> = trash.slots.iter().map(|(_, s)| s.doc.clone()).collect();
+        if self.has_store() {
+            if let Err(e) = self.storing(|s| s.add_documents(&all, &docs)) {
+                self.alert(
+                    AlertKind::Error,
+                    format!("The documents were not restored: {e}"),
+                );
+                return;
+            }
+        }
+        self.corpus.set_value(corpus);
+        self.index.set(all);
+        self.trash.set_value(Trash::default());
+        self.deleted.set(0);
+        if self.current.get_untracked().is_none() {
+            if let Some((_, slot)) = trash.slots.first() {
+                self.open(slot.doc.meta.id.clone());
+            }
+        }
+    }
+
+    /// Another tab wrote `key`. A document this tab has not edited takes the stored
+    /// annotations; one edited in both is merged by annotation id, so no edit is lost.
+    pub fn on_storage_changed(&self, key: &str) {
+        if key == INDEX_KEY {
+            self.adopt_new_documents();
+            return;
+        }
+        let Some((id, DocKey::Annotations)) = document_of_key(key) else {
+            return;
+        };
+        let id = id.to_owned();
+        let Some(text) = self.with_doc(&id, |slot| slot.doc.text.clone()) else {
+            return;
+        };
+        let Ok(Some(theirs)) = self.storing(|s| Ok(s.read_annotations(&id, &text))) else {
+            return;
+        };
+        let dirty = self.dirty.with_value(|d| d.contains(&id));
+        let conflicts = self.with_doc(&id, |slot| {
+            if slot.doc.annotations == theirs {
+                slot.stored = theirs.clone();
+                return None;
+            }
+            let conflicts = if dirty {
+                let (merged, conflicts) =
+                    merge_annotations(&slot.stored, &slot.doc.annotations, &theirs);
+                slot.doc.annotations = merged;
+                Some(conflicts)
+            } else {
+                slot.doc.annotations = theirs.clone();
+                None
+            };
+            slot.stored = theirs.clone();
+            // The undo steps were recorded against annotations that have now changed.
+            slot.history.clear();
+            conflicts
+        });
+        let title = self
+            .with_doc(&id, |s| s.doc.meta.title.clone())
+            .unwrap_or_default();
+        self.version.update(|v| *v += 1);
+        if self.current.get_untracked().as_deref() == Some(id.as_str()) {
+            self.selected.set(None);
+        }
+        if let Some(Some(conflicts)) = conflicts {
+            let detail = if conflicts == 0 {
+                String::new()
+            } else {
+                format!(" {conflicts} annotation(s) changed in both; this tab's version was kept.")
+            };
+            self.alert(
+                AlertKind::Info,
+                format!("“{title}” was also edited in another tab; both sets of edits were merged.{detail}"),
+            );
+            self.schedule_save();
+        }
+    }
+
+    /// Documents another tab added appear here too; the rest of the index stays ours.
+    fn adopt_new_documents(&self) {
+        let Ok(loaded) = self.storing(|s| s.load()) else {
+            return;
+        };
+        let known: BTreeSet<Id> = self
+            .index
+            .with_untracked(|i| i.iter().map(|m| m.id.clone()).collect());
+        let fresh: Vec<Document> = loaded
+            .documents
+            .into_iter()
+            .filter(|d| !known.contains(&d.meta.id))
+            .collect();
+        if fresh.is_empty() {
+            return;
+        }
+        let titles: Vec<String> = fresh.iter().map(|d| d.meta.title.clone()).collect();
+        self.index
+            .update(|i| i.extend(fresh.iter().map(|d| d.meta.clone())));
+        self.corpus
+            .update_value(|c| c.extend(fresh.into_iter().map(DocSlot::new)));
+        self.alert(
+            AlertKind::Info,
+            format!("Added in another tab: {}", titles.join(", ")),
+        );
     }
 
     /// Tag the pending selection with an entity type.
@@ -304,23 +809,85 @@ impl Workspace {
 
     /// Download the open document as a loupe/1 JSON file.
     pub fn export_current(&self) {
+        let annotator = self.annotator.get_untracked();
         let Some((title, json)) = self.with_current(|slot| {
             (
                 slot.doc.meta.title.clone(),
-                loupe::to_json(std::slice::from_ref(&slot.doc), ""),
+                loupe::to_json(std::slice::from_ref(&slot.doc), &annotator),
             )
         }) else {
             self.alert(AlertKind::Info, "Open a document to export it.");
             return;
         };
-        if let Err(e) = download_text(&format!("{title}.loupe.json"), "application/json", &json) {
+        self.download(&format!("{title}.loupe.json"), &json);
+    }
+
+    /// Download the whole corpus, as it is in memory, as one loupe/1 file: the way out
+    /// when storage cannot hold it.
+    pub fn export_all(&self) {
+        let annotator = self.annotator.get_untracked();
+        let json = self.corpus.with_value(|c| {
+            let docs: Vec<Document> = c.iter().map(|s| s.doc.clone()).collect();
+            loupe::to_json(&docs, &annotator)
+        });
+        self.download("loupe-corpus.loupe.json", &json);
+    }
+
+    fn download(&self, name: &str, json: &str) {
+        if let Err(e) = download_text(name, "application/json", json) {
             self.alert(AlertKind::Error, format!("The export failed: {e:?}"));
         }
     }
+
+    /// Annotation counts by document id, for the navigator.
+    pub fn counts(&self) -> BTreeMap<Id, usize> {
+        self.corpus.with_value(|c| {
+            c.iter()
+                .map(|s| (s.doc.meta.id.clone(), s.doc.annotations.count()))
+                .collect()
+        })
+    }
+}
+
+fn unavailable(e: &StoreError) -> StorageTrouble {
+    let why = match e {
+        StoreError::Unavailable(why) => why.clone(),
+        other => other.to_string(),
+    };
+    StorageTrouble::Unavailable(format!(
+        "Browser storage is unavailable ({why}), so Loupe is working in memory only: nothing will \
+         be kept when this tab closes. Export your work before you leave."
+    ))
 }
 
 impl Default for Workspace {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Save at once when the page is hidden or unloaded, and follow other tabs' writes. The
+/// listeners are removed when the app unmounts.
+pub fn install_save_triggers(ws: Workspace) {
+    let hidden = window_event_listener_untyped("visibilitychange", move |_| {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
+        if hidden {
+            ws.flush();
+        }
+    });
+    let pagehide = window_event_listener_untyped("pagehide", move |_| {
+        ws.flush();
+    });
+    let storage = window_event_listener(leptos::ev::storage, move |e| {
+        if let Some(key) = e.key() {
+            ws.on_storage_changed(&key);
+        }
+    });
+    on_cleanup(move || {
+        hidden.remove();
+        pagehide.remove();
+        storage.remove();
+    });
 }

@@ -5,20 +5,22 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::state::{AlertKind, Workspace};
-use crate::browser::files::read_text;
+use crate::browser::files::files_of;
+use crate::core::import::{article, boilerplate_lines, title_from_text, without_lines};
 use crate::core::samples::samples;
 
-/// A title from a file name: the name without its extension.
-fn title_from_file_name(name: &str) -> String {
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    stem.replace(['_', '-'], " ").trim().to_owned()
-}
+/// What the file picker offers; other files can still be dropped and are then rejected
+/// with a reason.
+const ACCEPTED: &str =
+    ".txt,.md,.markdown,.html,.htm,.json,.jsonl,text/plain,text/html,application/json";
 
 #[component]
 pub fn Welcome() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let title = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
+    // Line numbers (0-based, split at \n) the clean-up would drop from the pasted text.
+    let cleanup = RwSignal::new(Option::<Vec<usize>>::None);
 
     let add_pasted = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -30,18 +32,30 @@ pub fn Welcome() -> impl IntoView {
             );
             return;
         }
-        let mut name = title.get_untracked().trim().to_owned();
-        if name.is_empty() {
-            name = body
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("Untitled")
-                .trim()
-                .chars()
-                .take(80)
-                .collect();
+        let name = title.get_untracked();
+        let name = if name.trim().is_empty() {
+            title_from_text(&body)
+        } else {
+            name
+        };
+        ws.add_and_open(vec![article(Some(&name), &body, None, None)]);
+    };
+
+    let preview_cleanup = move |_| {
+        let lines = boilerplate_lines(&text.get_untracked());
+        if lines.is_empty() {
+            ws.alert(
+                AlertKind::Info,
+                "No boilerplate lines found in the pasted text.",
+            );
         }
-        ws.add_articles(vec![(name, body)]);
+        cleanup.set(Some(lines));
+    };
+    let apply_cleanup = move |_| {
+        if let Some(lines) = cleanup.get_untracked() {
+            text.update(|t| *t = without_lines(t, &lines.into_iter().collect()));
+        }
+        cleanup.set(None);
     };
 
     let open_files = move |ev: leptos::ev::Event| {
@@ -52,27 +66,9 @@ pub fn Welcome() -> impl IntoView {
             return;
         };
         let Some(list) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.item(i)).collect();
+        let files = files_of(&list);
         input.set_value("");
-        spawn_local(async move {
-            let mut articles = Vec::new();
-            let mut rejected = Vec::new();
-            for file in files {
-                match read_text(file).await {
-                    Ok(picked) => articles.push((title_from_file_name(&picked.name), picked.text)),
-                    Err(why) => rejected.push(why),
-                }
-            }
-            if !rejected.is_empty() {
-                ws.alert(
-                    AlertKind::Error,
-                    format!("Not imported: {}", rejected.join("; ")),
-                );
-            }
-            if !articles.is_empty() {
-                ws.add_articles(articles);
-            }
-        });
+        spawn_local(async move { ws.import_files(files).await });
     };
 
     let try_samples = move |_| {
@@ -82,6 +78,25 @@ pub fn Welcome() -> impl IntoView {
                 .map(|(t, b)| (t.to_owned(), b.to_owned()))
                 .collect(),
         );
+    };
+
+    let preview = move || {
+        let lines = cleanup.get()?;
+        let body = text.get();
+        let dropped: Vec<String> = body
+            .split('\n')
+            .enumerate()
+            .filter(|(i, _)| lines.contains(i))
+            .map(|(_, l)| l.trim().to_owned())
+            .collect();
+        Some(view! {
+            <div class="cleanup-preview" role="region" aria-label="Clean-up preview">
+                <p>{format!("{} line(s) look like boilerplate and would be removed:", dropped.len())}</p>
+                <ul>{dropped.into_iter().map(|l| view! { <li><del>{l}</del></li> }).collect_view()}</ul>
+                <button type="button" on:click=apply_cleanup disabled=lines.is_empty()>"Remove these lines"</button>
+                <button type="button" on:click=move |_| cleanup.set(None)>"Keep the text as it is"</button>
+            </div>
+        })
     };
 
     view! {
@@ -100,14 +115,19 @@ pub fn Welcome() -> impl IntoView {
                     <label for="paste-text">"Text"</label>
                     <textarea id="paste-text" rows="8" placeholder="Paste the article text here"
                         prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        on:input=move |ev| { cleanup.set(None); text.set(event_target_value(&ev)) }></textarea>
+                    <button type="button" on:click=preview_cleanup
+                        title="Find cookie notices, share buttons and similar lines before annotating">
+                        "Clean up boilerplate…"
+                    </button>
+                    {preview}
                     <button type="submit" class="primary">"Add this article"</button>
                 </form>
                 <div class="card">
                     <h3>"Open files"</h3>
-                    <p>"One or more plain-text (.txt) files, in UTF-8."</p>
-                    <label class="button primary" for="open-files">"Choose .txt files…"</label>
-                    <input id="open-files" class="visually-hidden" type="file" multiple accept=".txt,text/plain"
+                    <p>"Text or Markdown, HTML pages, JSON or JSON Lines articles (with text, and optional title, url and date), or Loupe exports; in UTF-8. You can also drop files anywhere on the window."</p>
+                    <label class="button primary" for="open-files">"Choose files…"</label>
+                    <input id="open-files" class="visually-hidden" type="file" multiple accept=ACCEPTED
                         on:change=open_files/>
                 </div>
                 <div class="card">
