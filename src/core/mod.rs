@@ -9,6 +9,8 @@ pub mod model;
 pub mod offsets;
 pub mod samples;
 pub mod schema;
+pub mod search;
 pub mod snap;
+pub mod tokens;
 pub mod storage;
 pub mod validate;
