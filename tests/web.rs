@@ -1,24 +1,38 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the storage port against the
-//! real localStorage.
+//! real localStorage, every browser's form of the quota error, and the workspace over a
+//! store that injects faults (fails past N units, returns garbage, is unavailable).
 #![cfg(target_arch = "wasm32")]
 
-use loupe::browser::local_storage::LocalStorage;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use loupe::browser::local_storage::{is_quota_error, store_error, LocalStorage};
+use loupe::core::edit::Edit;
 use loupe::core::model::{Document, Mention, Span};
-use loupe::core::storage::{ann_key, rescued_key, CorpusStore, KeyValueStore, StoreError};
+use loupe::core::storage::{
+    ann_key, rescued_key, utf16_units, CorpusStore, KeyValueStore, MemoryStore, StoreError,
+};
+use loupe::ui::state::{SaveStatus, StorageTrouble, Workspace, SAVE_DELAY_MS};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn fresh() -> CorpusStore<LocalStorage> {
+fn clear_local_storage() {
     let window = web_sys::window().unwrap();
     window.local_storage().unwrap().unwrap().clear().unwrap();
+}
+
+fn fresh() -> CorpusStore<LocalStorage> {
+    clear_local_storage();
     CorpusStore::new(LocalStorage::open().unwrap())
 }
 
-fn tagged(text: &str, start: usize, end: usize) -> Document {
-    let mut doc = Document::new("Test", text);
-    doc.annotations.mentions.push(Mention {
-        id: "T1".into(),
+fn mention(id: &str, text: &str, start: usize, end: usize) -> Mention {
+    Mention {
+        id: id.into(),
         kind: "GPE".into(),
         fragments: vec![Span::new(start, end)],
         text: text.chars().skip(start).take(end - start).collect(),
@@ -26,7 +40,14 @@ fn tagged(text: &str, start: usize, end: usize) -> Document {
         normalization: None,
         note: None,
         entity: None,
-    });
+    }
+}
+
+fn tagged(text: &str, start: usize, end: usize) -> Document {
+    let mut doc = Document::new("Test", text);
+    doc.annotations
+        .mentions
+        .push(mention("T1", text, start, end));
     doc
 }
 
@@ -72,4 +93,352 @@ fn a_full_quota_is_reported_as_quota_exceeded() {
     let err = corpus.store.set("loupe/test/huge", &huge).unwrap_err();
     assert!(matches!(err, StoreError::QuotaExceeded { .. }), "{err:?}");
     assert_eq!(corpus.store.get("loupe/test/huge").unwrap(), None);
+}
+
+/// A JS object with the given `name` and `code`, like the non-DOMException errors old
+/// Firefox threw.
+fn thrown(name: Option<&str>, code: Option<f64>) -> JsValue {
+    let o = js_sys::Object::new();
+    if let Some(name) = name {
+        js_sys::Reflect::set(&o, &"name".into(), &name.into()).unwrap();
+    }
+    if let Some(code) = code {
+        js_sys::Reflect::set(&o, &"code".into(), &code.into()).unwrap();
+    }
+    o.into()
+}
+
+#[wasm_bindgen_test]
+fn every_browsers_quota_error_is_recognised_by_name_and_by_code() {
+    let chrome =
+        web_sys::DomException::new_with_message_and_name("full", "QuotaExceededError").unwrap();
+    assert_eq!(chrome.code(), 22);
+    assert!(is_quota_error(&chrome.into()));
+    let firefox = web_sys::DomException::new_with_message_and_name(
+        "Persistent storage maximum size reached",
+        "NS_ERROR_DOM_QUOTA_REACHED",
+    )
+    .unwrap();
+    assert!(is_quota_error(&firefox.into()));
+    assert!(is_quota_error(&thrown(
+        Some("NS_ERROR_DOM_QUOTA_REACHED"),
+        None
+    )));
+    assert!(is_quota_error(&thrown(None, Some(1014.0))));
+    assert!(is_quota_error(&thrown(Some("Error"), Some(22.0))));
+    let error = js_sys::Error::new("quota");
+    error.set_name("QuotaExceededError");
+    assert!(is_quota_error(&error.into()));
+
+    let security =
+        web_sys::DomException::new_with_message_and_name("denied", "SecurityError").unwrap();
+    assert!(!is_quota_error(&security.clone().into()));
+    assert!(!is_quota_error(&JsValue::from_str("QuotaExceededError")));
+    assert!(matches!(
+        store_error("k", &security.into()),
+        StoreError::Unavailable(why) if why.contains("SecurityError")
+    ));
+    assert_eq!(
+        store_error("k", &thrown(None, Some(1014.0))),
+        StoreError::QuotaExceeded { key: "k".into() }
+    );
+}
+
+/// A store that injects faults: writes past `limit` UTF-16 units throw `error` (any
+/// browser's quota error), reads of `garbage` keys return garbage, and `down` makes it
+/// unusable.
+struct FaultyStore {
+    values: RefCell<BTreeMap<String, String>>,
+    limit: Cell<usize>,
+    error: JsValue,
+    garbage: RefCell<BTreeMap<String, String>>,
+}
+
+impl FaultyStore {
+    fn new(limit: usize, error: JsValue) -> Self {
+        Self {
+            values: RefCell::default(),
+            limit: Cell::new(limit),
+            error,
+            garbage: RefCell::default(),
+        }
+    }
+    fn used_without(&self, key: &str) -> usize {
+        self.values
+            .borrow()
+            .iter()
+            .filter(|(k, _)| *k != key)
+            .map(|(k, v)| utf16_units(k) + utf16_units(v))
+            .sum()
+    }
+}
+
+impl KeyValueStore for FaultyStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        if let Some(g) = self.garbage.borrow().get(key) {
+            return Ok(Some(g.clone()));
+        }
+        Ok(self.values.borrow().get(key).cloned())
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        if self.used_without(key) + utf16_units(key) + utf16_units(value) > self.limit.get() {
+            // The port maps what the browser threw, exactly as LocalStorage does.
+            return Err(store_error(key, &self.error));
+        }
+        self.values
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.values.borrow_mut().remove(key);
+        Ok(())
+    }
+}
+
+const STORY: &str = "Drones hit Odesa harbour 🚀 at dawn; Kyiv said the port reopened.";
+
+/// A workspace over `store` with one article open.
+fn workspace_with_story(store: Rc<dyn KeyValueStore>) -> Workspace {
+    let ws = Workspace::over(Ok(store));
+    ws.load();
+    ws.add_articles(vec![("Odesa".into(), STORY.into())]);
+    assert!(ws.current.get_untracked().is_some());
+    ws
+}
+
+fn tag(ws: &Workspace, start: usize, end: usize) -> bool {
+    let id = ws.with_current(|s| s.doc.annotations.next_id("T")).unwrap();
+    let index = ws
+        .with_current(|s| s.doc.annotations.mentions.len())
+        .unwrap();
+    ws.edit(Edit::InsertMention {
+        index,
+        mention: mention(&id, STORY, start, end),
+    })
+}
+
+fn in_memory(ws: &Workspace) -> Vec<String> {
+    ws.with_current(|s| {
+        s.doc
+            .annotations
+            .mentions
+            .iter()
+            .map(|m| m.text.clone())
+            .collect()
+    })
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_full_quota_in_every_browsers_form_raises_the_banner_keeps_edits_and_retries() {
+    let errors = [
+        web_sys::DomException::new_with_message_and_name("full", "QuotaExceededError")
+            .unwrap()
+            .into(),
+        thrown(Some("NS_ERROR_DOM_QUOTA_REACHED"), Some(1014.0)),
+        thrown(None, Some(22.0)),
+        thrown(None, Some(1014.0)),
+    ];
+    for error in errors {
+        let owner = Owner::new();
+        owner.with(|| {
+            let store = Rc::new(FaultyStore::new(100_000, error));
+            let ws = workspace_with_story(store.clone());
+            assert!(tag(&ws, 11, 16));
+            assert!(ws.flush());
+            let id = ws.current.get_untracked().unwrap();
+            let good = store.values.borrow().get(&ann_key(&id)).cloned().unwrap();
+
+            // Storage fills up: the next save is refused.
+            store.limit.set(store.used_without(""));
+            assert!(tag(&ws, 36, 40));
+            assert!(!ws.flush());
+            assert!(matches!(
+                ws.trouble.get_untracked(),
+                Some(StorageTrouble::Full(_))
+            ));
+            assert_eq!(ws.save_status.get_untracked(), SaveStatus::NotSaved);
+            assert_eq!(in_memory(&ws), ["Odesa", "Kyiv"], "edits stay in memory");
+            assert_eq!(
+                store.values.borrow().get(&ann_key(&id)),
+                Some(&good),
+                "the last good stored copy is untouched"
+            );
+
+            // Space is freed: retrying saves everything and lowers the banner.
+            store.limit.set(1_000_000);
+            ws.retry_save();
+            assert_eq!(ws.trouble.get_untracked(), None);
+            assert_eq!(ws.save_status.get_untracked(), SaveStatus::Saved);
+            let reloaded = CorpusStore::new(store.clone()).load().unwrap();
+            let texts: Vec<_> = reloaded.documents[0]
+                .annotations
+                .mentions
+                .iter()
+                .map(|m| m.text.clone())
+                .collect();
+            assert_eq!(texts, ["Odesa", "Kyiv"]);
+        });
+        owner.unset();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_is_saved_within_the_save_delay_not_before() {
+    let owner = Owner::new();
+    let (ws, store) = owner.with(|| {
+        let store = Rc::new(FaultyStore::new(1_000_000, JsValue::NULL));
+        (workspace_with_story(store.clone()), store)
+    });
+    let id = ws.current.get_untracked().unwrap();
+    let before = store.values.borrow().get(&ann_key(&id)).cloned();
+    owner.with(|| assert!(tag(&ws, 11, 16)));
+    assert_eq!(store.values.borrow().get(&ann_key(&id)).cloned(), before);
+    assert_eq!(ws.save_status.get_untracked(), SaveStatus::Saving);
+    gloo::timers::future::TimeoutFuture::new(SAVE_DELAY_MS + 100).await;
+    assert_ne!(store.values.borrow().get(&ann_key(&id)).cloned(), before);
+    assert_eq!(ws.save_status.get_untracked(), SaveStatus::Saved);
+    assert!(!ws.has_unsaved());
+}
+
+#[wasm_bindgen_test]
+fn garbage_in_one_document_leaves_the_others_loading() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let store = Rc::new(FaultyStore::new(1_000_000, JsValue::NULL));
+        let docs = vec![
+            tagged("Drones hit Odesa.", 11, 16),
+            tagged("東京 summit", 0, 2),
+        ];
+        let metas: Vec<_> = docs.iter().map(|d| d.meta.clone()).collect();
+        CorpusStore::new(store.clone())
+            .add_documents(&metas, &docs)
+            .unwrap();
+        let key = ann_key(docs[0].id());
+        store
+            .garbage
+            .borrow_mut()
+            .insert(key.clone(), "\u{1}\u{fffd}{{[".into());
+        let ws = Workspace::over(Ok(store.clone()));
+        ws.load();
+        assert_eq!(ws.index.get_untracked().len(), 2);
+        let alerts = ws.alerts.get_untracked();
+        assert_eq!(alerts.len(), 1);
+        assert!(
+            alerts[0].message.contains("damaged"),
+            "{}",
+            alerts[0].message
+        );
+        assert_eq!(
+            store
+                .values
+                .borrow()
+                .get(&rescued_key(&key))
+                .map(String::as_str),
+            Some("\u{1}\u{fffd}{{[")
+        );
+        ws.open(docs[1].meta.id.clone());
+        assert_eq!(in_memory_texts(&ws), ["東京"]);
+    });
+}
+
+fn in_memory_texts(ws: &Workspace) -> Vec<String> {
+    ws.with_current(|s| {
+        s.doc
+            .annotations
+            .mentions
+            .iter()
+            .map(|m| m.text.clone())
+            .collect()
+    })
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn without_storage_the_app_works_in_memory_and_says_so() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let ws = Workspace::over(Err(StoreError::Unavailable(
+            "SecurityError: the operation is insecure".into(),
+        )));
+        ws.load();
+        ws.add_articles(vec![("Odesa".into(), STORY.into())]);
+        assert!(tag(&ws, 11, 16));
+        assert_eq!(in_memory(&ws), ["Odesa"]);
+        match ws.trouble.get_untracked() {
+            Some(StorageTrouble::Unavailable(m)) => {
+                assert!(m.contains("nothing will be kept"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+    });
+}
+
+#[wasm_bindgen_test]
+fn data_from_a_newer_version_opens_read_only_and_is_not_overwritten() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let store = Rc::new(MemoryStore::default());
+        let doc = tagged(STORY, 11, 16);
+        CorpusStore::new(store.clone())
+            .add_documents(std::slice::from_ref(&doc.meta), std::slice::from_ref(&doc))
+            .unwrap();
+        let key = ann_key(doc.id());
+        let newer = "{\"version\":2,\"mentions\":[],\"future\":true}";
+        store.set(&key, newer).unwrap();
+        let ws = Workspace::over(Ok(store.clone()));
+        ws.load();
+        assert!(matches!(
+            ws.trouble.get_untracked(),
+            Some(StorageTrouble::ReadOnly(_))
+        ));
+        assert!(!tag(&ws, 36, 40), "edits are refused");
+        ws.add_articles(vec![("Other".into(), "Another story.".into())]);
+        ws.flush();
+        assert_eq!(store.get(&key).unwrap().as_deref(), Some(newer));
+        assert_eq!(ws.index.get_untracked().len(), 1);
+    });
+}
+
+#[wasm_bindgen_test]
+fn deleting_documents_can_be_undone_with_their_annotations() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let store = Rc::new(MemoryStore::default());
+        let ws = workspace_with_story(store.clone());
+        assert!(tag(&ws, 11, 16));
+        let id = ws.current.get_untracked().unwrap();
+        ws.delete(std::slice::from_ref(&id));
+        assert!(ws.index.get_untracked().is_empty());
+        assert_eq!(store.get(&ann_key(&id)).unwrap(), None);
+        ws.undo_delete();
+        let loaded = CorpusStore::new(store.clone()).load().unwrap();
+        assert_eq!(loaded.documents.len(), 1);
+        assert_eq!(loaded.documents[0].annotations.mentions[0].text, "Odesa");
+    });
+}
+
+#[wasm_bindgen_test]
+fn another_tabs_edit_merges_with_unsaved_edits_by_id() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let store = Rc::new(MemoryStore::default());
+        let ws = workspace_with_story(store.clone());
+        let id = ws.current.get_untracked().unwrap();
+        // Another tab tags "Kyiv" and saves.
+        let other = CorpusStore::new(store.clone());
+        let mut theirs = other.load().unwrap().documents[0].annotations.clone();
+        theirs.mentions.push(mention("T1", STORY, 36, 40));
+        other.save_annotations(&id, &theirs).unwrap();
+        // This tab tagged "Odesa" before hearing of it.
+        assert!(tag(&ws, 11, 16));
+        ws.on_storage_changed(&ann_key(&id));
+        let mut texts = in_memory(&ws);
+        texts.sort();
+        assert_eq!(texts, ["Kyiv", "Odesa"]);
+        assert!(ws.flush());
+        let stored = CorpusStore::new(store.clone()).load().unwrap();
+        assert_eq!(stored.documents[0].annotations.mentions.len(), 2);
+    });
 }

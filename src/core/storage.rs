@@ -694,7 +694,6 @@ fn merge_by_id<T: PartialEq + Clone>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::edit::{Edit, History};
     use crate::core::model::{Mention, Span, Status};
 
     fn mention(id: &str, text: &str, start: usize, end: usize) -> Mention {
@@ -1070,6 +1069,7 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use super::*;
+        use crate::core::edit::{Edit, History};
         use proptest::prelude::*;
 
         const TEXTS: [&str; 3] = [

@@ -1,9 +1,14 @@
-//! The corpus pane: the documents, their status and annotation counts.
+//! The corpus navigator: every document with its status and annotation counts, overall
+//! progress, search, filter and sort, and managing documents (rename, mark done, delete
+//! with undo). Alt+↓ and Alt+↑ open the next and previous document in the list as shown.
 
+use std::collections::BTreeSet;
+
+use leptos::ev;
 use leptos::prelude::*;
 
 use super::state::Workspace;
-use crate::core::model::Status;
+use crate::core::model::{DocumentMeta, Id, Status};
 
 fn status_label(status: Status) -> &'static str {
     match status {
@@ -13,36 +18,280 @@ fn status_label(status: Status) -> &'static str {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Corpus,
+    Title,
+    Date,
+    Status,
+}
+
+/// The documents the list shows, in the order it shows them.
+fn visible(
+    ws: Workspace,
+    index: &[DocumentMeta],
+    query: &str,
+    status: Option<Status>,
+    sort: Sort,
+) -> Vec<DocumentMeta> {
+    let query = query.trim().to_lowercase();
+    let matches_text: BTreeSet<Id> = if query.is_empty() {
+        BTreeSet::new()
+    } else {
+        ws.corpus.with_value(|c| {
+            c.iter()
+                .filter(|s| s.doc.text.to_lowercase().contains(&query))
+                .map(|s| s.doc.meta.id.clone())
+                .collect()
+        })
+    };
+    let mut shown: Vec<DocumentMeta> = index
+        .iter()
+        .filter(|m| status.is_none_or(|s| m.status == s))
+        .filter(|m| {
+            query.is_empty()
+                || m.title.to_lowercase().contains(&query)
+                || matches_text.contains(&m.id)
+        })
+        .cloned()
+        .collect();
+    match sort {
+        Sort::Corpus => {}
+        Sort::Title => shown.sort_by_key(|m| m.title.to_lowercase()),
+        // Undated documents go last.
+        Sort::Date => shown.sort_by(|a, b| match (&a.date, &b.date) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }),
+        Sort::Status => shown.sort_by_key(|m| match m.status {
+            Status::InProgress => 0,
+            Status::NotStarted => 1,
+            Status::Done => 2,
+        }),
+    }
+    shown
+}
+
 #[component]
 pub fn CorpusPane() -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let count = move |id: &str| {
+    let query = RwSignal::new(String::new());
+    let filter = RwSignal::new(Option::<Status>::None);
+    let sort = RwSignal::new(Sort::Corpus);
+    let checked = RwSignal::new(BTreeSet::<Id>::new());
+    let confirming = RwSignal::new(Vec::<Id>::new());
+    let renaming = RwSignal::new(Option::<String>::None);
+
+    let shown = Memo::new(move |_| {
+        ws.index
+            .with(|i| visible(ws, i, &query.get(), filter.get(), sort.get()))
+    });
+    let counts = Memo::new(move |_| {
         ws.version.track();
-        ws.corpus.with_value(|c| {
-            c.iter()
-                .find(|s| s.doc.meta.id == id)
-                .map_or(0, |s| s.doc.annotations.count())
-        })
+        ws.index.track();
+        ws.counts()
+    });
+    let done = move || {
+        ws.index
+            .with(|i| i.iter().filter(|m| m.status == Status::Done).count())
     };
+    let total = move || ws.index.with(Vec::len);
+
+    let go = move |delta: isize| {
+        let list = shown.get_untracked();
+        if list.is_empty() {
+            return;
+        }
+        let at = ws
+            .current
+            .get_untracked()
+            .and_then(|c| list.iter().position(|m| m.id == c));
+        let next = match at {
+            Some(i) => (i as isize + delta).clamp(0, list.len() as isize - 1) as usize,
+            None => 0,
+        };
+        ws.open(list[next].id.clone());
+    };
+    let keys = window_event_listener(ev::keydown, move |e| {
+        if e.alt_key() && !e.ctrl_key() && !e.meta_key() {
+            match e.key().as_str() {
+                "ArrowDown" => {
+                    e.prevent_default();
+                    go(1);
+                }
+                "ArrowUp" => {
+                    e.prevent_default();
+                    go(-1);
+                }
+                _ => {}
+            }
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let current_meta = move || {
+        let id = ws.current.get()?;
+        ws.index.with(|i| i.iter().find(|m| m.id == id).cloned())
+    };
+    let toggle_done = move |_| {
+        if let Some(meta) = current_meta() {
+            let next = if meta.status == Status::Done {
+                if counts.get_untracked().get(&meta.id).copied().unwrap_or(0) > 0 {
+                    Status::InProgress
+                } else {
+                    Status::NotStarted
+                }
+            } else {
+                Status::Done
+            };
+            ws.set_status(&meta.id, next);
+        }
+    };
+    let save_rename = move || {
+        if let (Some(title), Some(id)) = (renaming.get_untracked(), ws.current.get_untracked()) {
+            if ws.rename(&id, &title) {
+                renaming.set(None);
+            }
+        }
+    };
+    let ask_delete = move |ids: Vec<Id>| confirming.set(ids);
+    let confirm_delete = move |_| {
+        let ids = confirming.get_untracked();
+        ws.delete(&ids);
+        checked.update(|c| c.retain(|id| !ids.contains(id)));
+        confirming.set(Vec::new());
+    };
+
+    let status_options = [
+        ("all", "All documents"),
+        ("not_started", "Not started"),
+        ("in_progress", "In progress"),
+        ("done", "Done"),
+    ];
+
     view! {
         <nav class="corpus-pane" aria-label="Corpus">
             <h2>"Documents"</h2>
+            <div class="progress-summary">
+                <label for="corpus-progress">{move || format!("{} of {} done", done(), total())}</label>
+                <progress id="corpus-progress" max=total value=done></progress>
+            </div>
+            <div class="corpus-tools">
+                <label for="corpus-search">"Search titles and text"</label>
+                <input id="corpus-search" type="search" prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))/>
+                <label for="corpus-filter">"Show"</label>
+                <select id="corpus-filter" on:change=move |ev| filter.set(match event_target_value(&ev).as_str() {
+                    "not_started" => Some(Status::NotStarted),
+                    "in_progress" => Some(Status::InProgress),
+                    "done" => Some(Status::Done),
+                    _ => None,
+                })>
+                    {status_options.map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                </select>
+                <label for="corpus-sort">"Sort by"</label>
+                <select id="corpus-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                    "title" => Sort::Title,
+                    "date" => Sort::Date,
+                    "status" => Sort::Status,
+                    _ => Sort::Corpus,
+                })>
+                    <option value="corpus">"Order added"</option>
+                    <option value="title">"Title"</option>
+                    <option value="date">"Date"</option>
+                    <option value="status">"Status"</option>
+                </select>
+            </div>
+            <div class="doc-nav">
+                <button type="button" aria-keyshortcuts="Alt+ArrowUp" title="Previous document (Alt+↑)"
+                    on:click=move |_| go(-1)>"Previous"</button>
+                <button type="button" aria-keyshortcuts="Alt+ArrowDown" title="Next document (Alt+↓)"
+                    on:click=move |_| go(1)>"Next"</button>
+            </div>
+            {move || current_meta().map(|meta| {
+                let done_now = meta.status == Status::Done;
+                view! {
+                    <div class="current-actions" role="group" aria-label="This document">
+                        <button type="button" aria-pressed=if done_now { "true" } else { "false" }
+                            on:click=toggle_done>{if done_now { "Done ✓" } else { "Mark done" }}</button>
+                        <button type="button" on:click=move |_| renaming.set(Some(meta.title.clone()))>"Rename"</button>
+                        <button type="button" on:click={
+                            let id = meta.id.clone();
+                            move |_| ask_delete(vec![id.clone()])
+                        }>"Delete document"</button>
+                    </div>
+                }
+            })}
+            {move || renaming.get().map(|title| view! {
+                <form class="rename" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save_rename(); }>
+                    <label for="rename-title">"New title"</label>
+                    <input id="rename-title" type="text" prop:value=title
+                        on:input=move |ev| renaming.set(Some(event_target_value(&ev)))
+                        on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(None) }/>
+                    <button type="submit">"Save title"</button>
+                    <button type="button" on:click=move |_| renaming.set(None)>"Cancel"</button>
+                </form>
+            })}
+            {move || (!checked.get().is_empty()).then(|| {
+                let n = checked.get().len();
+                view! {
+                    <div class="bulk-actions">
+                        <button type="button" on:click=move |_| ask_delete(checked.get_untracked().into_iter().collect())>
+                            {format!("Delete {n} selected")}
+                        </button>
+                        <button type="button" on:click=move |_| checked.set(BTreeSet::new())>"Clear selection"</button>
+                    </div>
+                }
+            })}
+            {move || (!confirming.get().is_empty()).then(|| {
+                let n = confirming.get().len();
+                view! {
+                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-text">
+                        <p id="confirm-delete-text">
+                            {format!("Delete {n} document(s) and their annotations? You can undo this right after.")}
+                        </p>
+                        <button type="button" class="danger" on:click=confirm_delete>"Delete"</button>
+                        <button type="button" on:click=move |_| confirming.set(Vec::new())>"Cancel"</button>
+                    </div>
+                }
+            })}
+            {move || (ws.deleted.get() > 0).then(|| view! {
+                <div class="undo-delete" role="status">
+                    <span>{format!("Deleted {} document(s).", ws.deleted.get())}</span>
+                    <button type="button" on:click=move |_| ws.undo_delete()>"Undo delete"</button>
+                </div>
+            })}
             <ul class="doc-list">
-                <For each=move || ws.index.get() key=|m| (m.id.clone(), m.status, m.title.clone()) let:meta>
+                <For each=move || shown.get() key=|m| (m.id.clone(), m.status, m.title.clone()) let:meta>
                     {
                         let id = meta.id.clone();
                         let id_for_count = meta.id.clone();
                         let id_for_current = meta.id.clone();
+                        let id_for_check = meta.id.clone();
+                        let id_for_toggle = meta.id.clone();
                         let is_current = move || ws.current.get().as_deref() == Some(id_for_current.as_str());
                         view! {
-                            <li>
+                            <li class="doc-row">
+                                <input type="checkbox" aria-label=format!("Select {}", meta.title)
+                                    prop:checked=move || checked.with(|c| c.contains(&id_for_check))
+                                    on:change=move |_| checked.update(|c| {
+                                        if !c.remove(&id_for_toggle) {
+                                            c.insert(id_for_toggle.clone());
+                                        }
+                                    })/>
                                 <button type="button" class="doc" class:current=is_current.clone()
                                     aria-current=move || is_current().then_some("page")
                                     on:click=move |_| ws.open(id.clone())>
                                     <span class="doc-title">{meta.title.clone()}</span>
                                     <span class="doc-meta">
-                                        {status_label(meta.status)} " · "
-                                        {move || count(&id_for_count)} " annotations"
+                                        <span class=format!("status {}", status_label(meta.status).replace(' ', "-"))>
+                                            {status_label(meta.status)}
+                                        </span>
+                                        " · "
+                                        {move || counts.with(|c| c.get(&id_for_count).copied().unwrap_or(0))} " annotations"
+                                        {meta.date.clone().map(|d| format!(" · {d}"))}
                                     </span>
                                 </button>
                             </li>
@@ -50,6 +299,15 @@ pub fn CorpusPane() -> impl IntoView {
                     }
                 </For>
             </ul>
+            {move || (shown.with(Vec::is_empty) && total() > 0).then(|| view! {
+                <p class="muted">"No document matches the search or filter."</p>
+            })}
+            <div class="annotator">
+                <label for="annotator-name">"Your name (written into exports)"</label>
+                <input id="annotator-name" type="text" autocomplete="name"
+                    prop:value=move || ws.annotator.get()
+                    on:change=move |ev| ws.set_annotator(event_target_value(&ev))/>
+            </div>
         </nav>
     }
 }

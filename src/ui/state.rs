@@ -465,7 +465,8 @@ impl Workspace {
         let generation = self.save_generation.get_value() + 1;
         self.save_generation.set_value(generation);
         let ws = *self;
-        leptos::task::spawn_local(async move {
+        // A plain browser task: it needs no reactive executor, so tests can drive it too.
+        wasm_bindgen_futures::spawn_local(async move {
             gloo::timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
             // A later edit rescheduled, or a flush already wrote everything.
             if ws.save_generation.try_get_value() == Some(generation) {
