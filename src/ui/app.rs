@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 
 use super::article::Article;
 use super::corpus::CorpusPane;
-use super::inspector::Inspector;
+use super::annotate::Interaction;
+use super::inspector::{Inspector, ShortcutHelp};
 use super::keys::install_hotkeys;
 use super::palette::Palette;
 use super::state::{
@@ -20,8 +21,10 @@ use crate::browser::files::files_of;
 pub fn App() -> impl IntoView {
     let ws = Workspace::new();
     provide_context(ws);
+    let ia = Interaction::new();
+    provide_context(ia);
     ws.load();
-    install_hotkeys(ws);
+    install_hotkeys(ws, ia);
     install_save_triggers(ws);
     let dragging = install_drop_zone(ws);
 
@@ -62,6 +65,7 @@ pub fn App() -> impl IntoView {
                             <Article/>
                         </section>
                         <Inspector/>
+                        <ShortcutHelp/>
                     </div>
                 }.into_any(),
             }}

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::annotate::{Interaction, Mode};
 use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
 use crate::core::layout::{bucket, paragraphs, segments, Piece};
-use crate::core::model::{Id, Span};
+use crate::core::model::{Annotations, Id, Mention, Span};
 use crate::core::offsets::OffsetIndex;
 use crate::core::snap::{snap_to_words, trim_span};
 
@@ -34,7 +35,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         let paras = paras.clone();
         Memo::new(move |_| {
             ws.version.track();
-            ws.with_current(|slot| bucket(&paras, &slot.doc.annotations.mentions))
+            ws.with_current(|slot| bucket(&paras, &spans_to_draw(&slot.doc.annotations)))
                 .unwrap_or_default()
         })
     };
@@ -42,7 +43,27 @@ fn ArticleText(id: Id) -> impl IntoView {
         s.entity_types
             .iter()
             .map(|t| (t.name.clone(), t.color.clone()))
+            .chain(s.event_types.iter().map(|t| (t.name.clone(), t.color.clone())))
             .collect::<Vec<_>>()
+    });
+    let ia = expect_context::<Interaction>();
+    // The roles of the selected (or armed) event's arguments, to mark them in the text.
+    let roles = Memo::new(move |_| {
+        ws.version.track();
+        let event = ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
+        let Some(event) = event else {
+            return Vec::<(Id, String)>::new();
+        };
+        ws.with_current(|slot| {
+            slot.doc
+                .annotations
+                .events
+                .iter()
+                .find(|e| e.id == event)
+                .map(|e| e.arguments.iter().map(|a| (a.target.clone(), a.role.clone())).collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
     });
     let colors = Arc::new(colors);
     let article_ref = NodeRef::<leptos::html::Div>::new();
@@ -92,13 +113,16 @@ fn ArticleText(id: Id) -> impl IntoView {
             .map(str::to_owned)
             .collect();
         let current = ws.selected.get_untracked();
+        let picking = ia.armed.get_untracked().is_some() || ia.mode.get_untracked() != Mode::Normal;
         let next = match current.and_then(|c| ids.iter().position(|i| *i == c)) {
+            _ if picking => ids.last().cloned(),
             Some(0) => ids.last().cloned(),
             Some(pos) => ids.get(pos - 1).cloned(),
             None => ids.last().cloned(),
         };
-        ws.pending.set(None);
-        ws.selected.set(next);
+        if let Some(next) = next {
+            ws.choose(ia, next);
+        }
     };
 
     let para_views = paras
@@ -112,7 +136,7 @@ fn ArticleText(id: Id) -> impl IntoView {
             let colors = colors.clone();
             view! {
                 <p class="para" data-s=para.start.to_string() data-e=para.end.to_string()>
-                    {move || render_paragraph(&text, &index, para, &pieces.get(), &colors, ws)}
+                    {move || render_paragraph(&text, &index, para, &pieces.get(), &colors, ws, roles)}
                 </p>
             }
         })
@@ -124,6 +148,22 @@ fn ArticleText(id: Id) -> impl IntoView {
             {para_views}
         </div>
     }
+}
+
+/// Mentions, plus each event trigger drawn like a mention of its event type.
+fn spans_to_draw(ann: &Annotations) -> Vec<Mention> {
+    let mut all = ann.mentions.clone();
+    all.extend(ann.events.iter().map(|e| Mention {
+        id: e.id.clone(),
+        kind: e.kind.clone(),
+        fragments: e.trigger.clone(),
+        text: e.trigger_text.clone(),
+        attributes: Default::default(),
+        normalization: None,
+        note: None,
+        entity: None,
+    }));
+    all
 }
 
 fn color_of<'c>(colors: &'c [(String, String)], kind: &str) -> &'c str {
@@ -140,6 +180,7 @@ fn render_paragraph(
     pieces: &[Piece],
     colors: &[(String, String)],
     ws: Workspace,
+    roles: Memo<Vec<(Id, String)>>,
 ) -> impl IntoView {
     segments(para, pieces)
         .into_iter()
@@ -186,7 +227,7 @@ fn render_paragraph(
                 .ending
                 .iter()
                 .rev()
-                .map(|&i| pieces[i].kind.as_str())
+                .map(|&i| pieces[i].kind.rsplit(':').next().unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join(" ");
             let label = (!label.is_empty()).then_some(label);
@@ -196,9 +237,26 @@ fn render_paragraph(
                     .get()
                     .is_some_and(|s| id_list.split(' ').any(|i| i == s))
             };
+            let id_list = ids.clone();
+            let role = move || {
+                roles.with(|r| {
+                    r.iter()
+                        .filter(|(target, _)| id_list.split(' ').any(|i| i == target))
+                        .map(|(_, role)| role.clone())
+                        .collect::<Vec<_>>()
+                })
+            };
+            let role_of = role.clone();
+            let role_label = move || {
+                let r = role_of();
+                (!r.is_empty()).then(|| r.join(" "))
+            };
+            let is_arg = move || !role().is_empty();
+            let is_trigger = inner.id.starts_with('E');
             view! {
                 <span class="seg m" data-s=start data-e=end data-m=ids data-label=label
-                    data-type=inner.kind.clone() style=style class:sel=is_selected>{content}</span>
+                    data-type=inner.kind.clone() style=style class:sel=is_selected
+                    class:trigger=is_trigger class:arg=is_arg data-role=role_label>{content}</span>
             }
             .into_any()
         })

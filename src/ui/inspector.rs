@@ -1,67 +1,380 @@
-//! The inspector: the selected annotation, then an outline of all annotations.
+//! The inspector: the selected annotation with everything that can be edited on it
+//! (event slots, entity, attributes, note), then an outline of all annotations.
 
 use leptos::prelude::*;
 
+use super::annotate::{kind_of, Interaction, Kind, Mode};
 use super::state::Workspace;
-use crate::core::model::Mention;
+use crate::core::model::{Annotations, AttrValue, Event, Id, Mention, Relation};
+use crate::core::schema::{AnnotationKind, Schema};
+use crate::core::validate::validate;
+
+/// Every shortcut, shown by `?`. Kept beside the inspector so the list and the help dialog
+/// cannot drift apart from each other.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Mouse drag", "select words (snaps to whole words); Alt+drag selects exact characters"),
+    ("Shift+→ / Shift+←", "select by keyboard: grow or shrink the selection by a word"),
+    ("→ / ←", "move the selection to the next word; with nothing selected, go to the next annotation"),
+    ("↓ / ↑", "next / previous annotation"),
+    ("P O G L F W V T N", "tag the selection as PER ORG GPE LOC FAC WEA VEH TIME VALUE"),
+    ("E", "filter the type palette (event types); Enter applies the first match"),
+    ("1–9", "with an event selected: fill its 1st–9th argument slot"),
+    ("Enter", "fill the armed slot, finish a relation or same-entity link with the annotation chosen by the arrows, or confirm tag-all"),
+    ("R", "start a relation from the selected annotation; then choose the second one"),
+    ("S", "same entity as…: choose the mention that refers to the same entity"),
+    ("A", "annotate all other occurrences of the selected mention (preview, then Enter)"),
+    ("D", "jump to the selected annotation's controls in the inspector"),
+    ("Delete", "delete the selected annotation"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+    ("Esc", "cancel whatever is in progress"),
+    ("?", "show or hide this list"),
+];
+
+#[component]
+pub fn ShortcutHelp() -> impl IntoView {
+    let ia = expect_context::<Interaction>();
+    view! {
+        <Show when=move || ia.help.get()>
+            <div class="help" role="dialog" aria-modal="false" aria-label="Keyboard shortcuts">
+                <h2>"Keyboard shortcuts"</h2>
+                <table>
+                    <tbody>
+                        {SHORTCUTS.iter().map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> }).collect_view()}
+                    </tbody>
+                </table>
+                <button type="button" on:click=move |_| ia.help.set(false)>"Close (Esc)"</button>
+            </div>
+        </Show>
+    }
+}
+
+fn fragments(m: &Mention) -> String {
+    m.fragments.iter().map(|f| format!("[{}, {})", f.start, f.end)).collect::<Vec<_>>().join(" ")
+}
+
+fn label_of(ann: &Annotations, id: &str) -> String {
+    if let Some(m) = ann.mention(id) {
+        return format!("{} “{}”", m.kind, m.text);
+    }
+    if let Some(e) = ann.events.iter().find(|e| e.id == id) {
+        return format!("{} “{}”", e.kind, e.trigger_text);
+    }
+    id.to_owned()
+}
 
 #[component]
 pub fn Inspector() -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let mentions = move || {
+    let ia = expect_context::<Interaction>();
+    let ann = Memo::new(move |_| {
         ws.version.track();
         ws.current.track();
-        ws.with_current(|slot| slot.doc.annotations.mentions.clone())
-            .unwrap_or_default()
-    };
-    let selected = move || {
-        let id = ws.selected.get()?;
-        mentions().into_iter().find(|m| m.id == id)
-    };
-    let describe = |m: &Mention| {
-        let spans: Vec<String> = m
-            .fragments
-            .iter()
-            .map(|f| format!("[{}, {})", f.start, f.end))
-            .collect();
-        spans.join(" ")
-    };
+        ws.annotations()
+    });
+    // While a slot is armed, the inspector keeps showing its event.
+    let focus = move || ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
     view! {
         <aside class="inspector" aria-label="Inspector">
+            <ModeBar/>
             <h2>"Selected"</h2>
-            {move || match selected() {
-                None => view! { <p class="muted">"Nothing selected. Click a highlight."</p> }.into_any(),
-                Some(m) => view! {
-                    <dl class="details">
-                        <dt>"Id"</dt><dd>{m.id.clone()}</dd>
-                        <dt>"Type"</dt><dd>{m.kind.clone()}</dd>
-                        <dt>"Text"</dt><dd class="quote">{m.text.clone()}</dd>
-                        <dt>"Offsets"</dt><dd>{describe(&m)}</dd>
-                    </dl>
-                    <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_selected()>
-                        "Delete (Del)"
-                    </button>
-                }.into_any(),
-            }}
-            <h2>"Outline"</h2>
-            <ol class="outline">
-                <For each=mentions key=|m| (m.id.clone(), m.kind.clone()) let:m>
-                    {
-                        let id = m.id.clone();
-                        let id_sel = m.id.clone();
-                        view! {
-                            <li>
-                                <button type="button" class="outline-item"
-                                    class:selected=move || ws.selected.get().as_deref() == Some(id_sel.as_str())
-                                    aria-label=format!("{} {}: {}", m.kind, m.id, m.text)
-                                    on:click=move |_| ws.selected.set(Some(id.clone()))>
-                                    <span class="tag-label">{m.kind.clone()}</span>" "{m.text.clone()}
-                                </button>
-                            </li>
-                        }
+            <div id="annotation-actions">
+                {move || {
+                    let Some(id) = focus() else {
+                        return view! { <p class="muted">"Nothing selected. Click a highlight, or press ↓."</p> }.into_any();
+                    };
+                    let a = ann.get();
+                    match kind_of(&a, &id) {
+                        Some(Kind::Mention) => mention_panel(ws, ia, &a, a.mention(&id).cloned().expect("a mention")).into_any(),
+                        Some(Kind::Event) => event_panel(ws, ia, &a, a.events.iter().find(|e| e.id == id).cloned().expect("an event")).into_any(),
+                        Some(Kind::Relation) => relation_panel(ws, &a, a.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
+                        _ => view! { <p class="muted">"Nothing selected."</p> }.into_any(),
                     }
-                </For>
-            </ol>
+                }}
+            </div>
+            <Outline ann/>
         </aside>
+    }
+}
+
+/// What the next click means, when it is not a plain selection.
+#[component]
+fn ModeBar() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let ia = expect_context::<Interaction>();
+    move || {
+        let cancel = move |_| ia.cancel();
+        if let Some((event, role)) = ia.armed.get() {
+            return view! {
+                <div class="modebar" role="status">
+                    <span>{format!("Filling {role} of {event}: click a mention, or select text and pick an entity type.")}</span>
+                    <button type="button" on:click=cancel>"Done (Esc)"</button>
+                </div>
+            }.into_any();
+        }
+        if let Some((kind, spans)) = ia.tag_all.get() {
+            let n = spans.len();
+            return view! {
+                <div class="modebar" role="status">
+                    <span>{format!("Tag {n} more occurrences as {kind}?")}</span>
+                    <button type="button" class="primary" on:click=move |_| ws.confirm_tag_all(ia)>"Tag all (Enter)"</button>
+                    <button type="button" on:click=cancel>"Cancel (Esc)"</button>
+                </div>
+            }.into_any();
+        }
+        match ia.mode.get() {
+            Mode::RelationTo(from) => view! {
+                <div class="modebar" role="status">
+                    <span>{format!("Relation from {from}: click the second annotation.")}</span>
+                    <button type="button" on:click=cancel>"Cancel (Esc)"</button>
+                </div>
+            }.into_any(),
+            Mode::SameEntityAs(from) => view! {
+                <div class="modebar" role="status">
+                    <span>{format!("Same entity as {from}: click the other mention.")}</span>
+                    <button type="button" on:click=cancel>"Cancel (Esc)"</button>
+                </div>
+            }.into_any(),
+            Mode::RelationType(from, to) => {
+                let types = ws.relation_types_for(&from, &to);
+                let none = types.is_empty();
+                view! {
+                    <div class="modebar" role="group" aria-label="Relation type">
+                        <span>{format!("Relation {from} → {to}:")}</span>
+                        {none.then(|| view! { <span class="warning">"The schema allows no relation between these types."</span> })}
+                        {types.into_iter().map(|t| {
+                            let (f, to2, t2) = (from.clone(), to.clone(), t.clone());
+                            view! { <button type="button" on:click=move |_| ws.add_relation(ia, &f, &to2, &t2)>{t}</button> }
+                        }).collect_view()}
+                        <button type="button" on:click=cancel>"Cancel (Esc)"</button>
+                    </div>
+                }.into_any()
+            }
+            Mode::Normal => ().into_any(),
+        }
+    }
+}
+
+fn warnings_for(ws: Workspace, ann: &Annotations, id: &str) -> Vec<String> {
+    let text = ws.with_current(|s| s.doc.text.clone()).unwrap_or_default();
+    ws.schema.with_value(|schema| {
+        validate(&text, ann, Some(schema)).about(id).map(|i| i.message.clone()).collect()
+    })
+}
+
+fn attribute_editors(ws: Workspace, schema: &Schema, target: &Id, kind: AnnotationKind, current: &std::collections::BTreeMap<String, AttrValue>) -> impl IntoView {
+    schema
+        .attributes
+        .iter()
+        .filter(|a| a.applies_to.contains(&kind))
+        .map(|a| {
+            let name = a.name.clone();
+            let target = target.clone();
+            let field = format!("attr-{}", a.name);
+            if a.values.is_empty() {
+                let on = matches!(current.get(&a.name), Some(AttrValue::Flag(true)));
+                view! {
+                    <label class="attr"><input type="checkbox" prop:checked=on
+                        on:change=move |ev| {
+                            let checked = event_target_checked(&ev);
+                            ws.set_attribute(&target, &name, checked.then_some(AttrValue::Flag(true)));
+                        }/>{a.name.clone()}</label>
+                }.into_any()
+            } else {
+                let value = match current.get(&a.name) { Some(AttrValue::Value(v)) => v.clone(), _ => String::new() };
+                view! {
+                    <label class="attr" for=field.clone()>{a.name.clone()}</label>
+                    <select id=field on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        ws.set_attribute(&target, &name, (!v.is_empty()).then_some(AttrValue::Value(v)));
+                    }>
+                        <option value="" selected=value.is_empty()>"—"</option>
+                        {a.values.iter().map(|v| view! { <option value=v.clone() selected=*v == value>{v.clone()}</option> }).collect_view()}
+                    </select>
+                }.into_any()
+            }
+        })
+        .collect_view()
+}
+
+fn note_editor(ws: Workspace, target: &Id, note: Option<String>) -> impl IntoView {
+    let target = target.clone();
+    view! {
+        <label for="note">"Note"</label>
+        <textarea id="note" rows="2" prop:value=note.unwrap_or_default()
+            on:change=move |ev| ws.set_note(&target, event_target_value(&ev))></textarea>
+    }
+}
+
+fn mention_panel(ws: Workspace, ia: Interaction, ann: &Annotations, m: Mention) -> impl IntoView {
+    let entity = m.entity.as_ref().and_then(|e| ann.entities.iter().find(|x| &x.id == e)).cloned();
+    let members = entity.as_ref().map(|e| ann.mentions.iter().filter(|x| x.entity.as_deref() == Some(e.id.as_str())).count()).unwrap_or(0);
+    let types = ws.schema.with_value(|s| s.entity_types.iter().map(|t| t.name.clone()).collect::<Vec<_>>());
+    let (id, id2, id3, id4, id5) = (m.id.clone(), m.id.clone(), m.id.clone(), m.id.clone(), m.id.clone());
+    let attrs = ws.schema.with_value(|s| attribute_editors(ws, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any());
+    let warnings = warnings_for(ws, ann, &m.id);
+    view! {
+        <dl class="details">
+            <dt>"Id"</dt><dd>{m.id.clone()}</dd>
+            <dt>"Text"</dt><dd class="quote">{m.text.clone()}</dd>
+            <dt>"Offsets"</dt><dd>{fragments(&m)}</dd>
+        </dl>
+        <label for="mention-type">"Type"</label>
+        <select id="mention-type" on:change=move |ev| {
+            let kind = event_target_value(&ev);
+            ws.edit(crate::core::edit::Edit::SetMentionType { id: id.clone(), kind });
+        }>
+            {types.into_iter().map(|t| { let sel = t == m.kind; view! { <option value=t.clone() selected=sel>{t.clone()}</option> } }).collect_view()}
+        </select>
+        <Warnings list=warnings/>
+        <div class="entity-box">
+            {match entity {
+                Some(e) => {
+                    let (eid, eid2) = (e.id.clone(), e.id.clone());
+                    let norm = e.normalization.as_ref().map(|n| format!("{}:{}", n.resource, n.id)).unwrap_or_default();
+                    view! {
+                        <p>{format!("Entity {} · {} mentions", e.id, members)}</p>
+                        <label for="entity-name">"Canonical name"</label>
+                        <input id="entity-name" type="text" prop:value=e.name.clone()
+                            on:change=move |ev| ws.set_entity_name(&eid, &event_target_value(&ev))/>
+                        <label for="entity-norm">"Normalisation (e.g. Wikidata:Q212)"</label>
+                        <input id="entity-norm" type="text" prop:value=norm
+                            on:change=move |ev| ws.set_normalization(&eid2, &event_target_value(&ev))/>
+                        <button type="button" on:click=move |_| ws.split_from_entity(&id2)>"Split from entity"</button>
+                    }.into_any()
+                }
+                None => view! { <p class="muted">"Not linked to an entity."</p> }.into_any(),
+            }}
+        </div>
+        <div class="actions-row">
+            <button type="button" aria-keyshortcuts="S" on:click=move |_| ia.mode.set(Mode::SameEntityAs(id3.clone()))>"Same entity as… (S)"</button>
+            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id4.clone()))>"Relation… (R)"</button>
+            <button type="button" aria-keyshortcuts="A" on:click=move |_| { ws.selected.set(Some(id5.clone())); ws.preview_tag_all(ia) }>"Tag all occurrences (A)"</button>
+            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+        </div>
+        {attrs}
+        {note_editor(ws, &m.id, m.note.clone())}
+    }
+}
+
+fn event_panel(ws: Workspace, ia: Interaction, ann: &Annotations, e: Event) -> impl IntoView {
+    let schema_type = ws.schema.with_value(|s| s.event_type(&e.kind).cloned());
+    let warnings = warnings_for(ws, ann, &e.id);
+    let attrs = ws.schema.with_value(|s| attribute_editors(ws, s, &e.id, AnnotationKind::Event, &e.attributes).into_any());
+    let id_rel = e.id.clone();
+    let slots = schema_type.map(|t| t.roles).unwrap_or_default();
+    let ann2 = ann.clone();
+    view! {
+        <dl class="details">
+            <dt>"Event"</dt><dd>{format!("{} · {}", e.id, e.kind)}</dd>
+            <dt>"Trigger"</dt><dd class="quote">{e.trigger_text.clone()}</dd>
+        </dl>
+        <Warnings list=warnings/>
+        <h3 class="slots-heading">"Arguments"</h3>
+        <ol class="slots">
+            {slots.into_iter().enumerate().map(|(n, role)| {
+                let filled: Vec<(usize, String)> = e.arguments.iter().enumerate()
+                    .filter(|(_, a)| a.role == role.name)
+                    .map(|(i, a)| (i, format!("{} {}", a.target, label_of(&ann2, &a.target))))
+                    .collect();
+                let (event, rname) = (e.id.clone(), role.name.clone());
+                let (event2, rname2) = (e.id.clone(), role.name.clone());
+                let armed = move || ia.armed.get() == Some((event2.clone(), rname2.clone()));
+                let key = if n < 9 { format!("{}", n + 1) } else { String::new() };
+                let pressed = armed.clone();
+                view! {
+                    <li class="slot" class:armed=armed.clone()>
+                        <div class="slot-head">
+                            <span class="role">{role.name.clone()}<span class="card">{role.cardinality.brat_suffix()}</span></span>
+                            <span class="accepts">{role.types.join(" | ")}</span>
+                        </div>
+                        <ul class="fillers">
+                            {filled.into_iter().map(|(i, text)| {
+                                let event = e.id.clone();
+                                view! { <li>{text.clone()}
+                                    <button type="button" class="small" aria-label=format!("Remove {} {}", role.name, text)
+                                        on:click=move |_| ws.remove_argument(&event, i)>"×"</button></li> }
+                            }).collect_view()}
+                        </ul>
+                        <button type="button" class="small" aria-keyshortcuts=key.clone() aria-pressed=move || pressed().to_string()
+                            on:click=move |_| ia.armed.set(Some((event.clone(), rname.clone())))>
+                            {format!("Fill {}{}", role.name, if key.is_empty() { String::new() } else { format!(" ({key})") })}
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <div class="actions-row">
+            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id_rel.clone()))>"Relation… (R)"</button>
+            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+        </div>
+        {attrs}
+        {note_editor(ws, &e.id, e.note.clone())}
+    }
+}
+
+fn relation_panel(ws: Workspace, ann: &Annotations, r: Relation) -> impl IntoView {
+    let warnings = warnings_for(ws, ann, &r.id);
+    view! {
+        <dl class="details">
+            <dt>"Relation"</dt><dd>{format!("{} · {}", r.id, r.kind)}</dd>
+            <dt>"From"</dt><dd>{format!("{} {}", r.arg1, label_of(ann, &r.arg1))}</dd>
+            <dt>"To"</dt><dd>{format!("{} {}", r.arg2, label_of(ann, &r.arg2))}</dd>
+        </dl>
+        <Warnings list=warnings/>
+        <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+    }
+}
+
+#[component]
+fn Warnings(list: Vec<String>) -> impl IntoView {
+    (!list.is_empty()).then(|| view! {
+        <ul class="warnings" aria-label="Warnings">
+            {list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+        </ul>
+    })
+}
+
+/// Every annotation of the document: entities once each with their mentions, unlinked
+/// mentions, events and relations. Each row selects its annotation.
+#[component]
+fn Outline(ann: Memo<Annotations>) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let ia = expect_context::<Interaction>();
+    let row = move |id: Id, label: String, text: String| {
+        let (id1, id2) = (id.clone(), id.clone());
+        view! {
+            <li>
+                <button type="button" class="outline-item"
+                    class:selected=move || ws.selected.get().as_deref() == Some(id1.as_str())
+                    aria-label=format!("{label} {id}: {text}")
+                    on:click=move |_| ws.choose(ia, id2.clone())>
+                    <span class="tag-label">{label.clone()}</span>" "{text.clone()}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <h2>"Outline"</h2>
+        {move || {
+            let a = ann.get();
+            let entities = a.entities.iter().map(|e| {
+                let members: Vec<&Mention> = a.mentions.iter().filter(|m| m.entity.as_deref() == Some(e.id.as_str())).collect();
+                view! {
+                    <li class="entity-group">
+                        <span class="entity-name">{format!("{} · {} ({})", e.name, e.kind, members.len())}</span>
+                        <ol class="outline">{members.iter().map(|m| row(m.id.clone(), m.kind.clone(), m.text.clone())).collect_view()}</ol>
+                    </li>
+                }
+            }).collect_view();
+            let singles = a.mentions.iter().filter(|m| m.entity.is_none()).map(|m| row(m.id.clone(), m.kind.clone(), m.text.clone())).collect_view();
+            let events = a.events.iter().map(|e| row(e.id.clone(), e.kind.clone(), format!("{} ({} arguments)", e.trigger_text, e.arguments.len()))).collect_view();
+            let relations = a.relations.iter().map(|r| row(r.id.clone(), r.kind.clone(), format!("{} → {}", label_of(&a, &r.arg1), label_of(&a, &r.arg2)))).collect_view();
+            view! {
+                <ol class="outline" aria-label="Entities">{entities}</ol>
+                <ol class="outline" aria-label="Mentions">{singles}</ol>
+                <ol class="outline" aria-label="Events">{events}</ol>
+                <ol class="outline" aria-label="Relations">{relations}</ol>
+            }
+        }}
     }
 }

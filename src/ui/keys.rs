@@ -1,9 +1,11 @@
-//! Global keyboard shortcuts: type hotkeys, delete, undo and redo, escape.
+//! Global keyboard shortcuts. Every action has a key; `?` lists them (see
+//! [`super::inspector::SHORTCUTS`]).
 
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::annotate::{Interaction, Mode};
 use super::state::Workspace;
 use crate::browser::selection::clear_selection;
 
@@ -18,7 +20,17 @@ fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
-pub fn install_hotkeys(ws: Workspace) {
+fn focus(selector: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let handle = window_event_listener(ev::keydown, move |e| {
         if typing_in_a_field(&e) {
             return;
@@ -42,31 +54,123 @@ pub fn install_hotkeys(ws: Workspace) {
         if ctrl || e.alt_key() {
             return;
         }
-        match key.as_str() {
-            "Delete" | "Backspace" => {
-                if ws.selected.get_untracked().is_some() {
-                    e.prevent_default();
-                    ws.delete_selected();
-                }
+        let handled = match key.as_str() {
+            "Delete" | "Backspace" if ws.selected.get_untracked().is_some() => {
+                ws.delete_annotation();
+                true
             }
             "Escape" => {
                 ws.pending.set(None);
                 ws.selected.set(None);
+                ia.cancel();
                 clear_selection();
+                true
+            }
+            "?" => {
+                ia.help.update(|h| *h = !*h);
+                true
+            }
+            "ArrowRight" | "ArrowLeft" => {
+                let forward = key == "ArrowRight";
+                if e.shift_key() || ws.pending.get_untracked().is_some() {
+                    ws.move_pending(forward, e.shift_key());
+                } else {
+                    ws.step_annotation(forward);
+                }
+                true
+            }
+            "ArrowDown" | "ArrowUp" if ws.pending.get_untracked().is_none() => {
+                ws.step_annotation(key == "ArrowDown");
+                true
+            }
+            "Enter" => match (ia.tag_all.get_untracked(), ws.selected.get_untracked()) {
+                (Some(_), _) => {
+                    ws.confirm_tag_all(ia);
+                    true
+                }
+                // With a slot armed or a relation half made, Enter picks the annotation
+                // the arrow keys moved to.
+                (None, Some(id)) if ia.armed.get_untracked().is_some() || ia.mode.get_untracked() != Mode::Normal => {
+                    ws.choose(ia, id);
+                    true
+                }
+                _ => false,
+            },
+            "e" | "E" => {
+                focus("#type-filter");
+                true
+            }
+            "r" | "R" => match ws.selected.get_untracked() {
+                Some(id) => {
+                    ia.mode.set(Mode::RelationTo(id));
+                    true
+                }
+                None => false,
+            },
+            "s" | "S" => match ws.selected.get_untracked() {
+                Some(id) => {
+                    ia.mode.set(Mode::SameEntityAs(id));
+                    true
+                }
+                None => false,
+            },
+            "a" | "A" if ws.selected.get_untracked().is_some() => {
+                ws.preview_tag_all(ia);
+                true
+            }
+            "d" | "D" => {
+                focus("#annotation-actions button, #annotation-actions select");
+                true
+            }
+            k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit() && c != '0') => {
+                // Digits arm the argument slots of the selected event, in schema order.
+                arm_slot(ws, ia, k.parse::<usize>().unwrap_or(1) - 1)
             }
             _ => {
                 let mut chars = key.chars();
-                if let (Some(c), None) = (chars.next(), chars.next()) {
-                    let kind = ws
-                        .schema
-                        .with_value(|s| s.entity_type_for_key(c).map(|t| t.name.clone()));
-                    if let (Some(kind), true) = (kind, ws.pending.get_untracked().is_some()) {
-                        e.prevent_default();
-                        ws.tag(&kind);
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => {
+                        let kind = ws
+                            .schema
+                            .with_value(|s| s.entity_type_for_key(c).map(|t| t.name.clone()));
+                        match (kind, ws.pending.get_untracked().is_some()) {
+                            (Some(kind), true) => {
+                                ws.apply_type(ia, &kind);
+                                true
+                            }
+                            _ => false,
+                        }
                     }
+                    _ => false,
                 }
             }
+        };
+        if handled {
+            e.prevent_default();
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+fn arm_slot(ws: Workspace, ia: Interaction, index: usize) -> bool {
+    let Some(event) = ws.selected.get_untracked() else {
+        return false;
+    };
+    let kind = ws
+        .annotations()
+        .events
+        .iter()
+        .find(|e| e.id == event)
+        .map(|e| e.kind.clone());
+    let role = kind.and_then(|k| {
+        ws.schema
+            .with_value(|s| s.event_type(&k).and_then(|t| t.roles.get(index)).map(|r| r.name.clone()))
+    });
+    match role {
+        Some(role) => {
+            ia.armed.set(Some((event, role)));
+            true
+        }
+        None => false,
+    }
 }
