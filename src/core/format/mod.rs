@@ -1,5 +1,770 @@
 //! Every file format Loupe reads or writes goes through this module.
+//!
+//! [`Format`] names each format; [`export`] and [`import`] are the one interface to all of
+//! them. An export returns the files to write and an [`ExportReport`] that declares what
+//! the format could not carry ("12 events dropped: doccano has no events"). An import
+//! takes named files (the texts travel beside the annotations for brat and W3C), checks
+//! every span and reference, and either applies everything valid and reports the rest, or
+//! in strict mode applies nothing from a file that has a problem.
+//!
+//! ```
+//! use loupe::core::format::{export, import, Format, ImportOptions, InputFile};
+//! use loupe::core::model::Document;
+//! use loupe::core::schema::Schema;
+//! let doc = Document::new("note", "Sony sells in Kyiv.");
+//! let out = export(Format::Brat, &[doc], &Schema::ace2005());
+//! assert!(out.files.iter().any(|f| f.name == "note.ann"));
+//! let inputs: Vec<InputFile> = out.files.iter().map(|f| InputFile::new(&f.name, f.bytes.clone())).collect();
+//! let back = import(Format::Brat, &inputs, ImportOptions::default()).unwrap();
+//! assert_eq!(back.documents[0].text, "Sony sells in Kyiv.");
+//! ```
 
+pub mod brat;
+pub mod conll;
+pub mod csv;
+pub mod doccano;
 #[cfg(test)]
 mod json_schema;
 pub mod loupe;
+pub mod oneie;
+pub mod w3c;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::core::model::{Document, Span};
+use crate::core::offsets::OffsetIndex;
+use crate::core::schema::Schema;
+
+/// Inputs larger than this are refused before parsing.
+pub const MAX_INPUT_BYTES: usize = 50 * 1024 * 1024;
+/// serde_json refuses deeper JSON; Loupe names the limit in its message.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// The formats Loupe knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Loupe,
+    Brat,
+    Conll,
+    Doccano,
+    W3c,
+    OneIe,
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Loupe,
+        Format::Brat,
+        Format::Conll,
+        Format::Doccano,
+        Format::W3c,
+        Format::OneIe,
+        Format::Csv,
+    ];
+
+    /// The name used on the command line and in the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Loupe => "loupe",
+            Format::Brat => "brat",
+            Format::Conll => "conll",
+            Format::Doccano => "doccano",
+            Format::W3c => "w3c",
+            Format::OneIe => "oneie",
+            Format::Csv => "csv",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        let name = name.to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .or(match name.as_str() {
+                "json" => Some(Format::Loupe),
+                "iob" | "iob2" | "conll2003" => Some(Format::Conll),
+                "jsonl" => Some(Format::Doccano),
+                "webanno" | "jsonld" | "web-annotation" => Some(Format::W3c),
+                "ace" | "ace05" => Some(Format::OneIe),
+                _ => None,
+            })
+    }
+
+    /// Whether Loupe can read this format back.
+    pub fn can_import(self) -> bool {
+        matches!(
+            self,
+            Format::Loupe | Format::Brat | Format::Doccano | Format::W3c
+        )
+    }
+
+    /// Guess a file's format from its name, for the command line.
+    pub fn guess(name: &str) -> Option<Format> {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".ann") || lower.ends_with(".conf") || lower.ends_with(".txt") {
+            Some(Format::Brat)
+        } else if lower.ends_with(".jsonld") {
+            Some(Format::W3c)
+        } else if lower.ends_with(".jsonl") {
+            Some(Format::Doccano)
+        } else if lower.ends_with(".conll") || lower.ends_with(".iob") {
+            Some(Format::Conll)
+        } else if lower.ends_with(".csv") {
+            Some(Format::Csv)
+        } else if lower.ends_with(".oneie.json") {
+            Some(Format::OneIe)
+        } else if lower.ends_with(".json") {
+            Some(Format::Loupe)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One file an export produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    /// A plain file name, no folders.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutFile {
+    fn text(name: impl Into<String>, text: String) -> Self {
+        Self {
+            name: name.into(),
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
+/// What an export could not represent, grouped by what was lost and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    /// (what, why) → how many. A `BTreeMap` so the report reads the same every time.
+    losses: BTreeMap<(String, String), usize>,
+}
+
+impl ExportReport {
+    /// Record `count` items of `what` (a plural noun, "events") lost because `why`.
+    pub fn drop(&mut self, what: &str, why: &str, count: usize) {
+        if count > 0 {
+            *self
+                .losses
+                .entry((what.to_owned(), why.to_owned()))
+                .or_default() += count;
+        }
+    }
+
+    pub fn is_lossless(&self) -> bool {
+        self.losses.is_empty()
+    }
+
+    /// How many of `what` were dropped, for any reason.
+    pub fn dropped(&self, what: &str) -> usize {
+        self.losses
+            .iter()
+            .filter(|((w, _), _)| w == what)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// One sentence per loss: "12 events dropped: doccano has no events".
+    pub fn lines(&self) -> Vec<String> {
+        self.losses
+            .iter()
+            .map(|((what, why), n)| format!("{n} {what} dropped: {why}"))
+            .collect()
+    }
+}
+
+/// The result of an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub files: Vec<OutFile>,
+    pub report: ExportReport,
+}
+
+/// Export documents in `format`. `schema` is the one the corpus follows: brat writes its
+/// configuration files from it, loupe/1 embeds it.
+pub fn export(format: Format, documents: &[Document], schema: &Schema) -> Export {
+    let mut report = ExportReport::default();
+    let files = match format {
+        Format::Loupe => vec![OutFile::text(
+            "corpus.json",
+            loupe::to_json_with_schema(documents, "", schema),
+        )],
+        Format::Brat => brat::export(documents, schema, &mut report),
+        Format::Conll => vec![OutFile::text(
+            "corpus.conll",
+            conll::export(documents, &mut report),
+        )],
+        Format::Doccano => vec![OutFile::text(
+            "corpus.jsonl",
+            doccano::export(documents, &mut report),
+        )],
+        Format::W3c => w3c::export(documents, &mut report),
+        Format::OneIe => vec![OutFile::text(
+            "corpus.oneie.json",
+            oneie::export(documents, &mut report),
+        )],
+        Format::Csv => vec![OutFile::text(
+            "corpus.csv",
+            csv::export(documents, &mut report),
+        )],
+    };
+    Export { files, report }
+}
+
+/// One file given to an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// The file's name; only its last path component and extension matter.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl InputFile {
+    pub fn new(name: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            name: name.to_owned(),
+            bytes: bytes.into(),
+        }
+    }
+
+    /// The name without folders.
+    pub fn base_name(&self) -> &str {
+        self.name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(self.name.as_str())
+    }
+
+    /// The base name without its last extension.
+    pub fn stem(&self) -> &str {
+        let base = self.base_name();
+        base.rsplit_once('.').map_or(base, |(s, _)| s)
+    }
+
+    /// The contents as UTF-8, with a clear error otherwise.
+    pub fn utf8(&self) -> Result<&str, ImportError> {
+        std::str::from_utf8(&self.bytes).map_err(|e| ImportError::NotUtf8 {
+            file: self.name.clone(),
+            byte: e.valid_up_to(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportOptions {
+    /// Refuse a whole file when any part of it is wrong, instead of applying the rest.
+    pub strict: bool,
+}
+
+/// One thing an import could not apply: the file, where in it, and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// "line 4", "annotation T3", "entity 2 of line 1": where to look.
+    pub place: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, {}: {}", self.file, self.place, self.message)
+    }
+}
+
+/// What an import did not apply (empty when everything was applied).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub skipped: Vec<Problem>,
+}
+
+/// The result of an import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub documents: Vec<Document>,
+    /// The schema the input carried (brat's `annotation.conf`, loupe/1's embedded schema).
+    pub schema: Option<Schema>,
+    pub report: ImportReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    TooLarge {
+        file: String,
+        bytes: usize,
+    },
+    NotUtf8 {
+        file: String,
+        byte: usize,
+    },
+    TooDeep {
+        file: String,
+    },
+    Malformed {
+        file: String,
+        place: String,
+        message: String,
+    },
+    /// Strict mode refused a file because of these problems; nothing was applied.
+    Rejected {
+        problems: Vec<Problem>,
+    },
+    /// A file the format needs is missing, such as the text of an `.ann` file.
+    Missing {
+        file: String,
+        message: String,
+    },
+    NotImportable(Format),
+    /// A zip archive was refused.
+    Zip {
+        file: String,
+        message: String,
+    },
+    Loupe {
+        file: String,
+        error: loupe::LoupeError,
+    },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { file, bytes } => write!(
+                f,
+                "{file} is {:.1} MB; Loupe reads files up to 50 MB, so split it into smaller files",
+                *bytes as f64 / (1024.0 * 1024.0)
+            ),
+            Self::NotUtf8 { file, byte } => write!(
+                f,
+                "{file} is not UTF-8 text (invalid bytes at byte {byte}); save it as UTF-8 and try again"
+            ),
+            Self::TooDeep { file } => write!(
+                f,
+                "{file}: the JSON is nested deeper than {MAX_JSON_DEPTH} levels, which no annotation file needs; check that it is the file you meant"
+            ),
+            Self::Malformed { file, place, message } => write!(f, "{file}, {place}: {message}"),
+            Self::Rejected { problems } => {
+                write!(
+                    f,
+                    "nothing was imported (strict mode) because of {} problem{}:",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                )?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                Ok(())
+            }
+            Self::Missing { file, message } => write!(f, "{file}: {message}"),
+            Self::NotImportable(format) => write!(
+                f,
+                "Loupe can export {format} but not read it back; import loupe, brat, doccano or w3c instead"
+            ),
+            Self::Zip { file, message } => write!(f, "{file}: {message}"),
+            Self::Loupe { file, error } => write!(f, "{file}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Import `files` as `format`.
+pub fn import(
+    format: Format,
+    files: &[InputFile],
+    options: ImportOptions,
+) -> Result<Imported, ImportError> {
+    for f in files {
+        check_size(&f.name, f.bytes.len())?;
+    }
+    match format {
+        Format::Loupe => {
+            let mut documents = Vec::new();
+            let mut schema = None;
+            for f in files {
+                let text = f.utf8()?;
+                check_json_depth(&f.name, text)?;
+                let file = loupe::from_json(text).map_err(|error| ImportError::Loupe {
+                    file: f.name.clone(),
+                    error,
+                })?;
+                documents.extend(file.documents);
+                schema = schema.or(file.schema);
+            }
+            Ok(Imported {
+                documents,
+                schema,
+                report: ImportReport::default(),
+            })
+        }
+        Format::Brat => brat::import(files, options),
+        Format::Doccano => doccano::import(files, options),
+        Format::W3c => w3c::import(files, options),
+        other => Err(ImportError::NotImportable(other)),
+    }
+}
+
+fn check_size(file: &str, bytes: usize) -> Result<(), ImportError> {
+    if bytes > MAX_INPUT_BYTES {
+        return Err(ImportError::TooLarge {
+            file: file.to_owned(),
+            bytes,
+        });
+    }
+    Ok(())
+}
+
+/// Refuse JSON nested deeper than [`MAX_JSON_DEPTH`] with a clear error, before serde_json
+/// gives its own terse "recursion limit exceeded". Brackets inside strings do not count.
+pub fn check_json_depth(file: &str, json: &str) -> Result<(), ImportError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for b in json.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(ImportError::TooDeep {
+                        file: file.to_owned(),
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parse JSON, turning serde's errors into [`ImportError`]s that say where.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    file: &str,
+    place: impl Fn(usize, usize) -> String,
+    json: &str,
+) -> Result<T, ImportError> {
+    check_json_depth(file, json)?;
+    serde_json::from_str(json).map_err(|e| {
+        if e.to_string().contains("recursion limit") {
+            ImportError::TooDeep {
+                file: file.to_owned(),
+            }
+        } else {
+            ImportError::Malformed {
+                file: file.to_owned(),
+                place: place(e.line(), e.column()),
+                message: format!("{e}; fix the JSON there"),
+            }
+        }
+    })
+}
+
+/// Check that `fragments` lie in the text and that the text there equals `quoted` (when
+/// the format quotes it). The message names both strings; the caller adds the place.
+fn check_fragments(
+    text: &str,
+    index: &OffsetIndex,
+    fragments: &[Span],
+    quoted: Option<&str>,
+) -> Result<(), String> {
+    if fragments.is_empty() {
+        return Err("it has no span; give it a start and an end".into());
+    }
+    for f in fragments {
+        if f.end < f.start {
+            return Err(format!(
+                "its span ends ({}) before it starts ({}); swap the offsets",
+                f.end, f.start
+            ));
+        }
+        if f.end == f.start {
+            return Err(format!("its span {}–{} is empty", f.start, f.end));
+        }
+        if f.end > index.len_cp() {
+            return Err(format!(
+                "its span {}–{} runs past the end of the text ({} code points); the offsets are for another text, or count bytes or UTF-16 units instead of code points",
+                f.start,
+                f.end,
+                index.len_cp()
+            ));
+        }
+    }
+    if let Some(quoted) = quoted {
+        let actual = indexed_text(text, index, fragments).unwrap_or_default();
+        if !same_quote(&actual, quoted) {
+            let at = fragments
+                .iter()
+                .map(|f| format!("{}–{}", f.start, f.end))
+                .collect::<Vec<_>>()
+                .join(";");
+            return Err(format!(
+                "the file quotes {quoted:?} but the text at {at} is {actual:?}; the offsets are wrong or the text changed"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The text of `fragments` joined by one space, as `model::fragments_text` but through the index,
+/// so checking 10,000 spans of a 1 MB text stays linear.
+fn indexed_text(text: &str, index: &OffsetIndex, fragments: &[Span]) -> Option<String> {
+    let parts: Option<Vec<&str>> = fragments
+        .iter()
+        .map(|f| index.slice(text, f.start, f.end))
+        .collect();
+    parts.map(|p| p.join(" "))
+}
+
+/// Quotes in line-based formats cannot hold line breaks or tabs, so they compare as spaces.
+fn same_quote(actual: &str, quoted: &str) -> bool {
+    actual.len() == quoted.len()
+        && actual
+            .chars()
+            .zip(quoted.chars())
+            .all(|(a, q)| a == q || (a.is_whitespace() && q.is_whitespace()))
+}
+
+/// A file name for a document: its title, made safe, or its id; unique within `used`.
+fn file_stem(doc: &Document, used: &mut BTreeSet<String>) -> String {
+    let mut base: String = doc
+        .meta
+        .title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    base = base.chars().take(60).collect();
+    if base.is_empty() {
+        base = doc.meta.id.clone();
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+/// Keep the valid part of a file or refuse it whole, as the options say.
+fn settle(
+    problems: Vec<Problem>,
+    options: ImportOptions,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    if options.strict && !problems.is_empty() {
+        return Err(ImportError::Rejected { problems });
+    }
+    report.skipped.extend(problems);
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! The small document every format's tests share: an emoji, a nested span, a
+    //! discontinuous span and an event with three arguments.
+    use std::collections::BTreeMap;
+
+    use crate::core::model::{AttrValue, Document, Event, Mention, Normalization, Relation, Span};
+
+    pub const TEXT: &str = "🚀 Russian forces struck Kyiv and Odesa with 8,400 drones.\nMr Zelensky said North and South America help.";
+
+    pub fn mention(id: &str, kind: &str, frags: &[(usize, usize)]) -> Mention {
+        let fragments: Vec<Span> = frags.iter().map(|&(s, e)| Span::new(s, e)).collect();
+        Mention {
+            id: id.into(),
+            kind: kind.into(),
+            text: crate::core::model::fragments_text(TEXT, &fragments).unwrap(),
+            fragments,
+            attributes: BTreeMap::new(),
+            normalization: None,
+            note: None,
+            entity: None,
+        }
+    }
+
+    /// The shared document. Offsets count code points: the rocket is one.
+    pub fn document() -> Document {
+        let mut doc = Document::new("Strike report", TEXT);
+        let mut forces = mention("T1", "ORG", &[(2, 16)]);
+        forces
+            .attributes
+            .insert("MentionType".into(), AttrValue::Value("NOM".into()));
+        let russian = mention("T2", "GPE", &[(2, 9)]);
+        let mut kyiv = mention("T3", "GPE", &[(24, 28)]);
+        kyiv.normalization = Some(Normalization {
+            resource: "Wikidata".into(),
+            id: "Q1899".into(),
+            label: "Kyiv".into(),
+        });
+        let odesa = mention("T4", "GPE", &[(33, 38)]);
+        let drones = mention("T5", "WEA", &[(44, 56)]);
+        let mut zelensky = mention("T6", "PER", &[(58, 69)]);
+        zelensky.note = Some("President of Ukraine".into());
+        let america = mention("T7", "LOC", &[(75, 80), (91, 98)]);
+        doc.annotations.mentions = vec![forces, russian, kyiv, odesa, drones, zelensky, america];
+        let mut attack = Event {
+            id: "E1".into(),
+            kind: "Conflict:Attack".into(),
+            trigger: vec![Span::new(17, 23)],
+            trigger_text: "struck".into(),
+            arguments: vec![
+                arg("Attacker", "T1"),
+                arg("Target", "T3"),
+                arg("Target", "T4"),
+                arg("Instrument", "T5"),
+            ],
+            attributes: BTreeMap::new(),
+            note: None,
+            coref: None,
+        };
+        attack
+            .attributes
+            .insert("Realis".into(), AttrValue::Value("Actual".into()));
+        doc.annotations.events = vec![attack];
+        doc.annotations.relations = vec![Relation {
+            id: "R1".into(),
+            kind: "PART-WHOLE".into(),
+            arg1: "T1".into(),
+            arg2: "T2".into(),
+            attributes: BTreeMap::new(),
+        }];
+        doc
+    }
+
+    pub fn arg(role: &str, target: &str) -> crate::core::model::Argument {
+        crate::core::model::Argument {
+            role: role.into(),
+            target: target.into(),
+        }
+    }
+
+    #[test]
+    fn the_shared_document_is_valid() {
+        let doc = document();
+        let report = crate::core::validate::validate(
+            &doc.text,
+            &doc.annotations,
+            Some(&crate::core::schema::Schema::ace2005()),
+        );
+        assert!(!report.has_errors(), "{:?}", report.issues);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_report_reads_as_counted_sentences() {
+        let mut r = ExportReport::default();
+        r.drop("events", "doccano has no events", 7);
+        r.drop("events", "doccano has no events", 5);
+        r.drop("notes", "nowhere to put them", 0);
+        assert_eq!(r.lines(), ["12 events dropped: doccano has no events"]);
+        assert_eq!(r.dropped("events"), 12);
+    }
+
+    #[test]
+    fn json_nested_deeper_than_128_is_refused_with_a_clear_message() {
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        let err = import(
+            Format::Doccano,
+            &[InputFile::new("deep.jsonl", deep.clone())],
+            ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            ImportError::TooDeep {
+                file: "deep.jsonl".into()
+            }
+        );
+        assert!(err.to_string().contains("nested deeper than 128"));
+        // Brackets inside strings are text, not nesting.
+        let quoted = format!("{{\"text\": \"{}\"}}", "[".repeat(500));
+        assert!(check_json_depth("q.json", &quoted).is_ok());
+        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(check_json_depth("ok.json", &ok).is_ok());
+    }
+
+    #[test]
+    fn files_over_50_mb_are_refused_before_parsing() {
+        let big = InputFile::new("big.jsonl", vec![b' '; MAX_INPUT_BYTES + 1]);
+        let err = import(Format::Doccano, &[big], ImportOptions::default()).unwrap_err();
+        assert!(matches!(err, ImportError::TooLarge { .. }));
+        assert!(err.to_string().contains("up to 50 MB"));
+    }
+
+    #[test]
+    fn bad_utf8_names_the_byte() {
+        let err = import(
+            Format::Brat,
+            &[
+                InputFile::new("a.txt", b"ok \xff".to_vec()),
+                InputFile::new("a.ann", ""),
+            ],
+            ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            ImportError::NotUtf8 {
+                file: "a.txt".into(),
+                byte: 3
+            }
+        );
+    }
+
+    #[test]
+    fn formats_that_cannot_be_read_back_say_so() {
+        let err = import(Format::Conll, &[], ImportOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("not read it back"));
+    }
+
+    #[test]
+    fn every_format_has_a_name_that_parses_back() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
+    }
+
+    #[test]
+    fn file_names_are_safe_and_unique() {
+        let mut used = BTreeSet::new();
+        let a = Document::new("Strike on Kyiv / 2025?", "x");
+        assert_eq!(file_stem(&a, &mut used), "Strike-on-Kyiv-2025");
+        assert_eq!(file_stem(&a, &mut used), "Strike-on-Kyiv-2025-2");
+        let untitled = Document::new("", "y");
+        assert_eq!(file_stem(&untitled, &mut used), untitled.meta.id);
+    }
+}

@@ -1,0 +1,383 @@
+//! doccano JSONL: one document per line, with entities and relations.
+//!
+//! Export writes `{"text", "title", "entities": [{id, start_offset, end_offset, label}],
+//! "relations": [{id, from_id, to_id, type}]}`, offsets in code points. A mention `T7`
+//! gets the entity id 7 and a relation `R2` the id 2, so ids survive the round trip.
+//! doccano has no events, discontinuous spans, attributes, notes, links or clusters: those
+//! are dropped and counted in the report.
+//!
+//! Import reads that form and doccano's span-only form `{"text", "label": [[s, e, "ORG"]]}`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    check_fragments, parse_json, settle, ExportReport, ImportError, ImportOptions, ImportReport,
+    Imported, InputFile, Problem,
+};
+use crate::core::model::{Annotations, Document, Mention, Relation, Span};
+use crate::core::offsets::OffsetIndex;
+
+#[derive(Serialize, Deserialize)]
+struct Entity {
+    id: u64,
+    start_offset: usize,
+    end_offset: usize,
+    label: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Link {
+    id: u64,
+    from_id: u64,
+    to_id: u64,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Line {
+    text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default)]
+    entities: Vec<Entity>,
+    #[serde(default)]
+    relations: Vec<Link>,
+    /// The span-only form.
+    #[serde(default, skip_serializing)]
+    label: Vec<(usize, usize, String)>,
+}
+
+/// The number in an id such as `T7`, or a fresh one past every number in use.
+fn numeric_ids<'a>(ids: impl Iterator<Item = &'a str> + Clone, prefix: &str) -> Vec<u64> {
+    let mut used: BTreeSet<u64> = BTreeSet::new();
+    let parsed: Vec<Option<u64>> = ids
+        .map(|id| {
+            id.strip_prefix(prefix)
+                .and_then(|n| n.parse().ok())
+                .filter(|n| used.insert(*n))
+        })
+        .collect();
+    let mut next = used.last().map_or(1, |n| n + 1);
+    parsed
+        .into_iter()
+        .map(|n| {
+            n.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
+    let mut out = String::new();
+    for doc in documents {
+        let ann = &doc.annotations;
+        let ids = numeric_ids(ann.mentions.iter().map(|m| m.id.as_str()), "T");
+        let mut number = BTreeMap::new();
+        let mut entities = Vec::new();
+        for (m, id) in ann.mentions.iter().zip(ids) {
+            if m.fragments.len() != 1 {
+                report.drop("discontinuous mentions", "doccano spans are contiguous", 1);
+                continue;
+            }
+            number.insert(m.id.as_str(), id);
+            entities.push(Entity {
+                id,
+                start_offset: m.fragments[0].start,
+                end_offset: m.fragments[0].end,
+                label: m.kind.clone(),
+            });
+        }
+        let rel_ids = numeric_ids(ann.relations.iter().map(|r| r.id.as_str()), "R");
+        let mut relations = Vec::new();
+        for (r, id) in ann.relations.iter().zip(rel_ids) {
+            match (number.get(r.arg1.as_str()), number.get(r.arg2.as_str())) {
+                (Some(&from_id), Some(&to_id)) => relations.push(Link {
+                    id,
+                    from_id,
+                    to_id,
+                    kind: r.kind.clone(),
+                }),
+                _ => report.drop(
+                    "relations",
+                    "doccano relations link exported entities only",
+                    1,
+                ),
+            }
+        }
+        report.drop("events", "doccano has no events", ann.events.len());
+        report.drop(
+            "coreference clusters",
+            "doccano has no coreference",
+            ann.entities.len(),
+        );
+        let attrs = ann
+            .mentions
+            .iter()
+            .map(|m| m.attributes.len())
+            .sum::<usize>()
+            + ann
+                .relations
+                .iter()
+                .map(|r| r.attributes.len())
+                .sum::<usize>();
+        report.drop("attributes", "doccano has no attributes", attrs);
+        report.drop(
+            "notes",
+            "doccano has no notes",
+            ann.mentions.iter().filter(|m| m.note.is_some()).count(),
+        );
+        report.drop(
+            "normalisations",
+            "doccano has no links to external resources",
+            ann.mentions
+                .iter()
+                .filter(|m| m.normalization.is_some())
+                .count(),
+        );
+        report.drop(
+            "document labels",
+            "Loupe writes doccano's entity form, without document labels",
+            ann.labels.values().map(Vec::len).sum(),
+        );
+        let line = Line {
+            text: doc.text.clone(),
+            title: Some(doc.meta.title.clone()).filter(|t| !t.is_empty()),
+            entities,
+            relations,
+            label: Vec::new(),
+        };
+        out.push_str(&serde_json::to_string(&line).expect("a doccano line always serialises"));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, ImportError> {
+    let mut documents = Vec::new();
+    let mut report = ImportReport::default();
+    for f in files {
+        let content = f.utf8()?;
+        let mut file_docs = Vec::new();
+        let mut problems = Vec::new();
+        for (n, raw) in content.lines().enumerate() {
+            if raw.trim().is_empty() {
+                continue;
+            }
+            let line: Line = parse_json(
+                &f.name,
+                |_, column| format!("line {}, column {column}", n + 1),
+                raw,
+            )?;
+            let mut doc = Document::new(line.title.as_deref().unwrap_or(""), &line.text);
+            if doc.meta.title.is_empty() {
+                doc.meta.title = format!("{} {}", f.stem(), n + 1);
+            }
+            doc.annotations = read_line(&f.name, n + 1, &line, &mut problems);
+            file_docs.push(doc);
+        }
+        settle(problems, options, &mut report)?;
+        documents.extend(file_docs);
+    }
+    Ok(Imported {
+        documents,
+        schema: None,
+        report,
+    })
+}
+
+fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem>) -> Annotations {
+    let index = OffsetIndex::new(&line.text);
+    let mut out = Annotations::default();
+    let mut problem = |place: String, message: String| {
+        problems.push(Problem {
+            file: file.to_owned(),
+            place: format!("line {line_no}, {place}"),
+            message,
+        })
+    };
+    let spans = line
+        .entities
+        .iter()
+        .map(|e| (e.id, e.start_offset, e.end_offset, e.label.as_str()))
+        .chain(
+            line.label
+                .iter()
+                .zip(1u64..)
+                .map(|((s, e, l), id)| (id, *s, *e, l.as_str())),
+        );
+    for (id, start, end, label) in spans {
+        let tid = format!("T{id}");
+        let fragments = vec![Span::new(start, end)];
+        if out.mention(&tid).is_some() {
+            problem(
+                format!("entity {id}"),
+                "its id is used twice; give each entity its own id".into(),
+            );
+            continue;
+        }
+        if let Err(message) = check_fragments(&line.text, &index, &fragments, None) {
+            problem(format!("entity {id}"), message);
+            continue;
+        }
+        out.mentions.push(Mention {
+            id: tid,
+            kind: label.to_owned(),
+            text: index.slice(&line.text, start, end).unwrap_or("").to_owned(),
+            fragments,
+            attributes: BTreeMap::new(),
+            normalization: None,
+            note: None,
+            entity: None,
+        });
+    }
+    for r in &line.relations {
+        let (from, to) = (format!("T{}", r.from_id), format!("T{}", r.to_id));
+        let rid = format!("R{}", r.id);
+        if out.relation(&rid).is_some() {
+            problem(
+                format!("relation {}", r.id),
+                "its id is used twice; give each relation its own id".into(),
+            );
+            continue;
+        }
+        let missing = [r.from_id, r.to_id]
+            .into_iter()
+            .find(|id| out.mention(&format!("T{id}")).is_none());
+        if let Some(id) = missing {
+            problem(
+                format!("relation {}", r.id),
+                format!("it refers to entity {id}, which is not on this line or was skipped; add it or remove the relation"),
+            );
+            continue;
+        }
+        out.relations.push(Relation {
+            id: rid,
+            kind: r.kind.clone(),
+            arg1: from,
+            arg2: to,
+            attributes: BTreeMap::new(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fixtures, import as import_any, Format};
+    use super::*;
+
+    const GOLDEN: &str = include_str!("../../../tests/fixtures/formats/strike.jsonl");
+
+    #[test]
+    fn golden_line_and_the_report_of_what_doccano_cannot_carry() {
+        let mut report = ExportReport::default();
+        assert_eq!(export(&[fixtures::document()], &mut report), GOLDEN);
+        assert_eq!(
+            report.lines(),
+            [
+                "1 attributes dropped: doccano has no attributes",
+                "1 discontinuous mentions dropped: doccano spans are contiguous",
+                "1 events dropped: doccano has no events",
+                "1 normalisations dropped: doccano has no links to external resources",
+                "1 notes dropped: doccano has no notes",
+            ]
+        );
+    }
+
+    #[test]
+    fn loupe_to_doccano_to_loupe_keeps_what_doccano_carries() {
+        let doc = fixtures::document();
+        let jsonl = export(std::slice::from_ref(&doc), &mut ExportReport::default());
+        let back = import_any(
+            Format::Doccano,
+            &[InputFile::new("c.jsonl", jsonl)],
+            ImportOptions { strict: true },
+        )
+        .unwrap();
+        let got = &back.documents[0];
+        assert_eq!(got.text, doc.text);
+        assert_eq!(got.meta.title, doc.meta.title);
+        let carried: Vec<Mention> = doc
+            .annotations
+            .mentions
+            .iter()
+            .filter(|m| m.fragments.len() == 1)
+            .map(|m| Mention {
+                attributes: BTreeMap::new(),
+                normalization: None,
+                note: None,
+                ..m.clone()
+            })
+            .collect();
+        assert_eq!(got.annotations.mentions, carried);
+        assert_eq!(got.annotations.relations, doc.annotations.relations);
+    }
+
+    #[test]
+    fn the_span_only_form_is_read_too() {
+        let line = r#"{"text": "Sony 🚀 Kyiv", "label": [[0, 4, "ORG"], [7, 11, "GPE"]]}"#;
+        let back = import_any(
+            Format::Doccano,
+            &[InputFile::new("l.jsonl", line)],
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let m = &back.documents[0].annotations.mentions;
+        assert_eq!((m[1].text.as_str(), m[1].kind.as_str()), ("Kyiv", "GPE"));
+    }
+
+    #[test]
+    fn bad_entities_and_dangling_relations_are_reported_by_line_and_id() {
+        let jsonl = concat!(
+            r#"{"text": "Sony sold", "entities": [{"id": 1, "start_offset": 0, "end_offset": 4, "label": "ORG"}, {"id": 2, "start_offset": 5, "end_offset": 99, "label": "X"}, {"id": 1, "start_offset": 0, "end_offset": 4, "label": "ORG"}], "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "r"}]}"#,
+            "\n",
+            r#"{"text": "ab", "entities": [{"id": 1, "start_offset": 2, "end_offset": 1, "label": "X"}]}"#,
+            "\n"
+        );
+        let input = [InputFile::new("bad.jsonl", jsonl)];
+        let err = import_any(Format::Doccano, &input, ImportOptions { strict: true }).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("bad.jsonl, line 1, entity 2: its span 5–99 runs past the end"),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 1, entity 1: its id is used twice"),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 1, relation 1: it refers to entity 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 2, entity 1: its span ends (1) before it starts (2)"),
+            "{text}"
+        );
+        let lenient = import_any(Format::Doccano, &input, ImportOptions::default()).unwrap();
+        assert_eq!(lenient.documents.len(), 2);
+        assert_eq!(lenient.documents[0].annotations.mentions.len(), 1);
+        assert_eq!(lenient.report.skipped.len(), 4);
+    }
+
+    #[test]
+    fn a_truncated_line_names_its_line_and_column() {
+        let err = import_any(
+            Format::Doccano,
+            &[InputFile::new(
+                "t.jsonl",
+                "{\"text\": \"a\"}\n{\"text\": \"b",
+            )],
+            ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("t.jsonl, line 2, column"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,567 @@
+//! W3C Web Annotation (JSON-LD): for each document, its text (`name.txt`) and an
+//! `AnnotationPage` of annotations (`name.jsonld`) whose targets name the text by the
+//! URN `urn:sha256:<hex of the text>`, so a text is found by content, not by file name.
+//!
+//! The mapping, read back exactly as written:
+//! - a **mention** is an annotation with the motivation `tagging`, a `tagging` body for its
+//!   type and a target with a `TextQuoteSelector` (exact, 32 code points of prefix and of
+//!   suffix) and a `TextPositionSelector` (code points, end exclusive, as the specification
+//!   says). A discontinuous mention has one target per fragment. Attributes are
+//!   `classifying` bodies (`Realis=Actual`, or `Negated` for a flag), a note a `commenting`
+//!   body, a link to an external resource an `identifying` body;
+//! - an **event** (the model has none) is an annotation with the motivation `linking` whose
+//!   target is the trigger, with a `tagging` body for the event type and one
+//!   `SpecificResource` body per argument, with the purpose `linking`, the argument's
+//!   annotation id as `source`, and a `role`;
+//! - a **relation** is an annotation with the motivation `linking` whose target is the
+//!   first argument's annotation id, with a `tagging` body for the type and one `linking`
+//!   body with the role `Arg2`.
+//!
+//! Annotation ids are `urn:loupe:<document id>:<annotation id>`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{json, Value};
+
+use super::{
+    check_fragments, file_stem, indexed_text, parse_json, settle, ExportReport, ImportError,
+    ImportOptions, ImportReport, Imported, InputFile, OutFile, Problem,
+};
+use crate::core::model::{
+    sha256_hex, Annotations, Argument, AttrValue, Document, Event, Mention, Normalization,
+    Relation, Span,
+};
+use crate::core::offsets::OffsetIndex;
+
+pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// How much text a quote selector carries on each side, in code points.
+const CONTEXT_CHARS: usize = 32;
+
+fn source_of(text: &str) -> String {
+    format!("urn:sha256:{}", sha256_hex(text))
+}
+
+fn targets(doc: &Document, index: &OffsetIndex, source: &str, fragments: &[Span]) -> Value {
+    let text = &doc.text;
+    let one = |f: &Span| {
+        let prefix = index.slice(text, f.start.saturating_sub(CONTEXT_CHARS), f.start);
+        let suffix = index.slice(text, f.end, (f.end + CONTEXT_CHARS).min(index.len_cp()));
+        json!({
+            "source": source,
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": index.slice(text, f.start, f.end).unwrap_or(""),
+                 "prefix": prefix.unwrap_or(""), "suffix": suffix.unwrap_or("")},
+                {"type": "TextPositionSelector", "start": f.start, "end": f.end},
+            ]
+        })
+    };
+    match fragments {
+        [f] => one(f),
+        many => Value::Array(many.iter().map(one).collect()),
+    }
+}
+
+fn attribute_bodies(attributes: &BTreeMap<String, AttrValue>, body: &mut Vec<Value>) {
+    for (name, value) in attributes {
+        let value = match value {
+            AttrValue::Flag(true) => name.clone(),
+            AttrValue::Flag(false) => continue,
+            AttrValue::Value(v) => format!("{name}={v}"),
+        };
+        body.push(json!({"type": "TextualBody", "purpose": "classifying", "value": value}));
+    }
+}
+
+fn tag(kind: &str) -> Value {
+    json!({"type": "TextualBody", "purpose": "tagging", "value": kind})
+}
+
+/// One document's annotation page.
+pub fn page(doc: &Document, report: &mut ExportReport) -> Value {
+    let index = OffsetIndex::new(&doc.text);
+    let source = source_of(&doc.text);
+    let iri = |id: &str| format!("urn:loupe:{}:{id}", doc.meta.id);
+    let ann = &doc.annotations;
+    let mut items = Vec::new();
+    for m in &ann.mentions {
+        let mut body = vec![tag(&m.kind)];
+        attribute_bodies(&m.attributes, &mut body);
+        if let Some(note) = &m.note {
+            body.push(json!({"type": "TextualBody", "purpose": "commenting", "value": note}));
+        }
+        if let Some(n) = &m.normalization {
+            body.push(json!({"type": "TextualBody", "purpose": "identifying",
+                             "value": format!("{}:{}", n.resource, n.id), "label": n.label}));
+        }
+        items.push(
+            json!({"id": iri(&m.id), "type": "Annotation", "motivation": "tagging",
+                          "body": body, "target": targets(doc, &index, &source, &m.fragments)}),
+        );
+    }
+    for e in &ann.events {
+        let mut body = vec![tag(&e.kind)];
+        for a in &e.arguments {
+            body.push(json!({"type": "SpecificResource", "purpose": "linking",
+                             "role": a.role, "source": iri(&a.target)}));
+        }
+        attribute_bodies(&e.attributes, &mut body);
+        if let Some(note) = &e.note {
+            body.push(json!({"type": "TextualBody", "purpose": "commenting", "value": note}));
+        }
+        items.push(
+            json!({"id": iri(&e.id), "type": "Annotation", "motivation": "linking",
+                          "body": body, "target": targets(doc, &index, &source, &e.trigger)}),
+        );
+    }
+    for r in &ann.relations {
+        let mut body = vec![
+            tag(&r.kind),
+            json!({"type": "SpecificResource", "purpose": "linking", "role": "Arg2", "source": iri(&r.arg2)}),
+        ];
+        attribute_bodies(&r.attributes, &mut body);
+        items.push(
+            json!({"id": iri(&r.id), "type": "Annotation", "motivation": "linking",
+                          "body": body, "target": iri(&r.arg1)}),
+        );
+    }
+    report.drop(
+        "coreference clusters",
+        "Web Annotation has no clusters",
+        ann.entities.len(),
+    );
+    report.drop(
+        "event coreference links",
+        "Web Annotation has no event coreference",
+        ann.events.iter().filter(|e| e.coref.is_some()).count(),
+    );
+    report.drop(
+        "document labels",
+        "Loupe writes no document-level annotations",
+        ann.labels.values().map(Vec::len).sum(),
+    );
+    json!({"@context": CONTEXT, "id": format!("urn:loupe:{}", doc.meta.id),
+           "type": "AnnotationPage", "label": doc.meta.title, "items": items})
+}
+
+pub fn export(documents: &[Document], report: &mut ExportReport) -> Vec<OutFile> {
+    let mut used = Default::default();
+    let mut files = Vec::new();
+    for doc in documents {
+        let stem = file_stem(doc, &mut used);
+        files.push(OutFile::text(format!("{stem}.txt"), doc.text.clone()));
+        let mut json = serde_json::to_string_pretty(&page(doc, report))
+            .expect("an annotation page always serialises");
+        json.push('\n');
+        files.push(OutFile::text(format!("{stem}.jsonld"), json));
+    }
+    files
+}
+
+/// An annotation's own id: the part after the last `:`, `/` or `#` of its IRI.
+fn local_id(iri: &str) -> &str {
+    iri.rsplit([':', '/', '#']).next().unwrap_or(iri)
+}
+
+/// The annotations in a file: a page, a collection's first page, a list or one annotation.
+fn items(value: &Value) -> Vec<&Value> {
+    if let Some(list) = value.as_array() {
+        return list.iter().collect();
+    }
+    if let Some(items) = value.get("items").and_then(Value::as_array) {
+        return items.iter().collect();
+    }
+    if let Some(first) = value.get("first") {
+        return items(first);
+    }
+    vec![value]
+}
+
+fn as_list(value: Option<&Value>) -> Vec<&Value> {
+    match value {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(v) => vec![v],
+        None => vec![],
+    }
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// The fragment one target selects, checked against the text.
+fn fragment(text: &str, index: &OffsetIndex, target: &Value) -> Result<Span, String> {
+    let selectors = as_list(target.get("selector"));
+    let find = |kind: &str| selectors.iter().find(|s| str_of(s, "type") == Some(kind));
+    let quote = find("TextQuoteSelector");
+    let exact = quote.and_then(|q| str_of(q, "exact"));
+    if let Some(pos) = find("TextPositionSelector") {
+        let num = |k: &str| {
+            pos.get(k)
+                .and_then(Value::as_u64)
+                .map(|n| n as usize)
+                .ok_or_else(|| format!("its TextPositionSelector has no whole-number {k:?}"))
+        };
+        let span = Span::new(num("start")?, num("end")?);
+        check_fragments(text, index, &[span], exact)?;
+        return Ok(span);
+    }
+    let exact = exact.ok_or(
+        "its target has neither a TextPositionSelector nor a TextQuoteSelector with \"exact\"",
+    )?;
+    let prefix = quote.and_then(|q| str_of(q, "prefix")).unwrap_or("");
+    let suffix = quote.and_then(|q| str_of(q, "suffix")).unwrap_or("");
+    // The quote alone: the occurrence whose context matches, else the only occurrence.
+    let hits: Vec<usize> = text.match_indices(exact).map(|(b, _)| b).collect();
+    let chosen = hits
+        .iter()
+        .find(|&&b| text[..b].ends_with(prefix) && text[b + exact.len()..].starts_with(suffix))
+        .or_else(|| (hits.len() == 1).then(|| &hits[0]))
+        .ok_or_else(|| format!("its quote {exact:?} is not in the text, or is there more than once with no matching prefix and suffix"))?;
+    let start = crate::core::offsets::byte_to_cp(text, *chosen).unwrap_or(0);
+    Ok(Span::new(
+        start,
+        start + crate::core::offsets::cp_len(exact),
+    ))
+}
+
+struct Item<'a> {
+    place: String,
+    id: String,
+    kind: String,
+    /// Text fragments (mentions, events) or the first argument's IRI (relations).
+    fragments: Vec<Span>,
+    arg1: Option<&'a str>,
+    value: &'a Value,
+    is_event: bool,
+}
+
+pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, ImportError> {
+    let mut report = ImportReport::default();
+    let mut documents: Vec<Document> = Vec::new();
+    let mut by_source: HashMap<String, usize> = HashMap::new();
+    for f in files.iter().filter(|f| f.base_name().ends_with(".txt")) {
+        let text = f.utf8()?;
+        by_source.insert(source_of(text), documents.len());
+        by_source.insert(f.base_name().to_owned(), documents.len());
+        documents.push(Document::new(f.stem(), text));
+    }
+    for f in files.iter().filter(|f| !f.base_name().ends_with(".txt")) {
+        let value: Value = parse_json(&f.name, |l, c| format!("line {l}, column {c}"), f.utf8()?)?;
+        let mut problems = Vec::new();
+        let mut per_doc: BTreeMap<usize, Annotations> = BTreeMap::new();
+        let mut pending: Vec<(usize, Item)> = Vec::new();
+        let mut iri_to_local: HashMap<&str, (usize, String)> = HashMap::new();
+        for (n, item) in items(&value).into_iter().enumerate() {
+            let iri = str_of(item, "id").unwrap_or("");
+            let place = if iri.is_empty() {
+                format!("annotation {}", n + 1)
+            } else {
+                format!("annotation {iri}")
+            };
+            let mut problem = |message: String| {
+                problems.push(Problem {
+                    file: f.name.clone(),
+                    place: place.clone(),
+                    message,
+                })
+            };
+            let bodies = as_list(item.get("body"));
+            let Some(kind) = bodies
+                .iter()
+                .find(|b| str_of(b, "purpose") == Some("tagging"))
+                .and_then(|b| str_of(b, "value"))
+            else {
+                problem("it has no tagging body, so its type is unknown; add {\"purpose\": \"tagging\", \"value\": TYPE}".into());
+                continue;
+            };
+            let motivation = str_of(item, "motivation").unwrap_or("tagging");
+            let target = item.get("target");
+            let relation_arg1 = target.and_then(Value::as_str);
+            let targets = as_list(target);
+            let source = targets
+                .first()
+                .and_then(|t| str_of(t, "source"))
+                .or(relation_arg1);
+            let doc = match (relation_arg1, source) {
+                (Some(arg1), _) => iri_to_local.get(arg1).map(|(d, _)| *d),
+                (None, Some(src)) => by_source
+                    .get(src)
+                    .or_else(|| by_source.get(local_id(src)))
+                    .copied()
+                    .or((documents.len() == 1).then_some(0)),
+                (None, None) => (documents.len() == 1).then_some(0),
+            };
+            let Some(doc) = doc else {
+                problem(format!(
+                    "no text was given for its source {:?}; add that document's .txt file",
+                    source.unwrap_or("")
+                ));
+                continue;
+            };
+            let index = OffsetIndex::new(&documents[doc].text);
+            let mut fragments = Vec::new();
+            if relation_arg1.is_none() {
+                match targets
+                    .iter()
+                    .map(|t| fragment(&documents[doc].text, &index, t))
+                    .collect::<Result<Vec<_>, _>>()
+                {
+                    Ok(f) => fragments = f,
+                    Err(message) => {
+                        problem(message);
+                        continue;
+                    }
+                }
+            }
+            let is_event = relation_arg1.is_none() && motivation == "linking";
+            let prefix = if relation_arg1.is_some() {
+                "R"
+            } else if is_event {
+                "E"
+            } else {
+                "T"
+            };
+            let ann = per_doc.entry(doc).or_default();
+            let wanted = local_id(iri);
+            let taken = |id: &str| iri_to_local.values().any(|(d, l)| *d == doc && l == id);
+            let id = if !wanted.is_empty() && wanted.starts_with(prefix) && !taken(wanted) {
+                wanted.to_owned()
+            } else if !iri.is_empty() && iri_to_local.contains_key(iri) {
+                problem("its id is used twice; give each annotation its own id".into());
+                continue;
+            } else {
+                let mut n = ann.count() + pending.len() + 1;
+                while taken(&format!("{prefix}{n}")) {
+                    n += 1;
+                }
+                format!("{prefix}{n}")
+            };
+            if !iri.is_empty() {
+                iri_to_local.insert(iri, (doc, id.clone()));
+            }
+            pending.push((
+                doc,
+                Item {
+                    place,
+                    id,
+                    kind: kind.to_owned(),
+                    fragments,
+                    arg1: relation_arg1,
+                    value: item,
+                    is_event,
+                },
+            ));
+        }
+        // Second pass: now every id is known, resolve links.
+        for (doc, item) in &pending {
+            let text = &documents[*doc].text;
+            let index = OffsetIndex::new(text);
+            let bodies = as_list(item.value.get("body"));
+            let mut attributes = BTreeMap::new();
+            let mut note = None;
+            let mut normalization = None;
+            let mut links = Vec::new();
+            for b in &bodies {
+                match str_of(b, "purpose") {
+                    Some("classifying") => {
+                        let v = str_of(b, "value").unwrap_or("");
+                        match v.split_once('=') {
+                            Some((k, v)) => {
+                                attributes.insert(k.to_owned(), AttrValue::Value(v.to_owned()))
+                            }
+                            None => attributes.insert(v.to_owned(), AttrValue::Flag(true)),
+                        };
+                    }
+                    Some("commenting") => note = str_of(b, "value").map(str::to_owned),
+                    Some("identifying") => {
+                        if let Some((resource, id)) =
+                            str_of(b, "value").and_then(|v| v.split_once(':'))
+                        {
+                            normalization = Some(Normalization {
+                                resource: resource.into(),
+                                id: id.into(),
+                                label: str_of(b, "label").unwrap_or("").into(),
+                            });
+                        }
+                    }
+                    Some("linking") => links.push((
+                        str_of(b, "role").unwrap_or("Arg"),
+                        str_of(b, "source").unwrap_or(""),
+                    )),
+                    _ => {}
+                }
+            }
+            let mut resolve = |iri: &str| -> Option<String> {
+                match iri_to_local.get(iri) {
+                    Some((d, local)) if d == doc => Some(local.clone()),
+                    _ => {
+                        problems.push(Problem { file: f.name.clone(), place: item.place.clone(), message: format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link") });
+                        None
+                    }
+                }
+            };
+            let ann = per_doc.entry(*doc).or_default();
+            if let Some(arg1) = item.arg1 {
+                let arg2 = links.first().map(|(_, s)| *s).unwrap_or("");
+                if let (Some(arg1), Some(arg2)) = (resolve(arg1), resolve(arg2)) {
+                    ann.relations.push(Relation {
+                        id: item.id.clone(),
+                        kind: item.kind.clone(),
+                        arg1,
+                        arg2,
+                        attributes,
+                    });
+                }
+            } else if item.is_event {
+                let arguments = links
+                    .iter()
+                    .filter_map(|(role, src)| {
+                        Some(Argument {
+                            role: (*role).to_owned(),
+                            target: resolve(src)?,
+                        })
+                    })
+                    .collect();
+                ann.events.push(Event {
+                    id: item.id.clone(),
+                    kind: item.kind.clone(),
+                    trigger_text: indexed_text(text, &index, &item.fragments).unwrap_or_default(),
+                    trigger: item.fragments.clone(),
+                    arguments,
+                    attributes,
+                    note,
+                    coref: None,
+                });
+            } else {
+                ann.mentions.push(Mention {
+                    id: item.id.clone(),
+                    kind: item.kind.clone(),
+                    text: indexed_text(text, &index, &item.fragments).unwrap_or_default(),
+                    fragments: item.fragments.clone(),
+                    attributes,
+                    normalization,
+                    note,
+                    entity: None,
+                });
+            }
+        }
+        settle(problems, options, &mut report)?;
+        let label = str_of(&value, "label");
+        for (doc, ann) in per_doc {
+            let d = &mut documents[doc];
+            d.annotations.mentions.extend(ann.mentions);
+            d.annotations.events.extend(ann.events);
+            d.annotations.relations.extend(ann.relations);
+            if let Some(label) = label {
+                d.meta.title = label.to_owned();
+            }
+        }
+    }
+    Ok(Imported {
+        documents,
+        schema: None,
+        report,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fixtures, import as import_any, Format};
+    use super::*;
+
+    const GOLDEN: &str = include_str!("../../../tests/fixtures/formats/strike.jsonld");
+
+    fn round_trip(doc: &Document, strict: bool) -> Result<Imported, ImportError> {
+        let out = export(std::slice::from_ref(doc), &mut ExportReport::default());
+        let inputs: Vec<InputFile> = out
+            .iter()
+            .map(|f| InputFile::new(&f.name, f.bytes.clone()))
+            .collect();
+        import_any(Format::W3c, &inputs, ImportOptions { strict })
+    }
+
+    #[test]
+    fn golden_page_with_quote_and_code_point_position_selectors() {
+        let mut report = ExportReport::default();
+        let out = export(&[fixtures::document()], &mut report);
+        assert_eq!(out[1].name, "Strike-report.jsonld");
+        assert_eq!(String::from_utf8(out[1].bytes.clone()).unwrap(), GOLDEN);
+        assert!(report.is_lossless());
+    }
+
+    #[test]
+    fn loupe_to_w3c_to_loupe_is_identical() {
+        let doc = fixtures::document();
+        let back = round_trip(&doc, true).unwrap();
+        assert!(back.report.skipped.is_empty());
+        assert_eq!(back.documents, vec![doc]);
+    }
+
+    #[test]
+    fn a_quote_that_disagrees_with_the_position_names_both_strings() {
+        let bad = GOLDEN.replacen(
+            "\"exact\": \"Russian forces\"",
+            "\"exact\": \"Russian troops\"",
+            1,
+        );
+        let inputs = [
+            InputFile::new("s.txt", fixtures::TEXT),
+            InputFile::new("s.jsonld", bad),
+        ];
+        let err = import_any(Format::W3c, &inputs, ImportOptions { strict: true }).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("annotation urn:loupe:") && msg.contains(":T1:"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("\"Russian troops\"")
+                && msg.contains("\"Russian forces\"")
+                && msg.contains("2–16"),
+            "{msg}"
+        );
+        // Lenient: the mention is skipped, and so are the links that needed it.
+        let lenient = import_any(Format::W3c, &inputs, ImportOptions::default()).unwrap();
+        assert!(lenient.documents[0].annotations.mention("T1").is_none());
+        assert_eq!(
+            lenient.report.skipped.len(),
+            3,
+            "{:?}",
+            lenient.report.skipped
+        );
+    }
+
+    #[test]
+    fn a_quote_selector_alone_finds_its_occurrence_by_context() {
+        let text = "Kyiv said Kyiv.";
+        let page = json!({"type": "Annotation", "body": {"type": "TextualBody", "purpose": "tagging", "value": "GPE"},
+            "target": {"source": "x", "selector": {"type": "TextQuoteSelector", "exact": "Kyiv", "prefix": "said ", "suffix": "."}}});
+        let back = import_any(
+            Format::W3c,
+            &[
+                InputFile::new("k.txt", text),
+                InputFile::new("k.json", page.to_string()),
+            ],
+            ImportOptions { strict: true },
+        )
+        .unwrap();
+        assert_eq!(
+            back.documents[0].annotations.mentions[0].fragments,
+            vec![Span::new(10, 14)]
+        );
+    }
+
+    #[test]
+    fn a_source_without_its_text_is_reported() {
+        let inputs = [
+            InputFile::new("a.txt", "one"),
+            InputFile::new("b.txt", "two"),
+            InputFile::new("s.jsonld", GOLDEN),
+        ];
+        let err = import_any(Format::W3c, &inputs, ImportOptions { strict: true }).unwrap_err();
+        assert!(
+            err.to_string().contains("no text was given for its source"),
+            "{err}"
+        );
+    }
+}
