@@ -84,6 +84,17 @@ fn full_event_type(kind: &str, schema: Option<&Schema>) -> String {
         .map_or_else(|| kind.to_owned(), |t| t.name.clone())
 }
 
+/// Give brat's bare event types (`Attack`) their schema names (`Conflict:Attack`), for
+/// `.ann` files read without their `annotation.conf`.
+pub fn qualify_event_types(documents: &mut [Document], schema: &Schema) {
+    for e in documents
+        .iter_mut()
+        .flat_map(|d| d.annotations.events.iter_mut())
+    {
+        e.kind = full_event_type(&e.kind, Some(schema));
+    }
+}
+
 /// One document's `.ann` file.
 pub fn write_ann(doc: &Document, report: &mut ExportReport) -> String {
     let ann = &doc.annotations;

@@ -589,7 +589,7 @@ fn settle(
 }
 
 #[cfg(test)]
-pub(crate) mod fixtures {
+pub mod fixtures {
     //! The small document every format's tests share: an emoji, a nested span, a
     //! discontinuous span and an event with three arguments.
     use std::collections::BTreeMap;
