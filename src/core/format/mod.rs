@@ -768,3 +768,53 @@ mod tests {
         assert_eq!(file_stem(&untitled, &mut used), untitled.meta.id);
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod no_panic {
+    //! Every parser, fed random bytes or a damaged valid file, returns a value or an
+    //! error, and never panics.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn valid_inputs() -> Vec<(Format, Vec<InputFile>)> {
+        let doc = fixtures::document();
+        [Format::Brat, Format::Doccano, Format::W3c, Format::Loupe]
+            .into_iter()
+            .map(|f| {
+                let out = export(f, std::slice::from_ref(&doc), &Schema::ace2005());
+                let files = out
+                    .files
+                    .iter()
+                    .map(|o| InputFile::new(&o.name, o.bytes.clone()))
+                    .collect();
+                (f, files)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(10_000) / 20
+        ))]
+
+        #[test]
+        fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300), strict: bool) {
+            for (format, name) in [(Format::Doccano, "x.jsonl"), (Format::W3c, "x.jsonld"), (Format::Brat, "x.ann"), (Format::Loupe, "x.json")] {
+                let files = [InputFile::new("x.txt", "Sony 🚀 Kyiv"), InputFile::new(name, bytes.clone())];
+                let _ = import(format, &files, ImportOptions { strict });
+            }
+        }
+
+        #[test]
+        fn mutated_valid_files_never_panic(which in 0usize..4, file in 0usize..8, at in any::<prop::sample::Index>(), cut: bool, byte: u8) {
+            let (format, mut files) = valid_inputs().swap_remove(which);
+            let n = file % files.len();
+            let bytes = &mut files[n].bytes;
+            if !bytes.is_empty() {
+                let i = at.index(bytes.len());
+                if cut { bytes.truncate(i) } else { bytes[i] = byte }
+            }
+            let _ = import(format, &files, ImportOptions::default());
+        }
+    }
+}
