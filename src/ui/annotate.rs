@@ -450,11 +450,10 @@ impl Workspace {
         let Some(edits) = self.with_current(|s| {
             // Simulate the insertions, so each index is right at its turn in the batch.
             let mut sim = s.doc.annotations.clone();
-            let mut next: u64 = sim.next_id("T")[1..].parse().unwrap_or(1);
+            let first: u64 = sim.next_id("T")[1..].parse().unwrap_or(1);
             let mut edits = Vec::new();
-            for span in &spans {
+            for (next, span) in (first..).zip(&spans) {
                 let mention = new_mention(format!("T{next}"), &kind, *span);
-                next += 1;
                 let index = mention_index(&sim, *span);
                 sim.mentions.insert(index, mention.clone());
                 edits.push(Edit::InsertMention { index, mention });
@@ -466,6 +465,28 @@ impl Workspace {
         if self.edit(Edit::Batch(edits)) {
             self.alert(AlertKind::Info, format!("Tagged {} more occurrences as {kind}.", spans.len()));
         }
+    }
+
+    /// Add a fragment to the selected mention: how a discontinuous span is made.
+    pub fn add_fragment(&self, span: Span) -> bool {
+        let Some(id) = self.selected.get_untracked() else {
+            return false;
+        };
+        let Some(mut fragments) = self.annotations().mention(&id).map(|m| m.fragments.clone()) else {
+            return false;
+        };
+        if fragments.iter().any(|f| f.overlaps(&span)) {
+            self.alert(AlertKind::Error, format!("The new fragment overlaps {id}; select text outside it."));
+            return false;
+        }
+        fragments.push(span);
+        fragments.sort();
+        if self.edit(Edit::SetMentionFragments { id, fragments }) {
+            self.pending.set(None);
+            clear_selection();
+            return true;
+        }
+        false
     }
 
     /// Keyboard selection: move the pending span to the next or previous word, or (with

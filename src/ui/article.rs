@@ -82,6 +82,8 @@ fn ArticleText(id: Id) -> impl IntoView {
             snap_to_words(&text, raw.start, raw.end)
         };
         match snapped {
+            // Shift+drag adds a fragment to the selected mention: a discontinuous span.
+            Some((s, e)) if ev.shift_key() && ws.add_fragment(Span::new(s, e)) => {}
             Some((s, e)) => {
                 let span = Span::new(s, e);
                 ws.pending.set(Some(span));

@@ -13,6 +13,7 @@ use crate::core::validate::validate;
 /// cannot drift apart from each other.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Mouse drag", "select words (snaps to whole words); Alt+drag selects exact characters"),
+    ("Shift+drag", "add the dragged text as another fragment of the selected mention (a discontinuous span)"),
     ("Shift+→ / Shift+←", "select by keyboard: grow or shrink the selection by a word"),
     ("→ / ←", "move the selection to the next word; with nothing selected, go to the next annotation"),
     ("↓ / ↑", "next / previous annotation"),
