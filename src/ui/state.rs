@@ -183,9 +183,17 @@ impl Workspace {
     }
 
     pub fn alert(&self, kind: AlertKind, message: impl Into<String>) {
+        let message = message.into();
+        // A message already on screen is not stacked again: repeated notices would only
+        // cover the article.
+        if self
+            .alerts
+            .with_untracked(|a| a.iter().any(|x| x.message == message))
+        {
+            return;
+        }
         let id = self.next_alert.get_value();
         self.next_alert.set_value(id + 1);
-        let message = message.into();
         self.alerts.update(|a| a.push(Alert { id, kind, message }));
     }
 
