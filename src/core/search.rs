@@ -22,7 +22,9 @@ pub fn words(text: &str) -> Vec<Span> {
 
 /// The first word that starts at or after `from`.
 pub fn word_after(words: &[Span], from: usize) -> Option<Span> {
-    words.get(words.partition_point(|w| w.start < from)).copied()
+    words
+        .get(words.partition_point(|w| w.start < from))
+        .copied()
 }
 
 /// The last word that ends at or before `to`.
@@ -67,7 +69,9 @@ pub fn whole_word_occurrences(text: &str, needle: &str) -> Vec<Span> {
         // Step one character past the match start, so overlapping matches are seen.
         byte = at + text[at..].chars().next().map_or(1, char::len_utf8);
     }
-    debug_assert!(out.iter().all(|s| index.slice(text, s.start, s.end) == Some(needle)));
+    debug_assert!(out
+        .iter()
+        .all(|s| index.slice(text, s.start, s.end) == Some(needle)));
     out
 }
 
@@ -103,7 +107,10 @@ mod tests {
     fn annotate_all_matches_whole_words_only() {
         let t = "Kyiv and Kyivan Kyiv’s 🚀 Kyiv";
         let found = whole_word_occurrences(t, "Kyiv");
-        assert_eq!(found, vec![Span::new(0, 4), Span::new(16, 20), Span::new(25, 29)]);
+        assert_eq!(
+            found,
+            vec![Span::new(0, 4), Span::new(16, 20), Span::new(25, 29)]
+        );
     }
 
     #[test]
@@ -122,6 +129,9 @@ mod tests {
 
     #[test]
     fn search_is_case_insensitive_and_counts_code_points() {
-        assert_eq!(find_all("🚀 ODESA and odesa", "Odesa"), vec![Span::new(2, 7), Span::new(12, 17)]);
+        assert_eq!(
+            find_all("🚀 ODESA and odesa", "Odesa"),
+            vec![Span::new(2, 7), Span::new(12, 17)]
+        );
     }
 }

@@ -161,9 +161,10 @@ impl Workspace {
         if self.edit(edit) {
             self.pending.set(None);
             clear_selection();
-            if ia.armed.get_untracked().is_none() {
-                self.selected.set(Some(id));
-            }
+            // While filling a slot, the event stays selected so its other slots are a
+            // digit away.
+            let selected = ia.armed.get_untracked().map_or(id, |(event, _)| event);
+            self.selected.set(Some(selected));
         }
     }
 
@@ -222,7 +223,10 @@ impl Workspace {
             return;
         };
         if event == target {
-            self.alert(AlertKind::Error, format!("{event} cannot be its own argument."));
+            self.alert(
+                AlertKind::Error,
+                format!("{event} cannot be its own argument."),
+            );
             return;
         }
         if self.edit(self.fill_edit(&event, &role, target)) {
@@ -285,7 +289,12 @@ impl Workspace {
         let type_of = |id: &str| {
             ann.mention(id)
                 .map(|m| (m.kind.clone(), false))
-                .or_else(|| ann.events.iter().find(|e| e.id == id).map(|e| (e.kind.clone(), true)))
+                .or_else(|| {
+                    ann.events
+                        .iter()
+                        .find(|e| e.id == id)
+                        .map(|e| (e.kind.clone(), true))
+                })
         };
         let (Some((a, a_event)), Some((b, b_event))) = (type_of(from), type_of(to)) else {
             return Vec::new();
@@ -293,7 +302,9 @@ impl Workspace {
         self.schema.with_value(|s| {
             s.relation_types
                 .iter()
-                .filter(|r| s.type_allowed(&r.arg1, &a, a_event) && s.type_allowed(&r.arg2, &b, b_event))
+                .filter(|r| {
+                    s.type_allowed(&r.arg1, &a, a_event) && s.type_allowed(&r.arg2, &b, b_event)
+                })
                 .map(|r| r.name.clone())
                 .collect()
         })
@@ -301,7 +312,12 @@ impl Workspace {
 
     pub fn add_relation(&self, ia: Interaction, from: &str, to: &str, kind: &str) {
         let (id, index) = self
-            .with_current(|s| (s.doc.annotations.next_id("R"), s.doc.annotations.relations.len()))
+            .with_current(|s| {
+                (
+                    s.doc.annotations.next_id("R"),
+                    s.doc.annotations.relations.len(),
+                )
+            })
             .unwrap_or_default();
         let relation = Relation {
             id: id.clone(),
@@ -326,11 +342,21 @@ impl Workspace {
         let edit = match (ma.entity.clone(), mb.entity.clone()) {
             (Some(x), Some(y)) if x == y => return,
             (Some(x), Some(y)) => Edit::MergeEntities { into: x, from: y },
-            (Some(x), None) => Edit::SetMentionEntity { id: b.into(), entity: Some(x) },
-            (None, Some(y)) => Edit::SetMentionEntity { id: a.into(), entity: Some(y) },
+            (Some(x), None) => Edit::SetMentionEntity {
+                id: b.into(),
+                entity: Some(x),
+            },
+            (None, Some(y)) => Edit::SetMentionEntity {
+                id: a.into(),
+                entity: Some(y),
+            },
             (None, None) => {
                 // The longer mention is usually the name: "Mr Trump" over "he".
-                let name = if ma.text.chars().count() >= mb.text.chars().count() { &ma.text } else { &mb.text };
+                let name = if ma.text.chars().count() >= mb.text.chars().count() {
+                    &ma.text
+                } else {
+                    &mb.text
+                };
                 let entity = Entity {
                     id: ann.next_id("C"),
                     name: name.clone(),
@@ -349,7 +375,10 @@ impl Workspace {
 
     /// Take a mention out of its entity.
     pub fn split_from_entity(&self, mention: &str) {
-        self.edit(Edit::SetMentionEntity { id: mention.to_owned(), entity: None });
+        self.edit(Edit::SetMentionEntity {
+            id: mention.to_owned(),
+            entity: None,
+        });
     }
 
     pub fn set_attribute(&self, target: &str, name: &str, value: Option<AttrValue>) {
@@ -362,7 +391,10 @@ impl Workspace {
 
     pub fn set_note(&self, target: &str, note: String) {
         let note = (!note.trim().is_empty()).then_some(note);
-        self.edit(Edit::SetNote { target: target.to_owned(), note });
+        self.edit(Edit::SetNote {
+            target: target.to_owned(),
+            note,
+        });
     }
 
     /// Set an entity's normalisation from text like `Wikidata:Q212`; empty clears it.
@@ -370,18 +402,31 @@ impl Workspace {
         let text = text.trim();
         let normalization = if text.is_empty() {
             None
-        } else if let Some((resource, id)) = text.split_once(':').filter(|(r, i)| !r.is_empty() && !i.is_empty()) {
-            Some(Normalization { resource: resource.trim().into(), id: id.trim().into(), label: String::new() })
+        } else if let Some((resource, id)) = text
+            .split_once(':')
+            .filter(|(r, i)| !r.is_empty() && !i.is_empty())
+        {
+            Some(Normalization {
+                resource: resource.trim().into(),
+                id: id.trim().into(),
+                label: String::new(),
+            })
         } else {
             self.alert(AlertKind::Error, format!("“{text}” is not a normalisation: write RESOURCE:ID, for example Wikidata:Q212."));
             return;
         };
-        self.edit(Edit::SetNormalization { target: target.to_owned(), normalization });
+        self.edit(Edit::SetNormalization {
+            target: target.to_owned(),
+            normalization,
+        });
     }
 
     pub fn set_entity_name(&self, id: &str, name: &str) {
         if !name.trim().is_empty() {
-            self.edit(Edit::SetEntityName { id: id.to_owned(), name: name.trim().to_owned() });
+            self.edit(Edit::SetEntityName {
+                id: id.to_owned(),
+                name: name.trim().to_owned(),
+            });
         }
     }
 
@@ -395,7 +440,12 @@ impl Workspace {
         let roles: Vec<String> = ann
             .events
             .iter()
-            .flat_map(|e| e.arguments.iter().filter(|a| a.target == id).map(move |a| format!("{} of {}", a.role, e.id)))
+            .flat_map(|e| {
+                e.arguments
+                    .iter()
+                    .filter(|a| a.target == id)
+                    .map(move |a| format!("{} of {}", a.role, e.id))
+            })
             .collect();
         let edit = match kind_of(&ann, &id) {
             Some(Kind::Mention) => Edit::RemoveMention { id: id.clone() },
@@ -409,7 +459,10 @@ impl Workspace {
             if !roles.is_empty() {
                 self.alert(
                     AlertKind::Info,
-                    format!("Deleted {id}, which was the {}. Press Ctrl+Z to restore it.", roles.join(" and the ")),
+                    format!(
+                        "Deleted {id}, which was the {}. Press Ctrl+Z to restore it.",
+                        roles.join(" and the ")
+                    ),
                 );
             }
         }
@@ -418,23 +471,34 @@ impl Workspace {
     /// Preview "annotate all occurrences" of the selected mention: every other exact,
     /// whole-word occurrence of its text not already tagged with that span.
     pub fn preview_tag_all(&self, ia: Interaction) {
-        let Some(id) = self.selected.get_untracked() else { return };
-        let Some((kind, spans)) = self.with_current(|s| {
-            let ann = &s.doc.annotations;
-            let m = ann.mention(&id)?;
-            if m.fragments.len() != 1 {
-                return None;
-            }
-            let taken: std::collections::HashSet<Span> =
-                ann.mentions.iter().filter(|m| m.fragments.len() == 1).map(|m| m.fragments[0]).collect();
-            let spans = whole_word_occurrences(&s.doc.text, &m.text)
-                .into_iter()
-                .filter(|sp| !taken.contains(sp))
-                .collect::<Vec<_>>();
-            Some((m.kind.clone(), spans))
-        })
-        .flatten() else {
-            self.alert(AlertKind::Info, "Select a mention (one continuous span) to tag its other occurrences.");
+        let Some(id) = self.selected.get_untracked() else {
+            return;
+        };
+        let Some((kind, spans)) = self
+            .with_current(|s| {
+                let ann = &s.doc.annotations;
+                let m = ann.mention(&id)?;
+                if m.fragments.len() != 1 {
+                    return None;
+                }
+                let taken: std::collections::HashSet<Span> = ann
+                    .mentions
+                    .iter()
+                    .filter(|m| m.fragments.len() == 1)
+                    .map(|m| m.fragments[0])
+                    .collect();
+                let spans = whole_word_occurrences(&s.doc.text, &m.text)
+                    .into_iter()
+                    .filter(|sp| !taken.contains(sp))
+                    .collect::<Vec<_>>();
+                Some((m.kind.clone(), spans))
+            })
+            .flatten()
+        else {
+            self.alert(
+                AlertKind::Info,
+                "Select a mention (one continuous span) to tag its other occurrences.",
+            );
             return;
         };
         ia.tag_all.set(Some((kind, spans)));
@@ -442,7 +506,9 @@ impl Workspace {
 
     /// Tag every previewed occurrence, as one undoable step.
     pub fn confirm_tag_all(&self, ia: Interaction) {
-        let Some((kind, spans)) = ia.tag_all.get_untracked() else { return };
+        let Some((kind, spans)) = ia.tag_all.get_untracked() else {
+            return;
+        };
         ia.tag_all.set(None);
         if spans.is_empty() {
             return;
@@ -463,7 +529,10 @@ impl Workspace {
             return;
         };
         if self.edit(Edit::Batch(edits)) {
-            self.alert(AlertKind::Info, format!("Tagged {} more occurrences as {kind}.", spans.len()));
+            self.alert(
+                AlertKind::Info,
+                format!("Tagged {} more occurrences as {kind}.", spans.len()),
+            );
         }
     }
 
@@ -472,11 +541,15 @@ impl Workspace {
         let Some(id) = self.selected.get_untracked() else {
             return false;
         };
-        let Some(mut fragments) = self.annotations().mention(&id).map(|m| m.fragments.clone()) else {
+        let Some(mut fragments) = self.annotations().mention(&id).map(|m| m.fragments.clone())
+        else {
             return false;
         };
         if fragments.iter().any(|f| f.overlaps(&span)) {
-            self.alert(AlertKind::Error, format!("The new fragment overlaps {id}; select text outside it."));
+            self.alert(
+                AlertKind::Error,
+                format!("The new fragment overlaps {id}; select text outside it."),
+            );
             return false;
         }
         fragments.push(span);
@@ -492,15 +565,27 @@ impl Workspace {
     /// Keyboard selection: move the pending span to the next or previous word, or (with
     /// `extend`) grow or shrink it by a word.
     pub fn move_pending(&self, forward: bool, extend: bool) {
-        let Some(text) = self.with_current(|s| s.doc.text.clone()) else { return };
+        let Some(text) = self.with_current(|s| s.doc.text.clone()) else {
+            return;
+        };
         let w = words(&text);
-        let anchor = self.pending.get_untracked().or_else(|| {
+        let pending = self.pending.get_untracked();
+        let from_annotation = || {
             let id = self.selected.get_untracked()?;
             let ann = self.annotations();
-            ann.mention(&id).map(|m| Span::new(m.start(), m.end())).or_else(|| {
-                ann.events.iter().find(|e| e.id == id).and_then(|e| e.trigger.first().copied())
-            })
-        });
+            ann.mention(&id)
+                .map(|m| Span::new(m.start(), m.end()))
+                .or_else(|| {
+                    ann.events
+                        .iter()
+                        .find(|e| e.id == id)
+                        .and_then(|e| e.trigger.first().copied())
+                })
+        };
+        // Starting from an annotation, a new selection begins at the word beside it
+        // rather than growing the annotation's own span.
+        let extend = extend && pending.is_some();
+        let anchor = pending.or_else(from_annotation);
         let next = match (anchor, forward, extend) {
             (None, _, _) => w.first().copied(),
             (Some(a), true, false) => word_after(&w, a.end),
@@ -529,13 +614,22 @@ impl Workspace {
             .mentions
             .iter()
             .map(|m| (m.start(), m.end(), m.id.clone()))
-            .chain(ann.events.iter().filter_map(|e| Some((e.trigger.first()?.start, e.trigger.first()?.end, e.id.clone()))))
+            .chain(ann.events.iter().filter_map(|e| {
+                Some((
+                    e.trigger.first()?.start,
+                    e.trigger.first()?.end,
+                    e.id.clone(),
+                ))
+            }))
             .collect();
         all.sort();
         if all.is_empty() {
             return;
         }
-        let current = self.selected.get_untracked().and_then(|id| all.iter().position(|a| a.2 == id));
+        let current = self
+            .selected
+            .get_untracked()
+            .and_then(|id| all.iter().position(|a| a.2 == id));
         let next = match (current, forward) {
             (None, true) => 0,
             (None, false) => all.len() - 1,

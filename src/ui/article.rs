@@ -43,7 +43,11 @@ fn ArticleText(id: Id) -> impl IntoView {
         s.entity_types
             .iter()
             .map(|t| (t.name.clone(), t.color.clone()))
-            .chain(s.event_types.iter().map(|t| (t.name.clone(), t.color.clone())))
+            .chain(
+                s.event_types
+                    .iter()
+                    .map(|t| (t.name.clone(), t.color.clone())),
+            )
             .collect::<Vec<_>>()
     });
     let ia = expect_context::<Interaction>();
@@ -60,7 +64,12 @@ fn ArticleText(id: Id) -> impl IntoView {
                 .events
                 .iter()
                 .find(|e| e.id == event)
-                .map(|e| e.arguments.iter().map(|a| (a.target.clone(), a.role.clone())).collect())
+                .map(|e| {
+                    e.arguments
+                        .iter()
+                        .map(|a| (a.target.clone(), a.role.clone()))
+                        .collect()
+                })
                 .unwrap_or_default()
         })
         .unwrap_or_default()

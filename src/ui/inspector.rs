@@ -50,7 +50,11 @@ pub fn ShortcutHelp() -> impl IntoView {
 }
 
 fn fragments(m: &Mention) -> String {
-    m.fragments.iter().map(|f| format!("[{}, {})", f.start, f.end)).collect::<Vec<_>>().join(" ")
+    m.fragments
+        .iter()
+        .map(|f| format!("[{}, {})", f.start, f.end))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn label_of(ann: &Annotations, id: &str) -> String {
@@ -128,13 +132,15 @@ fn ModeBar() -> impl IntoView {
                     <span>{format!("Relation from {from}: click the second annotation.")}</span>
                     <button type="button" on:click=cancel>"Cancel (Esc)"</button>
                 </div>
-            }.into_any(),
+            }
+            .into_any(),
             Mode::SameEntityAs(from) => view! {
                 <div class="modebar" role="status">
                     <span>{format!("Same entity as {from}: click the other mention.")}</span>
                     <button type="button" on:click=cancel>"Cancel (Esc)"</button>
                 </div>
-            }.into_any(),
+            }
+            .into_any(),
             Mode::RelationType(from, to) => {
                 let types = ws.relation_types_for(&from, &to);
                 let none = types.is_empty();
@@ -158,11 +164,20 @@ fn ModeBar() -> impl IntoView {
 fn warnings_for(ws: Workspace, ann: &Annotations, id: &str) -> Vec<String> {
     let text = ws.with_current(|s| s.doc.text.clone()).unwrap_or_default();
     ws.schema.with_value(|schema| {
-        validate(&text, ann, Some(schema)).about(id).map(|i| i.message.clone()).collect()
+        validate(&text, ann, Some(schema))
+            .about(id)
+            .map(|i| i.message.clone())
+            .collect()
     })
 }
 
-fn attribute_editors(ws: Workspace, schema: &Schema, target: &Id, kind: AnnotationKind, current: &std::collections::BTreeMap<String, AttrValue>) -> impl IntoView {
+fn attribute_editors(
+    ws: Workspace,
+    schema: &Schema,
+    target: &Id,
+    kind: AnnotationKind,
+    current: &std::collections::BTreeMap<String, AttrValue>,
+) -> impl IntoView {
     schema
         .attributes
         .iter()
@@ -207,11 +222,36 @@ fn note_editor(ws: Workspace, target: &Id, note: Option<String>) -> impl IntoVie
 }
 
 fn mention_panel(ws: Workspace, ia: Interaction, ann: &Annotations, m: Mention) -> impl IntoView {
-    let entity = m.entity.as_ref().and_then(|e| ann.entities.iter().find(|x| &x.id == e)).cloned();
-    let members = entity.as_ref().map(|e| ann.mentions.iter().filter(|x| x.entity.as_deref() == Some(e.id.as_str())).count()).unwrap_or(0);
-    let types = ws.schema.with_value(|s| s.entity_types.iter().map(|t| t.name.clone()).collect::<Vec<_>>());
-    let (id, id2, id3, id4, id5) = (m.id.clone(), m.id.clone(), m.id.clone(), m.id.clone(), m.id.clone());
-    let attrs = ws.schema.with_value(|s| attribute_editors(ws, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any());
+    let entity = m
+        .entity
+        .as_ref()
+        .and_then(|e| ann.entities.iter().find(|x| &x.id == e))
+        .cloned();
+    let members = entity
+        .as_ref()
+        .map(|e| {
+            ann.mentions
+                .iter()
+                .filter(|x| x.entity.as_deref() == Some(e.id.as_str()))
+                .count()
+        })
+        .unwrap_or(0);
+    let types = ws.schema.with_value(|s| {
+        s.entity_types
+            .iter()
+            .map(|t| t.name.clone())
+            .collect::<Vec<_>>()
+    });
+    let (id, id2, id3, id4, id5) = (
+        m.id.clone(),
+        m.id.clone(),
+        m.id.clone(),
+        m.id.clone(),
+        m.id.clone(),
+    );
+    let attrs = ws.schema.with_value(|s| {
+        attribute_editors(ws, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any()
+    });
     let warnings = warnings_for(ws, ann, &m.id);
     view! {
         <dl class="details">
@@ -260,7 +300,9 @@ fn mention_panel(ws: Workspace, ia: Interaction, ann: &Annotations, m: Mention) 
 fn event_panel(ws: Workspace, ia: Interaction, ann: &Annotations, e: Event) -> impl IntoView {
     let schema_type = ws.schema.with_value(|s| s.event_type(&e.kind).cloned());
     let warnings = warnings_for(ws, ann, &e.id);
-    let attrs = ws.schema.with_value(|s| attribute_editors(ws, s, &e.id, AnnotationKind::Event, &e.attributes).into_any());
+    let attrs = ws.schema.with_value(|s| {
+        attribute_editors(ws, s, &e.id, AnnotationKind::Event, &e.attributes).into_any()
+    });
     let id_rel = e.id.clone();
     let slots = schema_type.map(|t| t.roles).unwrap_or_default();
     let ann2 = ann.clone();
@@ -328,10 +370,12 @@ fn relation_panel(ws: Workspace, ann: &Annotations, r: Relation) -> impl IntoVie
 
 #[component]
 fn Warnings(list: Vec<String>) -> impl IntoView {
-    (!list.is_empty()).then(|| view! {
-        <ul class="warnings" aria-label="Warnings">
-            {list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
-        </ul>
+    (!list.is_empty()).then(|| {
+        view! {
+            <ul class="warnings" aria-label="Warnings">
+                {list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+            </ul>
+        }
     })
 }
 

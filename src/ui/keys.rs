@@ -60,10 +60,19 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
                 true
             }
             "Escape" => {
-                ws.pending.set(None);
-                ws.selected.set(None);
-                ia.cancel();
-                clear_selection();
+                // Esc first cancels what is in progress (a slot, a relation, a preview,
+                // the help), and only then the selection.
+                let busy = ia.armed.get_untracked().is_some()
+                    || ia.mode.get_untracked() != Mode::Normal
+                    || ia.tag_all.get_untracked().is_some()
+                    || ia.help.get_untracked();
+                if busy {
+                    ia.cancel();
+                } else {
+                    ws.pending.set(None);
+                    ws.selected.set(None);
+                    clear_selection();
+                }
                 true
             }
             "?" => {
@@ -90,7 +99,10 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
                 }
                 // With a slot armed or a relation half made, Enter picks the annotation
                 // the arrow keys moved to.
-                (None, Some(id)) if ia.armed.get_untracked().is_some() || ia.mode.get_untracked() != Mode::Normal => {
+                (None, Some(id))
+                    if ia.armed.get_untracked().is_some()
+                        || ia.mode.get_untracked() != Mode::Normal =>
+                {
                     ws.choose(ia, id);
                     true
                 }
@@ -163,8 +175,11 @@ fn arm_slot(ws: Workspace, ia: Interaction, index: usize) -> bool {
         .find(|e| e.id == event)
         .map(|e| e.kind.clone());
     let role = kind.and_then(|k| {
-        ws.schema
-            .with_value(|s| s.event_type(&k).and_then(|t| t.roles.get(index)).map(|r| r.name.clone()))
+        ws.schema.with_value(|s| {
+            s.event_type(&k)
+                .and_then(|t| t.roles.get(index))
+                .map(|r| r.name.clone())
+        })
     });
     match role {
         Some(role) => {

@@ -16,6 +16,15 @@ struct PaletteEntry {
     is_event: bool,
 }
 
+fn blur(ev: &web_sys::KeyboardEvent) {
+    if let Some(el) = ev
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+    {
+        let _ = el.blur();
+    }
+}
+
 #[component]
 pub fn Palette() -> impl IntoView {
     let ws = expect_context::<Workspace>();
@@ -54,7 +63,12 @@ pub fn Palette() -> impl IntoView {
         if filter.is_empty() {
             list.retain(|e| !e.is_event || recent.contains(&e.name));
         }
-        list.sort_by_key(|e| recent.iter().position(|r| *r == e.name).unwrap_or(usize::MAX));
+        list.sort_by_key(|e| {
+            recent
+                .iter()
+                .position(|r| *r == e.name)
+                .unwrap_or(usize::MAX)
+        });
         list
     });
     let first_match = move || shown.with_untracked(|s| s.first().map(|e| e.name.clone()));
@@ -72,13 +86,13 @@ pub fn Palette() -> impl IntoView {
                             if let Some(kind) = first_match() {
                                 ws.apply_type(ia, &kind);
                                 ia.filter.set(String::new());
+                                // Hand the keyboard back to the article's shortcuts.
+                                blur(&ev);
                             }
                         }
                         "Escape" => {
                             ia.filter.set(String::new());
-                            if let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) {
-                                let _ = el.blur();
-                            }
+                            blur(&ev);
                         }
                         _ => {}
                     }
