@@ -194,6 +194,9 @@ impl KeyValueStore for FaultyStore {
         self.values.borrow_mut().remove(key);
         Ok(())
     }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.values.borrow().keys().cloned().collect())
+    }
 }
 
 const STORY: &str = "Drones hit Odesa harbour 🚀 at dawn; Kyiv said the port reopened.";

@@ -92,4 +92,14 @@ impl KeyValueStore for LocalStorage {
             .remove_item(key)
             .map_err(|e| StoreError::Unavailable(describe(&e)))
     }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let n = self
+            .storage
+            .length()
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        Ok((0..n)
+            .filter_map(|i| self.storage.key(i).ok().flatten())
+            .collect())
+    }
 }

@@ -102,6 +102,8 @@ pub trait KeyValueStore {
     fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
     fn remove(&self, key: &str) -> Result<(), StoreError>;
+    /// Every key in the store, for the usage meter.
+    fn keys(&self) -> Result<Vec<String>, StoreError>;
 }
 
 /// A shared store is still a store, so the UI can hand one port to several owners.
@@ -114,6 +116,9 @@ impl<S: KeyValueStore + ?Sized> KeyValueStore for Rc<S> {
     }
     fn remove(&self, key: &str) -> Result<(), StoreError> {
         (**self).remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        (**self).keys()
     }
 }
 
@@ -191,6 +196,23 @@ impl KeyValueStore for MemoryStore {
         self.values.borrow_mut().remove(key);
         Ok(())
     }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        self.check()?;
+        Ok(self.values.borrow().keys().cloned().collect())
+    }
+}
+
+/// Chromium's localStorage holds about this many UTF-16 units per origin, keys included;
+/// other browsers hold about the same (5 MB of text).
+pub const TYPICAL_QUOTA_UNITS: usize = 5_200_000;
+
+/// How much of the store Loupe uses, for the usage meter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// UTF-16 units of every key and value in the store, Loupe's or not: they share one quota.
+    pub total: usize,
+    /// UTF-16 units of each document's keys and values, biggest first.
+    pub documents: Vec<(Id, usize)>,
 }
 
 /// What loading found: the documents, and a message for each thing that was damaged.
@@ -473,6 +495,24 @@ impl<S: KeyValueStore> CorpusStore<S> {
         })
         .expect("settings always serialise");
         self.store.set(SETTINGS_KEY, &json)
+    }
+
+    /// What the store holds, by document, biggest first.
+    pub fn usage(&self) -> Result<Usage, StoreError> {
+        let mut usage = Usage::default();
+        let mut by_doc: BTreeMap<Id, usize> = BTreeMap::new();
+        for key in self.store.keys()? {
+            let units = utf16_units(&key) + self.store.get(&key)?.as_deref().map_or(0, utf16_units);
+            usage.total += units;
+            if let Some((id, _)) = document_of_key(&key) {
+                *by_doc.entry(id.to_owned()).or_default() += units;
+            }
+        }
+        usage.documents = by_doc.into_iter().collect();
+        usage
+            .documents
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(usage)
     }
 
     /// Read one document's annotations as another tab stored them. `None` when the value
@@ -971,6 +1011,22 @@ mod tests {
         let corpus = CorpusStore::new(MemoryStore::default());
         corpus.store.unavailable.set(true);
         assert!(matches!(corpus.load(), Err(StoreError::Unavailable(_))));
+    }
+
+    #[test]
+    fn usage_counts_utf16_units_by_document_biggest_first() {
+        let docs = vec![doc("One", "Ana met Bo."), doc("Two", &"東京 ".repeat(50))];
+        let corpus = stored(&docs);
+        corpus.store.set("other-app", "xy").unwrap();
+        let usage = corpus.usage().unwrap();
+        assert_eq!(usage.total, corpus.store.used());
+        assert_eq!(usage.documents[0].0, docs[1].meta.id);
+        let second: usize = [text_key(docs[1].id()), ann_key(docs[1].id())]
+            .iter()
+            .map(|k| utf16_units(k) + utf16_units(&corpus.store.get(k).unwrap().unwrap()))
+            .sum();
+        assert_eq!(usage.documents[0].1, second);
+        assert_eq!(usage.documents.len(), 2);
     }
 
     #[test]

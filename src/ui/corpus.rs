@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::state::Workspace;
 use crate::core::model::{DocumentMeta, Id, Status};
+use crate::core::storage::TYPICAL_QUOTA_UNITS;
 
 fn status_label(status: Status) -> &'static str {
     match status {
@@ -302,6 +303,7 @@ pub fn CorpusPane() -> impl IntoView {
             {move || (shown.with(Vec::is_empty) && total() > 0).then(|| view! {
                 <p class="muted">"No document matches the search or filter."</p>
             })}
+            <StorageMeter/>
             <div class="annotator">
                 <label for="annotator-name">"Your name (written into exports)"</label>
                 <input id="annotator-name" type="text" autocomplete="name"
@@ -309,5 +311,71 @@ pub fn CorpusPane() -> impl IntoView {
                     on:change=move |ev| ws.set_annotator(event_target_value(&ev))/>
             </div>
         </nav>
+    }
+}
+
+fn millions(units: usize) -> String {
+    format!("{:.2} M", units as f64 / 1_000_000.0)
+}
+
+/// The usage meter: how much of the browser's storage the corpus takes, its biggest
+/// documents, and a way to free space. Measured only while open, since it reads every key.
+#[component]
+fn StorageMeter() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let open = RwSignal::new(false);
+    let usage = Memo::new(move |_| {
+        if !open.get() {
+            return None;
+        }
+        ws.save_status.track();
+        ws.index.track();
+        ws.usage()
+    });
+    let titles = move |id: &str| {
+        ws.index.with(|i| {
+            i.iter()
+                .find(|m| m.id == id)
+                .map_or_else(|| id.to_owned(), |m| m.title.clone())
+        })
+    };
+    let done_count = move || {
+        ws.index
+            .with(|i| i.iter().filter(|m| m.status == Status::Done).count())
+    };
+    view! {
+        <details class="storage-meter" on:toggle=move |ev| {
+            use wasm_bindgen::JsCast;
+            let now_open = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                .is_some_and(|el| el.has_attribute("open"));
+            open.set(now_open);
+        }>
+            <summary>"Storage"</summary>
+            {move || match usage.get() {
+                None => view! { <p class="muted">"Nothing is stored in this browser."</p> }.into_any(),
+                Some(u) => {
+                    let percent = u.total * 100 / TYPICAL_QUOTA_UNITS;
+                    view! {
+                        <label for="storage-used">
+                            {format!("{} of about {} characters used ({percent}%)", millions(u.total), millions(TYPICAL_QUOTA_UNITS))}
+                        </label>
+                        <meter id="storage-used" min="0" max=TYPICAL_QUOTA_UNITS value=u.total
+                            high=TYPICAL_QUOTA_UNITS * 8 / 10></meter>
+                        <p>"Biggest documents:"</p>
+                        <ol class="biggest">
+                            {u.documents.into_iter().take(5).map(|(id, units)| view! {
+                                <li>{titles(&id)} " — " {millions(units)}</li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }
+            }}
+            <button type="button" disabled=move || done_count() == 0
+                on:click=move |_| ws.export_and_remove_done()>
+                {move || format!("Export and remove done documents ({})", done_count())}
+            </button>
+        </details>
     }
 }

@@ -20,7 +20,8 @@ use crate::core::format::loupe;
 use crate::core::model::{Annotations, Document, DocumentMeta, Id, Mention, Span, Status};
 use crate::core::schema::Schema;
 use crate::core::storage::{
-    document_of_key, merge_annotations, CorpusStore, DocKey, KeyValueStore, StoreError, INDEX_KEY,
+    document_of_key, merge_annotations, CorpusStore, DocKey, KeyValueStore, StoreError, Usage,
+    INDEX_KEY,
 };
 
 /// How long after the last edit the save happens.
@@ -848,6 +849,43 @@ impl Workspace {
         }
     }
 
+    /// What storage holds, for the usage meter; `None` without storage.
+    pub fn usage(&self) -> Option<Usage> {
+        self.storing(|s| s.usage()).ok()
+    }
+
+    /// Download every done document in one file, then delete them to free space. The
+    /// deletion can be undone like any other.
+    pub fn export_and_remove_done(&self) {
+        let done: Vec<Id> = self.index.with_untracked(|i| {
+            i.iter()
+                .filter(|m| m.status == Status::Done)
+                .map(|m| m.id.clone())
+                .collect()
+        });
+        if done.is_empty() {
+            self.alert(AlertKind::Info, "No document is marked done yet.");
+            return;
+        }
+        let annotator = self.annotator.get_untracked();
+        let json = self.corpus.with_value(|c| {
+            let docs: Vec<Document> = c
+                .iter()
+                .filter(|s| done.contains(&s.doc.meta.id))
+                .map(|s| s.doc.clone())
+                .collect();
+            loupe::to_json(&docs, &annotator)
+        });
+        if let Err(e) = download_text("loupe-done.loupe.json", "application/json", &json) {
+            self.alert(
+                AlertKind::Error,
+                format!("The export failed, so nothing was removed: {e:?}"),
+            );
+            return;
+        }
+        self.delete(&done);
+    }
+
     /// Annotation counts by document id, for the navigator.
     pub fn counts(&self) -> BTreeMap<Id, usize> {
         self.corpus.with_value(|c| {
@@ -894,9 +932,21 @@ pub fn install_save_triggers(ws: Workspace) {
             ws.on_storage_changed(&key);
         }
     });
+    // Leaving with edits that storage refused would lose them: ask first.
+    let leaving = window_event_listener(leptos::ev::beforeunload, move |e| {
+        let in_memory_only = matches!(
+            ws.trouble.get_untracked(),
+            Some(StorageTrouble::Unavailable(_))
+        ) && ws.index.with_untracked(|i| !i.is_empty());
+        if !ws.flush() && (ws.has_unsaved() || in_memory_only) {
+            e.prevent_default();
+            e.set_return_value("Some edits are not saved. Export them before leaving.");
+        }
+    });
     on_cleanup(move || {
         hidden.remove();
         pagehide.remove();
         storage.remove();
+        leaving.remove();
     });
 }

@@ -244,3 +244,22 @@ test('two tabs editing the same document alternately 100 times keep every edit',
   });
   expect(stored).toEqual(words);
 });
+
+test('the storage meter shows usage and exports and removes done documents', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  const titles = await page.locator('.doc-title').allTextContents();
+  await page.getByRole('button', { name: 'Mark done' }).click();
+  await page.getByText('Storage', { exact: true }).click();
+  await expect(page.getByText(/of about 5\.20 M characters used/)).toBeVisible();
+  await expect(page.locator('.biggest li')).toHaveCount(3);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export and remove done documents (1)' }).click();
+  const fs = await import('node:fs');
+  const exported = JSON.parse(fs.readFileSync((await (await download).path())!, 'utf8'));
+  expect(exported.documents.map((d: any) => d.title)).toEqual([titles[0]]);
+  await expect(page.locator('.doc-title')).toHaveText(titles.slice(1));
+  await expect(page.locator('.biggest li')).toHaveCount(2);
+});
