@@ -24,6 +24,7 @@ use crate::core::validate::validate;
 
 const USAGE: &str = "usage:
   loupe convert [--from FMT] --to FMT [--strict] [--preset NAME | --schema FILE] IN OUT
+    (IN and OUT may be a file, a folder or a .zip)
   loupe validate [--from FMT] [--preset NAME | --schema FILE] FILE...
   loupe stats [--from FMT] FILE...
   loupe schema --preset NAME --to brat|loupe OUT
@@ -201,7 +202,14 @@ fn input_format(opts: &Options, path: &Path, files: &[InputFile]) -> Result<Form
     if let Some(f) = format_flag(opts, "--from")? {
         return Ok(f);
     }
-    let guess = if path.is_dir() {
+    let zipped = files.len() == 1 && format::archive::is_zip(&files[0]);
+    let inside = if zipped {
+        format::archive::read_zip(&files[0]).map_err(CliError::Import)?
+    } else {
+        Vec::new()
+    };
+    let files = if zipped { inside.as_slice() } else { files };
+    let guess = if path.is_dir() || zipped {
         if files.iter().any(|f| f.name.ends_with(".ann")) {
             Some(Format::Brat)
         } else if files
@@ -274,6 +282,13 @@ fn write_out(files: &[format::OutFile], target: &str, out: &mut dyn Write) -> Re
                 path: "stdout".into(),
                 error,
             });
+    }
+    if target.to_ascii_lowercase().ends_with(".zip") && !path.is_dir() {
+        let zip = format::archive::write_zip(files).map_err(|error| CliError::Io {
+            path: path.to_owned(),
+            error: std::io::Error::other(error),
+        })?;
+        return write_file(path, &zip);
     }
     if files.len() == 1 && !path.is_dir() && !target.ends_with('/') {
         return write_file(path, &files[0].bytes);
@@ -535,6 +550,39 @@ mod tests {
             std::fs::read_to_string(dir.join("strike.ann")).unwrap()
         );
         assert!(back.join("annotation.conf").exists());
+    }
+
+    #[test]
+    fn convert_writes_and_reads_a_brat_zip() {
+        let dir = brat_folder("zip");
+        let zip = dir.join("out").join("corpus.zip");
+        std::fs::create_dir_all(dir.join("out")).unwrap();
+        let (code, _, err) = run_cli(&[
+            "convert",
+            "--to",
+            "brat",
+            "--preset",
+            "ace2005",
+            dir.to_str().unwrap(),
+            zip.to_str().unwrap(),
+        ]);
+        assert_eq!(code, OK, "{err}");
+        assert!(std::fs::read(&zip).unwrap().starts_with(b"PK\x03\x04"));
+        // The zip's format is guessed from what is inside it.
+        let (code, csv, err) = run_cli(&["convert", "--to", "csv", zip.to_str().unwrap(), "-"]);
+        assert_eq!(code, OK, "{err}");
+        assert!(csv.contains("Kyiv"), "{csv}");
+        // A zip bomb is refused with exit 1 and the reason.
+        let bomb = dir.join("bomb.zip");
+        let bytes = format::archive::write_zip(&[format::OutFile {
+            name: "a.ann".into(),
+            bytes: vec![b' '; 5_000_000],
+        }])
+        .unwrap();
+        std::fs::write(&bomb, bytes).unwrap();
+        let (code, _, err) = run_cli(&["convert", "--to", "csv", bomb.to_str().unwrap(), "-"]);
+        assert_eq!(code, DATA_ERROR);
+        assert!(err.contains("compression ratio over 100"), "{err}");
     }
 
     #[test]

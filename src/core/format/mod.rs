@@ -19,6 +19,7 @@
 //! assert_eq!(back.documents[0].text, "Sony sells in Kyiv.");
 //! ```
 
+pub mod archive;
 pub mod brat;
 pub mod conll;
 pub mod csv;
@@ -389,6 +390,9 @@ pub fn import(
     for f in files {
         check_size(&f.name, f.bytes.len())?;
     }
+    // Any input may come as a .zip (a brat corpus most often): read what is inside.
+    let expanded = archive::expand(files)?;
+    let files = expanded.as_slice();
     match format {
         Format::Loupe => {
             let mut documents = Vec::new();
