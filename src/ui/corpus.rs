@@ -8,6 +8,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::state::Workspace;
+use crate::core::import::{boilerplate_lines, without_lines};
 use crate::core::model::{DocumentMeta, Id, Status};
 use crate::core::storage::TYPICAL_QUOTA_UNITS;
 
@@ -84,6 +85,7 @@ pub fn CorpusPane() -> impl IntoView {
     let checked = RwSignal::new(BTreeSet::<Id>::new());
     let confirming = RwSignal::new(Vec::<Id>::new());
     let renaming = RwSignal::new(Option::<String>::None);
+    let cleaning = RwSignal::new(false);
 
     let shown = Memo::new(move |_| {
         ws.index
@@ -218,6 +220,13 @@ pub fn CorpusPane() -> impl IntoView {
                         <button type="button" aria-pressed=if done_now { "true" } else { "false" }
                             on:click=toggle_done>{if done_now { "Done ✓" } else { "Mark done" }}</button>
                         <button type="button" on:click=move |_| renaming.set(Some(meta.title.clone()))>"Rename"</button>
+                        {let id = meta.id.clone(); move || {
+                            // Annotations anchor on the text, so clean-up ends with the first one.
+                            let unannotated = counts.with(|c| c.get(&id).copied().unwrap_or(0)) == 0;
+                            unannotated.then(|| view! {
+                                <button type="button" on:click=move |_| cleaning.set(true)>"Clean up text…"</button>
+                            })
+                        }}
                         <button type="button" on:click={
                             let id = meta.id.clone();
                             move |_| ask_delete(vec![id.clone()])
@@ -225,6 +234,7 @@ pub fn CorpusPane() -> impl IntoView {
                     </div>
                 }
             })}
+            {move || (cleaning.get() && ws.current.get().is_some()).then(|| view! { <CleanUp open=cleaning/> })}
             {move || renaming.get().map(|title| view! {
                 <form class="rename" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save_rename(); }>
                     <label for="rename-title">"New title"</label>
@@ -378,4 +388,54 @@ fn StorageMeter() -> impl IntoView {
             </button>
         </details>
     }
+}
+
+/// Clean-up of the open document before its first annotation: every line with a box, the
+/// ones that look like boilerplate ticked, and the text without the ticked lines on apply.
+#[component]
+fn CleanUp(open: RwSignal<bool>) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let Some((id, text)) = ws.with_current(|s| (s.doc.meta.id.clone(), s.doc.text.clone())) else {
+        return ().into_any();
+    };
+    let marked = RwSignal::new(
+        boilerplate_lines(&text)
+            .into_iter()
+            .collect::<BTreeSet<usize>>(),
+    );
+    let lines: Vec<(usize, String)> = text
+        .split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i, l.trim().to_owned()))
+        .collect();
+    let apply = move |_| {
+        let cleaned = without_lines(&text, &marked.get_untracked());
+        match ws.replace_text(&id, cleaned) {
+            Ok(()) => open.set(false),
+            Err(e) => ws.alert(super::state::AlertKind::Error, e),
+        }
+    };
+    view! {
+        <section class="cleanup" aria-labelledby="cleanup-heading">
+            <h3 id="cleanup-heading">"Clean up the text"</h3>
+            <p class="muted">"Ticked lines are removed. Lines that look like boilerplate are ticked for you."</p>
+            <ul class="cleanup-lines">
+                {lines.into_iter().map(|(i, line)| view! {
+                    <li>
+                        <label class:dropped=move || marked.with(|m| m.contains(&i))>
+                            <input type="checkbox" prop:checked=move || marked.with(|m| m.contains(&i))
+                                on:change=move |_| marked.update(|m| if !m.remove(&i) { m.insert(i); })/>
+                            {line}
+                        </label>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <button type="button" class="primary" disabled=move || marked.with(BTreeSet::is_empty) on:click=apply>
+                {move || format!("Remove {} line(s)", marked.with(BTreeSet::len))}
+            </button>
+            <button type="button" on:click=move |_| open.set(false)>"Cancel clean-up"</button>
+        </section>
+    }
+    .into_any()
 }

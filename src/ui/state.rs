@@ -20,8 +20,8 @@ use crate::core::format::loupe;
 use crate::core::model::{Annotations, Document, DocumentMeta, Id, Mention, Span, Status};
 use crate::core::schema::Schema;
 use crate::core::storage::{
-    document_of_key, merge_annotations, CorpusStore, DocKey, KeyValueStore, StoreError, Usage,
-    INDEX_KEY,
+    document_of_key, merge_annotations, text_key, CorpusStore, DocKey, KeyValueStore, StoreError,
+    Usage, INDEX_KEY,
 };
 
 /// How long after the last edit the save happens.
@@ -693,11 +693,15 @@ impl Workspace {
     /// annotations; one edited in both is merged by annotation id, so no edit is lost.
     pub fn on_storage_changed(&self, key: &str) {
         if key == INDEX_KEY {
-            self.adopt_new_documents();
+            self.follow_index();
             return;
         }
-        let Some((id, DocKey::Annotations)) = document_of_key(key) else {
-            return;
+        let id = match document_of_key(key) {
+            Some((id, DocKey::Annotations)) => id,
+            // A text key comes and goes with its document: another tab's import or
+            // deletion, which the list may have announced before the text changed.
+            Some((_, DocKey::Text)) => return self.follow_index(),
+            None => return,
         };
         let id = id.to_owned();
         let Some(text) = self.with_doc(&id, |slot| slot.doc.text.clone()) else {
@@ -747,31 +751,166 @@ impl Workspace {
         }
     }
 
-    /// Documents another tab added appear here too; the rest of the index stays ours.
-    fn adopt_new_documents(&self) {
+    /// Follow another tab's changes to the document list: its additions appear here, and
+    /// when this tab has no unsaved list changes of its own, its renames, status changes
+    /// and deletions too. A deleted document this tab has unsaved edits to is kept.
+    fn follow_index(&self) {
         let Ok(loaded) = self.storing(|s| s.load()) else {
             return;
         };
         let known: BTreeSet<Id> = self
             .index
             .with_untracked(|i| i.iter().map(|m| m.id.clone()).collect());
+        let theirs: BTreeMap<Id, DocumentMeta> = loaded
+            .documents
+            .iter()
+            .map(|d| (d.meta.id.clone(), d.meta.clone()))
+            .collect();
         let fresh: Vec<Document> = loaded
             .documents
             .into_iter()
             .filter(|d| !known.contains(&d.meta.id))
             .collect();
-        if fresh.is_empty() {
+        let mut notices = Vec::new();
+        if !fresh.is_empty() {
+            let titles: Vec<String> = fresh.iter().map(|d| d.meta.title.clone()).collect();
+            notices.push(format!("added {}", titles.join(", ")));
+            self.index
+                .update(|i| i.extend(fresh.iter().map(|d| d.meta.clone())));
+            self.corpus
+                .update_value(|c| c.extend(fresh.into_iter().map(DocSlot::new)));
+        }
+        if self.index_dirty.get_value() {
+            if !notices.is_empty() {
+                self.alert(
+                    AlertKind::Info,
+                    format!("Another tab {}.", notices.join("; ")),
+                );
+            }
             return;
         }
-        let titles: Vec<String> = fresh.iter().map(|d| d.meta.title.clone()).collect();
-        self.index
-            .update(|i| i.extend(fresh.iter().map(|d| d.meta.clone())));
-        self.corpus
-            .update_value(|c| c.extend(fresh.into_iter().map(DocSlot::new)));
-        self.alert(
-            AlertKind::Info,
-            format!("Added in another tab: {}", titles.join(", ")),
-        );
+        let dirty = self.dirty.get_value();
+        let gone: Vec<Id> = known
+            .iter()
+            .filter(|id| !theirs.contains_key(*id) && !dirty.contains(*id))
+            .filter(|id| {
+                // Only a document whose text is gone was deleted; otherwise the index
+                // was rewritten before this tab's own addition reached it.
+                matches!(self.storing(|s| s.store.get(&text_key(id))), Ok(None))
+            })
+            .cloned()
+            .collect();
+        let mut changed = false;
+        self.corpus.update_value(|c| {
+            c.retain(|slot| !gone.contains(&slot.doc.meta.id));
+            for slot in c.iter_mut() {
+                if let Some(meta) = theirs.get(&slot.doc.meta.id) {
+                    if *meta != slot.doc.meta {
+                        slot.doc.meta = meta.clone();
+                        changed = true;
+                    }
+                }
+            }
+        });
+        if changed || !gone.is_empty() {
+            let metas: Vec<DocumentMeta> = self
+                .corpus
+                .with_value(|c| c.iter().map(|s| s.doc.meta.clone()).collect());
+            self.index.set(metas);
+        }
+        if !gone.is_empty() {
+            notices.push(format!("deleted {} document(s)", gone.len()));
+            if self
+                .current
+                .get_untracked()
+                .is_some_and(|c| gone.contains(&c))
+            {
+                let first = self
+                    .index
+                    .with_untracked(|i| i.first().map(|m| m.id.clone()));
+                self.selected.set(None);
+                self.pending.set(None);
+                self.current.set(first.clone());
+                if first.is_none() {
+                    self.screen.set(Screen::Welcome);
+                }
+            }
+        }
+        if !notices.is_empty() {
+            self.alert(
+                AlertKind::Info,
+                format!("Another tab {}.", notices.join("; ")),
+            );
+        }
+    }
+
+    /// Replace a document's text with a cleaned-up version (boilerplate lines dropped).
+    /// Allowed only before the first annotation, because annotations anchor on the text.
+    /// The document gets the id of its new text, so duplicates are still recognised.
+    pub fn replace_text(&self, id: &str, text: String) -> Result<(), String> {
+        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
+            return Err(why);
+        }
+        if text.trim().is_empty() {
+            return Err("The clean-up would leave no text; keep at least one line.".into());
+        }
+        let Some((unannotated, old)) = self.with_doc(id, |slot| {
+            (slot.doc.annotations.is_empty(), slot.doc.meta.clone())
+        }) else {
+            return Err("That document is no longer in the corpus.".into());
+        };
+        if !unannotated {
+            return Err(
+                "Clean-up is allowed only before the first annotation, because \
+                        annotations anchor on the text. Remove the annotations first."
+                    .into(),
+            );
+        }
+        let mut doc = Document::new(&old.title, &text);
+        if doc.meta.id == old.id {
+            return Ok(());
+        }
+        let duplicate = self
+            .corpus
+            .with_value(|c| c.iter().any(|s| s.doc.meta.sha256 == doc.meta.sha256));
+        if duplicate {
+            return Err("The cleaned text is already in the corpus as another document.".into());
+        }
+        doc.meta.url = old.url.clone();
+        doc.meta.date = old.date.clone();
+        doc.meta.metadata = old.metadata.clone();
+        doc.meta.status = old.status;
+        let all: Vec<DocumentMeta> = self.index.with_untracked(|i| {
+            i.iter()
+                .map(|m| {
+                    if m.id == old.id {
+                        doc.meta.clone()
+                    } else {
+                        m.clone()
+                    }
+                })
+                .collect()
+        });
+        if self.has_store() {
+            self.storing(|s| {
+                s.add_documents(&all, std::slice::from_ref(&doc))?;
+                s.remove_documents(&all, std::slice::from_ref(&old.id))
+            })
+            .map_err(|e| e.to_string())?;
+            self.index_dirty.set_value(false);
+        }
+        let new_id = doc.meta.id.clone();
+        self.corpus.update_value(|c| {
+            if let Some(slot) = c.iter_mut().find(|s| s.doc.meta.id == old.id) {
+                *slot = DocSlot::new(doc);
+            }
+        });
+        self.index.set(all);
+        if self.current.get_untracked().as_deref() == Some(old.id.as_str()) {
+            self.open(new_id);
+        }
+        self.version.update(|v| *v += 1);
+        Ok(())
     }
 
     /// Tag the pending selection with an entity type.

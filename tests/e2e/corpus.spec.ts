@@ -263,3 +263,48 @@ test('the storage meter shows usage and exports and removes done documents', asy
   await expect(page.locator('.doc-title')).toHaveText(titles.slice(1));
   await expect(page.locator('.biggest li')).toHaveCount(2);
 });
+
+test('scraped boilerplate is cleaned up from a preview, only before the first annotation', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await page
+    .locator('#open-files')
+    .setInputFiles([
+      txt('scraped.txt', 'Port reopens in Odesa\n\nShare this: Facebook\n\nThe port reopened on Monday.\n\nLeave a Reply\n\n© 2024 Daily News'),
+    ]);
+  await expect(loupe.article.locator('p')).toHaveCount(5);
+  await page.getByRole('button', { name: 'Clean up text…' }).click();
+  const cleanup = page.getByRole('region', { name: 'Clean up the text' });
+  await expect(cleanup.getByRole('checkbox', { name: 'Share this: Facebook' })).toBeChecked();
+  await expect(cleanup.getByRole('checkbox', { name: 'Port reopens in Odesa' })).not.toBeChecked();
+  await cleanup.getByRole('checkbox', { name: '© 2024 Daily News' }).uncheck();
+  await cleanup.getByRole('button', { name: 'Remove 2 line(s)' }).click();
+  await expect(loupe.article.locator('p')).toHaveText(['Port reopens in Odesa', 'The port reopened on Monday.', '© 2024 Daily News']);
+
+  await loupe.drag('Odesa');
+  await page.keyboard.press('g');
+  await expect(page.getByRole('button', { name: 'Clean up text…' })).toHaveCount(0);
+  await page.reload();
+  await expect(loupe.article.locator('p')).toHaveCount(3);
+  await expect(loupe.highlight('Odesa')).toHaveAttribute('data-type', 'GPE');
+});
+
+test('a rename and a deletion in one tab show in the other', async ({ context }) => {
+  const a = new LoupePage(await context.newPage());
+  await a.open();
+  await a.loadSamples();
+  const titles = await a.page.locator('.doc-title').allTextContents();
+  const b = new LoupePage(await context.newPage());
+  await b.open();
+  await expect(b.page.locator('.doc-title')).toHaveText(titles);
+
+  await b.page.getByRole('button', { name: 'Rename' }).click();
+  await b.page.getByLabel('New title').fill('Renamed in tab B');
+  await b.page.getByRole('button', { name: 'Save title' }).click();
+  await expect(a.page.locator('.doc-title').first()).toHaveText('Renamed in tab B');
+
+  await b.page.getByRole('checkbox', { name: `Select ${titles[2]}` }).check();
+  await b.page.getByRole('button', { name: 'Delete 1 selected' }).click();
+  await b.page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(a.page.locator('.doc-title')).toHaveText(['Renamed in tab B', titles[1]]);
+});
