@@ -445,3 +445,28 @@ fn another_tabs_edit_merges_with_unsaved_edits_by_id() {
         assert_eq!(stored.documents[0].annotations.mentions.len(), 2);
     });
 }
+
+#[wasm_bindgen_test]
+fn html_keeps_only_text_with_blocks_as_paragraphs() {
+    let html = r#"<!doctype html><html><head><title> Port
+        reopens </title><style>p { color: red }</style><script>window.hacked = 1</script></head>
+        <body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>
+        <div role="navigation">Menu</div>
+        <h1>Port reopens</h1>
+        <p>The port <b>reopened</b>
+           on   Monday — “at last” 🚢.</p>
+        <ul><li>Trade resumed.</li><li>東京 noticed.</li></ul>
+        <script>document.body.innerHTML = ''</script><noscript>Enable JS</noscript>
+        </body></html>"#;
+    let (title, text) = loupe::browser::html::html_article(html).unwrap();
+    assert_eq!(title.as_deref(), Some("Port reopens"));
+    assert_eq!(
+        text,
+        "Port reopens\n\nThe port reopened on Monday — “at last” 🚢.\n\nTrade resumed.\n\n東京 noticed."
+    );
+    assert!(
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"hacked".into())
+            .unwrap()
+            .is_undefined()
+    );
+}
