@@ -25,6 +25,13 @@ impl LocalStorage {
             Ok(()) => {
                 let _ = storage.remove_item(PROBE);
             }
+            // Old Safari's private mode gives a storage with no room at all: a quota error
+            // on an empty storage means nothing can ever be kept.
+            Err(e) if is_quota_error(&e) && storage.length().unwrap_or(0) == 0 => {
+                return Err(StoreError::Unavailable(
+                    "the browser allows no storage here, as in private browsing".into(),
+                ));
+            }
             // A full storage is still readable, and saving retries once space is freed.
             Err(e) if is_quota_error(&e) => {}
             Err(e) => return Err(StoreError::Unavailable(describe(&e))),
