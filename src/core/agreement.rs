@@ -279,7 +279,7 @@ fn overlap_len(a: &[Span], b: &[Span]) -> usize {
 
 /// One-to-one pairs of A's and B's spans that overlap, chosen greedily: exact spans first,
 /// then the largest overlap, then text order. `same` says whether two items may pair.
-fn overlap_pairs(
+pub(crate) fn overlap_pairs(
     a: &[Vec<Span>],
     b: &[Vec<Span>],
     same: impl Fn(usize, usize) -> bool,
@@ -306,7 +306,7 @@ fn overlap_pairs(
     pairs
 }
 
-fn sorted(spans: &[Span]) -> Vec<Span> {
+pub(crate) fn sorted(spans: &[Span]) -> Vec<Span> {
     let mut s = spans.to_vec();
     s.sort();
     s

@@ -1,6 +1,7 @@
 //! The pure core: the document model, offsets, edits and formats. It imports neither
 //! leptos nor web-sys, so it is tested natively with `cargo test`.
 
+pub mod adjudication;
 pub mod agreement;
 pub mod edit;
 pub mod format;

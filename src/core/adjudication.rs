@@ -1,0 +1,622 @@
+//! Adjudication: the differences between two annotators' work on one document, and the
+//! curated annotations built from a choice for each disagreement.
+//!
+//! [`diff`] pairs A's and B's mentions, events and relations and classifies each pair:
+//! a match, a type disagreement (same span), a span disagreement (overlapping spans), an
+//! argument disagreement (same event trigger and type, different arguments), or an
+//! annotation only one side has. [`curate`] takes one [`Choice`] per disagreement (in
+//! the order of [`diff`]) and builds a fresh [`Annotations`] with new ids; matches are
+//! kept once.
+//!
+//! **Loupe:** an argument or relation whose target was not kept is re-attached to a kept
+//! mention with exactly the same span, and dropped when there is none;
+//! [`Curated`] counts what was dropped. Coreference clusters and document labels are not
+//! adjudicated: curated mentions start outside any cluster.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+
+use serde::Serialize;
+
+use super::agreement::{overlap_pairs, sorted, target_span};
+use super::model::{Annotations, Argument, Id, Span};
+
+/// Which kind of annotation a diff item is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    Mention,
+    Event,
+    Relation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffKind {
+    Match,
+    /// Same span (or trigger, or relation arguments), different type.
+    TypeDisagreement,
+    /// Overlapping spans or triggers that are not equal.
+    SpanDisagreement,
+    /// An event with the same trigger and type but different arguments.
+    ArgumentDisagreement,
+    OnlyA,
+    OnlyB,
+}
+
+/// One paired (or unpaired) annotation: ids into A's and B's annotations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffItem {
+    pub layer: Layer,
+    pub kind: DiffKind,
+    pub a: Option<Id>,
+    pub b: Option<Id>,
+    /// The first code point either side covers, for stepping through the text in order.
+    pub start: usize,
+}
+
+impl DiffItem {
+    pub fn is_disagreement(&self) -> bool {
+        self.kind != DiffKind::Match
+    }
+}
+
+/// What to keep of one disagreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    TakeA,
+    TakeB,
+    TakeBoth,
+    TakeNeither,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdjudicationError {
+    /// The number of choices differs from the number of disagreements.
+    ChoiceCount {
+        disagreements: usize,
+        choices: usize,
+    },
+    /// A diff item names an id that neither annotation set has: the diff is stale.
+    UnknownId(Id),
+}
+
+impl fmt::Display for AdjudicationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ChoiceCount {
+                disagreements,
+                choices,
+            } => write!(
+                f,
+                "there are {disagreements} disagreements but {choices} choices were given; choose once for each disagreement, in order"
+            ),
+            Self::UnknownId(id) => write!(
+                f,
+                "the diff names {id}, which the annotations do not have; compute the diff again after editing"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AdjudicationError {}
+
+/// Pair the free items of A and B whose keys are equal, in order, removing them from the
+/// free lists.
+fn pair_by<K: Ord>(
+    free_a: &mut Vec<usize>,
+    free_b: &mut Vec<usize>,
+    key_a: impl Fn(usize) -> K,
+    key_b: impl Fn(usize) -> K,
+) -> Vec<(usize, usize)> {
+    let mut by_key: BTreeMap<K, VecDeque<usize>> = BTreeMap::new();
+    for &j in free_b.iter() {
+        by_key.entry(key_b(j)).or_default().push_back(j);
+    }
+    let mut pairs = Vec::new();
+    free_a.retain(
+        |&i| match by_key.get_mut(&key_a(i)).and_then(|q| q.pop_front()) {
+            Some(j) => {
+                pairs.push((i, j));
+                false
+            }
+            None => true,
+        },
+    );
+    free_b.retain(|j| !pairs.iter().any(|(_, pj)| pj == j));
+    pairs
+}
+
+/// Pair by overlapping spans, one to one, among the free items.
+fn pair_overlapping(
+    free_a: &mut Vec<usize>,
+    free_b: &mut Vec<usize>,
+    span_a: impl Fn(usize) -> Vec<Span>,
+    span_b: impl Fn(usize) -> Vec<Span>,
+) -> Vec<(usize, usize)> {
+    let sa: Vec<Vec<Span>> = free_a.iter().map(|&i| span_a(i)).collect();
+    let sb: Vec<Vec<Span>> = free_b.iter().map(|&j| span_b(j)).collect();
+    let pairs: Vec<(usize, usize)> = overlap_pairs(&sa, &sb, |_, _| true)
+        .into_iter()
+        .map(|(x, y)| (free_a[x], free_b[y]))
+        .collect();
+    free_a.retain(|i| !pairs.iter().any(|(pi, _)| pi == i));
+    free_b.retain(|j| !pairs.iter().any(|(_, pj)| pj == j));
+    pairs
+}
+
+fn first(spans: &[Span]) -> usize {
+    spans.iter().map(|s| s.start).min().unwrap_or(0)
+}
+
+/// Every mention, event and relation of A and B, paired and classified, in text order.
+pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
+    let mut items = Vec::new();
+    let mut push = |layer, kind, pair: (Option<&Id>, Option<&Id>), start| {
+        items.push(DiffItem {
+            layer,
+            kind,
+            a: pair.0.cloned(),
+            b: pair.1.cloned(),
+            start,
+        })
+    };
+
+    // Mentions: same span and type, then same span, then overlapping spans.
+    let (ma, mb) = (&a.mentions, &b.mentions);
+    let span_a = |i: usize| sorted(&ma[i].fragments);
+    let span_b = |j: usize| sorted(&mb[j].fragments);
+    let (mut fa, mut fb): (Vec<usize>, Vec<usize>) =
+        ((0..ma.len()).collect(), (0..mb.len()).collect());
+    let steps: [(DiffKind, Vec<(usize, usize)>); 2] = [
+        (
+            DiffKind::Match,
+            pair_by(
+                &mut fa,
+                &mut fb,
+                |i| (span_a(i), ma[i].kind.clone()),
+                |j| (span_b(j), mb[j].kind.clone()),
+            ),
+        ),
+        (
+            DiffKind::TypeDisagreement,
+            pair_by(&mut fa, &mut fb, span_a, span_b),
+        ),
+    ];
+    for (kind, pairs) in steps {
+        for (i, j) in pairs {
+            push(
+                Layer::Mention,
+                kind,
+                (Some(&ma[i].id), Some(&mb[j].id)),
+                ma[i].start(),
+            );
+        }
+    }
+    for (i, j) in pair_overlapping(&mut fa, &mut fb, span_a, span_b) {
+        let start = ma[i].start().min(mb[j].start());
+        push(
+            Layer::Mention,
+            DiffKind::SpanDisagreement,
+            (Some(&ma[i].id), Some(&mb[j].id)),
+            start,
+        );
+    }
+    for i in fa {
+        push(
+            Layer::Mention,
+            DiffKind::OnlyA,
+            (Some(&ma[i].id), None),
+            ma[i].start(),
+        );
+    }
+    for j in fb {
+        push(
+            Layer::Mention,
+            DiffKind::OnlyB,
+            (None, Some(&mb[j].id)),
+            mb[j].start(),
+        );
+    }
+
+    // Events: arguments compared by role and target span, since ids differ between files.
+    let (ea, eb) = (&a.events, &b.events);
+    let args = |x: &Annotations, args: &[Argument]| {
+        let mut v: Vec<(String, Option<Vec<Span>>)> = args
+            .iter()
+            .map(|arg| (arg.role.clone(), target_span(x, &arg.target)))
+            .collect();
+        v.sort();
+        v
+    };
+    let trig_a = |i: usize| sorted(&ea[i].trigger);
+    let trig_b = |j: usize| sorted(&eb[j].trigger);
+    let (mut fa, mut fb): (Vec<usize>, Vec<usize>) =
+        ((0..ea.len()).collect(), (0..eb.len()).collect());
+    let full = pair_by(
+        &mut fa,
+        &mut fb,
+        |i| (trig_a(i), ea[i].kind.clone(), args(a, &ea[i].arguments)),
+        |j| (trig_b(j), eb[j].kind.clone(), args(b, &eb[j].arguments)),
+    );
+    let typed = pair_by(
+        &mut fa,
+        &mut fb,
+        |i| (trig_a(i), ea[i].kind.clone()),
+        |j| (trig_b(j), eb[j].kind.clone()),
+    );
+    let same_trigger = pair_by(&mut fa, &mut fb, trig_a, trig_b);
+    let overlapping = pair_overlapping(&mut fa, &mut fb, trig_a, trig_b);
+    for (kind, pairs) in [
+        (DiffKind::Match, full),
+        (DiffKind::ArgumentDisagreement, typed),
+        (DiffKind::TypeDisagreement, same_trigger),
+        (DiffKind::SpanDisagreement, overlapping),
+    ] {
+        for (i, j) in pairs {
+            let start = first(&ea[i].trigger).min(first(&eb[j].trigger));
+            push(
+                Layer::Event,
+                kind,
+                (Some(&ea[i].id), Some(&eb[j].id)),
+                start,
+            );
+        }
+    }
+    for i in fa {
+        push(
+            Layer::Event,
+            DiffKind::OnlyA,
+            (Some(&ea[i].id), None),
+            first(&ea[i].trigger),
+        );
+    }
+    for j in fb {
+        push(
+            Layer::Event,
+            DiffKind::OnlyB,
+            (None, Some(&eb[j].id)),
+            first(&eb[j].trigger),
+        );
+    }
+
+    // Relations: by the spans of both arguments.
+    let (ra, rb) = (&a.relations, &b.relations);
+    let ends = |x: &Annotations, r: &super::model::Relation| {
+        (target_span(x, &r.arg1), target_span(x, &r.arg2))
+    };
+    let rel_start = |x: &Annotations, r: &super::model::Relation| {
+        let (s1, s2) = ends(x, r);
+        first(&s1.unwrap_or_default()).min(first(&s2.unwrap_or_default()))
+    };
+    let (mut fa, mut fb): (Vec<usize>, Vec<usize>) =
+        ((0..ra.len()).collect(), (0..rb.len()).collect());
+    let full = pair_by(
+        &mut fa,
+        &mut fb,
+        |i| (ends(a, &ra[i]), ra[i].kind.clone()),
+        |j| (ends(b, &rb[j]), rb[j].kind.clone()),
+    );
+    let typed = pair_by(&mut fa, &mut fb, |i| ends(a, &ra[i]), |j| ends(b, &rb[j]));
+    for (kind, pairs) in [(DiffKind::Match, full), (DiffKind::TypeDisagreement, typed)] {
+        for (i, j) in pairs {
+            let start = rel_start(a, &ra[i]);
+            push(
+                Layer::Relation,
+                kind,
+                (Some(&ra[i].id), Some(&rb[j].id)),
+                start,
+            );
+        }
+    }
+    for i in fa {
+        push(
+            Layer::Relation,
+            DiffKind::OnlyA,
+            (Some(&ra[i].id), None),
+            rel_start(a, &ra[i]),
+        );
+    }
+    for j in fb {
+        push(
+            Layer::Relation,
+            DiffKind::OnlyB,
+            (None, Some(&rb[j].id)),
+            rel_start(b, &rb[j]),
+        );
+    }
+
+    // Stable: within one position and layer, matches come before disagreements.
+    items.sort_by_key(|it| (it.start, it.layer));
+    items
+}
+
+/// The curated annotations and what could not be carried into them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Curated {
+    pub annotations: Annotations,
+    /// Event arguments whose target was not kept and had no kept twin with its span.
+    pub dropped_arguments: usize,
+    /// Relations with an argument in that situation.
+    pub dropped_relations: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    A,
+    B,
+}
+
+/// Build the curated annotations from `items` (the output of [`diff`] for `a` and `b`) and
+/// one choice per disagreement, in order.
+pub fn curate(
+    a: &Annotations,
+    b: &Annotations,
+    items: &[DiffItem],
+    choices: &[Choice],
+) -> Result<Curated, AdjudicationError> {
+    let disagreements = items.iter().filter(|it| it.is_disagreement()).count();
+    if disagreements != choices.len() {
+        return Err(AdjudicationError::ChoiceCount {
+            disagreements,
+            choices: choices.len(),
+        });
+    }
+    // For each item, which sides' annotations are kept.
+    let mut next_choice = choices.iter();
+    let kept: Vec<(&DiffItem, bool, bool)> = items
+        .iter()
+        .map(|it| {
+            let (ka, kb) = if it.is_disagreement() {
+                match next_choice.next().expect("counted above") {
+                    Choice::TakeA => (true, false),
+                    Choice::TakeB => (false, true),
+                    Choice::TakeBoth => (true, true),
+                    Choice::TakeNeither => (false, false),
+                }
+            } else {
+                (true, false)
+            };
+            (it, ka && it.a.is_some(), kb && it.b.is_some())
+        })
+        .collect();
+    let side = |s: Side| if s == Side::A { a } else { b };
+    let unknown = |id: &Id| AdjudicationError::UnknownId(id.clone());
+    let mut out = Curated::default();
+    let mut new_id: BTreeMap<(Side, Id), Id> = BTreeMap::new();
+    let mut n = 0;
+
+    for &(it, ka, kb) in kept.iter().filter(|(it, _, _)| it.layer == Layer::Mention) {
+        for (s, id, keep) in [(Side::A, &it.a, ka), (Side::B, &it.b, kb)] {
+            let Some(id) = id.as_ref().filter(|_| keep) else {
+                continue;
+            };
+            let mut m = side(s).mention(id).ok_or_else(|| unknown(id))?.clone();
+            n += 1;
+            m.id = format!("T{n}");
+            m.entity = None;
+            new_id.insert((s, id.clone()), m.id.clone());
+            out.annotations.mentions.push(m);
+        }
+        // A match keeps A's copy; B's id refers to it too.
+        if it.kind == DiffKind::Match {
+            if let (Some(ida), Some(idb)) = (&it.a, &it.b) {
+                let to = new_id[&(Side::A, ida.clone())].clone();
+                new_id.insert((Side::B, idb.clone()), to);
+            }
+        }
+    }
+
+    // Events get their ids before any argument is resolved: arguments may name events.
+    let mut events = Vec::new();
+    n = 0;
+    for &(it, ka, kb) in kept.iter().filter(|(it, _, _)| it.layer == Layer::Event) {
+        for (s, id, keep) in [(Side::A, &it.a, ka), (Side::B, &it.b, kb)] {
+            let Some(id) = id.as_ref().filter(|_| keep) else {
+                continue;
+            };
+            let e = side(s).event(id).ok_or_else(|| unknown(id))?.clone();
+            n += 1;
+            new_id.insert((s, id.clone()), format!("E{n}"));
+            if it.kind == DiffKind::Match {
+                if let Some(idb) = &it.b {
+                    new_id.insert((Side::B, idb.clone()), format!("E{n}"));
+                }
+            }
+            events.push((s, e));
+        }
+    }
+    let resolve = |s: Side, target: &Id, curated: &Annotations| -> Option<Id> {
+        if let Some(id) = new_id.get(&(s, target.clone())) {
+            return Some(id.clone());
+        }
+        let span = target_span(side(s), target)?;
+        curated
+            .mentions
+            .iter()
+            .find(|m| sorted(&m.fragments) == span)
+            .map(|m| m.id.clone())
+    };
+    let mut curated_events = Vec::new();
+    for (s, mut e) in events {
+        e.id = new_id[&(s, e.id.clone())].clone();
+        let before = e.arguments.len();
+        e.arguments = e
+            .arguments
+            .into_iter()
+            .filter_map(|arg| {
+                Some(Argument {
+                    target: resolve(s, &arg.target, &out.annotations)?,
+                    role: arg.role,
+                })
+            })
+            .collect();
+        out.dropped_arguments += before - e.arguments.len();
+        curated_events.push(e);
+    }
+    out.annotations.events = curated_events;
+
+    n = 0;
+    for &(it, ka, kb) in kept.iter().filter(|(it, _, _)| it.layer == Layer::Relation) {
+        for (s, id, keep) in [(Side::A, &it.a, ka), (Side::B, &it.b, kb)] {
+            let Some(id) = id.as_ref().filter(|_| keep) else {
+                continue;
+            };
+            let mut r = side(s).relation(id).ok_or_else(|| unknown(id))?.clone();
+            let ends = (
+                resolve(s, &r.arg1, &out.annotations),
+                resolve(s, &r.arg2, &out.annotations),
+            );
+            let (Some(arg1), Some(arg2)) = ends else {
+                out.dropped_relations += 1;
+                continue;
+            };
+            n += 1;
+            r.id = format!("R{n}");
+            (r.arg1, r.arg2) = (arg1, arg2);
+            out.annotations.relations.push(r);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::format::loupe::{from_json, serialize, LoupeFile};
+    use crate::core::model::Document;
+
+    const A: &str = include_str!("../../tests/fixtures/agreement/a.json");
+    const B: &str = include_str!("../../tests/fixtures/agreement/b.json");
+    const CURATED: &str = include_str!("../../tests/fixtures/agreement/curated.json");
+
+    fn load(json: &str) -> Document {
+        from_json(json).unwrap().documents.remove(0)
+    }
+
+    #[test]
+    fn the_fixture_diff_names_every_kind_in_text_order() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        let seen: Vec<_> = items
+            .iter()
+            .map(|it| {
+                (
+                    it.layer,
+                    it.kind,
+                    it.a.as_deref(),
+                    it.b.as_deref(),
+                    it.start,
+                )
+            })
+            .collect();
+        use DiffKind::*;
+        use Layer::*;
+        assert_eq!(
+            seen,
+            [
+                (Mention, Match, Some("T1"), Some("T1"), 0),
+                (Relation, TypeDisagreement, Some("R1"), Some("R1"), 0),
+                (Mention, Match, Some("T2"), Some("T2"), 26),
+                (Event, ArgumentDisagreement, Some("E1"), Some("E1"), 34),
+                (Mention, TypeDisagreement, Some("T3"), Some("T3"), 42),
+                // "120 mortar rounds" pairs with "mortar rounds", the larger overlap, so
+                // B's "120" is left on its own.
+                (Mention, SpanDisagreement, Some("T4"), Some("T4"), 59),
+                (Mention, OnlyB, None, Some("T8"), 59),
+                (Mention, OnlyA, Some("T5"), None, 80),
+                (Mention, SpanDisagreement, Some("T6"), Some("T5"), 89),
+                (Event, TypeDisagreement, Some("E2"), Some("E2"), 106),
+                (Mention, Match, Some("T7"), Some("T6"), 114),
+                (Mention, SpanDisagreement, Some("T8"), Some("T7"), 127),
+            ]
+        );
+    }
+
+    #[test]
+    fn adjudicating_the_fixture_yields_the_expected_curated_file() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        use Choice::*;
+        // In the order of the disagreements above: the relation's type from B, A's event
+        // arguments, both Harbourtown types, A's "120 mortar rounds", not B's "120", A's
+        // "Tuesday", B's "Mayor Ilse Varga", B's event type, A's "the old port".
+        let choices = [
+            TakeB,
+            TakeA,
+            TakeBoth,
+            TakeA,
+            TakeNeither,
+            TakeA,
+            TakeB,
+            TakeB,
+            TakeA,
+        ];
+        let curated = curate(&a.annotations, &b.annotations, &items, &choices).unwrap();
+        // B's Place argument pointed at "old port", which was not kept.
+        assert_eq!(curated.dropped_arguments, 1);
+        assert_eq!(curated.dropped_relations, 0);
+        let mut doc = a.clone();
+        doc.annotations = curated.annotations;
+        let file = LoupeFile {
+            annotator: "curated".into(),
+            documents: vec![doc],
+            schema: None,
+        };
+        assert_eq!(serialize(&file), CURATED);
+        // And the curated file is a valid loupe/1 file.
+        assert_eq!(from_json(CURATED).unwrap(), file);
+    }
+
+    #[test]
+    fn identical_annotations_need_no_choice_and_come_back_whole() {
+        let a = load(A);
+        let items = diff(&a.annotations, &a.annotations);
+        assert!(items.iter().all(|it| !it.is_disagreement()));
+        let curated = curate(&a.annotations, &a.annotations, &items, &[]).unwrap();
+        assert_eq!(curated.annotations, a.annotations);
+    }
+
+    #[test]
+    fn taking_neither_side_of_a_target_drops_what_points_at_it() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        // A's side of everything keeps every target: no argument is lost.
+        let all_a = vec![Choice::TakeA; 9];
+        let curated = curate(&a.annotations, &b.annotations, &items, &all_a).unwrap();
+        assert_eq!(curated.dropped_arguments, 0);
+        assert_eq!(curated.annotations.mentions.len(), 8);
+        let mut neither = vec![Choice::TakeNeither; 9];
+        neither[0] = Choice::TakeA; // the relation
+        neither[1] = Choice::TakeA; // the attack, whose Target, Instrument and Time go
+        let curated = curate(&a.annotations, &b.annotations, &items, &neither).unwrap();
+        assert_eq!(curated.annotations.events.len(), 1);
+        assert_eq!(curated.annotations.events[0].arguments.len(), 1);
+        assert_eq!(curated.dropped_arguments, 3);
+        assert_eq!(curated.annotations.relations.len(), 1);
+    }
+
+    #[test]
+    fn a_wrong_number_of_choices_is_refused_with_a_reason() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        let err = curate(&a.annotations, &b.annotations, &items, &[Choice::TakeA]).unwrap_err();
+        assert_eq!(
+            err,
+            AdjudicationError::ChoiceCount {
+                disagreements: 9,
+                choices: 1
+            }
+        );
+        assert!(err.to_string().contains("9 disagreements but 1 choices"));
+        let err = curate(
+            &Annotations::default(),
+            &b.annotations,
+            &items,
+            &[Choice::TakeA; 9],
+        )
+        .unwrap_err();
+        assert_eq!(err, AdjudicationError::UnknownId("T1".into()));
+    }
+}
