@@ -46,6 +46,8 @@ pub fn App() -> impl IntoView {
                 <button type="button" class="primary" on:click=move |_| ws.export_current()>
                     "Export JSON"
                 </button>
+                <super::exchange::ExportMenu/>
+                <super::exchange::ImportMenu/>
             </nav>
         </header>
         <StorageBanner/>

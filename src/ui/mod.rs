@@ -5,6 +5,7 @@ mod annotate;
 mod app;
 mod article;
 mod corpus;
+mod exchange;
 mod inspector;
 mod keys;
 mod palette;

@@ -124,6 +124,34 @@ impl Format {
     }
 }
 
+/// Guess the format of files given together, looking inside `.zip` archives: brat when
+/// there is an `.ann` or `.conf` file, W3C for `.jsonld`, doccano for `.jsonl`, and for
+/// `.json` loupe/1 when it declares a `format_version`, W3C otherwise. `None` when nothing
+/// tells.
+pub fn detect(files: &[InputFile]) -> Result<Option<Format>, ImportError> {
+    let files = archive::expand(files)?;
+    let has = |ext: &str| {
+        files
+            .iter()
+            .any(|f| f.base_name().to_ascii_lowercase().ends_with(ext))
+    };
+    Ok(if has(".ann") || has(".conf") {
+        Some(Format::Brat)
+    } else if has(".jsonld") {
+        Some(Format::W3c)
+    } else if has(".jsonl") {
+        Some(Format::Doccano)
+    } else if has(".json") {
+        let loupe = files.iter().any(|f| {
+            f.base_name().to_ascii_lowercase().ends_with(".json")
+                && f.utf8().is_ok_and(|t| t.contains("\"format_version\""))
+        });
+        Some(if loupe { Format::Loupe } else { Format::W3c })
+    } else {
+        None
+    })
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -753,6 +781,27 @@ mod tests {
     fn formats_that_cannot_be_read_back_say_so() {
         let err = import(Format::Conll, &[], ImportOptions::default()).unwrap_err();
         assert!(err.to_string().contains("not read it back"));
+    }
+
+    #[test]
+    fn formats_are_detected_from_files_and_from_inside_a_zip() {
+        let doc = fixtures::document();
+        for format in [Format::Brat, Format::Doccano, Format::W3c, Format::Loupe] {
+            let out = export(format, std::slice::from_ref(&doc), &Schema::ace2005());
+            let files: Vec<InputFile> = out
+                .files
+                .iter()
+                .map(|f| InputFile::new(&f.name, f.bytes.clone()))
+                .collect();
+            assert_eq!(detect(&files), Ok(Some(format)), "{format}");
+            let zip = archive::write_zip(&out.files).unwrap();
+            assert_eq!(
+                detect(&[InputFile::new("all.zip", zip)]),
+                Ok(Some(format)),
+                "{format} in a zip"
+            );
+        }
+        assert_eq!(detect(&[InputFile::new("a.txt", "x")]), Ok(None));
     }
 
     #[test]

@@ -1,0 +1,464 @@
+//! Export and import in the research formats, from the top bar: "Export…" picks a format
+//! and a scope and downloads one file, or one `.zip` when the format writes several; it
+//! then says what the format could not carry. "Import annotations…" reads brat (a `.zip`,
+//! or `.txt` and `.ann` pairs with an optional `annotation.conf`), doccano JSONL, W3C Web
+//! Annotation with its texts, or loupe/1, and shows what it could not apply.
+
+use gloo::file::futures::read_as_bytes;
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::state::{AlertKind, Workspace};
+use crate::browser::download::{download_bytes, download_text, sanitize_file_name};
+use crate::browser::files::files_of;
+use crate::core::format::{
+    self, archive, loupe, Format, ImportOptions, InputFile, OutFile, MAX_INPUT_BYTES,
+};
+use crate::core::model::{Document, Id};
+
+/// What an export covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Document,
+    Corpus,
+}
+
+/// The name a format goes by in the menu.
+fn label(format: Format) -> &'static str {
+    match format {
+        Format::Loupe => "loupe/1 JSON",
+        Format::Brat => "brat standoff",
+        Format::Conll => "CoNLL IOB2",
+        Format::Doccano => "doccano JSONL",
+        Format::W3c => "W3C Web Annotation",
+        Format::OneIe => "OneIE JSON lines",
+        Format::Csv => "CSV",
+    }
+}
+
+fn mime(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".zip") {
+        "application/zip"
+    } else if lower.ends_with(".jsonld") {
+        "application/ld+json"
+    } else if lower.ends_with(".jsonl") {
+        "application/x-ndjson"
+    } else if lower.ends_with(".json") {
+        "application/json"
+    } else if lower.ends_with(".csv") {
+        "text/csv;charset=utf-8"
+    } else {
+        "text/plain;charset=utf-8"
+    }
+}
+
+/// Let the browser paint (the progress bar) before the next step.
+async fn next_frame() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
+/// The one file to download: a lone file renamed after the document or corpus
+/// (`Strike.conll`), or every file in `<base>.<format>.zip`.
+fn download_file(format: Format, files: &[OutFile], base: &str) -> Result<OutFile, String> {
+    match files {
+        [one] => {
+            let ext = one
+                .name
+                .split_once('.')
+                .map_or(format.name(), |(_, ext)| ext);
+            let ext = if format == Format::Loupe {
+                "loupe.json"
+            } else {
+                ext
+            };
+            Ok(OutFile {
+                name: format!("{base}.{ext}"),
+                bytes: one.bytes.clone(),
+            })
+        }
+        _ => archive::single_or_zip(files, &format!("{base}.{}.zip", format.name())),
+    }
+}
+
+/// What the import panel shows after an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ImportOutcome {
+    /// The headline: how many documents were added, or why nothing was.
+    summary: String,
+    /// One line per annotation, line or file that was not applied.
+    problems: Vec<String>,
+    failed: bool,
+}
+
+impl Workspace {
+    /// The documents an export covers: the open one, or the whole corpus in order.
+    fn documents_for(&self, scope: Scope) -> Vec<Document> {
+        match scope {
+            Scope::Document => self.with_current(|s| s.doc.clone()).into_iter().collect(),
+            Scope::Corpus => self
+                .corpus
+                .with_value(|c| c.iter().map(|s| s.doc.clone()).collect()),
+        }
+    }
+
+    /// Export in `format`, download the result, and tell what was lost. `progress` counts
+    /// the steps (convert, pack, save) of a corpus export.
+    async fn export_as(
+        &self,
+        format: Format,
+        scope: Scope,
+        progress: RwSignal<Option<(u32, u32)>>,
+    ) {
+        let docs = self.documents_for(scope);
+        if docs.is_empty() {
+            let why = match scope {
+                Scope::Document => "Open a document to export it.",
+                Scope::Corpus => "The corpus is empty; add articles to export them.",
+            };
+            self.alert(AlertKind::Info, why);
+            return;
+        }
+        let steps = |n| {
+            if scope == Scope::Corpus {
+                progress.set(Some((n, 3)));
+            }
+        };
+        steps(0);
+        next_frame().await;
+        let schema = self.schema.with_value(Clone::clone);
+        let mut out = format::export(format, &docs, &schema);
+        if format == Format::Loupe {
+            // loupe/1 carries who annotated; the generic export leaves the name empty.
+            let annotator = self.annotator.get_untracked();
+            for f in &mut out.files {
+                f.bytes = loupe::to_json_with_schema(&docs, &annotator, &schema).into_bytes();
+            }
+        }
+        steps(1);
+        next_frame().await;
+        let base = match scope {
+            Scope::Document => sanitize_file_name(&docs[0].meta.title),
+            Scope::Corpus => "loupe-corpus".to_owned(),
+        };
+        let file = download_file(format, &out.files, &base);
+        steps(2);
+        next_frame().await;
+        let saved = file.and_then(|file| {
+            let result = match std::str::from_utf8(&file.bytes) {
+                Ok(text) if !file.name.ends_with(".zip") => {
+                    download_text(&file.name, mime(&file.name), text)
+                }
+                _ => download_bytes(&file.name, mime(&file.name), &file.bytes),
+            };
+            result.map(|()| file.name).map_err(|e| format!("{e:?}"))
+        });
+        steps(3);
+        progress.set(None);
+        match saved {
+            Ok(name) => {
+                let what = match docs.len() {
+                    1 => format!("“{}”", docs[0].meta.title),
+                    n => format!("{n} documents"),
+                };
+                let losses = out.report.lines();
+                let report = if losses.is_empty() {
+                    "Nothing was lost.".to_owned()
+                } else {
+                    format!("{}.", losses.join("; "))
+                };
+                self.alert(
+                    AlertKind::Info,
+                    format!("Exported {what} as {} to {name}. {report}", label(format)),
+                );
+            }
+            Err(e) => self.alert(AlertKind::Error, format!("The export failed: {e}")),
+        }
+    }
+
+    /// Read `files`, import them as `choice` (or the detected format), and add the
+    /// documents to the corpus. Nothing is stored when the import is refused.
+    async fn import_annotations(
+        &self,
+        files: Vec<web_sys::File>,
+        choice: Option<Format>,
+        strict: bool,
+    ) -> ImportOutcome {
+        let refused = |summary: String| ImportOutcome {
+            summary,
+            problems: Vec::new(),
+            failed: true,
+        };
+        if files.is_empty() {
+            return refused("Choose the files to import first.".into());
+        }
+        let mut inputs = Vec::with_capacity(files.len());
+        for file in files {
+            let file = gloo::file::File::from(file);
+            let name = file.name();
+            if file.size() as usize > MAX_INPUT_BYTES {
+                let error = format::ImportError::TooLarge {
+                    file: name,
+                    bytes: file.size() as usize,
+                };
+                return refused(format!("Nothing was imported: {error}"));
+            }
+            match read_as_bytes(&file).await {
+                Ok(bytes) => inputs.push(InputFile::new(&name, bytes)),
+                Err(e) => {
+                    return refused(format!("Nothing was imported: {name} cannot be read ({e})"))
+                }
+            }
+        }
+        let format = match choice {
+            Some(f) => f,
+            None => match format::detect(&inputs) {
+                Ok(Some(f)) => f,
+                Ok(None) => {
+                    return refused(
+                        "Nothing was imported: Loupe cannot tell the format of these files; choose it in the list".into(),
+                    )
+                }
+                Err(e) => return refused(format!("Nothing was imported: {e}")),
+            },
+        };
+        let imported = match format::import(format, &inputs, ImportOptions { strict }) {
+            Ok(imported) => imported,
+            Err(e) => {
+                let mut lines = e
+                    .to_string()
+                    .lines()
+                    .map(str::trim)
+                    .map(String::from)
+                    .collect::<Vec<_>>();
+                let summary = format!("Nothing was imported: {}", lines.remove(0));
+                return ImportOutcome {
+                    summary,
+                    problems: lines,
+                    failed: true,
+                };
+            }
+        };
+        let problems: Vec<String> = imported
+            .report
+            .skipped
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let found = imported.documents.len();
+        match self.add_documents(imported.documents) {
+            Ok((ids, duplicates)) => {
+                let first: Option<Id> = ids.first().cloned();
+                let mut summary = format!(
+                    "Imported {} of {found} document(s) from {}",
+                    ids.len(),
+                    label(format)
+                );
+                if !duplicates.is_empty() {
+                    summary.push_str(&format!(
+                        "; already in the corpus, skipped: {}",
+                        duplicates.join(", ")
+                    ));
+                }
+                if !problems.is_empty() {
+                    summary.push_str(&format!("; {} problem(s) left out", problems.len()));
+                }
+                summary.push('.');
+                if let Some(first) = first {
+                    self.open(first);
+                }
+                ImportOutcome {
+                    summary,
+                    problems,
+                    failed: false,
+                }
+            }
+            Err(why) => refused(format!("Nothing was imported: {why}")),
+        }
+    }
+}
+
+/// Close a panel on Escape and give focus back to the button that opened it.
+fn close_on_escape(
+    open: RwSignal<bool>,
+    button: NodeRef<html::Button>,
+) -> impl Fn(ev::KeyboardEvent) + Copy {
+    move |e: ev::KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.stop_propagation();
+            e.prevent_default();
+            open.set(false);
+            if let Some(b) = button.get_untracked() {
+                let _ = b.focus();
+            }
+        }
+    }
+}
+
+/// "Export…": a format, a scope, and a download button.
+#[component]
+pub fn ExportMenu() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let open = RwSignal::new(false);
+    let format = RwSignal::new(Format::Brat);
+    let scope = RwSignal::new(Scope::Document);
+    let progress = RwSignal::new(None::<(u32, u32)>);
+    let busy = move || progress.get().is_some();
+    let button = NodeRef::<html::Button>::new();
+    let first = NodeRef::<html::Select>::new();
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() {
+            request_animation_frame(move || {
+                if let Some(s) = first.get_untracked() {
+                    let _ = s.focus();
+                }
+            });
+        }
+    };
+    let run = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        let (f, s) = (format.get_untracked(), scope.get_untracked());
+        spawn_local(async move {
+            ws.export_as(f, s, progress).await;
+            open.set(false);
+        });
+    };
+    view! {
+        <div class="exchange">
+            <button type="button" node_ref=button aria-haspopup="dialog"
+                aria-expanded=move || open.get().to_string() aria-controls="export-panel"
+                on:click=toggle>"Export…"</button>
+            <Show when=move || open.get()>
+                <form id="export-panel" class="exchange-panel" role="dialog" aria-label="Export annotations"
+                    on:keydown=close_on_escape(open, button) on:submit=run>
+                    <label for="export-format">"Format"</label>
+                    <select id="export-format" node_ref=first
+                        on:change=move |e| {
+                            if let Some(f) = Format::from_name(&event_target_value(&e)) {
+                                format.set(f);
+                            }
+                        }>
+                        {Format::ALL.into_iter().map(|f| view! {
+                            <option value=f.name() selected=move || format.get() == f>{label(f)}</option>
+                        }).collect_view()}
+                    </select>
+                    <fieldset>
+                        <legend>"Export"</legend>
+                        <label>
+                            <input type="radio" name="export-scope" value="document"
+                                prop:checked=move || scope.get() == Scope::Document
+                                on:change=move |_| scope.set(Scope::Document)/>
+                            "This document"
+                        </label>
+                        <label>
+                            <input type="radio" name="export-scope" value="corpus"
+                                prop:checked=move || scope.get() == Scope::Corpus
+                                on:change=move |_| scope.set(Scope::Corpus)/>
+                            {move || format!("Whole corpus ({} documents)", ws.index.with(Vec::len))}
+                        </label>
+                    </fieldset>
+                    {move || progress.get().map(|(done, total)| view! {
+                        <label class="exchange-progress">
+                            {format!("Exporting: step {done} of {total}")}
+                            <progress max=total value=done></progress>
+                        </label>
+                    })}
+                    <div class="exchange-actions">
+                        <button type="submit" class="primary" disabled=busy>"Download"</button>
+                        <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                    </div>
+                </form>
+            </Show>
+        </div>
+    }
+}
+
+/// "Import annotations…": files, a format (detected unless chosen), strict mode, and the
+/// report of what was not applied.
+#[component]
+pub fn ImportMenu() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let open = RwSignal::new(false);
+    let strict = RwSignal::new(false);
+    let choice = RwSignal::new(None::<Format>);
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<ImportOutcome>);
+    let button = NodeRef::<html::Button>::new();
+    let input = NodeRef::<html::Input>::new();
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() {
+            request_animation_frame(move || {
+                if let Some(i) = input.get_untracked() {
+                    let _ = i.focus();
+                }
+            });
+        }
+    };
+    let run = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        let files = input
+            .get_untracked()
+            .and_then(|i| i.files())
+            .map(|l| files_of(&l))
+            .unwrap_or_default();
+        let (choice, strict) = (choice.get_untracked(), strict.get_untracked());
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let result = ws.import_annotations(files, choice, strict).await;
+            if result.failed {
+                ws.alert(AlertKind::Error, result.summary.clone());
+            } else {
+                ws.alert(AlertKind::Info, result.summary.clone());
+            }
+            outcome.set(Some(result));
+            busy.set(false);
+        });
+    };
+    let importable = [Format::Brat, Format::Doccano, Format::W3c, Format::Loupe];
+    view! {
+        <div class="exchange">
+            <button type="button" node_ref=button aria-haspopup="dialog"
+                aria-expanded=move || open.get().to_string() aria-controls="import-panel"
+                on:click=toggle>"Import annotations…"</button>
+            <Show when=move || open.get()>
+                <form id="import-panel" class="exchange-panel" role="dialog" aria-label="Import annotations"
+                    on:keydown=close_on_escape(open, button) on:submit=run>
+                    <label for="import-files">"Annotation files"</label>
+                    <input id="import-files" type="file" multiple node_ref=input
+                        accept=".zip,.txt,.ann,.conf,.jsonl,.jsonld,.json"/>
+                    <p class="muted">"brat: a .zip, or .txt and .ann pairs with an optional annotation.conf; doccano .jsonl; W3C .jsonld with its .txt texts; loupe/1 .json."</p>
+                    <label for="import-format">"Format"</label>
+                    <select id="import-format" on:change=move |e| choice.set(Format::from_name(&event_target_value(&e)))>
+                        <option value="detect">"Detect from the files"</option>
+                        {importable.into_iter().map(|f| view! {
+                            <option value=f.name()>{label(f)}</option>
+                        }).collect_view()}
+                    </select>
+                    <label class="exchange-check">
+                        <input type="checkbox" prop:checked=move || strict.get()
+                            on:change=move |e| strict.set(event_target_checked(&e))/>
+                        "Strict: import nothing from a file with any problem"
+                    </label>
+                    <div class="exchange-actions">
+                        <button type="submit" class="primary" disabled=move || busy.get()>"Import"</button>
+                        <button type="button" on:click=move |_| open.set(false)>"Close"</button>
+                    </div>
+                    {move || outcome.get().map(|o| view! {
+                        <section class="exchange-report" aria-label="Import report"
+                            role=if o.failed { "alert" } else { "status" }>
+                            <p>{o.summary}</p>
+                            {(!o.problems.is_empty()).then(|| view! {
+                                <ul>{o.problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                            })}
+                        </section>
+                    })}
+                </form>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,176 @@
+import { inflateRawSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { LoupePage } from './loupe-page';
+
+/** The files in a .zip, read from its central directory: name → bytes. */
+function unzip(zip: Buffer): Map<string, Buffer> {
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a zip: no end of central directory');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const method = zip.readUInt16LE(at + 10);
+    const packed = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extra = zip.readUInt16LE(at + 30);
+    const comment = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataAt, dataAt + packed);
+    const bytes = method === 8 ? inflateRawSync(data) : Buffer.from(data);
+    expect(bytes.length).toBe(size);
+    files.set(name, bytes);
+    at += 46 + nameLength + extra + comment;
+  }
+  return files;
+}
+
+/** Export the open document (or the corpus) through the "Export…" panel. */
+async function exportAs(page: Page, format: string, scope: 'This document' | RegExp = 'This document') {
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const panel = page.getByRole('dialog', { name: 'Export annotations' });
+  await panel.getByLabel('Format').selectOption({ label: format });
+  await panel.getByRole('radio', { name: scope }).check();
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Download' }).click();
+  const file = await download;
+  const bytes = readFileSync((await file.path())!);
+  return { name: file.suggestedFilename(), bytes };
+}
+
+/** Check that every brat T line's offsets, in code points, cut out exactly its quote. */
+function checkAnn(ann: string, text: string) {
+  const codePoints = Array.from(text);
+  const spans: string[] = [];
+  for (const line of ann.split('\n').filter((l) => l.startsWith('T'))) {
+    const [, typeAndOffsets, quote] = line.split('\t');
+    const [type, ...offsets] = typeAndOffsets.split(/[ ;]/);
+    const pieces: string[] = [];
+    for (let i = 0; i < offsets.length; i += 2) {
+      pieces.push(codePoints.slice(Number(offsets[i]), Number(offsets[i + 1])).join(''));
+    }
+    expect(pieces.join(' ')).toBe(quote);
+    spans.push(`${type}:${quote}`);
+  }
+  return spans.sort();
+}
+
+test('export brat (zip), doccano and CoNLL from the UI, with offsets that cut out exactly the text', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await loupe.drag('desa');
+  await loupe.typeButton('GPE').click();
+  await expect(loupe.highlight('Odesa')).toHaveAttribute('data-type', 'GPE');
+  // After the 🌾 emoji, so a UTF-16 offset would be off by one.
+  await loupe.drag('hipping companie');
+  await page.keyboard.press('o');
+  await expect(loupe.highlight('Shipping companies')).toHaveAttribute('data-type', 'ORG');
+
+  // brat writes several files for one document, so they come as one .zip.
+  const brat = await exportAs(page, 'brat standoff');
+  expect(brat.name).toMatch(/\.brat\.zip$/);
+  const files = unzip(brat.bytes);
+  const names = [...files.keys()];
+  expect(names).toEqual(expect.arrayContaining(['annotation.conf', 'visual.conf', 'kb_shortcuts.conf']));
+  const annName = names.find((n) => n.endsWith('.ann'))!;
+  const text = files.get(annName.replace(/\.ann$/, '.txt'))!.toString('utf8');
+  expect(text).toContain('🌾');
+  expect(checkAnn(files.get(annName)!.toString('utf8'), text)).toEqual(['GPE:Odesa', 'ORG:Shipping companies']);
+  await expect(page.getByRole('note').filter({ hasText: 'as brat standoff' })).toContainText('Nothing was lost.');
+
+  // doccano: one JSON line with code point offsets.
+  const doccano = await exportAs(page, 'doccano JSONL');
+  expect(doccano.name).toMatch(/\.jsonl$/);
+  const line = JSON.parse(doccano.bytes.toString('utf8').trim());
+  const cps = Array.from(line.text as string);
+  const entities = line.entities.map((e: any) => `${e.label}:${cps.slice(e.start_offset, e.end_offset).join('')}`);
+  expect(entities.sort()).toEqual(['GPE:Odesa', 'ORG:Shipping companies']);
+
+  // CoNLL: one token per line with IOB2 tags.
+  const conll = await exportAs(page, 'CoNLL IOB2');
+  expect(conll.name).toMatch(/\.conll$/);
+  const rows = conll.bytes.toString('utf8').split('\n');
+  expect(rows).toContain('Odesa\tB-GPE');
+  expect(rows).toContain('Shipping\tB-ORG');
+  expect(rows).toContain('companies\tI-ORG');
+
+  // The whole corpus in loupe/1 is one file; in brat, one zip with every document.
+  const corpus = await exportAs(page, 'brat standoff', /^Whole corpus/);
+  expect(corpus.name).toBe('loupe-corpus.brat.zip');
+  const anns = [...unzip(corpus.bytes).keys()].filter((n) => n.endsWith('.ann'));
+  expect(anns).toHaveLength(3);
+
+  // The panel is keyboard-usable: Escape closes it and gives focus back to its button.
+  await page.getByRole('button', { name: 'Export…' }).click();
+  await expect(page.getByLabel('Format')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Export annotations' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Export…' })).toBeFocused();
+});
+
+const text = '🚀 Sony sold shares in Kyiv.';
+
+async function importFiles(page: Page, files: { name: string; text: string }[], strict = false) {
+  const open = page.getByRole('button', { name: 'Import annotations…' });
+  if ((await open.getAttribute('aria-expanded')) !== 'true') await open.click();
+  const panel = page.getByRole('dialog', { name: 'Import annotations' });
+  await panel.getByLabel('Annotation files').setInputFiles(
+    files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text, 'utf8') })),
+  );
+  const box = panel.getByRole('checkbox', { name: /^Strict/ });
+  if (strict) await box.check();
+  else await box.uncheck();
+  await panel.getByRole('button', { name: 'Import', exact: true }).click();
+  return panel.locator('.exchange-report');
+}
+
+test('a brat pair imports with its highlights', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  const report = await importFiles(page, [
+    { name: 'deal.txt', text },
+    { name: 'deal.ann', text: 'T1\tORG 2 6\tSony\nT2\tGPE 22 26\tKyiv\n' },
+  ]);
+  await expect(report).toContainText('Imported 1 of 1 document(s) from brat standoff.');
+  await expect(loupe.highlight('Sony')).toHaveAttribute('data-type', 'ORG');
+  await expect(loupe.highlight('Kyiv')).toHaveAttribute('data-type', 'GPE');
+
+  // Exported back as brat, the .ann is the one imported.
+  const brat = await exportAs(page, 'brat standoff');
+  const files = unzip(brat.bytes);
+  expect(files.get('deal.ann')!.toString('utf8')).toBe('T1\tORG 2 6\tSony\nT2\tGPE 22 26\tKyiv\n');
+});
+
+test('a quote that does not match is named, and strict mode imports nothing', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  const bad = [
+    { name: 'deal.txt', text },
+    { name: 'deal.ann', text: 'T1\tORG 2 6\tSong\nT2\tGPE 22 26\tKyiv\n' },
+  ];
+
+  // Strict: nothing is added, and the error names the annotation and both strings.
+  let report = await importFiles(page, bad, true);
+  await expect(report).toContainText('Nothing was imported');
+  await expect(report).toContainText('deal.ann, line 1: T1: the file quotes "Song" but the text at 2–6 is "Sony"');
+  await expect(page.getByRole('heading', { name: 'Paste an article' })).toBeVisible();
+
+  // Not strict: the valid annotation is applied and the bad one reported.
+  report = await importFiles(page, bad, false);
+  await expect(report).toContainText('1 problem(s) left out');
+  await expect(report).toContainText('T1: the file quotes "Song"');
+  await expect(loupe.highlight('Kyiv')).toHaveAttribute('data-type', 'GPE');
+  await expect(loupe.article.locator('.seg.m[data-type="ORG"]')).toHaveCount(0);
+
+  // A damaged archive is refused with its reason.
+  report = await importFiles(page, [{ name: 'broken.zip', text: 'PK\u0003\u0004 cut short' }]);
+  await expect(report).toContainText('Nothing was imported: broken.zip: is not a readable zip archive');
+});
