@@ -6,12 +6,15 @@
 //! loupe validate [--from FMT] [--preset NAME | --schema FILE] FILE...
 //! loupe stats [--from FMT] FILE
 //! loupe schema --preset NAME --to brat|loupe OUT
+//! loupe agree [--from FMT] A B [C...] [--json OUT] [--csv OUT]
 //! ```
 //!
 //! IN and OUT may be files or folders (a folder of brat `.txt`/`.ann` pairs, a folder of
 //! W3C `.jsonld` files and their texts). OUT `-` writes a one-file export to stdout.
 //! Exit codes: 0 success, 1 the data has errors, 2 the command line is wrong or a file
 //! cannot be read or written.
+
+mod agree;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,6 +31,7 @@ const USAGE: &str = "usage:
   loupe validate [--from FMT] [--preset NAME | --schema FILE] FILE...
   loupe stats [--from FMT] FILE...
   loupe schema --preset NAME --to brat|loupe OUT
+  loupe agree [--from FMT] A B [C...] [--json OUT|-] [--csv OUT]
 formats: loupe, brat, conll, doccano, w3c, oneie, csv (import: loupe, brat, doccano, w3c)
 presets: ace2005, conll2003, empty";
 
@@ -114,7 +118,7 @@ fn parse(args: &[String]) -> Result<Options<'_>, CliError> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--strict" => opts.strict = true,
-            "--from" | "--to" | "--preset" | "--schema" => {
+            "--from" | "--to" | "--preset" | "--schema" | "--json" | "--csv" => {
                 let v = it
                     .next()
                     .ok_or_else(|| CliError::Usage(format!("{a} needs a value")))?;
@@ -250,6 +254,7 @@ fn command(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<
         "validate" => validate_files(&opts, out),
         "stats" => stats(&opts, out),
         "schema" => schema_files(&opts, out),
+        "agree" => agree::agree(&opts, out),
         "help" | "--help" | "-h" => {
             let _ = writeln!(out, "{USAGE}");
             Ok(())

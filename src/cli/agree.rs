@@ -1,0 +1,292 @@
+//! `loupe agree A B [C…] [--json OUT] [--csv OUT]`: inter-annotator agreement of two or
+//! more annotators' files of one corpus, printed as tables (see [`crate::core::agreement`]).
+//!
+//! Each file's annotator is the name a loupe/1 file carries, or else the file's name;
+//! `--json -` writes the JSON report to stdout instead of the tables.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use crate::core::agreement::{agreement, AgreementReport, AnnotatorCorpus, Score, TypedScores};
+use crate::core::format::{self, Format};
+
+use super::{load, read, write_file, CliError, Options};
+
+/// The annotator named in a loupe/1 file, or the file's name when there is none.
+fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
+    let named = if fmt == Format::Loupe {
+        let bytes = read(Path::new(path))?;
+        format::loupe::from_json(&String::from_utf8_lossy(&bytes))
+            .map(|f| f.annotator)
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    Ok(if named.trim().is_empty() {
+        Path::new(path)
+            .file_stem()
+            .map_or_else(|| path.to_owned(), |s| s.to_string_lossy().into_owned())
+    } else {
+        named
+    })
+}
+
+pub(super) fn agree(opts: &Options, out: &mut dyn Write) -> Result<(), CliError> {
+    if opts.positional.len() < 2 {
+        return Err(CliError::Usage(
+            "agree needs the files of two annotators or more: loupe agree A B [C…]".into(),
+        ));
+    }
+    let mut corpora: Vec<AnnotatorCorpus> = Vec::new();
+    for path in &opts.positional {
+        let (fmt, imported) = load(opts, path, false)?;
+        let mut name = annotator_name(path, fmt)?;
+        // Two files by the same name (two exports by "ann") stay apart by their path.
+        if corpora.iter().any(|c| c.annotator == name) {
+            name = format!("{name} ({path})");
+        }
+        corpora.push(AnnotatorCorpus {
+            annotator: name,
+            documents: imported.documents,
+        });
+    }
+    let report = agreement(&corpora).map_err(|e| CliError::Usage(e.to_string()))?;
+    if let Some(path) = opts.flags.get("--csv") {
+        write_file(Path::new(path), report.to_csv().as_bytes())?;
+    }
+    match opts.flags.get("--json") {
+        Some(&"-") => {
+            return writeln!(out, "{}", report.to_json()).map_err(stdout_error);
+        }
+        Some(path) => write_file(Path::new(path), report.to_json().as_bytes())?,
+        None => {}
+    }
+    out.write_all(tables(&report).as_bytes())
+        .map_err(stdout_error)
+}
+
+fn stdout_error(error: std::io::Error) -> CliError {
+    CliError::Io {
+        path: "stdout".into(),
+        error,
+    }
+}
+
+fn score_cells(s: &Score) -> String {
+    format!(
+        "{:>5} {:>5} {:>7} {:>6.3} {:>6.3} {:>6.3}",
+        s.a, s.b, s.matched, s.precision, s.recall, s.f1
+    )
+}
+
+const SCORE_HEAD: &str = "    A     B matched      P      R     F1";
+
+fn typed_table(t: &mut String, title: &str, scores: &TypedScores) {
+    let _ = writeln!(t, "  {title:<26}{SCORE_HEAD}");
+    for (kind, s) in &scores.per_type {
+        let _ = writeln!(t, "    {kind:<24}{}", score_cells(s));
+    }
+    let _ = writeln!(t, "    {:<24}{}", "micro", score_cells(&scores.micro));
+}
+
+/// The report as readable tables.
+pub fn tables(r: &AgreementReport) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "annotators: {}", r.annotators.join(", "));
+    let _ = writeln!(
+        t,
+        "documents: {} matched by text checksum, {} unmatched",
+        r.documents.len(),
+        r.unmatched.len()
+    );
+    for p in &r.pairs {
+        let (a, b) = (&p.a, &p.b);
+        let s = &p.total;
+        let _ = writeln!(
+            t,
+            "\n{a} vs {b} (A = {a}, B = {b}; precision is A's share matched, recall B's)"
+        );
+        typed_table(&mut t, "mentions, exact", &s.mentions_exact);
+        typed_table(&mut t, "mentions, overlap", &s.mentions_overlap);
+        let _ = writeln!(
+            t,
+            "  token kappa (Cohen, IOB): {:.3} over {} tokens (observed {:.3}, chance {:.3})",
+            s.token_kappa.kappa,
+            s.token_kappa.items,
+            s.token_kappa.observed,
+            s.token_kappa.expected
+        );
+        let e = &s.events;
+        let _ = writeln!(t, "  {:<26}{SCORE_HEAD}", "events (ACE)");
+        for (name, score) in [
+            ("trigger identification", &e.trigger_identification),
+            ("trigger classification", &e.trigger_classification.micro),
+            ("argument identification", &e.argument_identification.micro),
+            ("argument classification", &e.argument_classification.micro),
+        ] {
+            let _ = writeln!(t, "    {name:<24}{}", score_cells(score));
+        }
+        typed_table(&mut t, "event types (triggers)", &e.trigger_classification);
+        typed_table(&mut t, "argument roles", &e.argument_classification);
+        typed_table(&mut t, "relations", &s.relations);
+        let _ = writeln!(
+            t,
+            "  per document (F1; kappa)      exact  overlap  kappa  trigger  argument  relation"
+        );
+        for d in &p.per_document {
+            let s = &d.scores;
+            let _ = writeln!(
+                t,
+                "    {:<26} {:>6.3} {:>8.3} {:>6.3} {:>8.3} {:>9.3} {:>9.3}",
+                d.document.title,
+                s.mentions_exact.micro.f1,
+                s.mentions_overlap.micro.f1,
+                s.token_kappa.kappa,
+                s.events.trigger_classification.micro.f1,
+                s.events.argument_classification.micro.f1,
+                s.relations.micro.f1
+            );
+        }
+    }
+    let k = &r.fleiss_kappa;
+    let _ = writeln!(
+        t,
+        "\nFleiss' kappa, all {} annotators (IOB): {:.3} over {} tokens",
+        r.annotators.len(),
+        k.kappa,
+        k.items
+    );
+    if !r.unmatched.is_empty() {
+        let _ = writeln!(t, "\nunmatched documents (left out of every score):");
+        for u in &r.unmatched {
+            let _ = writeln!(
+                t,
+                "  {} (sha256 {}…): in {}; missing from {}",
+                u.title,
+                &u.sha256[..12],
+                u.present_in.join(", "),
+                u.missing_from.join(", ")
+            );
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{run, DATA_ERROR, OK, USAGE_ERROR};
+    use crate::core::model::Document;
+
+    const A: &str = "tests/fixtures/agreement/a.json";
+    const B: &str = "tests/fixtures/agreement/b.json";
+
+    fn run_cli(args: &[&str]) -> (i32, String, String) {
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(&args, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("loupe-agree-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn agree_prints_tables_and_writes_json_and_csv() {
+        let dir = temp("tables");
+        let (json, csv) = (dir.join("r.json"), dir.join("r.csv"));
+        let (code, out, err) = run_cli(&[
+            "agree",
+            A,
+            B,
+            "--json",
+            json.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+        ]);
+        assert_eq!(code, OK, "{err}");
+        assert!(out.starts_with("annotators: ann, bob\n"), "{out}");
+        assert!(out.contains("documents: 1 matched by text checksum, 0 unmatched"));
+        // 3 of 8 mentions match exactly; 6 of 8 overlap with the same type.
+        let micro: Vec<&str> = out
+            .lines()
+            .filter(|l| l.trim_start().starts_with("micro"))
+            .collect();
+        assert!(
+            micro[0].ends_with("8     8       3  0.375  0.375  0.375"),
+            "{out}"
+        );
+        assert!(
+            micro[1].ends_with("8     8       6  0.750  0.750  0.750"),
+            "{out}"
+        );
+        assert!(
+            out.contains("trigger identification      2     2       2  1.000"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Fleiss' kappa, all 2 annotators (IOB):"),
+            "{out}"
+        );
+        assert!(out.contains("    Harbourtown shelling"), "{out}");
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+        assert_eq!(
+            report["pairs"][0]["total"]["mentions_exact"]["micro"]["matched"],
+            3
+        );
+        let csv = std::fs::read_to_string(csv).unwrap();
+        assert!(
+            csv.contains("ann,bob,*,mentions_overlap,*,8,8,6,0.7500"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn unmatched_documents_are_listed_and_json_can_go_to_stdout() {
+        let dir = temp("unmatched");
+        let extra = dir.join("cy.json");
+        let mut docs = crate::core::format::loupe::from_json(&std::fs::read_to_string(A).unwrap())
+            .unwrap()
+            .documents;
+        docs.push(Document::new("Only Cy has this", "A short note."));
+        std::fs::write(&extra, crate::core::format::loupe::to_json(&docs, "")).unwrap();
+        let (code, out, err) = run_cli(&["agree", A, B, extra.to_str().unwrap()]);
+        assert_eq!(code, OK, "{err}");
+        // The third file names no annotator, so its file name stands in.
+        assert!(out.starts_with("annotators: ann, bob, cy\n"), "{out}");
+        assert!(out.contains("ann vs cy") && out.contains("bob vs cy"));
+        assert!(
+            out.contains("Only Cy has this (sha256 ")
+                && out.contains("in cy; missing from ann, bob"),
+            "{out}"
+        );
+        let (code, out, _) = run_cli(&["agree", A, A, "--json", "-"]);
+        assert_eq!(code, OK);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        // The same file twice: the second copy is told apart by its path.
+        assert_eq!(report["annotators"][1], format!("ann ({A})"));
+        assert_eq!(report["pairs"][0]["total"]["token_kappa"]["kappa"], 1.0);
+    }
+
+    #[test]
+    fn agree_refuses_one_file_and_bad_files() {
+        let (code, _, err) = run_cli(&["agree", A]);
+        assert_eq!(code, USAGE_ERROR);
+        assert!(err.contains("two annotators or more"), "{err}");
+        let dir = temp("bad");
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "{\"format\": \"loupe\", \"format_version\": 1}").unwrap();
+        let (code, _, err) = run_cli(&["agree", A, bad.to_str().unwrap()]);
+        assert_eq!(code, DATA_ERROR, "{err}");
+        assert!(err.contains("bad.json"), "{err}");
+    }
+}
