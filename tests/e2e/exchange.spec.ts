@@ -2,6 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import AxeBuilder from '@axe-core/playwright';
 import { LoupePage } from './loupe-page';
 
 /** The files in a .zip, read from its central directory: name → bytes. */
@@ -173,4 +174,97 @@ test('a quote that does not match is named, and strict mode imports nothing', as
   // A damaged archive is refused with its reason.
   report = await importFiles(page, [{ name: 'broken.zip', text: 'PK\u0003\u0004 cut short' }]);
   await expect(report).toContainText('Nothing was imported: broken.zip: is not a readable zip archive');
+});
+
+test('every format downloads from the UI and parses, and doccano and W3C import back', async ({ page, browser }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await loupe.drag('desa');
+  await loupe.typeButton('GPE').click();
+  await loupe.drag('hipping companie');
+  await page.keyboard.press('o');
+  await expect(loupe.highlight('Shipping companies')).toHaveAttribute('data-type', 'ORG');
+  const want = ['GPE:Odesa', 'ORG:Shipping companies'];
+
+  const json = await exportAs(page, 'loupe/1 JSON');
+  expect(json.name).toMatch(/\.loupe\.json$/);
+  const doc = JSON.parse(json.bytes.toString('utf8')).documents[0];
+  expect(doc.mentions.map((m: any) => `${m.type}:${m.text}`).sort()).toEqual(want);
+
+  // W3C: the annotations and the text they point into, in one zip.
+  const w3c = await exportAs(page, 'W3C Web Annotation');
+  expect(w3c.name).toMatch(/\.w3c\.zip$/);
+  const w3cFiles = unzip(w3c.bytes);
+  const pageName = [...w3cFiles.keys()].find((n) => n.endsWith('.jsonld'))!;
+  const textName = [...w3cFiles.keys()].find((n) => n.endsWith('.txt'))!;
+  const cps = Array.from(w3cFiles.get(textName)!.toString('utf8'));
+  const annotations = JSON.parse(w3cFiles.get(pageName)!.toString('utf8'));
+  const items: any[] = annotations.items ?? annotations.first?.items ?? annotations;
+  const quoted = items.map((a: any) => {
+    const selectors: any[] = [a.target.selector].flat();
+    const position = selectors.find((s) => s.type === 'TextPositionSelector');
+    const quote = selectors.find((s) => s.type === 'TextQuoteSelector');
+    expect(cps.slice(position.start, position.end).join('')).toBe(quote.exact);
+    return quote.exact;
+  });
+  expect(quoted.sort()).toEqual(['Odesa', 'Shipping companies']);
+
+  const oneie = await exportAs(page, 'OneIE JSON lines');
+  expect(oneie.name).toMatch(/\.oneie\.json$/);
+  const mentions = oneie.bytes
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .flatMap((l) => {
+      const s = JSON.parse(l);
+      return s.entity_mentions.map((m: any) => `${m.entity_type}:${s.tokens.slice(m.start, m.end).join(' ')}`);
+    });
+  expect(mentions.sort()).toEqual(want);
+
+  const csv = await exportAs(page, 'CSV');
+  expect(csv.name).toMatch(/\.csv$/);
+  const csvText = csv.bytes.toString('utf8');
+  expect(csvText.startsWith('document,id,kind')).toBe(true);
+  expect(csvText).toContain('Shipping companies');
+
+  const doccano = await exportAs(page, 'doccano JSONL');
+
+  // Import both back into a fresh browser, where the texts are new.
+  for (const [name, files] of [
+    ['doccano', [{ name: doccano.name, buffer: doccano.bytes }]],
+    ['W3C', [...w3cFiles].map(([n, b]) => ({ name: n, buffer: b }))],
+  ] as const) {
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    await other.goto(page.url());
+    await other.getByRole('button', { name: 'Import annotations…' }).click();
+    const panel = other.getByRole('dialog', { name: 'Import annotations' });
+    await panel
+      .getByLabel('Annotation files')
+      .setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.buffer })));
+    await panel.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(panel.locator('.exchange-report'), name).toContainText('Imported 1 of 1 document(s)');
+    const back = new LoupePage(other);
+    await expect(back.highlight('Odesa')).toHaveAttribute('data-type', 'GPE');
+    await expect(back.highlight('Shipping companies')).toHaveAttribute('data-type', 'ORG');
+    await context.close();
+  }
+});
+
+test('the export and import panels have no serious accessibility violations', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  const serious = async () =>
+    (await new AxeBuilder({ page }).include('.exchange').analyze()).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help}`);
+  await page.getByRole('button', { name: 'Export…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Export annotations' })).toBeVisible();
+  expect(await serious()).toEqual([]);
+  await page.keyboard.press('Escape');
+  await importFiles(page, [{ name: 'deal.ann', text: 'T1\tORG 2 6\tSony\n' }]);
+  await expect(page.locator('.exchange-report')).toContainText('deal.txt is missing');
+  expect(await serious()).toEqual([]);
 });
