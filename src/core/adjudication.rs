@@ -13,7 +13,7 @@
 //! [`Curated`] counts what was dropped. Coreference clusters and document labels are not
 //! adjudicated: curated mentions start outside any cluster.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use serde::Serialize;
@@ -124,7 +124,8 @@ fn pair_by<K: Ord>(
             None => true,
         },
     );
-    free_b.retain(|j| !pairs.iter().any(|(_, pj)| pj == j));
+    let taken: BTreeSet<usize> = pairs.iter().map(|&(_, j)| j).collect();
+    free_b.retain(|j| !taken.contains(j));
     pairs
 }
 
@@ -141,8 +142,9 @@ fn pair_overlapping(
         .into_iter()
         .map(|(x, y)| (free_a[x], free_b[y]))
         .collect();
-    free_a.retain(|i| !pairs.iter().any(|(pi, _)| pi == i));
-    free_b.retain(|j| !pairs.iter().any(|(_, pj)| pj == j));
+    let (taken_a, taken_b): (BTreeSet<usize>, BTreeSet<usize>) = pairs.iter().copied().unzip();
+    free_a.retain(|i| !taken_a.contains(i));
+    free_b.retain(|j| !taken_b.contains(j));
     pairs
 }
 

@@ -219,12 +219,17 @@ pub fn iob_labels(toks: &[Token], annotations: &Annotations) -> Vec<String> {
     let mut order: Vec<_> = annotations.mentions.iter().collect();
     order.sort_by_key(|m| (std::cmp::Reverse(m.end() - m.start()), m.start()));
     for m in order {
-        let touched: Vec<usize> = (0..toks.len())
-            .filter(|&t| {
-                let tok = Span::new(toks[t].start, toks[t].end);
-                m.fragments.iter().any(|f| f.overlaps(&tok))
-            })
-            .collect();
+        // Tokens are sorted and disjoint: find each fragment's first token by bisection.
+        let mut touched: Vec<usize> = Vec::new();
+        for f in &m.fragments {
+            let mut t = toks.partition_point(|tok| tok.end <= f.start);
+            while t < toks.len() && toks[t].start < f.end {
+                touched.push(t);
+                t += 1;
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
         if touched.is_empty() || touched.iter().any(|&t| tags[t].is_some()) {
             continue;
         }
@@ -284,9 +289,33 @@ pub(crate) fn overlap_pairs(
     b: &[Vec<Span>],
     same: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
+    // B by the start of its extent; an overlapping B starts after A's start minus the
+    // longest B extent and before A's end, so only that window is compared.
+    let extent = |s: &[Span]| {
+        let start = s.iter().map(|f| f.start).min().unwrap_or(0);
+        (start, s.iter().map(|f| f.end).max().unwrap_or(start))
+    };
+    let mut by_start: Vec<(usize, usize)> = b
+        .iter()
+        .enumerate()
+        .map(|(j, y)| (extent(y).0, j))
+        .collect();
+    by_start.sort_unstable();
+    let longest = b
+        .iter()
+        .map(|y| {
+            let (s, e) = extent(y);
+            e - s
+        })
+        .max()
+        .unwrap_or(0);
     let mut candidates = Vec::new();
     for (i, x) in a.iter().enumerate() {
-        for (j, y) in b.iter().enumerate() {
+        let (start, end) = extent(x);
+        let from = by_start.partition_point(|&(s, _)| s + longest <= start);
+        let to = by_start.partition_point(|&(s, _)| s < end);
+        for &(_, j) in &by_start[from..to.max(from)] {
+            let y = &b[j];
             let len = overlap_len(x, y);
             if len > 0 && same(i, j) {
                 candidates.push((std::cmp::Reverse((x == y, len)), i, j));
