@@ -138,6 +138,12 @@ pub struct Workspace {
     settings_dirty: StoredValue<bool>,
     /// Bumped by every schedule and flush, so only the latest scheduled save runs.
     save_generation: StoredValue<u64>,
+    /// When a mouse button went down (ms), if it is still down: another tab's changes wait
+    /// until it is released, so a repaint never pulls the text out from under a selection
+    /// being dragged.
+    pointer_down: StoredValue<Option<f64>>,
+    /// Keys another tab wrote while the pointer was down.
+    deferred: StoredValue<Vec<String>>,
 }
 
 impl Workspace {
@@ -180,6 +186,8 @@ impl Workspace {
             index_dirty: StoredValue::new(false),
             settings_dirty: StoredValue::new(false),
             save_generation: StoredValue::new(0),
+            pointer_down: StoredValue::new(None),
+            deferred: StoredValue::new(Vec::new()),
         }
     }
 
@@ -692,6 +700,19 @@ impl Workspace {
     /// Another tab wrote `key`. A document this tab has not edited takes the stored
     /// annotations; one edited in both is merged by annotation id, so no edit is lost.
     pub fn on_storage_changed(&self, key: &str) {
+        // A release outside the window is never heard of, so a drag counts for 10 s at most.
+        let dragging = self
+            .pointer_down
+            .get_value()
+            .is_some_and(|at| js_sys::Date::now() - at < 10_000.0);
+        if dragging {
+            self.deferred.update_value(|d| {
+                if !d.iter().any(|k| k == key) {
+                    d.push(key.to_owned());
+                }
+            });
+            return;
+        }
         if key == INDEX_KEY {
             self.follow_index();
             return;
@@ -1071,6 +1092,25 @@ pub fn install_save_triggers(ws: Workspace) {
             ws.on_storage_changed(&key);
         }
     });
+    let down = window_event_listener(leptos::ev::mousedown, move |_| {
+        ws.pointer_down.set_value(Some(js_sys::Date::now()));
+    });
+    let up = window_event_listener(leptos::ev::mouseup, move |_| {
+        ws.pointer_down.set_value(None);
+        let keys = ws
+            .deferred
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            // After this event's own handlers have turned the drag into a selection.
+            wasm_bindgen_futures::spawn_local(async move {
+                gloo::timers::future::TimeoutFuture::new(0).await;
+                for key in keys {
+                    ws.on_storage_changed(&key);
+                }
+            });
+        }
+    });
     // Leaving with edits that storage refused would lose them: ask first.
     let leaving = window_event_listener(leptos::ev::beforeunload, move |e| {
         let in_memory_only = matches!(
@@ -1087,5 +1127,7 @@ pub fn install_save_triggers(ws: Workspace) {
         pagehide.remove();
         storage.remove();
         leaving.remove();
+        down.remove();
+        up.remove();
     });
 }
