@@ -3,6 +3,7 @@
 
 pub mod adjudication;
 pub mod agreement;
+pub mod dashboard;
 pub mod edit;
 pub mod format;
 pub mod import;

@@ -1,0 +1,359 @@
+//! Corpus statistics for the dashboard, and the small SVG bar chart that draws them.
+//!
+//! [`corpus_stats`] counts annotations per type, per document and per annotator, the
+//! argument fill rate of each event type's roles, and progress over documents.
+//! [`bar_chart_svg`] draws one labelled horizontal bar chart as a standalone SVG string,
+//! so the app can show it inline and export the same bytes as an `.svg` file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::agreement::AnnotatorCorpus;
+use super::model::{sha256_hex, Status};
+use super::schema::Schema;
+
+/// How many annotations of one type there are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeCount {
+    /// `mention`, `event` or `relation`.
+    pub kind: &'static str,
+    pub name: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentCount {
+    pub sha256: String,
+    pub title: String,
+    /// Mentions, events and relations, summed over annotators.
+    pub count: usize,
+}
+
+/// How often events of a type have at least one argument in a role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleFill {
+    pub role: String,
+    pub filled: usize,
+    /// `filled` over the events of the type; 0 when there are none.
+    pub rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventTypeStats {
+    pub event_type: String,
+    pub events: usize,
+    /// The schema's roles for the type in schema order, then any other role used.
+    pub roles: Vec<RoleFill>,
+}
+
+/// Documents by status. A document several annotators have is done when every copy is
+/// done, not started when no copy is started, and in progress otherwise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub not_started: usize,
+    pub in_progress: usize,
+    pub done: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorpusStats {
+    /// Mentions, then events, then relations, each by type name.
+    pub per_type: Vec<TypeCount>,
+    /// In first-seen order over the corpora.
+    pub per_document: Vec<DocumentCount>,
+    pub per_annotator: BTreeMap<String, usize>,
+    pub event_types: Vec<EventTypeStats>,
+    pub progress: Progress,
+}
+
+/// Count everything in one or more annotators' corpora. `schema` supplies the roles
+/// each event type may fill, so an unused role shows as 0 % instead of missing.
+pub fn corpus_stats(corpora: &[AnnotatorCorpus], schema: Option<&Schema>) -> CorpusStats {
+    let mut types: BTreeMap<(u8, &'static str, String), usize> = BTreeMap::new();
+    let mut per_document: Vec<DocumentCount> = Vec::new();
+    let mut doc_index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut statuses: Vec<BTreeSet<u8>> = Vec::new();
+    let mut per_annotator = BTreeMap::new();
+    // Event type → (events, role → events with that role filled).
+    let mut events: BTreeMap<String, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    for c in corpora {
+        for d in &c.documents {
+            let a = &d.annotations;
+            for m in &a.mentions {
+                *types.entry((0, "mention", m.kind.clone())).or_default() += 1;
+            }
+            for e in &a.events {
+                *types.entry((1, "event", e.kind.clone())).or_default() += 1;
+                let entry = events.entry(e.kind.clone()).or_default();
+                entry.0 += 1;
+                let roles: BTreeSet<&str> = e.arguments.iter().map(|x| x.role.as_str()).collect();
+                for role in roles {
+                    *entry.1.entry(role.to_owned()).or_default() += 1;
+                }
+            }
+            for r in &a.relations {
+                *types.entry((2, "relation", r.kind.clone())).or_default() += 1;
+            }
+            *per_annotator.entry(c.annotator.clone()).or_default() += a.count();
+            let sum = sha256_hex(&d.text);
+            let n = *doc_index.entry(sum.clone()).or_insert_with(|| {
+                per_document.push(DocumentCount {
+                    sha256: sum,
+                    title: d.meta.title.clone(),
+                    count: 0,
+                });
+                statuses.push(BTreeSet::new());
+                per_document.len() - 1
+            });
+            per_document[n].count += a.count();
+            statuses[n].insert(match d.meta.status {
+                Status::NotStarted => 0,
+                Status::InProgress => 1,
+                Status::Done => 2,
+            });
+        }
+    }
+    let mut progress = Progress::default();
+    for s in &statuses {
+        match (s.contains(&0), s.contains(&1), s.contains(&2)) {
+            (false, false, true) => progress.done += 1,
+            (true, false, false) => progress.not_started += 1,
+            _ => progress.in_progress += 1,
+        }
+    }
+    let event_types = events
+        .into_iter()
+        .map(|(name, (count, mut filled))| {
+            let mut roles = Vec::new();
+            let known = schema.and_then(|s| s.event_type(&name));
+            for role in known.into_iter().flat_map(|t| &t.roles) {
+                let n = filled.remove(&role.name).unwrap_or(0);
+                roles.push((role.name.clone(), n));
+            }
+            roles.extend(filled);
+            EventTypeStats {
+                event_type: name,
+                events: count,
+                roles: roles
+                    .into_iter()
+                    .map(|(role, n)| RoleFill {
+                        role,
+                        filled: n,
+                        rate: if count == 0 {
+                            0.0
+                        } else {
+                            n as f64 / count as f64
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    CorpusStats {
+        per_type: types
+            .into_iter()
+            .map(|((_, kind, name), count)| TypeCount { kind, name, count })
+            .collect(),
+        per_document,
+        per_annotator,
+        event_types,
+        progress,
+    }
+}
+
+/// Escape text for SVG (XML) content and attribute values: labels are user data.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Long labels are cut so the label column stays readable; the full label stays in the
+/// bar's tooltip.
+fn short(label: &str) -> String {
+    if label.chars().count() <= 24 {
+        label.to_owned()
+    } else {
+        let mut s: String = label.chars().take(23).collect();
+        s.push('…');
+        s
+    }
+}
+
+const WIDTH: usize = 520;
+const LABEL_W: usize = 180;
+const BAR_W: usize = 260;
+const ROW_H: usize = 24;
+const TOP: usize = 36;
+
+/// A horizontal bar chart: one row per `(label, value)`, bars scaled to the largest value,
+/// each value printed by `show` after its bar. Standalone SVG with a title and an
+/// accessible name, in the fonts and colours of the page (no external resources).
+pub fn bar_chart_svg(title: &str, bars: &[(String, f64)], show: impl Fn(f64) -> String) -> String {
+    let rows = bars.len().max(1);
+    let height = TOP + rows * ROW_H + 12;
+    let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
+         viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{t}\" \
+         font-family=\"system-ui, sans-serif\" font-size=\"13\">\
+         <title>{t}</title>\
+         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\
+         <text x=\"8\" y=\"22\" font-size=\"15\" font-weight=\"600\" fill=\"#1f2328\">{t}</text>",
+        t = xml(title)
+    );
+    if bars.is_empty() {
+        let _ = write!(
+            svg,
+            "<text x=\"8\" y=\"{}\" fill=\"#57606a\">No data yet</text>",
+            TOP + 16
+        );
+    }
+    for (n, (label, value)) in bars.iter().enumerate() {
+        let y = TOP + n * ROW_H;
+        // Negative or NaN values draw no bar rather than a broken one.
+        let frac = if max > 0.0 && *value > 0.0 {
+            value / max
+        } else {
+            0.0
+        };
+        let w = (frac * BAR_W as f64).round() as usize;
+        let _ = write!(
+            svg,
+            "<g><title>{full}: {v}</title>\
+             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" fill=\"#1f2328\">{l}</text>\
+             <rect x=\"{bx}\" y=\"{ry}\" width=\"{w}\" height=\"{bh}\" fill=\"#2f6fbd\"/>\
+             <text x=\"{vx}\" y=\"{ty}\" fill=\"#1f2328\">{v}</text></g>",
+            full = xml(label),
+            l = xml(&short(label)),
+            v = xml(&show(*value)),
+            lx = LABEL_W - 8,
+            ty = y + 16,
+            bx = LABEL_W,
+            ry = y + 4,
+            bh = ROW_H - 8,
+            vx = LABEL_W + w + 6,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::format::loupe::from_json;
+
+    fn fixture(json: &str, name: &str) -> AnnotatorCorpus {
+        AnnotatorCorpus {
+            annotator: name.into(),
+            documents: from_json(json).unwrap().documents,
+        }
+    }
+
+    fn both() -> Vec<AnnotatorCorpus> {
+        vec![
+            fixture(include_str!("../../tests/fixtures/agreement/a.json"), "ann"),
+            fixture(include_str!("../../tests/fixtures/agreement/b.json"), "bob"),
+        ]
+    }
+
+    #[test]
+    fn counts_per_type_document_and_annotator() {
+        let s = corpus_stats(&both(), None);
+        let find = |kind: &str, name: &str| {
+            s.per_type
+                .iter()
+                .find(|t| t.kind == kind && t.name == name)
+                .map(|t| t.count)
+        };
+        // ann: 2 PER (Ilse Varga, commander); bob: 2 PER (Mayor Ilse Varga, commander).
+        assert_eq!(find("mention", "PER"), Some(4));
+        assert_eq!(find("mention", "VALUE"), Some(1));
+        assert_eq!(find("event", "Conflict:Attack"), Some(2));
+        assert_eq!(find("relation", "ORG-AFF"), Some(1));
+        assert_eq!(s.per_type[0].kind, "mention");
+        assert_eq!(s.per_type.last().unwrap().kind, "relation");
+        // 8 mentions, 2 events and 1 relation each.
+        assert_eq!(s.per_annotator["ann"], 11);
+        assert_eq!(s.per_annotator["bob"], 11);
+        assert_eq!(s.per_document.len(), 1);
+        assert_eq!(s.per_document[0].count, 22);
+        assert_eq!(
+            s.progress,
+            Progress {
+                done: 1,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn argument_fill_rates_follow_the_schema_roles() {
+        let s = corpus_stats(&both(), Some(&Schema::ace2005()));
+        let attack = s
+            .event_types
+            .iter()
+            .find(|e| e.event_type == "Conflict:Attack")
+            .unwrap();
+        assert_eq!(attack.events, 2);
+        let rate = |role: &str| attack.roles.iter().find(|r| r.role == role).unwrap().rate;
+        // Both attacks have an Attacker; only ann's has a Time; neither has a Place.
+        assert_eq!(rate("Attacker"), 1.0);
+        assert_eq!(rate("Time"), 0.5);
+        assert_eq!(rate("Place"), 0.0);
+        let names: Vec<&str> = attack.roles.iter().map(|r| r.role.as_str()).collect();
+        assert_eq!(names[0], "Attacker", "schema order first: {names:?}");
+        // Without a schema only the roles in use are listed.
+        let s = corpus_stats(&both(), None);
+        assert!(s.event_types[0].roles.iter().all(|r| r.filled > 0));
+    }
+
+    #[test]
+    fn progress_of_a_document_with_copies_in_several_states() {
+        let mut corpora = both();
+        corpora[1].documents[0].meta.status = Status::NotStarted;
+        assert_eq!(corpus_stats(&corpora, None).progress.in_progress, 1);
+        corpora[0].documents[0].meta.status = Status::NotStarted;
+        assert_eq!(corpus_stats(&corpora, None).progress.not_started, 1);
+    }
+
+    #[test]
+    fn bar_chart_scales_labels_and_escapes() {
+        let bars = vec![
+            ("PER".to_owned(), 10.0),
+            ("<script>alert(1)</script>".to_owned(), 5.0),
+            ("zero".to_owned(), 0.0),
+        ];
+        let svg = bar_chart_svg("Mentions & types", &bars, |v| format!("{v}"));
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.ends_with("</svg>"));
+        assert!(svg.contains("<title>Mentions &amp; types</title>"));
+        assert!(svg.contains("aria-label=\"Mentions &amp; types\""));
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        // The largest value fills the bar area; half of it, half.
+        assert!(svg.contains(&format!("width=\"{BAR_W}\"")));
+        assert!(svg.contains(&format!("width=\"{}\"", BAR_W / 2)));
+        assert!(svg.contains("width=\"0\""));
+        assert_eq!(svg.matches("<g>").count(), 3);
+        assert_eq!(svg.matches("<g>").count(), svg.matches("</g>").count());
+        let empty = bar_chart_svg("Events", &[], |v| format!("{v}"));
+        assert!(empty.contains("No data yet") && !empty.contains("<g>"));
+        let long = bar_chart_svg("t", &[("a".repeat(40), 1.0)], |v| format!("{v:.0}"));
+        assert!(long.contains(&format!("{}…</text>", "a".repeat(23))));
+    }
+}
