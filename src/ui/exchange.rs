@@ -60,27 +60,45 @@ async fn next_frame() {
     gloo::timers::future::TimeoutFuture::new(0).await;
 }
 
+/// Files packed between two turns of the browser when zipping a corpus.
+const FILES_PER_TURN: usize = 40;
+
 /// The one file to download: a lone file renamed after the document or corpus
-/// (`Strike.conll`), or every file in `<base>.<format>.zip`.
-fn download_file(format: Format, files: &[OutFile], base: &str) -> Result<OutFile, String> {
-    match files {
-        [one] => {
-            let ext = one
-                .name
-                .split_once('.')
-                .map_or(format.name(), |(_, ext)| ext);
-            let ext = if format == Format::Loupe {
-                "loupe.json"
-            } else {
-                ext
-            };
-            Ok(OutFile {
-                name: format!("{base}.{ext}"),
-                bytes: one.bytes.clone(),
-            })
-        }
-        _ => archive::single_or_zip(files, &format!("{base}.{}.zip", format.name())),
+/// (`Strike.conll`), or every file in `<base>.<format>.zip`, packed a few files at a time
+/// so the page stays responsive. `step` is told each file packed.
+async fn download_file(
+    format: Format,
+    files: &[OutFile],
+    base: &str,
+    step: impl Fn(usize),
+) -> Result<OutFile, String> {
+    if let [one] = files {
+        let ext = one
+            .name
+            .split_once('.')
+            .map_or(format.name(), |(_, ext)| ext);
+        let ext = if format == Format::Loupe {
+            "loupe.json"
+        } else {
+            ext
+        };
+        return Ok(OutFile {
+            name: format!("{base}.{ext}"),
+            bytes: one.bytes.clone(),
+        });
     }
+    let mut zip = archive::ZipBuilder::default();
+    for (i, f) in files.iter().enumerate() {
+        zip.add(f)?;
+        if (i + 1) % FILES_PER_TURN == 0 {
+            step(i + 1);
+            next_frame().await;
+        }
+    }
+    Ok(OutFile {
+        name: format!("{base}.{}.zip", format.name()),
+        bytes: zip.finish()?,
+    })
 }
 
 /// What the import panel shows after an import.
@@ -105,7 +123,7 @@ impl Workspace {
     }
 
     /// Export in `format`, download the result, and tell what was lost. `progress` counts
-    /// the steps (convert, pack, save) of a corpus export.
+    /// the steps of a corpus export: converting, each file packed, and saving.
     async fn export_as(
         &self,
         format: Format,
@@ -121,12 +139,11 @@ impl Workspace {
             self.alert(AlertKind::Info, why);
             return;
         }
-        let steps = |n| {
-            if scope == Scope::Corpus {
-                progress.set(Some((n, 3)));
-            }
-        };
-        steps(0);
+        // Steps: converting (1), then each file packed, then saving (1).
+        let corpus = scope == Scope::Corpus;
+        if corpus {
+            progress.set(Some((0, 2)));
+        }
         next_frame().await;
         let schema = self.schema.with_value(Clone::clone);
         let mut out = format::export(format, &docs, &schema);
@@ -137,15 +154,25 @@ impl Workspace {
                 f.bytes = loupe::to_json_with_schema(&docs, &annotator, &schema).into_bytes();
             }
         }
-        steps(1);
-        next_frame().await;
+        let total = out.files.len() as u32 + 2;
+        if corpus {
+            progress.set(Some((1, total)));
+            next_frame().await;
+        }
         let base = match scope {
             Scope::Document => sanitize_file_name(&docs[0].meta.title),
             Scope::Corpus => "loupe-corpus".to_owned(),
         };
-        let file = download_file(format, &out.files, &base);
-        steps(2);
-        next_frame().await;
+        let step = move |packed: usize| {
+            if corpus {
+                progress.set(Some((1 + packed as u32, total)));
+            }
+        };
+        let file = download_file(format, &out.files, &base, step).await;
+        if corpus {
+            progress.set(Some((total - 1, total)));
+            next_frame().await;
+        }
         let saved = file.and_then(|file| {
             let result = match std::str::from_utf8(&file.bytes) {
                 Ok(text) if !file.name.ends_with(".zip") => {
@@ -155,7 +182,6 @@ impl Workspace {
             };
             result.map(|()| file.name).map_err(|e| format!("{e:?}"))
         });
-        steps(3);
         progress.set(None);
         match saved {
             Ok(name) => {
@@ -362,7 +388,7 @@ pub fn ExportMenu() -> impl IntoView {
                     </fieldset>
                     {move || progress.get().map(|(done, total)| view! {
                         <label class="exchange-progress">
-                            {format!("Exporting: step {done} of {total}")}
+                            {format!("Exporting: {}%", done * 100 / total.max(1))}
                             <progress max=total value=done></progress>
                         </label>
                     })}

@@ -43,21 +43,51 @@ pub fn is_zip(file: &InputFile) -> bool {
 /// Write `files` as one deflated `.zip`, in order. Names that repeat get `-2`, `-3`… before
 /// their extension, so no file hides another.
 pub fn write_zip(files: &[OutFile]) -> Result<Vec<u8>, String> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .unix_permissions(0o644);
-    let mut used = BTreeSet::new();
+    let mut zip = ZipBuilder::default();
     for f in files {
-        let name = unique_name(&f.name, &mut used);
-        zip.start_file(name.as_str(), options)
-            .map_err(|e| format!("could not add {name} to the archive: {e}"))?;
-        zip.write_all(&f.bytes)
-            .map_err(|e| format!("could not add {name} to the archive: {e}"))?;
+        zip.add(f)?;
     }
     zip.finish()
-        .map(Cursor::into_inner)
-        .map_err(|e| format!("could not finish the archive: {e}"))
+}
+
+/// A `.zip` written one file at a time, so a caller can yield between files (the browser
+/// keeps painting while a large corpus is packed).
+pub struct ZipBuilder {
+    zip: ZipWriter<Cursor<Vec<u8>>>,
+    used: BTreeSet<String>,
+}
+
+impl Default for ZipBuilder {
+    fn default() -> Self {
+        Self {
+            zip: ZipWriter::new(Cursor::new(Vec::new())),
+            used: BTreeSet::new(),
+        }
+    }
+}
+
+impl ZipBuilder {
+    /// Add one file, deflated, renamed if its name is taken.
+    pub fn add(&mut self, file: &OutFile) -> Result<(), String> {
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .unix_permissions(0o644);
+        let name = unique_name(&file.name, &mut self.used);
+        self.zip
+            .start_file(name.as_str(), options)
+            .map_err(|e| format!("could not add {name} to the archive: {e}"))?;
+        self.zip
+            .write_all(&file.bytes)
+            .map_err(|e| format!("could not add {name} to the archive: {e}"))
+    }
+
+    /// The archive's bytes.
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        self.zip
+            .finish()
+            .map(Cursor::into_inner)
+            .map_err(|e| format!("could not finish the archive: {e}"))
+    }
 }
 
 fn unique_name(name: &str, used: &mut BTreeSet<String>) -> String {
