@@ -622,3 +622,62 @@ mod tests {
         assert_eq!(err, AdjudicationError::UnknownId("T1".into()));
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use crate::core::agreement::properties::annotations;
+    use proptest::prelude::*;
+
+    /// Mentions as (span, type), events as (trigger, type, argument count), relations as
+    /// type: what survives re-numbering.
+    type Shape = (
+        Vec<(Vec<Span>, String)>,
+        Vec<(Vec<Span>, String, usize)>,
+        Vec<String>,
+    );
+
+    fn shape(x: &Annotations) -> Shape {
+        let mut m: Vec<_> = x
+            .mentions
+            .iter()
+            .map(|m| (sorted(&m.fragments), m.kind.clone()))
+            .collect();
+        let mut e: Vec<_> = x
+            .events
+            .iter()
+            .map(|e| (sorted(&e.trigger), e.kind.clone(), e.arguments.len()))
+            .collect();
+        let mut r: Vec<_> = x.relations.iter().map(|r| r.kind.clone()).collect();
+        m.sort();
+        e.sort();
+        r.sort();
+        (m, e, r)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(10_000).min(2_000)
+        ))]
+
+        /// Every annotation is in exactly one diff item, and taking one side of every
+        /// disagreement gives back exactly that side's annotations.
+        #[test]
+        fn taking_one_side_everywhere_gives_that_side_back(
+            a in annotations(),
+            b in annotations(),
+        ) {
+            let items = diff(&a, &b);
+            let count = |side: fn(&DiffItem) -> &Option<Id>| items.iter().filter(|it| side(it).is_some()).count();
+            prop_assert_eq!(count(|it| &it.a), a.mentions.len() + a.events.len() + a.relations.len());
+            prop_assert_eq!(count(|it| &it.b), b.mentions.len() + b.events.len() + b.relations.len());
+            let n = items.iter().filter(|it| it.is_disagreement()).count();
+            for (choice, want) in [(Choice::TakeA, &a), (Choice::TakeB, &b)] {
+                let curated = curate(&a, &b, &items, &vec![choice; n]).unwrap();
+                prop_assert_eq!(curated.dropped_arguments, 0);
+                prop_assert_eq!(curated.dropped_relations, 0);
+                prop_assert_eq!(shape(&curated.annotations), shape(want));
+            }
+        }
+    }
+}

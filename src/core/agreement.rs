@@ -282,8 +282,8 @@ fn overlap_len(a: &[Span], b: &[Span]) -> usize {
         .sum()
 }
 
-/// One-to-one pairs of A's and B's spans that overlap, chosen greedily: exact spans first,
-/// then the largest overlap, then text order. `same` says whether two items may pair.
+/// One-to-one pairs of A's and B's spans that overlap, as many as possible, preferring
+/// exact spans, then the largest overlap, then text order. `same` says whether two items may pair.
 pub(crate) fn overlap_pairs(
     a: &[Vec<Span>],
     b: &[Vec<Span>],
@@ -323,16 +323,57 @@ pub(crate) fn overlap_pairs(
         }
     }
     candidates.sort();
-    let (mut used_a, mut used_b) = (vec![false; a.len()], vec![false; b.len()]);
-    let mut pairs = Vec::new();
-    for (_, i, j) in candidates {
-        if !used_a[i] && !used_b[j] {
-            used_a[i] = true;
-            used_b[j] = true;
-            pairs.push((i, j));
+    // Greedy first, so the preferred partners pair up; then augmenting paths, so the
+    // number of pairs is the largest possible and does not depend on which annotator is
+    // A (a greedy count alone can differ between (A, B) and (B, A)).
+    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); a.len()];
+    let mut partner_a: Vec<Option<usize>> = vec![None; a.len()];
+    let mut partner_b: Vec<Option<usize>> = vec![None; b.len()];
+    for &(_, i, j) in &candidates {
+        adj[i].push(j);
+        if partner_a[i].is_none() && partner_b[j].is_none() {
+            partner_a[i] = Some(j);
+            partner_b[j] = Some(i);
         }
     }
-    pairs
+    let mut seen = vec![0usize; b.len()];
+    for i in 0..a.len() {
+        if partner_a[i].is_none() && !adj[i].is_empty() {
+            augment(i, i + 1, &adj, &mut partner_a, &mut partner_b, &mut seen);
+        }
+    }
+    partner_a
+        .iter()
+        .enumerate()
+        .filter_map(|(i, j)| Some((i, (*j)?)))
+        .collect()
+}
+
+/// Kuhn's augmenting path from A's item `i`; `stamp` marks B's items seen in this search.
+fn augment(
+    i: usize,
+    stamp: usize,
+    adj: &[Vec<usize>],
+    partner_a: &mut [Option<usize>],
+    partner_b: &mut [Option<usize>],
+    seen: &mut [usize],
+) -> bool {
+    for &j in &adj[i] {
+        if seen[j] == stamp {
+            continue;
+        }
+        seen[j] = stamp;
+        let free = match partner_b[j] {
+            None => true,
+            Some(k) => augment(k, stamp, adj, partner_a, partner_b, seen),
+        };
+        if free {
+            partner_a[i] = Some(j);
+            partner_b[j] = Some(i);
+            return true;
+        }
+    }
+    false
 }
 
 pub(crate) fn sorted(spans: &[Span]) -> Vec<Span> {
@@ -991,6 +1032,25 @@ pub(crate) mod tests {
         let t = two(a, b).pairs[0].total.clone();
         assert_eq!(t.mentions_exact.micro.f1, 0.0);
         assert_eq!(t.mentions_overlap.micro.f1, 1.0);
+        // Greedy by overlap would pair "Ben in Paris" with "in Paris" (8 code points) and
+        // leave "Paris" alone; the most pairs is two: with "Ben" and with "in Paris".
+        let a = Annotations {
+            mentions: vec![m("T1", "GPE", "Ben in Paris"), m("T2", "GPE", "Paris")],
+            ..Default::default()
+        };
+        let b = Annotations {
+            mentions: vec![m("T1", "GPE", "in Paris"), m("T2", "GPE", "Ben")],
+            ..Default::default()
+        };
+        let (ab, ba) = (two(a.clone(), b.clone()), two(b, a));
+        assert_eq!(
+            ab.pairs[0].total.mentions_overlap.micro,
+            Score::new(2, 2, 2)
+        );
+        assert_eq!(
+            ba.pairs[0].total.mentions_overlap.micro,
+            Score::new(2, 2, 2)
+        );
     }
 
     #[test]
@@ -1119,9 +1179,100 @@ pub(crate) mod tests {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod properties {
+pub(crate) mod properties {
     use super::*;
+    use crate::core::model::{fragments_text, Argument, Event, Mention, Relation};
     use proptest::prelude::*;
+
+    /// Random annotations of [`tests::TEXT`]: mentions on token runs (so some nest or
+    /// overlap), events whose arguments are mentions, relations between mentions.
+    pub fn annotations() -> impl Strategy<Value = Annotations> {
+        let text = tests::TEXT;
+        let toks = tokens(text);
+        let n = toks.len();
+        let mention = (
+            0..n,
+            1..3usize,
+            prop::sample::select(vec!["PER", "ORG", "GPE"]),
+        );
+        let event = (
+            0..n,
+            prop::sample::select(vec!["Attack", "Meet"]),
+            prop::collection::vec(
+                (prop::sample::select(vec!["Agent", "Place"]), 0..8usize),
+                0..3,
+            ),
+        );
+        (
+            prop::collection::vec(mention, 1..8),
+            prop::collection::vec(event, 0..3),
+            prop::collection::vec(
+                (
+                    0..8usize,
+                    0..8usize,
+                    prop::sample::select(vec!["PHYS", "ORG-AFF"]),
+                ),
+                0..3,
+            ),
+        )
+            .prop_map(move |(ms, es, rs)| {
+                let mentions: Vec<Mention> = ms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(t, len, kind))| {
+                        let span = Span::new(toks[t].start, toks[(t + len - 1).min(n - 1)].end);
+                        Mention {
+                            id: format!("T{}", i + 1),
+                            kind: kind.into(),
+                            text: fragments_text(text, &[span]).unwrap(),
+                            fragments: vec![span],
+                            attributes: Default::default(),
+                            normalization: None,
+                            note: None,
+                            entity: None,
+                        }
+                    })
+                    .collect();
+                let target = |k: usize| format!("T{}", k % mentions.len() + 1);
+                let events = es
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (t, kind, args))| Event {
+                        id: format!("E{}", i + 1),
+                        kind: (*kind).into(),
+                        trigger: vec![Span::new(toks[*t].start, toks[*t].end)],
+                        trigger_text: toks[*t].text(text).into(),
+                        arguments: args
+                            .iter()
+                            .map(|(role, k)| Argument {
+                                role: (*role).into(),
+                                target: target(*k),
+                            })
+                            .collect(),
+                        attributes: Default::default(),
+                        note: None,
+                        coref: None,
+                    })
+                    .collect();
+                let relations = rs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (x, y, kind))| Relation {
+                        id: format!("R{}", i + 1),
+                        kind: (*kind).into(),
+                        arg1: target(*x),
+                        arg2: target(*y),
+                        attributes: Default::default(),
+                    })
+                    .collect();
+                Annotations {
+                    mentions,
+                    events,
+                    relations,
+                    ..Default::default()
+                }
+            })
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(
@@ -1139,6 +1290,35 @@ mod properties {
             let f = fleiss_kappa(&[&a[..], &b[..]]);
             prop_assert!((c.kappa - f.kappa).abs() < 1e-9, "{:?} {:?}", c, f);
             prop_assert!(c.kappa.is_finite() && (-1.0..=1.0).contains(&c.kappa));
+        }
+
+        /// Swapping the annotators swaps precision and recall and keeps F1 and kappa;
+        /// anyone agrees perfectly with themselves.
+        #[test]
+        fn scores_are_symmetric_and_self_agreement_is_perfect(
+            a in annotations(),
+            b in annotations(),
+        ) {
+            let toks = tokens(tests::TEXT);
+            let (ab, ba) = (pair_scores(&toks, &a, &b), pair_scores(&toks, &b, &a));
+            let typed = |s: &PairScores| vec![
+                s.mentions_exact.micro,
+                s.mentions_overlap.micro,
+                s.events.trigger_identification,
+                s.events.trigger_classification.micro,
+                s.events.argument_identification.micro,
+                s.events.argument_classification.micro,
+                s.relations.micro,
+            ];
+            for (x, y) in typed(&ab).into_iter().zip(typed(&ba)) {
+                prop_assert_eq!((x.a, x.b, x.matched), (y.b, y.a, y.matched));
+                prop_assert!(x.f1 == y.f1 && x.precision == y.recall);
+                prop_assert!(x.f1.is_finite() && (0.0..=1.0).contains(&x.f1));
+            }
+            prop_assert!((ab.token_kappa.kappa - ba.token_kappa.kappa).abs() < 1e-12);
+            let aa = pair_scores(&toks, &a, &a);
+            prop_assert!(typed(&aa).iter().all(|s| s.f1 == 1.0));
+            prop_assert_eq!(aa.token_kappa.kappa, 1.0);
         }
     }
 }
