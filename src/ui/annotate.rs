@@ -38,6 +38,9 @@ pub struct Interaction {
     pub help: RwSignal<bool>,
     /// The pending "annotate all" preview: the spans that would be tagged.
     pub tag_all: RwSignal<Option<(String, Vec<Span>)>>,
+    /// Collapsed side panes.
+    pub hide_corpus: RwSignal<bool>,
+    pub hide_inspector: RwSignal<bool>,
 }
 
 impl Interaction {
@@ -49,6 +52,8 @@ impl Interaction {
             filter: RwSignal::new(String::new()),
             help: RwSignal::new(false),
             tag_all: RwSignal::new(None),
+            hide_corpus: RwSignal::new(false),
+            hide_inspector: RwSignal::new(false),
         }
     }
 

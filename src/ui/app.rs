@@ -5,12 +5,13 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::annotate::Interaction;
 use super::article::Article;
 use super::corpus::CorpusPane;
-use super::annotate::Interaction;
 use super::inspector::{Inspector, ShortcutHelp};
 use super::keys::install_hotkeys;
 use super::palette::Palette;
+use super::search::DocSearch;
 use super::state::{
     install_save_triggers, AlertKind, SaveStatus, Screen, StorageTrouble, Workspace,
 };
@@ -39,6 +40,14 @@ pub fn App() -> impl IntoView {
                 <button type="button" on:click=move |_| ws.screen.set(Screen::Welcome)>
                     "Add articles"
                 </button>
+                <button type="button" aria-keyshortcuts="[" title="Show or hide the document list ([)"
+                    aria-pressed=move || (!ia.hide_corpus.get()).to_string()
+                    on:click=move |_| ia.hide_corpus.update(|h| *h = !*h)>"Documents"</button>
+                <button type="button" aria-keyshortcuts="]" title="Show or hide the inspector (])"
+                    aria-pressed=move || (!ia.hide_inspector.get()).to_string()
+                    on:click=move |_| ia.hide_inspector.update(|h| *h = !*h)>"Inspector"</button>
+                <button type="button" aria-keyshortcuts="?" title="Keyboard shortcuts (?)"
+                    on:click=move |_| ia.help.update(|h| *h = !*h)>"Help"</button>
                 <button type="button" aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)"
                     on:click=move |_| ws.undo()>"Undo"</button>
                 <button type="button" aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)"
@@ -60,10 +69,11 @@ pub fn App() -> impl IntoView {
             {move || match ws.screen.get() {
                 Screen::Welcome => view! { <Welcome/> }.into_any(),
                 Screen::Annotate => view! {
-                    <div class="panes">
+                    <div class="panes" class:no-corpus=move || ia.hide_corpus.get() class:no-inspector=move || ia.hide_inspector.get()>
                         <CorpusPane/>
                         <section class="article-pane" aria-label="Article">
                             <Palette/>
+                            <DocSearch/>
                             <Article/>
                         </section>
                         <Inspector/>

@@ -29,16 +29,32 @@ fn ArticleText(id: Id) -> impl IntoView {
     let index = Arc::new(OffsetIndex::new(&text));
     let paras = Arc::new(paragraphs(&text));
 
-    // One memo cuts all mentions into paragraphs; a memo per paragraph passes on only
-    // its own change.
-    let all_pieces = {
+    // One signal per paragraph holds the pieces drawn in it. After an edit, one effect
+    // recomputes the buckets and sets only the paragraphs whose pieces changed, so each
+    // paragraph closure has one subscriber-free source of its own. (A memo per paragraph
+    // over one shared memo put 2,000 subscribers on it, which Leptos rewires one by one.)
+    let draw = {
         let paras = paras.clone();
-        Memo::new(move |_| {
-            ws.version.track();
+        move || {
             ws.with_current(|slot| bucket(&paras, &spans_to_draw(&slot.doc.annotations)))
                 .unwrap_or_default()
-        })
+        }
     };
+    let piece_signals: Arc<Vec<RwSignal<Vec<Piece>>>> =
+        Arc::new(draw().into_iter().map(RwSignal::new).collect());
+    {
+        let piece_signals = piece_signals.clone();
+        Effect::new(move |first: Option<()>| {
+            ws.version.track();
+            if first.is_some() {
+                for (signal, pieces) in piece_signals.iter().zip(draw()) {
+                    if signal.with_untracked(|old| *old != pieces) {
+                        signal.set(pieces);
+                    }
+                }
+            }
+        });
+    }
     let colors = ws.schema.with_value(|s| {
         s.entity_types
             .iter()
@@ -140,24 +156,83 @@ fn ArticleText(id: Id) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, &para)| {
-            let pieces =
-                Memo::new(move |_| all_pieces.with(|all| all.get(i).cloned().unwrap_or_default()));
+            let pieces = piece_signals
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| RwSignal::new(Vec::new()));
             let text = text.clone();
             let index = index.clone();
             let colors = colors.clone();
             view! {
                 <p class="para" data-s=para.start.to_string() data-e=para.end.to_string()>
-                    {move || render_paragraph(&text, &index, para, &pieces.get(), &colors, ws, roles)}
+                    {move || render_paragraph(&text, &index, para, &pieces.get(), &colors)}
                 </p>
             }
         })
         .collect_view();
+
+    // Selection and argument marks are set on the DOM directly, from one effect: a
+    // reactive closure per highlight would put thousands of subscribers on one signal,
+    // and Leptos unsubscribes them one by one (quadratic on a 10,000-annotation article).
+    Effect::new(move |_| {
+        let selected = ws.selected.get();
+        let marks = roles.get();
+        ws.version.track();
+        request_animation_frame(move || {
+            if let Some(root) = article_ref.get_untracked() {
+                mark_annotations(&root, selected.as_deref(), &marks);
+            }
+        });
+    });
 
     view! {
         <div class="article" node_ref=article_ref data-doc=id
             on:mouseup=on_mouseup on:click=on_click>
             {para_views}
         </div>
+    }
+}
+
+/// Elements of the highlights of annotation `id`.
+fn highlights(root: &web_sys::Element, id: &str) -> Vec<web_sys::Element> {
+    let id = id.replace('\\', "\\\\").replace('"', "\\\"");
+    let Ok(list) = root.query_selector_all(&format!("[data-m~=\"{id}\"]")) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
+/// Mark the selected annotation (`.sel`) and the selected event's arguments (`.arg`, with
+/// their roles in `data-role`), clearing the old marks first.
+fn mark_annotations(root: &web_sys::Element, selected: Option<&str>, roles: &[(Id, String)]) {
+    if let Ok(old) = root.query_selector_all(".sel, .arg") {
+        for i in 0..old.length() {
+            if let Some(el) = old
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = el.class_list().remove_2("sel", "arg");
+                let _ = el.remove_attribute("data-role");
+            }
+        }
+    }
+    if let Some(id) = selected {
+        for el in highlights(root, id) {
+            let _ = el.class_list().add_1("sel");
+        }
+    }
+    for (target, role) in roles {
+        for el in highlights(root, target) {
+            let _ = el.class_list().add_1("arg");
+            let label = match el.get_attribute("data-role") {
+                Some(old) if !old.split(' ').any(|r| r == role) => format!("{old} {role}"),
+                Some(old) => old,
+                None => role.clone(),
+            };
+            let _ = el.set_attribute("data-role", &label);
+        }
     }
 }
 
@@ -190,8 +265,6 @@ fn render_paragraph(
     para: Span,
     pieces: &[Piece],
     colors: &[(String, String)],
-    ws: Workspace,
-    roles: Memo<Vec<(Id, String)>>,
 ) -> impl IntoView {
     segments(para, pieces)
         .into_iter()
@@ -242,32 +315,11 @@ fn render_paragraph(
                 .collect::<Vec<_>>()
                 .join(" ");
             let label = (!label.is_empty()).then_some(label);
-            let id_list = ids.clone();
-            let is_selected = move || {
-                ws.selected
-                    .get()
-                    .is_some_and(|s| id_list.split(' ').any(|i| i == s))
-            };
-            let id_list = ids.clone();
-            let role = move || {
-                roles.with(|r| {
-                    r.iter()
-                        .filter(|(target, _)| id_list.split(' ').any(|i| i == target))
-                        .map(|(_, role)| role.clone())
-                        .collect::<Vec<_>>()
-                })
-            };
-            let role_of = role.clone();
-            let role_label = move || {
-                let r = role_of();
-                (!r.is_empty()).then(|| r.join(" "))
-            };
-            let is_arg = move || !role().is_empty();
             let is_trigger = inner.id.starts_with('E');
             view! {
                 <span class="seg m" data-s=start data-e=end data-m=ids data-label=label
-                    data-type=inner.kind.clone() style=style class:sel=is_selected
-                    class:trigger=is_trigger class:arg=is_arg data-role=role_label>{content}</span>
+                    data-type=inner.kind.clone() style=style
+                    class:trigger=is_trigger>{content}</span>
             }
             .into_any()
         })

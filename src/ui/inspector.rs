@@ -28,6 +28,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Delete", "delete the selected annotation"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("Esc", "cancel whatever is in progress"),
+    ("/", "search this document; Enter jumps to the next match and selects it"),
+    ("[ / ]", "show or hide the document list / the inspector"),
     ("?", "show or hide this list"),
 ];
 
@@ -381,6 +383,8 @@ fn Warnings(list: Vec<String>) -> impl IntoView {
 
 /// Every annotation of the document: entities once each with their mentions, unlinked
 /// mentions, events and relations. Each row selects its annotation.
+const OUTLINE_ROWS: usize = 200;
+
 #[component]
 fn Outline(ann: Memo<Annotations>) -> impl IntoView {
     let ws = expect_context::<Workspace>();
@@ -398,11 +402,16 @@ fn Outline(ann: Memo<Annotations>) -> impl IntoView {
             </li>
         }
     };
+    // A long article can hold 10,000 annotations: the outline draws the first few
+    // hundred rows and the rest on request, so an edit never rebuilds thousands of rows.
+    let shown_rows = RwSignal::new(OUTLINE_ROWS);
     view! {
         <h2>"Outline"</h2>
         {move || {
             let a = ann.get();
-            let entities = a.entities.iter().map(|e| {
+            let limit = shown_rows.get();
+            let total = a.mentions.len() + a.events.len() + a.relations.len();
+            let entities = a.entities.iter().take(limit).map(|e| {
                 let members: Vec<&Mention> = a.mentions.iter().filter(|m| m.entity.as_deref() == Some(e.id.as_str())).collect();
                 view! {
                     <li class="entity-group">
@@ -411,14 +420,20 @@ fn Outline(ann: Memo<Annotations>) -> impl IntoView {
                     </li>
                 }
             }).collect_view();
-            let singles = a.mentions.iter().filter(|m| m.entity.is_none()).map(|m| row(m.id.clone(), m.kind.clone(), m.text.clone())).collect_view();
-            let events = a.events.iter().map(|e| row(e.id.clone(), e.kind.clone(), format!("{} ({} arguments)", e.trigger_text, e.arguments.len()))).collect_view();
-            let relations = a.relations.iter().map(|r| row(r.id.clone(), r.kind.clone(), format!("{} → {}", label_of(&a, &r.arg1), label_of(&a, &r.arg2)))).collect_view();
+            let singles = a.mentions.iter().filter(|m| m.entity.is_none()).take(limit).map(|m| row(m.id.clone(), m.kind.clone(), m.text.clone())).collect_view();
+            let events = a.events.iter().take(limit).map(|e| row(e.id.clone(), e.kind.clone(), format!("{} ({} arguments)", e.trigger_text, e.arguments.len()))).collect_view();
+            let relations = a.relations.iter().take(limit).map(|r| row(r.id.clone(), r.kind.clone(), format!("{} → {}", label_of(&a, &r.arg1), label_of(&a, &r.arg2)))).collect_view();
+            let more = (total > limit).then(|| view! {
+                <button type="button" class="small" on:click=move |_| shown_rows.update(|l| *l += OUTLINE_ROWS * 4)>
+                    {format!("Show more ({total} annotations in all)")}
+                </button>
+            });
             view! {
                 <ol class="outline" aria-label="Entities">{entities}</ol>
                 <ol class="outline" aria-label="Mentions">{singles}</ol>
                 <ol class="outline" aria-label="Events">{events}</ol>
                 <ol class="outline" aria-label="Relations">{relations}</ol>
+                {more}
             }
         }}
     }

@@ -112,6 +112,18 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
                 focus("#type-filter");
                 true
             }
+            "/" => {
+                focus("#doc-search");
+                true
+            }
+            "[" => {
+                ia.hide_corpus.update(|h| *h = !*h);
+                true
+            }
+            "]" => {
+                ia.hide_inspector.update(|h| *h = !*h);
+                true
+            }
             "r" | "R" => match ws.selected.get_untracked() {
                 Some(id) => {
                     ia.mode.set(Mode::RelationTo(id));

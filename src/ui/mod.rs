@@ -9,6 +9,7 @@ mod exchange;
 mod inspector;
 mod keys;
 mod palette;
+mod search;
 pub mod state;
 mod welcome;
 
