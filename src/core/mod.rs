@@ -14,6 +14,6 @@ pub mod samples;
 pub mod schema;
 pub mod search;
 pub mod snap;
-pub mod tokens;
 pub mod storage;
+pub mod tokens;
 pub mod validate;

@@ -36,7 +36,8 @@ pub fn DocSearch() -> impl IntoView {
         if q.trim().is_empty() {
             return Vec::new();
         }
-        ws.with_current(|s| find_all(&s.doc.text, &q)).unwrap_or_default()
+        ws.with_current(|s| find_all(&s.doc.text, &q))
+            .unwrap_or_default()
     });
     let jump = move |forward: bool| {
         let list = hits.get_untracked();
@@ -44,7 +45,11 @@ pub fn DocSearch() -> impl IntoView {
             return;
         }
         let n = list.len();
-        let i = if forward { at.get_untracked() % n } else { (at.get_untracked() + n - 2) % n };
+        let i = if forward {
+            at.get_untracked() % n
+        } else {
+            (at.get_untracked() + n - 2) % n
+        };
         at.set(i + 1);
         ws.selected.set(None);
         ws.pending.set(Some(list[i]));
