@@ -284,7 +284,7 @@ impl Workspace {
                 );
                 if !duplicates.is_empty() {
                     summary.push_str(&format!(
-                        "; already in the corpus, skipped: {}",
+                        "; already in the corpus, so skipped with their annotations: {}",
                         duplicates.join(", ")
                     ));
                 }

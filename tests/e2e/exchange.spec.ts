@@ -144,6 +144,14 @@ test('a brat pair imports with its highlights', async ({ page }) => {
   await expect(loupe.highlight('Sony')).toHaveAttribute('data-type', 'ORG');
   await expect(loupe.highlight('Kyiv')).toHaveAttribute('data-type', 'GPE');
 
+  // The same text again is recognised by its checksum and not added twice.
+  const again = await importFiles(page, [
+    { name: 'deal.txt', text },
+    { name: 'deal.ann', text: 'T1\tORG 2 6\tSony\n' },
+  ]);
+  await expect(again).toContainText('Imported 0 of 1 document(s) from brat standoff; already in the corpus, so skipped with their annotations: deal');
+  await page.keyboard.press('Escape');
+
   // Exported back as brat, the .ann is the one imported.
   const brat = await exportAs(page, 'brat standoff');
   const files = unzip(brat.bytes);
