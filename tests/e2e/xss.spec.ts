@@ -49,3 +49,26 @@ test('XSS payloads in file names and file contents stay inert', async ({ page })
   await expect(page.locator('.doc')).toHaveCount(30);
   await expectNothingRan(page);
 });
+
+test('XSS payloads in notes and entity names stay inert', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await loupe.drag('Oleh Marchenko');
+  await page.keyboard.press('p');
+  await loupe.drag('who');
+  await page.keyboard.press('p');
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  await inspector.getByLabel('Note').fill(payloads.join('\n'));
+  await inspector.getByLabel('Note').blur();
+  await loupe.highlight('who').click();
+  await page.keyboard.press('s');
+  await loupe.highlight('Oleh Marchenko').click();
+  await inspector.getByLabel('Canonical name').fill(payloads[1]);
+  await inspector.getByLabel('Canonical name').blur();
+  await page.reload();
+  await loupe.highlight('who').click();
+  await expect(inspector.getByLabel('Note')).toHaveValue(payloads.join('\n'));
+  await expect(inspector.getByRole('list', { name: 'Entities' })).toContainText(payloads[1]);
+  await expectNothingRan(page);
+});
