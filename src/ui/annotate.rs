@@ -260,6 +260,24 @@ impl Workspace {
         .unwrap_or_default()
     }
 
+    /// The (up to nine) mentions nearest an event's trigger that are not yet its
+    /// arguments: while a slot is armed they are numbered, and a digit fills the slot.
+    pub fn candidates(&self, event: &str) -> Vec<Id> {
+        let ann = self.annotations();
+        let Some(e) = ann.events.iter().find(|e| e.id == event) else {
+            return Vec::new();
+        };
+        let at = e.trigger.first().map_or(0, |t| t.start);
+        let mut near: Vec<(usize, Id)> = ann
+            .mentions
+            .iter()
+            .filter(|m| !e.arguments.iter().any(|a| a.target == m.id))
+            .map(|m| (m.start().abs_diff(at), m.id.clone()))
+            .collect();
+        near.sort();
+        near.into_iter().take(9).map(|(_, id)| id).collect()
+    }
+
     /// Remove one argument of an event.
     pub fn remove_argument(&self, event: &str, index: usize) {
         self.edit(Edit::RemoveArgument {

@@ -178,9 +178,15 @@ fn ArticleText(id: Id) -> impl IntoView {
         let selected = ws.selected.get();
         let marks = roles.get();
         ws.version.track();
+        // While a slot is armed, the nearest mentions carry the digit that fills it.
+        let numbered = ia
+            .armed
+            .get()
+            .map(|(event, _)| ws.candidates(&event))
+            .unwrap_or_default();
         request_animation_frame(move || {
             if let Some(root) = article_ref.get_untracked() {
-                mark_annotations(&root, selected.as_deref(), &marks);
+                mark_annotations(&root, selected.as_deref(), &marks, &numbered);
             }
         });
     });
@@ -206,8 +212,13 @@ fn highlights(root: &web_sys::Element, id: &str) -> Vec<web_sys::Element> {
 
 /// Mark the selected annotation (`.sel`) and the selected event's arguments (`.arg`, with
 /// their roles in `data-role`), clearing the old marks first.
-fn mark_annotations(root: &web_sys::Element, selected: Option<&str>, roles: &[(Id, String)]) {
-    if let Ok(old) = root.query_selector_all(".sel, .arg") {
+fn mark_annotations(
+    root: &web_sys::Element,
+    selected: Option<&str>,
+    roles: &[(Id, String)],
+    numbered: &[Id],
+) {
+    if let Ok(old) = root.query_selector_all(".sel, .arg, [data-num]") {
         for i in 0..old.length() {
             if let Some(el) = old
                 .item(i)
@@ -215,7 +226,13 @@ fn mark_annotations(root: &web_sys::Element, selected: Option<&str>, roles: &[(I
             {
                 let _ = el.class_list().remove_2("sel", "arg");
                 let _ = el.remove_attribute("data-role");
+                let _ = el.remove_attribute("data-num");
             }
+        }
+    }
+    for (n, id) in numbered.iter().enumerate() {
+        if let Some(first) = highlights(root, id).first() {
+            let _ = first.set_attribute("data-num", &(n + 1).to_string());
         }
     }
     if let Some(id) = selected {

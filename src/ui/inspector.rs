@@ -19,7 +19,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("↓ / ↑", "next / previous annotation"),
     ("P O G L F W V T N", "tag the selection as PER ORG GPE LOC FAC WEA VEH TIME VALUE"),
     ("E", "filter the type palette (event types); Enter applies the first match"),
-    ("1–9", "with an event selected: fill its 1st–9th argument slot"),
+    ("1–9", "with an event selected: arm its 1st–9th argument slot; with a slot armed: fill it with the mention showing that number"),
     ("Enter", "fill the armed slot, finish a relation or same-entity link with the annotation chosen by the arrows, or confirm tag-all"),
     ("R", "start a relation from the selected annotation; then choose the second one"),
     ("S", "same entity as…: choose the mention that refers to the same entity"),

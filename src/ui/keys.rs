@@ -147,8 +147,19 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
                 true
             }
             k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit() && c != '0') => {
-                // Digits arm the argument slots of the selected event, in schema order.
-                arm_slot(ws, ia, k.parse::<usize>().unwrap_or(1) - 1)
+                // With a slot armed, a digit picks the mention showing that number;
+                // otherwise digits arm the selected event's slots, in schema order.
+                let n = k.parse::<usize>().unwrap_or(1) - 1;
+                match ia.armed.get_untracked() {
+                    Some((event, _)) => match ws.candidates(&event).get(n) {
+                        Some(id) => {
+                            ws.fill_armed(ia, id);
+                            true
+                        }
+                        None => false,
+                    },
+                    None => arm_slot(ws, ia, n),
+                }
             }
             _ => {
                 let mut chars = key.chars();

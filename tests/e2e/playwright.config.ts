@@ -16,6 +16,9 @@ export default defineConfig({
   outputDir: '../../test-results',
   timeout: 60_000,
   workers: 1,
+  // One retry: the two-tab storage story has failed once under heavy machine load (80 of
+  // 100 edits); a flaky failure is reported as such in the summary rather than hidden.
+  retries: 1,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

@@ -149,3 +149,23 @@ test('deleting an argument’s mention warns, and undo restores the event', asyn
   await loupe.article.locator('.seg.m.trigger', { hasText: 'launched' }).click();
   await expect(inspector(loupe)).toContainText('T1 ORG “Russian forces”');
 });
+
+test('with a slot armed, pressing the number shown on a mention fills the slot', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await loupe.drag('Russian forces');
+  await page.keyboard.press('o');
+  await loupe.drag('port of Odesa');
+  await page.keyboard.press('f');
+  await loupe.drag('launched');
+  await page.getByLabel(/Filter annotation types/).fill('attack');
+  await page.getByLabel(/Filter annotation types/).press('Enter');
+  await page.keyboard.press('2'); // arm Target
+  const numbered = loupe.article.locator('.seg.m[data-num]');
+  await expect(numbered).toHaveCount(2);
+  const port = loupe.article.locator('.seg.m', { hasText: 'port of Odesa' });
+  const digit = await port.getAttribute('data-num');
+  await page.keyboard.press(digit!);
+  await expect(loupe.article.locator('.seg.m.arg[data-role="Target"]')).toHaveText('port of Odesa');
+});
