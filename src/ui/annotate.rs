@@ -41,6 +41,8 @@ pub struct Interaction {
     /// Collapsed side panes.
     pub hide_corpus: RwSignal<bool>,
     pub hide_inspector: RwSignal<bool>,
+    /// The agreement panel is open.
+    pub agreement: RwSignal<bool>,
 }
 
 impl Interaction {
@@ -54,6 +56,7 @@ impl Interaction {
             tag_all: RwSignal::new(None),
             hide_corpus: RwSignal::new(false),
             hide_inspector: RwSignal::new(false),
+            agreement: RwSignal::new(false),
         }
     }
 

@@ -5,6 +5,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::agreement::AgreementPanel;
 use super::annotate::Interaction;
 use super::article::Article;
 use super::corpus::CorpusPane;
@@ -46,6 +47,9 @@ pub fn App() -> impl IntoView {
                 <button type="button" aria-keyshortcuts="]" title="Show or hide the inspector (])"
                     aria-pressed=move || (!ia.hide_inspector.get()).to_string()
                     on:click=move |_| ia.hide_inspector.update(|h| *h = !*h)>"Inspector"</button>
+                <button type="button" title="Compare annotators' files"
+                    aria-pressed=move || ia.agreement.get().to_string()
+                    on:click=move |_| ia.agreement.update(|a| *a = !*a)>"Agreement"</button>
                 <button type="button" aria-keyshortcuts="?" title="Keyboard shortcuts (?)"
                     on:click=move |_| ia.help.update(|h| *h = !*h)>"Help"</button>
                 <button type="button" aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)"
@@ -62,6 +66,7 @@ pub fn App() -> impl IntoView {
         <StorageBanner/>
         <ImportStatus/>
         <Alerts/>
+        <AgreementPanel/>
         <Show when=move || dragging.get()>
             <div class="drop-overlay" aria-hidden="true">"Drop files to import them"</div>
         </Show>

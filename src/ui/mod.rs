@@ -1,6 +1,7 @@
 //! The Leptos UI. Components read the [`state::Workspace`] from context and call its
 //! actions; none of them holds domain rules.
 
+mod agreement;
 mod annotate;
 mod app;
 mod article;
