@@ -1,7 +1,7 @@
 import { test, expect } from './fixtures';
 import { LoupePage } from './loupe-page';
 
-test('two annotators’ files give an agreement table and a CSV report', async ({ page }) => {
+test('two annotators’ files give an agreement table, a CSV report, and a curated file from adjudication', async ({ page }) => {
   const loupe = new LoupePage(page);
   await loupe.open();
   await loupe.loadSamples();
@@ -31,4 +31,18 @@ test('two annotators’ files give an agreement table and a CSV report', async (
   await panel.getByRole('button', { name: 'Download CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe('agreement.csv');
+
+  // Adjudicate the one disagreement: take B's type, and build the curated file.
+  const disagreements = panel.getByRole('list', { name: 'Disagreements' }).getByRole('listitem');
+  await expect(disagreements).toHaveCount(1);
+  await expect(disagreements.first()).toContainText('type differs');
+  await disagreements.first().getByRole('radio', { name: 'Take B' }).check();
+  const curatedDownload = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Download curated file' }).click();
+  const curatedFile = await curatedDownload;
+  const fs = await import('node:fs');
+  const curated = JSON.parse(fs.readFileSync((await curatedFile.path())!, 'utf8'));
+  expect(curated.annotator).toBe('curated');
+  const kinds = curated.documents[0].mentions.map((m: any) => `${m.type}:${m.text}`).sort();
+  expect(kinds).toEqual(['GPE:Russian forces', 'PER:Oleh Marchenko']);
 });
