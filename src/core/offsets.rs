@@ -164,13 +164,16 @@ mod tests {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod properties {
+pub(crate) mod properties {
     use super::*;
     use proptest::prelude::*;
 
     /// Text drawn from the characters that break naive offset code: astral emoji, ZWJ
-    /// sequences, combining marks, CJK, CRLF and curly punctuation.
-    pub fn tricky_text() -> impl Strategy<Value = String> {
+    /// sequences, combining marks, CJK, CRLF, curly punctuation, and the characters JSON
+    /// must escape. Shared by every property test that needs hard text.
+    pub(crate) fn tricky_text_sized(
+        pieces_per_text: std::ops::Range<usize>,
+    ) -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "a",
             "Kyiv",
@@ -191,8 +194,14 @@ mod properties {
             "8,400",
             "\t",
             "𝔘",
+            "\"",
+            "\\",
         ]);
-        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+        prop::collection::vec(pieces, pieces_per_text).prop_map(|v| v.concat())
+    }
+
+    pub(crate) fn tricky_text() -> impl Strategy<Value = String> {
+        tricky_text_sized(0..40)
     }
 
     proptest! {
