@@ -175,22 +175,12 @@ pub fn tables(r: &AgreementReport) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{run, DATA_ERROR, OK, USAGE_ERROR};
+    use super::super::tests::run_cli;
+    use super::super::{DATA_ERROR, OK, USAGE_ERROR};
     use crate::core::model::Document;
 
     const A: &str = "tests/fixtures/agreement/a.json";
     const B: &str = "tests/fixtures/agreement/b.json";
-
-    fn run_cli(args: &[&str]) -> (i32, String, String) {
-        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run(&args, &mut out, &mut err);
-        (
-            code,
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(err).unwrap(),
-        )
-    }
 
     fn temp(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("loupe-agree-{}-{name}", std::process::id()));

@@ -485,10 +485,11 @@ fn schema_files(opts: &Options, out: &mut dyn Write) -> Result<(), CliError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn run_cli(args: &[&str]) -> (i32, String, String) {
+    /// Run the CLI in-process: exit code, stdout and stderr. Shared by every CLI test.
+    pub(crate) fn run_cli(args: &[&str]) -> (i32, String, String) {
         let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let code = run(&args, &mut out, &mut err);
