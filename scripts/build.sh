@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-trunk build --release --offline
-node scripts/single-file.mjs dist
+# LOUPE_DIST lets parallel builds (e.g. two engineers in one tree) use separate folders.
+dist="${LOUPE_DIST:-dist}"
+trunk build --release --offline --dist "$dist"
+node scripts/single-file.mjs "$dist"

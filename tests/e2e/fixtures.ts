@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
 /** The single-file build, opened with no server at all. */
-export const singleFileUrl = pathToFileURL(resolve(__dirname, '../../dist/loupe.html')).href;
+export const singleFileUrl = pathToFileURL(resolve(__dirname, '../..', process.env.LOUPE_DIST ?? 'dist', 'loupe.html')).href;
 
 /** Where the app can be opened: served over HTTP, and as one file from disk. */
 export const targets = [

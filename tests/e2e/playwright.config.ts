@@ -9,11 +9,13 @@ export const chromiumArgs = [
   '--no-sandbox',
 ];
 
-const port = 8089;
+// LOUPE_E2E_PORT and LOUPE_DIST let two runs share a machine without colliding.
+const port = Number(process.env.LOUPE_E2E_PORT ?? 8089);
+const dist = process.env.LOUPE_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: '.',
-  outputDir: '../../test-results',
+  outputDir: `../../test-results/${dist}`,
   timeout: 60_000,
   workers: 1,
   // Retries: the two-tab storage story ("100 alternate edits") is flaky. In about one run
@@ -27,7 +29,7 @@ export default defineConfig({
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
   },
   webServer: {
-    command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory ../../dist`,
+    command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory ../../${dist}`,
     url: `http://127.0.0.1:${port}/index.html`,
     reuseExistingServer: false,
     stdout: 'ignore',
