@@ -6,7 +6,8 @@
 //! argument disagreement (same event trigger and type, different arguments), or an
 //! annotation only one side has. [`curate`] takes one [`Choice`] per disagreement (in
 //! the order of [`diff`]) and builds a fresh [`Annotations`] with new ids; matches are
-//! kept once.
+//! kept once. [`Choice::Edit`] keeps one side's annotation with a corrected type and, for
+//! a mention or an event trigger, a corrected span.
 //!
 //! **Loupe:** an argument or relation whose target was not kept is re-attached to a kept
 //! mention with exactly the same span, and dropped when there is none;
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 use super::agreement::{overlap_pairs, sorted, target_span};
 use super::model::{Annotations, Argument, Id, Span};
+use super::offsets::{cp_len, slice_cp};
 
 /// Which kind of annotation a diff item is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -62,13 +64,32 @@ impl DiffItem {
 }
 
 /// What to keep of one disagreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     TakeA,
     TakeB,
     TakeBoth,
     TakeNeither,
+    /// Keep one side's annotation, corrected.
+    Edit(Edit),
+}
+
+/// One of the two annotators being compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Side {
+    A,
+    B,
+}
+
+/// Take `from`'s annotation, then give it `kind` and, when `span` is set, that one span
+/// (code points, half-open) in place of its fragments or trigger. Relations have no span
+/// of their own, so only their type can be edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub from: Side,
+    pub kind: String,
+    pub span: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +101,8 @@ pub enum AdjudicationError {
     },
     /// A diff item names an id that neither annotation set has: the diff is stale.
     UnknownId(Id),
+    /// An edit that cannot be applied; the message says why.
+    BadEdit { disagreement: usize, reason: String },
 }
 
 impl fmt::Display for AdjudicationError {
@@ -96,6 +119,10 @@ impl fmt::Display for AdjudicationError {
                 f,
                 "the diff names {id}, which the annotations do not have; compute the diff again after editing"
             ),
+            Self::BadEdit {
+                disagreement,
+                reason,
+            } => write!(f, "the edit of disagreement {} cannot be applied: {reason}", disagreement + 1),
         }
     }
 }
@@ -344,15 +371,58 @@ pub struct Curated {
     pub dropped_relations: usize,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Side {
-    A,
-    B,
+/// Check an edit against the item it corrects and the text; the span's text on success.
+fn check_edit(
+    text: &str,
+    it: &DiffItem,
+    n: usize,
+    edit: &Edit,
+) -> Result<Option<String>, AdjudicationError> {
+    let bad = |reason: String| AdjudicationError::BadEdit {
+        disagreement: n,
+        reason,
+    };
+    let present = match edit.from {
+        Side::A => it.a.is_some(),
+        Side::B => it.b.is_some(),
+    };
+    if !present {
+        return Err(bad(format!(
+            "annotator {:?} has nothing here to start from",
+            edit.from
+        )));
+    }
+    if edit.kind.trim().is_empty() {
+        return Err(bad("the type is empty".into()));
+    }
+    let Some(span) = edit.span else {
+        return Ok(None);
+    };
+    if it.layer == Layer::Relation {
+        return Err(bad("a relation has no span of its own to change".into()));
+    }
+    let len = cp_len(text);
+    if span.start >= span.end || span.end > len {
+        return Err(bad(format!(
+            "the span [{}, {}) is not a non-empty range inside the text's {len} characters",
+            span.start, span.end
+        )));
+    }
+    let covered = slice_cp(text, span.start, span.end).unwrap_or_default();
+    if covered.trim().is_empty() {
+        return Err(bad(format!(
+            "the span [{}, {}) covers only white space",
+            span.start, span.end
+        )));
+    }
+    Ok(Some(covered.to_owned()))
 }
 
-/// Build the curated annotations from `items` (the output of [`diff`] for `a` and `b`) and
-/// one choice per disagreement, in order.
+/// Build the curated annotations from `items` (the output of [`diff`] for `a` and `b` on
+/// `text`) and one choice per disagreement, in order. Nothing is built when any choice is
+/// refused.
 pub fn curate(
+    text: &str,
     a: &Annotations,
     b: &Annotations,
     items: &[DiffItem],
@@ -365,36 +435,47 @@ pub fn curate(
             choices: choices.len(),
         });
     }
-    // For each item, which sides' annotations are kept.
-    let mut next_choice = choices.iter();
-    let kept: Vec<(&DiffItem, bool, bool)> = items
-        .iter()
-        .map(|it| {
-            let (ka, kb) = if it.is_disagreement() {
-                match next_choice.next().expect("counted above") {
-                    Choice::TakeA => (true, false),
-                    Choice::TakeB => (false, true),
-                    Choice::TakeBoth => (true, true),
-                    Choice::TakeNeither => (false, false),
+    // For each item, which sides' annotations are kept, and the edit to apply to the kept
+    // one (with the text of its new span).
+    type Kept<'x> = (&'x DiffItem, bool, bool, Option<(&'x Edit, Option<String>)>);
+    let mut next_choice = choices.iter().enumerate();
+    let mut kept: Vec<Kept> = Vec::with_capacity(items.len());
+    for it in items {
+        let (ka, kb, edit) = if it.is_disagreement() {
+            match next_choice.next().expect("counted above") {
+                (_, Choice::TakeA) => (true, false, None),
+                (_, Choice::TakeB) => (false, true, None),
+                (_, Choice::TakeBoth) => (true, true, None),
+                (_, Choice::TakeNeither) => (false, false, None),
+                (n, Choice::Edit(e)) => {
+                    let covered = check_edit(text, it, n, e)?;
+                    (e.from == Side::A, e.from == Side::B, Some((e, covered)))
                 }
-            } else {
-                (true, false)
-            };
-            (it, ka && it.a.is_some(), kb && it.b.is_some())
-        })
-        .collect();
+            }
+        } else {
+            (true, false, None)
+        };
+        kept.push((it, ka && it.a.is_some(), kb && it.b.is_some(), edit));
+    }
     let side = |s: Side| if s == Side::A { a } else { b };
     let unknown = |id: &Id| AdjudicationError::UnknownId(id.clone());
     let mut out = Curated::default();
     let mut new_id: BTreeMap<(Side, Id), Id> = BTreeMap::new();
     let mut n = 0;
 
-    for &(it, ka, kb) in kept.iter().filter(|(it, _, _)| it.layer == Layer::Mention) {
-        for (s, id, keep) in [(Side::A, &it.a, ka), (Side::B, &it.b, kb)] {
+    for (it, ka, kb, edit) in kept.iter().filter(|k| k.0.layer == Layer::Mention) {
+        for (s, id, keep) in [(Side::A, &it.a, *ka), (Side::B, &it.b, *kb)] {
             let Some(id) = id.as_ref().filter(|_| keep) else {
                 continue;
             };
             let mut m = side(s).mention(id).ok_or_else(|| unknown(id))?.clone();
+            if let Some((e, covered)) = edit {
+                m.kind = e.kind.clone();
+                if let (Some(span), Some(covered)) = (e.span, covered) {
+                    m.fragments = vec![span];
+                    m.text = covered.clone();
+                }
+            }
             n += 1;
             m.id = format!("T{n}");
             m.entity = None;
@@ -413,12 +494,19 @@ pub fn curate(
     // Events get their ids before any argument is resolved: arguments may name events.
     let mut events = Vec::new();
     n = 0;
-    for &(it, ka, kb) in kept.iter().filter(|(it, _, _)| it.layer == Layer::Event) {
-        for (s, id, keep) in [(Side::A, &it.a, ka), (Side::B, &it.b, kb)] {
+    for (it, ka, kb, edit) in kept.iter().filter(|k| k.0.layer == Layer::Event) {
+        for (s, id, keep) in [(Side::A, &it.a, *ka), (Side::B, &it.b, *kb)] {
             let Some(id) = id.as_ref().filter(|_| keep) else {
                 continue;
             };
-            let e = side(s).event(id).ok_or_else(|| unknown(id))?.clone();
+            let mut e = side(s).event(id).ok_or_else(|| unknown(id))?.clone();
+            if let Some((ed, covered)) = edit {
+                e.kind = ed.kind.clone();
+                if let (Some(span), Some(covered)) = (ed.span, covered) {
+                    e.trigger = vec![span];
+                    e.trigger_text = covered.clone();
+                }
+            }
             n += 1;
             new_id.insert((s, id.clone()), format!("E{n}"));
             if it.kind == DiffKind::Match {
@@ -460,12 +548,15 @@ pub fn curate(
     out.annotations.events = curated_events;
 
     n = 0;
-    for &(it, ka, kb) in kept.iter().filter(|(it, _, _)| it.layer == Layer::Relation) {
-        for (s, id, keep) in [(Side::A, &it.a, ka), (Side::B, &it.b, kb)] {
+    for (it, ka, kb, edit) in kept.iter().filter(|k| k.0.layer == Layer::Relation) {
+        for (s, id, keep) in [(Side::A, &it.a, *ka), (Side::B, &it.b, *kb)] {
             let Some(id) = id.as_ref().filter(|_| keep) else {
                 continue;
             };
             let mut r = side(s).relation(id).ok_or_else(|| unknown(id))?.clone();
+            if let Some((ed, _)) = edit {
+                r.kind = ed.kind.clone();
+            }
             let ends = (
                 resolve(s, &r.arg1, &out.annotations),
                 resolve(s, &r.arg2, &out.annotations),
@@ -555,7 +646,7 @@ mod tests {
             TakeB,
             TakeA,
         ];
-        let curated = curate(&a.annotations, &b.annotations, &items, &choices).unwrap();
+        let curated = curate(&a.text, &a.annotations, &b.annotations, &items, &choices).unwrap();
         // B's Place argument pointed at "old port", which was not kept.
         assert_eq!(curated.dropped_arguments, 1);
         assert_eq!(curated.dropped_relations, 0);
@@ -576,7 +667,7 @@ mod tests {
         let a = load(A);
         let items = diff(&a.annotations, &a.annotations);
         assert!(items.iter().all(|it| !it.is_disagreement()));
-        let curated = curate(&a.annotations, &a.annotations, &items, &[]).unwrap();
+        let curated = curate(&a.text, &a.annotations, &a.annotations, &items, &[]).unwrap();
         assert_eq!(curated.annotations, a.annotations);
     }
 
@@ -586,13 +677,13 @@ mod tests {
         let items = diff(&a.annotations, &b.annotations);
         // A's side of everything keeps every target: no argument is lost.
         let all_a = vec![Choice::TakeA; 9];
-        let curated = curate(&a.annotations, &b.annotations, &items, &all_a).unwrap();
+        let curated = curate(&a.text, &a.annotations, &b.annotations, &items, &all_a).unwrap();
         assert_eq!(curated.dropped_arguments, 0);
         assert_eq!(curated.annotations.mentions.len(), 8);
         let mut neither = vec![Choice::TakeNeither; 9];
         neither[0] = Choice::TakeA; // the relation
         neither[1] = Choice::TakeA; // the attack, whose Target, Instrument and Time go
-        let curated = curate(&a.annotations, &b.annotations, &items, &neither).unwrap();
+        let curated = curate(&a.text, &a.annotations, &b.annotations, &items, &neither).unwrap();
         assert_eq!(curated.annotations.events.len(), 1);
         assert_eq!(curated.annotations.events[0].arguments.len(), 1);
         assert_eq!(curated.dropped_arguments, 3);
@@ -600,10 +691,116 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_keeps_one_side_with_a_new_type_and_span() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        use Choice::*;
+        let edit = |from, kind: &str, span: Option<(usize, usize)>| {
+            Edit(super::Edit {
+                from,
+                kind: kind.into(),
+                span: span.map(Span::from),
+            })
+        };
+        let choices = [
+            edit(Side::B, "PART-WHOLE", None), // the relation: B's, retyped
+            TakeA,
+            edit(Side::A, "LOC", None), // Harbourtown: A's span, B's type
+            TakeA,
+            TakeNeither,
+            TakeA,
+            // B's "Mayor Ilse Varga" narrowed to "Ilse Varga", and called ORG for the test.
+            edit(Side::B, "ORG", Some((95, 105))),
+            edit(Side::A, "Contact:Phone-Write", None),
+            // B's "old port" widened over the ship: code points, the emoji counts one.
+            edit(Side::B, "FAC", Some((131, 141))),
+        ];
+        let curated = curate(&a.text, &a.annotations, &b.annotations, &items, &choices).unwrap();
+        let ann = &curated.annotations;
+        let find = |text: &str| ann.mentions.iter().find(|m| m.text == text).unwrap();
+        assert_eq!(find("Harbourtown").kind, "LOC");
+        assert_eq!(find("Harbourtown").fragments, [Span::new(42, 53)]);
+        let varga = find("Ilse Varga");
+        assert_eq!(
+            (varga.kind.as_str(), varga.fragments.as_slice()),
+            ("ORG", &[Span::new(95, 105)][..])
+        );
+        assert!(!ann.mentions.iter().any(|m| m.text.contains("Mayor")));
+        let port = find("old port 🚢");
+        assert_eq!(port.fragments, [Span::new(131, 141)]);
+        assert_eq!(ann.mentions.len(), 8);
+        assert_eq!(ann.relations[0].kind, "PART-WHOLE");
+        let meet = ann.events.iter().find(|e| e.trigger_text == "met").unwrap();
+        assert_eq!(meet.kind, "Contact:Phone-Write");
+        // A's Entity argument pointed at A's "Ilse Varga"; the edited mention now has
+        // exactly that span, so the argument follows it. A's Place argument pointed at
+        // "the old port", which no kept mention covers any more.
+        assert_eq!(meet.arguments.len(), 2);
+        assert_eq!(
+            meet.arguments
+                .iter()
+                .find(|x| x.role == "Entity" && x.target == varga.id)
+                .map(|x| &x.role),
+            Some(&"Entity".to_owned())
+        );
+        assert_eq!(curated.dropped_arguments, 1);
+    }
+
+    #[test]
+    fn a_bad_edit_is_refused_with_its_reason_and_builds_nothing() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        let with = |n: usize, from, kind: &str, span: Option<(usize, usize)>| {
+            let mut choices = vec![Choice::TakeA; 9];
+            choices[n] = Choice::Edit(Edit {
+                from,
+                kind: kind.into(),
+                span: span.map(Span::from),
+            });
+            curate(&a.text, &a.annotations, &b.annotations, &items, &choices).unwrap_err()
+        };
+        let reason = |e: AdjudicationError| match e {
+            AdjudicationError::BadEdit {
+                disagreement,
+                reason,
+            } => (disagreement, reason),
+            other => panic!("not a bad edit: {other:?}"),
+        };
+        // Disagreement 5 is A's "Tuesday", which B does not have.
+        assert_eq!(
+            reason(with(5, Side::B, "TIME", None)),
+            (5, "annotator B has nothing here to start from".into())
+        );
+        assert_eq!(reason(with(2, Side::A, " ", None)).1, "the type is empty");
+        assert_eq!(
+            reason(with(2, Side::A, "LOC", Some((53, 53)))).1,
+            "the span [53, 53) is not a non-empty range inside the text's 142 characters"
+        );
+        assert!(reason(with(2, Side::A, "LOC", Some((140, 143))))
+            .1
+            .contains("[140, 143)"));
+        assert_eq!(
+            reason(with(2, Side::A, "LOC", Some((16, 17)))).1,
+            "the span [16, 17) covers only white space"
+        );
+        let err = with(0, Side::A, "PART-WHOLE", Some((0, 16)));
+        assert!(err
+            .to_string()
+            .starts_with("the edit of disagreement 1 cannot be applied: a relation has no span"));
+    }
+
+    #[test]
     fn a_wrong_number_of_choices_is_refused_with_a_reason() {
         let (a, b) = (load(A), load(B));
         let items = diff(&a.annotations, &b.annotations);
-        let err = curate(&a.annotations, &b.annotations, &items, &[Choice::TakeA]).unwrap_err();
+        let err = curate(
+            &a.text,
+            &a.annotations,
+            &b.annotations,
+            &items,
+            &[Choice::TakeA],
+        )
+        .unwrap_err();
         assert_eq!(
             err,
             AdjudicationError::ChoiceCount {
@@ -613,10 +810,11 @@ mod tests {
         );
         assert!(err.to_string().contains("9 disagreements but 1 choices"));
         let err = curate(
+            &a.text,
             &Annotations::default(),
             &b.annotations,
             &items,
-            &[Choice::TakeA; 9],
+            &vec![Choice::TakeA; 9],
         )
         .unwrap_err();
         assert_eq!(err, AdjudicationError::UnknownId("T1".into()));
@@ -673,7 +871,7 @@ mod properties {
             prop_assert_eq!(count(|it| &it.b), b.mentions.len() + b.events.len() + b.relations.len());
             let n = items.iter().filter(|it| it.is_disagreement()).count();
             for (choice, want) in [(Choice::TakeA, &a), (Choice::TakeB, &b)] {
-                let curated = curate(&a, &b, &items, &vec![choice; n]).unwrap();
+                let curated = curate("", &a, &b, &items, &vec![choice.clone(); n]).unwrap();
                 prop_assert_eq!(curated.dropped_arguments, 0);
                 prop_assert_eq!(curated.dropped_relations, 0);
                 prop_assert_eq!(shape(&curated.annotations), shape(want));

@@ -191,19 +191,162 @@ fn short(label: &str) -> String {
     }
 }
 
-const WIDTH: usize = 520;
-const LABEL_W: usize = 180;
+const WIDTH: usize = 560;
+/// Room on the left for the category axis title, written upwards.
+const AXIS_W: usize = 28;
+const LABEL_W: usize = 200;
 const BAR_W: usize = 260;
 const ROW_H: usize = 24;
 const TOP: usize = 36;
+/// Below the bars: the value axis, its end labels and its title.
+const BOTTOM: usize = 52;
 
-/// A horizontal bar chart: one row per `(label, value)`, bars scaled to the largest value,
-/// each value printed by `show` after its bar. Standalone SVG with a title and an
-/// accessible name, in the fonts and colours of the page (no external resources).
-pub fn bar_chart_svg(title: &str, bars: &[(String, f64)], show: impl Fn(f64) -> String) -> String {
+/// One chart of the dashboard: a title, both axis titles, and one bar per category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    pub title: String,
+    /// What the rows are ("Type", "Document").
+    pub category_axis: String,
+    /// What the bars measure ("Annotations").
+    pub value_axis: String,
+    pub bars: Vec<(String, f64)>,
+    /// Values are shares (0–1), shown as percentages on a 0–100 % axis.
+    pub percent: bool,
+}
+
+impl Chart {
+    fn new(title: &str, category: &str, value: &str, bars: Vec<(String, f64)>) -> Self {
+        Chart {
+            title: title.into(),
+            category_axis: category.into(),
+            value_axis: value.into(),
+            bars,
+            percent: false,
+        }
+    }
+
+    /// The chart as a standalone SVG document.
+    pub fn svg(&self) -> String {
+        bar_chart_svg(self)
+    }
+
+    /// A file name for the chart's exports, from its title: `annotations-per-type`.
+    pub fn file_stem(&self) -> String {
+        let mut out = String::new();
+        for c in self.title.chars() {
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let out = out.trim_end_matches('-');
+        if out.is_empty() {
+            "chart".into()
+        } else {
+            out.into()
+        }
+    }
+
+    fn show(&self, v: f64) -> String {
+        if self.percent {
+            format!("{:.0} %", v * 100.0)
+        } else if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.2}")
+        }
+    }
+}
+
+/// The dashboard's charts for `stats`: annotations per type, per document and per
+/// annotator, events per type, argument fill rates, and progress over documents.
+pub fn charts(stats: &CorpusStats) -> Vec<Chart> {
+    let count = |n: usize| n as f64;
+    let mut fill = Chart::new(
+        "Argument fill rate by event type and role",
+        "Event type · role",
+        "Events with the role filled",
+        stats
+            .event_types
+            .iter()
+            .flat_map(|e| {
+                e.roles
+                    .iter()
+                    .map(move |r| (format!("{} · {}", e.event_type, r.role), r.rate))
+            })
+            .collect(),
+    );
+    fill.percent = true;
+    vec![
+        Chart::new(
+            "Annotations per type",
+            "Type",
+            "Annotations",
+            stats
+                .per_type
+                .iter()
+                .map(|t| (format!("{} ({})", t.name, t.kind), count(t.count)))
+                .collect(),
+        ),
+        Chart::new(
+            "Annotations per document",
+            "Document",
+            "Annotations",
+            stats
+                .per_document
+                .iter()
+                .map(|d| (d.title.clone(), count(d.count)))
+                .collect(),
+        ),
+        Chart::new(
+            "Annotations per annotator",
+            "Annotator",
+            "Annotations",
+            stats
+                .per_annotator
+                .iter()
+                .map(|(name, n)| (name.clone(), count(*n)))
+                .collect(),
+        ),
+        Chart::new(
+            "Events per type",
+            "Event type",
+            "Events",
+            stats
+                .event_types
+                .iter()
+                .map(|e| (e.event_type.clone(), count(e.events)))
+                .collect(),
+        ),
+        fill,
+        Chart::new(
+            "Progress over documents",
+            "Status",
+            "Documents",
+            vec![
+                ("Not started".into(), count(stats.progress.not_started)),
+                ("In progress".into(), count(stats.progress.in_progress)),
+                ("Done".into(), count(stats.progress.done)),
+            ],
+        ),
+    ]
+}
+
+/// A horizontal bar chart: one row per bar, bars scaled to the largest value (or to 100 %
+/// for shares), each value printed after its bar, a value axis with its range, and both
+/// axis titles. Standalone SVG with a title and an accessible name, with no external
+/// resources; every piece of text is escaped, since type names and titles are user data.
+pub fn bar_chart_svg(chart: &Chart) -> String {
+    let bars = &chart.bars;
     let rows = bars.len().max(1);
-    let height = TOP + rows * ROW_H + 12;
-    let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
+    let axis_y = TOP + rows * ROW_H + 4;
+    let height = axis_y + BOTTOM;
+    let max = if chart.percent {
+        1.0
+    } else {
+        bars.iter().map(|b| b.1).fold(0.0_f64, f64::max)
+    };
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -213,12 +356,13 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, f64)], show: impl Fn(f64) -> 
          <title>{t}</title>\
          <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\
          <text x=\"8\" y=\"22\" font-size=\"15\" font-weight=\"600\" fill=\"#1f2328\">{t}</text>",
-        t = xml(title)
+        t = xml(&chart.title)
     );
     if bars.is_empty() {
         let _ = write!(
             svg,
-            "<text x=\"8\" y=\"{}\" fill=\"#57606a\">No data yet</text>",
+            "<text x=\"{}\" y=\"{}\" fill=\"#57606a\">No data yet</text>",
+            AXIS_W + 8,
             TOP + 16
         );
     }
@@ -226,7 +370,7 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, f64)], show: impl Fn(f64) -> 
         let y = TOP + n * ROW_H;
         // Negative or NaN values draw no bar rather than a broken one.
         let frac = if max > 0.0 && *value > 0.0 {
-            value / max
+            (value / max).min(1.0)
         } else {
             0.0
         };
@@ -239,7 +383,7 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, f64)], show: impl Fn(f64) -> 
              <text x=\"{vx}\" y=\"{ty}\" fill=\"#1f2328\">{v}</text></g>",
             full = xml(label),
             l = xml(&short(label)),
-            v = xml(&show(*value)),
+            v = xml(&chart.show(*value)),
             lx = LABEL_W - 8,
             ty = y + 16,
             bx = LABEL_W,
@@ -248,6 +392,26 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, f64)], show: impl Fn(f64) -> 
             vx = LABEL_W + w + 6,
         );
     }
+    // The axes: the category axis beside the labels, the value axis under the bars with
+    // its range at both ends, and each axis's title.
+    let _ = write!(
+        svg,
+        "<line x1=\"{LABEL_W}\" y1=\"{TOP}\" x2=\"{LABEL_W}\" y2=\"{axis_y}\" stroke=\"#57606a\"/>\
+         <line x1=\"{LABEL_W}\" y1=\"{axis_y}\" x2=\"{right}\" y2=\"{axis_y}\" stroke=\"#57606a\"/>\
+         <text x=\"{LABEL_W}\" y=\"{tick_y}\" text-anchor=\"middle\" fill=\"#57606a\">{zero}</text>\
+         <text x=\"{right}\" y=\"{tick_y}\" text-anchor=\"middle\" fill=\"#57606a\">{top}</text>\
+         <text x=\"{mid}\" y=\"{title_y}\" text-anchor=\"middle\" fill=\"#1f2328\">{value_axis}</text>\
+         <text transform=\"translate(16 {cat_y}) rotate(-90)\" text-anchor=\"middle\" fill=\"#1f2328\">{category_axis}</text>",
+        right = LABEL_W + BAR_W,
+        tick_y = axis_y + 16,
+        zero = xml(&chart.show(0.0)),
+        top = xml(&chart.show(max)),
+        mid = LABEL_W + BAR_W / 2,
+        title_y = axis_y + 38,
+        value_axis = xml(&chart.value_axis),
+        cat_y = TOP + rows * ROW_H / 2,
+        category_axis = xml(&chart.category_axis),
+    );
     svg.push_str("</svg>");
     svg
 }
@@ -338,22 +502,75 @@ mod tests {
             ("<script>alert(1)</script>".to_owned(), 5.0),
             ("zero".to_owned(), 0.0),
         ];
-        let svg = bar_chart_svg("Mentions & types", &bars, |v| format!("{v}"));
+        let mut chart = Chart::new("Mentions & types", "Type <x>", "Count \"n\"", bars);
+        let svg = chart.svg();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.ends_with("</svg>"));
         assert!(svg.contains("<title>Mentions &amp; types</title>"));
         assert!(svg.contains("aria-label=\"Mentions &amp; types\""));
-        assert!(!svg.contains("<script>"));
+        assert!(!svg.contains("<script>") && !svg.contains("<x>"));
         assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        // Both axis titles, escaped, and the value axis's range, 0 to the largest value.
+        assert!(svg.contains(">Type &lt;x&gt;</text>"));
+        assert!(svg.contains(">Count &quot;n&quot;</text>"));
+        assert!(svg.contains("text-anchor=\"middle\" fill=\"#57606a\">0</text>"));
+        assert!(svg.contains("text-anchor=\"middle\" fill=\"#57606a\">10</text>"));
         // The largest value fills the bar area; half of it, half.
         assert!(svg.contains(&format!("width=\"{BAR_W}\"")));
         assert!(svg.contains(&format!("width=\"{}\"", BAR_W / 2)));
         assert!(svg.contains("width=\"0\""));
+        assert!(svg.contains(">5</text></g>"));
         assert_eq!(svg.matches("<g>").count(), 3);
         assert_eq!(svg.matches("<g>").count(), svg.matches("</g>").count());
-        let empty = bar_chart_svg("Events", &[], |v| format!("{v}"));
+        // Three rows: the value axis sits under them, and the picture's height follows.
+        let axis_y = TOP + 3 * ROW_H + 4;
+        assert!(svg.contains(&format!("height=\"{}\"", axis_y + BOTTOM)));
+        assert!(svg.contains(&format!("y2=\"{axis_y}\"")));
+        chart.bars.clear();
+        let empty = chart.svg();
         assert!(empty.contains("No data yet") && !empty.contains("<g>"));
-        let long = bar_chart_svg("t", &[("a".repeat(40), 1.0)], |v| format!("{v:.0}"));
-        assert!(long.contains(&format!("{}…</text>", "a".repeat(23))));
+        chart.bars = vec![("a".repeat(40), 1.0)];
+        assert!(chart.svg().contains(&format!("{}…</text>", "a".repeat(23))));
+        assert_eq!(chart.file_stem(), "mentions-types");
+    }
+
+    #[test]
+    fn shares_are_drawn_on_a_percent_axis() {
+        let mut chart = Chart::new("Fill", "Role", "Filled", vec![("Time".into(), 0.5)]);
+        chart.percent = true;
+        let svg = chart.svg();
+        // Half of 100 %, not the full width as the largest value would give.
+        assert!(svg.contains(&format!("width=\"{}\"", BAR_W / 2)));
+        assert!(svg.contains(">50 %</text></g>"));
+        assert!(svg.contains(">100 %</text>"));
+    }
+
+    #[test]
+    fn the_dashboard_has_every_chart_of_the_fixture() {
+        let s = corpus_stats(&both(), Some(&Schema::ace2005()));
+        let all = charts(&s);
+        let titles: Vec<&str> = all.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Annotations per type",
+                "Annotations per document",
+                "Annotations per annotator",
+                "Events per type",
+                "Argument fill rate by event type and role",
+                "Progress over documents",
+            ]
+        );
+        let bar =
+            |chart: usize, label: &str| all[chart].bars.iter().find(|b| b.0 == label).map(|b| b.1);
+        assert_eq!(bar(0, "PER (mention)"), Some(4.0));
+        assert_eq!(bar(2, "ann"), Some(11.0));
+        assert_eq!(bar(2, "bob"), Some(11.0));
+        assert_eq!(bar(3, "Conflict:Attack"), Some(2.0));
+        assert_eq!(bar(4, "Conflict:Attack · Time"), Some(0.5));
+        assert!(all[4].percent);
+        assert_eq!(bar(5, "Done"), Some(1.0));
+        assert_eq!(bar(5, "Not started"), Some(0.0));
+        assert_eq!(all[0].file_stem(), "annotations-per-type");
     }
 }

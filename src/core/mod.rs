@@ -4,6 +4,7 @@
 pub mod adjudication;
 pub mod agreement;
 pub mod dashboard;
+pub mod diffview;
 pub mod edit;
 pub mod format;
 pub mod import;

@@ -234,7 +234,13 @@ fn Adjudication(corpora: RwSignal<Vec<AnnotatorCorpus>>) -> impl IntoView {
             return;
         };
         let list = items.get_untracked();
-        match curate(&doc.annotations, &b, &list, &choices.get_untracked()) {
+        match curate(
+            &doc.text,
+            &doc.annotations,
+            &b,
+            &list,
+            &choices.get_untracked(),
+        ) {
             Ok(curated) => {
                 let mut out = doc.clone();
                 out.annotations = curated.annotations;
@@ -280,10 +286,10 @@ fn Adjudication(corpora: RwSignal<Vec<AnnotatorCorpus>>) -> impl IntoView {
                                 <span class="diff-b">{format!("B: {}", describe(&b, &it.b))}</span>
                                 <span role="radiogroup" aria-label=label>
                                     {[(Choice::TakeA, "Take A"), (Choice::TakeB, "Take B"), (Choice::TakeBoth, "Both"), (Choice::TakeNeither, "Neither")]
-                                        .into_iter().map(|(c, text)| { let name = name.clone(); view! {
+                                        .into_iter().map(|(c, text)| { let name = name.clone(); let c2 = c.clone(); view! {
                                         <label class="choice"><input type="radio" name=name
                                             prop:checked=move || choices.with(|cs| cs.get(i) == Some(&c))
-                                            on:change=move |_| choices.update(|cs| if let Some(x) = cs.get_mut(i) { *x = c })/>{text}</label>
+                                            on:change=move |_| choices.update(|cs| if let Some(x) = cs.get_mut(i) { *x = c2.clone() })/>{text}</label>
                                     }}).collect_view()}
                                 </span>
                             </li>

@@ -1,0 +1,368 @@
+//! The diff of two annotators laid over the text, for the side-by-side and interleaved
+//! views: each annotation becomes a [`Mark`] styled by its [`DiffKind`], and the text is
+//! cut into [`Piece`]s at every mark boundary so that each piece is covered by a fixed set
+//! of marks. Offsets are code points throughout; the UI renders the pieces' text itself,
+//! so no UTF-16 offset is needed.
+//!
+//! **Loupe:** relations have no span of their own, so they get no mark in the text; they
+//! are still disagreements to step through, shown beside the text by the UI.
+
+use super::adjudication::{DiffItem, DiffKind, Layer, Side};
+use super::model::{Annotations, Span};
+use super::offsets::{cp_len, slice_cp};
+
+impl DiffKind {
+    /// Words for the kind, shown beside each mark and in the legend, so that the styles
+    /// never rely on colour alone.
+    pub fn label(self) -> &'static str {
+        match self {
+            DiffKind::Match => "match",
+            DiffKind::TypeDisagreement => "type differs",
+            DiffKind::SpanDisagreement => "span differs",
+            DiffKind::ArgumentDisagreement => "arguments differ",
+            DiffKind::OnlyA => "only A",
+            DiffKind::OnlyB => "only B",
+        }
+    }
+
+    /// The CSS class suffix of the kind's style.
+    pub fn class(self) -> &'static str {
+        match self {
+            DiffKind::Match => "match",
+            DiffKind::TypeDisagreement => "type",
+            DiffKind::SpanDisagreement => "span",
+            DiffKind::ArgumentDisagreement => "args",
+            DiffKind::OnlyA | DiffKind::OnlyB => "only",
+        }
+    }
+}
+
+impl Side {
+    pub fn letter(self) -> &'static str {
+        match self {
+            Side::A => "A",
+            Side::B => "B",
+        }
+    }
+}
+
+/// One side's annotation of one diff item, over the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// The index of its item in the diff.
+    pub item: usize,
+    pub side: Side,
+    pub kind: DiffKind,
+    pub layer: Layer,
+    /// The annotation's type.
+    pub label: String,
+    /// Sorted, non-empty and inside the text.
+    pub spans: Vec<Span>,
+}
+
+impl Mark {
+    pub fn end(&self) -> usize {
+        self.spans.iter().map(|s| s.end).max().unwrap_or(0)
+    }
+
+    /// The tag shown after the mark: side, type and kind, such as `B: LOC · type differs`.
+    pub fn tag(&self) -> String {
+        format!(
+            "{}: {} · {}",
+            self.side.letter(),
+            self.label,
+            self.kind.label()
+        )
+    }
+}
+
+/// A stretch of text covered by the same marks everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Indices into the marks, in mark order.
+    pub marks: Vec<usize>,
+}
+
+/// The marks of the given sides (both for the interleaved view, one for a column), in
+/// item order. Spans outside `text_len` are left out, so damaged input cannot break the
+/// layout.
+pub fn marks(
+    a: &Annotations,
+    b: &Annotations,
+    items: &[DiffItem],
+    sides: &[Side],
+    text_len: usize,
+) -> Vec<Mark> {
+    let mut out = Vec::new();
+    for (n, it) in items.iter().enumerate() {
+        for &side in sides {
+            let (ann, id) = match side {
+                Side::A => (a, &it.a),
+                Side::B => (b, &it.b),
+            };
+            let Some(id) = id else { continue };
+            let (label, spans) = match it.layer {
+                Layer::Mention => match ann.mention(id) {
+                    Some(m) => (m.kind.clone(), m.fragments.clone()),
+                    None => continue,
+                },
+                Layer::Event => match ann.event(id) {
+                    Some(e) => (e.kind.clone(), e.trigger.clone()),
+                    None => continue,
+                },
+                Layer::Relation => continue,
+            };
+            let mut spans: Vec<Span> = spans
+                .into_iter()
+                .filter(|s| s.start < s.end && s.end <= text_len)
+                .collect();
+            spans.sort();
+            if spans.is_empty() {
+                continue;
+            }
+            out.push(Mark {
+                item: n,
+                side,
+                kind: it.kind,
+                layer: it.layer,
+                label,
+                spans,
+            });
+        }
+    }
+    out
+}
+
+/// Cut the whole text into pieces at every mark boundary; the pieces cover the text in
+/// order, and each lists the marks over it.
+pub fn pieces(text: &str, marks: &[Mark]) -> Vec<Piece> {
+    let len = cp_len(text);
+    let mut cuts: Vec<usize> = vec![0, len];
+    for m in marks {
+        for s in &m.spans {
+            cuts.push(s.start.min(len));
+            cuts.push(s.end.min(len));
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .map(|w| {
+            let (start, end) = (w[0], w[1]);
+            let over = marks
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.spans.iter().any(|s| s.start <= start && end <= s.end))
+                .map(|(i, _)| i)
+                .collect();
+            Piece {
+                start,
+                end,
+                text: slice_cp(text, start, end).unwrap_or_default().to_owned(),
+                marks: over,
+            }
+        })
+        .collect()
+}
+
+/// The CSS classes of a piece: one `side-kind` class per distinct style over it (A's
+/// marks underline the text, B's overline it), and `current` when the current item's mark
+/// is among them.
+pub fn piece_classes(piece: &Piece, marks: &[Mark], current: Option<usize>) -> String {
+    let mut classes: Vec<String> = Vec::new();
+    for &i in &piece.marks {
+        let m = &marks[i];
+        let c = format!(
+            "d-{}-{}",
+            m.side.letter().to_ascii_lowercase(),
+            m.kind.class()
+        );
+        if !classes.contains(&c) {
+            classes.push(c);
+        }
+    }
+    if current.is_some_and(|c| piece.marks.iter().any(|&i| marks[i].item == c)) {
+        classes.push("current".into());
+    }
+    classes.join(" ")
+}
+
+/// The indices of the items that are disagreements, in order: what the user steps through.
+pub fn disagreements(items: &[DiffItem]) -> Vec<usize> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| it.is_disagreement())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The next (or previous) position among `count` disagreements, wrapping around; the first
+/// (or last) when none is current. `None` when there are none.
+pub fn step(current: Option<usize>, count: usize, forward: bool) -> Option<usize> {
+    if count == 0 {
+        return None;
+    }
+    Some(match (current.filter(|&c| c < count), forward) {
+        (None, true) => 0,
+        (None, false) => count - 1,
+        (Some(c), true) => (c + 1) % count,
+        (Some(c), false) => (c + count - 1) % count,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::adjudication::diff;
+    use crate::core::format::loupe::from_json;
+    use crate::core::model::Document;
+
+    fn load(json: &str) -> Document {
+        from_json(json).unwrap().documents.remove(0)
+    }
+
+    fn fixture() -> (Document, Document) {
+        (
+            load(include_str!("../../tests/fixtures/agreement/a.json")),
+            load(include_str!("../../tests/fixtures/agreement/b.json")),
+        )
+    }
+
+    #[test]
+    fn each_side_marks_its_mentions_and_triggers_but_no_relation() {
+        let (a, b) = fixture();
+        let items = diff(&a.annotations, &b.annotations);
+        let len = cp_len(&a.text);
+        let only_a = marks(&a.annotations, &b.annotations, &items, &[Side::A], len);
+        // 8 mentions and 2 event triggers; the relation has no span of its own.
+        assert_eq!(only_a.len(), 10);
+        assert!(only_a.iter().all(|m| m.side == Side::A));
+        let both = marks(
+            &a.annotations,
+            &b.annotations,
+            &items,
+            &[Side::A, Side::B],
+            len,
+        );
+        assert_eq!(both.len(), 20);
+        // Harbourtown: GPE for A, LOC for B, a type disagreement on both sides.
+        let harbour: Vec<String> = both
+            .iter()
+            .filter(|m| m.spans == [Span::new(42, 53)])
+            .map(Mark::tag)
+            .collect();
+        assert_eq!(harbour, ["A: GPE · type differs", "B: LOC · type differs"]);
+        // The event with different arguments is marked on its trigger, "shelled".
+        let shelled = both
+            .iter()
+            .find(|m| m.layer == Layer::Event && m.side == Side::B)
+            .unwrap();
+        assert_eq!(shelled.spans, [Span::new(34, 41)]);
+        assert_eq!(shelled.kind, DiffKind::ArgumentDisagreement);
+    }
+
+    #[test]
+    fn pieces_cover_the_text_and_cut_at_every_boundary_in_code_points() {
+        let (a, b) = fixture();
+        let items = diff(&a.annotations, &b.annotations);
+        let len = cp_len(&a.text);
+        let ms = marks(
+            &a.annotations,
+            &b.annotations,
+            &items,
+            &[Side::A, Side::B],
+            len,
+        );
+        let ps = pieces(&a.text, &ms);
+        assert_eq!(
+            ps.iter().map(|p| p.text.as_str()).collect::<String>(),
+            a.text
+        );
+        assert_eq!(ps.first().unwrap().start, 0);
+        assert_eq!(ps.last().unwrap().end, len);
+        assert!(ps.windows(2).all(|w| w[0].end == w[1].start));
+        // "120 mortar rounds" (A, 59–76) against "mortar rounds" (B, 63–76) and B's lone
+        // "120" (59–62): three pieces, "120", " ", "mortar rounds".
+        let at = |start: usize| ps.iter().find(|p| p.start == start).unwrap();
+        let p120 = at(59);
+        assert_eq!((p120.text.as_str(), p120.end), ("120", 62));
+        let tags: Vec<String> = p120.marks.iter().map(|&i| ms[i].tag()).collect();
+        assert_eq!(tags, ["A: WEA · span differs", "B: VALUE · only B"]);
+        assert_eq!(at(62).text, " ");
+        assert_eq!(at(62).marks.len(), 1);
+        assert_eq!(at(63).text, "mortar rounds");
+        assert_eq!(at(63).marks.len(), 2);
+        // The ship emoji is one code point (two UTF-16 units): the text is 142 long, and
+        // the unmarked tail after "the old port" runs from 139.
+        assert_eq!(len, 142);
+        let last = ps.last().unwrap();
+        assert_eq!((last.start, last.text.as_str()), (139, " 🚢."));
+        assert!(last.marks.is_empty());
+    }
+
+    #[test]
+    fn classes_name_side_and_kind_and_the_current_item() {
+        let (a, b) = fixture();
+        let items = diff(&a.annotations, &b.annotations);
+        let len = cp_len(&a.text);
+        let ms = marks(
+            &a.annotations,
+            &b.annotations,
+            &items,
+            &[Side::A, Side::B],
+            len,
+        );
+        let ps = pieces(&a.text, &ms);
+        let p120 = ps.iter().find(|p| p.start == 59).unwrap();
+        assert_eq!(piece_classes(p120, &ms, None), "d-a-span d-b-only");
+        // Item 6 is B's lone "120" (see the adjudication fixture's diff).
+        assert_eq!(items[6].kind, DiffKind::OnlyB);
+        assert_eq!(
+            piece_classes(p120, &ms, Some(6)),
+            "d-a-span d-b-only current"
+        );
+        let first = ps.first().unwrap();
+        assert_eq!(piece_classes(first, &ms, Some(6)), "d-a-match d-b-match");
+        let plain = ps.iter().find(|p| p.marks.is_empty()).unwrap();
+        assert_eq!(piece_classes(plain, &ms, Some(6)), "");
+    }
+
+    #[test]
+    fn damaged_spans_are_left_out_of_the_marks() {
+        let (mut a, b) = fixture();
+        a.annotations.mentions[0].fragments = vec![Span::new(0, 10_000)];
+        let items = diff(&a.annotations, &b.annotations);
+        let ms = marks(
+            &a.annotations,
+            &b.annotations,
+            &items,
+            &[Side::A],
+            cp_len(&a.text),
+        );
+        assert_eq!(ms.len(), 9);
+        let ps = pieces(&a.text, &ms);
+        assert_eq!(
+            ps.iter().map(|p| p.text.as_str()).collect::<String>(),
+            a.text
+        );
+    }
+
+    #[test]
+    fn stepping_wraps_both_ways() {
+        let (a, b) = fixture();
+        let items = diff(&a.annotations, &b.annotations);
+        let ds = disagreements(&items);
+        assert_eq!(ds, [1, 3, 4, 5, 6, 7, 8, 9, 11]);
+        assert_eq!(step(None, 9, true), Some(0));
+        assert_eq!(step(None, 9, false), Some(8));
+        assert_eq!(step(Some(8), 9, true), Some(0));
+        assert_eq!(step(Some(0), 9, false), Some(8));
+        assert_eq!(step(Some(3), 9, true), Some(4));
+        assert_eq!(step(Some(20), 9, true), Some(0));
+        assert_eq!(step(None, 0, true), None);
+    }
+}
