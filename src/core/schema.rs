@@ -1201,9 +1201,105 @@ impl Default for Schema {
     }
 }
 
+impl Schema {
+    /// What annotations use that this schema lacks, with how many annotations use each:
+    /// type names as they are, attributes as `attribute Name`. Switching to a schema that
+    /// lacks something keeps those annotations; this is what the user is told first.
+    pub fn unknown_uses<'a>(
+        &self,
+        documents: impl IntoIterator<Item = &'a crate::core::model::Annotations>,
+    ) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        let mut count = |name: String| *out.entry(name).or_insert(0) += 1;
+        for ann in documents {
+            let attributes = ann
+                .mentions
+                .iter()
+                .flat_map(|m| m.attributes.keys())
+                .chain(ann.events.iter().flat_map(|e| e.attributes.keys()))
+                .chain(ann.relations.iter().flat_map(|r| r.attributes.keys()))
+                .chain(ann.entities.iter().flat_map(|e| e.attributes.keys()));
+            for name in attributes {
+                if self.attribute(name).is_none() {
+                    count(format!("attribute {name}"));
+                }
+            }
+            for m in &ann.mentions {
+                if self.entity_type(&m.kind).is_none() {
+                    count(m.kind.clone());
+                }
+            }
+            for e in &ann.entities {
+                if self.entity_type(&e.kind).is_none() {
+                    count(e.kind.clone());
+                }
+            }
+            for e in &ann.events {
+                if self.event_type(&e.kind).is_none() {
+                    count(e.kind.clone());
+                }
+            }
+            for r in &ann.relations {
+                if self.relation_type(&r.kind).is_none() {
+                    count(r.kind.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_uses_counts_what_the_new_schema_lacks_per_type() {
+        use crate::core::model::{Annotations, AttrValue, Event, Mention, Span};
+        let mention = |id: &str, kind: &str| Mention {
+            id: id.into(),
+            kind: kind.into(),
+            fragments: vec![Span::new(0, 1)],
+            text: "a".into(),
+            attributes: BTreeMap::new(),
+            normalization: None,
+            note: None,
+            entity: None,
+        };
+        let mut one = Annotations::default();
+        one.mentions = vec![
+            mention("T1", "GPE"),
+            mention("T2", "PER"),
+            mention("T3", "GPE"),
+        ];
+        one.mentions[1]
+            .attributes
+            .insert("MentionType".into(), AttrValue::Value("NAM".into()));
+        one.events.push(Event {
+            id: "E1".into(),
+            kind: "Conflict:Attack".into(),
+            trigger: vec![Span::new(0, 1)],
+            trigger_text: "a".into(),
+            arguments: Vec::new(),
+            attributes: BTreeMap::new(),
+            note: None,
+            coref: None,
+        });
+        let mut two = Annotations::default();
+        two.mentions = vec![mention("T1", "GPE")];
+        let lacking = Schema::conll2003().unknown_uses([&one, &two]);
+        let expected: BTreeMap<String, usize> = [
+            ("GPE".to_owned(), 3),
+            ("Conflict:Attack".to_owned(), 1),
+            ("attribute MentionType".to_owned(), 1),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(lacking, expected);
+        // ACE knows all of it; an empty schema lacks every type.
+        assert!(Schema::ace2005().unknown_uses([&one, &two]).is_empty());
+        assert_eq!(Schema::empty().unknown_uses([&one])["PER"], 1);
+    }
 
     #[test]
     fn ace_entity_hotkeys_are_unique() {

@@ -1,9 +1,13 @@
 //! Finding text: exact whole-word occurrences (for "annotate all occurrences" and search),
-//! and stepping from word to word (for selecting text with the keyboard). Code points.
+//! search across the corpus with context, and stepping from word to word (for selecting
+//! text with the keyboard). Code points.
+
+use std::collections::{BTreeMap, HashSet};
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::model::Span;
+use super::edit::Edit;
+use super::model::{Annotations, Mention, Span};
 use super::offsets::OffsetIndex;
 
 /// Every word-like segment of `text`, as code point spans, in order.
@@ -99,9 +103,174 @@ pub fn find_all(text: &str, query: &str) -> Vec<Span> {
     out
 }
 
+/// The whole-word occurrences of `needle` that no continuous mention already covers
+/// exactly (whatever its type): what "annotate all occurrences" would tag.
+pub fn untagged_occurrences(text: &str, ann: &Annotations, needle: &str) -> Vec<Span> {
+    let taken: HashSet<Span> = ann
+        .mentions
+        .iter()
+        .filter(|m| m.fragments.len() == 1)
+        .map(|m| m.fragments[0])
+        .collect();
+    whole_word_occurrences(text, needle)
+        .into_iter()
+        .filter(|s| !taken.contains(s))
+        .collect()
+}
+
+/// One edit that tags every span in `spans` as a `kind` mention, each inserted where it
+/// sorts, with fresh ids: applied and undone as one step.
+pub fn tag_spans_edit(ann: &Annotations, kind: &str, spans: &[Span]) -> Edit {
+    // Simulate the insertions, so each index is right at its turn in the batch.
+    let mut sim = ann.mentions.clone();
+    let first: u64 = ann.next_id("T")[1..].parse().unwrap_or(1);
+    let mut edits = Vec::with_capacity(spans.len());
+    for (next, span) in (first..).zip(spans) {
+        let mention = Mention {
+            id: format!("T{next}"),
+            kind: kind.to_owned(),
+            fragments: vec![*span],
+            text: String::new(),
+            attributes: BTreeMap::new(),
+            normalization: None,
+            note: None,
+            entity: None,
+        };
+        let index = sim.partition_point(|m| {
+            (m.start(), std::cmp::Reverse(m.end())) <= (span.start, std::cmp::Reverse(span.end))
+        });
+        sim.insert(index, mention.clone());
+        edits.push(Edit::InsertMention { index, mention });
+    }
+    Edit::Batch(edits)
+}
+
+/// A search hit in the corpus, with a line of context on each side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The position of the document in the list searched.
+    pub doc: usize,
+    pub span: Span,
+    pub before: String,
+    pub matched: String,
+    pub after: String,
+}
+
+/// How many characters of context a hit shows on each side.
+pub const CONTEXT_CHARS: usize = 40;
+
+/// Search every text, case-insensitively (as [`find_all`]), and return the first `limit`
+/// hits in corpus order with their context, and the total number of hits.
+pub fn search_corpus<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    query: &str,
+    limit: usize,
+) -> (Vec<Hit>, usize) {
+    let mut hits = Vec::new();
+    let mut total = 0;
+    for (doc, text) in texts.into_iter().enumerate() {
+        let found = find_all(text, query);
+        total += found.len();
+        if hits.len() >= limit || found.is_empty() {
+            continue;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        // Context stays on one line: a line break ends it, and runs of spaces are one.
+        let squash = |s: &[char]| -> String {
+            let mut out = String::new();
+            for &c in s {
+                let c = if c.is_whitespace() { ' ' } else { c };
+                if !(c == ' ' && out.ends_with(' ')) {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        for span in found.into_iter().take(limit - hits.len()) {
+            let from = span.start.saturating_sub(CONTEXT_CHARS);
+            let from = chars[from..span.start]
+                .iter()
+                .rposition(|c| *c == '\n')
+                .map_or(from, |i| from + i + 1);
+            let to = (span.end + CONTEXT_CHARS).min(chars.len());
+            let to = chars[span.end..to]
+                .iter()
+                .position(|c| *c == '\n')
+                .map_or(to, |i| span.end + i);
+            let mut before = squash(&chars[from..span.start]);
+            let mut after = squash(&chars[span.end..to]);
+            if from > 0 && chars[from - 1] != '\n' {
+                before.insert(0, '…');
+            }
+            if to < chars.len() && chars[to] != '\n' {
+                after.push('…');
+            }
+            hits.push(Hit {
+                doc,
+                span,
+                before,
+                matched: chars[span.start..span.end].iter().collect(),
+                after,
+            });
+        }
+    }
+    (hits, total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corpus_search_lists_hits_in_order_with_one_line_of_context() {
+        let long = format!("{}Odesa{}", "x ".repeat(30), " y".repeat(30));
+        let texts = [
+            "First line\n🚀 ODESA harbour.\nNext",
+            "nothing here",
+            long.as_str(),
+        ];
+        let (hits, total) = search_corpus(texts, "odesa", 10);
+        assert_eq!(total, 2);
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[0].doc, 0);
+        assert_eq!(hits[0].span, Span::new(13, 18));
+        assert_eq!(hits[0].before, "🚀 ");
+        assert_eq!(hits[0].matched, "ODESA");
+        assert_eq!(hits[0].after, " harbour.");
+        assert_eq!(hits[1].doc, 2);
+        assert!(hits[1].before.starts_with('…') && hits[1].after.ends_with('…'));
+        assert_eq!(hits[1].before.chars().count(), CONTEXT_CHARS + 1);
+        // The limit caps the list, never the count.
+        let (hits, total) = search_corpus(texts, "o", 3);
+        assert_eq!(hits.len(), 3);
+        assert!(total > 3);
+        assert_eq!(search_corpus(texts, "", 5), (Vec::new(), 0));
+    }
+
+    #[test]
+    fn tag_all_skips_tagged_spans_and_undoes_as_one_step() {
+        use crate::core::edit::History;
+        let text = "Kyiv, Kyivan Kyiv and Kyiv’s mayor in Kyiv.";
+        let mut ann = Annotations::default();
+        let mut history = History::default();
+        let first = whole_word_occurrences(text, "Kyiv");
+        assert_eq!(first.len(), 4);
+        let edit = tag_spans_edit(&ann, "GPE", &first[2..3]);
+        history.apply(&mut ann, text, edit).unwrap();
+        let before = ann.clone();
+        let todo = untagged_occurrences(text, &ann, "Kyiv");
+        assert_eq!(todo, vec![first[0], first[1], first[3]]);
+        let edit = tag_spans_edit(&ann, "GPE", &todo);
+        history.apply(&mut ann, text, edit).unwrap();
+        assert_eq!(ann.mentions.len(), 4);
+        assert!(ann.mentions.windows(2).all(|w| w[0].start() < w[1].start()));
+        assert!(ann.mentions.iter().all(|m| m.text == "Kyiv"));
+        let ids: HashSet<&str> = ann.mentions.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids.len(), 4);
+        assert!(untagged_occurrences(text, &ann, "Kyiv").is_empty());
+        assert_eq!(history.undo(&mut ann, text), Ok(true));
+        assert_eq!(ann, before);
+    }
 
     #[test]
     fn annotate_all_matches_whole_words_only() {

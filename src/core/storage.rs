@@ -10,6 +10,7 @@
 //! | `loupe/v1/doc/<id>/text` | the document text, raw (its version is the `v1` in the key) |
 //! | `loupe/v1/doc/<id>/ann` | `{"version":1,"mentions":[…],…}`: the document's annotations |
 //! | `loupe/v1/settings` | `{"version":1,"annotator":"…"}` |
+//! | `loupe/v1/schema` | `{"version":1,"schema":{…}}`: the workspace schema (absent: ACE 2005) |
 //! | `loupe/v1/rescued/<key>` | a stored value that failed to parse, kept untouched |
 //!
 //! An edit rewrites only its document's `ann` key. Values are compact JSON: a corpus of
@@ -34,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::model::{fragments_text, Annotations, Document, DocumentMeta, Id};
+use crate::core::schema::Schema;
 
 /// The version written into every stored JSON value. Older values are migrated on load;
 /// newer ones open read-only and are never overwritten.
@@ -41,6 +43,7 @@ pub const STORAGE_VERSION: u64 = 1;
 
 pub const INDEX_KEY: &str = "loupe/v1/index";
 pub const SETTINGS_KEY: &str = "loupe/v1/settings";
+pub const SCHEMA_KEY: &str = "loupe/v1/schema";
 
 pub fn text_key(id: &str) -> String {
     format!("loupe/v1/doc/{id}/text")
@@ -225,6 +228,8 @@ pub struct Loaded {
     pub read_only: Option<String>,
     /// The annotator name from the settings.
     pub annotator: String,
+    /// The stored workspace schema; `None` when none was chosen (or it was damaged).
+    pub schema: Option<Schema>,
 }
 
 #[derive(Serialize)]
@@ -238,6 +243,12 @@ struct AnnotationsOut<'a> {
     version: u64,
     #[serde(flatten)]
     annotations: &'a Annotations,
+}
+
+#[derive(Serialize)]
+struct SchemaOut<'a> {
+    version: u64,
+    schema: &'a Schema,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -350,6 +361,7 @@ impl<S: KeyValueStore> CorpusStore<S> {
             annotator: self.load_settings(),
             ..Loaded::default()
         };
+        loaded.schema = self.load_schema(&mut loaded)?;
         let Some(index) = self.store.get(INDEX_KEY)? else {
             return Ok(loaded);
         };
@@ -439,6 +451,44 @@ impl<S: KeyValueStore> CorpusStore<S> {
             .unwrap_or_default()
     }
 
+    /// The stored schema. Unlike the settings it is rescued when damaged: an imported
+    /// schema can be someone's work, and it is the only copy.
+    fn load_schema(&self, loaded: &mut Loaded) -> Result<Option<Schema>, StoreError> {
+        let Some(raw) = self.store.get(SCHEMA_KEY)? else {
+            return Ok(None);
+        };
+        let schema_of = |mut value: Value| -> Result<Schema, String> {
+            let schema: Schema = serde_json::from_value(
+                value
+                    .get_mut("schema")
+                    .map(Value::take)
+                    .ok_or("it has no schema field")?,
+            )
+            .map_err(|e| e.to_string())?;
+            schema.validate().map_err(|e| e.to_string())?;
+            Ok(schema)
+        };
+        let parsed = match versioned(&raw) {
+            Ok(Versioned::Current(value)) => schema_of(value),
+            Ok(Versioned::Newer(version, value)) => {
+                loaded.read_only = Some(newer_message(version));
+                return Ok(schema_of(value).ok());
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        match parsed {
+            Ok(schema) => Ok(Some(schema)),
+            Err(why) => {
+                let kept = self.rescue(SCHEMA_KEY, &raw, loaded);
+                loaded.problems.push(format!(
+                    "The annotation schema in storage was damaged ({why}); {kept}. \
+                     Loupe uses ACE 2005 until you choose or import a schema; no annotation was changed."
+                ));
+                Ok(None)
+            }
+        }
+    }
+
     /// Copy a damaged value under a backup key that holds nothing else, and say where.
     /// When storage refuses even that, lock the corpus read-only so the damaged value,
     /// still the only copy, is not overwritten by the next save.
@@ -495,6 +545,17 @@ impl<S: KeyValueStore> CorpusStore<S> {
         })
         .expect("settings always serialise");
         self.store.set(SETTINGS_KEY, &json)
+    }
+
+    /// Store the workspace schema, compact, with the storage version.
+    pub fn save_schema(&self, schema: &Schema) -> Result<(), StoreError> {
+        self.writable()?;
+        let json = serde_json::to_string(&SchemaOut {
+            version: STORAGE_VERSION,
+            schema,
+        })
+        .expect("a schema always serialises");
+        self.store.set(SCHEMA_KEY, &json)
     }
 
     /// What the store holds, by document, biggest first.
@@ -1207,5 +1268,70 @@ mod tests {
                 prop_assert_eq!(loaded.documents, docs);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_schema_loads_back_and_its_absence_means_the_default() {
+        let corpus = CorpusStore::new(MemoryStore::default());
+        assert_eq!(corpus.load().unwrap().schema, None);
+        corpus.save_schema(&Schema::conll2003()).unwrap();
+        let raw = corpus.store.get(SCHEMA_KEY).unwrap().unwrap();
+        assert!(raw.starts_with("{\"version\":1,\"schema\":{"), "{raw}");
+        let loaded = corpus.load().unwrap();
+        assert_eq!(loaded.schema, Some(Schema::conll2003()));
+        assert!(loaded.problems.is_empty() && loaded.read_only.is_none());
+    }
+
+    #[test]
+    fn a_damaged_or_invalid_schema_is_rescued_and_named() {
+        for raw in [
+            "{\"version\":1,\"schema\":{\"name\":",
+            // Parses, but fails validation: a duplicate type.
+            &format!("{{\"version\":1,\"schema\":{}}}", {
+                let mut s = Schema::conll2003();
+                s.entity_types.push(s.entity_types[0].clone());
+                serde_json::to_string(&s).unwrap()
+            }),
+        ] {
+            let corpus = CorpusStore::new(MemoryStore::default());
+            corpus.store.set(SCHEMA_KEY, raw).unwrap();
+            let loaded = corpus.load().unwrap();
+            assert_eq!(loaded.schema, None);
+            assert!(loaded.read_only.is_none());
+            assert_eq!(loaded.problems.len(), 1, "{:?}", loaded.problems);
+            assert!(loaded.problems[0].contains("annotation schema"));
+            assert!(loaded.problems[0].contains(&rescued_key(SCHEMA_KEY)));
+            assert_eq!(
+                corpus
+                    .store
+                    .get(&rescued_key(SCHEMA_KEY))
+                    .unwrap()
+                    .as_deref(),
+                Some(raw)
+            );
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_opens_read_only_and_is_not_overwritten() {
+        let corpus = CorpusStore::new(MemoryStore::default());
+        let raw = format!(
+            "{{\"version\":2,\"schema\":{}}}",
+            serde_json::to_string(&Schema::conll2003()).unwrap()
+        );
+        corpus.store.set(SCHEMA_KEY, &raw).unwrap();
+        let loaded = corpus.load().unwrap();
+        assert!(loaded.read_only.is_some());
+        assert_eq!(loaded.schema, Some(Schema::conll2003()));
+        assert!(matches!(
+            corpus.save_schema(&Schema::empty()),
+            Err(StoreError::ReadOnly(_))
+        ));
+        assert_eq!(corpus.store.get(SCHEMA_KEY).unwrap(), Some(raw));
     }
 }

@@ -107,7 +107,13 @@ type Store = CorpusStore<Rc<dyn KeyValueStore>>;
 /// All state of the app, as copyable handles, shared through context.
 #[derive(Clone, Copy)]
 pub struct Workspace {
+    /// The workspace schema. Change it only with [`Workspace::set_schema`], which bumps
+    /// `schema_rev`: views that depend on the schema track that.
     pub schema: StoredValue<Schema>,
+    pub schema_rev: RwSignal<u64>,
+    /// A schema that came with imported files, offered as the workspace schema:
+    /// (schema, where it came from).
+    pub schema_offer: RwSignal<Option<(Schema, String)>>,
     /// Texts, annotations and histories: not reactive, read on demand.
     pub corpus: StoredValue<Vec<DocSlot>>,
     /// The corpus list as the sidebar shows it.
@@ -161,6 +167,8 @@ impl Workspace {
         };
         Self {
             schema: StoredValue::new(Schema::ace2005()),
+            schema_rev: RwSignal::new(0),
+            schema_offer: RwSignal::new(None),
             corpus: StoredValue::new(Vec::new()),
             index: RwSignal::new(Vec::new()),
             current: RwSignal::new(None),
@@ -254,6 +262,10 @@ impl Workspace {
             self.save_status.set(SaveStatus::NotSaved);
         }
         self.annotator.set(loaded.annotator);
+        if let Some(schema) = loaded.schema {
+            self.schema.set_value(schema);
+            self.schema_rev.update(|r| *r += 1);
+        }
         let metas: Vec<DocumentMeta> = loaded.documents.iter().map(|d| d.meta.clone()).collect();
         let first = metas.first().map(|m| m.id.clone());
         self.corpus
@@ -444,10 +456,55 @@ impl Workspace {
         }
     }
 
+    /// Make `schema` the workspace schema and store it. Nothing changes when it is
+    /// invalid or cannot be stored. Annotations are never touched: those whose types it
+    /// lacks stay, and the validator reports them.
+    pub fn set_schema(&self, schema: Schema) -> Result<(), String> {
+        schema
+            .validate()
+            .map_err(|e| format!("The schema was not changed: {e}"))?;
+        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
+            return Err(format!("The schema was not changed: {why}"));
+        }
+        if self.has_store() {
+            self.storing(|s| s.save_schema(&schema))
+                .map_err(|e| format!("The schema was not changed: {e}"))?;
+        }
+        self.schema.set_value(schema);
+        self.schema_rev.update(|r| *r += 1);
+        Ok(())
+    }
+
+    /// Offer a schema that came with imported files; the schema control asks the user.
+    pub fn offer_schema(&self, schema: Schema, source: &str) {
+        if self.schema.with_value(|s| *s != schema) {
+            self.schema_offer.set(Some((schema, source.to_owned())));
+        }
+    }
+
+    /// Change document `id` (any document, open or not) the way an edit does: the
+    /// document is marked changed and in progress. The caller bumps `version` and
+    /// schedules the save once for all the documents it changed.
+    pub fn change_doc<R>(&self, id: &str, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
+        if self.is_read_only() {
+            return None;
+        }
+        let result = self.with_doc(id, f)?;
+        self.mark_changed(id);
+        Some(result)
+    }
+
     /// Mark the open document changed (and in progress), and schedule the save.
     fn after_change(&self) {
         self.version.update(|v| *v += 1);
-        let Some((id, status)) = self.with_current(|slot| {
+        if let Some(id) = self.current.get_untracked() {
+            self.mark_changed(&id);
+        }
+        self.schedule_save();
+    }
+
+    fn mark_changed(&self, id: &str) {
+        let Some((id, status)) = self.with_doc(id, |slot| {
             if slot.doc.meta.status == Status::NotStarted && !slot.doc.annotations.is_empty() {
                 slot.doc.meta.status = Status::InProgress;
             }
@@ -470,7 +527,6 @@ impl Workspace {
             });
             self.index_dirty.set_value(true);
         }
-        self.schedule_save();
     }
 
     /// Save [`SAVE_DELAY_MS`] after the last change: each change restarts the wait.
