@@ -10,9 +10,11 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{AlertKind, Workspace};
+use super::state::{AlertKind, StorageTrouble, Workspace};
 use crate::browser::download::{download_bytes, download_text, sanitize_file_name};
 use crate::browser::files::files_of;
+use crate::core::edit::Edit;
+use crate::core::format::merge::plan_import;
 use crate::core::format::{
     self, archive, loupe, Format, ImportOptions, InputFile, OutFile, MAX_INPUT_BYTES,
 };
@@ -267,32 +269,30 @@ impl Workspace {
                 };
             }
         };
-        let problems: Vec<String> = imported
+        let mut problems: Vec<String> = imported
             .report
             .skipped
             .iter()
             .map(|p| p.to_string())
             .collect();
         let found = imported.documents.len();
-        match self.add_documents(imported.documents) {
-            Ok((ids, duplicates)) => {
-                let first: Option<Id> = ids.first().cloned();
+        match apply_import(self, imported.documents, strict) {
+            Ok(applied) => {
                 let mut summary = format!(
                     "Imported {} of {found} document(s) from {}",
-                    ids.len(),
+                    applied.added.len(),
                     label(format)
                 );
-                if !duplicates.is_empty() {
-                    summary.push_str(&format!(
-                        "; already in the corpus, so skipped with their annotations: {}",
-                        duplicates.join(", ")
-                    ));
+                for line in &applied.merged {
+                    summary.push_str("; ");
+                    summary.push_str(line);
                 }
+                problems.extend(applied.problems);
                 if !problems.is_empty() {
                     summary.push_str(&format!("; {} problem(s) left out", problems.len()));
                 }
                 summary.push('.');
-                if let Some(first) = first {
+                if let Some(first) = applied.added.first().cloned() {
                     self.open(first);
                 }
                 ImportOutcome {
@@ -301,9 +301,78 @@ impl Workspace {
                     failed: false,
                 }
             }
-            Err(why) => refused(format!("Nothing was imported: {why}")),
+            Err((why, lines)) => ImportOutcome {
+                summary: format!("Nothing was imported: {why}"),
+                problems: lines,
+                failed: true,
+            },
         }
     }
+}
+
+/// What applying an import did.
+pub(crate) struct Applied {
+    /// The documents added, in order.
+    pub added: Vec<Id>,
+    /// One line per document that got annotations merged into it.
+    pub merged: Vec<String>,
+    /// Annotations that could not be merged, each named.
+    pub problems: Vec<String>,
+}
+
+/// Add imported documents to the corpus; a text already there gets the annotations merged
+/// into it instead, as one undoable step of that document. In strict mode nothing is
+/// applied when any annotation cannot be merged. The error is the reason and its lines.
+pub(crate) fn apply_import(
+    ws: &Workspace,
+    documents: Vec<Document>,
+    strict: bool,
+) -> Result<Applied, (String, Vec<String>)> {
+    let plan = ws
+        .corpus
+        .with_value(|c| plan_import(c.iter().map(|slot| &slot.doc), documents));
+    let problems = plan.problems();
+    if strict && !problems.is_empty() {
+        return Err((
+            format!(
+                "strict mode, and {} annotation(s) cannot be merged into documents already in the corpus",
+                problems.len()
+            ),
+            problems,
+        ));
+    }
+    if let Some(StorageTrouble::ReadOnly(why)) = ws.trouble.get_untracked() {
+        return Err((why, Vec::new()));
+    }
+    let (added, _) = ws
+        .add_documents(plan.new_documents)
+        .map_err(|why| (why, Vec::new()))?;
+    let mut merged = Vec::new();
+    for merge in plan.merges.iter().chain(&plan.repeats) {
+        if let Some(edit) = &merge.edit {
+            apply_merge(ws, &merge.id, edit.clone());
+        }
+        merged.push(merge.summary());
+    }
+    Ok(Applied {
+        added,
+        merged,
+        problems,
+    })
+}
+
+/// Apply a merge to a document through its own undo history. `Workspace::edit` works on
+/// the open document, so another one is made current for the call without telling the
+/// view, which keeps showing the open document.
+fn apply_merge(ws: &Workspace, id: &Id, edit: Edit) -> bool {
+    let open = ws.current.get_untracked();
+    if open.as_ref() == Some(id) {
+        return ws.edit(edit);
+    }
+    ws.current.update_untracked(|c| *c = Some(id.clone()));
+    let applied = ws.edit(edit);
+    ws.current.update_untracked(|c| *c = open);
+    applied
 }
 
 /// Close a panel on Escape and give focus back to the button that opened it.

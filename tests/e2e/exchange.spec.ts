@@ -144,18 +144,49 @@ test('a brat pair imports with its highlights', async ({ page }) => {
   await expect(loupe.highlight('Sony')).toHaveAttribute('data-type', 'ORG');
   await expect(loupe.highlight('Kyiv')).toHaveAttribute('data-type', 'GPE');
 
-  // The same text again is recognised by its checksum and not added twice.
+  // The same text again is recognised by its checksum: not added twice, its annotations
+  // merged in. Their T1 is our T2 (Kyiv), kept once; their T2 (shares) clashes with our
+  // T2 and is renumbered.
   const again = await importFiles(page, [
     { name: 'deal.txt', text },
-    { name: 'deal.ann', text: 'T1\tORG 2 6\tSony\n' },
+    { name: 'deal.ann', text: 'T1\tGPE 22 26\tKyiv\nT2\tWEA 12 18\tshares\n' },
   ]);
-  await expect(again).toContainText('Imported 0 of 1 document(s) from brat standoff; already in the corpus, so skipped with their annotations: deal');
+  await expect(again).toContainText(
+    'Imported 0 of 1 document(s) from brat standoff; 1 annotation merged into “deal”; 1 already present; 1 renumbered because its id already named another annotation.',
+  );
   await page.keyboard.press('Escape');
+  await expect(loupe.highlight('shares')).toHaveAttribute('data-type', 'WEA');
+  await expect(loupe.highlight('Kyiv')).toHaveCount(1);
 
-  // Exported back as brat, the .ann is the one imported.
+  // The merge is one undoable step.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(loupe.highlight('shares')).toHaveCount(0);
+  await expect(loupe.highlight('Sony')).toHaveAttribute('data-type', 'ORG');
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(loupe.highlight('shares')).toHaveAttribute('data-type', 'WEA');
+
+  // Strict mode applies nothing when an annotation cannot be merged.
+  const strict = await importFiles(
+    page,
+    [
+      { name: 'deal.txt', text },
+      { name: 'deal.ann', text: 'T1\tPER 7 11\tsold\nT2\tPER 2 6\tKyiv\n' },
+    ],
+    true,
+  );
+  await expect(strict).toContainText('Nothing was imported');
+  await page.keyboard.press('Escape');
+  await expect(loupe.highlight('sold')).toHaveCount(0);
+
+  // Exported back as brat, the .ann has both files' annotations.
   const brat = await exportAs(page, 'brat standoff');
   const files = unzip(brat.bytes);
-  expect(files.get('deal.ann')!.toString('utf8')).toBe('T1\tORG 2 6\tSony\nT2\tGPE 22 26\tKyiv\n');
+  const ann = files.get('deal.ann')!.toString('utf8');
+  expect(ann.split('\n').filter(Boolean).map((l) => l.split('\t').slice(1).join('\t')).sort()).toEqual([
+    'GPE 22 26\tKyiv',
+    'ORG 2 6\tSony',
+    'WEA 12 18\tshares',
+  ]);
 });
 
 test('a quote that does not match is named, and strict mode imports nothing', async ({ page }) => {

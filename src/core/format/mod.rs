@@ -27,6 +27,7 @@ pub mod doccano;
 #[cfg(test)]
 mod json_schema;
 pub mod loupe;
+pub mod merge;
 pub mod oneie;
 pub mod w3c;
 
