@@ -1266,12 +1266,14 @@ mod tests {
             note: None,
             entity: None,
         };
-        let mut one = Annotations::default();
-        one.mentions = vec![
-            mention("T1", "GPE"),
-            mention("T2", "PER"),
-            mention("T3", "GPE"),
-        ];
+        let mut one = Annotations {
+            mentions: vec![
+                mention("T1", "GPE"),
+                mention("T2", "PER"),
+                mention("T3", "GPE"),
+            ],
+            ..Annotations::default()
+        };
         one.mentions[1]
             .attributes
             .insert("MentionType".into(), AttrValue::Value("NAM".into()));
@@ -1285,8 +1287,10 @@ mod tests {
             note: None,
             coref: None,
         });
-        let mut two = Annotations::default();
-        two.mentions = vec![mention("T1", "GPE")];
+        let two = Annotations {
+            mentions: vec![mention("T1", "GPE")],
+            ..Annotations::default()
+        };
         let lacking = Schema::conll2003().unknown_uses([&one, &two]);
         let expected: BTreeMap<String, usize> = [
             ("GPE".to_owned(), 3),

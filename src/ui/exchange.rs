@@ -269,6 +269,11 @@ impl Workspace {
                 };
             }
         };
+        // A schema carried by the files (brat's annotation.conf, a loupe/1 export's own)
+        // is offered as the workspace schema, never imposed: see Workspace::offer_schema.
+        if let Some(schema) = imported.schema.clone() {
+            self.offer_schema(schema, &format!("the imported {} files", label(format)));
+        }
         let mut problems: Vec<String> = imported
             .report
             .skipped
