@@ -14,13 +14,14 @@
 //! assert_eq!(FileKind::of("page.HTM"), Some(FileKind::Html));
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::core::format::loupe::{self, LoupeError};
+use crate::core::format::{self, archive, Format, ImportOptions, InputFile};
 use crate::core::model::Document;
 
 /// Larger files would make the browser struggle before Loupe could help.
@@ -77,6 +78,8 @@ pub enum ImportError {
     },
     Loupe(LoupeError),
     Unreadable(String),
+    /// An archive, or a brat file inside one, refused by the format reader, which says why.
+    Archive(String),
 }
 
 impl fmt::Display for ImportError {
@@ -94,7 +97,7 @@ impl fmt::Display for ImportError {
             Self::Empty => write!(f, "the file is empty"),
             Self::Unsupported => write!(
                 f,
-                "not a kind of file Loupe reads; use .txt, .md, .html, .htm, .json or .jsonl"
+                "not a kind of file Loupe reads; use .txt, .md, .html, .htm, .json, .jsonl, or a .zip of them or of brat files"
             ),
             Self::MalformedJson { line, column, message } => write!(
                 f,
@@ -106,6 +109,7 @@ impl fmt::Display for ImportError {
             ),
             Self::Loupe(e) => write!(f, "{e}"),
             Self::Unreadable(why) => write!(f, "could not be read ({why})"),
+            Self::Archive(why) => write!(f, "{why}"),
         }
     }
 }
@@ -282,6 +286,121 @@ pub fn documents_from_file(name: &str, bytes: &[u8]) -> Result<Vec<Document>, Im
         FileKind::Json => documents_from_json(&text),
         FileKind::Jsonl => documents_from_jsonl(&text),
     }
+}
+
+/// What a `.zip` of articles or of brat files holds: the documents, and every file in it
+/// that was refused, with why.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZipContents {
+    pub documents: Vec<Document>,
+    pub errors: Vec<FileError>,
+}
+
+/// Read a `.zip` dropped or opened as articles. With an `.ann` file inside it is a brat
+/// corpus: each text comes with its annotations (an annotation that does not fit its text
+/// is named and left out, the rest of that document kept). Otherwise every `.txt`, `.md`,
+/// `.html`, `.json` and `.jsonl` inside is an article file, read on its own. The archive's
+/// limits (entries, compression ratio, size) refuse it whole. `html` turns an HTML page
+/// into its title and text (the browser's DOMParser does that; the core cannot).
+pub fn documents_from_zip(
+    name: &str,
+    bytes: &[u8],
+    html: impl Fn(&str) -> Result<(Option<String>, String), String>,
+) -> Result<ZipContents, FileError> {
+    let fail = |error| FileError {
+        file: name.to_owned(),
+        error,
+    };
+    let archive = InputFile::new(name, bytes);
+    let entries = archive::read_zip(&archive).map_err(|e| {
+        fail(ImportError::Archive(match e {
+            // The archive's own name is already said first.
+            format::ImportError::Zip { message, .. } => message,
+            other => other.to_string(),
+        }))
+    })?;
+    let is_brat = entries
+        .iter()
+        .any(|f| f.base_name().to_ascii_lowercase().ends_with(".ann"));
+    if is_brat {
+        Ok(brat_zip(entries))
+    } else {
+        Ok(article_zip(entries, html))
+    }
+}
+
+/// Each brat document on its own, so one bad `.ann` refuses only its document.
+fn brat_zip(entries: Vec<InputFile>) -> ZipContents {
+    let mut out = ZipContents::default();
+    let (confs, files): (Vec<InputFile>, Vec<InputFile>) = entries
+        .into_iter()
+        .partition(|f| f.base_name().to_ascii_lowercase().ends_with(".conf"));
+    // Documents by their path without extension: a.txt and a.ann belong together.
+    let mut groups: BTreeMap<String, Vec<InputFile>> = BTreeMap::new();
+    for f in files {
+        let lower = f.base_name().to_ascii_lowercase();
+        if lower.ends_with(".txt") || lower.ends_with(".ann") {
+            let key = f.name.rsplit_once('.').map_or(f.name.as_str(), |(k, _)| k);
+            groups.entry(key.to_owned()).or_default().push(f);
+        } else {
+            out.errors.push(FileError {
+                file: f.name.clone(),
+                error: ImportError::Archive(
+                    "not a brat file (.txt, .ann or .conf) in a brat archive; it was left out"
+                        .into(),
+                ),
+            });
+        }
+    }
+    for (key, group) in groups {
+        let mut inputs = confs.clone();
+        inputs.extend(group);
+        match format::import(Format::Brat, &inputs, ImportOptions::default()) {
+            Ok(imported) => {
+                out.errors
+                    .extend(imported.report.skipped.into_iter().map(|p| FileError {
+                        file: p.file,
+                        error: ImportError::Archive(format!("{}: {}", p.place, p.message)),
+                    }));
+                out.documents.extend(imported.documents);
+            }
+            Err(e) => out.errors.push(FileError {
+                file: format!("{key}.ann"),
+                error: ImportError::Archive(e.to_string()),
+            }),
+        }
+    }
+    out
+}
+
+fn article_zip(
+    entries: Vec<InputFile>,
+    html: impl Fn(&str) -> Result<(Option<String>, String), String>,
+) -> ZipContents {
+    let mut out = ZipContents::default();
+    for f in entries {
+        let fail = |error| FileError {
+            file: f.name.clone(),
+            error,
+        };
+        let base = f.base_name();
+        let read = match FileKind::of(base) {
+            Some(FileKind::Html) => decode(&f.bytes).and_then(|page| {
+                let (title, text) = html(&page).map_err(ImportError::Unreadable)?;
+                if text.trim().is_empty() {
+                    return Err(ImportError::Empty);
+                }
+                let title = title.unwrap_or_else(|| title_from_file_name(base));
+                Ok(vec![article(Some(&title), &text, None, None)])
+            }),
+            _ => documents_from_file(base, &f.bytes),
+        };
+        match read {
+            Ok(docs) => out.documents.extend(docs),
+            Err(error) => out.errors.push(fail(error)),
+        }
+    }
+    out
 }
 
 /// Spaces, tabs and newlines in HTML text collapse to one space, as a browser renders them.
@@ -489,6 +608,86 @@ mod tests {
         assert_eq!(
             cleaned,
             "Headline\n\nThe minister spoke about cookies and Facebook at length in a speech that ran well past a hundred characters in all."
+        );
+    }
+
+    fn zip(files: &[(&str, &str)]) -> Vec<u8> {
+        let files: Vec<format::OutFile> = files
+            .iter()
+            .map(|(n, t)| format::OutFile {
+                name: (*n).into(),
+                bytes: t.as_bytes().to_vec(),
+            })
+            .collect();
+        archive::write_zip(&files).unwrap()
+    }
+
+    fn no_html(_: &str) -> Result<(Option<String>, String), String> {
+        Ok((Some("Page".into()), "Page text.".into()))
+    }
+
+    #[test]
+    fn a_zip_of_articles_imports_each_file_and_names_every_refused_one() {
+        let bytes = zip(&[
+            ("news/harbour_report.txt", "Ships left."),
+            ("feed.jsonl", "{\"text\":\"One.\"}\n{\"text\":\"Two.\"}"),
+            ("page.html", "<p>ignored by the stub</p>"),
+            ("scan.pdf", "%PDF"),
+            ("bad.txt", "\u{0}"),
+            ("empty.md", "  "),
+        ]);
+        let out = documents_from_zip("drop.zip", &bytes, no_html).unwrap();
+        let titles: Vec<&str> = out
+            .documents
+            .iter()
+            .map(|d| d.meta.title.as_str())
+            .collect();
+        assert_eq!(titles, ["harbour report", "One.", "Two.", "Page", "bad"]);
+        let errors: Vec<String> = out.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("drop.zip/scan.pdf: not a kind of file"));
+        assert_eq!(errors[1], "drop.zip/empty.md: the file is empty");
+    }
+
+    #[test]
+    fn a_brat_zip_imports_texts_with_their_annotations_and_refuses_per_document() {
+        let bytes = zip(&[
+            ("corpus/a.txt", "Sony sells in Kyiv."),
+            ("corpus/a.ann", "T1\tORG 0 4\tSony\nT2\tGPE 14 18\tKyiv\n"),
+            ("corpus/b.txt", "Ana met Bo."),
+            ("corpus/b.ann", "T1\tPER 0 3\tAna\nT2\tPER 8 10\tXx\n"),
+            ("corpus/c.ann", "T1\tPER 0 3\tAna\n"),
+            ("corpus/d.txt", "No annotations here."),
+            ("corpus/README.md", "about"),
+        ]);
+        let out = documents_from_zip("brat.zip", &bytes, no_html).unwrap();
+        let docs: Vec<(&str, usize)> = out
+            .documents
+            .iter()
+            .map(|d| (d.meta.title.as_str(), d.annotations.mentions.len()))
+            .collect();
+        assert_eq!(docs, [("a", 2), ("b", 1), ("d", 0)]);
+        let errors: Vec<String> = out.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].starts_with("brat.zip/corpus/README.md: not a brat file"));
+        assert!(errors[1].contains("\"Xx\""), "{}", errors[1]);
+        assert!(errors[2].contains("c.txt is missing"), "{}", errors[2]);
+    }
+
+    #[test]
+    fn a_zip_over_the_limits_is_refused_whole_with_the_reason() {
+        let bomb = zip(&[("big.txt", &"a".repeat(1_000_000))]);
+        let err = documents_from_zip("bomb.zip", &bomb, no_html).unwrap_err();
+        assert_eq!(err.file, "bomb.zip");
+        assert!(
+            err.to_string().contains("compression ratio over 100"),
+            "{err}"
+        );
+        let err = documents_from_zip("junk.zip", b"PK\x03\x04junk", no_html).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("junk.zip: is not a readable zip archive"),
+            "{err}"
         );
     }
 

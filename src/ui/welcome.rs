@@ -4,15 +4,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::state::{AlertKind, Workspace};
+use super::exchange::apply_import;
+use super::state::{AlertKind, ImportReport, Workspace};
 use crate::browser::files::files_of;
-use crate::core::import::{article, boilerplate_lines, title_from_text, without_lines};
+use crate::browser::html::html_article;
+use crate::core::format::MAX_INPUT_BYTES;
+use crate::core::import::{
+    article, boilerplate_lines, documents_from_zip, title_from_text, without_lines,
+};
 use crate::core::samples::samples;
 
 /// What the file picker offers; other files can still be dropped and are then rejected
 /// with a reason.
 const ACCEPTED: &str =
-    ".txt,.md,.markdown,.html,.htm,.json,.jsonl,text/plain,text/html,application/json";
+    ".txt,.md,.markdown,.html,.htm,.json,.jsonl,.zip,text/plain,text/html,application/json,application/zip";
 
 #[component]
 pub fn Welcome() -> impl IntoView {
@@ -68,7 +73,7 @@ pub fn Welcome() -> impl IntoView {
         let Some(list) = input.files() else { return };
         let files = files_of(&list);
         input.set_value("");
-        spawn_local(async move { ws.import_files(files).await });
+        spawn_local(import_files(ws, files));
     };
 
     let try_samples = move |_| {
@@ -125,7 +130,7 @@ pub fn Welcome() -> impl IntoView {
                 </form>
                 <div class="card">
                     <h3>"Open files"</h3>
-                    <p>"Text or Markdown, HTML pages, JSON or JSON Lines articles (with text, and optional title, url and date), or Loupe exports; in UTF-8. You can also drop files anywhere on the window."</p>
+                    <p>"Text or Markdown, HTML pages, JSON or JSON Lines articles (with text, and optional title, url and date), Loupe exports, or a .zip of them or of brat files; in UTF-8. You can also drop files anywhere on the window."</p>
                     <label class="button primary" for="open-files">"Choose files…"</label>
                     <input id="open-files" class="visually-hidden" type="file" multiple accept=ACCEPTED
                         on:change=open_files/>
@@ -137,5 +142,95 @@ pub fn Welcome() -> impl IntoView {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// Import files picked or dropped: `.zip` archives here, everything else through the
+/// workspace's one-file-at-a-time import. An archive of articles adds each file in it; a
+/// brat archive adds each text with its annotations, merged into a text already in the
+/// corpus. Every refused file inside an archive is named in the import summary.
+pub async fn import_files(ws: Workspace, files: Vec<web_sys::File>) {
+    let (zips, others): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| f.name().to_ascii_lowercase().ends_with(".zip"));
+    let mut report = ImportReport::default();
+    if !others.is_empty() {
+        ws.import_files(others).await;
+        // The archives' results join the summary the other files left.
+        report = ws.import_report.get_untracked().unwrap_or_default();
+    }
+    if zips.is_empty() {
+        return;
+    }
+    ws.import_report.set(None);
+    if ws.importing.get_untracked().is_none() && zips.len() > 1 {
+        ws.importing.set(Some((0, zips.len())));
+    }
+    let mut first = None;
+    let total = zips.len();
+    for (done, file) in zips.into_iter().enumerate() {
+        read_zip(&ws, file, &mut report, &mut first).await;
+        if total > 1 {
+            ws.importing.set(Some((done + 1, total)));
+        }
+        // Let the browser paint between archives.
+        gloo::timers::future::TimeoutFuture::new(0).await;
+    }
+    ws.importing.set(None);
+    ws.import_report.set(Some(report));
+    if let Some(first) = first {
+        ws.open(first);
+    }
+}
+
+async fn read_zip(
+    ws: &Workspace,
+    file: web_sys::File,
+    report: &mut ImportReport,
+    first: &mut Option<crate::core::model::Id>,
+) {
+    let file = gloo::file::File::from(file);
+    let name = file.name();
+    if file.size() > MAX_INPUT_BYTES as u64 {
+        report.rejected.push(format!(
+            "{name}: the archive is {:.1} MB; Loupe reads archives up to 50 MB, so split it",
+            file.size() as f64 / 1_048_576.0
+        ));
+        return;
+    }
+    let bytes = match gloo::file::futures::read_as_bytes(&file).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            report
+                .rejected
+                .push(format!("{name}: could not be read ({e})"));
+            return;
+        }
+    };
+    let contents = match documents_from_zip(&name, &bytes, html_article) {
+        Ok(contents) => contents,
+        Err(e) => {
+            report.rejected.push(e.to_string());
+            return;
+        }
+    };
+    report
+        .rejected
+        .extend(contents.errors.iter().map(ToString::to_string));
+    match apply_import(ws, contents.documents, false) {
+        Ok(applied) => {
+            report.added += applied.added.len();
+            *first = first.take().or(applied.added.first().cloned());
+            report
+                .rejected
+                .extend(applied.problems.into_iter().map(|p| format!("{name}: {p}")));
+            if !applied.merged.is_empty() {
+                ws.alert(
+                    AlertKind::Info,
+                    format!("{name}: {}.", applied.merged.join("; ")),
+                );
+            }
+        }
+        Err((why, _)) => report.rejected.push(format!("{name}: not added, {why}")),
     }
 }
