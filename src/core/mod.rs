@@ -16,5 +16,6 @@ pub mod schema;
 pub mod search;
 pub mod snap;
 pub mod storage;
+pub mod sync;
 pub mod tokens;
 pub mod validate;

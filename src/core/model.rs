@@ -220,6 +220,37 @@ impl Annotations {
             .filter(move |m| m.entity.as_deref() == Some(entity))
     }
 
+    /// Give annotations new ids, and rewrite every reference to them: entity membership,
+    /// event arguments and relation ends. (An event's `coref` is a cluster label, not a
+    /// reference, so it stays.)
+    pub fn rename_ids(&mut self, renames: &BTreeMap<Id, Id>) {
+        let rename = |id: &mut Id| {
+            if let Some(new) = renames.get(id.as_str()) {
+                id.clone_from(new);
+            }
+        };
+        for m in &mut self.mentions {
+            rename(&mut m.id);
+            if let Some(e) = &mut m.entity {
+                rename(e);
+            }
+        }
+        for e in &mut self.entities {
+            rename(&mut e.id);
+        }
+        for e in &mut self.events {
+            rename(&mut e.id);
+            for a in &mut e.arguments {
+                rename(&mut a.target);
+            }
+        }
+        for r in &mut self.relations {
+            rename(&mut r.id);
+            rename(&mut r.arg1);
+            rename(&mut r.arg2);
+        }
+    }
+
     /// A fresh id with `prefix`, one past the highest number in use.
     pub fn next_id(&self, prefix: &str) -> Id {
         let ids = self

@@ -36,6 +36,7 @@ use serde_json::Value;
 
 use crate::core::model::{fragments_text, Annotations, Document, DocumentMeta, Id};
 use crate::core::schema::Schema;
+use crate::core::sync::Lineage;
 
 /// The version written into every stored JSON value. Older values are migrated on load;
 /// newer ones open read-only and are never overwritten.
@@ -228,6 +229,8 @@ pub struct Loaded {
     pub read_only: Option<String>,
     /// The annotator name from the settings.
     pub annotator: String,
+    /// Each document's stored lineage, for merging with other tabs (see core::sync).
+    pub lineages: BTreeMap<Id, Lineage>,
     /// The stored workspace schema; `None` when none was chosen (or it was damaged).
     pub schema: Option<Schema>,
 }
@@ -243,6 +246,17 @@ struct AnnotationsOut<'a> {
     version: u64,
     #[serde(flatten)]
     annotations: &'a Annotations,
+    /// The writes this value incorporates, so tabs can merge safely (see core::sync).
+    #[serde(skip_serializing_if = "Lineage::is_empty")]
+    writes: &'a Lineage,
+}
+
+/// Only the lineage of a stored annotations value; serde skips the rest unparsed.
+#[derive(Deserialize)]
+struct WritesOnly {
+    version: Option<u64>,
+    #[serde(default)]
+    writes: Lineage,
 }
 
 #[derive(Serialize)]
@@ -417,9 +431,13 @@ impl<S: KeyValueStore> CorpusStore<S> {
             return Ok(Annotations::default());
         };
         let parsed = match versioned(&raw) {
-            Ok(Versioned::Current(value)) => serde_json::from_value::<Annotations>(value)
-                .map_err(|e| e.to_string())
-                .and_then(|a| check_in_bounds(text, &a).map(|()| a)),
+            Ok(Versioned::Current(mut value)) => {
+                let lineage = take_writes(&mut value);
+                loaded.lineages.insert(meta.id.clone(), lineage);
+                serde_json::from_value::<Annotations>(value)
+                    .map_err(|e| e.to_string())
+                    .and_then(|a| check_in_bounds(text, &a).map(|()| a))
+            }
             Ok(Versioned::Newer(version, value)) => {
                 loaded.read_only = Some(newer_message(version));
                 return Ok(serde_json::from_value(value).unwrap_or_default());
@@ -523,8 +541,27 @@ impl<S: KeyValueStore> CorpusStore<S> {
 
     /// Save only a document's annotations: what every edit does.
     pub fn save_annotations(&self, id: &str, annotations: &Annotations) -> Result<(), StoreError> {
+        self.save_annotations_with(id, annotations, &Lineage::default())
+    }
+
+    /// Save a document's annotations with the writes they incorporate (see core::sync).
+    pub fn save_annotations_with(
+        &self,
+        id: &str,
+        annotations: &Annotations,
+        lineage: &Lineage,
+    ) -> Result<(), StoreError> {
         self.writable()?;
-        self.store.set(&ann_key(id), &annotations_json(annotations))
+        self.store
+            .set(&ann_key(id), &stored_annotations_json(annotations, lineage))
+    }
+
+    /// The lineage of a document's stored annotations, read cheaply. `None` when the value
+    /// is missing, damaged or newer.
+    pub fn stored_lineage(&self, id: &str) -> Option<Lineage> {
+        let raw = self.store.get(&ann_key(id)).ok()??;
+        let w: WritesOnly = serde_json::from_str(&raw).ok()?;
+        (w.version.unwrap_or(0) <= STORAGE_VERSION).then_some(w.writes)
     }
 
     pub fn save_index(&self, documents: &[DocumentMeta]) -> Result<(), StoreError> {
@@ -578,12 +615,13 @@ impl<S: KeyValueStore> CorpusStore<S> {
 
     /// Read one document's annotations as another tab stored them. `None` when the value
     /// is missing, damaged or newer: then the caller keeps what it has.
-    pub fn read_annotations(&self, id: &str, text: &str) -> Option<Annotations> {
+    pub fn read_annotations(&self, id: &str, text: &str) -> Option<(Annotations, Lineage)> {
         let raw = self.store.get(&ann_key(id)).ok()??;
         match versioned(&raw).ok()? {
-            Versioned::Current(value) => {
+            Versioned::Current(mut value) => {
+                let lineage = take_writes(&mut value);
                 let a: Annotations = serde_json::from_value(value).ok()?;
-                check_in_bounds(text, &a).ok().map(|()| a)
+                check_in_bounds(text, &a).ok().map(|()| (a, lineage))
             }
             Versioned::Newer(..) => None,
         }
@@ -629,11 +667,26 @@ impl<S: KeyValueStore> CorpusStore<S> {
 
 /// The stored form of annotations: compact JSON with the storage version.
 pub fn annotations_json(annotations: &Annotations) -> String {
+    stored_annotations_json(annotations, &Lineage::default())
+}
+
+fn stored_annotations_json(annotations: &Annotations, writes: &Lineage) -> String {
     serde_json::to_string(&AnnotationsOut {
         version: STORAGE_VERSION,
         annotations,
+        writes,
     })
     .expect("annotations always serialise")
+}
+
+/// Take the lineage out of a stored annotations value. A damaged lineage costs only merge
+/// precision (see core::sync), never the annotations, so it reads as empty.
+fn take_writes(value: &mut Value) -> Lineage {
+    value
+        .as_object_mut()
+        .and_then(|m| m.remove("writes"))
+        .and_then(|w| serde_json::from_value(w).ok())
+        .unwrap_or_default()
 }
 
 /// Three-way merge of one document's annotations, by annotation id: what another tab

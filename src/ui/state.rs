@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -17,10 +18,11 @@ use crate::browser::files::read_documents;
 use crate::browser::local_storage::LocalStorage as BrowserStorage;
 use crate::core::edit::{Edit, EditError, History};
 use crate::core::format::loupe;
-use crate::core::model::{Annotations, Document, DocumentMeta, Id, Mention, Span, Status};
+use crate::core::model::{Document, DocumentMeta, Id, Mention, Span, Status};
 use crate::core::schema::Schema;
+use crate::core::sync::{receive_stored, save_document, DocSync, Lineage, Received};
 use crate::core::storage::{
-    document_of_key, merge_annotations, text_key, CorpusStore, DocKey, KeyValueStore, StoreError,
+    document_of_key, text_key, CorpusStore, DocKey, KeyValueStore, StoreError,
     Usage, INDEX_KEY,
 };
 
@@ -30,23 +32,35 @@ pub const SAVE_DELAY_MS: u32 = 300;
 /// Imports of more files than this show a progress bar.
 const PROGRESS_AFTER_FILES: usize = 3;
 
-/// One document with its undo history and the annotations last known to be stored, the
+/// One document with its undo history and what this tab knows of its stored value, the
 /// base for merging edits made in another tab.
 #[derive(Clone)]
 pub struct DocSlot {
     pub doc: Document,
     pub history: History,
-    pub stored: Annotations,
+    pub sync: DocSync,
 }
 
 impl DocSlot {
-    fn new(doc: Document) -> Self {
+    fn new(doc: Document, tab: &Arc<str>, lineage: Lineage) -> Self {
         Self {
-            stored: doc.annotations.clone(),
+            sync: DocSync::new(tab.clone(), doc.annotations.clone(), lineage),
             doc,
             history: History::default(),
         }
     }
+}
+
+/// A random id for this tab, so its writes are told apart from other tabs' (core::sync).
+fn new_tab_id() -> Arc<str> {
+    let n = (js_sys::Math::random() * 36f64.powi(6)) as u64;
+    let mut id = String::new();
+    let mut rest = n;
+    for _ in 0..6 {
+        id.push(char::from_digit((rest % 36) as u32, 36).unwrap_or('0'));
+        rest /= 36;
+    }
+    id.into()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +164,8 @@ pub struct Workspace {
     pointer_down: StoredValue<Option<f64>>,
     /// Keys another tab wrote while the pointer was down.
     deferred: StoredValue<Vec<String>>,
+    /// This tab's id in the lineage of stored values.
+    tab: StoredValue<Arc<str>>,
 }
 
 impl Workspace {
@@ -196,6 +212,7 @@ impl Workspace {
             save_generation: StoredValue::new(0),
             pointer_down: StoredValue::new(None),
             deferred: StoredValue::new(Vec::new()),
+            tab: StoredValue::new(new_tab_id()),
         }
     }
 
@@ -268,8 +285,18 @@ impl Workspace {
         }
         let metas: Vec<DocumentMeta> = loaded.documents.iter().map(|d| d.meta.clone()).collect();
         let first = metas.first().map(|m| m.id.clone());
-        self.corpus
-            .set_value(loaded.documents.into_iter().map(DocSlot::new).collect());
+        let tab = self.tab.get_value();
+        let mut lineages = loaded.lineages;
+        self.corpus.set_value(
+            loaded
+                .documents
+                .into_iter()
+                .map(|d| {
+                    let lineage = lineages.remove(&d.meta.id).unwrap_or_default();
+                    DocSlot::new(d, &tab, lineage)
+                })
+                .collect(),
+        );
         self.index.set(metas);
         if first.is_some() {
             self.current.set(first);
@@ -308,8 +335,14 @@ impl Workspace {
             self.index_dirty.set_value(false);
         }
         let ids = new_docs.iter().map(|d| d.meta.id.clone()).collect();
-        self.corpus
-            .update_value(|c| c.extend(new_docs.into_iter().map(DocSlot::new)));
+        let tab = self.tab.get_value();
+        self.corpus.update_value(|c| {
+            c.extend(
+                new_docs
+                    .into_iter()
+                    .map(|d| DocSlot::new(d, &tab, Lineage::default())),
+            )
+        });
         self.index.set(all);
         Ok((ids, duplicates))
     }
@@ -598,10 +631,22 @@ impl Workspace {
 
     fn write_dirty(&self) -> Result<(), StoreError> {
         for id in self.dirty.get_value() {
-            let annotations = self.with_doc(&id, |slot| slot.doc.annotations.clone());
-            if let Some(annotations) = annotations {
-                self.storing(|s| s.save_annotations(&id, &annotations))?;
-                self.with_doc(&id, |slot| slot.stored = annotations);
+            let saved = self.with_doc(&id, |slot| {
+                let DocSlot { doc, history, sync } = slot;
+                let before = doc.annotations.clone();
+                let received = self.storing(|s| {
+                    save_document(s, &id, &doc.text, &mut doc.annotations, sync)
+                })?;
+                if doc.annotations != before {
+                    // The undo steps were recorded against annotations that have changed.
+                    history.clear();
+                }
+                Ok(received)
+            });
+            if let Some(received) = saved {
+                if let Some(r) = received? {
+                    self.folded_in(&id, &r);
+                }
             }
             self.dirty.update_value(|d| {
                 d.remove(&id);
@@ -781,50 +826,56 @@ impl Workspace {
             None => return,
         };
         let id = id.to_owned();
-        let Some(text) = self.with_doc(&id, |slot| slot.doc.text.clone()) else {
-            return;
-        };
-        let Ok(Some(theirs)) = self.storing(|s| Ok(s.read_annotations(&id, &text))) else {
-            return;
-        };
-        let dirty = self.dirty.with_value(|d| d.contains(&id));
-        let conflicts = self.with_doc(&id, |slot| {
-            if slot.doc.annotations == theirs {
-                slot.stored = theirs.clone();
-                return None;
+        let received = self.with_doc(&id, |slot| {
+            let DocSlot { doc, history, sync } = slot;
+            let r = self
+                .storing(|s| Ok(receive_stored(s, &id, &doc.text, &doc.annotations, sync)))
+                .ok()
+                .flatten()?;
+            if r.changed {
+                doc.annotations = r.annotations.clone();
+                // The undo steps were recorded against annotations that have now changed.
+                history.clear();
             }
-            let conflicts = if dirty {
-                let (merged, conflicts) =
-                    merge_annotations(&slot.stored, &slot.doc.annotations, &theirs);
-                slot.doc.annotations = merged;
-                Some(conflicts)
-            } else {
-                slot.doc.annotations = theirs.clone();
-                None
-            };
-            slot.stored = theirs.clone();
-            // The undo steps were recorded against annotations that have now changed.
-            slot.history.clear();
-            conflicts
+            Some(r)
         });
-        let title = self
-            .with_doc(&id, |s| s.doc.meta.title.clone())
-            .unwrap_or_default();
-        self.version.update(|v| *v += 1);
-        if self.current.get_untracked().as_deref() == Some(id.as_str()) {
-            self.selected.set(None);
+        let Some(Some(r)) = received else {
+            return;
+        };
+        if r.needs_save {
+            self.dirty.update_value(|d| {
+                d.insert(id.clone());
+            });
+            self.schedule_save();
         }
-        if let Some(Some(conflicts)) = conflicts {
-            let detail = if conflicts == 0 {
+        self.folded_in(&id, &r);
+    }
+
+    /// Repaint after another tab's stored value was folded into a document, and say so
+    /// when this tab's own edits were merged with it.
+    fn folded_in(&self, id: &str, r: &Received) {
+        if r.changed {
+            self.version.update(|v| *v += 1);
+            if self.current.get_untracked().as_deref() == Some(id) {
+                self.selected.set(None);
+            }
+        }
+        if r.merged {
+            let title = self
+                .with_doc(id, |s| s.doc.meta.title.clone())
+                .unwrap_or_default();
+            let detail = if r.conflicts == 0 {
                 String::new()
             } else {
-                format!(" {conflicts} annotation(s) changed in both; this tab's version was kept.")
+                format!(
+                    " {} annotation(s) changed in both; this tab's version was kept.",
+                    r.conflicts
+                )
             };
             self.alert(
                 AlertKind::Info,
                 format!("“{title}” was also edited in another tab; both sets of edits were merged.{detail}"),
             );
-            self.schedule_save();
         }
     }
 
@@ -854,8 +905,14 @@ impl Workspace {
             notices.push(format!("added {}", titles.join(", ")));
             self.index
                 .update(|i| i.extend(fresh.iter().map(|d| d.meta.clone())));
-            self.corpus
-                .update_value(|c| c.extend(fresh.into_iter().map(DocSlot::new)));
+            let tab = self.tab.get_value();
+            let mut lineages = loaded.lineages;
+            self.corpus.update_value(|c| {
+                c.extend(fresh.into_iter().map(|d| {
+                    let lineage = lineages.remove(&d.meta.id).unwrap_or_default();
+                    DocSlot::new(d, &tab, lineage)
+                }))
+            });
         }
         if self.index_dirty.get_value() {
             if !notices.is_empty() {
@@ -979,7 +1036,7 @@ impl Workspace {
         let new_id = doc.meta.id.clone();
         self.corpus.update_value(|c| {
             if let Some(slot) = c.iter_mut().find(|s| s.doc.meta.id == old.id) {
-                *slot = DocSlot::new(doc);
+                *slot = DocSlot::new(doc, &self.tab.get_value(), Lineage::default());
             }
         });
         self.index.set(all);

@@ -1,0 +1,676 @@
+//! Several tabs editing one document through one localStorage, without losing an edit.
+//!
+//! localStorage is last-writer-wins, and a tab hears of another tab's write late (the
+//! `storage` event is asynchronous). So tab B may write a value built without tab A's
+//! latest write, and A's edit is then gone from storage. Taking the stored value as it is
+//! would lose it from A too; merging it against A's last write would read it as B
+//! deleting A's edit.
+//!
+//! Each stored value therefore names the writes it incorporates (its [`Lineage`]), and
+//! each tab keeps the last few values it wrote or read. When a stored value arrives, the
+//! base of the three-way merge is the newest of those that the value incorporates: the
+//! true common ancestor. Edits made on either side since then survive, and deletions are
+//! honoured. When no common ancestor is known, the base is empty: then nothing is lost,
+//! though a deletion may come back.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::core::model::{Annotations, Id, Span};
+use crate::core::storage::{merge_annotations, CorpusStore, KeyValueStore, StoreError};
+
+/// How many write ids a stored value carries: enough to find an ancestor after a burst of
+/// writes from several tabs, small enough to cost nothing (about 150 UTF-16 units).
+pub const LINEAGE_LEN: usize = 16;
+/// How many earlier values a tab keeps per document as merge bases.
+pub const RING_LEN: usize = 4;
+
+/// One write: a Lamport clock and the tab that wrote it. Stored as `"clock.tab"`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WriteId {
+    pub clock: u64,
+    pub tab: String,
+}
+
+impl fmt::Display for WriteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.clock, self.tab)
+    }
+}
+
+impl Serialize for WriteId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for WriteId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        let (clock, tab) = raw
+            .split_once('.')
+            .ok_or_else(|| serde::de::Error::custom(format!("write id {raw:?} has no '.'")))?;
+        let clock = clock
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("write id {raw:?}: bad clock")))?;
+        Ok(Self {
+            clock,
+            tab: tab.to_owned(),
+        })
+    }
+}
+
+/// The newest writes a value incorporates, newest first. The first is the write that
+/// produced the value: its clock is one more than any other in the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Lineage(Vec<WriteId>);
+
+impl Lineage {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn head(&self) -> Option<&WriteId> {
+        self.0.first()
+    }
+
+    pub fn contains(&self, id: &WriteId) -> bool {
+        self.0.contains(id)
+    }
+
+    /// Everything either side incorporates, newest first, cut to [`LINEAGE_LEN`].
+    pub fn union(&self, other: &Lineage) -> Lineage {
+        let mut all: Vec<WriteId> = self.0.iter().chain(&other.0).cloned().collect();
+        all.sort_by(|a, b| b.cmp(a));
+        all.dedup();
+        all.truncate(LINEAGE_LEN);
+        Lineage(all)
+    }
+
+    /// The lineage of a new write by `tab` on top of this one.
+    pub fn next(&self, tab: &str) -> Lineage {
+        let clock = self.0.iter().map(|w| w.clock).max().unwrap_or(0) + 1;
+        let mut ids = vec![WriteId {
+            clock,
+            tab: tab.to_owned(),
+        }];
+        ids.extend(self.0.iter().take(LINEAGE_LEN - 1).cloned());
+        Lineage(ids)
+    }
+}
+
+/// What one tab knows about one document's stored value.
+#[derive(Debug, Clone)]
+pub struct DocSync {
+    tab: Arc<str>,
+    /// The writes the tab's next write will incorporate.
+    lineage: Lineage,
+    /// Values this tab wrote or read, oldest first, with the write that produced each.
+    ring: VecDeque<(Option<WriteId>, Arc<Annotations>)>,
+}
+
+/// The outcome of folding a stored value into a tab's annotations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Received {
+    /// What the tab should now hold.
+    pub annotations: Annotations,
+    /// Whether that differs from what the tab held.
+    pub changed: bool,
+    /// Whether it differs from the stored value, so it must be written back.
+    pub needs_save: bool,
+    /// Whether the tab's own unsaved edits were merged with the other tab's.
+    pub merged: bool,
+    /// Annotations both sides changed differently (this tab's version was kept).
+    pub conflicts: usize,
+}
+
+impl DocSync {
+    /// A tab's view of a document as loaded from storage.
+    pub fn new(tab: Arc<str>, stored: Annotations, lineage: Lineage) -> Self {
+        let head = lineage.head().cloned();
+        Self {
+            tab,
+            lineage,
+            ring: VecDeque::from([(head, Arc::new(stored))]),
+        }
+    }
+
+    /// The stored value this tab saw last, which its unsaved edits start from.
+    pub fn base(&self) -> &Annotations {
+        &self.ring.back().expect("the ring is never empty").1
+    }
+
+    /// The write that produced the stored value this tab saw last.
+    pub fn seen(&self) -> Option<&WriteId> {
+        self.ring.back().and_then(|(id, _)| id.as_ref())
+    }
+
+    fn remember(&mut self, id: Option<WriteId>, annotations: Annotations) {
+        self.ring.push_back((id, Arc::new(annotations)));
+        while self.ring.len() > RING_LEN {
+            self.ring.pop_front();
+        }
+    }
+
+    /// The lineage to store with this tab's next write.
+    pub fn next_write(&self) -> Lineage {
+        self.lineage.next(&self.tab)
+    }
+
+    /// Record that `annotations` were stored under `lineage` (from [`Self::next_write`]).
+    pub fn wrote(&mut self, lineage: Lineage, annotations: Annotations) {
+        let head = lineage.head().cloned();
+        self.lineage = lineage;
+        self.remember(head, annotations);
+    }
+
+    /// Fold in a value another tab stored. `ours` is what this tab holds now.
+    pub fn receive(
+        &mut self,
+        ours: &Annotations,
+        theirs: Annotations,
+        lineage: Lineage,
+    ) -> Received {
+        let unchanged = |annotations: &Annotations| Received {
+            annotations: annotations.clone(),
+            changed: false,
+            needs_save: false,
+            merged: false,
+            conflicts: 0,
+        };
+        if lineage.head().is_some() && lineage.head() == self.seen() {
+            return unchanged(ours);
+        }
+        // The newest value of ours that theirs incorporates. A value from before lineages
+        // (or from a tab that lost its ring) falls back to the last one seen, as before.
+        let base = if lineage.is_empty() {
+            Some(self.ring.len() - 1)
+        } else {
+            self.ring
+                .iter()
+                .rposition(|(id, _)| id.as_ref().is_some_and(|id| lineage.contains(id)))
+        };
+        let latest = base == Some(self.ring.len() - 1);
+        let base: Arc<Annotations> = match base {
+            Some(i) => self.ring[i].1.clone(),
+            None => Arc::new(Annotations::default()),
+        };
+        let head = lineage.head().cloned();
+        self.lineage = self.lineage.union(&lineage);
+        if *ours == theirs {
+            self.remember(head, theirs);
+            return unchanged(ours);
+        }
+        // Nothing of ours is missing from theirs: take it as it is.
+        if latest && *ours == *base {
+            self.remember(head, theirs.clone());
+            return Received {
+                annotations: theirs,
+                changed: true,
+                needs_save: false,
+                merged: false,
+                conflicts: 0,
+            };
+        }
+        let roomy = make_room(&base, ours, &theirs);
+        let (annotations, conflicts) = merge_annotations(&base, &roomy, &theirs);
+        let needs_save = annotations != theirs;
+        let changed = annotations != *ours;
+        self.remember(head, theirs);
+        Received {
+            annotations,
+            changed,
+            needs_save,
+            merged: true,
+            conflicts,
+        }
+    }
+}
+
+/// Where an annotation sits in the text: an id that moved is a different annotation to
+/// merge, because ids are reused (after a deletion) and assigned concurrently by tabs.
+fn anchor<'a>(a: &'a Annotations, id: &str) -> Option<&'a [Span]> {
+    a.mention(id)
+        .map(|m| m.fragments.as_slice())
+        .or_else(|| a.event(id).map(|e| e.trigger.as_slice()))
+}
+
+/// Give fresh ids (references included) to our annotations that share an id with a
+/// different annotation in `theirs`, unless both descend from the same one in `base`:
+/// ours is new since `base`, or it moved, or theirs moved while ours changed too. The
+/// stored value's ids stay as they are, so the values every tab keeps as merge bases go
+/// on naming the same annotations; and the merge keeps both instead of picking one.
+fn make_room(base: &Annotations, ours: &Annotations, theirs: &Annotations) -> Annotations {
+    let same = |a: &Annotations, b: &Annotations, id: &str| {
+        a.mention(id) == b.mention(id)
+            && a.event(id) == b.event(id)
+            && a.relation(id) == b.relation(id)
+            && a.entity(id) == b.entity(id)
+    };
+    let apart = |id: &str| {
+        if !theirs.contains_id(id) || same(ours, theirs, id) {
+            return false;
+        }
+        if !base.contains_id(id) {
+            return true;
+        }
+        let (b, o, t) = (anchor(base, id), anchor(ours, id), anchor(theirs, id));
+        o != b || (t != b && !same(ours, base, id))
+    };
+    let clashing: Vec<Id> = ours
+        .mentions
+        .iter()
+        .map(|m| &m.id)
+        .chain(ours.events.iter().map(|e| &e.id))
+        .chain(ours.relations.iter().map(|r| &r.id))
+        .chain(ours.entities.iter().map(|e| &e.id))
+        .filter(|id| apart(id))
+        .cloned()
+        .collect();
+    let mut ours = ours.clone();
+    if clashing.is_empty() {
+        return ours;
+    }
+    let mut next: BTreeMap<String, u64> = BTreeMap::new();
+    let mut renames = BTreeMap::new();
+    for id in clashing {
+        let prefix = id.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+        let n = next.entry(prefix.clone()).or_insert_with(|| {
+            [base, &ours, theirs]
+                .iter()
+                .map(|a| {
+                    a.next_id(&prefix)[prefix.len()..]
+                        .parse::<u64>()
+                        .unwrap_or(1)
+                })
+                .max()
+                .unwrap_or(1)
+        });
+        renames.insert(id, format!("{prefix}{n}"));
+        *n += 1;
+    }
+    ours.rename_ids(&renames);
+    ours
+}
+
+/// Read a document's stored value and fold it in, when another tab wrote it since this
+/// tab last looked. `None` when there is nothing new (or nothing readable) to fold in.
+pub fn receive_stored<S: KeyValueStore>(
+    store: &CorpusStore<S>,
+    id: &str,
+    text: &str,
+    ours: &Annotations,
+    sync: &mut DocSync,
+) -> Option<Received> {
+    let lineage = store.stored_lineage(id)?;
+    if lineage.head().is_some() && lineage.head() == sync.seen() {
+        return None;
+    }
+    let (theirs, lineage) = store.read_annotations(id, text)?;
+    Some(sync.receive(ours, theirs, lineage))
+}
+
+/// Save a document's annotations: first fold in whatever another tab stored since this
+/// tab last looked, so a write never silently drops someone else's edit, then write. On
+/// success `ours` holds exactly what was stored. Returns what was folded in, if anything.
+pub fn save_document<S: KeyValueStore>(
+    store: &CorpusStore<S>,
+    id: &str,
+    text: &str,
+    ours: &mut Annotations,
+    sync: &mut DocSync,
+) -> Result<Option<Received>, StoreError> {
+    let received = receive_stored(store, id, text, ours, sync);
+    if let Some(r) = &received {
+        if r.changed {
+            *ours = r.annotations.clone();
+        }
+        if !r.needs_save && *ours == *sync.base() {
+            return Ok(received);
+        }
+    }
+    let lineage = sync.next_write();
+    store.save_annotations_with(id, ours, &lineage)?;
+    sync.wrote(lineage, ours.clone());
+    Ok(received)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{Document, Mention};
+    use crate::core::storage::{ann_key, MemoryStore};
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    const WORDS: usize = 40;
+
+    fn text() -> String {
+        (0..WORDS)
+            .map(|i| format!("w{i:02}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn word_span(i: usize) -> Span {
+        Span {
+            start: i * 4,
+            end: i * 4 + 3,
+        }
+    }
+
+    fn tag(annotations: &mut Annotations, word: usize) {
+        let id = annotations.next_id("m");
+        annotations.mentions.push(Mention {
+            id,
+            kind: "PER".into(),
+            fragments: vec![word_span(word)],
+            text: format!("w{word:02}"),
+            attributes: Default::default(),
+            normalization: None,
+            note: None,
+            entity: None,
+        });
+    }
+
+    fn words(annotations: &Annotations) -> BTreeSet<usize> {
+        annotations
+            .mentions
+            .iter()
+            .map(|m| m.fragments[0].start / 4)
+            .collect()
+    }
+
+    struct Tab {
+        ours: Annotations,
+        sync: DocSync,
+        dirty: bool,
+        /// Storage events not yet delivered to this tab.
+        inbox: usize,
+    }
+
+    struct World {
+        store: CorpusStore<std::rc::Rc<MemoryStore>>,
+        id: String,
+        text: String,
+        tabs: Vec<Tab>,
+    }
+
+    impl World {
+        fn new(tabs: usize) -> Self {
+            let store = CorpusStore::new(std::rc::Rc::new(MemoryStore::default()));
+            let doc = Document::new("Shared", &text());
+            store
+                .add_documents(std::slice::from_ref(&doc.meta), std::slice::from_ref(&doc))
+                .unwrap();
+            let id = doc.meta.id.clone();
+            let tabs = (0..tabs)
+                .map(|t| {
+                    let (stored, lineage) = store.read_annotations(&id, &doc.text).unwrap();
+                    Tab {
+                        ours: stored.clone(),
+                        sync: DocSync::new(format!("t{t}").into(), stored, lineage),
+                        dirty: false,
+                        inbox: 0,
+                    }
+                })
+                .collect();
+            Self {
+                store,
+                id,
+                text: doc.text,
+                tabs,
+            }
+        }
+
+        fn save(&mut self, t: usize) {
+            let tab = &mut self.tabs[t];
+            save_document(
+                &self.store,
+                &self.id,
+                &self.text,
+                &mut tab.ours,
+                &mut tab.sync,
+            )
+            .unwrap();
+            tab.dirty = false;
+            for (o, other) in self.tabs.iter_mut().enumerate() {
+                if o != t {
+                    other.inbox += 1;
+                }
+            }
+        }
+
+        fn deliver(&mut self, t: usize) {
+            let tab = &mut self.tabs[t];
+            if tab.inbox == 0 {
+                return;
+            }
+            tab.inbox -= 1;
+            if let Some(r) =
+                receive_stored(&self.store, &self.id, &self.text, &tab.ours, &mut tab.sync)
+            {
+                tab.ours = r.annotations;
+                tab.dirty |= r.needs_save;
+            }
+        }
+
+        /// Deliver every event and save every dirty tab until nothing moves.
+        fn settle(&mut self) {
+            for _ in 0..20 {
+                for t in 0..self.tabs.len() {
+                    while self.tabs[t].inbox > 0 {
+                        self.deliver(t);
+                    }
+                }
+                let dirty: Vec<usize> = (0..self.tabs.len())
+                    .filter(|&t| self.tabs[t].dirty)
+                    .collect();
+                if dirty.is_empty() {
+                    return;
+                }
+                for t in dirty {
+                    self.save(t);
+                }
+            }
+            panic!("the tabs never settled");
+        }
+
+        fn stored(&self) -> Annotations {
+            self.store.read_annotations(&self.id, &self.text).unwrap().0
+        }
+    }
+
+    /// The race the two-tab e2e story hit: B writes before it hears of A's write.
+    #[test]
+    fn a_write_made_without_seeing_the_other_tabs_write_loses_nothing() {
+        let mut w = World::new(2);
+        tag(&mut w.tabs[0].ours, 0);
+        w.save(0);
+        tag(&mut w.tabs[1].ours, 1);
+        // B's save reads storage first: with a stale read it would overwrite A's w00.
+        w.tabs[1].inbox = 0;
+        w.save(1);
+        assert_eq!(words(&w.stored()), BTreeSet::from([0, 1]));
+        w.settle();
+        for tab in &w.tabs {
+            assert_eq!(words(&tab.ours), BTreeSet::from([0, 1]));
+        }
+    }
+
+    /// Storage itself is raced: B's write lands on top of A's without B having read it.
+    #[test]
+    fn an_overwritten_write_is_restored_by_its_writer() {
+        let mut w = World::new(2);
+        tag(&mut w.tabs[0].ours, 0);
+        w.save(0);
+        let a_value = w.store.store.get(&ann_key(&w.id)).unwrap().unwrap();
+        // B writes from its stale view, as if its read happened before A's write.
+        tag(&mut w.tabs[1].ours, 1);
+        let lineage = w.tabs[1].sync.next_write();
+        w.store
+            .save_annotations_with(&w.id, &w.tabs[1].ours, &lineage)
+            .unwrap();
+        let b = w.tabs[1].ours.clone();
+        w.tabs[1].sync.wrote(lineage, b);
+        w.tabs[0].inbox += 1;
+        assert_ne!(
+            w.store.store.get(&ann_key(&w.id)).unwrap().unwrap(),
+            a_value
+        );
+        w.settle();
+        assert_eq!(words(&w.stored()), BTreeSet::from([0, 1]));
+        assert_eq!(words(&w.tabs[0].ours), BTreeSet::from([0, 1]));
+        assert_eq!(words(&w.tabs[1].ours), BTreeSet::from([0, 1]));
+    }
+
+    /// Both tabs create `m1`: the stored one keeps its id, and the unsaved one is renamed
+    /// together with the event argument that points at it.
+    #[test]
+    fn a_clashing_new_id_is_renamed_with_its_references() {
+        let mut w = World::new(2);
+        tag(&mut w.tabs[0].ours, 0);
+        w.tabs[0].ours.events.push(crate::core::model::Event {
+            id: "e1".into(),
+            kind: "Attack".into(),
+            trigger: vec![word_span(2)],
+            trigger_text: "w02".into(),
+            arguments: vec![crate::core::model::Argument {
+                role: "Attacker".into(),
+                target: "m1".into(),
+            }],
+            attributes: Default::default(),
+            note: None,
+            coref: None,
+        });
+        tag(&mut w.tabs[1].ours, 1);
+        w.save(1);
+        w.deliver(0);
+        let a = &w.tabs[0].ours;
+        assert_eq!(a.mention("m1").unwrap().text, "w01");
+        let renamed = a.mentions.iter().find(|m| m.text == "w00").unwrap();
+        assert_ne!(renamed.id, "m1");
+        assert_eq!(a.events[0].arguments[0].target, renamed.id);
+        w.settle();
+        assert_eq!(w.stored(), w.tabs[1].ours);
+        assert_eq!(w.stored(), w.tabs[0].ours);
+    }
+
+    #[test]
+    fn a_deletion_in_one_tab_reaches_the_other() {
+        let mut w = World::new(2);
+        tag(&mut w.tabs[0].ours, 0);
+        tag(&mut w.tabs[0].ours, 1);
+        w.save(0);
+        w.settle();
+        w.tabs[1].ours.mentions.retain(|m| m.text != "w00");
+        w.save(1);
+        w.settle();
+        assert_eq!(words(&w.stored()), BTreeSet::from([1]));
+        assert_eq!(words(&w.tabs[0].ours), BTreeSet::from([1]));
+    }
+
+    #[test]
+    fn lineage_round_trips_and_stays_short() {
+        let mut l = Lineage::default();
+        for i in 0..40 {
+            l = l.next(if i % 2 == 0 { "a" } else { "b" });
+        }
+        assert_eq!(l.0.len(), LINEAGE_LEN);
+        assert_eq!(l.head().unwrap().clock, 40);
+        let json = serde_json::to_string(&l).unwrap();
+        assert!(json.starts_with("[\"40.b\",\"39.a\""), "{json}");
+        assert_eq!(serde_json::from_str::<Lineage>(&json).unwrap(), l);
+        assert!(serde_json::from_str::<Lineage>("[\"x\"]").is_err());
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Tag(usize, usize),
+        Delete(usize, usize),
+        Retype(usize, usize),
+        Save(usize),
+        Deliver(usize),
+        /// A write racing another: the tab writes without reading storage first.
+        BlindSave(usize),
+    }
+
+    fn op(tabs: usize) -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0..tabs, 0..WORDS).prop_map(|(t, w)| Op::Tag(t, w)),
+            1 => (0..tabs, 0..WORDS).prop_map(|(t, w)| Op::Delete(t, w)),
+            1 => (0..tabs, 0..WORDS).prop_map(|(t, w)| Op::Retype(t, w)),
+            2 => (0..tabs).prop_map(Op::Save),
+            2 => (0..tabs).prop_map(Op::Deliver),
+            1 => (0..tabs).prop_map(Op::BlindSave),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any interleaving of edits, saves, late events and racing writes across three
+        /// tabs: once every event is delivered, all tabs and storage agree, and every
+        /// tagged word that nobody deleted is there.
+        #[test]
+        fn no_edit_is_lost_across_tabs(ops in proptest::collection::vec(op(3), 1..80)) {
+            let mut w = World::new(3);
+            let mut deleted = BTreeSet::new();
+            let mut tagged = BTreeSet::new();
+            for op in ops {
+                match op {
+                    Op::Tag(t, word) => {
+                        // One word is tagged once, so a word names one piece of work.
+                        if tagged.insert(word) {
+                            tag(&mut w.tabs[t].ours, word);
+                            w.tabs[t].dirty = true;
+                        }
+                    }
+                    Op::Delete(t, word) => {
+                        let tab = &mut w.tabs[t];
+                        if words(&tab.ours).contains(&word) {
+                            tab.ours.mentions.retain(|m| m.fragments[0].start / 4 != word);
+                            tab.dirty = true;
+                            deleted.insert(word);
+                        }
+                    }
+                    Op::Retype(t, word) => {
+                        let tab = &mut w.tabs[t];
+                        for m in &mut tab.ours.mentions {
+                            if m.fragments[0].start / 4 == word {
+                                m.kind = if m.kind == "PER" { "ORG".into() } else { "PER".into() };
+                                tab.dirty = true;
+                            }
+                        }
+                    }
+                    Op::Save(t) => if w.tabs[t].dirty { w.save(t) },
+                    Op::Deliver(t) => w.deliver(t),
+                    Op::BlindSave(t) => {
+                        let tab = &mut w.tabs[t];
+                        let lineage = tab.sync.next_write();
+                        w.store.save_annotations_with(&w.id, &tab.ours, &lineage).unwrap();
+                        tab.sync.wrote(lineage, tab.ours.clone());
+                        tab.dirty = false;
+                        for (o, other) in w.tabs.iter_mut().enumerate() {
+                            if o != t { other.inbox += 1; }
+                        }
+                    }
+                }
+            }
+            for t in 0..w.tabs.len() {
+                if w.tabs[t].dirty { w.save(t); }
+            }
+            w.settle();
+            let stored = words(&w.stored());
+            for tab in &w.tabs {
+                prop_assert_eq!(&words(&tab.ours), &stored);
+            }
+            let kept: BTreeSet<usize> = tagged.difference(&deleted).copied().collect();
+            prop_assert!(kept.is_subset(&stored), "lost {:?}", kept.difference(&stored).collect::<Vec<_>>());
+        }
+    }
+}
