@@ -118,7 +118,7 @@ fn install_drop_zone(ws: Workspace) -> RwSignal<bool> {
         };
         e.prevent_default();
         let files = files_of(&list);
-        spawn_local(async move { ws.import_files(files).await });
+        spawn_local(super::welcome::import_files(ws, files));
     });
     on_cleanup(move || {
         over.remove();
