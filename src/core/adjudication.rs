@@ -361,6 +361,31 @@ pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
     items
 }
 
+/// Where the curated set is kept: one loupe/1 file whose annotator is [`CURATED`], beside
+/// the corpus keys and read by nothing else.
+pub const CURATED_KEY: &str = "loupe/v1/curated";
+/// The annotator name of the curated set.
+pub const CURATED: &str = "curated";
+
+/// Put one adjudicated document into the curated set, replacing an earlier copy of the
+/// same text (matched by checksum, as annotators' files are). True when it replaced one.
+pub fn put_curated(set: &mut Vec<super::model::Document>, doc: super::model::Document) -> bool {
+    let sum = super::model::sha256_hex(&doc.text);
+    match set
+        .iter_mut()
+        .find(|d| super::model::sha256_hex(&d.text) == sum)
+    {
+        Some(old) => {
+            *old = doc;
+            true
+        }
+        None => {
+            set.push(doc);
+            false
+        }
+    }
+}
+
 /// The curated annotations and what could not be carried into them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Curated {
@@ -371,8 +396,9 @@ pub struct Curated {
     pub dropped_relations: usize,
 }
 
-/// Check an edit against the item it corrects and the text; the span's text on success.
-fn check_edit(
+/// Check an edit of the `n`th disagreement against its item and the text; the text of
+/// the new span, if any, on success.
+pub fn check_edit(
     text: &str,
     it: &DiffItem,
     n: usize,
@@ -787,6 +813,20 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("the edit of disagreement 1 cannot be applied: a relation has no span"));
+    }
+
+    #[test]
+    fn the_curated_set_keeps_one_copy_per_text() {
+        let (a, b) = (load(A), load(B));
+        let mut set = Vec::new();
+        assert!(!put_curated(&mut set, a.clone()));
+        let mut other = a.clone();
+        other.text.push_str(" More.");
+        assert!(!put_curated(&mut set, other));
+        // B's copy has the same text as A's: it replaces it, in place.
+        assert!(put_curated(&mut set, b.clone()));
+        assert_eq!(set.len(), 2);
+        assert_eq!(set[0], b);
     }
 
     #[test]

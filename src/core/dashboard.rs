@@ -225,6 +225,12 @@ impl Chart {
         }
     }
 
+    /// The picture's width and height in pixels.
+    pub fn size(&self) -> (usize, usize) {
+        let rows = self.bars.len().max(1);
+        (WIDTH, TOP + rows * ROW_H + 4 + BOTTOM)
+    }
+
     /// The chart as a standalone SVG document.
     pub fn svg(&self) -> String {
         bar_chart_svg(self)
@@ -341,7 +347,7 @@ pub fn bar_chart_svg(chart: &Chart) -> String {
     let bars = &chart.bars;
     let rows = bars.len().max(1);
     let axis_y = TOP + rows * ROW_H + 4;
-    let height = axis_y + BOTTOM;
+    let (_, height) = chart.size();
     let max = if chart.percent {
         1.0
     } else {

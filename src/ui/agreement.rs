@@ -5,13 +5,21 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use super::adjudicate::{load_curated, Adjudication, CuratedSet};
 use super::annotate::Interaction;
+use super::dashboard::Dashboard;
 use super::state::{AlertKind, Workspace};
 use crate::browser::download::download_text;
-use crate::core::adjudication::{curate, diff, Choice, DiffItem, DiffKind};
 use crate::core::agreement::{agreement, AgreementReport, AnnotatorCorpus, Score};
 use crate::core::format::loupe;
-use crate::core::model::{Annotations, Document};
+
+/// The panel's views.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Scores,
+    Adjudicate,
+    Statistics,
+}
 
 fn pct(x: f64) -> String {
     format!("{:.1}", x * 100.0)
@@ -59,6 +67,19 @@ pub fn AgreementPanel() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     let report = RwSignal::new(None::<AgreementReport>);
     let corpora = RwSignal::new(Vec::<AnnotatorCorpus>::new());
+    let view_shown = RwSignal::new(View::Scores);
+    // The curated set is read once, at start, so it is there after a reload.
+    let (kept, problem) = load_curated();
+    let curated = RwSignal::new(kept);
+    if let Some(problem) = problem {
+        ws.alert(AlertKind::Error, problem);
+    }
+    let tab = move |v: View, label: &'static str| {
+        view! {
+            <button type="button" aria-pressed=move || (view_shown.get() == v).to_string()
+                on:click=move |_| view_shown.set(v)>{label}</button>
+        }
+    };
     let on_files = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -103,6 +124,12 @@ pub fn AgreementPanel() -> impl IntoView {
                 <input id="agreement-files" class="visually-hidden" type="file" multiple accept=".json,application/json"
                     on:change=on_files/>
                 <button type="button" on:click=move |_| ia.agreement.set(false)>"Close"</button>
+                <div class="actions-row" role="group" aria-label="Agreement views">
+                    {tab(View::Scores, "Scores")}
+                    {tab(View::Adjudicate, "Diff and adjudication")}
+                    {tab(View::Statistics, "Statistics")}
+                </div>
+                <Show when=move || view_shown.get() == View::Scores>
                 {move || report.get().map(|r| {
                     let unmatched = r.unmatched.clone();
                     view! {
@@ -137,7 +164,6 @@ pub fn AgreementPanel() -> impl IntoView {
                                 </table>
                             }
                         }).collect_view()}
-                        <Adjudication corpora/>
                         {(!unmatched.is_empty()).then(|| view! {
                             <h3>"Unmatched documents"</h3>
                             <ul>{unmatched.into_iter().map(|u| view! {
@@ -146,158 +172,15 @@ pub fn AgreementPanel() -> impl IntoView {
                         })}
                     }
                 })}
+                </Show>
+                <Show when=move || view_shown.get() == View::Adjudicate>
+                    <Adjudication corpora curated/>
+                    <CuratedSet curated/>
+                </Show>
+                <Show when=move || view_shown.get() == View::Statistics>
+                    <Dashboard corpora curated/>
+                </Show>
             </section>
-        </Show>
-    }
-}
-
-fn kind_label(kind: DiffKind) -> &'static str {
-    match kind {
-        DiffKind::Match => "match",
-        DiffKind::TypeDisagreement => "type differs",
-        DiffKind::SpanDisagreement => "span differs",
-        DiffKind::ArgumentDisagreement => "arguments differ",
-        DiffKind::OnlyA => "only A",
-        DiffKind::OnlyB => "only B",
-    }
-}
-
-fn describe(ann: &Annotations, id: &Option<String>) -> String {
-    let Some(id) = id else {
-        return "—".to_owned();
-    };
-    if let Some(m) = ann.mention(id) {
-        return format!("{} “{}” [{}, {})", m.kind, m.text, m.start(), m.end());
-    }
-    if let Some(e) = ann.events.iter().find(|e| &e.id == id) {
-        let args: Vec<String> = e
-            .arguments
-            .iter()
-            .map(|a| format!("{}={}", a.role, a.target))
-            .collect();
-        return format!("{} “{}” {}", e.kind, e.trigger_text, args.join(" "));
-    }
-    if let Some(r) = ann.relations.iter().find(|r| &r.id == id) {
-        return format!("{} {} → {}", r.kind, r.arg1, r.arg2);
-    }
-    id.clone()
-}
-
-/// The first two annotators' disagreements on one document, each with a choice (take A,
-/// B, both or neither), and the curated file they build. The choices are radio groups, so
-/// Tab steps from one disagreement to the next and the arrow keys choose.
-#[component]
-fn Adjudication(corpora: RwSignal<Vec<AnnotatorCorpus>>) -> impl IntoView {
-    let ws = expect_context::<Workspace>();
-    let doc_index = RwSignal::new(0usize);
-    // (A's document, B's annotations) for each document both of the first two have.
-    let pairs = Memo::new(move |_| {
-        corpora.with(|c| {
-            let (Some(a), Some(b)) = (c.first(), c.get(1)) else {
-                return Vec::new();
-            };
-            a.documents
-                .iter()
-                .filter_map(|da| {
-                    let db = b
-                        .documents
-                        .iter()
-                        .find(|d| d.meta.sha256 == da.meta.sha256)?;
-                    Some((da.clone(), db.annotations.clone()))
-                })
-                .collect::<Vec<(Document, Annotations)>>()
-        })
-    });
-    let names = move || {
-        corpora.with(|c| {
-            (
-                c.first().map(|a| a.annotator.clone()).unwrap_or_default(),
-                c.get(1).map(|b| b.annotator.clone()).unwrap_or_default(),
-            )
-        })
-    };
-    let items = Memo::new(move |_| {
-        pairs.with(|p| {
-            p.get(doc_index.get())
-                .map(|(a, b)| diff(&a.annotations, b))
-                .unwrap_or_default()
-        })
-    });
-    let choices = RwSignal::new(Vec::<Choice>::new());
-    Effect::new(move |_| {
-        let n = items.with(|it| it.iter().filter(|i| i.is_disagreement()).count());
-        choices.set(vec![Choice::TakeA; n]);
-    });
-    let build = move |_| {
-        let Some((doc, b)) = pairs.with_untracked(|p| p.get(doc_index.get_untracked()).cloned())
-        else {
-            return;
-        };
-        let list = items.get_untracked();
-        match curate(
-            &doc.text,
-            &doc.annotations,
-            &b,
-            &list,
-            &choices.get_untracked(),
-        ) {
-            Ok(curated) => {
-                let mut out = doc.clone();
-                out.annotations = curated.annotations;
-                let json = loupe::to_json(std::slice::from_ref(&out), "curated");
-                if let Err(e) = download_text(
-                    &format!("{}.curated.loupe.json", out.meta.title),
-                    "application/json",
-                    &json,
-                ) {
-                    ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
-                }
-                if curated.dropped_arguments + curated.dropped_relations > 0 {
-                    ws.alert(AlertKind::Info, format!(
-                        "Curated file written; {} arguments and {} relations were dropped because their targets were not kept.",
-                        curated.dropped_arguments, curated.dropped_relations));
-                }
-            }
-            Err(e) => ws.alert(AlertKind::Error, e.to_string()),
-        }
-    };
-    view! {
-        <p class="muted">{move || format!("{} documents to adjudicate between the first two annotators; {} loaded.", pairs.with(Vec::len), corpora.with(Vec::len))}</p>
-        <Show when=move || !pairs.with(Vec::is_empty)>
-            <h3>{move || { let (a, b) = names(); format!("Adjudicate: {a} (A) and {b} (B)") }}</h3>
-            <label for="adjudicate-doc">"Document"</label>
-            <select id="adjudicate-doc" on:change=move |ev| doc_index.set(event_target_value(&ev).parse().unwrap_or(0))>
-                {move || pairs.get().iter().enumerate().map(|(i, (d, _))| view! { <option value=i.to_string()>{d.meta.title.clone()}</option> }).collect_view()}
-            </select>
-            <ol class="diff-list" aria-label="Disagreements">
-                {move || {
-                    let Some((doc, b)) = pairs.with(|p| p.get(doc_index.get()).cloned()) else { return Vec::new() };
-                    let mut n = 0usize;
-                    items.get().into_iter().filter(DiffItem::is_disagreement).map(|it| {
-                        let i = n;
-                        n += 1;
-                        let name = format!("choice-{i}");
-                        let label = format!("{}: A {} · B {}", kind_label(it.kind), describe(&doc.annotations, &it.a), describe(&b, &it.b));
-                        let class = format!("diff {}", kind_label(it.kind).replace(' ', "-"));
-                        view! {
-                            <li class=class>
-                                <span class="diff-kind">{kind_label(it.kind)}</span>
-                                <span class="diff-a">{format!("A: {}", describe(&doc.annotations, &it.a))}</span>
-                                <span class="diff-b">{format!("B: {}", describe(&b, &it.b))}</span>
-                                <span role="radiogroup" aria-label=label>
-                                    {[(Choice::TakeA, "Take A"), (Choice::TakeB, "Take B"), (Choice::TakeBoth, "Both"), (Choice::TakeNeither, "Neither")]
-                                        .into_iter().map(|(c, text)| { let name = name.clone(); let c2 = c.clone(); view! {
-                                        <label class="choice"><input type="radio" name=name
-                                            prop:checked=move || choices.with(|cs| cs.get(i) == Some(&c))
-                                            on:change=move |_| choices.update(|cs| if let Some(x) = cs.get_mut(i) { *x = c2.clone() })/>{text}</label>
-                                    }}).collect_view()}
-                                </span>
-                            </li>
-                        }
-                    }).collect::<Vec<_>>()
-                }}
-            </ol>
-            <button type="button" class="primary" on:click=build>"Download curated file"</button>
         </Show>
     }
 }

@@ -1,11 +1,13 @@
 //! The Leptos UI. Components read the [`state::Workspace`] from context and call its
 //! actions; none of them holds domain rules.
 
+mod adjudicate;
 mod agreement;
 mod annotate;
 mod app;
 mod article;
 mod corpus;
+mod dashboard;
 mod exchange;
 mod inspector;
 mod keys;

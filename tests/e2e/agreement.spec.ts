@@ -1,5 +1,26 @@
 import { test, expect } from './fixtures';
+import AxeBuilder from '@axe-core/playwright';
 import { LoupePage } from './loupe-page';
+import type { Page } from '@playwright/test';
+import * as fs from 'node:fs';
+
+async function readDownload(page: Page, click: () => Promise<void>) {
+  const download = page.waitForEvent('download');
+  await click();
+  const file = await download;
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync((await file.path())!) };
+}
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).include('.agreement').analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+function file(name: string, json: unknown) {
+  return { name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) };
+}
 
 test('two annotators’ files give an agreement table, a CSV report, and a curated file from adjudication', async ({ page }) => {
   const loupe = new LoupePage(page);
@@ -17,32 +38,172 @@ test('two annotators’ files give an agreement table, a CSV report, and a curat
 
   await page.getByRole('button', { name: 'Agreement' }).click();
   const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
-  await panel.locator('#agreement-files').setInputFiles([
-    { name: 'ana.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(ana)) },
-    { name: 'ben.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(ben)) },
-  ]);
+  await panel.locator('#agreement-files').setInputFiles([file('ana.json', ana), file('ben.json', ben)]);
   const table = panel.getByRole('table', { name: /ana against ben/ });
   await expect(table).toBeVisible();
   // Exact mention match: 1 of 2 on each side, so P = R = F1 = 50 %.
   const exact = table.getByRole('row', { name: /Mentions, exact/ }).getByRole('cell');
   await expect(exact).toHaveText(['2', '2', '1', '50.0', '50.0', '50.0']);
 
-  const download = page.waitForEvent('download');
-  await panel.getByRole('button', { name: 'Download CSV' }).click();
-  const file = await download;
-  expect(file.suggestedFilename()).toBe('agreement.csv');
+  const csv = await readDownload(page, () => panel.getByRole('button', { name: 'Download CSV' }).click());
+  expect(csv.name).toBe('agreement.csv');
 
   // Adjudicate the one disagreement: take B's type, and build the curated file.
+  await panel.getByRole('button', { name: 'Diff and adjudication' }).click();
   const disagreements = panel.getByRole('list', { name: 'Disagreements' }).getByRole('listitem');
   await expect(disagreements).toHaveCount(1);
   await expect(disagreements.first()).toContainText('type differs');
   await disagreements.first().getByRole('radio', { name: 'Take B' }).check();
-  const curatedDownload = page.waitForEvent('download');
-  await panel.getByRole('button', { name: 'Download curated file' }).click();
-  const curatedFile = await curatedDownload;
-  const fs = await import('node:fs');
-  const curated = JSON.parse(fs.readFileSync((await curatedFile.path())!, 'utf8'));
+  const curatedFile = await readDownload(page, () => panel.getByRole('button', { name: 'Download curated file' }).click());
+  const curated = JSON.parse(curatedFile.bytes.toString('utf8'));
   expect(curated.annotator).toBe('curated');
   const kinds = curated.documents[0].mentions.map((m: any) => `${m.type}:${m.text}`).sort();
   expect(kinds).toEqual(['GPE:Russian forces', 'PER:Oleh Marchenko']);
+});
+
+test('the diff is stepped through by keyboard, three disagreements are resolved (one edited), and the curated set is kept, reloaded and exported; the dashboard charts download as SVG and PNG', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await loupe.drag('Russian forces');
+  await page.keyboard.press('o');
+  const { json } = await loupe.exportJson();
+  const doc = json.documents[0];
+  // Offsets are code points: the headline's rocket emoji is one code point, two UTF-16 units.
+  const chars = Array.from(doc.text as string);
+  const at = (needle: string) => {
+    const start = Array.from((doc.text as string).slice(0, (doc.text as string).indexOf(needle))).length;
+    return [start, start + Array.from(needle).length];
+  };
+  expect(chars.slice(...at('Istanbul')).join('')).toBe('Istanbul');
+  const mention = (id: string, type: string, text: string) => ({ id, type, fragments: [at(text)], text });
+  const annotator = (name: string, mentions: any[]) => ({
+    ...json,
+    annotator: name,
+    documents: [{ ...doc, mentions, events: [], relations: [] }],
+  });
+  const longB = 'Oleh Marchenko, who heads the regional military administration';
+  const ana = annotator('ana', [
+    mention('T1', 'ORG', 'Russian forces'),
+    mention('T2', 'PER', 'regional governor'),
+    mention('T3', 'PER', 'Marchenko'),
+    mention('T4', 'GPE', 'Istanbul'),
+  ]);
+  const ben = annotator('ben', [
+    mention('T1', 'GPE', 'Russian forces'),
+    mention('T2', 'PER', longB),
+    mention('T3', 'GPE', 'Istanbul'),
+    mention('T4', 'ORG', 'Ukrainian foreign ministry'),
+  ]);
+  const cem = { ...ana, annotator: 'cem' };
+
+  await page.getByRole('button', { name: 'Agreement' }).click();
+  const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
+  await panel.locator('#agreement-files').setInputFiles([file('ana.json', ana), file('ben.json', ben), file('cem.json', cem)]);
+  await expect(panel.getByRole('table', { name: /ana against ben/ })).toBeVisible();
+  await panel.getByRole('button', { name: 'Diff and adjudication' }).click();
+
+  // Any two annotators: ana against cem agree on everything.
+  await panel.getByLabel('Annotator B').selectOption({ label: 'cem' });
+  await expect(panel.locator('.diff-status')).toHaveText('No disagreements in this document.');
+  await panel.getByLabel('Annotator B').selectOption({ label: 'ben' });
+  await expect(panel.locator('.diff-status')).toHaveText(/^4 disagreements/);
+
+  // Side by side: A's column and B's column, each styled and tagged by kind.
+  const colA = panel.getByRole('region', { name: 'A: ana' });
+  const colB = panel.getByRole('region', { name: 'B: ben' });
+  await expect(colA.locator('.d-a-type', { hasText: 'Russian forces' })).toBeVisible();
+  await expect(colB.locator('.d-b-type', { hasText: 'Russian forces' })).toBeVisible();
+  await expect(colA.locator('.d-a-only', { hasText: 'regional governor' })).toBeVisible();
+  await expect(colB.locator('.d-b-only', { hasText: 'Ukrainian foreign ministry' })).toBeVisible();
+  await expect(colA.locator('.d-a-match', { hasText: 'Istanbul' })).toBeVisible();
+  await expect(colA.locator('.diff-tag', { hasText: 'A: ORG · type differs' })).toBeVisible();
+  await expect(colB.locator('.diff-tag', { hasText: 'B: PER · span differs' })).toBeVisible();
+
+  // Step with the keyboard; the current mark is focused, and the choice is made right there.
+  await panel.getByRole('button', { name: 'Next' }).click();
+  const status = panel.locator('.diff-status');
+  await expect(status).toContainText('1 of 4: type differs');
+  await expect(panel.locator('.diff-text .current').first()).toBeFocused();
+  await expect(panel.locator('.diff-text .current').first()).toHaveText('Russian forces');
+  await page.keyboard.press('b');
+  await expect(status).toContainText('choice: take B');
+  await page.keyboard.press('n');
+  await expect(status).toContainText('2 of 4: only A');
+  await expect(panel.locator('.diff-text .current').first()).toBeFocused();
+  await page.keyboard.press('x');
+  await expect(status).toContainText('choice: take neither');
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  await page.keyboard.press('n');
+  await expect(status).toContainText('3 of 4: span differs');
+  // The edit: start from B's long span and end it after "Marchenko".
+  await page.keyboard.press('e');
+  await expect(panel.getByLabel('Type', { exact: true })).toBeFocused();
+  await panel.getByRole('radio', { name: 'Start from B' }).check();
+  await expect(panel.getByLabel('Start', { exact: true })).toHaveValue(String(at(longB)[0]));
+  await panel.getByLabel('End', { exact: true }).fill('99999');
+  await panel.getByRole('button', { name: 'Apply edit' }).click();
+  await expect(panel.getByRole('alert')).toContainText('is not a non-empty range inside the text');
+  await panel.getByLabel('End', { exact: true }).fill(String(at('Oleh Marchenko')[1]));
+  await expect(panel.locator('.diff-edit')).toContainText('covers “Oleh Marchenko”');
+  await panel.getByLabel('End', { exact: true }).press('Enter');
+  await expect(status).toContainText(`choice: edited from B: PER [${at('Oleh Marchenko').join(', ')})`);
+  await expect(panel.locator('.diff-text .current').first()).toBeFocused();
+
+  // The interleaved view shows both in one text.
+  await panel.getByRole('button', { name: 'Interleaved' }).click();
+  const one = panel.getByRole('region', { name: 'A (ana) and B (ben) interleaved' });
+  await expect(one.locator('.d-a-type.d-b-type', { hasText: 'Russian forces' })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await panel.getByRole('button', { name: 'Save to curated set' }).click();
+  await expect(page.getByText(/Saved “.*” to the curated set \(1 documents\)/)).toBeVisible();
+
+  // After a reload the curated set is still there, and exports in every format.
+  await page.reload();
+  await expect(loupe.article).toBeVisible();
+  await page.getByRole('button', { name: 'Agreement' }).click();
+  await panel.getByRole('button', { name: 'Diff and adjudication' }).click();
+  await expect(panel.getByRole('list', { name: 'Curated documents' }).getByRole('listitem')).toHaveCount(1);
+  await expect(panel.getByRole('list', { name: 'Curated documents' })).toContainText('3 annotations');
+  const exported = await readDownload(page, () => panel.getByRole('button', { name: 'Export curated set' }).click());
+  expect(exported.name).toBe('curated.json');
+  const set = JSON.parse(exported.bytes.toString('utf8'));
+  expect(set.annotator).toBe('curated');
+  const kinds = set.documents[0].mentions.map((m: any) => `${m.type}:${m.text}:${m.fragments[0].join('-')}`).sort();
+  expect(kinds).toEqual([
+    `GPE:Istanbul:${at('Istanbul').join('-')}`,
+    `GPE:Russian forces:${at('Russian forces').join('-')}`,
+    `PER:Oleh Marchenko:${at('Oleh Marchenko').join('-')}`,
+  ]);
+  await panel.getByLabel('Format').selectOption('csv');
+  const csv = await readDownload(page, () => panel.getByRole('button', { name: 'Export curated set' }).click());
+  expect(csv.name).toBe('curated.csv');
+  expect(csv.bytes.toString('utf8')).toContain('Oleh Marchenko');
+  await panel.getByLabel('Format').selectOption('brat');
+  const brat = await readDownload(page, () => panel.getByRole('button', { name: 'Export curated set' }).click());
+  expect(brat.name).toBe('curated.brat.zip');
+  expect(brat.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+
+  // The dashboard of the curated set: labelled charts, each as SVG and PNG.
+  await panel.getByRole('button', { name: 'Statistics' }).click();
+  await panel.getByLabel('Statistics of').selectOption('curated');
+  const perType = panel.getByRole('img', { name: 'Annotations per type' });
+  await expect(perType).toBeVisible();
+  await expect(perType).toContainText('GPE (mention)');
+  await expect(perType).toContainText('Annotations');
+  await expect(panel.getByRole('img', { name: 'Progress over documents' })).toContainText('Done');
+  await expect(panel.getByRole('img', { name: 'Argument fill rate by event type and role' })).toContainText('No data yet');
+  const svg = await readDownload(page, () => panel.getByRole('button', { name: 'Download “Annotations per type” as SVG' }).click());
+  expect(svg.name).toBe('annotations-per-type.svg');
+  const svgText = svg.bytes.toString('utf8');
+  expect(svgText.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  expect(svgText).toContain('<title>Annotations per type</title>');
+  expect(svgText).toMatch(/>2<\/text><\/g>/);
+  const png = await readDownload(page, () => panel.getByRole('button', { name: 'Download “Annotations per type” as PNG' }).click());
+  expect(png.name).toBe('annotations-per-type.png');
+  expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.bytes.length).toBeGreaterThan(1000);
+  expect(await seriousViolations(page)).toEqual([]);
 });
