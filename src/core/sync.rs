@@ -185,15 +185,23 @@ impl DocSync {
         if lineage.head().is_some() && lineage.head() == self.seen() {
             return unchanged(ours);
         }
-        // The newest value of ours that theirs incorporates. A value from before lineages
-        // (or from a tab that lost its ring) falls back to the last one seen, as before.
-        let base = if lineage.is_empty() {
-            Some(self.ring.len() - 1)
-        } else {
-            self.ring
-                .iter()
-                .rposition(|(id, _)| id.as_ref().is_some_and(|id| lineage.contains(id)))
-        };
+        // The value this tab last saw, rewritten by a writer that keeps no lineage (the
+        // first write of a new document): nothing new to fold in.
+        if theirs == *self.base() {
+            if lineage.head().is_some() {
+                self.lineage = self.lineage.union(&lineage);
+                self.remember(lineage.head().cloned(), theirs);
+            }
+            return unchanged(ours);
+        }
+        // The newest value of ours that theirs incorporates. A value stored without a
+        // lineage (as loaded, or as first written) is where every later one starts.
+        // When none is left in the ring, the base is empty: that may bring back a
+        // deletion, but never drops an edit.
+        let base = self.ring.iter().rposition(|(id, _)| match id {
+            Some(id) => lineage.contains(id),
+            None => true,
+        });
         let latest = base == Some(self.ring.len() - 1);
         let base: Arc<Annotations> = match base {
             Some(i) => self.ring[i].1.clone(),
@@ -402,8 +410,17 @@ mod tests {
 
     impl World {
         fn new(tabs: usize) -> Self {
+            Self::with_words(tabs, &[])
+        }
+
+        /// A stored document with `initial` words tagged, as an import leaves it: stored
+        /// without a lineage, then opened in `tabs` tabs.
+        fn with_words(tabs: usize, initial: &[usize]) -> Self {
             let store = CorpusStore::new(std::rc::Rc::new(MemoryStore::default()));
-            let doc = Document::new("Shared", &text());
+            let mut doc = Document::new("Shared", &text());
+            for &word in initial {
+                tag(&mut doc.annotations, word);
+            }
             store
                 .add_documents(std::slice::from_ref(&doc.meta), std::slice::from_ref(&doc))
                 .unwrap();
@@ -558,6 +575,19 @@ mod tests {
         w.settle();
         assert_eq!(w.stored(), w.tabs[1].ours);
         assert_eq!(w.stored(), w.tabs[0].ours);
+    }
+
+    /// Deleting an annotation that was stored before any tab wrote (an imported one).
+    #[test]
+    fn a_deletion_of_an_imported_annotation_is_not_undone_by_the_other_tab() {
+        let mut w = World::with_words(2, &[0, 1]);
+        w.tabs[0].ours.mentions.retain(|m| m.text != "w00");
+        w.save(0);
+        tag(&mut w.tabs[1].ours, 2);
+        w.tabs[1].dirty = true;
+        w.settle();
+        assert_eq!(words(&w.stored()), BTreeSet::from([1, 2]));
+        assert_eq!(words(&w.tabs[0].ours), BTreeSet::from([1, 2]));
     }
 
     #[test]
