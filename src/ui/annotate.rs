@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use super::state::{AlertKind, Workspace};
+use super::state::{AlertKind, DocSlot, Workspace};
 use crate::browser::selection::clear_selection;
 use crate::core::edit::Edit;
 use crate::core::model::{
     Annotations, Argument, AttrValue, Entity, Event, Id, Mention, Normalization, Relation, Span,
 };
-use crate::core::search::{whole_word_occurrences, word_after, word_before, words};
+use crate::core::search::{tag_spans_edit, untagged_occurrences, word_after, word_before, words};
 
 /// What the next click on an annotation means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,34 @@ pub enum Mode {
     SameEntityAs(Id),
 }
 
+/// What "annotate all occurrences" would tag: per document (the open one first), its id,
+/// title and the untagged occurrences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagAll {
+    pub kind: String,
+    pub needle: String,
+    pub docs: Vec<(Id, String, Vec<Span>)>,
+    /// The whole corpus, rather than the open document.
+    pub corpus: bool,
+}
+
+impl TagAll {
+    pub fn total(&self) -> usize {
+        self.docs.iter().map(|(_, _, s)| s.len()).sum()
+    }
+}
+
+/// A change made to several documents at once. Each document's own history holds its
+/// part as one step; this records which documents, so one undo takes back all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusStep {
+    pub docs: Vec<Id>,
+    /// `Workspace::version` right after the step (or its undo or redo).
+    pub at: u64,
+    pub undone: bool,
+    pub what: String,
+}
+
 /// Interaction state of the annotation screen, shared through context.
 #[derive(Clone, Copy)]
 pub struct Interaction {
@@ -36,8 +64,10 @@ pub struct Interaction {
     pub recent: RwSignal<Vec<String>>,
     pub filter: RwSignal<String>,
     pub help: RwSignal<bool>,
-    /// The pending "annotate all" preview: the spans that would be tagged.
-    pub tag_all: RwSignal<Option<(String, Vec<Span>)>>,
+    /// The pending "annotate all" preview.
+    pub tag_all: RwSignal<Option<TagAll>>,
+    /// The last tag-all across the corpus, for undoing it in one step.
+    pub corpus_step: StoredValue<Option<CorpusStep>>,
     /// Collapsed side panes.
     pub hide_corpus: RwSignal<bool>,
     pub hide_inspector: RwSignal<bool>,
@@ -54,6 +84,7 @@ impl Interaction {
             filter: RwSignal::new(String::new()),
             help: RwSignal::new(false),
             tag_all: RwSignal::new(None),
+            corpus_step: StoredValue::new(None),
             hide_corpus: RwSignal::new(false),
             hide_inspector: RwSignal::new(false),
             agreement: RwSignal::new(false),
@@ -495,29 +526,17 @@ impl Workspace {
     }
 
     /// Preview "annotate all occurrences" of the selected mention: every other exact,
-    /// whole-word occurrence of its text not already tagged with that span.
-    pub fn preview_tag_all(&self, ia: Interaction) {
+    /// whole-word occurrence of its text not already tagged as a mention, in this document
+    /// or (`corpus`) in every document, counted per document.
+    pub fn preview_tag_all(&self, ia: Interaction, corpus: bool) {
         let Some(id) = self.selected.get_untracked() else {
             return;
         };
-        let Some((kind, spans)) = self
+        let Some((open, kind, needle)) = self
             .with_current(|s| {
-                let ann = &s.doc.annotations;
-                let m = ann.mention(&id)?;
-                if m.fragments.len() != 1 {
-                    return None;
-                }
-                let taken: std::collections::HashSet<Span> = ann
-                    .mentions
-                    .iter()
-                    .filter(|m| m.fragments.len() == 1)
-                    .map(|m| m.fragments[0])
-                    .collect();
-                let spans = whole_word_occurrences(&s.doc.text, &m.text)
-                    .into_iter()
-                    .filter(|sp| !taken.contains(sp))
-                    .collect::<Vec<_>>();
-                Some((m.kind.clone(), spans))
+                let m = s.doc.annotations.mention(&id)?;
+                (m.fragments.len() == 1)
+                    .then(|| (s.doc.meta.id.clone(), m.kind.clone(), m.text.clone()))
             })
             .flatten()
         else {
@@ -527,39 +546,188 @@ impl Workspace {
             );
             return;
         };
-        ia.tag_all.set(Some((kind, spans)));
+        let docs = self.corpus.with_value(|c| {
+            // The open document first, then the others in corpus order.
+            let open_slot = c.iter().filter(|s| s.doc.meta.id == open);
+            let others = c.iter().filter(|s| corpus && s.doc.meta.id != open);
+            open_slot
+                .chain(others)
+                .filter_map(|s| {
+                    let spans = untagged_occurrences(&s.doc.text, &s.doc.annotations, &needle);
+                    (!spans.is_empty() || s.doc.meta.id == open)
+                        .then(|| (s.doc.meta.id.clone(), s.doc.meta.title.clone(), spans))
+                })
+                .collect()
+        });
+        ia.tag_all.set(Some(TagAll {
+            kind,
+            needle,
+            docs,
+            corpus,
+        }));
     }
 
-    /// Tag every previewed occurrence, as one undoable step.
+    /// Switch the open preview between this document and the whole corpus.
+    pub fn toggle_tag_all_scope(&self, ia: Interaction) {
+        if let Some(preview) = ia.tag_all.get_untracked() {
+            self.preview_tag_all(ia, !preview.corpus);
+        }
+    }
+
+    /// Tag every previewed occurrence. In one document that is one undo step of it; across
+    /// the corpus each document gets one step, and the corpus step undoes them together.
     pub fn confirm_tag_all(&self, ia: Interaction) {
-        let Some((kind, spans)) = ia.tag_all.get_untracked() else {
+        let Some(preview) = ia.tag_all.get_untracked() else {
             return;
         };
         ia.tag_all.set(None);
-        if spans.is_empty() {
+        let TagAll {
+            kind,
+            needle,
+            docs,
+            corpus,
+        } = preview;
+        if !corpus {
+            let Some(edit) = self
+                .with_current(|s| {
+                    let spans = untagged_occurrences(&s.doc.text, &s.doc.annotations, &needle);
+                    (!spans.is_empty()).then(|| {
+                        (
+                            spans.len(),
+                            tag_spans_edit(&s.doc.annotations, &kind, &spans),
+                        )
+                    })
+                })
+                .flatten()
+            else {
+                return;
+            };
+            if self.edit(edit.1) {
+                self.alert(
+                    AlertKind::Info,
+                    format!("Tagged {} more occurrences as {kind}.", edit.0),
+                );
+            }
             return;
         }
-        let Some(edits) = self.with_current(|s| {
-            // Simulate the insertions, so each index is right at its turn in the batch.
-            let mut sim = s.doc.annotations.clone();
-            let first: u64 = sim.next_id("T")[1..].parse().unwrap_or(1);
-            let mut edits = Vec::new();
-            for (next, span) in (first..).zip(&spans) {
-                let mention = new_mention(format!("T{next}"), &kind, *span);
-                let index = mention_index(&sim, *span);
-                sim.mentions.insert(index, mention.clone());
-                edits.push(Edit::InsertMention { index, mention });
+        let mut changed = Vec::new();
+        let mut tagged = 0;
+        let mut failed = Vec::new();
+        for (id, title, _) in &docs {
+            // Counted again at the moment of tagging, so nothing tagged since is doubled.
+            let result = self.change_doc(id, |slot| {
+                let ann = &mut slot.doc.annotations;
+                let spans = untagged_occurrences(&slot.doc.text, ann, &needle);
+                if spans.is_empty() {
+                    return Ok(0);
+                }
+                let edit = tag_spans_edit(ann, &kind, &spans);
+                slot.history
+                    .apply(ann, &slot.doc.text, edit)
+                    .map(|()| spans.len())
+            });
+            match result {
+                Some(Ok(0)) | None => {}
+                Some(Ok(n)) => {
+                    tagged += n;
+                    changed.push(id.clone());
+                }
+                Some(Err(e)) => failed.push(format!("{title}: {e}")),
             }
-            edits
-        }) else {
-            return;
-        };
-        if self.edit(Edit::Batch(edits)) {
+        }
+        if !changed.is_empty() {
+            self.version.update(|v| *v += 1);
+            self.schedule_save();
+            ia.corpus_step.set_value(Some(CorpusStep {
+                docs: changed.clone(),
+                at: self.version.get_untracked(),
+                undone: false,
+                what: format!("{tagged} occurrences of “{needle}” as {kind}"),
+            }));
             self.alert(
                 AlertKind::Info,
-                format!("Tagged {} more occurrences as {kind}.", spans.len()),
+                format!(
+                    "Tagged {tagged} more occurrences of “{needle}” as {kind} in {} document(s). \
+                     Ctrl+Z undoes all of them at once until your next edit; after that, \
+                     each document undoes its own.",
+                    changed.len()
+                ),
             );
         }
+        if !failed.is_empty() {
+            self.alert(
+                AlertKind::Error,
+                format!("Not tagged in: {}", failed.join("; ")),
+            );
+        }
+    }
+
+    /// Undo: the last corpus-wide step when nothing was edited since, otherwise the open
+    /// document's last step.
+    pub fn undo_any(&self, ia: Interaction) {
+        if !self.corpus_step_do(ia, true) {
+            self.undo();
+        }
+    }
+
+    pub fn redo_any(&self, ia: Interaction) {
+        if !self.corpus_step_do(ia, false) {
+            self.redo();
+        }
+    }
+
+    /// Undo (or redo) the corpus step in every document it changed. It applies only while
+    /// `version` is what the step left it at: any later change anywhere (an edit, an undo,
+    /// another tab's save) retires it, and each document's own history takes over.
+    fn corpus_step_do(&self, ia: Interaction, undo: bool) -> bool {
+        let Some(mut step) = ia.corpus_step.get_value() else {
+            return false;
+        };
+        if step.at != self.version.get_untracked() || step.undone == undo {
+            if step.at != self.version.get_untracked() {
+                ia.corpus_step.set_value(None);
+            }
+            return false;
+        }
+        let mut failed = Vec::new();
+        for id in &step.docs {
+            let result = self.change_doc(id, |slot| {
+                let DocSlot { doc, history, .. } = slot;
+                if undo {
+                    history.undo(&mut doc.annotations, &doc.text)
+                } else {
+                    history.redo(&mut doc.annotations, &doc.text)
+                }
+            });
+            if !matches!(result, Some(Ok(true))) {
+                failed.push(id.clone());
+            }
+        }
+        self.selected.set(None);
+        self.version.update(|v| *v += 1);
+        self.schedule_save();
+        step.undone = undo;
+        step.at = self.version.get_untracked();
+        let what = step.what.clone();
+        let n = step.docs.len();
+        ia.corpus_step.set_value(Some(step));
+        if failed.is_empty() {
+            let verb = if undo { "Undid" } else { "Redid" };
+            self.alert(
+                AlertKind::Info,
+                format!("{verb} tagging {what} in {n} document(s)."),
+            );
+        } else {
+            self.alert(
+                AlertKind::Error,
+                format!(
+                    "Could not {} the tagging in {} document(s).",
+                    if undo { "undo" } else { "redo" },
+                    failed.len()
+                ),
+            );
+        }
+        true
     }
 
     /// Add a fragment to the selected mention: how a discontinuous span is made.
@@ -633,8 +801,15 @@ impl Workspace {
         }
     }
 
-    /// Move the selection to the next or previous annotation in text order.
+    /// Move the selection to the next or previous annotation in text order, wrapping
+    /// around at the ends.
     pub fn step_annotation(&self, forward: bool) {
+        let all = self.annotation_order();
+        self.step_annotation_from(all, forward);
+    }
+
+    /// Every mention and event trigger, in text order, as (start, end, id).
+    fn annotation_order(&self) -> Vec<(usize, usize, Id)> {
         let ann = self.annotations();
         let mut all: Vec<(usize, usize, Id)> = ann
             .mentions
@@ -649,6 +824,34 @@ impl Workspace {
             }))
             .collect();
         all.sort();
+        all
+    }
+
+    /// Tab's step: like [`Self::step_annotation`] but without wrapping. Returns false at
+    /// the end (and with no annotations), so the focus can leave the article.
+    pub fn step_annotation_within(&self, forward: bool) -> bool {
+        let all = self.annotation_order();
+        let current = self
+            .selected
+            .get_untracked()
+            .and_then(|id| all.iter().position(|a| a.2 == id));
+        let next = match (current, forward) {
+            (None, true) => Some(0),
+            (None, false) => all.len().checked_sub(1),
+            (Some(i), true) => Some(i + 1),
+            (Some(i), false) => i.checked_sub(1),
+        };
+        match next.and_then(|i| all.get(i)) {
+            Some((_, _, id)) => {
+                self.pending.set(None);
+                self.selected.set(Some(id.clone()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn step_annotation_from(&self, all: Vec<(usize, usize, Id)>, forward: bool) {
         if all.is_empty() {
             return;
         }

@@ -1,7 +1,10 @@
 //! The app shell: top bar, storage banner, alerts, import summary, the drop zone, and
 //! either the welcome screen or the three panes.
 
+use std::collections::BTreeMap;
+
 use leptos::ev;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -12,12 +15,14 @@ use super::corpus::CorpusPane;
 use super::inspector::{Inspector, ShortcutHelp};
 use super::keys::install_hotkeys;
 use super::palette::Palette;
-use super::search::DocSearch;
+use super::search::{CorpusSearch, DocSearch};
 use super::state::{
     install_save_triggers, AlertKind, SaveStatus, Screen, StorageTrouble, Workspace,
 };
 use super::welcome::Welcome;
+use crate::browser::download::{download_text, sanitize_file_name};
 use crate::browser::files::files_of;
+use crate::core::schema::Schema;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -33,9 +38,7 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1 class="brand">"Loupe"</h1>
-            <span class="schema-name" title="Annotation schema">
-                {move || ws.schema.with_value(|s| s.name.clone())}
-            </span>
+            <SchemaControl/>
             <SaveIndicator/>
             <nav class="actions" aria-label="Document actions">
                 <button type="button" on:click=move |_| ws.screen.set(Screen::Welcome)>
@@ -53,9 +56,9 @@ pub fn App() -> impl IntoView {
                 <button type="button" aria-keyshortcuts="?" title="Keyboard shortcuts (?)"
                     on:click=move |_| ia.help.update(|h| *h = !*h)>"Help"</button>
                 <button type="button" aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)"
-                    on:click=move |_| ws.undo()>"Undo"</button>
+                    on:click=move |_| ws.undo_any(ia)>"Undo"</button>
                 <button type="button" aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)"
-                    on:click=move |_| ws.redo()>"Redo"</button>
+                    on:click=move |_| ws.redo_any(ia)>"Redo"</button>
                 <button type="button" class="primary" on:click=move |_| ws.export_current()>
                     "Export JSON"
                 </button>
@@ -79,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <section class="article-pane" aria-label="Article">
                             <Palette/>
                             <DocSearch/>
+                            <CorpusSearch/>
                             <Article/>
                         </section>
                         <Inspector/>
@@ -87,6 +91,228 @@ pub fn App() -> impl IntoView {
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// Read schema files: a loupe schema `.json`, or brat's `annotation.conf` with the
+/// optional `visual.conf` and `kb_shortcuts.conf` beside it. The error names the file.
+async fn read_schema(files: Vec<web_sys::File>) -> Result<Schema, String> {
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    for file in files {
+        let name = file.name();
+        let text = gloo::file::futures::read_as_text(&gloo::file::File::from(file))
+            .await
+            .map_err(|e| format!("{name} cannot be read ({e})"))?;
+        texts.insert(name, text);
+    }
+    let named = |n: &str| texts.get(n).map_or("", String::as_str);
+    if let Some((name, json)) = texts.iter().find(|(n, _)| n.ends_with(".json")) {
+        return Schema::from_json(json).map_err(|e| format!("{name} is not a loupe schema: {e}"));
+    }
+    if texts.contains_key("annotation.conf") {
+        return Schema::from_brat(
+            named("annotation.conf"),
+            named("visual.conf"),
+            named("kb_shortcuts.conf"),
+        )
+        .map_err(|e| format!("annotation.conf is not a usable brat schema: {e}"));
+    }
+    let names: Vec<&str> = texts.keys().map(String::as_str).collect();
+    Err(format!(
+        "{} is not a schema: choose brat's annotation.conf (with visual.conf for colours), \
+         or a loupe schema .json",
+        names.join(", ")
+    ))
+}
+
+/// "Type (count)" for each type the corpus uses that a schema lacks, most used first.
+fn lacking_summary(lacking: &BTreeMap<String, usize>) -> String {
+    let mut list: Vec<(&String, &usize)> = lacking.iter().collect();
+    list.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    list.iter()
+        .map(|(name, n)| format!("{name} ({n})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The schema in the top bar: the presets, import and export. A switch that leaves
+/// annotations with types the new schema lacks asks first, naming them with counts; the
+/// annotations are kept either way, and the inspector flags them.
+#[component]
+fn SchemaControl() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let presets = StoredValue::new(Schema::presets());
+    // A switch waiting for confirmation: the schema, and the uses it lacks.
+    let confirm = RwSignal::new(None::<(Schema, BTreeMap<String, usize>)>);
+    let file_input = NodeRef::<html::Input>::new();
+    let switch_button = NodeRef::<html::Button>::new();
+    let select_ref = NodeRef::<html::Select>::new();
+    let apply = move |schema: Schema| {
+        let name = schema.name.clone();
+        match ws.set_schema(schema) {
+            Ok(()) => ws.alert(AlertKind::Info, format!("The schema is now {name}.")),
+            Err(e) => ws.alert(AlertKind::Error, e),
+        }
+    };
+    let choose = move |schema: Schema| {
+        let lacking = ws
+            .corpus
+            .with_value(|c| schema.unknown_uses(c.iter().map(|slot| &slot.doc.annotations)));
+        if lacking.is_empty() {
+            apply(schema);
+        } else {
+            confirm.set(Some((schema, lacking)));
+            request_animation_frame(move || {
+                if let Some(b) = switch_button.get_untracked() {
+                    let _ = b.focus();
+                }
+            });
+        }
+    };
+    let close_confirm = move || {
+        confirm.set(None);
+        if let Some(s) = select_ref.get_untracked() {
+            let _ = s.focus();
+        }
+    };
+    // The select shows the current schema: a preset by its position, anything else as
+    // itself.
+    let current = move || {
+        ws.schema_rev.track();
+        confirm.track();
+        ws.schema.with_value(|s| {
+            presets
+                .with_value(|p| p.iter().position(|x| x == s))
+                .map_or("current".to_owned(), |i| format!("preset-{i}"))
+        })
+    };
+    // A cancelled switch leaves the select showing the choice not taken: put it back.
+    // (A reactive `selected` would not fire again for a value it already had.)
+    Effect::new(move |_| {
+        let value = current();
+        request_animation_frame(move || {
+            if let Some(select) = select_ref.get_untracked() {
+                select.set_value(&value);
+            }
+        });
+    });
+    let custom_name = move || {
+        ws.schema_rev.track();
+        ws.schema.with_value(|s| {
+            presets
+                .with_value(|p| !p.contains(s))
+                .then(|| s.name.clone())
+        })
+    };
+    let on_files = move |_| {
+        let Some(input) = file_input.get_untracked() else {
+            return;
+        };
+        let files = input.files().map(|l| files_of(&l)).unwrap_or_default();
+        input.set_value("");
+        if files.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            match read_schema(files).await {
+                Ok(schema) => choose(schema),
+                Err(e) => ws.alert(AlertKind::Error, format!("No schema was imported: {e}.")),
+            }
+        });
+    };
+    let export = move |_| {
+        let (name, json) = ws.schema.with_value(|s| (s.name.clone(), s.to_json()));
+        let file = format!("{}.schema.json", sanitize_file_name(&name));
+        if let Err(e) = download_text(&file, "application/json", &json) {
+            ws.alert(AlertKind::Error, format!("The schema export failed: {e:?}"));
+        }
+    };
+    let confirm_panel = move || {
+        let (schema, lacking) = confirm.get()?;
+        let total: usize = lacking.values().sum();
+        let name = schema.name.clone();
+        Some(view! {
+            <div class="exchange-panel schema-confirm" role="alertdialog" aria-modal="false"
+                aria-labelledby="schema-confirm-text"
+                on:keydown=move |e: ev::KeyboardEvent| if e.key() == "Escape" {
+                    e.stop_propagation();
+                    close_confirm();
+                }>
+                <p id="schema-confirm-text">
+                    {format!("{name} lacks types that {total} annotation use(s) in this corpus: {}. \
+                        They are kept, and the inspector flags them as not in the schema.", lacking_summary(&lacking))}
+                </p>
+                <div class="exchange-actions">
+                    <button type="button" class="primary" node_ref=switch_button on:click=move |_| {
+                        confirm.set(None);
+                        apply(schema.clone());
+                    }>{format!("Switch to {name}")}</button>
+                    <button type="button" on:click=move |_| close_confirm()>"Cancel (Esc)"</button>
+                </div>
+            </div>
+        })
+    };
+    let offer_panel = move || {
+        let (schema, source) = ws.schema_offer.get()?;
+        let text = format!(
+            "{source} carry a schema, “{}” ({} entity, {} event and {} relation types). Use it as the workspace schema?",
+            schema.name,
+            schema.entity_types.len(),
+            schema.event_types.len(),
+            schema.relation_types.len()
+        );
+        let current = ws.schema.with_value(|s| s.name.clone());
+        Some(view! {
+            <div class="exchange-panel schema-offer" role="alertdialog" aria-modal="false"
+                aria-labelledby="schema-offer-text">
+                <p id="schema-offer-text">{text}</p>
+                <div class="exchange-actions">
+                    <button type="button" class="primary" on:click=move |_| {
+                        ws.schema_offer.set(None);
+                        choose(schema.clone());
+                    }>"Use this schema"</button>
+                    <button type="button" on:click=move |_| ws.schema_offer.set(None)>
+                        {format!("Keep {current}")}
+                    </button>
+                </div>
+            </div>
+        })
+    };
+    view! {
+        <div class="schema-control exchange" role="group" aria-label="Schema">
+            <select aria-label="Annotation schema" title="Annotation schema" node_ref=select_ref
+                prop:value=current
+                on:change=move |e| {
+                    let value = event_target_value(&e);
+                    let chosen = value
+                        .strip_prefix("preset-")
+                        .and_then(|i| i.parse::<usize>().ok())
+                        .and_then(|i| presets.with_value(|p| p.get(i).cloned()));
+                    if let Some(schema) = chosen {
+                        choose(schema);
+                    }
+                }>
+                {move || custom_name().map(|name| view! { <option value="current" selected>{name}</option> })}
+                {presets.with_value(|p| p.iter().enumerate().map(|(i, s)| {
+                    let value = format!("preset-{i}");
+                    let mine = value.clone();
+                    view! {
+                        <option value=value prop:selected=move || current() == mine>{s.name.clone()}</option>
+                    }
+                }).collect_view())}
+            </select>
+            <button type="button" title="Import a schema: brat annotation.conf (with visual.conf) or a loupe schema .json"
+                on:click=move |_| if let Some(i) = file_input.get_untracked() { i.click() }>
+                "Import schema…"
+            </button>
+            <input type="file" hidden multiple accept=".conf,.json" aria-label="Schema files"
+                node_ref=file_input on:change=on_files/>
+            <button type="button" title="Download the schema as loupe schema JSON" on:click=export>
+                "Export schema"
+            </button>
+            {confirm_panel}
+            {offer_panel}
+        </div>
     }
 }
 

@@ -17,7 +17,11 @@ use crate::core::snap::{snap_to_words, trim_span};
 #[component]
 pub fn Article() -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    move || ws.current.get().map(|id| view! { <ArticleText id/> })
+    // A new schema brings new colours: the article is drawn again (a rare, whole switch).
+    move || {
+        ws.schema_rev.track();
+        ws.current.get().map(|id| view! { <ArticleText id/> })
+    }
 }
 
 #[component]
@@ -171,31 +175,206 @@ fn ArticleText(id: Id) -> impl IntoView {
         })
         .collect_view();
 
+    // The event whose trigger-to-argument lines are drawn: the selected (or armed) event,
+    // when it has arguments. `None` costs nothing: no lines, no listeners.
+    let line_event = Memo::new(move |_| {
+        let event = ia
+            .armed
+            .get()
+            .map(|(e, _)| e)
+            .or_else(|| ws.selected.get())?;
+        (!roles.with(Vec::is_empty)).then_some(event)
+    });
+    let lines = RwSignal::new(Vec::<ArgLine>::new());
+    let redraw = move || {
+        let event = line_event.get_untracked();
+        let marks = roles.get_untracked();
+        if let (Some(root), Some(event)) = (article_ref.get_untracked(), event) {
+            lines.set(arg_lines(&root, &event, &marks));
+        } else if !lines.with_untracked(Vec::is_empty) {
+            lines.set(Vec::new());
+        }
+    };
+    let follow = LineFollower::new(redraw);
+
     // Selection and argument marks are set on the DOM directly, from one effect: a
     // reactive closure per highlight would put thousands of subscribers on one signal,
     // and Leptos unsubscribes them one by one (quadratic on a 10,000-annotation article).
-    Effect::new(move |_| {
+    Effect::new(move |previous: Option<Option<Id>>| {
         let selected = ws.selected.get();
         let marks = roles.get();
         ws.version.track();
+        let lined = line_event.get().is_some();
         // While a slot is armed, the nearest mentions carry the digit that fills it.
         let numbered = ia
             .armed
             .get()
             .map(|(event, _)| ws.candidates(&event))
             .unwrap_or_default();
+        // Bring a newly selected annotation into view (Tab and the arrows select ones
+        // that may be off screen); a repaint of the same selection never scrolls.
+        let scroll = selected.is_some() && previous.as_ref() != Some(&selected);
+        let chosen = selected.clone();
         request_animation_frame(move || {
             if let Some(root) = article_ref.get_untracked() {
-                mark_annotations(&root, selected.as_deref(), &marks, &numbered);
+                mark_annotations(&root, chosen.as_deref(), &marks, &numbered);
+                if scroll {
+                    if let Some(first) =
+                        chosen.and_then(|id| highlights(&root, &id).into_iter().next())
+                    {
+                        let options = web_sys::ScrollIntoViewOptions::new();
+                        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                        first.scroll_into_view_with_scroll_into_view_options(&options);
+                    }
+                }
             }
+            redraw();
+            follow.set(lined);
         });
+        selected
     });
+    on_cleanup(move || follow.set(false));
 
+    // The lines' layer is a sibling of the article, not a child: the article's children
+    // are exactly its paragraphs, which the DOM offset code searches by position.
     view! {
-        <div class="article" node_ref=article_ref data-doc=id
-            on:mouseup=on_mouseup on:click=on_click>
-            {para_views}
+        <div class="article-wrap">
+            <div class="article" node_ref=article_ref data-doc=id tabindex="0" role="document"
+                aria-label="Article text: Tab and Shift+Tab move between annotations"
+                on:mouseup=on_mouseup on:click=on_click>
+                {para_views}
+            </div>
+            <Show when=move || lines.with(|l| !l.is_empty())>
+                <svg class="arg-lines" aria-hidden="true" focusable="false" pointer-events="none">
+                    <For each=move || lines.get() key=|l| l.clone() let:l>
+                        <line class="arg-line" data-role=l.role.clone()
+                            x1=l.x1 y1=l.y1 x2=l.x2 y2=l.y2></line>
+                        <circle class="arg-end" cx=l.x2 cy=l.y2 r="3"></circle>
+                    </For>
+                </svg>
+            </Show>
         </div>
+    }
+}
+
+/// A line from an event's trigger to one argument, in pixels from the article's corner.
+#[derive(Debug, Clone, PartialEq)]
+struct ArgLine {
+    role: String,
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+}
+
+// Equality above is exact, and the values are finite pixel positions, so a key by bits
+// is sound: an unchanged line keeps its DOM node.
+impl Eq for ArgLine {}
+impl std::hash::Hash for ArgLine {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.role.hash(state);
+        for v in [self.x1, self.y1, self.x2, self.y2] {
+            v.to_bits().hash(state);
+        }
+    }
+}
+
+/// The first line box of an element, as (left, top, width, height) in viewport pixels.
+/// Read through `getClientRects` by name: the web-sys `DomRect` binding is not built in.
+fn first_box(el: &web_sys::Element) -> Option<(f64, f64, f64, f64)> {
+    use js_sys::Reflect;
+    let rects = Reflect::get(el, &"getClientRects".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?
+        .call0(el)
+        .ok()?;
+    let rect = Reflect::get_u32(&rects, 0)
+        .ok()
+        .filter(|r| !r.is_undefined())?;
+    let n = |k: &str| Reflect::get(&rect, &k.into()).ok()?.as_f64();
+    Some((n("left")?, n("top")?, n("width")?, n("height")?))
+}
+
+/// Lines from the trigger of `event` to each argument, from the marked spans' boxes,
+/// relative to the article's wrapper, which holds the lines' layer.
+fn arg_lines(root: &web_sys::Element, event: &str, roles: &[(Id, String)]) -> Vec<ArgLine> {
+    let Some(origin) = root.parent_element().as_ref().and_then(first_box) else {
+        return Vec::new();
+    };
+    let centre = |id: &str| {
+        let el = highlights(root, id).into_iter().next()?;
+        let (x, y, w, h) = first_box(&el)?;
+        Some((x + w / 2.0 - origin.0, y + h / 2.0 - origin.1))
+    };
+    let Some((x1, y1)) = centre(event) else {
+        return Vec::new();
+    };
+    let round = |v: f64| (v * 10.0).round() / 10.0;
+    roles
+        .iter()
+        .filter_map(|(target, role)| {
+            let (x2, y2) = centre(target)?;
+            Some(ArgLine {
+                role: role.clone(),
+                x1: round(x1),
+                y1: round(y1),
+                x2: round(x2),
+                y2: round(y2),
+            })
+        })
+        .collect()
+}
+
+/// Redraws the argument lines on scroll and resize (layout moves as off-screen paragraphs
+/// are laid out), at most once a frame, and only while an event with arguments is
+/// selected: otherwise no listener is attached at all.
+#[derive(Clone, Copy)]
+struct LineFollower {
+    listener: StoredValue<Option<wasm_bindgen::closure::Closure<dyn FnMut()>>, LocalStorage>,
+    redraw: StoredValue<Box<dyn Fn()>, LocalStorage>,
+}
+
+impl LineFollower {
+    fn new(redraw: impl Fn() + 'static) -> Self {
+        Self {
+            listener: StoredValue::new_local(None),
+            redraw: StoredValue::new_local(Box::new(redraw)),
+        }
+    }
+
+    fn set(self, on: bool) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let attached = self
+            .listener
+            .try_with_value(Option::is_some)
+            .unwrap_or(false);
+        if on && !attached {
+            let queued = std::rc::Rc::new(std::cell::Cell::new(false));
+            let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                if queued.replace(true) {
+                    return;
+                }
+                let queued = queued.clone();
+                request_animation_frame(move || {
+                    queued.set(false);
+                    self.redraw.try_with_value(|f| f());
+                });
+            });
+            let f = closure.as_ref().unchecked_ref();
+            // Capture: scroll events do not bubble, and the pane, not the window, scrolls.
+            let _ = window.add_event_listener_with_callback_and_bool("scroll", f, true);
+            let _ = window.add_event_listener_with_callback("resize", f);
+            self.listener.try_set_value(Some(closure));
+        } else if !on && attached {
+            if let Some(Some(closure)) = self.listener.try_update_value(Option::take) {
+                let f = closure.as_ref().unchecked_ref();
+                let _ = window.remove_event_listener_with_callback_and_bool("scroll", f, true);
+                let _ = window.remove_event_listener_with_callback("resize", f);
+            }
+        }
     }
 }
 

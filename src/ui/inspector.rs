@@ -23,12 +23,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "fill the armed slot, finish a relation or same-entity link with the annotation chosen by the arrows, or confirm tag-all"),
     ("R", "start a relation from the selected annotation; then choose the second one"),
     ("S", "same entity as…: choose the mention that refers to the same entity"),
-    ("A", "annotate all other occurrences of the selected mention (preview, then Enter)"),
+    ("A", "annotate all other occurrences of the selected mention: preview in this document; A again switches to the whole corpus (count per document); Enter tags, as one undo step"),
+    ("Tab / Shift+Tab", "with focus in the article: next / previous annotation (past the last one, Tab leaves the article)"),
+    ("Ctrl+Shift+F", "search every document; ↓/↑ pick a hit, Enter opens the document at it"),
     ("D", "jump to the selected annotation's controls in the inspector"),
     ("Delete", "delete the selected annotation"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("Esc", "cancel whatever is in progress"),
-    ("/", "search this document; Enter jumps to the next match and selects it"),
+    ("/", "search this document; Enter jumps to the next match, selects it and scrolls to it"),
     ("[ / ]", "show or hide the document list / the inspector"),
     ("?", "show or hide this list"),
 ];
@@ -80,12 +82,29 @@ pub fn Inspector() -> impl IntoView {
     });
     // While a slot is armed, the inspector keeps showing its event.
     let focus = move || ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
+    // Annotations whose types the schema lacks (after a switch of schema) are kept; the
+    // validator flags each, and this line counts them for the document.
+    let outside_schema = move || {
+        ws.schema_rev.track();
+        let lacking = ann.with(|a| ws.schema.with_value(|s| s.unknown_uses([a])));
+        (!lacking.is_empty()).then(|| {
+            let list: Vec<String> = lacking.iter().map(|(t, n)| format!("{t} ({n})")).collect();
+            view! {
+                <p class="warning schema-outside" role="status">
+                    {format!("Not in the schema: {}. Those annotations are kept; change their type or the schema.", list.join(", "))}
+                </p>
+            }
+        })
+    };
     view! {
         <aside class="inspector" aria-label="Inspector">
             <ModeBar/>
+            {outside_schema}
             <h2>"Selected"</h2>
             <div id="annotation-actions">
                 {move || {
+                    // Slots, attributes and warnings come from the schema.
+                    ws.schema_rev.track();
                     let Some(id) = focus() else {
                         return view! { <p class="muted">"Nothing selected. Click a highlight, or press ↓."</p> }.into_any();
                     };
@@ -118,12 +137,39 @@ fn ModeBar() -> impl IntoView {
                 </div>
             }.into_any();
         }
-        if let Some((kind, spans)) = ia.tag_all.get() {
-            let n = spans.len();
+        if let Some(preview) = ia.tag_all.get() {
+            let n = preview.total();
+            let (kind, needle) = (preview.kind.clone(), preview.needle.clone());
+            let question = if preview.corpus {
+                let docs = preview
+                    .docs
+                    .iter()
+                    .filter(|(_, _, s)| !s.is_empty())
+                    .count();
+                format!("Tag {n} more occurrences of “{needle}” as {kind} in {docs} document(s) of the corpus?")
+            } else {
+                format!("Tag {n} more occurrences of “{needle}” as {kind} in this document?")
+            };
+            let per_doc = preview.corpus.then(|| {
+                view! {
+                    <ul class="tag-all-docs" aria-label="Occurrences per document">
+                        {preview.docs.iter().map(|(_, title, spans)| view! {
+                            <li>{format!("{title}: {}", spans.len())}</li>
+                        }).collect_view()}
+                    </ul>
+                }
+            });
+            let scope = if preview.corpus {
+                "This document only (A)"
+            } else {
+                "Whole corpus (A)"
+            };
             return view! {
                 <div class="modebar" role="status">
-                    <span>{format!("Tag {n} more occurrences as {kind}?")}</span>
-                    <button type="button" class="primary" on:click=move |_| ws.confirm_tag_all(ia)>"Tag all (Enter)"</button>
+                    <span>{question}</span>
+                    {per_doc}
+                    <button type="button" class="primary" disabled=n == 0 on:click=move |_| ws.confirm_tag_all(ia)>"Tag all (Enter)"</button>
+                    <button type="button" aria-keyshortcuts="A" on:click=move |_| ws.toggle_tag_all_scope(ia)>{scope}</button>
                     <button type="button" on:click=cancel>"Cancel (Esc)"</button>
                 </div>
             }.into_any();
@@ -291,7 +337,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, ann: &Annotations, m: Mention) 
         <div class="actions-row">
             <button type="button" aria-keyshortcuts="S" on:click=move |_| ia.mode.set(Mode::SameEntityAs(id3.clone()))>"Same entity as… (S)"</button>
             <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id4.clone()))>"Relation… (R)"</button>
-            <button type="button" aria-keyshortcuts="A" on:click=move |_| { ws.selected.set(Some(id5.clone())); ws.preview_tag_all(ia) }>"Tag all occurrences (A)"</button>
+            <button type="button" aria-keyshortcuts="A" on:click=move |_| { ws.selected.set(Some(id5.clone())); ws.preview_tag_all(ia, false) }>"Tag all occurrences (A)"</button>
             <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
         </div>
         {attrs}

@@ -20,6 +20,14 @@ fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
+/// Whether the key went to the article text (the article element has the focus).
+fn in_article(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.closest(".article").ok().flatten().is_some())
+}
+
 fn focus(selector: &str) {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
@@ -32,7 +40,8 @@ fn focus(selector: &str) {
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let handle = window_event_listener(ev::keydown, move |e| {
-        if typing_in_a_field(&e) {
+        // A control that handled the key itself (the corpus hit list's arrows) keeps it.
+        if e.default_prevented() || typing_in_a_field(&e) {
             return;
         }
         let key = e.key();
@@ -40,15 +49,32 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
         if ctrl && key.eq_ignore_ascii_case("z") {
             e.prevent_default();
             if e.shift_key() {
-                ws.redo()
+                ws.redo_any(ia)
             } else {
-                ws.undo()
+                ws.undo_any(ia)
             }
             return;
         }
         if ctrl && key.eq_ignore_ascii_case("y") {
             e.prevent_default();
-            ws.redo();
+            ws.redo_any(ia);
+            return;
+        }
+        if ctrl && e.shift_key() && key.eq_ignore_ascii_case("f") {
+            e.prevent_default();
+            focus("#all-search");
+            return;
+        }
+        // Tab walks the annotations only while the focus is in the article; everywhere
+        // else it moves between controls as usual, and past the last annotation it leaves
+        // the article, so the keyboard is never trapped.
+        if key == "Tab"
+            && !ctrl
+            && !e.alt_key()
+            && in_article(&e)
+            && ws.step_annotation_within(!e.shift_key())
+        {
+            e.prevent_default();
             return;
         }
         if ctrl || e.alt_key() {
@@ -138,8 +164,12 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
                 }
                 None => false,
             },
+            "a" | "A" if ia.tag_all.get_untracked().is_some() => {
+                ws.toggle_tag_all_scope(ia);
+                true
+            }
             "a" | "A" if ws.selected.get_untracked().is_some() => {
-                ws.preview_tag_all(ia);
+                ws.preview_tag_all(ia, false);
                 true
             }
             "d" | "D" => {

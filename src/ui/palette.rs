@@ -29,34 +29,38 @@ fn blur(ev: &web_sys::KeyboardEvent) {
 pub fn Palette() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
-    let all: Vec<PaletteEntry> = ws.schema.with_value(|s| {
-        let entities = s.entity_types.iter().map(|t| PaletteEntry {
-            name: t.name.clone(),
-            display: t.display.clone(),
-            color: t.color.clone(),
-            hotkey: t.hotkey,
-            is_event: false,
-        });
-        let events = s.event_types.iter().map(|t| PaletteEntry {
-            name: t.name.clone(),
-            display: t.display.clone(),
-            color: t.color.clone(),
-            hotkey: t.hotkey,
-            is_event: true,
-        });
-        entities.chain(events).collect()
+    // The palette follows the schema: a switch in the top bar rebuilds the list.
+    let all = Memo::new(move |_| {
+        ws.schema_rev.track();
+        ws.schema.with_value(|s| {
+            let entities = s.entity_types.iter().map(|t| PaletteEntry {
+                name: t.name.clone(),
+                display: t.display.clone(),
+                color: t.color.clone(),
+                hotkey: t.hotkey,
+                is_event: false,
+            });
+            let events = s.event_types.iter().map(|t| PaletteEntry {
+                name: t.name.clone(),
+                display: t.display.clone(),
+                color: t.color.clone(),
+                hotkey: t.hotkey,
+                is_event: true,
+            });
+            entities.chain(events).collect::<Vec<PaletteEntry>>()
+        })
     });
     let shown = Memo::new(move |_| {
         let filter = ia.filter.get().to_lowercase();
         let recent = ia.recent.get();
         let mut list: Vec<PaletteEntry> = all
-            .iter()
+            .get()
+            .into_iter()
             .filter(|e| {
                 filter.is_empty()
                     || e.name.to_lowercase().contains(&filter)
                     || e.display.to_lowercase().contains(&filter)
             })
-            .cloned()
             .collect();
         // Without a filter, event types stay behind the entity types unless used lately,
         // so the palette is short; a filter searches them all.
