@@ -446,6 +446,48 @@ fn another_tabs_edit_merges_with_unsaved_edits_by_id() {
     });
 }
 
+/// The race behind the flaky two-tab story: another tab writes before it has heard of
+/// this tab's saved edit, so storage loses it. This tab must notice and write it back.
+#[wasm_bindgen_test]
+fn an_edit_overwritten_by_a_tab_that_had_not_seen_it_is_written_back() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let store = Rc::new(MemoryStore::default());
+        let ws = workspace_with_story(store.clone());
+        let id = ws.current.get_untracked().unwrap();
+        // The other tab loads before this tab's edit reaches storage.
+        let other = CorpusStore::new(store.clone());
+        let loaded = other.load().unwrap();
+        let mut theirs = loaded.documents[0].annotations.clone();
+        let lineage = loaded.lineages.get(&id).cloned().unwrap_or_default();
+        assert!(tag(&ws, 11, 16));
+        assert!(ws.flush());
+        // It tags "Kyiv" on its stale copy and writes: "Odesa" is gone from storage.
+        theirs.mentions.push(mention("T1", STORY, 36, 40));
+        other
+            .save_annotations_with(&id, &theirs, &lineage.next("other"))
+            .unwrap();
+        let stored = || {
+            let mut texts: Vec<String> = CorpusStore::new(store.clone()).load().unwrap().documents
+                [0]
+            .annotations
+            .mentions
+            .iter()
+            .map(|m| m.text.clone())
+            .collect();
+            texts.sort();
+            texts
+        };
+        assert_eq!(stored(), ["Kyiv"]);
+        ws.on_storage_changed(&ann_key(&id));
+        let mut texts = in_memory(&ws);
+        texts.sort();
+        assert_eq!(texts, ["Kyiv", "Odesa"]);
+        assert!(ws.flush());
+        assert_eq!(stored(), ["Kyiv", "Odesa"]);
+    });
+}
+
 #[wasm_bindgen_test]
 fn html_keeps_only_text_with_blocks_as_paragraphs() {
     let html = r#"<!doctype html><html><head><title> Port

@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `loupe/v1/index` | `{"version":1,"documents":[…]}`: every document's metadata, in corpus order |
 //! | `loupe/v1/doc/<id>/text` | the document text, raw (its version is the `v1` in the key) |
-//! | `loupe/v1/doc/<id>/ann` | `{"version":1,"mentions":[…],…}`: the document's annotations |
+//! | `loupe/v1/doc/<id>/ann` | `{"version":1,"mentions":[…],…,"writes":[…]}`: the document's annotations, and the saves they incorporate (see [`crate::core::sync`]) |
 //! | `loupe/v1/settings` | `{"version":1,"annotator":"…"}` |
 //! | `loupe/v1/schema` | `{"version":1,"schema":{…}}`: the workspace schema (absent: ACE 2005) |
 //! | `loupe/v1/rescued/<key>` | a stored value that failed to parse, kept untouched |
@@ -1189,6 +1189,16 @@ mod tests {
             docs.push(d);
         }
         corpus.add_documents(&metas(&docs), &docs).unwrap();
+        // Each saved since by two tabs in turn, so every value carries a full lineage.
+        let mut lineage = crate::core::sync::Lineage::default();
+        for i in 0..crate::core::sync::LINEAGE_LEN {
+            lineage = lineage.next(if i % 2 == 0 { "k3f9a0" } else { "x7q2mb" });
+        }
+        for d in &docs {
+            corpus
+                .save_annotations_with(d.id(), &d.annotations, &lineage)
+                .unwrap();
+        }
         let used = corpus.store.used();
         assert!(
             used < 4_200_000,
