@@ -494,6 +494,18 @@ pub fn is_hex_colour(colour: &str) -> bool {
         && colour[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// A visual.conf colour that is not `#rrggbb`: brat also accepts CSS colour names
+/// (`lightgreen`), which Loupe shows as grey; anything else is refused with the reason, so
+/// text that is not a colour never reaches a style.
+fn check_brat_colour_name(colour: &str) -> Result<(), String> {
+    if !colour.is_empty() && colour.len() <= 30 && colour.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Ok(());
+    }
+    Err(format!(
+        "the colour {colour:?} is neither of the form #rrggbb (for example #4363d8) nor a colour name"
+    ))
+}
+
 impl Schema {
     /// The default preset. Colours are far apart in hue and lightness so that nine types
     /// stay distinguishable; each highlight also carries its type label.
@@ -953,7 +965,8 @@ impl Schema {
     ///
     /// A `!` line in `[events]` is a category: its children become `Category:Child`. A `!`
     /// entity type is kept as an ordinary type, since Loupe has no grouping-only types.
-    /// Colours that are not `#rrggbb` (brat also accepts names) fall back to grey.
+    /// Colours that are not `#rrggbb` but names (brat accepts CSS names) fall back to grey;
+    /// anything else is refused with its line.
     pub fn from_brat(
         annotation: &str,
         visual: &str,
@@ -1115,6 +1128,13 @@ impl Schema {
                         .map(str::trim);
                     if let Some(colour) = colour {
                         if !is_hex_colour(colour) {
+                            check_brat_colour_name(colour).map_err(|message| {
+                                SchemaError::Conf {
+                                    file: "visual.conf",
+                                    line: n + 1,
+                                    message,
+                                }
+                            })?;
                             continue;
                         }
                         schema.set_colour(name, colour);
@@ -1414,6 +1434,37 @@ mod tests {
             assert!(matches!(err, SchemaError::BadColour { .. }), "{bad}");
             assert!(err.to_string().contains("#rrggbb"));
         }
+    }
+
+    #[test]
+    fn visual_conf_colours_are_hex_or_a_name_else_refused_with_the_line() {
+        let annotation = "[entities]\nPerson\nCity\n";
+        for bad in [
+            "red;background:url(x)",
+            "#12345",
+            "#ff00ff0",
+            "expression(alert(1))",
+            "\"><script>",
+            "rgb(1,2,3)",
+        ] {
+            let visual = format!("[drawing]\nPerson\tbgColor:#ffccaa\nCity\tbgColor:{bad}\n");
+            let err = Schema::from_brat(annotation, &visual, "").unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    SchemaError::Conf {
+                        file: "visual.conf",
+                        line: 3,
+                        ..
+                    }
+                ),
+                "{bad}: {err:?}"
+            );
+            assert!(err.to_string().contains("#rrggbb"), "{err}");
+        }
+        let named =
+            Schema::from_brat(annotation, "[drawing]\nCity\tbgColor:LightGreen\n", "").unwrap();
+        assert_eq!(named.entity_type("City").unwrap().color, "#cccccc");
     }
 
     #[test]
