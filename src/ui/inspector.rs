@@ -146,9 +146,9 @@ fn ModeBar() -> impl IntoView {
                     .iter()
                     .filter(|(_, _, s)| !s.is_empty())
                     .count();
-                format!("Tag {n} more occurrences of “{needle}” as {kind} in {docs} document(s) of the corpus?")
+                format!("Tag {n} more occurrences as {kind}? (“{needle}” in {docs} document(s) of the corpus)")
             } else {
-                format!("Tag {n} more occurrences of “{needle}” as {kind} in this document?")
+                format!("Tag {n} more occurrences as {kind}? (“{needle}” in this document)")
             };
             let per_doc = preview.corpus.then(|| {
                 view! {

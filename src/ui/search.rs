@@ -196,7 +196,8 @@ pub fn CorpusSearch() -> impl IntoView {
         <div class="all-search" role="search" aria-label="Search all documents">
             <input type="search" id="all-search" placeholder="Search all documents (Ctrl+Shift+F)"
                 aria-label="Search all documents; Enter opens the next hit, ↓ goes to the list"
-                aria-keyshortcuts="Control+Shift+F" aria-controls="corpus-hits"
+                aria-keyshortcuts="Control+Shift+F"
+                aria-controls=move || found.with(|(h, _)| !h.is_empty()).then_some("all-hits")
                 prop:value=move || query.get()
                 on:input=move |ev| { query.set(event_target_value(&ev)); at.set(0); }
                 on:keydown=move |ev| match ev.key().as_str() {
@@ -230,7 +231,7 @@ pub fn CorpusSearch() -> impl IntoView {
                 }/>
             <span class="muted" aria-live="polite">{status}</span>
             <Show when=move || found.with(|(h, _)| !h.is_empty())>
-                <ol class="corpus-hits" id="corpus-hits" aria-label="Hits in all documents" node_ref=list_ref>
+                <ol class="corpus-hits" id="all-hits" aria-label="Hits in all documents" node_ref=list_ref>
                     {move || found.get().0.into_iter().enumerate().map(|(i, (_, title, hit))| {
                         let label = format!("{title}: {}{}{}", hit.before, hit.matched, hit.after);
                         view! {

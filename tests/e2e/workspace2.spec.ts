@@ -1,6 +1,14 @@
 import { test, expect } from './fixtures';
 import { LoupePage } from './loupe-page';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 async function paste(loupe: LoupePage, title: string, text: string) {
   const add = loupe.page.getByRole('button', { name: 'Add articles' });
@@ -115,9 +123,9 @@ test('annotate all occurrences across the corpus, counted per document, then one
 
   await page.keyboard.press('a');
   const bar = inspector(page).getByRole('status').filter({ hasText: 'Tag ' });
-  await expect(bar).toContainText('Tag 1 more occurrences of “Kyiv” as GPE in this document?');
+  await expect(bar).toContainText('Tag 1 more occurrences as GPE? (“Kyiv” in this document)');
   await page.keyboard.press('a');
-  await expect(bar).toContainText('Tag 3 more occurrences of “Kyiv” as GPE in 2 document(s) of the corpus?');
+  await expect(bar).toContainText('Tag 3 more occurrences as GPE? (“Kyiv” in 2 document(s) of the corpus)');
   const perDoc = bar.getByRole('list', { name: 'Occurrences per document' });
   await expect(perDoc).toContainText('First: 1');
   await expect(perDoc).toContainText('Second: 2');
@@ -274,4 +282,22 @@ test('a selected event draws a line from its trigger to each argument, and nothi
   // A plain mention selected draws nothing either.
   await loupe.highlight('Russian forces').click();
   await expect(page.locator('svg.arg-lines')).toHaveCount(0);
+});
+
+test('the schema question, the corpus hit list and the argument lines pass the accessibility audit', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  const keys = async (...list: string[]) => {
+    for (const k of list) await page.keyboard.press(k);
+  };
+  await keys('Shift+ArrowRight', 'ArrowRight', 'Shift+ArrowRight', 'o', 'Shift+ArrowRight', 'e');
+  await page.keyboard.type('attack');
+  await keys('Enter', '1', 'ArrowLeft', 'Enter', 'Escape');
+  await expect(page.locator('svg.arg-lines line')).toHaveCount(1);
+  await page.locator('#all-search').fill('Odesa');
+  await expect(page.getByRole('list', { name: 'Hits in all documents' })).toBeVisible();
+  await schemaSelect(page).selectOption({ label: 'Empty' });
+  await expect(page.getByRole('alertdialog')).toContainText('Conflict:Attack (1)');
+  expect(await seriousViolations(page)).toEqual([]);
 });
