@@ -301,3 +301,38 @@ test('the schema question, the corpus hit list and the argument lines pass the a
   await expect(page.getByRole('alertdialog')).toContainText('Conflict:Attack (1)');
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test('a brat bundle imported with its annotation.conf offers that schema; keeping the old one changes nothing', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  const text = 'Sony sold shares in Kyiv.';
+  const importBundle = async (name: string) => {
+    const open = page.getByRole('button', { name: 'Import annotations…' });
+    if ((await open.getAttribute('aria-expanded')) !== 'true') await open.click();
+    const panel = page.getByRole('dialog', { name: 'Import annotations' });
+    await panel.getByLabel('Annotation files').setInputFiles(
+      [
+        { name: `${name}.txt`, text: `${name}: ${text}` },
+        { name: `${name}.ann`, text: `T1\tCompany ${name.length + 2} ${name.length + 6}\tSony\n` },
+        { name: 'annotation.conf', text: '[entities]\nCompany\nCity\n[relations]\n[events]\n[attributes]\n' },
+      ].map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text, 'utf8') })),
+    );
+    await panel.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.keyboard.press('Escape');
+  };
+  await importBundle('deal');
+  const offer = page.getByRole('alertdialog').filter({ hasText: 'carry a schema' });
+  await expect(offer).toContainText('2 entity, 0 event and 0 relation types');
+  await offer.getByRole('button', { name: 'Keep ACE 2005 (news)' }).click();
+  await expect(offer).toHaveCount(0);
+  await expect(loupe.typeButton('PER')).toBeVisible();
+  await expect(loupe.highlight('Sony')).toHaveAttribute('data-type', 'Company');
+
+  await importBundle('sale');
+  await offer.getByRole('button', { name: 'Use this schema' }).click();
+  await expect(loupe.typeButton('Company')).toBeVisible();
+  await expect(loupe.typeButton('City')).toBeVisible();
+  await expect(loupe.typeButton('PER')).toHaveCount(0);
+  await page.reload();
+  await expect(loupe.typeButton('City')).toBeVisible();
+});
