@@ -9,7 +9,7 @@
 
 use super::adjudication::{DiffItem, DiffKind, Layer, Side};
 use super::model::{Annotations, Span};
-use super::offsets::{cp_len, slice_cp};
+use super::offsets::{cp_len, slice_cp, utf16_to_cp};
 
 impl DiffKind {
     /// Words for the kind, shown beside each mark and in the legend, so that the styles
@@ -190,6 +190,15 @@ pub fn piece_classes(piece: &Piece, marks: &[Mark], current: Option<usize>) -> S
     classes.join(" ")
 }
 
+/// The code point in the whole text of a DOM selection point inside a piece: the piece
+/// starts at `piece_start`, its text node holds `piece_text`, and the browser counts
+/// `utf16` units into it. The only UTF-16 offset the diff ever meets is converted here.
+/// A point between the halves of a surrogate pair rounds down to the character's start;
+/// `None` past the end of the piece.
+pub fn selection_point(piece_start: usize, piece_text: &str, utf16: usize) -> Option<usize> {
+    utf16_to_cp(piece_text, utf16).map(|cp| piece_start + cp)
+}
+
 /// The indices of the items that are disagreements, in order: what the user steps through.
 pub fn disagreements(items: &[DiffItem]) -> Vec<usize> {
     items
@@ -349,6 +358,18 @@ mod tests {
             ps.iter().map(|p| p.text.as_str()).collect::<String>(),
             a.text
         );
+    }
+
+    #[test]
+    fn a_selection_point_counts_code_points_from_the_piece_start() {
+        // " 🚢." from 139: the emoji is two UTF-16 units and one code point.
+        assert_eq!(selection_point(139, " 🚢.", 0), Some(139));
+        assert_eq!(selection_point(139, " 🚢.", 1), Some(140));
+        assert_eq!(selection_point(139, " 🚢.", 3), Some(141));
+        assert_eq!(selection_point(139, " 🚢.", 4), Some(142));
+        // Between the two halves of the emoji: the emoji's start. Past the end: none.
+        assert_eq!(selection_point(139, " 🚢.", 2), Some(140));
+        assert_eq!(selection_point(139, " 🚢.", 5), None);
     }
 
     #[test]

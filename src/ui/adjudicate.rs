@@ -20,7 +20,9 @@ use crate::core::adjudication::{
     CURATED_KEY,
 };
 use crate::core::agreement::AnnotatorCorpus;
-use crate::core::diffview::{disagreements, marks, piece_classes, pieces, step, Mark};
+use crate::core::diffview::{
+    disagreements, marks, piece_classes, pieces, selection_point, step, Mark,
+};
 use crate::core::format::{self, archive, loupe, Format, OutFile};
 use crate::core::model::{Annotations, Document, Span, Status};
 use crate::core::offsets::{cp_len, slice_cp};
@@ -131,6 +133,27 @@ fn choice_label(c: &Choice) -> String {
             None => format!("edited from {}: {}", e.from.letter(), e.kind),
         },
     }
+}
+
+/// The span of the text selected inside the diff, in code points. Each piece carries its
+/// start in `data-start`, and both ends of the selection must lie in a piece's text.
+fn selected_span() -> Option<Span> {
+    let sel = window().get_selection().ok()??;
+    if sel.is_collapsed() {
+        return None;
+    }
+    let point = |node: Option<web_sys::Node>, offset: u32| -> Option<usize> {
+        let node = node?;
+        if node.node_type() != web_sys::Node::TEXT_NODE {
+            return None;
+        }
+        let piece = node.parent_element()?;
+        let start = piece.get_attribute("data-start")?.parse().ok()?;
+        selection_point(start, &node.text_content()?, offset as usize)
+    };
+    let a = point(sel.anchor_node(), sel.anchor_offset())?;
+    let b = point(sel.focus_node(), sel.focus_offset())?;
+    Some(Span::new(a.min(b), a.max(b)))
 }
 
 /// Scroll the current disagreement's mark into view and focus it, once the text has been
@@ -474,15 +497,14 @@ pub fn Adjudication(
                         .map(Mark::tag)
                         .collect();
                     let text = p.text.clone();
+                    let start = p.start;
                     let ms = ms.clone();
-                    let is_current = {
-                        let ms = ms.clone();
-                        let items: Vec<usize> = p.marks.iter().map(|&i| ms[i].item).collect();
-                        move || cur_idx.get().is_some_and(|c| items.contains(&c))
-                    };
+                    // Every mark stays focusable: taking tabindex off the focused one would
+                    // drop the focus (and the next key) before the new one gets it.
+                    let focusable = (!p.marks.is_empty()).then_some("-1");
                     view! {
-                        <span class=move || piece_classes(&p, &ms, cur_idx.get())
-                            tabindex=move || is_current().then_some("-1")>{text}</span>
+                        <span data-start=start class=move || piece_classes(&p, &ms, cur_idx.get())
+                            tabindex=focusable>{text}</span>
                         {tags.into_iter().map(|t| view! { <span class="diff-tag">{t}</span> }).collect_view()}
                     }
                 })
@@ -615,6 +637,14 @@ pub fn Adjudication(
                             <input id="diff-edit-end" type="number" min="0" prop:value=move || edit_end.get()
                                 on:input=move |ev| edit_end.set(event_target_value(&ev))
                                 on:keydown=move |ev| if ev.key() == "Enter" { apply_edit() }/>
+                            <button type="button" on:click=move |_| match selected_span() {
+                                Some(s) => {
+                                    edit_start.set(s.start.to_string());
+                                    edit_end.set(s.end.to_string());
+                                    edit_error.set(None);
+                                }
+                                None => edit_error.set(Some("Select the new span in the diff's text first, then press Use selected text.".into())),
+                            }>"Use selected text"</button>
                             <span class="muted">{move || match edit_preview() {
                                 Some(t) => format!("covers “{t}”"),
                                 None => "outside the text".to_owned(),

@@ -10,6 +10,7 @@ use super::annotate::Interaction;
 use super::dashboard::Dashboard;
 use super::state::{AlertKind, Workspace};
 use crate::browser::download::download_text;
+use crate::core::adjudication::CURATED;
 use crate::core::agreement::{agreement, AgreementReport, AnnotatorCorpus, Score};
 use crate::core::format::loupe;
 
@@ -74,6 +75,25 @@ pub fn AgreementPanel() -> impl IntoView {
     if let Some(problem) = problem {
         ws.alert(AlertKind::Error, problem);
     }
+    // The curated set takes part in the comparison like any annotator's file: its scores
+    // against each annotator, and it can be A or B in the diff. A loaded file that is
+    // already named "curated" is replaced by it.
+    let compare_curated = move |_| {
+        let mut all = corpora.get_untracked();
+        all.retain(|c| c.annotator != CURATED);
+        all.push(AnnotatorCorpus {
+            annotator: CURATED.into(),
+            documents: curated.get_untracked(),
+        });
+        match agreement(&all) {
+            Ok(r) => {
+                corpora.set(all);
+                report.set(Some(r));
+                view_shown.set(View::Scores);
+            }
+            Err(e) => ws.alert(AlertKind::Error, format!("No agreement computed: {e}")),
+        }
+    };
     let tab = move |v: View, label: &'static str| {
         view! {
             <button type="button" aria-pressed=move || (view_shown.get() == v).to_string()
@@ -176,6 +196,9 @@ pub fn AgreementPanel() -> impl IntoView {
                 <Show when=move || view_shown.get() == View::Adjudicate>
                     <Adjudication corpora curated/>
                     <CuratedSet curated/>
+                    <Show when=move || curated.with(|c| !c.is_empty()) && corpora.with(|c| !c.is_empty())>
+                        <button type="button" on:click=compare_curated>"Compare the curated set with the annotators"</button>
+                    </Show>
                 </Show>
                 <Show when=move || view_shown.get() == View::Statistics>
                     <Dashboard corpora curated/>

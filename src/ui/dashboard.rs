@@ -110,6 +110,7 @@ pub fn Dashboard(
                 documents: curated.get(),
             }],
         };
+        ws.schema_rev.track();
         let schema = ws.schema.get_value();
         charts(&corpus_stats(&chosen, Some(&schema)))
     });

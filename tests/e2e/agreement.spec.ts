@@ -145,7 +145,24 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
   await panel.getByLabel('End', { exact: true }).fill('99999');
   await panel.getByRole('button', { name: 'Apply edit' }).click();
   await expect(panel.getByRole('alert')).toContainText('is not a non-empty range inside the text');
-  await panel.getByLabel('End', { exact: true }).fill(String(at('Oleh Marchenko')[1]));
+  // Re-select the span in A's column: "Oleh " is plain text and "Marchenko" A's mark, two
+  // text nodes after the rocket emoji, so the DOM's UTF-16 offsets must become code points.
+  await page.evaluate(() => {
+    const col = [...document.querySelectorAll('.diff-col')].find((c) => c.getAttribute('aria-label') === 'A: ana')!;
+    const nodes: Text[] = [];
+    const walker = document.createTreeWalker(col.querySelector('p')!, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+    const start = nodes.find((n) => n.data.includes('Oleh '))!;
+    const end = nodes.find((n) => n.data === 'Marchenko')!;
+    const range = document.createRange();
+    range.setStart(start, start.data.indexOf('Oleh '));
+    range.setEnd(end, end.data.length);
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(range);
+  });
+  await panel.getByRole('button', { name: 'Use selected text' }).click();
+  await expect(panel.getByLabel('Start', { exact: true })).toHaveValue(String(at('Oleh Marchenko')[0]));
+  await expect(panel.getByLabel('End', { exact: true })).toHaveValue(String(at('Oleh Marchenko')[1]));
   await expect(panel.locator('.diff-edit')).toContainText('covers “Oleh Marchenko”');
   await panel.getByLabel('End', { exact: true }).press('Enter');
   await expect(status).toContainText(`choice: edited from B: PER [${at('Oleh Marchenko').join(', ')})`);
@@ -159,6 +176,10 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
 
   await panel.getByRole('button', { name: 'Save to curated set' }).click();
   await expect(page.getByText(/Saved “.*” to the curated set \(1 documents\)/)).toBeVisible();
+  // The curated set is compared like any annotator: ana and it agree on Istanbul only.
+  await panel.getByRole('button', { name: 'Compare the curated set with the annotators' }).click();
+  const againstCurated = panel.getByRole('table', { name: /ana against curated/ });
+  await expect(againstCurated.getByRole('row', { name: /Mentions, exact/ }).getByRole('cell')).toHaveText(['4', '3', '1', '25.0', '33.3', '28.6']);
 
   // After a reload the curated set is still there, and exports in every format.
   await page.reload();
