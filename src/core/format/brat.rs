@@ -594,12 +594,13 @@ pub fn read_ann(
             }
         }
     }
-    // A reference to a trigger's T means the event on it.
+    // A reference to a trigger's T means the event on it. An event whose trigger is
+    // missing is skipped below, so nothing may resolve to it.
     let mut event_on: HashMap<&str, &str> = HashMap::new();
     let event_ids: BTreeSet<&str> = lines
         .iter()
         .filter_map(|(_, l)| match l {
-            Line::Event { id, trigger, .. } => {
+            Line::Event { id, trigger, .. } if spans.contains_key(trigger) => {
                 event_on.entry(trigger).or_insert(id);
                 Some(*id)
             }
@@ -768,6 +769,22 @@ mod tests {
         out.iter()
             .map(|f| InputFile::new(&f.name, f.bytes.clone()))
             .collect()
+    }
+
+    #[test]
+    fn nothing_resolves_to_an_event_whose_trigger_is_missing() {
+        // Found by tests/mutations.rs: E1's trigger T9 is not in the file, so E1 is left
+        // out; R1's Arg1 named E1 through the trigger and pointed at nothing.
+        let text = "Sony sells in Kyiv.";
+        let ann = "T1\tORG 0 4\tSony\nT2\tGPE 14 18\tKyiv\nE1\tAttack:T9 Target:T2\nR1\tPART-WHOLE Arg1:T9 Arg2:T2\nR2\tPART-WHOLE Arg1:E1 Arg2:T2\n";
+        let files = [InputFile::new("a.txt", text), InputFile::new("a.ann", ann)];
+        let out = import(&files, ImportOptions::default()).unwrap();
+        let doc = &out.documents[0];
+        assert!(doc.annotations.events.is_empty());
+        assert!(doc.annotations.relations.is_empty());
+        assert_eq!(out.report.skipped.len(), 3, "{:?}", out.report.skipped);
+        let report = crate::core::validate::validate(&doc.text, &doc.annotations, None);
+        assert!(!report.has_errors(), "{:?}", report.issues);
     }
 
     #[test]

@@ -312,6 +312,11 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                         continue;
                     }
                 }
+                // An empty target list (`"target": []`) selects nothing.
+                if fragments.is_empty() {
+                    problem("its target selects no text; give it a TextPositionSelector or a TextQuoteSelector".into());
+                    continue;
+                }
             }
             let is_event = relation_arg1.is_none() && motivation == "linking";
             let prefix = if relation_arg1.is_some() {
@@ -323,7 +328,11 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             };
             let ann = per_doc.entry(doc).or_default();
             let wanted = local_id(iri);
-            let taken = |id: &str| iri_to_local.values().any(|(d, l)| *d == doc && l == id);
+            // Ids given to annotations without an IRI are in `pending` only.
+            let taken = |id: &str| {
+                iri_to_local.values().any(|(d, l)| *d == doc && l == id)
+                    || pending.iter().any(|(d, item)| *d == doc && item.id == id)
+            };
             let id = if !wanted.is_empty() && wanted.starts_with(prefix) && !taken(wanted) {
                 wanted.to_owned()
             } else if !iri.is_empty() && iri_to_local.contains_key(iri) {
@@ -353,6 +362,11 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             ));
         }
         // Second pass: now every id is known, resolve links.
+        let relations: std::collections::BTreeSet<(usize, &str)> = pending
+            .iter()
+            .filter(|(_, item)| item.arg1.is_some())
+            .map(|(d, item)| (*d, item.id.as_str()))
+            .collect();
         for (doc, item) in &pending {
             let text = &documents[*doc].text;
             let index = OffsetIndex::new(text);
@@ -393,6 +407,10 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             }
             let mut resolve = |iri: &str| -> Option<String> {
                 match iri_to_local.get(iri) {
+                    Some((d, local)) if d == doc && relations.contains(&(*d, local.as_str())) => {
+                        problems.push(Problem { file: f.name.clone(), place: item.place.clone(), message: format!("it links to {iri:?}, which is a relation; a relation or an argument points at a mention or an event") });
+                        None
+                    }
                     Some((d, local)) if d == doc => Some(local.clone()),
                     _ => {
                         problems.push(Problem { file: f.name.clone(), place: item.place.clone(), message: format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link") });
@@ -478,6 +496,62 @@ mod tests {
             .map(|f| InputFile::new(&f.name, f.bytes.clone()))
             .collect();
         import_any(Format::W3c, &inputs, ImportOptions { strict })
+    }
+
+    #[test]
+    fn swapping_any_two_lines_of_an_export_never_gives_two_annotations_one_id() {
+        // Found by tests/mutations.rs: an annotation whose IRI did not fit its kind got a
+        // generated id that a later annotation's IRI then claimed too.
+        let doc = crate::core::format::fixtures::document();
+        let mut report = ExportReport::default();
+        let out = export(std::slice::from_ref(&doc), &mut report);
+        let file = out.iter().find(|f| f.name.ends_with(".jsonld")).unwrap();
+        let text = String::from_utf8(file.bytes.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // Lines naming an annotation or a link target: the ones whose order matters to ids.
+        let iri: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].contains("urn:loupe:"))
+            .collect();
+        assert!(iri.len() > 10, "{text}");
+        for (n, &a) in iri.iter().enumerate() {
+            for &b in &iri[n + 1..] {
+                let mut swapped = lines.clone();
+                swapped.swap(a, b);
+                let files = [
+                    InputFile::new(
+                        &format!("{}.txt", file.name.trim_end_matches(".jsonld")),
+                        doc.text.as_str(),
+                    ),
+                    InputFile::new(&file.name, swapped.join("\n")),
+                ];
+                if let Ok(back) = import(&files, ImportOptions::default()) {
+                    for d in &back.documents {
+                        let r = crate::core::validate::validate(&d.text, &d.annotations, None);
+                        assert!(!r.has_errors(), "lines {a} and {b}: {:?}", r.issues);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_annotation_with_an_empty_target_list_is_named_and_left_out() {
+        // Found by tests/mutations.rs: `"target": []` gave a mention with no fragment.
+        let json = serde_json::json!({"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+            "id": "#T1", "body": {"type": "TextualBody", "purpose": "tagging", "value": "GPE"},
+            "target": []});
+        let files = [
+            InputFile::new("x.txt", "Kyiv"),
+            InputFile::new("x.jsonld", json.to_string()),
+        ];
+        let out = import(&files, ImportOptions::default()).unwrap();
+        assert!(out.documents[0].annotations.mentions.is_empty());
+        assert!(
+            out.report.skipped[0].message.contains("selects no text"),
+            "{:?}",
+            out.report
+        );
+        assert!(import(&files, ImportOptions { strict: true }).is_err());
     }
 
     #[test]
