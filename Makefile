@@ -1,5 +1,5 @@
 # The two commands a user needs: `make run` and `make test`. Each installs what is missing.
-.PHONY: setup run build test bench
+.PHONY: setup run build test bench fuzz
 
 setup:
 	scripts/setup.sh
@@ -15,3 +15,7 @@ test: setup
 
 bench: setup
 	scripts/bench.sh
+
+# A short cargo-fuzz run of every parser (nightly; FUZZ_SECONDS each, 20 by default).
+fuzz:
+	scripts/fuzz.sh
