@@ -442,7 +442,14 @@ pub fn Adjudication(
     let save = move |_| {
         let Some(doc) = build() else { return };
         let title = doc.meta.title.clone();
-        let mut set = curated.get_untracked();
+        // Start from what is stored now, so a document another tab saved is kept.
+        let (mut set, problem) = load_curated();
+        if let Some(problem) = problem {
+            ws.alert(AlertKind::Error, problem);
+        }
+        if set.is_empty() {
+            set = curated.get_untracked();
+        }
         put_curated(&mut set, doc);
         match save_curated(&set) {
             Ok(()) => {

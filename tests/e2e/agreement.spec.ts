@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, targets } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 import { LoupePage } from './loupe-page';
 import type { Page } from '@playwright/test';
@@ -227,4 +227,51 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
   expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   expect(png.bytes.length).toBeGreaterThan(1000);
   expect(await seriousViolations(page)).toEqual([]);
+});
+
+for (const target of targets) {
+  test(`${target.name}: the workspace's charts download as PNG under the page's CSP`, async ({ page }) => {
+    const loupe = new LoupePage(page);
+    await loupe.open(target.url);
+    await loupe.loadSamples();
+    await page.getByRole('button', { name: 'Agreement' }).click();
+    const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
+    await panel.getByRole('button', { name: 'Statistics' }).click();
+    const perDocument = panel.getByRole('img', { name: 'Annotations per document' });
+    await expect(perDocument).toBeVisible();
+    // The three sample articles, by title, on the category axis "Document".
+    await expect(perDocument.locator('g')).toHaveCount(3);
+    await expect(perDocument).toContainText('Document');
+    await expect(panel.getByRole('img', { name: 'Progress over documents' })).toContainText('Not started');
+    const png = await readDownload(page, () => panel.getByRole('button', { name: 'Download “Annotations per document” as PNG' }).click());
+    expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+}
+
+test('type names and annotator names from files stay text in the diff and the charts', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await loupe.drag('Russian forces');
+  await page.keyboard.press('o');
+  const { json } = await loupe.exportJson();
+  const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+  // Types must be in the file's schema, so the schema names the payload too.
+  const schema = structuredClone(json.schema);
+  schema.entity_types.push({ ...schema.entity_types[0], name: evil, display: evil, hotkey: undefined });
+  const ana = { ...json, schema, annotator: `ana ${evil}` };
+  const ben = structuredClone({ ...json, schema, annotator: 'ben' });
+  ben.documents[0].mentions[0].type = evil;
+  ben.documents[0].title = evil;
+  await page.getByRole('button', { name: 'Agreement' }).click();
+  const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
+  await panel.locator('#agreement-files').setInputFiles([file('ana.json', ana), file('ben.json', ben)]);
+  await panel.getByRole('button', { name: 'Diff and adjudication' }).click();
+  await expect(panel.locator('.diff-tag', { hasText: `B: ${evil} · type differs` })).toBeVisible();
+  await panel.getByRole('button', { name: 'Statistics' }).click();
+  await panel.getByLabel('Statistics of').selectOption('files');
+  await expect(panel.getByRole('img', { name: 'Annotations per type' })).toContainText(`${evil.slice(0, 23)}…`);
+  await expect(panel.getByRole('img', { name: 'Annotations per annotator' })).toContainText('ana <img');
+  expect(await panel.locator('img, script').count()).toBe(0);
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
 });
