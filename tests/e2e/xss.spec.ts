@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { LoupePage } from './loupe-page';
 import { payloads } from './xss-payloads';
@@ -70,5 +72,178 @@ test('XSS payloads in notes and entity names stay inert', async ({ page }) => {
   await loupe.highlight('who').click();
   await expect(inspector.getByLabel('Note')).toHaveValue(payloads.join('\n'));
   await expect(inspector.getByRole('list', { name: 'Entities' })).toContainText(payloads[1]);
+  await expectNothingRan(page);
+});
+
+/** Import files through "Import annotations…" and return the report's text. */
+async function importAnnotations(page: Page, files: { name: string; text: string }[]) {
+  const open = page.getByRole('button', { name: 'Import annotations…' });
+  if ((await open.getAttribute('aria-expanded')) !== 'true') await open.click();
+  const panel = page.getByRole('dialog', { name: 'Import annotations' });
+  await panel.getByLabel('Annotation files').setInputFiles(
+    files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text, 'utf8') })),
+  );
+  await panel.getByRole('button', { name: 'Import', exact: true }).click();
+  const report = panel.locator('.exchange-report');
+  await expect(report).toBeVisible();
+  const text = await report.innerText();
+  await page.keyboard.press('Escape');
+  return text;
+}
+
+/** The code point range of `needle` in `text`. */
+function cpRange(text: string, needle: string): [number, number] {
+  const at = text.indexOf(needle);
+  const start = Array.from(text.slice(0, at)).length;
+  return [start, start + Array.from(needle).length];
+}
+
+// Payloads that fit one brat type field: no spaces or tabs.
+const compact = payloads.filter((p) => !/\s/.test(p.trim()) && p.trim().length > 0).map((p) => p.trim());
+
+test('XSS payloads as schema type names in an imported loupe/1 corpus stay inert, and payload colours are refused', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  // A corpus written by Loupe itself, its schema's type names and its text then replaced.
+  await page.getByLabel('Text').fill('Kyiv and Odesa.');
+  await page.getByRole('button', { name: 'Add this article' }).click();
+  await loupe.drag('Kyiv');
+  await page.keyboard.press('g');
+  await expect(loupe.highlight('Kyiv')).toHaveCount(1);
+  const { json } = await loupe.exportJson();
+  const text = payloads.join('\n\n');
+  const named = payloads.slice(0, 9);
+  // New entity types named by payloads, beside the preset's: the schema stays sound.
+  for (const [i, name] of named.entries()) {
+    json.schema.entity_types.push({ name, display: named[(i + 1) % named.length], color: '#123456' });
+  }
+  const doc = json.documents[0];
+  doc.text = text;
+  doc.title = payloads[3];
+  doc.sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  doc.id = `d${doc.sha256.slice(0, 16)}`;
+  doc.mentions = named.map((type, i) => {
+    const [start, end] = cpRange(text, payloads[i]);
+    return { id: `T${i + 1}`, type, fragments: [[start, end]], text: Array.from(text).slice(start, end).join(''), note: payloads[i + 10] };
+  });
+  const report = await importAnnotations(page, [{ name: `${compact[0].replaceAll('/', '∕')}.json`, text: JSON.stringify(json) }]);
+  expect(report).toContain('Imported 1 of 1 document(s) from loupe/1 JSON');
+  await expect(loupe.article.locator('.seg.m')).toHaveCount(named.length);
+  for (const [i, type] of named.entries()) {
+    await expect(loupe.article.locator('.seg.m').nth(i)).toHaveAttribute('data-type', type);
+  }
+  await loupe.article.locator('.seg.m').first().click();
+  await expect(page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Note')).toHaveValue(payloads[10]);
+
+  // A colour that is not #rrggbb never reaches a style: the file is refused, and says why.
+  for (const colour of ['red;background:url(https://example.org/x)', `"><img src=x onerror="window.__xss=99">`, 'expression(alert(1))']) {
+    const bad = structuredClone(json);
+    bad.schema.entity_types[0].color = colour;
+    bad.documents[0].mentions = [];
+    const refused = await importAnnotations(page, [{ name: 'colours.json', text: JSON.stringify(bad) }]);
+    expect(refused).toContain('Nothing was imported');
+    expect(refused).toContain('#rrggbb');
+  }
+  await page.reload();
+  // The payload-titled document, opened from the corpus list after the reload.
+  await page.locator('button.doc').filter({ hasText: payloads[3].trim() }).click();
+  await expect(loupe.article.locator('.seg.m')).toHaveCount(named.length);
+  await expectNothingRan(page);
+});
+
+test('XSS payloads in imported brat files (text, types, notes, visual.conf colours) stay inert', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  const text = payloads.join('\n');
+  const types = compact.slice(0, 20);
+  const lines: string[] = [];
+  types.forEach((type, i) => {
+    const [start, end] = cpRange(text, payloads[i]);
+    const quote = Array.from(text).slice(start, end).join('').replaceAll('\n', ' ');
+    lines.push(`T${i + 1}\t${type} ${start} ${end}\t${quote}`);
+    lines.push(`#${i + 1}\tAnnotatorNotes T${i + 1}\t${payloads[(i + 20) % payloads.length].replaceAll('\n', ' ')}`);
+  });
+  const report = await importAnnotations(page, [
+    { name: 'payloads.txt', text },
+    { name: 'payloads.ann', text: lines.join('\n') + '\n' },
+  ]);
+  expect(report).toContain('Imported 1 of 1 document(s) from brat standoff');
+  await expect(loupe.article.locator('.seg.m')).toHaveCount(types.length);
+  for (const [i, type] of types.entries()) {
+    await expect(loupe.article.locator(`.seg.m[data-type="${type.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"]`).first()).toHaveCount(1);
+    if (i > 3) break;
+  }
+
+  // A visual.conf colour that is a CSS payload is refused with its file and line.
+  const refused = await importAnnotations(page, [
+    { name: 'other.txt', text: 'Kyiv and Odesa.' },
+    { name: 'other.ann', text: 'T1\tCity 0 4\tKyiv\n' },
+    { name: 'annotation.conf', text: '[entities]\nCity\n[relations]\n[events]\n[attributes]\n' },
+    { name: 'visual.conf', text: '[drawing]\nCity\tbgColor:red;background:url(x)\n' },
+  ]);
+  expect(refused).toContain('Nothing was imported');
+  expect(refused).toContain('visual.conf, line 2');
+  expect(refused).toContain('#rrggbb');
+  await expectNothingRan(page);
+});
+
+test('XSS payloads in imported W3C annotations (text, quotes, types, notes) stay inert', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  const text = payloads.join('\n\n');
+  const items = payloads.slice(0, 25).map((p, i) => {
+    const [start, end] = cpRange(text, p);
+    return {
+      id: `urn:x:${encodeURIComponent(p)}`,
+      type: 'Annotation',
+      motivation: 'tagging',
+      body: [
+        { type: 'TextualBody', purpose: 'tagging', value: payloads[(i + 3) % payloads.length] },
+        { type: 'TextualBody', purpose: 'commenting', value: payloads[(i + 5) % payloads.length] },
+      ],
+      target: {
+        source: 'payloads',
+        selector: [
+          { type: 'TextQuoteSelector', exact: Array.from(text).slice(start, end).join('') },
+          { type: 'TextPositionSelector', start, end },
+        ],
+      },
+    };
+  });
+  const page1 = { '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'AnnotationPage', label: payloads[6], items };
+  const report = await importAnnotations(page, [
+    { name: 'payloads.txt', text },
+    { name: 'payloads.jsonld', text: JSON.stringify(page1) },
+  ]);
+  expect(report).toContain('Imported 1 of 1 document(s) from W3C Web Annotation');
+  await expect(loupe.article.locator('.seg.m')).toHaveCount(25);
+  await loupe.article.locator('.seg.m').first().click();
+  await expect(page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Note')).toHaveValue(payloads[5]);
+  await page.reload();
+  await expect(loupe.article.locator('.seg.m')).toHaveCount(25);
+  await expectNothingRan(page);
+});
+
+test('download file names made from payload titles are sanitised', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await page.getByLabel('Title').fill(`../..\\${payloads[1]}:*?|\u0007.`);
+  await page.getByLabel('Text').fill('Kyiv and Odesa.');
+  await page.getByRole('button', { name: 'Add this article' }).click();
+  await expect(loupe.article).toBeVisible();
+  const names: string[] = [];
+  names.push((await loupe.exportJson()).name);
+  for (const format of ['CoNLL IOB2', 'brat standoff']) {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const panel = page.getByRole('dialog', { name: 'Export annotations' });
+    await panel.getByLabel('Format').selectOption({ label: format });
+    const download = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Download' }).click();
+    names.push((await download).suggestedFilename());
+  }
+  for (const name of names) {
+    expect(name).not.toMatch(/[\/\\:*?"<>|\u0000-\u001f]/);
+    expect(name.startsWith('.')).toBe(false);
+  }
   await expectNothingRan(page);
 });
