@@ -773,6 +773,53 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_trigger_span_moves_the_event_and_keeps_its_arguments() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        let mut choices = vec![Choice::TakeA; 9];
+        // Disagreement 7 is the meeting, typed differently; "met" (106–109) becomes
+        // "met the" (106–113), keeping B's type.
+        choices[7] = Choice::Edit(Edit {
+            from: Side::B,
+            kind: "Contact:Meet".into(),
+            span: Some(Span::new(106, 113)),
+        });
+        let curated = curate(&a.text, &a.annotations, &b.annotations, &items, &choices).unwrap();
+        let meet = &curated.annotations.events[1];
+        assert_eq!(meet.trigger, [Span::new(106, 113)]);
+        assert_eq!(meet.trigger_text, "met the");
+        assert_eq!(meet.kind, "Contact:Meet");
+        // B's Entity arguments were "Mayor Ilse Varga" (not kept: A's span was taken) and
+        // "commander" (kept, a match); B's Place, "old port", was not kept either.
+        let roles: Vec<(&str, &str)> = meet
+            .arguments
+            .iter()
+            .map(|x| {
+                let m = curated.annotations.mention(&x.target).unwrap();
+                (x.role.as_str(), m.text.as_str())
+            })
+            .collect();
+        assert_eq!(roles, [("Entity", "commander")]);
+        assert_eq!(curated.dropped_arguments, 2);
+    }
+
+    #[test]
+    fn the_curated_set_round_trips_through_its_stored_form() {
+        let (a, _) = (load(A), load(B));
+        let mut other = a.clone();
+        other.text = "Another text.".into();
+        other.meta.sha256 = crate::core::model::sha256_hex(&other.text);
+        other.annotations = Annotations::default();
+        let mut set = Vec::new();
+        put_curated(&mut set, a);
+        put_curated(&mut set, other);
+        let stored = crate::core::format::loupe::to_json(&set, CURATED);
+        let back = from_json(&stored).unwrap();
+        assert_eq!(back.annotator, CURATED);
+        assert_eq!(back.documents, set);
+    }
+
+    #[test]
     fn a_bad_edit_is_refused_with_its_reason_and_builds_nothing() {
         let (a, b) = (load(A), load(B));
         let items = diff(&a.annotations, &b.annotations);
