@@ -34,7 +34,8 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::core::model::{fragments_text, Annotations, Document, DocumentMeta, Id};
+use crate::core::model::{Annotations, Document, DocumentMeta, Id, Span};
+use crate::core::offsets::cp_len;
 use crate::core::schema::Schema;
 use crate::core::sync::Lineage;
 
@@ -310,15 +311,18 @@ fn index_documents(value: Value) -> Result<Vec<DocumentMeta>, serde_json::Error>
     }
 }
 
-/// Annotations must lie inside their text; anything else is damage, not data.
+/// Annotations must lie inside their text; anything else is damage, not data. Counts the
+/// text once: slicing it per annotation would rescan a 1 MB article 10,000 times on open.
 fn check_in_bounds(text: &str, annotations: &Annotations) -> Result<(), String> {
+    let len = cp_len(text);
+    let inside = |spans: &[Span]| spans.iter().all(|f| f.start <= f.end && f.end <= len);
     for m in &annotations.mentions {
-        if fragments_text(text, &m.fragments).is_none() {
+        if !inside(&m.fragments) {
             return Err(format!("{} points outside the text", m.id));
         }
     }
     for e in &annotations.events {
-        if fragments_text(text, &e.trigger).is_none() {
+        if !inside(&e.trigger) {
             return Err(format!("{} points outside the text", e.id));
         }
     }

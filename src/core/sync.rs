@@ -347,7 +347,8 @@ pub fn save_document<S: KeyValueStore>(
     Ok(received)
 }
 
-#[cfg(test)]
+// Native only: proptest is not built for wasm.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::model::{Document, Mention};

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use super::annotate::{Interaction, Mode};
 use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
-use crate::core::layout::{bucket, paragraphs, segments, Piece};
+use crate::core::layout::{bucket, paragraph_html, paragraphs, Piece};
 use crate::core::model::{Annotations, Id, Mention, Span};
 use crate::core::offsets::OffsetIndex;
 use crate::core::snap::{snap_to_words, trim_span};
@@ -168,8 +168,12 @@ fn ArticleText(id: Id) -> impl IntoView {
             let index = index.clone();
             let colors = colors.clone();
             view! {
-                <p class="para" data-s=para.start.to_string() data-e=para.end.to_string()>
-                    {move || render_paragraph(&text, &index, para, &pieces.get(), &colors)}
+                // One string per paragraph: the HTML parser builds the nodes far faster
+                // than wasm creating them one by one (see core::layout::paragraph_html).
+                <p class="para" data-s=para.start.to_string() data-e=para.end.to_string()
+                    inner_html=move || {
+                        paragraph_html(&text, &index, para, &pieces.get(), |k| color_of(&colors, k))
+                    }>
                 </p>
             }
         })
@@ -455,69 +459,3 @@ fn color_of<'c>(colors: &'c [(String, String)], kind: &str) -> &'c str {
         .map_or("#777777", |(_, c)| c.as_str())
 }
 
-fn render_paragraph(
-    text: &str,
-    index: &OffsetIndex,
-    para: Span,
-    pieces: &[Piece],
-    colors: &[(String, String)],
-) -> impl IntoView {
-    segments(para, pieces)
-        .into_iter()
-        .map(|seg| {
-            let content = index
-                .slice(text, seg.span.start, seg.span.end)
-                .unwrap_or_default()
-                .to_owned();
-            let start = seg.span.start.to_string();
-            let end = seg.span.end.to_string();
-            if seg.covering.is_empty() {
-                return view! { <span class="seg" data-s=start data-e=end>{content}</span> }
-                    .into_any();
-            }
-            let ids: Vec<&str> = seg
-                .covering
-                .iter()
-                .map(|&i| pieces[i].id.as_str())
-                .collect();
-            let ids = ids.join(" ");
-            let inner = &pieces[*seg.covering.last().expect("covered")];
-            // Stacked underlines: the innermost mention sits closest to the text, each
-            // enclosing one a line lower, so nested spans all stay visible.
-            let shadows: Vec<String> = seg
-                .covering
-                .iter()
-                .rev()
-                .enumerate()
-                .map(|(depth, &i)| {
-                    format!(
-                        "0 {}px 0 0 {}",
-                        2 + depth * 3,
-                        color_of(colors, &pieces[i].kind)
-                    )
-                })
-                .collect();
-            let style = format!(
-                "--type-color: {}; box-shadow: {}; padding-bottom: {}px",
-                color_of(colors, &inner.kind),
-                shadows.join(", "),
-                seg.covering.len() * 3
-            );
-            let label = seg
-                .ending
-                .iter()
-                .rev()
-                .map(|&i| pieces[i].kind.rsplit(':').next().unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let label = (!label.is_empty()).then_some(label);
-            let is_trigger = inner.id.starts_with('E');
-            view! {
-                <span class="seg m" data-s=start data-e=end data-m=ids data-label=label
-                    data-type=inner.kind.clone() style=style
-                    class:trigger=is_trigger>{content}</span>
-            }
-            .into_any()
-        })
-        .collect_view()
-}
