@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks: the native model benchmark, then the browser benchmark (writes BENCHMARKS.md).
+# LOUPE_DIST picks the bundle folder (dist by default) for the build and the browser run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
