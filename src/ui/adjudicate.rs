@@ -602,6 +602,7 @@ pub fn Adjudication(
                     <li><span class="d-a-only">"dotted"</span>" only one annotator"</li>
                     <li>"A's marks are underlined, B's overlined; each is tagged with side, type and kind."</li>
                 </ul>
+                <p class="muted">"Keys in the diff: n or j next disagreement, p or k previous; a take A, b take B, h take both, x take neither, e edit."</p>
                 <div class="diff-toolbar" role="group" aria-label="Current disagreement">
                     <button type="button" aria-keyshortcuts="p k" on:click=move |_| go(false)>"Previous"</button>
                     <button type="button" aria-keyshortcuts="n j" on:click=move |_| go(true)>"Next"</button>
