@@ -247,3 +247,58 @@ test('download file names made from payload titles are sanitised', async ({ page
   }
   await expectNothingRan(page);
 });
+
+test('XSS payloads in a schema imported from the top bar (type names, display names) stay inert; payload colours are refused', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await page.getByLabel('Text').fill('Kyiv and Odesa.');
+  await page.getByRole('button', { name: 'Add this article' }).click();
+  await expect(loupe.article).toBeVisible();
+  const buttons = page.locator('.type-button');
+
+  // brat: annotation.conf, with visual.conf giving payloads as display names.
+  const labels = payloads.filter((p) => !p.includes('|') && !p.includes('\n')).slice(0, 2).map((p) => p.trim());
+  await page.getByLabel('Schema files').setInputFiles([
+    { name: 'annotation.conf', mimeType: 'text/plain', buffer: Buffer.from('[entities]\nCity\nPort\n[relations]\n[events]\n[attributes]\n') },
+    { name: 'visual.conf', mimeType: 'text/plain', buffer: Buffer.from(`[labels]\nCity | ${labels[0]}\nPort | ${labels[1]}\n`) },
+  ]);
+  await expect(page.getByRole('note').filter({ hasText: 'The schema is now' }).first()).toBeVisible();
+  await expect(buttons).toHaveCount(2);
+  await expect(buttons.first()).toHaveAttribute('title', labels[0]);
+
+  // A loupe schema whose type names and display names are payloads.
+  const names = payloads.slice(0, 12);
+  const schema = {
+    name: payloads[0],
+    entity_types: names.map((name, i) => ({ name, display: payloads[(i + 12) % payloads.length], color: '#123456' })),
+    event_types: [],
+    relation_types: [],
+    attributes: [],
+    label_sets: [],
+  };
+  await page.getByLabel('Schema files').setInputFiles([{ name: 'payloads.schema.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(schema)) }]);
+  await expect(buttons).toHaveCount(names.length);
+  for (const [i, name] of names.entries()) {
+    await expect(buttons.nth(i)).toHaveAttribute('data-type', name);
+    await expect(buttons.nth(i)).toContainText(name.trim());
+  }
+  await loupe.drag('Kyiv');
+  await buttons.nth(1).click();
+  await expect(loupe.highlight('Kyiv')).toHaveAttribute('data-type', names[1]);
+
+  // Colours that are not #rrggbb are refused, in schema JSON and in visual.conf.
+  const refusals = page.getByRole('alert').filter({ hasText: 'No schema was imported' });
+  for (const colour of ['red;background:url(https://example.org/x)', `#123456"><img src=x onerror="window.__xss=98">`]) {
+    const bad = structuredClone(schema);
+    bad.entity_types[0].color = colour;
+    await page.getByLabel('Schema files').setInputFiles([{ name: 'colour.schema.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) }]);
+    await expect(refusals.last()).toContainText('#rrggbb');
+  }
+  await page.getByLabel('Schema files').setInputFiles([
+    { name: 'annotation.conf', mimeType: 'text/plain', buffer: Buffer.from('[entities]\nCity\n[relations]\n[events]\n[attributes]\n') },
+    { name: 'visual.conf', mimeType: 'text/plain', buffer: Buffer.from('[drawing]\nCity\tbgColor:url(javascript:window.__xss=97)\n') },
+  ]);
+  await expect(refusals.last()).toContainText('visual.conf, line 2');
+  await expect(buttons).toHaveCount(names.length);
+  await expectNothingRan(page);
+});
