@@ -10,10 +10,11 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use loupe::browser::local_storage::{is_quota_error, store_error, LocalStorage};
 use loupe::core::edit::Edit;
-use loupe::core::model::{Document, Mention, Span};
+use loupe::core::model::{Annotations, Document, Mention, Span};
 use loupe::core::storage::{
     ann_key, rescued_key, utf16_units, CorpusStore, KeyValueStore, MemoryStore, StoreError,
 };
+use loupe::core::sync::Lineage;
 use loupe::ui::state::{SaveStatus, StorageTrouble, Workspace, SAVE_DELAY_MS};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -422,6 +423,37 @@ fn deleting_documents_can_be_undone_with_their_annotations() {
     });
 }
 
+/// Another tab, as it loads the stored corpus: its store, its copy of the story's
+/// annotations, and the lineage its next write builds on.
+fn other_tab(
+    store: &Rc<MemoryStore>,
+    id: &str,
+) -> (CorpusStore<Rc<MemoryStore>>, Annotations, Lineage) {
+    let other = CorpusStore::new(store.clone());
+    let loaded = other.load().unwrap();
+    let theirs = loaded.documents[0].annotations.clone();
+    let lineage = loaded.lineages.get(id).cloned().unwrap_or_default();
+    (other, theirs, lineage)
+}
+
+fn sorted(mut texts: Vec<String>) -> Vec<String> {
+    texts.sort();
+    texts
+}
+
+/// The texts of the story's stored mentions, sorted.
+fn stored_texts(store: &Rc<MemoryStore>) -> Vec<String> {
+    let loaded = CorpusStore::new(store.clone()).load().unwrap();
+    sorted(
+        loaded.documents[0]
+            .annotations
+            .mentions
+            .iter()
+            .map(|m| m.text.clone())
+            .collect(),
+    )
+}
+
 #[wasm_bindgen_test]
 fn another_tabs_edit_merges_with_unsaved_edits_by_id() {
     let owner = Owner::new();
@@ -430,19 +462,17 @@ fn another_tabs_edit_merges_with_unsaved_edits_by_id() {
         let ws = workspace_with_story(store.clone());
         let id = ws.current.get_untracked().unwrap();
         // Another tab tags "Kyiv" and saves.
-        let other = CorpusStore::new(store.clone());
-        let mut theirs = other.load().unwrap().documents[0].annotations.clone();
+        let (other, mut theirs, lineage) = other_tab(&store, &id);
         theirs.mentions.push(mention("T1", STORY, 36, 40));
-        other.save_annotations(&id, &theirs).unwrap();
+        other
+            .save_annotations_with(&id, &theirs, &lineage.next("other"))
+            .unwrap();
         // This tab tagged "Odesa" before hearing of it.
         assert!(tag(&ws, 11, 16));
         ws.on_storage_changed(&ann_key(&id));
-        let mut texts = in_memory(&ws);
-        texts.sort();
-        assert_eq!(texts, ["Kyiv", "Odesa"]);
+        assert_eq!(sorted(in_memory(&ws)), ["Kyiv", "Odesa"]);
         assert!(ws.flush());
-        let stored = CorpusStore::new(store.clone()).load().unwrap();
-        assert_eq!(stored.documents[0].annotations.mentions.len(), 2);
+        assert_eq!(stored_texts(&store), ["Kyiv", "Odesa"]);
     });
 }
 
@@ -456,10 +486,7 @@ fn an_edit_overwritten_by_a_tab_that_had_not_seen_it_is_written_back() {
         let ws = workspace_with_story(store.clone());
         let id = ws.current.get_untracked().unwrap();
         // The other tab loads before this tab's edit reaches storage.
-        let other = CorpusStore::new(store.clone());
-        let loaded = other.load().unwrap();
-        let mut theirs = loaded.documents[0].annotations.clone();
-        let lineage = loaded.lineages.get(&id).cloned().unwrap_or_default();
+        let (other, mut theirs, lineage) = other_tab(&store, &id);
         assert!(tag(&ws, 11, 16));
         assert!(ws.flush());
         // It tags "Kyiv" on its stale copy and writes: "Odesa" is gone from storage.
@@ -467,24 +494,11 @@ fn an_edit_overwritten_by_a_tab_that_had_not_seen_it_is_written_back() {
         other
             .save_annotations_with(&id, &theirs, &lineage.next("other"))
             .unwrap();
-        let stored = || {
-            let mut texts: Vec<String> = CorpusStore::new(store.clone()).load().unwrap().documents
-                [0]
-            .annotations
-            .mentions
-            .iter()
-            .map(|m| m.text.clone())
-            .collect();
-            texts.sort();
-            texts
-        };
-        assert_eq!(stored(), ["Kyiv"]);
+        assert_eq!(stored_texts(&store), ["Kyiv"]);
         ws.on_storage_changed(&ann_key(&id));
-        let mut texts = in_memory(&ws);
-        texts.sort();
-        assert_eq!(texts, ["Kyiv", "Odesa"]);
+        assert_eq!(sorted(in_memory(&ws)), ["Kyiv", "Odesa"]);
         assert!(ws.flush());
-        assert_eq!(stored(), ["Kyiv", "Odesa"]);
+        assert_eq!(stored_texts(&store), ["Kyiv", "Odesa"]);
     });
 }
 
