@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use super::state::{AlertKind, DocSlot, Workspace};
+use super::state::{AlertKind, DocSlot, StorageTrouble, Workspace};
 use crate::browser::selection::clear_selection;
 use crate::core::edit::Edit;
 use crate::core::model::{
@@ -608,6 +608,10 @@ impl Workspace {
                     format!("Tagged {} more occurrences as {kind}.", edit.0),
                 );
             }
+            return;
+        }
+        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
+            self.alert(AlertKind::Error, format!("Read-only: {why}"));
             return;
         }
         let mut changed = Vec::new();
