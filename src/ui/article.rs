@@ -458,4 +458,3 @@ fn color_of<'c>(colors: &'c [(String, String)], kind: &str) -> &'c str {
         .find(|(n, _)| n == kind)
         .map_or("#777777", |(_, c)| c.as_str())
 }
-
