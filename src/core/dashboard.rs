@@ -166,16 +166,7 @@ pub fn corpus_stats(corpora: &[AnnotatorCorpus], schema: Option<&Schema>) -> Cor
 /// Escape text for SVG (XML) content and attribute values: labels are user data.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    crate::core::layout::escape_html_into(&mut out, text);
     out
 }
 
