@@ -353,9 +353,17 @@ pub(crate) fn apply_import(
         .add_documents(plan.new_documents)
         .map_err(|why| (why, Vec::new()))?;
     let mut merged = Vec::new();
+    let mut problems = problems;
     for merge in plan.merges.iter().chain(&plan.repeats) {
         if let Some(edit) = &merge.edit {
-            apply_merge(ws, &merge.id, edit.clone());
+            // Only a read-only corpus refuses it, and that was checked above; say so anyway.
+            if !apply_merge(ws, &merge.id, edit.clone()) {
+                problems.push(format!(
+                    "“{}”: the annotations could not be merged; nothing in it changed",
+                    merge.title
+                ));
+                continue;
+            }
         }
         merged.push(merge.summary());
     }
