@@ -588,6 +588,20 @@ impl<S: KeyValueStore> CorpusStore<S> {
         self.store.set(SETTINGS_KEY, &json)
     }
 
+    /// The stored schema as another tab wrote it; `None` when it is missing, damaged,
+    /// invalid or newer (then the caller keeps what it has).
+    pub fn read_schema(&self) -> Option<Schema> {
+        let raw = self.store.get(SCHEMA_KEY).ok()??;
+        match versioned(&raw).ok()? {
+            Versioned::Current(mut value) => {
+                let schema: Schema =
+                    serde_json::from_value(value.get_mut("schema").map(Value::take)?).ok()?;
+                schema.validate().ok().map(|()| schema)
+            }
+            Versioned::Newer(..) => None,
+        }
+    }
+
     /// Store the workspace schema, compact, with the storage version.
     pub fn save_schema(&self, schema: &Schema) -> Result<(), StoreError> {
         self.writable()?;
@@ -1382,6 +1396,25 @@ mod schema_tests {
                 Some(raw)
             );
         }
+    }
+
+    #[test]
+    fn another_tabs_schema_is_read_only_when_sound() {
+        let corpus = CorpusStore::new(MemoryStore::default());
+        assert_eq!(corpus.read_schema(), None);
+        corpus.save_schema(&Schema::conll2003()).unwrap();
+        assert_eq!(corpus.read_schema(), Some(Schema::conll2003()));
+        corpus
+            .store
+            .set(SCHEMA_KEY, "{\"version\":1,\"schema\":")
+            .unwrap();
+        assert_eq!(corpus.read_schema(), None);
+        let newer = format!(
+            "{{\"version\":9,\"schema\":{}}}",
+            serde_json::to_string(&Schema::empty()).unwrap()
+        );
+        corpus.store.set(SCHEMA_KEY, &newer).unwrap();
+        assert_eq!(corpus.read_schema(), None);
     }
 
     #[test]

@@ -22,8 +22,8 @@ use crate::core::model::{Document, DocumentMeta, Id, Mention, Span, Status};
 use crate::core::schema::Schema;
 use crate::core::sync::{receive_stored, save_document, DocSync, Lineage, Received};
 use crate::core::storage::{
-    document_of_key, text_key, CorpusStore, DocKey, KeyValueStore, StoreError,
-    Usage, INDEX_KEY,
+    document_of_key, text_key, CorpusStore, DocKey, KeyValueStore, StoreError, Usage, INDEX_KEY,
+    SCHEMA_KEY,
 };
 
 /// How long after the last edit the save happens.
@@ -508,6 +508,22 @@ impl Workspace {
         Ok(())
     }
 
+    /// Take the schema another tab chose. A value this tab cannot read leaves its own.
+    fn follow_schema(&self) {
+        let Ok(Some(schema)) = self.storing(|s| Ok(s.read_schema())) else {
+            return;
+        };
+        if self.schema.with_value(|s| *s != schema) {
+            let name = schema.name.clone();
+            self.schema.set_value(schema);
+            self.schema_rev.update(|r| *r += 1);
+            self.alert(
+                AlertKind::Info,
+                format!("Another tab switched the schema to {name}."),
+            );
+        }
+    }
+
     /// Offer a schema that came with imported files; the schema control asks the user.
     pub fn offer_schema(&self, schema: Schema, source: &str) {
         if self.schema.with_value(|s| *s != schema) {
@@ -816,6 +832,10 @@ impl Workspace {
         }
         if key == INDEX_KEY {
             self.follow_index();
+            return;
+        }
+        if key == SCHEMA_KEY {
+            self.follow_schema();
             return;
         }
         let id = match document_of_key(key) {

@@ -336,3 +336,20 @@ test('a brat bundle imported with its annotation.conf offers that schema; keepin
   await page.reload();
   await expect(loupe.typeButton('City')).toBeVisible();
 });
+
+test('a schema switched in another tab is followed at once', async ({ page, context }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  const other = await context.newPage();
+  const second = new LoupePage(other);
+  await second.open();
+  await expect(second.article).toBeVisible();
+  await expect(second.typeButton('GPE')).toBeVisible();
+  await schemaSelect(page).selectOption({ label: 'CoNLL-2003 NER' });
+  await expect(loupe.typeButton('MISC')).toBeVisible();
+  await expect(second.typeButton('MISC')).toBeVisible();
+  await expect(second.typeButton('GPE')).toHaveCount(0);
+  await expect(schemaSelect(other)).toHaveValue('preset-1');
+  await expect(other.getByText('Another tab switched the schema to CoNLL-2003 NER.')).toBeVisible();
+});
