@@ -378,14 +378,7 @@ pub(crate) fn apply_import(
 /// the open document, so another one is made current for the call without telling the
 /// view, which keeps showing the open document.
 fn apply_merge(ws: &Workspace, id: &Id, edit: Edit) -> bool {
-    let open = ws.current.get_untracked();
-    if open.as_ref() == Some(id) {
-        return ws.edit(edit);
-    }
-    ws.current.update_untracked(|c| *c = Some(id.clone()));
-    let applied = ws.edit(edit);
-    ws.current.update_untracked(|c| *c = open);
-    applied
+    ws.edit_doc(id, edit)
 }
 
 /// Close a panel on Escape and give focus back to the button that opened it.

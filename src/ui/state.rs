@@ -440,17 +440,28 @@ impl Workspace {
     /// Apply an edit to the open document, schedule its save, and repaint. Returns whether
     /// it applied.
     pub fn edit(&self, edit: Edit) -> bool {
+        match self.current.get_untracked() {
+            Some(id) => self.edit_doc(&id, edit),
+            None => false,
+        }
+    }
+
+    /// Apply an edit to any document, open or not, as one step of its own undo history;
+    /// schedule its save and repaint. Returns whether it applied.
+    pub fn edit_doc(&self, id: &str, edit: Edit) -> bool {
         if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
             self.alert(AlertKind::Error, format!("Read-only: {why}"));
             return false;
         }
-        let result = self.with_current(|slot| {
+        let result = self.with_doc(id, |slot| {
             let DocSlot { doc, history, .. } = slot;
             history.apply(&mut doc.annotations, &doc.text, edit)
         });
         match result {
             Some(Ok(())) => {
-                self.after_change();
+                self.version.update(|v| *v += 1);
+                self.mark_changed(id);
+                self.schedule_save();
                 true
             }
             Some(Err(e)) => {
