@@ -20,11 +20,11 @@ use crate::core::edit::{Edit, EditError, History};
 use crate::core::format::loupe;
 use crate::core::model::{Document, DocumentMeta, Id, Mention, Span, Status};
 use crate::core::schema::Schema;
-use crate::core::sync::{receive_stored, save_document, DocSync, Lineage, Received};
 use crate::core::storage::{
     document_of_key, text_key, CorpusStore, DocKey, KeyValueStore, StoreError, Usage, INDEX_KEY,
     SCHEMA_KEY,
 };
+use crate::core::sync::{receive_stored, save_document, DocSync, Lineage, Received};
 
 /// How long after the last edit the save happens.
 pub const SAVE_DELAY_MS: u32 = 300;
@@ -661,9 +661,8 @@ impl Workspace {
             let saved = self.with_doc(&id, |slot| {
                 let DocSlot { doc, history, sync } = slot;
                 let before = doc.annotations.clone();
-                let received = self.storing(|s| {
-                    save_document(s, &id, &doc.text, &mut doc.annotations, sync)
-                })?;
+                let received =
+                    self.storing(|s| save_document(s, &id, &doc.text, &mut doc.annotations, sync))?;
                 if doc.annotations != before {
                     // The undo steps were recorded against annotations that have changed.
                     history.clear();
