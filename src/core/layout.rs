@@ -1,7 +1,7 @@
 //! How an article is cut up for display: paragraphs, the mention pieces that fall in each,
 //! and the flat text segments between piece boundaries. Pure, so the UI only renders.
 
-use super::model::{Id, Mention, Span};
+use super::model::{Annotations, Id, Mention, Span};
 use super::offsets::OffsetIndex;
 
 /// A paragraph is one line of the text, without its line break (or trailing `\r`).
@@ -47,18 +47,44 @@ pub struct Piece {
 /// Sort every mention fragment into the paragraphs it overlaps. O(fragments × log
 /// paragraphs), so it can be rerun on each edit of a long article.
 pub fn bucket(paragraphs: &[Span], mentions: &[Mention]) -> Vec<Vec<Piece>> {
+    bucket_spans(
+        paragraphs,
+        mentions
+            .iter()
+            .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice())),
+    )
+}
+
+/// What the article draws: every mention, and every event's trigger, as (id, type,
+/// fragments), borrowed so a repaint after each keypress copies no annotation.
+pub fn drawn_spans(ann: &Annotations) -> impl Iterator<Item = (&str, &str, &[Span])> {
+    ann.mentions
+        .iter()
+        .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice()))
+        .chain(
+            ann.events
+                .iter()
+                .map(|e| (e.id.as_str(), e.kind.as_str(), e.trigger.as_slice())),
+        )
+}
+
+/// [`bucket`] over borrowed (id, type, fragments) triples.
+pub fn bucket_spans<'a>(
+    paragraphs: &[Span],
+    spans: impl IntoIterator<Item = (&'a str, &'a str, &'a [Span])>,
+) -> Vec<Vec<Piece>> {
     let mut buckets = vec![Vec::new(); paragraphs.len()];
-    for m in mentions {
-        let last_end = m.end();
-        for f in &m.fragments {
+    for (id, kind, fragments) in spans {
+        let last_end = fragments.iter().map(|f| f.end).max().unwrap_or(0);
+        for f in fragments {
             let mut i = paragraphs.partition_point(|p| p.end <= f.start);
             while i < paragraphs.len() && paragraphs[i].start < f.end {
                 let p = paragraphs[i];
                 let span = Span::new(f.start.max(p.start), f.end.min(p.end));
                 if !span.is_empty() {
                     buckets[i].push(Piece {
-                        id: m.id.clone(),
-                        kind: m.kind.clone(),
+                        id: id.to_owned(),
+                        kind: kind.to_owned(),
                         span,
                         ends_mention: f.end == last_end && span.end == f.end,
                     });

@@ -9,8 +9,8 @@ use wasm_bindgen::JsCast;
 use super::annotate::{Interaction, Mode};
 use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
-use crate::core::layout::{bucket, paragraph_html, paragraphs, Piece};
-use crate::core::model::{Annotations, Id, Mention, Span};
+use crate::core::layout::{bucket_spans, drawn_spans, paragraph_html, paragraphs, Piece};
+use crate::core::model::{Id, Span};
 use crate::core::offsets::OffsetIndex;
 use crate::core::snap::{snap_to_words, trim_span};
 
@@ -40,7 +40,7 @@ fn ArticleText(id: Id) -> impl IntoView {
     let draw = {
         let paras = paras.clone();
         move || {
-            ws.with_current(|slot| bucket(&paras, &spans_to_draw(&slot.doc.annotations)))
+            ws.with_current(|slot| bucket_spans(&paras, drawn_spans(&slot.doc.annotations)))
                 .unwrap_or_default()
         }
     };
@@ -437,21 +437,6 @@ fn mark_annotations(
 }
 
 /// Mentions, plus each event trigger drawn like a mention of its event type.
-fn spans_to_draw(ann: &Annotations) -> Vec<Mention> {
-    let mut all = ann.mentions.clone();
-    all.extend(ann.events.iter().map(|e| Mention {
-        id: e.id.clone(),
-        kind: e.kind.clone(),
-        fragments: e.trigger.clone(),
-        text: e.trigger_text.clone(),
-        attributes: Default::default(),
-        normalization: None,
-        note: None,
-        entity: None,
-    }));
-    all
-}
-
 fn color_of<'c>(colors: &'c [(String, String)], kind: &str) -> &'c str {
     colors
         .iter()

@@ -75,11 +75,16 @@ fn label_of(ann: &Annotations, id: &str) -> String {
 pub fn Inspector() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
-    let ann = Memo::new(move |_| {
-        ws.version.track();
-        ws.current.track();
-        ws.annotations()
-    });
+    // Always "changed": `version` moves only when the annotations did, so comparing a
+    // 10,000-annotation document with its previous copy would be wasted work.
+    let ann = Memo::new_with_compare(
+        move |_| {
+            ws.version.track();
+            ws.current.track();
+            ws.annotations()
+        },
+        |_, _| true,
+    );
     // While a slot is armed, the inspector keeps showing its event.
     let focus = move || ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
     // Annotations whose types the schema lacks (after a switch of schema) are kept; the
@@ -108,13 +113,13 @@ pub fn Inspector() -> impl IntoView {
                     let Some(id) = focus() else {
                         return view! { <p class="muted">"Nothing selected. Click a highlight, or press ↓."</p> }.into_any();
                     };
-                    let a = ann.get();
-                    match kind_of(&a, &id) {
-                        Some(Kind::Mention) => mention_panel(ws, ia, &a, a.mention(&id).cloned().expect("a mention")).into_any(),
-                        Some(Kind::Event) => event_panel(ws, ia, &a, a.events.iter().find(|e| e.id == id).cloned().expect("an event")).into_any(),
-                        Some(Kind::Relation) => relation_panel(ws, &a, a.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
+                    // Borrowed: a 10,000-annotation document is not copied on every edit.
+                    ann.with(|a| match kind_of(a, &id) {
+                        Some(Kind::Mention) => mention_panel(ws, ia, a, a.mention(&id).cloned().expect("a mention")).into_any(),
+                        Some(Kind::Event) => event_panel(ws, ia, a, a.events.iter().find(|e| e.id == id).cloned().expect("an event")).into_any(),
+                        Some(Kind::Relation) => relation_panel(ws, a, a.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
                         _ => view! { <p class="muted">"Nothing selected."</p> }.into_any(),
-                    }
+                    })
                 }}
             </div>
             <Outline ann/>
@@ -210,13 +215,16 @@ fn ModeBar() -> impl IntoView {
 }
 
 fn warnings_for(ws: Workspace, ann: &Annotations, id: &str) -> Vec<String> {
-    let text = ws.with_current(|s| s.doc.text.clone()).unwrap_or_default();
-    ws.schema.with_value(|schema| {
-        validate(&text, ann, Some(schema))
-            .about(id)
-            .map(|i| i.message.clone())
-            .collect()
+    // The text is borrowed, not copied: this runs after every edit of a selected annotation.
+    ws.with_current(|s| {
+        ws.schema.with_value(|schema| {
+            validate(&s.doc.text, ann, Some(schema))
+                .about(id)
+                .map(|i| i.message.clone())
+                .collect()
+        })
     })
+    .unwrap_or_default()
 }
 
 fn attribute_editors(
@@ -454,8 +462,8 @@ fn Outline(ann: Memo<Annotations>) -> impl IntoView {
     view! {
         <h2>"Outline"</h2>
         {move || {
-            let a = ann.get();
             let limit = shown_rows.get();
+            ann.with(|a| {
             let total = a.mentions.len() + a.events.len() + a.relations.len();
             let entities = a.entities.iter().take(limit).map(|e| {
                 let members: Vec<&Mention> = a.mentions.iter().filter(|m| m.entity.as_deref() == Some(e.id.as_str())).collect();
@@ -468,7 +476,7 @@ fn Outline(ann: Memo<Annotations>) -> impl IntoView {
             }).collect_view();
             let singles = a.mentions.iter().filter(|m| m.entity.is_none()).take(limit).map(|m| row(m.id.clone(), m.kind.clone(), m.text.clone())).collect_view();
             let events = a.events.iter().take(limit).map(|e| row(e.id.clone(), e.kind.clone(), format!("{} ({} arguments)", e.trigger_text, e.arguments.len()))).collect_view();
-            let relations = a.relations.iter().take(limit).map(|r| row(r.id.clone(), r.kind.clone(), format!("{} → {}", label_of(&a, &r.arg1), label_of(&a, &r.arg2)))).collect_view();
+            let relations = a.relations.iter().take(limit).map(|r| row(r.id.clone(), r.kind.clone(), format!("{} → {}", label_of(a, &r.arg1), label_of(a, &r.arg2)))).collect_view();
             let more = (total > limit).then(|| view! {
                 <button type="button" class="small" on:click=move |_| shown_rows.update(|l| *l += OUTLINE_ROWS * 4)>
                     {format!("Show more ({total} annotations in all)")}
@@ -481,6 +489,7 @@ fn Outline(ann: Memo<Annotations>) -> impl IntoView {
                 <ol class="outline" aria-label="Relations">{relations}</ol>
                 {more}
             }
+            })
         }}
     }
 }
