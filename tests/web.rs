@@ -32,16 +32,15 @@ fn fresh() -> CorpusStore<LocalStorage> {
 }
 
 fn mention(id: &str, text: &str, start: usize, end: usize) -> Mention {
-    Mention {
-        id: id.into(),
-        kind: "GPE".into(),
-        fragments: vec![Span::new(start, end)],
-        text: text.chars().skip(start).take(end - start).collect(),
-        attributes: Default::default(),
-        normalization: None,
-        note: None,
-        entity: None,
-    }
+    Mention::new(
+        id,
+        "GPE",
+        vec![Span::new(start, end)],
+        text.chars()
+            .skip(start)
+            .take(end - start)
+            .collect::<String>(),
+    )
 }
 
 fn tagged(text: &str, start: usize, end: usize) -> Document {

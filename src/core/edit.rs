@@ -818,16 +818,7 @@ mod tests {
     use crate::core::model::Event;
 
     fn mention(id: &str, s: usize, e: usize) -> Mention {
-        Mention {
-            id: id.into(),
-            kind: "PER".into(),
-            fragments: vec![Span::new(s, e)],
-            text: String::new(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        }
+        Mention::new(id, "PER", vec![Span::new(s, e)], String::new())
     }
 
     fn entity(id: &str) -> Entity {

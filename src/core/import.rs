@@ -564,16 +564,9 @@ mod tests {
     #[test]
     fn a_loupe_corpus_file_keeps_its_annotations() {
         let mut doc = Document::new("Tagged", "Ana met Bo.");
-        doc.annotations.mentions.push(Mention {
-            id: "T1".into(),
-            kind: "PER".into(),
-            fragments: vec![Span::new(0, 3)],
-            text: "Ana".into(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        });
+        doc.annotations
+            .mentions
+            .push(Mention::new("T1", "PER", vec![Span::new(0, 3)], "Ana"));
         let json = loupe::to_json(std::slice::from_ref(&doc), "me");
         let docs = documents_from_file("export.loupe.json", json.as_bytes()).unwrap();
         assert_eq!(docs, vec![doc]);

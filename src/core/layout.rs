@@ -245,16 +245,12 @@ mod tests {
     use super::*;
 
     fn mention(id: &str, fragments: &[(usize, usize)]) -> Mention {
-        Mention {
-            id: id.into(),
-            kind: "GPE".into(),
-            fragments: fragments.iter().map(|&f| f.into()).collect(),
-            text: String::new(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        }
+        Mention::new(
+            id,
+            "GPE",
+            fragments.iter().map(|&f| f.into()).collect(),
+            String::new(),
+        )
     }
 
     #[test]

@@ -97,6 +97,25 @@ pub struct Mention {
 }
 
 impl Mention {
+    /// A plain mention: no attributes, normalisation, note or cluster yet.
+    pub fn new(
+        id: impl Into<Id>,
+        kind: impl Into<String>,
+        fragments: Vec<Span>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            kind: kind.into(),
+            fragments,
+            text: text.into(),
+            attributes: BTreeMap::new(),
+            normalization: None,
+            note: None,
+            entity: None,
+        }
+    }
+
     /// The first code point of the first fragment; mentions sort by it.
     pub fn start(&self) -> usize {
         self.fragments.iter().map(|f| f.start).min().unwrap_or(0)
@@ -360,16 +379,8 @@ mod tests {
     fn next_id_is_one_past_the_highest() {
         let mut a = Annotations::default();
         assert_eq!(a.next_id("T"), "T1");
-        a.mentions.push(Mention {
-            id: "T7".into(),
-            kind: "PER".into(),
-            fragments: vec![Span::new(0, 1)],
-            text: "a".into(),
-            attributes: BTreeMap::new(),
-            normalization: None,
-            note: None,
-            entity: None,
-        });
+        a.mentions
+            .push(Mention::new("T7", "PER", vec![Span::new(0, 1)], "a"));
         assert_eq!(a.next_id("T"), "T8");
         assert_eq!(a.next_id("E"), "E1");
     }

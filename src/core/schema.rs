@@ -1276,16 +1276,7 @@ mod tests {
     #[test]
     fn unknown_uses_counts_what_the_new_schema_lacks_per_type() {
         use crate::core::model::{Annotations, AttrValue, Event, Mention, Span};
-        let mention = |id: &str, kind: &str| Mention {
-            id: id.into(),
-            kind: kind.into(),
-            fragments: vec![Span::new(0, 1)],
-            text: "a".into(),
-            attributes: BTreeMap::new(),
-            normalization: None,
-            note: None,
-            entity: None,
-        };
+        let mention = |id: &str, kind: &str| Mention::new(id, kind, vec![Span::new(0, 1)], "a");
         let mut one = Annotations {
             mentions: vec![
                 mention("T1", "GPE"),

@@ -2,7 +2,7 @@
 //! search across the corpus with context, and stepping from word to word (for selecting
 //! text with the keyboard). Code points.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -130,16 +130,12 @@ pub fn tag_spans_edit(ann: &Annotations, kind: &str, spans: &[Span]) -> Edit {
     let first: u64 = ann.next_id("T")[1..].parse().unwrap_or(1);
     let mut edits = Vec::with_capacity(spans.len());
     for (next, span) in (first..).zip(spans) {
-        let mention = Mention {
-            id: format!("T{next}"),
-            kind: kind.to_owned(),
-            fragments: vec![*span],
-            text: String::new(),
-            attributes: BTreeMap::new(),
-            normalization: None,
-            note: None,
-            entity: None,
-        };
+        let mention = Mention::new(
+            format!("T{next}"),
+            kind.to_owned(),
+            vec![*span],
+            String::new(),
+        );
         let index = sim.partition_point(|m| {
             (m.start(), std::cmp::Reverse(m.end())) <= (span.start, std::cmp::Reverse(span.end))
         });

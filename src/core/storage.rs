@@ -869,16 +869,15 @@ mod tests {
     use crate::core::model::{Mention, Span, Status};
 
     fn mention(id: &str, text: &str, start: usize, end: usize) -> Mention {
-        Mention {
-            id: id.into(),
-            kind: "PER".into(),
-            fragments: vec![Span::new(start, end)],
-            text: text.chars().skip(start).take(end - start).collect(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        }
+        Mention::new(
+            id,
+            "PER",
+            vec![Span::new(start, end)],
+            text.chars()
+                .skip(start)
+                .take(end - start)
+                .collect::<String>(),
+        )
     }
 
     fn doc(title: &str, text: &str) -> Document {

@@ -1095,16 +1095,7 @@ impl Workspace {
         }) else {
             return;
         };
-        let mention = Mention {
-            id: id.clone(),
-            kind: kind.to_owned(),
-            fragments: vec![span],
-            text: String::new(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        };
+        let mention = Mention::new(id.clone(), kind.to_owned(), vec![span], String::new());
         if self.edit(Edit::InsertMention { index, mention }) {
             self.pending.set(None);
             crate::browser::selection::clear_selection();

@@ -406,16 +406,7 @@ mod tests {
 
     fn sample() -> Document {
         let mut doc = Document::new("Strike", "🚀 Drones struck Kyiv — “again”.");
-        let mention = Mention {
-            id: "T1".into(),
-            kind: "GPE".into(),
-            fragments: vec![Span::new(16, 20)],
-            text: String::new(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        };
+        let mention = Mention::new("T1", "GPE", vec![Span::new(16, 20)], String::new());
         Edit::InsertMention { index: 0, mention }
             .apply(&mut doc.annotations, &doc.text)
             .unwrap();
@@ -563,16 +554,7 @@ mod tests {
     fn file_carries_the_schema_and_the_annotator() {
         let conll = Schema::conll2003();
         let mut doc = Document::new("A", "Angela Merkel visited Paris.");
-        let mention = Mention {
-            id: "T1".into(),
-            kind: "MISC".into(),
-            fragments: vec![Span::new(0, 13)],
-            text: String::new(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        };
+        let mention = Mention::new("T1", "MISC", vec![Span::new(0, 13)], String::new());
         Edit::InsertMention { index: 0, mention }
             .apply(&mut doc.annotations, &doc.text)
             .unwrap();
@@ -803,16 +785,7 @@ mod properties {
             let mut doc = Document::new("t", &text);
             let mut history = History::default();
             for (i, (a, b)) in spans.into_iter().enumerate() {
-                let mention = Mention {
-                    id: format!("T{}", i + 1),
-                    kind: "PER".into(),
-                    fragments: vec![Span::new(a.min(b), a.max(b))],
-                    text: String::new(),
-                    attributes: Default::default(),
-                    normalization: None,
-                    note: None,
-                    entity: None,
-                };
+                let mention = Mention::new(format!("T{}", i + 1), "PER", vec![Span::new(a.min(b), a.max(b))], String::new());
                 let _ = history.apply(&mut doc.annotations, &doc.text, Edit::InsertMention { index: i, mention });
             }
             let json = to_json(std::slice::from_ref(&doc), "");

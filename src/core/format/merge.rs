@@ -791,16 +791,12 @@ mod tests {
         let fresh = Document::new("Fresh", "Ana met Bo.");
         let mut fresh_again = fresh.clone();
         fresh_again.meta.title = "Fresh again".into();
-        fresh_again.annotations.mentions.push(Mention {
-            id: "T1".into(),
-            kind: "PER".into(),
-            fragments: vec![Span::new(0, 3)],
-            text: "Ana".into(),
-            attributes: Default::default(),
-            normalization: None,
-            note: None,
-            entity: None,
-        });
+        fresh_again.annotations.mentions.push(Mention::new(
+            "T1",
+            "PER",
+            vec![Span::new(0, 3)],
+            "Ana",
+        ));
         let plan = plan_import(
             [&known],
             vec![incoming.clone(), fresh, fresh_again, incoming],
