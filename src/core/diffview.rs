@@ -241,6 +241,21 @@ mod tests {
         )
     }
 
+    /// The fixture's diff, and its marks with both sides shown.
+    fn both_sides_marked() -> (Document, Vec<DiffItem>, Vec<Mark>) {
+        let (a, b) = fixture();
+        let items = diff(&a.annotations, &b.annotations);
+        let len = cp_len(&a.text);
+        let ms = marks(
+            &a.annotations,
+            &b.annotations,
+            &items,
+            &[Side::A, Side::B],
+            len,
+        );
+        (a, items, ms)
+    }
+
     #[test]
     fn each_side_marks_its_mentions_and_triggers_but_no_relation() {
         let (a, b) = fixture();
@@ -276,16 +291,8 @@ mod tests {
 
     #[test]
     fn pieces_cover_the_text_and_cut_at_every_boundary_in_code_points() {
-        let (a, b) = fixture();
-        let items = diff(&a.annotations, &b.annotations);
+        let (a, _, ms) = both_sides_marked();
         let len = cp_len(&a.text);
-        let ms = marks(
-            &a.annotations,
-            &b.annotations,
-            &items,
-            &[Side::A, Side::B],
-            len,
-        );
         let ps = pieces(&a.text, &ms);
         assert_eq!(
             ps.iter().map(|p| p.text.as_str()).collect::<String>(),
@@ -315,16 +322,7 @@ mod tests {
 
     #[test]
     fn classes_name_side_and_kind_and_the_current_item() {
-        let (a, b) = fixture();
-        let items = diff(&a.annotations, &b.annotations);
-        let len = cp_len(&a.text);
-        let ms = marks(
-            &a.annotations,
-            &b.annotations,
-            &items,
-            &[Side::A, Side::B],
-            len,
-        );
+        let (a, items, ms) = both_sides_marked();
         let ps = pieces(&a.text, &ms);
         let p120 = ps.iter().find(|p| p.start == 59).unwrap();
         assert_eq!(piece_classes(p120, &ms, None), "d-a-span d-b-only");
