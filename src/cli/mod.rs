@@ -541,16 +541,7 @@ pub(crate) mod tests {
         assert_eq!(code, OK);
         assert!(csv.starts_with("document,id,kind"));
         let back = dir.join("back");
-        let (code, _, err) = run_cli(&[
-            "convert",
-            "--to",
-            "brat",
-            "--preset",
-            "ace2005",
-            dir.to_str().unwrap(),
-            back.to_str().unwrap(),
-        ]);
-        assert_eq!(code, OK, "{err}");
+        to_brat(&dir, &back);
         assert_eq!(
             std::fs::read_to_string(back.join("strike.ann")).unwrap(),
             std::fs::read_to_string(dir.join("strike.ann")).unwrap()
@@ -558,21 +549,26 @@ pub(crate) mod tests {
         assert!(back.join("annotation.conf").exists());
     }
 
-    #[test]
-    fn convert_writes_and_reads_a_brat_zip() {
-        let dir = brat_folder("zip");
-        let zip = dir.join("out").join("corpus.zip");
-        std::fs::create_dir_all(dir.join("out")).unwrap();
+    /// `loupe convert --to brat --preset ace2005 IN OUT`, which must succeed.
+    fn to_brat(input: &Path, out: &Path) {
         let (code, _, err) = run_cli(&[
             "convert",
             "--to",
             "brat",
             "--preset",
             "ace2005",
-            dir.to_str().unwrap(),
-            zip.to_str().unwrap(),
+            input.to_str().unwrap(),
+            out.to_str().unwrap(),
         ]);
         assert_eq!(code, OK, "{err}");
+    }
+
+    #[test]
+    fn convert_writes_and_reads_a_brat_zip() {
+        let dir = brat_folder("zip");
+        let zip = dir.join("out").join("corpus.zip");
+        std::fs::create_dir_all(dir.join("out")).unwrap();
+        to_brat(&dir, &zip);
         assert!(std::fs::read(&zip).unwrap().starts_with(b"PK\x03\x04"));
         // The zip's format is guessed from what is inside it.
         let (code, csv, err) = run_cli(&["convert", "--to", "csv", zip.to_str().unwrap(), "-"]);
