@@ -59,21 +59,18 @@ fn document() -> Document {
         role: role.into(),
         target: target.into(),
     };
-    doc.annotations.events = vec![Event {
-        id: "E1".into(),
-        kind: "Conflict:Attack".into(),
-        trigger: vec![Span::new(17, 23)],
-        trigger_text: "struck".into(),
-        arguments: vec![
+    doc.annotations.events = vec![Event::new(
+        "E1",
+        "Conflict:Attack",
+        vec![Span::new(17, 23)],
+        "struck",
+        vec![
             arg("Attacker", "T1"),
             arg("Target", "T3"),
             arg("Target", "T4"),
             arg("Instrument", "T5"),
         ],
-        attributes: BTreeMap::new(),
-        note: None,
-        coref: None,
-    }];
+    )];
     doc.annotations.relations = vec![Relation {
         id: "R1".into(),
         kind: "PART-WHOLE".into(),

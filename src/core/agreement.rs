@@ -794,22 +794,18 @@ pub(crate) mod tests {
 
     pub fn attack(id: &str, kind: &str, args: &[(&str, &str)]) -> Event {
         let start = TEXT.find("attacked").unwrap();
-        Event {
-            id: id.into(),
-            kind: kind.into(),
-            trigger: vec![Span::new(start, start + 8)],
-            trigger_text: "attacked".into(),
-            arguments: args
-                .iter()
+        Event::new(
+            id,
+            kind,
+            vec![Span::new(start, start + 8)],
+            "attacked",
+            args.iter()
                 .map(|(role, target)| Argument {
                     role: (*role).into(),
                     target: (*target).into(),
                 })
                 .collect(),
-            attributes: Default::default(),
-            note: None,
-            coref: None,
-        }
+        )
     }
 
     fn doc(title: &str, text: &str, ann: Annotations) -> Document {
@@ -1237,21 +1233,19 @@ pub(crate) mod properties {
                 let events = es
                     .iter()
                     .enumerate()
-                    .map(|(i, (t, kind, args))| Event {
-                        id: format!("E{}", i + 1),
-                        kind: (*kind).into(),
-                        trigger: vec![Span::new(toks[*t].start, toks[*t].end)],
-                        trigger_text: toks[*t].text(text).into(),
-                        arguments: args
-                            .iter()
-                            .map(|(role, k)| Argument {
-                                role: (*role).into(),
-                                target: target(*k),
-                            })
-                            .collect(),
-                        attributes: Default::default(),
-                        note: None,
-                        coref: None,
+                    .map(|(i, (t, kind, args))| {
+                        Event::new(
+                            format!("E{}", i + 1),
+                            *kind,
+                            vec![Span::new(toks[*t].start, toks[*t].end)],
+                            toks[*t].text(text),
+                            args.iter()
+                                .map(|(role, k)| Argument {
+                                    role: (*role).into(),
+                                    target: target(*k),
+                                })
+                                .collect(),
+                        )
                     })
                     .collect();
                 let relations = rs

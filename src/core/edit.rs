@@ -833,22 +833,18 @@ mod tests {
     }
 
     fn attack(id: &str, args: &[(&str, &str)]) -> Event {
-        Event {
-            id: id.into(),
-            kind: "Conflict:Attack".into(),
-            trigger: vec![Span::new(7, 15)],
-            trigger_text: String::new(),
-            arguments: args
-                .iter()
+        Event::new(
+            id,
+            "Conflict:Attack",
+            vec![Span::new(7, 15)],
+            String::new(),
+            args.iter()
                 .map(|(role, target)| Argument {
                     role: (*role).into(),
                     target: (*target).into(),
                 })
                 .collect(),
-            attributes: Default::default(),
-            note: None,
-            coref: None,
-        }
+        )
     }
 
     const TEXT: &str = "Russia attacked Kyiv with drones.";

@@ -166,6 +166,28 @@ pub struct Event {
     pub coref: Option<Id>,
 }
 
+impl Event {
+    /// A plain event: no attributes, note or coreference yet.
+    pub fn new(
+        id: impl Into<Id>,
+        kind: impl Into<String>,
+        trigger: Vec<Span>,
+        trigger_text: impl Into<String>,
+        arguments: Vec<Argument>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            kind: kind.into(),
+            trigger,
+            trigger_text: trigger_text.into(),
+            arguments,
+            attributes: BTreeMap::new(),
+            note: None,
+            coref: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relation {
     pub id: Id,

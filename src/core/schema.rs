@@ -1288,16 +1288,13 @@ mod tests {
         one.mentions[1]
             .attributes
             .insert("MentionType".into(), AttrValue::Value("NAM".into()));
-        one.events.push(Event {
-            id: "E1".into(),
-            kind: "Conflict:Attack".into(),
-            trigger: vec![Span::new(0, 1)],
-            trigger_text: "a".into(),
-            arguments: Vec::new(),
-            attributes: BTreeMap::new(),
-            note: None,
-            coref: None,
-        });
+        one.events.push(Event::new(
+            "E1",
+            "Conflict:Attack",
+            vec![Span::new(0, 1)],
+            "a",
+            Vec::new(),
+        ));
         let two = Annotations {
             mentions: vec![mention("T1", "GPE")],
             ..Annotations::default()

@@ -552,19 +552,16 @@ mod tests {
     fn a_clashing_new_id_is_renamed_with_its_references() {
         let mut w = World::new(2);
         tag(&mut w.tabs[0].ours, 0);
-        w.tabs[0].ours.events.push(crate::core::model::Event {
-            id: "e1".into(),
-            kind: "Attack".into(),
-            trigger: vec![word_span(2)],
-            trigger_text: "w02".into(),
-            arguments: vec![crate::core::model::Argument {
+        w.tabs[0].ours.events.push(crate::core::model::Event::new(
+            "e1",
+            "Attack",
+            vec![word_span(2)],
+            "w02",
+            vec![crate::core::model::Argument {
                 role: "Attacker".into(),
                 target: "m1".into(),
             }],
-            attributes: Default::default(),
-            note: None,
-            coref: None,
-        });
+        ));
         tag(&mut w.tabs[1].ours, 1);
         w.save(1);
         w.deliver(0);

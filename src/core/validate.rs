@@ -518,22 +518,18 @@ mod tests {
     }
 
     fn attack(args: &[(&str, &str)]) -> Event {
-        Event {
-            id: "E1".into(),
-            kind: "Conflict:Attack".into(),
-            trigger: vec![Span::new(9, 17)],
-            trigger_text: "attacked".into(),
-            arguments: args
-                .iter()
+        Event::new(
+            "E1",
+            "Conflict:Attack",
+            vec![Span::new(9, 17)],
+            "attacked",
+            args.iter()
                 .map(|(r, t)| Argument {
                     role: (*r).into(),
                     target: (*t).into(),
                 })
                 .collect(),
-            attributes: Default::default(),
-            note: None,
-            coref: None,
-        }
+        )
     }
 
     /// A clean document: every argument filled, every type known.

@@ -217,16 +217,13 @@ impl Workspace {
         }) else {
             return;
         };
-        let event = Event {
-            id: id.clone(),
-            kind: kind.to_owned(),
-            trigger: vec![span],
-            trigger_text: String::new(),
-            arguments: Vec::new(),
-            attributes: BTreeMap::new(),
-            note: None,
-            coref: None,
-        };
+        let event = Event::new(
+            id.clone(),
+            kind.to_owned(),
+            vec![span],
+            String::new(),
+            Vec::new(),
+        );
         if self.edit(Edit::InsertEvent { index, event }) {
             self.pending.set(None);
             clear_selection();

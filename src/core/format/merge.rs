@@ -706,16 +706,13 @@ mod tests {
         theirs.events.insert(0, outer);
         theirs.events[1].arguments.push(arg("Cause", "E2"));
         let mut ours = Annotations::default();
-        ours.events.push(Event {
-            id: "E1".into(),
-            kind: "Life:Die".into(),
-            trigger: vec![Span::new(17, 23)],
-            trigger_text: "struck".into(),
-            arguments: vec![],
-            attributes: Default::default(),
-            note: None,
-            coref: None,
-        });
+        ours.events.push(Event::new(
+            "E1",
+            "Life:Die",
+            vec![Span::new(17, 23)],
+            "struck",
+            vec![],
+        ));
         let m = merge_imported(&ours, &theirs, fixtures::TEXT);
         assert!(m.problems.is_empty(), "{:?}", m.problems);
         let report = crate::core::validate::validate(fixtures::TEXT, &m.merged, None);

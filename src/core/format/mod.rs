@@ -665,21 +665,18 @@ pub mod fixtures {
         zelensky.note = Some("President of Ukraine".into());
         let america = mention("T7", "LOC", &[(75, 80), (91, 98)]);
         doc.annotations.mentions = vec![forces, russian, kyiv, odesa, drones, zelensky, america];
-        let mut attack = Event {
-            id: "E1".into(),
-            kind: "Conflict:Attack".into(),
-            trigger: vec![Span::new(17, 23)],
-            trigger_text: "struck".into(),
-            arguments: vec![
+        let mut attack = Event::new(
+            "E1",
+            "Conflict:Attack",
+            vec![Span::new(17, 23)],
+            "struck",
+            vec![
                 arg("Attacker", "T1"),
                 arg("Target", "T3"),
                 arg("Target", "T4"),
                 arg("Instrument", "T5"),
             ],
-            attributes: BTreeMap::new(),
-            note: None,
-            coref: None,
-        };
+        );
         attack
             .attributes
             .insert("Realis".into(), AttrValue::Value("Actual".into()));

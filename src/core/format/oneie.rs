@@ -266,19 +266,16 @@ mod tests {
         for m in &mut doc.annotations.mentions {
             m.text = crate::core::model::fragments_text(&doc.text, &m.fragments).unwrap();
         }
-        doc.annotations.events = vec![crate::core::model::Event {
-            id: "E1".into(),
-            kind: "Conflict:Attack".into(),
-            trigger: vec![crate::core::model::Span::new(7, 12)],
-            trigger_text: "fired".into(),
-            arguments: vec![
+        doc.annotations.events = vec![crate::core::model::Event::new(
+            "E1",
+            "Conflict:Attack",
+            vec![crate::core::model::Span::new(7, 12)],
+            "fired",
+            vec![
                 fixtures::arg("Attacker", "T1"),
                 fixtures::arg("Target", "T2"),
             ],
-            attributes: Default::default(),
-            note: None,
-            coref: None,
-        }];
+        )];
         let mut report = ExportReport::default();
         let out = export(&[doc], &mut report);
         let first: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
