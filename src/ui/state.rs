@@ -660,10 +660,10 @@ impl Workspace {
         for id in self.dirty.get_value() {
             let saved = self.with_doc(&id, |slot| {
                 let DocSlot { doc, history, sync } = slot;
-                let before = doc.annotations.clone();
                 let received =
                     self.storing(|s| save_document(s, &id, &doc.text, &mut doc.annotations, sync))?;
-                if doc.annotations != before {
+                // Only a fold-in of another tab's value changes them; no copy is needed to tell.
+                if received.as_ref().is_some_and(|r| r.changed) {
                     // The undo steps were recorded against annotations that have changed.
                     history.clear();
                 }
