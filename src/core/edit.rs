@@ -22,9 +22,9 @@
 //! assert!(ann.mentions.is_empty());
 //! ```
 
-use std::cell::OnceCell;
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::OnceLock;
 
 use super::model::{
     Annotations, Argument, AttrValue, Entity, Event, Id, Mention, Normalization, Relation, Span,
@@ -267,16 +267,17 @@ fn target_exists(ann: &Annotations, id: &str) -> bool {
 impl Edit {
     /// Apply to `ann` over `text`; return the edit that undoes it. On error nothing changes.
     pub fn apply(&self, ann: &mut Annotations, text: &str) -> Result<Edit, EditError> {
-        self.apply_in(ann, text, &OnceCell::new())
+        self.apply_in(ann, text, &OnceLock::new())
     }
 
-    /// [`Edit::apply`] with the text's offset index built at most once for a whole batch:
-    /// tagging 10,000 occurrences of a word in a 1 MB article must not index it 10,000 times.
-    fn apply_in(
+    /// [`Edit::apply`] with the text's offset index built at most once: for a whole batch
+    /// (tagging 10,000 occurrences of a word in a 1 MB article must not index it 10,000
+    /// times), or for as long as a document stays open (see [`History::apply_in`]).
+    pub fn apply_in(
         &self,
         ann: &mut Annotations,
         text: &str,
-        index: &OnceCell<OffsetIndex>,
+        index: &OnceLock<OffsetIndex>,
     ) -> Result<Edit, EditError> {
         let indexed = || Some(index.get_or_init(|| OffsetIndex::new(text)));
         match self {
@@ -719,7 +720,19 @@ impl History {
         text: &str,
         edit: Edit,
     ) -> Result<(), EditError> {
-        let inverse = edit.apply(ann, text)?;
+        self.apply_in(ann, text, &OnceLock::new(), edit)
+    }
+
+    /// [`History::apply`] with an offset index that the caller keeps for the text: an
+    /// open 1 MB article is indexed once, not on every keypress.
+    pub fn apply_in(
+        &mut self,
+        ann: &mut Annotations,
+        text: &str,
+        index: &OnceLock<OffsetIndex>,
+        edit: Edit,
+    ) -> Result<(), EditError> {
+        let inverse = edit.apply_in(ann, text, index)?;
         self.done.push_back((edit, inverse));
         if self.done.len() > HISTORY_LIMIT {
             self.done.pop_front();
@@ -763,10 +776,20 @@ impl History {
 
     /// Undo the last edit. Returns false when there is nothing to undo.
     pub fn undo(&mut self, ann: &mut Annotations, text: &str) -> Result<bool, EditError> {
+        self.undo_in(ann, text, &OnceLock::new())
+    }
+
+    /// [`History::undo`] with the caller's offset index (see [`History::apply_in`]).
+    pub fn undo_in(
+        &mut self,
+        ann: &mut Annotations,
+        text: &str,
+        index: &OnceLock<OffsetIndex>,
+    ) -> Result<bool, EditError> {
         let Some((forward, inverse)) = self.done.pop_back() else {
             return Ok(false);
         };
-        match inverse.apply(ann, text) {
+        match inverse.apply_in(ann, text, index) {
             Ok(_) => {
                 self.undone.push((forward, inverse));
                 Ok(true)
@@ -779,10 +802,20 @@ impl History {
     }
 
     pub fn redo(&mut self, ann: &mut Annotations, text: &str) -> Result<bool, EditError> {
+        self.redo_in(ann, text, &OnceLock::new())
+    }
+
+    /// [`History::redo`] with the caller's offset index (see [`History::apply_in`]).
+    pub fn redo_in(
+        &mut self,
+        ann: &mut Annotations,
+        text: &str,
+        index: &OnceLock<OffsetIndex>,
+    ) -> Result<bool, EditError> {
         let Some((forward, inverse)) = self.undone.pop() else {
             return Ok(false);
         };
-        match forward.apply(ann, text) {
+        match forward.apply_in(ann, text, index) {
             Ok(inverse) => {
                 self.done.push_back((forward, inverse));
                 Ok(true)

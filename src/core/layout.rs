@@ -77,8 +77,7 @@ pub fn bucket_spans<'a>(
     for (id, kind, fragments) in spans {
         let last_end = fragments.iter().map(|f| f.end).max().unwrap_or(0);
         for f in fragments {
-            let mut i = paragraphs.partition_point(|p| p.end <= f.start);
-            while i < paragraphs.len() && paragraphs[i].start < f.end {
+            for i in touching(paragraphs, *f) {
                 let p = paragraphs[i];
                 let span = Span::new(f.start.max(p.start), f.end.min(p.end));
                 if !span.is_empty() {
@@ -89,11 +88,30 @@ pub fn bucket_spans<'a>(
                         ends_mention: f.end == last_end && span.end == f.end,
                     });
                 }
-                i += 1;
             }
         }
     }
     buckets
+}
+
+/// Indices of the (sorted, disjoint) paragraphs that fragment `f` overlaps.
+fn touching(paragraphs: &[Span], f: Span) -> std::ops::Range<usize> {
+    let first = paragraphs.partition_point(|p| p.end <= f.start);
+    let last = paragraphs.partition_point(|p| p.start < f.end);
+    first..last.max(first)
+}
+
+/// The paragraphs an annotation with these fragments is drawn in, ascending: the UI looks
+/// for its highlights there, not in the whole article (a selector over a 1 MB article's
+/// 30,000 elements took 3 ms a keypress).
+pub fn paragraphs_of(paragraphs: &[Span], fragments: &[Span]) -> Vec<usize> {
+    let mut found: Vec<usize> = fragments
+        .iter()
+        .flat_map(|f| touching(paragraphs, *f))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// A run of text covered by the same pieces.
@@ -260,6 +278,38 @@ mod tests {
             paragraphs(t),
             vec![Span::new(0, 5), Span::new(9, 17), Span::new(21, 27)]
         );
+    }
+
+    #[test]
+    fn paragraphs_of_finds_exactly_the_paragraphs_a_highlight_is_drawn_in() {
+        let t = "ab\n\ncd ef\ngh\n\nij";
+        let paras = paragraphs(t);
+        for fragments in [
+            vec![Span::new(0, 2)],
+            vec![Span::new(1, 7)],
+            vec![Span::new(5, 6), Span::new(14, 16)],
+            vec![Span::new(10, 12), Span::new(4, 5)],
+            vec![Span::new(2, 4)], // only the line breaks between two paragraphs
+            vec![Span::new(0, 16)],
+        ] {
+            let drawn: Vec<usize> = bucket(
+                &paras,
+                &[mention(
+                    "T1",
+                    &fragments
+                        .iter()
+                        .map(|f| (f.start, f.end))
+                        .collect::<Vec<_>>(),
+                )],
+            )
+            .iter()
+            .enumerate()
+            .filter(|(_, pieces)| !pieces.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+            assert_eq!(paragraphs_of(&paras, &fragments), drawn, "{fragments:?}");
+        }
+        assert_eq!(paragraphs_of(&paras, &[Span::new(0, 16)]), [0, 1, 2, 3]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use super::edit::{check_spans, EditError};
 use super::model::{Annotations, AttrValue, Id, Span};
 use super::offsets::OffsetIndex;
 use super::schema::{AnnotationKind, Schema};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -123,9 +124,40 @@ enum Target<'a> {
 /// Validate `ann` over `text`. Without a schema only the schema-free rules run (offsets,
 /// quoted text, ids and references), which is what an import without a schema can check.
 pub fn validate(text: &str, ann: &Annotations, schema: Option<&Schema>) -> Report {
-    let mut report = Report::default();
     // One index for the whole pass: slicing a 1 MB text 10,000 times stays linear.
-    let index = OffsetIndex::new(text);
+    validate_in(text, &OnceLock::new(), ann, schema, None)
+}
+
+/// The issues about annotation `id` alone: what `validate(..).about(id)` gives, but the
+/// other annotations' own rules are skipped. The inspector runs this after every edit of
+/// the selected annotation, and a 10,000-annotation article must not be checked whole
+/// for it. `index` is the caller's offset index of `text`, built once per open document.
+pub fn validate_about(
+    text: &str,
+    index: &OnceLock<OffsetIndex>,
+    ann: &Annotations,
+    schema: Option<&Schema>,
+    id: &str,
+) -> Vec<Issue> {
+    // Whole-document rules (duplicate ids) still report every id; keep this one's.
+    let mut issues = validate_in(text, index, ann, schema, Some(id)).issues;
+    issues.retain(|i| i.id == id);
+    issues
+}
+
+/// The whole pass, or (with `focus`) only the rules about one id. The id table and the
+/// entity membership count are always complete: duplicate ids and empty entities are
+/// facts about the whole document.
+fn validate_in(
+    text: &str,
+    index: &OnceLock<OffsetIndex>,
+    ann: &Annotations,
+    schema: Option<&Schema>,
+    focus: Option<&str>,
+) -> Report {
+    let mut report = Report::default();
+    let wanted = |id: &str| focus.is_none_or(|f| f == id);
+    let index = || index.get_or_init(|| OffsetIndex::new(text));
 
     let mut ids: HashMap<&str, Target> = HashMap::with_capacity(ann.count() + ann.entities.len());
     let all = ann
@@ -158,7 +190,13 @@ pub fn validate(text: &str, ann: &Annotations, schema: Option<&Schema>) -> Repor
 
     let mut members: HashMap<&str, usize> = HashMap::new();
     for m in &ann.mentions {
-        check_text(&mut report, text, &index, &m.id, &m.fragments, &m.text);
+        if !wanted(&m.id) {
+            if let Some(entity) = &m.entity {
+                *members.entry(entity.as_str()).or_default() += 1;
+            }
+            continue;
+        }
+        check_text(&mut report, text, index(), &m.id, &m.fragments, &m.text);
         if let Some(schema) = schema {
             if schema.entity_type(&m.kind).is_none() {
                 report.push(
@@ -191,7 +229,7 @@ pub fn validate(text: &str, ann: &Annotations, schema: Option<&Schema>) -> Repor
         }
     }
 
-    for e in &ann.entities {
+    for e in ann.entities.iter().filter(|e| wanted(&e.id)) {
         if let Some(schema) = schema {
             if schema.entity_type(&e.kind).is_none() {
                 report.push(
@@ -223,11 +261,11 @@ pub fn validate(text: &str, ann: &Annotations, schema: Option<&Schema>) -> Repor
         }
     }
 
-    for e in &ann.events {
+    for e in ann.events.iter().filter(|e| wanted(&e.id)) {
         check_text(
             &mut report,
             text,
-            &index,
+            index(),
             &e.id,
             &e.trigger,
             &e.trigger_text,
@@ -339,7 +377,7 @@ pub fn validate(text: &str, ann: &Annotations, schema: Option<&Schema>) -> Repor
         }
     }
 
-    for r in &ann.relations {
+    for r in ann.relations.iter().filter(|r| wanted(&r.id)) {
         let relation_type = schema.and_then(|s| s.relation_type(&r.kind));
         if let (Some(schema), None) = (schema, relation_type) {
             report.push(
@@ -396,6 +434,9 @@ pub fn validate(text: &str, ann: &Annotations, schema: Option<&Schema>) -> Repor
     if let Some(schema) = schema {
         for (set, labels) in &ann.labels {
             let id = format!("labels:{set}");
+            if !wanted(&id) {
+                continue;
+            }
             let Some(def) = schema.label_set(set) else {
                 report.push(
                     Rule::UnknownLabel,
@@ -751,5 +792,77 @@ mod tests {
         assert!(validate(TEXT, &ann, None).is_clean());
         ann.events[0].arguments[0].target = "T9".into();
         assert!(validate(TEXT, &ann, None).has_errors());
+    }
+
+    /// The inspector's focused check must say exactly what the whole pass says about each
+    /// annotation, on a document that breaks every rule somewhere.
+    #[test]
+    fn validate_about_agrees_with_the_whole_pass_for_every_id() {
+        let mut schema = Schema::ace2005();
+        schema.label_sets.push(crate::core::schema::LabelSet {
+            name: "Topic".into(),
+            labels: vec!["War".into()],
+            multiple: false,
+        });
+        let mut ann = clean();
+        ann.mentions.push(mention("T5", "NOPE", 0, 1)); // unknown type
+        ann.mentions.push(mention("T6", "GPE", 40, 99)); // out of bounds
+        let mut wrong = mention("T7", "GPE", 18, 22);
+        wrong.text = "Kiev".into(); // quotes other text
+        wrong.entity = Some("C1".into());
+        ann.mentions.push(wrong);
+        let mut dangling = mention("T8", "PER", 2, 8);
+        dangling.entity = Some("C9".into()); // no such entity
+        ann.mentions.push(dangling);
+        ann.mentions.push(mention("T1", "GPE", 2, 8)); // duplicate id
+        ann.mentions[0]
+            .attributes
+            .insert("Realis".into(), AttrValue::Value("Actual".into()));
+        let entity = |id: &str| Entity {
+            id: id.into(),
+            name: id.into(),
+            kind: "GPE".into(),
+            normalization: None,
+            attributes: Default::default(),
+            note: None,
+        };
+        ann.entities = vec![entity("C1"), entity("C2")]; // C2 has no mentions
+        let mut second = attack(&[("Attacker", "T9"), ("Mood", "T1"), ("Time", "T3")]);
+        second.id = "E2".into();
+        ann.events.push(second);
+        ann.relations.push(Relation {
+            id: "R1".into(),
+            kind: "PART-WHOLE".into(),
+            arg1: "T1".into(),
+            arg2: "T404".into(),
+            attributes: Default::default(),
+        });
+        ann.labels
+            .insert("Topic".into(), vec!["War".into(), "Sport".into()]);
+
+        let whole = validate(TEXT, &ann, Some(&schema));
+        assert!(whole.issues.len() >= 12, "{:?}", whole.issues);
+        let index = OnceLock::new();
+        let ids = [
+            "T1", "T2", "T5", "T6", "T7", "T8", "C1", "C2", "E1", "E2", "R1",
+        ];
+        for id in ids.into_iter().chain(["labels:Topic", "T404"]) {
+            let expected: Vec<Issue> = whole.about(id).cloned().collect();
+            assert_eq!(
+                validate_about(TEXT, &index, &ann, Some(&schema), id),
+                expected,
+                "{id}"
+            );
+        }
+        let covered: usize = ids
+            .iter()
+            .chain(&["labels:Topic"])
+            .map(|id| whole.about(id).count())
+            .sum();
+        assert_eq!(
+            covered,
+            whole.issues.len(),
+            "every issue is about a listed id"
+        );
     }
 }

@@ -693,11 +693,16 @@ impl Workspace {
         let mut failed = Vec::new();
         for id in &step.docs {
             let result = self.change_doc(id, |slot| {
-                let DocSlot { doc, history, .. } = slot;
+                let DocSlot {
+                    doc,
+                    history,
+                    index,
+                    ..
+                } = slot;
                 if undo {
-                    history.undo(&mut doc.annotations, &doc.text)
+                    history.undo_in(&mut doc.annotations, &doc.text, index)
                 } else {
-                    history.redo(&mut doc.annotations, &doc.text)
+                    history.redo_in(&mut doc.annotations, &doc.text, index)
                 }
             });
             if !matches!(result, Some(Ok(true))) {

@@ -9,7 +9,9 @@ use wasm_bindgen::JsCast;
 use super::annotate::{Interaction, Mode};
 use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
-use crate::core::layout::{bucket_spans, drawn_spans, paragraph_html, paragraphs, Piece};
+use crate::core::layout::{
+    bucket_spans, drawn_spans, paragraph_html, paragraphs, paragraphs_of, Piece,
+};
 use crate::core::model::{Id, Span};
 use crate::core::offsets::OffsetIndex;
 use crate::core::snap::{snap_to_words, trim_span};
@@ -96,20 +98,42 @@ fn ArticleText(id: Id) -> impl IntoView {
     });
     let colors = Arc::new(colors);
     let article_ref = NodeRef::<leptos::html::Div>::new();
+    // Where an annotation is drawn: its highlights are looked for in those paragraphs only.
+    // (Copy, like the closures that use it: the paragraphs sit in a stored value.)
+    let para_spans = StoredValue::new(paras.clone());
+    let locate = move |root: &web_sys::Element, id: &str| -> Vec<web_sys::Element> {
+        let places = ws
+            .with_current(|slot| {
+                let ann = &slot.doc.annotations;
+                let spans = ann
+                    .mention(id)
+                    .map(|m| m.fragments.as_slice())
+                    .or_else(|| ann.event(id).map(|e| e.trigger.as_slice()))
+                    .unwrap_or_default();
+                para_spans.with_value(|paras| paragraphs_of(paras, spans))
+            })
+            .unwrap_or_default();
+        highlights(root, &places, id)
+    };
+    // The elements marked last time, to unmark without searching the article for them.
+    let marked = StoredValue::new_local(Vec::<web_sys::Element>::new());
 
     let on_mouseup = move |ev: leptos::ev::MouseEvent| {
         let Some(raw) = selection_span() else {
             return;
         };
-        let text = ws
-            .with_current(|slot| slot.doc.text.clone())
-            .unwrap_or_default();
-        // Alt turns snapping off; the span is still trimmed of spaces.
-        let snapped = if ev.alt_key() {
-            trim_span(&text, raw.start, raw.end)
-        } else {
-            snap_to_words(&text, raw.start, raw.end)
-        };
+        // Alt turns snapping off; the span is still trimmed of spaces. The text is
+        // borrowed: a copy of a 1 MB article per mouseup is a waste.
+        let snapped = ws
+            .with_current(|slot| {
+                let text = &slot.doc.text;
+                if ev.alt_key() {
+                    trim_span(text, raw.start, raw.end)
+                } else {
+                    snap_to_words(text, raw.start, raw.end)
+                }
+            })
+            .flatten();
         match snapped {
             // Shift+drag adds a fragment to the selected mention: a discontinuous span.
             Some((s, e)) if ev.shift_key() && ws.add_fragment(Span::new(s, e)) => {}
@@ -194,7 +218,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         let event = line_event.get_untracked();
         let marks = roles.get_untracked();
         if let (Some(root), Some(event)) = (article_ref.get_untracked(), event) {
-            lines.set(arg_lines(&root, &event, &marks));
+            lines.set(arg_lines(&root, &locate, &event, &marks));
         } else if !lines.with_untracked(Vec::is_empty) {
             lines.set(Vec::new());
         }
@@ -221,10 +245,17 @@ fn ArticleText(id: Id) -> impl IntoView {
         let chosen = selected.clone();
         request_animation_frame(move || {
             if let Some(root) = article_ref.get_untracked() {
-                mark_annotations(&root, chosen.as_deref(), &marks, &numbered);
+                let now = mark_annotations(
+                    &root,
+                    &locate,
+                    marked.get_value(),
+                    chosen.as_deref(),
+                    &marks,
+                    &numbered,
+                );
+                marked.set_value(now);
                 if scroll {
-                    if let Some(first) =
-                        chosen.and_then(|id| highlights(&root, &id).into_iter().next())
+                    if let Some(first) = chosen.and_then(|id| locate(&root, &id).into_iter().next())
                     {
                         let options = web_sys::ScrollIntoViewOptions::new();
                         options.set_block(web_sys::ScrollLogicalPosition::Nearest);
@@ -302,12 +333,17 @@ fn first_box(el: &web_sys::Element) -> Option<(f64, f64, f64, f64)> {
 
 /// Lines from the trigger of `event` to each argument, from the marked spans' boxes,
 /// relative to the article's wrapper, which holds the lines' layer.
-fn arg_lines(root: &web_sys::Element, event: &str, roles: &[(Id, String)]) -> Vec<ArgLine> {
+fn arg_lines(
+    root: &web_sys::Element,
+    locate: &impl Fn(&web_sys::Element, &str) -> Vec<web_sys::Element>,
+    event: &str,
+    roles: &[(Id, String)],
+) -> Vec<ArgLine> {
     let Some(origin) = root.parent_element().as_ref().and_then(first_box) else {
         return Vec::new();
     };
     let centre = |id: &str| {
-        let el = highlights(root, id).into_iter().next()?;
+        let el = locate(root, id).into_iter().next()?;
         let (x, y, w, h) = first_box(&el)?;
         Some((x + w / 2.0 - origin.0, y + h / 2.0 - origin.1))
     };
@@ -382,49 +418,53 @@ impl LineFollower {
     }
 }
 
-/// Elements of the highlights of annotation `id`.
-fn highlights(root: &web_sys::Element, id: &str) -> Vec<web_sys::Element> {
+/// Elements of the highlights of annotation `id` in the article's paragraphs `places`.
+fn highlights(root: &web_sys::Element, places: &[usize], id: &str) -> Vec<web_sys::Element> {
     let id = id.replace('\\', "\\\\").replace('"', "\\\"");
-    let Ok(list) = root.query_selector_all(&format!("[data-m~=\"{id}\"]")) else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+    let selector = format!("[data-m~=\"{id}\"]");
+    let paragraphs = root.children();
+    places
+        .iter()
+        .filter_map(|&i| paragraphs.item(i as u32))
+        .filter_map(|p| p.query_selector_all(&selector).ok())
+        .flat_map(|list| {
+            (0..list.length())
+                .filter_map(move |i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        })
         .collect()
 }
 
 /// Mark the selected annotation (`.sel`) and the selected event's arguments (`.arg`, with
-/// their roles in `data-role`), clearing the old marks first.
+/// their roles in `data-role`), clearing the `old` marks first. Returns the marked elements.
+/// (A repainted paragraph comes back unmarked, so `old` covers every mark there is.)
 fn mark_annotations(
     root: &web_sys::Element,
+    locate: &impl Fn(&web_sys::Element, &str) -> Vec<web_sys::Element>,
+    old: Vec<web_sys::Element>,
     selected: Option<&str>,
     roles: &[(Id, String)],
     numbered: &[Id],
-) {
-    if let Ok(old) = root.query_selector_all(".sel, .arg, [data-num]") {
-        for i in 0..old.length() {
-            if let Some(el) = old
-                .item(i)
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-            {
-                let _ = el.class_list().remove_2("sel", "arg");
-                let _ = el.remove_attribute("data-role");
-                let _ = el.remove_attribute("data-num");
-            }
-        }
+) -> Vec<web_sys::Element> {
+    for el in old {
+        let _ = el.class_list().remove_2("sel", "arg");
+        let _ = el.remove_attribute("data-role");
+        let _ = el.remove_attribute("data-num");
     }
+    let mut marked = Vec::new();
     for (n, id) in numbered.iter().enumerate() {
-        if let Some(first) = highlights(root, id).first() {
+        if let Some(first) = locate(root, id).into_iter().next() {
             let _ = first.set_attribute("data-num", &(n + 1).to_string());
+            marked.push(first);
         }
     }
     if let Some(id) = selected {
-        for el in highlights(root, id) {
+        for el in locate(root, id) {
             let _ = el.class_list().add_1("sel");
+            marked.push(el);
         }
     }
     for (target, role) in roles {
-        for el in highlights(root, target) {
+        for el in locate(root, target) {
             let _ = el.class_list().add_1("arg");
             let label = match el.get_attribute("data-role") {
                 Some(old) if !old.split(' ').any(|r| r == role) => format!("{old} {role}"),
@@ -432,8 +472,10 @@ fn mark_annotations(
                 None => role.clone(),
             };
             let _ = el.set_attribute("data-role", &label);
+            marked.push(el);
         }
     }
+    marked
 }
 
 /// Mentions, plus each event trigger drawn like a mention of its event type.

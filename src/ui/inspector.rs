@@ -1,13 +1,16 @@
 //! The inspector: the selected annotation with everything that can be edited on it
 //! (event slots, entity, attributes, note), then an outline of all annotations.
 
+use std::sync::OnceLock;
+
 use leptos::prelude::*;
 
 use super::annotate::{kind_of, Interaction, Kind, Mode};
 use super::state::Workspace;
 use crate::core::model::{Annotations, AttrValue, Event, Id, Mention, Relation};
+use crate::core::offsets::OffsetIndex;
 use crate::core::schema::{AnnotationKind, Schema};
-use crate::core::validate::validate;
+use crate::core::validate::validate_about;
 
 /// Every shortcut, shown by `?`. Kept beside the inspector so the list and the help dialog
 /// cannot drift apart from each other.
@@ -71,27 +74,57 @@ fn label_of(ann: &Annotations, id: &str) -> String {
     id.to_owned()
 }
 
+/// The open document as the inspector reads it: borrowed from the workspace, never
+/// copied (a copy of a 10,000-annotation document cost 2 ms a keypress).
+struct Open<'a> {
+    ann: &'a Annotations,
+    text: &'a str,
+    index: &'a OnceLock<OffsetIndex>,
+}
+
+/// A reactive handle on the open document: reading it subscribes to its edits.
+#[derive(Clone, Copy)]
+struct Current(Workspace);
+
+impl Current {
+    /// `f` must not reach the workspace's documents itself: they are borrowed for it.
+    fn with<R>(self, f: impl FnOnce(&Open) -> R) -> R {
+        let ws = self.0;
+        ws.version.track();
+        ws.current.track();
+        let mut f = Some(f);
+        let found = ws.with_current(|slot| {
+            let open = Open {
+                ann: &slot.doc.annotations,
+                text: &slot.doc.text,
+                index: &slot.index,
+            };
+            f.take().map(|f| f(&open))
+        });
+        match (found.flatten(), f) {
+            (Some(r), _) => r,
+            (None, Some(f)) => f(&Open {
+                ann: &Annotations::default(),
+                text: "",
+                index: &OnceLock::new(),
+            }),
+            (None, None) => unreachable!("f ran, so it returned"),
+        }
+    }
+}
+
 #[component]
 pub fn Inspector() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
-    // Always "changed": `version` moves only when the annotations did, so comparing a
-    // 10,000-annotation document with its previous copy would be wasted work.
-    let ann = Memo::new_with_compare(
-        move |_| {
-            ws.version.track();
-            ws.current.track();
-            ws.annotations()
-        },
-        |_, _| true,
-    );
+    let ann = Current(ws);
     // While a slot is armed, the inspector keeps showing its event.
     let focus = move || ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
     // Annotations whose types the schema lacks (after a switch of schema) are kept; the
     // validator flags each, and this line counts them for the document.
     let outside_schema = move || {
         ws.schema_rev.track();
-        let lacking = ann.with(|a| ws.schema.with_value(|s| s.unknown_uses([a])));
+        let lacking = ann.with(|o| ws.schema.with_value(|s| s.unknown_uses([o.ann])));
         (!lacking.is_empty()).then(|| {
             let list: Vec<String> = lacking.iter().map(|(t, n)| format!("{t} ({n})")).collect();
             view! {
@@ -114,10 +147,10 @@ pub fn Inspector() -> impl IntoView {
                         return view! { <p class="muted">"Nothing selected. Click a highlight, or press ↓."</p> }.into_any();
                     };
                     // Borrowed: a 10,000-annotation document is not copied on every edit.
-                    ann.with(|a| match kind_of(a, &id) {
-                        Some(Kind::Mention) => mention_panel(ws, ia, a, a.mention(&id).cloned().expect("a mention")).into_any(),
-                        Some(Kind::Event) => event_panel(ws, ia, a, a.events.iter().find(|e| e.id == id).cloned().expect("an event")).into_any(),
-                        Some(Kind::Relation) => relation_panel(ws, a, a.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
+                    ann.with(|o| match kind_of(o.ann, &id) {
+                        Some(Kind::Mention) => mention_panel(ws, ia, o, o.ann.mention(&id).cloned().expect("a mention")).into_any(),
+                        Some(Kind::Event) => event_panel(ws, ia, o, o.ann.events.iter().find(|e| e.id == id).cloned().expect("an event")).into_any(),
+                        Some(Kind::Relation) => relation_panel(ws, o, o.ann.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
                         _ => view! { <p class="muted">"Nothing selected."</p> }.into_any(),
                     })
                 }}
@@ -214,17 +247,15 @@ fn ModeBar() -> impl IntoView {
     }
 }
 
-fn warnings_for(ws: Workspace, ann: &Annotations, id: &str) -> Vec<String> {
-    // The text is borrowed, not copied: this runs after every edit of a selected annotation.
-    ws.with_current(|s| {
-        ws.schema.with_value(|schema| {
-            validate(&s.doc.text, ann, Some(schema))
-                .about(id)
-                .map(|i| i.message.clone())
-                .collect()
-        })
+fn warnings_for(ws: Workspace, open: &Open, id: &str) -> Vec<String> {
+    // Only this annotation's rules, over the document's kept offset index: this runs
+    // after every edit of the selected annotation.
+    ws.schema.with_value(|schema| {
+        validate_about(open.text, open.index, open.ann, Some(schema), id)
+            .into_iter()
+            .map(|i| i.message)
+            .collect()
     })
-    .unwrap_or_default()
 }
 
 fn attribute_editors(
@@ -277,7 +308,8 @@ fn note_editor(ws: Workspace, target: &Id, note: Option<String>) -> impl IntoVie
     }
 }
 
-fn mention_panel(ws: Workspace, ia: Interaction, ann: &Annotations, m: Mention) -> impl IntoView {
+fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> impl IntoView {
+    let ann = open.ann;
     let entity = m
         .entity
         .as_ref()
@@ -308,7 +340,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, ann: &Annotations, m: Mention) 
     let attrs = ws.schema.with_value(|s| {
         attribute_editors(ws, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any()
     });
-    let warnings = warnings_for(ws, ann, &m.id);
+    let warnings = warnings_for(ws, open, &m.id);
     view! {
         <dl class="details">
             <dt>"Id"</dt><dd>{m.id.clone()}</dd>
@@ -353,15 +385,20 @@ fn mention_panel(ws: Workspace, ia: Interaction, ann: &Annotations, m: Mention) 
     }
 }
 
-fn event_panel(ws: Workspace, ia: Interaction, ann: &Annotations, e: Event) -> impl IntoView {
+fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl IntoView {
     let schema_type = ws.schema.with_value(|s| s.event_type(&e.kind).cloned());
-    let warnings = warnings_for(ws, ann, &e.id);
+    let warnings = warnings_for(ws, open, &e.id);
     let attrs = ws.schema.with_value(|s| {
         attribute_editors(ws, s, &e.id, AnnotationKind::Event, &e.attributes).into_any()
     });
     let id_rel = e.id.clone();
     let slots = schema_type.map(|t| t.roles).unwrap_or_default();
-    let ann2 = ann.clone();
+    // Each argument's label, looked up now: the view must not hold the document.
+    let labels: Vec<String> = e
+        .arguments
+        .iter()
+        .map(|a| format!("{} {}", a.target, label_of(open.ann, &a.target)))
+        .collect();
     view! {
         <dl class="details">
             <dt>"Event"</dt><dd>{format!("{} · {}", e.id, e.kind)}</dd>
@@ -373,7 +410,7 @@ fn event_panel(ws: Workspace, ia: Interaction, ann: &Annotations, e: Event) -> i
             {slots.into_iter().enumerate().map(|(n, role)| {
                 let filled: Vec<(usize, String)> = e.arguments.iter().enumerate()
                     .filter(|(_, a)| a.role == role.name)
-                    .map(|(i, a)| (i, format!("{} {}", a.target, label_of(&ann2, &a.target))))
+                    .map(|(i, _)| (i, labels[i].clone()))
                     .collect();
                 let (event, rname) = (e.id.clone(), role.name.clone());
                 let (event2, rname2) = (e.id.clone(), role.name.clone());
@@ -411,8 +448,9 @@ fn event_panel(ws: Workspace, ia: Interaction, ann: &Annotations, e: Event) -> i
     }
 }
 
-fn relation_panel(ws: Workspace, ann: &Annotations, r: Relation) -> impl IntoView {
-    let warnings = warnings_for(ws, ann, &r.id);
+fn relation_panel(ws: Workspace, open: &Open, r: Relation) -> impl IntoView {
+    let ann = open.ann;
+    let warnings = warnings_for(ws, open, &r.id);
     view! {
         <dl class="details">
             <dt>"Relation"</dt><dd>{format!("{} · {}", r.id, r.kind)}</dd>
@@ -440,7 +478,7 @@ fn Warnings(list: Vec<String>) -> impl IntoView {
 const OUTLINE_ROWS: usize = 200;
 
 #[component]
-fn Outline(ann: Memo<Annotations>) -> impl IntoView {
+fn Outline(ann: Current) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
     let row = move |id: Id, label: String, text: String| {
@@ -463,7 +501,8 @@ fn Outline(ann: Memo<Annotations>) -> impl IntoView {
         <h2>"Outline"</h2>
         {move || {
             let limit = shown_rows.get();
-            ann.with(|a| {
+            ann.with(|o| {
+            let a = o.ann;
             let total = a.mentions.len() + a.events.len() + a.relations.len();
             let entities = a.entities.iter().take(limit).map(|e| {
                 let members: Vec<&Mention> = a.mentions.iter().filter(|m| m.entity.as_deref() == Some(e.id.as_str())).collect();
