@@ -477,11 +477,18 @@ fn Warnings(list: Vec<String>) -> impl IntoView {
 /// mentions, events and relations. Each row selects its annotation.
 const OUTLINE_ROWS: usize = 200;
 
+/// One outline row: id, type label, text.
+type Row = (Id, String, String);
+
+fn mention_row(m: &Mention) -> Row {
+    (m.id.clone(), m.kind.clone(), m.text.clone())
+}
+
 #[component]
 fn Outline(ann: Current) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
-    let row = move |id: Id, label: String, text: String| {
+    let row = move |(id, label, text): Row| {
         let (id1, id2) = (id.clone(), id.clone());
         view! {
             <li>
@@ -495,39 +502,89 @@ fn Outline(ann: Current) -> impl IntoView {
         }
     };
     // A long article can hold 10,000 annotations: the outline draws the first few
-    // hundred rows and the rest on request, so an edit never rebuilds thousands of rows.
+    // hundred rows and the rest on request. Each list is a memo of its rows, keyed by
+    // content, so an edit redraws only the rows it changed (often none: most tags land
+    // past the first rows), never the whole list.
     let shown_rows = RwSignal::new(OUTLINE_ROWS);
+    let rows = move |pick: fn(&Annotations, usize) -> Vec<Row>| {
+        Memo::new(move |_| {
+            let limit = shown_rows.get();
+            ann.with(|o| pick(o.ann, limit))
+        })
+    };
+    let singles = rows(|a, limit| {
+        a.mentions
+            .iter()
+            .filter(|m| m.entity.is_none())
+            .take(limit)
+            .map(mention_row)
+            .collect()
+    });
+    let events = rows(|a, limit| {
+        a.events
+            .iter()
+            .take(limit)
+            .map(|e| {
+                let text = format!("{} ({} arguments)", e.trigger_text, e.arguments.len());
+                (e.id.clone(), e.kind.clone(), text)
+            })
+            .collect()
+    });
+    let relations = rows(|a, limit| {
+        a.relations
+            .iter()
+            .take(limit)
+            .map(|r| {
+                let text = format!("{} → {}", label_of(a, &r.arg1), label_of(a, &r.arg2));
+                (r.id.clone(), r.kind.clone(), text)
+            })
+            .collect()
+    });
+    // Each entity with its member mentions.
+    let entities = Memo::new(move |_| {
+        let limit = shown_rows.get();
+        ann.with(|o| {
+            let a = o.ann;
+            a.entities
+                .iter()
+                .take(limit)
+                .map(|e| {
+                    let members: Vec<Row> = a.members(&e.id).map(mention_row).collect();
+                    let name = format!("{} · {} ({})", e.name, e.kind, members.len());
+                    (e.id.clone(), name, members)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let total = Memo::new(move |_| {
+        ann.with(|o| o.ann.mentions.len() + o.ann.events.len() + o.ann.relations.len())
+    });
+    let list = move |label: &'static str, rows: Memo<Vec<Row>>| {
+        view! {
+            <ol class="outline" aria-label=label>
+                <For each=move || rows.get() key=|r| r.clone() let:r>{row(r)}</For>
+            </ol>
+        }
+    };
     view! {
         <h2>"Outline"</h2>
+        <ol class="outline" aria-label="Entities">
+            <For each=move || entities.get() key=|e| e.clone() let:e>
+                <li class="entity-group">
+                    <span class="entity-name">{e.1.clone()}</span>
+                    <ol class="outline">{e.2.into_iter().map(row).collect_view()}</ol>
+                </li>
+            </For>
+        </ol>
+        {list("Mentions", singles)}
+        {list("Events", events)}
+        {list("Relations", relations)}
         {move || {
-            let limit = shown_rows.get();
-            ann.with(|o| {
-            let a = o.ann;
-            let total = a.mentions.len() + a.events.len() + a.relations.len();
-            let entities = a.entities.iter().take(limit).map(|e| {
-                let members: Vec<&Mention> = a.mentions.iter().filter(|m| m.entity.as_deref() == Some(e.id.as_str())).collect();
-                view! {
-                    <li class="entity-group">
-                        <span class="entity-name">{format!("{} · {} ({})", e.name, e.kind, members.len())}</span>
-                        <ol class="outline">{members.iter().map(|m| row(m.id.clone(), m.kind.clone(), m.text.clone())).collect_view()}</ol>
-                    </li>
-                }
-            }).collect_view();
-            let singles = a.mentions.iter().filter(|m| m.entity.is_none()).take(limit).map(|m| row(m.id.clone(), m.kind.clone(), m.text.clone())).collect_view();
-            let events = a.events.iter().take(limit).map(|e| row(e.id.clone(), e.kind.clone(), format!("{} ({} arguments)", e.trigger_text, e.arguments.len()))).collect_view();
-            let relations = a.relations.iter().take(limit).map(|r| row(r.id.clone(), r.kind.clone(), format!("{} → {}", label_of(a, &r.arg1), label_of(a, &r.arg2)))).collect_view();
-            let more = (total > limit).then(|| view! {
+            let total = total.get();
+            (total > shown_rows.get()).then(|| view! {
                 <button type="button" class="small" on:click=move |_| shown_rows.update(|l| *l += OUTLINE_ROWS * 4)>
                     {format!("Show more ({total} annotations in all)")}
                 </button>
-            });
-            view! {
-                <ol class="outline" aria-label="Entities">{entities}</ol>
-                <ol class="outline" aria-label="Mentions">{singles}</ol>
-                <ol class="outline" aria-label="Events">{events}</ol>
-                <ol class="outline" aria-label="Relations">{relations}</ol>
-                {more}
-            }
             })
         }}
     }
