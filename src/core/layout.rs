@@ -73,6 +73,51 @@ pub fn bucket_spans<'a>(
     paragraphs: &[Span],
     spans: impl IntoIterator<Item = (&'a str, &'a str, &'a [Span])>,
 ) -> Vec<Vec<Piece>> {
+    bucket_refs(paragraphs, spans)
+        .into_iter()
+        .map(|pieces| pieces.iter().map(PieceRef::to_piece).collect())
+        .collect()
+}
+
+/// A [`Piece`] that borrows its id and type from the annotations: after an edit, the
+/// article compares these with what each paragraph draws and copies only the paragraphs
+/// that changed (copying all 10,000 pieces of a 1 MB article took 2 ms a keypress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PieceRef<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub span: Span,
+    pub ends_mention: bool,
+}
+
+impl PieceRef<'_> {
+    pub fn to_piece(&self) -> Piece {
+        Piece {
+            id: self.id.to_owned(),
+            kind: self.kind.to_owned(),
+            span: self.span,
+            ends_mention: self.ends_mention,
+        }
+    }
+
+    pub fn is(&self, piece: &Piece) -> bool {
+        self.id == piece.id
+            && self.kind == piece.kind
+            && self.span == piece.span
+            && self.ends_mention == piece.ends_mention
+    }
+}
+
+/// Whether a paragraph's drawn pieces are exactly `new`.
+pub fn same_pieces(drawn: &[Piece], new: &[PieceRef]) -> bool {
+    drawn.len() == new.len() && new.iter().zip(drawn).all(|(n, d)| n.is(d))
+}
+
+/// [`bucket_spans`], borrowing.
+pub fn bucket_refs<'a>(
+    paragraphs: &[Span],
+    spans: impl IntoIterator<Item = (&'a str, &'a str, &'a [Span])>,
+) -> Vec<Vec<PieceRef<'a>>> {
     let mut buckets = vec![Vec::new(); paragraphs.len()];
     for (id, kind, fragments) in spans {
         let last_end = fragments.iter().map(|f| f.end).max().unwrap_or(0);
@@ -81,9 +126,9 @@ pub fn bucket_spans<'a>(
                 let p = paragraphs[i];
                 let span = Span::new(f.start.max(p.start), f.end.min(p.end));
                 if !span.is_empty() {
-                    buckets[i].push(Piece {
-                        id: id.to_owned(),
-                        kind: kind.to_owned(),
+                    buckets[i].push(PieceRef {
+                        id,
+                        kind,
                         span,
                         ends_mention: f.end == last_end && span.end == f.end,
                     });
@@ -310,6 +355,42 @@ mod tests {
             assert_eq!(paragraphs_of(&paras, &fragments), drawn, "{fragments:?}");
         }
         assert_eq!(paragraphs_of(&paras, &[Span::new(0, 16)]), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn same_pieces_tells_any_change_of_id_type_span_or_label_end() {
+        let paras = paragraphs("Kyiv and Lviv");
+        let ann = [mention("T1", &[(0, 4)]), mention("T2", &[(9, 13)])];
+        let drawn = &bucket(&paras, &ann)[0];
+        let spans = |ms: &[Mention]| -> Vec<(String, String, Vec<Span>)> {
+            ms.iter()
+                .map(|m| (m.id.clone(), m.kind.clone(), m.fragments.clone()))
+                .collect()
+        };
+        let check = |ms: &[Mention]| {
+            let owned = spans(ms);
+            let refs = bucket_refs(
+                &paras,
+                owned
+                    .iter()
+                    .map(|(i, k, f)| (i.as_str(), k.as_str(), f.as_slice())),
+            );
+            same_pieces(drawn, &refs[0])
+        };
+        assert!(check(&ann));
+        let mut other = ann.clone();
+        other[1].id = "T3".into();
+        assert!(!check(&other));
+        let mut other = ann.clone();
+        other[1].kind = "PER".into();
+        assert!(!check(&other));
+        let mut other = ann.clone();
+        other[1].fragments = vec![Span::new(9, 12)];
+        assert!(!check(&other));
+        let mut other = ann.clone();
+        other[0].fragments = vec![Span::new(0, 4), Span::new(20, 21)]; // label moves off
+        assert!(!check(&other));
+        assert!(!check(&ann[..1]));
     }
 
     #[test]

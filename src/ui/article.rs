@@ -10,7 +10,8 @@ use super::annotate::{Interaction, Mode};
 use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
 use crate::core::layout::{
-    bucket_spans, drawn_spans, paragraph_html, paragraphs, paragraphs_of, Piece,
+    bucket_refs, bucket_spans, drawn_spans, paragraph_html, paragraphs, paragraphs_of, same_pieces,
+    Piece, PieceRef,
 };
 use crate::core::model::{Id, Span};
 use crate::core::offsets::OffsetIndex;
@@ -50,13 +51,29 @@ fn ArticleText(id: Id) -> impl IntoView {
         Arc::new(draw().into_iter().map(RwSignal::new).collect());
     {
         let piece_signals = piece_signals.clone();
+        let paras = paras.clone();
         Effect::new(move |first: Option<()>| {
             ws.version.track();
             if first.is_some() {
-                for (signal, pieces) in piece_signals.iter().zip(draw()) {
-                    if signal.with_untracked(|old| *old != pieces) {
-                        signal.set(pieces);
-                    }
+                // Compared borrowed; only the changed paragraphs' pieces are copied.
+                let changed = ws
+                    .with_current(|slot| {
+                        let new = bucket_refs(&paras, drawn_spans(&slot.doc.annotations));
+                        piece_signals
+                            .iter()
+                            .zip(new)
+                            .filter(|(signal, new)| {
+                                !signal.with_untracked(|old| same_pieces(old, new))
+                            })
+                            .map(|(signal, new)| {
+                                (*signal, new.iter().map(PieceRef::to_piece).collect())
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
+                // Set outside the borrow of the documents: the repaint reads them.
+                for (signal, pieces) in changed {
+                    signal.set(pieces);
                 }
             }
         });
