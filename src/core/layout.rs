@@ -225,6 +225,30 @@ pub fn escape_html_into(out: &mut String, text: &str) {
 /// range (`data-s`, `data-e`); a highlighted one also carries the ids covering it
 /// (`data-m`), the innermost type, its colour and stacked underlines for nested spans, and
 /// the label of each mention ending there. `color` maps a type to a `#rrggbb` colour.
+/// The whole article: one `<p class="para" data-s data-e>` per paragraph, holding its
+/// [`paragraph_html`]. `pieces` is [`bucket`]'s output for `paragraphs`.
+pub fn article_html<'c>(
+    text: &str,
+    index: &OffsetIndex,
+    paragraphs: &[Span],
+    pieces: &[Vec<Piece>],
+    color: impl Fn(&str) -> &'c str + Copy,
+) -> String {
+    use std::fmt::Write;
+    let mut html = String::with_capacity(text.len() * 2 + pieces.len() * 40);
+    for (i, para) in paragraphs.iter().enumerate() {
+        let drawn = pieces.get(i).map_or(&[][..], Vec::as_slice);
+        let _ = write!(
+            html,
+            r#"<p class="para" data-s="{}" data-e="{}">"#,
+            para.start, para.end
+        );
+        html.push_str(&paragraph_html(text, index, *para, drawn, color));
+        html.push_str("</p>");
+    }
+    html
+}
+
 pub fn paragraph_html<'c>(
     text: &str,
     index: &OffsetIndex,
@@ -391,6 +415,35 @@ mod tests {
         other[0].fragments = vec![Span::new(0, 4), Span::new(20, 21)]; // label moves off
         assert!(!check(&other));
         assert!(!check(&ann[..1]));
+    }
+
+    #[test]
+    fn article_markup_is_each_paragraph_in_order_in_its_own_element() {
+        let t = "Kyiv <b>\n\nLviv & Odesa";
+        let paras = paragraphs(t);
+        let pieces = bucket(
+            &paras,
+            &[mention("T1", &[(0, 4)]), mention("T2", &[(10, 14)])],
+        );
+        let index = OffsetIndex::new(t);
+        let color = |_: &str| "#123456";
+        let html = article_html(t, &index, &paras, &pieces, color);
+        let expected: String = paras
+            .iter()
+            .zip(&pieces)
+            .map(|(p, drawn)| {
+                format!(
+                    r#"<p class="para" data-s="{}" data-e="{}">{}</p>"#,
+                    p.start,
+                    p.end,
+                    paragraph_html(t, &index, *p, drawn, color)
+                )
+            })
+            .collect();
+        assert_eq!(html, expected);
+        assert_eq!(html.matches("<p ").count(), 2);
+        assert!(html.starts_with(r#"<p class="para" data-s="0" data-e="8">"#));
+        assert!(html.contains("&lt;b&gt;") && !html.contains("<b>"));
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::annotate::{Interaction, Mode};
 use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
 use crate::core::layout::{
-    bucket_refs, bucket_spans, drawn_spans, paragraph_html, paragraphs, paragraphs_of, same_pieces,
-    Piece, PieceRef,
+    article_html, bucket_refs, bucket_spans, drawn_spans, paragraph_html, paragraphs,
+    paragraphs_of, same_pieces, Piece, PieceRef,
 };
 use crate::core::model::{Id, Span};
 use crate::core::offsets::OffsetIndex;
@@ -36,48 +36,6 @@ fn ArticleText(id: Id) -> impl IntoView {
     let index = Arc::new(OffsetIndex::new(&text));
     let paras = Arc::new(paragraphs(&text));
 
-    // One signal per paragraph holds the pieces drawn in it. After an edit, one effect
-    // recomputes the buckets and sets only the paragraphs whose pieces changed, so each
-    // paragraph closure has one subscriber-free source of its own. (A memo per paragraph
-    // over one shared memo put 2,000 subscribers on it, which Leptos rewires one by one.)
-    let draw = {
-        let paras = paras.clone();
-        move || {
-            ws.with_current(|slot| bucket_spans(&paras, drawn_spans(&slot.doc.annotations)))
-                .unwrap_or_default()
-        }
-    };
-    let piece_signals: Arc<Vec<RwSignal<Vec<Piece>>>> =
-        Arc::new(draw().into_iter().map(RwSignal::new).collect());
-    {
-        let piece_signals = piece_signals.clone();
-        let paras = paras.clone();
-        Effect::new(move |first: Option<()>| {
-            ws.version.track();
-            if first.is_some() {
-                // Compared borrowed; only the changed paragraphs' pieces are copied.
-                let changed = ws
-                    .with_current(|slot| {
-                        let new = bucket_refs(&paras, drawn_spans(&slot.doc.annotations));
-                        piece_signals
-                            .iter()
-                            .zip(new)
-                            .filter(|(signal, new)| {
-                                !signal.with_untracked(|old| same_pieces(old, new))
-                            })
-                            .map(|(signal, new)| {
-                                (*signal, new.iter().map(PieceRef::to_piece).collect())
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default();
-                // Set outside the borrow of the documents: the repaint reads them.
-                for (signal, pieces) in changed {
-                    signal.set(pieces);
-                }
-            }
-        });
-    }
     let colors = ws.schema.with_value(|s| {
         s.entity_types
             .iter()
@@ -115,6 +73,47 @@ fn ArticleText(id: Id) -> impl IntoView {
     });
     let colors = Arc::new(colors);
     let article_ref = NodeRef::<leptos::html::Div>::new();
+
+    // The whole article is one HTML string, parsed once: the parser builds a 1 MB article's
+    // 30,000 nodes far faster than wasm creating them, or than one parse per paragraph
+    // (see core::layout::article_html). After an edit, one effect buckets the spans again,
+    // borrowed, and rewrites only the paragraphs whose pieces changed.
+    let drawn: Vec<Vec<Piece>> = ws
+        .with_current(|slot| bucket_spans(&paras, drawn_spans(&slot.doc.annotations)))
+        .unwrap_or_default();
+    let initial_html = article_html(&text, &index, &paras, &drawn, |k| color_of(&colors, k));
+    let drawn = StoredValue::new(drawn);
+    {
+        let paras = paras.clone();
+        let colors = colors.clone();
+        Effect::new(move |first: Option<()>| {
+            ws.version.track();
+            let Some(root) = article_ref.get_untracked().filter(|_| first.is_some()) else {
+                return;
+            };
+            let changed: Vec<(usize, Vec<Piece>)> = ws
+                .with_current(|slot| {
+                    let new = bucket_refs(&paras, drawn_spans(&slot.doc.annotations));
+                    drawn.with_value(|drawn| {
+                        new.iter()
+                            .enumerate()
+                            .filter(|(i, new)| !drawn.get(*i).is_some_and(|d| same_pieces(d, new)))
+                            .map(|(i, new)| (i, new.iter().map(PieceRef::to_piece).collect()))
+                            .collect()
+                    })
+                })
+                .unwrap_or_default();
+            let elements = root.children();
+            for (i, pieces) in changed {
+                if let (Some(el), Some(&para)) = (elements.item(i as u32), paras.get(i)) {
+                    el.set_inner_html(&paragraph_html(&text, &index, para, &pieces, |k| {
+                        color_of(&colors, k)
+                    }));
+                }
+                drawn.update_value(|d| d[i] = pieces);
+            }
+        });
+    }
     // Where an annotation is drawn: its highlights are looked for in those paragraphs only.
     // (Copy, like the closures that use it: the paragraphs sit in a stored value.)
     let para_spans = StoredValue::new(paras.clone());
@@ -197,29 +196,6 @@ fn ArticleText(id: Id) -> impl IntoView {
         }
     };
 
-    let para_views = paras
-        .iter()
-        .enumerate()
-        .map(|(i, &para)| {
-            let pieces = piece_signals
-                .get(i)
-                .copied()
-                .unwrap_or_else(|| RwSignal::new(Vec::new()));
-            let text = text.clone();
-            let index = index.clone();
-            let colors = colors.clone();
-            view! {
-                // One string per paragraph: the HTML parser builds the nodes far faster
-                // than wasm creating them one by one (see core::layout::paragraph_html).
-                <p class="para" data-s=para.start.to_string() data-e=para.end.to_string()
-                    inner_html=move || {
-                        paragraph_html(&text, &index, para, &pieces.get(), |k| color_of(&colors, k))
-                    }>
-                </p>
-            }
-        })
-        .collect_view();
-
     // The event whose trigger-to-argument lines are drawn: the selected (or armed) event,
     // when it has arguments. `None` costs nothing: no lines, no listeners.
     let line_event = Memo::new(move |_| {
@@ -293,8 +269,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         <div class="article-wrap">
             <div class="article" node_ref=article_ref data-doc=id tabindex="0" role="document"
                 aria-label="Article text: Tab and Shift+Tab move between annotations"
-                on:mouseup=on_mouseup on:click=on_click>
-                {para_views}
+                on:mouseup=on_mouseup on:click=on_click inner_html=initial_html>
             </div>
             <Show when=move || lines.with(|l| !l.is_empty())>
                 <svg class="arg-lines" aria-hidden="true" focusable="false" pointer-events="none">
