@@ -159,7 +159,14 @@ fn validate_in(
     let wanted = |id: &str| focus.is_none_or(|f| f == id);
     let index = || index.get_or_init(|| OffsetIndex::new(text));
 
-    let mut ids: HashMap<&str, Target> = HashMap::with_capacity(ann.count() + ann.entities.len());
+    // With a focus, only it and the ids it refers to are ever looked up: the table holds
+    // just those, not all 10,000 ids of a long article.
+    let needed: Option<Vec<&str>> = focus.map(|f| referenced_by(ann, f));
+    let needed_id = |id: &str| needed.as_ref().is_none_or(|n| n.contains(&id));
+    let mut ids: HashMap<&str, Target> = HashMap::with_capacity(match &needed {
+        Some(n) => n.len(),
+        None => ann.count() + ann.entities.len(),
+    });
     let all = ann
         .mentions
         .iter()
@@ -174,7 +181,8 @@ fn validate_in(
                 .iter()
                 .map(|r| (r.id.as_str(), Target::Relation)),
         )
-        .chain(ann.entities.iter().map(|e| (e.id.as_str(), Target::Entity)));
+        .chain(ann.entities.iter().map(|e| (e.id.as_str(), Target::Entity)))
+        .filter(|(id, _)| needed_id(id));
     for (id, target) in all {
         // The first annotation keeps the id; the later one is the duplicate.
         if let std::collections::hash_map::Entry::Vacant(slot) = ids.entry(id) {
@@ -191,8 +199,9 @@ fn validate_in(
     let mut members: HashMap<&str, usize> = HashMap::new();
     for m in &ann.mentions {
         if !wanted(&m.id) {
-            if let Some(entity) = &m.entity {
-                *members.entry(entity.as_str()).or_default() += 1;
+            // Membership counts only for an entity that is checked.
+            if let Some(entity) = m.entity.as_deref().filter(|e| wanted(e)) {
+                *members.entry(entity).or_default() += 1;
             }
             continue;
         }
@@ -471,6 +480,22 @@ fn validate_in(
 }
 
 /// The span rules, shared by mentions and triggers.
+/// Annotation `id` and every id it refers to: its entity, its arguments, its relation's
+/// ends.
+fn referenced_by<'a>(ann: &'a Annotations, id: &'a str) -> Vec<&'a str> {
+    let mut found = vec![id];
+    for m in ann.mentions.iter().filter(|m| m.id == id) {
+        found.extend(m.entity.as_deref());
+    }
+    for e in ann.events.iter().filter(|e| e.id == id) {
+        found.extend(e.arguments.iter().map(|a| a.target.as_str()));
+    }
+    for r in ann.relations.iter().filter(|r| r.id == id) {
+        found.extend([r.arg1.as_str(), r.arg2.as_str()]);
+    }
+    found
+}
+
 fn check_text(
     report: &mut Report,
     text: &str,
