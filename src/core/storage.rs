@@ -434,6 +434,12 @@ impl<S: KeyValueStore> CorpusStore<S> {
         let Some(raw) = self.store.get(&key)? else {
             return Ok(Annotations::default());
         };
+        if let Some((annotations, lineage)) = current_annotations(&raw) {
+            if check_in_bounds(text, &annotations).is_ok() {
+                loaded.lineages.insert(meta.id.clone(), lineage);
+                return Ok(annotations);
+            }
+        }
         let parsed = match versioned(&raw) {
             Ok(Versioned::Current(mut value)) => {
                 let lineage = take_writes(&mut value);
@@ -635,6 +641,9 @@ impl<S: KeyValueStore> CorpusStore<S> {
     /// is missing, damaged or newer: then the caller keeps what it has.
     pub fn read_annotations(&self, id: &str, text: &str) -> Option<(Annotations, Lineage)> {
         let raw = self.store.get(&ann_key(id)).ok()??;
+        if let Some((a, lineage)) = current_annotations(&raw) {
+            return check_in_bounds(text, &a).ok().map(|()| (a, lineage));
+        }
         match versioned(&raw).ok()? {
             Versioned::Current(mut value) => {
                 let lineage = take_writes(&mut value);
@@ -695,6 +704,20 @@ fn stored_annotations_json(annotations: &Annotations, writes: &Lineage) -> Strin
         writes,
     })
     .expect("annotations always serialise")
+}
+
+/// A current, well-formed stored annotations value, read straight into its types in two
+/// passes (the lineage, then the annotations; each pass skips what it does not need).
+/// Building a JSON tree first took about half of loading a 10,000-annotation article.
+/// `None` for anything else (older, newer or damaged values, a damaged lineage): the
+/// general path reads those, and words the damage.
+fn current_annotations(raw: &str) -> Option<(Annotations, Lineage)> {
+    let w: WritesOnly = serde_json::from_str(raw).ok()?;
+    if w.version.unwrap_or(0) > STORAGE_VERSION {
+        return None;
+    }
+    let annotations = serde_json::from_str(raw).ok()?;
+    Some((annotations, w.writes))
 }
 
 /// Take the lineage out of a stored annotations value. A damaged lineage costs only merge
@@ -867,6 +890,45 @@ fn merge_by_id<T: PartialEq + Clone>(
 mod tests {
     use super::*;
     use crate::core::model::{Mention, Span, Status};
+
+    /// The one-pass reading of a stored value gives what the general path gives, and
+    /// leaves every other kind of value to it.
+    #[test]
+    fn current_annotations_agrees_with_the_general_path_or_declines() {
+        let general = |raw: &str| match versioned(raw).ok()? {
+            Versioned::Current(mut value) => {
+                let lineage = take_writes(&mut value);
+                Some((serde_json::from_value::<Annotations>(value).ok()?, lineage))
+            }
+            Versioned::Newer(..) => None,
+        };
+        let mut ann = Annotations::default();
+        ann.mentions
+            .push(Mention::new("T1", "PER", vec![Span::new(0, 4)], "Sato"));
+        ann.labels.insert("Topic".into(), vec!["War".into()]);
+        let lineage: Lineage = serde_json::from_str(r#"["3.ab12cd","1.zz9"]"#).expect("a lineage");
+        assert!(!lineage.is_empty());
+        let current = [
+            stored_annotations_json(&ann, &lineage),
+            stored_annotations_json(&ann, &Lineage::default()),
+            r#"{"mentions":[{"id":"T1","type":"PER","fragments":[[0,4]],"text":"Sato"}]}"#.into(),
+            r#"{"version":1,"future_field":{"x":[1,2]},"mentions":[]}"#.into(),
+        ];
+        for raw in &current {
+            let fast = current_annotations(raw);
+            assert!(fast.is_some(), "{raw}");
+            assert_eq!(fast, general(raw), "{raw}");
+        }
+        for raw in [
+            r#"{"version":99,"mentions":[]}"#,
+            r#"{"version":1,"writes":"garbage","mentions":[]}"#,
+            r#"{"version":1,"mentions":[{"id":"T1"}]}"#,
+            r#"[1,2]"#,
+            r#"{"version":1,"mentions":["#,
+        ] {
+            assert_eq!(current_annotations(raw), None, "{raw}");
+        }
+    }
 
     fn mention(id: &str, text: &str, start: usize, end: usize) -> Mention {
         Mention::new(
