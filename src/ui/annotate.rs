@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use super::state::{AlertKind, DocSlot, StorageTrouble, Workspace};
+use super::state::{AlertKind, StorageTrouble, Workspace};
 use crate::browser::selection::clear_selection;
 use crate::core::edit::Edit;
 use crate::core::model::{
@@ -692,19 +692,7 @@ impl Workspace {
         }
         let mut failed = Vec::new();
         for id in &step.docs {
-            let result = self.change_doc(id, |slot| {
-                let DocSlot {
-                    doc,
-                    history,
-                    index,
-                    ..
-                } = slot;
-                if undo {
-                    history.undo_in(&mut doc.annotations, &doc.text, index)
-                } else {
-                    history.redo_in(&mut doc.annotations, &doc.text, index)
-                }
-            });
+            let result = self.change_doc(id, |slot| slot.undo_or_redo(undo));
             if !matches!(result, Some(Ok(true))) {
                 failed.push(id.clone());
             }

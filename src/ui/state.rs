@@ -47,6 +47,22 @@ pub struct DocSlot {
 }
 
 impl DocSlot {
+    /// One step back (`undo`) or forward through this document's history, over its kept
+    /// offset index. Returns whether there was a step to take.
+    pub fn undo_or_redo(&mut self, undo: bool) -> Result<bool, EditError> {
+        let Self {
+            doc,
+            history,
+            index,
+            ..
+        } = self;
+        if undo {
+            history.undo_in(&mut doc.annotations, &doc.text, index)
+        } else {
+            history.redo_in(&mut doc.annotations, &doc.text, index)
+        }
+    }
+
     fn new(doc: Document, tab: &Arc<str>, lineage: Lineage) -> Self {
         Self {
             sync: DocSync::new(tab.clone(), doc.annotations.clone(), lineage),
@@ -484,27 +500,11 @@ impl Workspace {
     }
 
     pub fn undo(&self) {
-        self.step(|slot| {
-            let DocSlot {
-                doc,
-                history,
-                index,
-                ..
-            } = slot;
-            history.undo_in(&mut doc.annotations, &doc.text, index)
-        });
+        self.step(|slot| slot.undo_or_redo(true));
     }
 
     pub fn redo(&self) {
-        self.step(|slot| {
-            let DocSlot {
-                doc,
-                history,
-                index,
-                ..
-            } = slot;
-            history.redo_in(&mut doc.annotations, &doc.text, index)
-        });
+        self.step(|slot| slot.undo_or_redo(false));
     }
 
     fn step(&self, f: impl FnOnce(&mut DocSlot) -> Result<bool, EditError>) {
