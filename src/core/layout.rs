@@ -219,12 +219,6 @@ pub fn escape_html_into(out: &mut String, text: &str) {
     }
 }
 
-/// One paragraph's markup, as one string. The browser's HTML parser builds a paragraph's
-/// nodes many times faster than creating them one by one from wasm, which is what opening
-/// a 10,000-annotation article costs. Every segment is a `span.seg` carrying its code point
-/// range (`data-s`, `data-e`); a highlighted one also carries the ids covering it
-/// (`data-m`), the innermost type, its colour and stacked underlines for nested spans, and
-/// the label of each mention ending there. `color` maps a type to a `#rrggbb` colour.
 /// The whole article: one `<p class="para" data-s data-e>` per paragraph, holding its
 /// [`paragraph_html`]. `pieces` is [`bucket`]'s output for `paragraphs`.
 pub fn article_html<'c>(
@@ -249,6 +243,12 @@ pub fn article_html<'c>(
     html
 }
 
+/// One paragraph's markup, as one string. The browser's HTML parser builds a paragraph's
+/// nodes many times faster than creating them one by one from wasm, which is what opening
+/// a 10,000-annotation article costs. Every segment is a `span.seg` carrying its code point
+/// range (`data-s`, `data-e`); a highlighted one also carries the ids covering it
+/// (`data-m`), the innermost type, its colour and stacked underlines for nested spans, and
+/// the label of each mention ending there. `color` maps a type to a `#rrggbb` colour.
 pub fn paragraph_html<'c>(
     text: &str,
     index: &OffsetIndex,
@@ -282,7 +282,6 @@ fn write_paragraph_html<'c>(
             .map_or(rest.len(), |(b, _)| b);
         let content = &rest[..len];
         byte += len;
-        let html = &mut *html;
         let (start, end) = (seg.span.start, seg.span.end);
         let Some(&inner) = seg.covering.last() else {
             let _ = write!(
