@@ -11,10 +11,9 @@ use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
 use crate::core::layout::{
     article_html, bucket_refs, bucket_spans, drawn_spans, paragraph_html, paragraphs,
-    paragraphs_of, same_pieces, Piece, PieceRef,
+    paragraphs_of, same_pieces, PieceRef,
 };
 use crate::core::model::{Id, Span};
-use crate::core::offsets::OffsetIndex;
 use crate::core::snap::{snap_to_words, trim_span};
 
 #[component]
@@ -30,12 +29,6 @@ pub fn Article() -> impl IntoView {
 #[component]
 fn ArticleText(id: Id) -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let text: Arc<str> = ws
-        .with_current(|slot| Arc::from(slot.doc.text.as_str()))
-        .unwrap_or_else(|| Arc::from(""));
-    let index = Arc::new(OffsetIndex::new(&text));
-    let paras = Arc::new(paragraphs(&text));
-
     let colors = ws.schema.with_value(|s| {
         s.entity_types
             .iter()
@@ -77,46 +70,54 @@ fn ArticleText(id: Id) -> impl IntoView {
     // The whole article is one HTML string, parsed once: the parser builds a 1 MB article's
     // 30,000 nodes far faster than wasm creating them, or than one parse per paragraph
     // (see core::layout::article_html). After an edit, one effect buckets the spans again,
-    // borrowed, and rewrites only the paragraphs whose pieces changed.
-    let drawn: Vec<Vec<Piece>> = ws
-        .with_current(|slot| bucket_spans(&paras, drawn_spans(&slot.doc.annotations)))
+    // borrowed, and rewrites only the paragraphs whose pieces changed. Both read the text
+    // and its offset index where the document keeps them: neither is copied or rebuilt.
+    let (paras, drawn, initial_html) = ws
+        .with_current(|slot| {
+            let (doc, index) = slot.indexed();
+            let paras = paragraphs(&doc.text);
+            let drawn = bucket_spans(&paras, drawn_spans(&doc.annotations));
+            let html = article_html(&doc.text, index, &paras, &drawn, |k| color_of(&colors, k));
+            (paras, drawn, html)
+        })
         .unwrap_or_default();
-    let initial_html = article_html(&text, &index, &paras, &drawn, |k| color_of(&colors, k));
+    // (Stored values are Copy, like the closures that use them.)
+    let paras = StoredValue::new(paras);
     let drawn = StoredValue::new(drawn);
     {
-        let paras = paras.clone();
         let colors = colors.clone();
         Effect::new(move |first: Option<()>| {
             ws.version.track();
             let Some(root) = article_ref.get_untracked().filter(|_| first.is_some()) else {
                 return;
             };
-            let changed: Vec<(usize, Vec<Piece>)> = ws
-                .with_current(|slot| {
-                    let new = bucket_refs(&paras, drawn_spans(&slot.doc.annotations));
-                    drawn.with_value(|drawn| {
-                        new.iter()
-                            .enumerate()
-                            .filter(|(i, new)| !drawn.get(*i).is_some_and(|d| same_pieces(d, new)))
-                            .map(|(i, new)| (i, new.iter().map(PieceRef::to_piece).collect()))
-                            .collect()
-                    })
-                })
-                .unwrap_or_default();
             let elements = root.children();
-            for (i, pieces) in changed {
-                if let (Some(el), Some(&para)) = (elements.item(i as u32), paras.get(i)) {
-                    el.set_inner_html(&paragraph_html(&text, &index, para, &pieces, |k| {
-                        color_of(&colors, k)
-                    }));
-                }
-                drawn.update_value(|d| d[i] = pieces);
-            }
+            ws.with_current(|slot| {
+                let (doc, index) = slot.indexed();
+                paras.with_value(|paras| {
+                    let new = bucket_refs(paras, drawn_spans(&doc.annotations));
+                    drawn.update_value(|drawn| {
+                        for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
+                            if same_pieces(drawn, new) {
+                                continue;
+                            }
+                            *drawn = new.iter().map(PieceRef::to_piece).collect();
+                            if let Some(el) = elements.item(i as u32) {
+                                el.set_inner_html(&paragraph_html(
+                                    &doc.text,
+                                    index,
+                                    paras[i],
+                                    drawn,
+                                    |k| color_of(&colors, k),
+                                ));
+                            }
+                        }
+                    });
+                });
+            });
         });
     }
     // Where an annotation is drawn: its highlights are looked for in those paragraphs only.
-    // (Copy, like the closures that use it: the paragraphs sit in a stored value.)
-    let para_spans = StoredValue::new(paras.clone());
     let locate = move |root: &web_sys::Element, id: &str| -> Vec<web_sys::Element> {
         let places = ws
             .with_current(|slot| {
@@ -126,7 +127,7 @@ fn ArticleText(id: Id) -> impl IntoView {
                     .map(|m| m.fragments.as_slice())
                     .or_else(|| ann.event(id).map(|e| e.trigger.as_slice()))
                     .unwrap_or_default();
-                para_spans.with_value(|paras| paragraphs_of(paras, spans))
+                paras.with_value(|paras| paragraphs_of(paras, spans))
             })
             .unwrap_or_default();
         highlights(root, &places, id)

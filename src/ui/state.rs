@@ -47,6 +47,12 @@ pub struct DocSlot {
 }
 
 impl DocSlot {
+    /// The document with its text's offset index, built on first use and then kept.
+    pub fn indexed(&self) -> (&Document, &OffsetIndex) {
+        let index = self.index.get_or_init(|| OffsetIndex::new(&self.doc.text));
+        (&self.doc, index)
+    }
+
     /// One step back (`undo`) or forward through this document's history, over its kept
     /// offset index. Returns whether there was a step to take.
     pub fn undo_or_redo(&mut self, undo: bool) -> Result<bool, EditError> {
