@@ -10,6 +10,7 @@ pub mod format;
 pub mod import;
 pub mod layout;
 pub mod model;
+pub mod lineage;
 pub mod offsets;
 pub mod samples;
 pub mod schema;

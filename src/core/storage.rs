@@ -27,17 +27,17 @@
 //! ```
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::core::lineage::Lineage;
 use crate::core::model::{Annotations, Document, DocumentMeta, Id, Span};
 use crate::core::offsets::cp_len;
 use crate::core::schema::Schema;
-use crate::core::sync::Lineage;
 
 /// The version written into every stored JSON value. Older values are migrated on load;
 /// newer ones open read-only and are never overwritten.
@@ -730,162 +730,6 @@ fn take_writes(value: &mut Value) -> Lineage {
         .unwrap_or_default()
 }
 
-/// Three-way merge of one document's annotations, by annotation id: what another tab
-/// saved (`theirs`) and what this tab holds (`ours`), both edited from `base`. A side that
-/// left an annotation as it was in `base` takes the other side's version (or deletion);
-/// when both changed the same annotation differently, ours wins and it counts as a
-/// conflict. References to annotations that no longer exist are dropped.
-pub fn merge_annotations(
-    base: &Annotations,
-    ours: &Annotations,
-    theirs: &Annotations,
-) -> (Annotations, usize) {
-    let mut conflicts = 0;
-    let (mentions, new_mentions) = merge_by_id(
-        &base.mentions,
-        &ours.mentions,
-        &theirs.mentions,
-        |m| &m.id,
-        &mut conflicts,
-    );
-    let (entities, new_entities) = merge_by_id(
-        &base.entities,
-        &ours.entities,
-        &theirs.entities,
-        |e| &e.id,
-        &mut conflicts,
-    );
-    let (events, new_events) = merge_by_id(
-        &base.events,
-        &ours.events,
-        &theirs.events,
-        |e| &e.id,
-        &mut conflicts,
-    );
-    let (relations, new_relations) = merge_by_id(
-        &base.relations,
-        &ours.relations,
-        &theirs.relations,
-        |r| &r.id,
-        &mut conflicts,
-    );
-    let mut merged = Annotations {
-        mentions,
-        entities,
-        events,
-        relations,
-        labels: BTreeMap::new(),
-    };
-    // Both tabs created an annotation under the same fresh id: keep both, renumbering
-    // theirs, because each is someone's work.
-    for mut m in new_mentions {
-        m.id = merged.next_id(id_prefix(&m.id));
-        merged.mentions.push(m);
-    }
-    for mut e in new_entities {
-        e.id = merged.next_id(id_prefix(&e.id));
-        merged.entities.push(e);
-    }
-    for mut e in new_events {
-        e.id = merged.next_id(id_prefix(&e.id));
-        merged.events.push(e);
-    }
-    for mut r in new_relations {
-        r.id = merged.next_id(id_prefix(&r.id));
-        merged.relations.push(r);
-    }
-    let keys: BTreeSet<&String> = ours.labels.keys().chain(theirs.labels.keys()).collect();
-    for key in keys {
-        let (b, o, t) = (
-            base.labels.get(key),
-            ours.labels.get(key),
-            theirs.labels.get(key),
-        );
-        if let Some(v) = pick(b, o, t, &mut conflicts) {
-            merged.labels.insert(key.clone(), v.clone());
-        }
-    }
-    // Mentions keep the order tagging gives them: by start, longer first.
-    merged
-        .mentions
-        .sort_by_key(|m| (m.start(), std::cmp::Reverse(m.end())));
-    let ids: BTreeSet<Id> = merged
-        .mentions
-        .iter()
-        .map(|m| m.id.clone())
-        .chain(merged.events.iter().map(|e| e.id.clone()))
-        .collect();
-    let entities: BTreeSet<Id> = merged.entities.iter().map(|e| e.id.clone()).collect();
-    for m in &mut merged.mentions {
-        if m.entity.as_ref().is_some_and(|e| !entities.contains(e)) {
-            m.entity = None;
-        }
-    }
-    for e in &mut merged.events {
-        e.arguments.retain(|a| ids.contains(&a.target));
-    }
-    merged
-        .relations
-        .retain(|r| ids.contains(&r.arg1) && ids.contains(&r.arg2));
-    (merged, conflicts)
-}
-
-fn pick<'a, T: PartialEq>(
-    base: Option<&'a T>,
-    ours: Option<&'a T>,
-    theirs: Option<&'a T>,
-    conflicts: &mut usize,
-) -> Option<&'a T> {
-    if ours == base {
-        theirs
-    } else if theirs == base || theirs == ours {
-        ours
-    } else {
-        *conflicts += 1;
-        ours.or(theirs)
-    }
-}
-
-fn id_prefix(id: &str) -> &str {
-    id.trim_end_matches(|c: char| c.is_ascii_digit())
-}
-
-/// Merge one list by id. Also returns their annotations that collided with a different
-/// new annotation of ours under the same id.
-fn merge_by_id<T: PartialEq + Clone>(
-    base: &[T],
-    ours: &[T],
-    theirs: &[T],
-    id: impl Fn(&T) -> &Id,
-    conflicts: &mut usize,
-) -> (Vec<T>, Vec<T>) {
-    let mut collided = Vec::new();
-    let find =
-        |list: &'_ [T], key: &Id| -> Option<usize> { list.iter().position(|x| id(x) == key) };
-    let mut order: Vec<&Id> = Vec::new();
-    for x in theirs.iter().chain(ours) {
-        if !order.contains(&id(x)) {
-            order.push(id(x));
-        }
-    }
-    let merged = order
-        .into_iter()
-        .filter_map(|key| {
-            let b = find(base, key).map(|i| &base[i]);
-            let o = find(ours, key).map(|i| &ours[i]);
-            let t = find(theirs, key).map(|i| &theirs[i]);
-            if let (None, Some(o), Some(t)) = (b, o, t) {
-                if o != t {
-                    collided.push(t.clone());
-                    return Some(o.clone());
-                }
-            }
-            pick(b, o, t, conflicts).cloned()
-        })
-        .collect();
-    (merged, collided)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1269,8 +1113,8 @@ mod tests {
         }
         corpus.add_documents(&metas(&docs), &docs).unwrap();
         // Each saved since by two tabs in turn, so every value carries a full lineage.
-        let mut lineage = crate::core::sync::Lineage::default();
-        for i in 0..crate::core::sync::LINEAGE_LEN {
+        let mut lineage = crate::core::lineage::Lineage::default();
+        for i in 0..crate::core::lineage::LINEAGE_LEN {
             lineage = lineage.next(if i % 2 == 0 { "k3f9a0" } else { "x7q2mb" });
         }
         for d in &docs {
@@ -1286,50 +1130,12 @@ mod tests {
         assert_eq!(corpus.load().unwrap().documents.len(), 500);
     }
 
-    fn tagged(ann: &mut Annotations, text: &str, id: &str, start: usize, end: usize) {
-        ann.mentions.push(mention(id, text, start, end));
-    }
-
-    #[test]
-    fn merge_keeps_both_tabs_additions_and_deletions() {
-        let text = "Ana met Bo and Cy in Kyiv.";
-        let mut base = Annotations::default();
-        tagged(&mut base, text, "T1", 0, 3);
-        tagged(&mut base, text, "T2", 8, 10);
-        let mut ours = base.clone();
-        ours.mentions.retain(|m| m.id != "T1");
-        tagged(&mut ours, text, "T3", 15, 17);
-        let mut theirs = base.clone();
-        tagged(&mut theirs, text, "T3", 21, 25);
-        theirs.mentions[1].kind = "ORG".into();
-        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
-        assert_eq!(conflicts, 0);
-        let got: Vec<_> = merged
-            .mentions
-            .iter()
-            .map(|m| format!("{}:{}:{}", m.id, m.kind, m.text))
-            .collect();
-        assert_eq!(got, ["T2:ORG:Bo", "T3:PER:Cy", "T4:PER:Kyiv"]);
-    }
-
-    #[test]
-    fn merge_of_the_same_annotation_changed_twice_prefers_ours_and_counts_it() {
-        let text = "Ana met Bo.";
-        let mut base = Annotations::default();
-        tagged(&mut base, text, "T1", 0, 3);
-        let mut ours = base.clone();
-        ours.mentions[0].kind = "ORG".into();
-        let mut theirs = base.clone();
-        theirs.mentions[0].kind = "GPE".into();
-        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
-        assert_eq!((merged.mentions[0].kind.as_str(), conflicts), ("ORG", 1));
-    }
-
     #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use super::*;
         use crate::core::edit::{Edit, History};
         use proptest::prelude::*;
+        use std::collections::BTreeSet;
 
         const TEXTS: [&str; 3] = [
             "Ana met 🚀 Bo in 東京 — “again”.\r\nCafé\u{301} 👩‍👩‍👧 news.",
