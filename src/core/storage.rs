@@ -81,6 +81,13 @@ pub enum StoreError {
     Unavailable(String),
     /// The stored corpus must not be written; the message says why.
     ReadOnly(String),
+    /// A document needs more room than the whole storage has, so no deletion can make it
+    /// fit. Sizes are UTF-16 units, what localStorage counts.
+    TooLarge {
+        title: String,
+        units: usize,
+        capacity: usize,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -96,11 +103,36 @@ impl fmt::Display for StoreError {
                 "browser storage is unavailable ({why}); your work is not being saved, so export it before closing"
             ),
             Self::ReadOnly(why) => f.write_str(why),
+            Self::TooLarge {
+                title,
+                units,
+                capacity,
+            } => write!(
+                f,
+                "“{title}” needs {} of browser storage, and the browser's storage holds at most \
+                 {} for everything Loupe keeps, so it can never be stored, even in an empty \
+                 corpus; split the text into smaller documents",
+                units_size(*units),
+                units_size(*capacity)
+            ),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
+
+/// A size in UTF-16 units as a person reads it: "10.5 million characters (21.0 MB)".
+fn units_size(units: usize) -> String {
+    let bytes = units as f64 * 2.0 / (1024.0 * 1024.0);
+    if units >= 1_000_000 {
+        format!(
+            "{:.1} million characters ({bytes:.1} MB)",
+            units as f64 / 1e6
+        )
+    } else {
+        format!("{units} characters ({bytes:.1} MB)")
+    }
+}
 
 /// The storage port: strings in, strings out.
 pub trait KeyValueStore {
@@ -109,6 +141,11 @@ pub trait KeyValueStore {
     fn remove(&self, key: &str) -> Result<(), StoreError>;
     /// Every key in the store, for the usage meter.
     fn keys(&self) -> Result<Vec<String>, StoreError>;
+    /// The most the store can ever hold, in UTF-16 units, keys included: what is left
+    /// when every other value is gone.
+    fn capacity(&self) -> usize {
+        TYPICAL_QUOTA_UNITS
+    }
 }
 
 /// A shared store is still a store, so the UI can hand one port to several owners.
@@ -124,6 +161,9 @@ impl<S: KeyValueStore + ?Sized> KeyValueStore for Rc<S> {
     }
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         (**self).keys()
+    }
+    fn capacity(&self) -> usize {
+        (**self).capacity()
     }
 }
 
@@ -204,6 +244,9 @@ impl KeyValueStore for MemoryStore {
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         self.check()?;
         Ok(self.values.borrow().keys().cloned().collect())
+    }
+    fn capacity(&self) -> usize {
+        self.quota.unwrap_or(usize::MAX)
     }
 }
 
@@ -658,6 +701,22 @@ impl<S: KeyValueStore> CorpusStore<S> {
     /// a document whose text is not stored. On failure the new keys are removed again.
     pub fn add_documents(&self, all: &[DocumentMeta], new: &[Document]) -> Result<(), StoreError> {
         self.writable()?;
+        // A document larger than the whole storage would only fail as "full" below, and
+        // deleting other documents could never make room for it.
+        let capacity = self.store.capacity();
+        for doc in new {
+            let units = utf16_units(&text_key(doc.id()))
+                + utf16_units(&doc.text)
+                + utf16_units(&ann_key(doc.id()))
+                + utf16_units(&annotations_json(&doc.annotations));
+            if units > capacity {
+                return Err(StoreError::TooLarge {
+                    title: doc.meta.title.clone(),
+                    units,
+                    capacity,
+                });
+            }
+        }
         let mut written = Vec::new();
         let result = (|| {
             for doc in new {
@@ -909,8 +968,9 @@ mod tests {
 
     #[test]
     fn full_quota_reports_and_leaves_storage_as_it_was() {
-        let corpus = CorpusStore::new(MemoryStore::with_quota(600));
-        let first = vec![doc("One", "Ana met Bo.")];
+        // The big text fits an empty store, but not beside the first one.
+        let corpus = CorpusStore::new(MemoryStore::with_quota(1400));
+        let first = vec![doc("One", &"Ana met Bo. ".repeat(40))];
         corpus.add_documents(&metas(&first), &first).unwrap();
         let before = corpus.store.values.borrow().clone();
         let big = doc("Big", &"long text ".repeat(100));
@@ -919,6 +979,42 @@ mod tests {
         assert!(matches!(err, StoreError::QuotaExceeded { .. }));
         assert!(err.to_string().contains("storage is full"));
         assert_eq!(*corpus.store.values.borrow(), before);
+    }
+
+    /// Bug 8: a 10 MB text was refused with "the browser's storage is full… delete
+    /// documents", though no deletion could make room: it is larger than the storage.
+    #[test]
+    fn a_text_larger_than_the_storage_can_ever_hold_says_so_with_the_sizes() {
+        let corpus = CorpusStore::new(MemoryStore::with_quota(TYPICAL_QUOTA_UNITS));
+        let small = doc("Small", "Kyiv at dawn.");
+        corpus
+            .add_documents(
+                &metas(std::slice::from_ref(&small)),
+                std::slice::from_ref(&small),
+            )
+            .unwrap();
+        let before = corpus.store.values.borrow().clone();
+        let big = Document::new("Big report", &"Drones hit the port. ".repeat(500_000));
+        let mut all = metas(std::slice::from_ref(&small));
+        all.push(big.meta.clone());
+        let err = corpus
+            .add_documents(&all, std::slice::from_ref(&big))
+            .unwrap_err();
+        let StoreError::TooLarge {
+            units, capacity, ..
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert!(*units > 10_000_000, "{units}");
+        assert_eq!(*capacity, TYPICAL_QUOTA_UNITS);
+        let message = err.to_string();
+        assert!(message.contains("“Big report”"), "{message}");
+        assert!(message.contains("10.5 million characters"), "{message}");
+        assert!(message.contains("5.2 million characters"), "{message}");
+        assert!(message.contains("can never be stored"), "{message}");
+        assert!(!message.contains("full"), "{message}");
+        assert_eq!(*corpus.store.values.borrow(), before, "nothing was written");
     }
 
     #[test]
