@@ -409,7 +409,7 @@ pub fn collapse_whitespace(s: &str) -> String {
 }
 
 /// Phrases that mark a line as page furniture rather than article, lower case.
-const BOILERPLATE: [&str; 22] = [
+const BOILERPLATE: [&str; 25] = [
     "share this",
     "share on",
     "leave a reply",
@@ -432,19 +432,63 @@ const BOILERPLATE: [&str; 22] = [
     "twitter",
     "whatsapp",
     "print this",
+    "choose your language",
+    "select your language",
+    "select language",
 ];
 
-/// The lines (0-based, split at `\n`) that look like boilerplate: short lines holding one
-/// of the phrases above, or a copyright line. Long lines are kept, since article sentences
-/// may mention cookies or Facebook.
+/// A line this long or shorter holding a phrase above is furniture; a longer one may be
+/// an article sentence that mentions cookies or Facebook, and is kept.
+const SHORT_LINE_CHARS: usize = 100;
+
+/// A cookie notice runs long ("This website uses cookies to… you agree to our use of
+/// cookies. Learn more"), so it is recognised up to this length by the site speaking.
+const NOTICE_LINE_CHARS: usize = 600;
+
+/// Words of a site asking for consent, which a news sentence about cookies does not use.
+const NOTICE_PHRASES: [&str; 12] = [
+    "we use cookies",
+    "uses cookies",
+    "our use of cookies",
+    "use of cookies",
+    "you agree",
+    "you accept",
+    "you consent",
+    "by continuing",
+    "by using this",
+    "accept all",
+    "cookie settings",
+    "manage preferences",
+];
+
+/// The lines (0-based, split at `\n`) that look like boilerplate:
+/// - a short line (see [`SHORT_LINE_CHARS`]) holding a phrase above, or a copyright line;
+/// - a cookie notice, long as it may be (see [`NOTICE_LINE_CHARS`]);
+/// - a short line that appears more than once, word for word: menus, language pickers and
+///   share bars repeat, article sentences do not.
 pub fn boilerplate_lines(text: &str) -> Vec<usize> {
-    text.split('\n')
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| collapse_whitespace(line).to_lowercase())
+        .collect();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in &lines {
+        *seen.entry(line.as_str()).or_default() += 1;
+    }
+    lines
+        .iter()
         .enumerate()
         .filter(|(_, line)| {
-            let line = line.trim().to_lowercase();
-            !line.is_empty()
-                && line.chars().count() <= 100
-                && (line.starts_with('©') || BOILERPLATE.iter().any(|p| line.contains(p)))
+            let chars = line.chars().count();
+            let short = chars <= SHORT_LINE_CHARS;
+            let phrase = line.starts_with('©') || BOILERPLATE.iter().any(|p| line.contains(p));
+            let notice = chars <= NOTICE_LINE_CHARS
+                && line.contains("cookie")
+                && NOTICE_PHRASES.iter().any(|p| line.contains(p));
+            let repeated = short
+                && seen.get(line.as_str()).is_some_and(|&n| n > 1)
+                && line.chars().any(char::is_alphabetic);
+            !line.is_empty() && ((short && phrase) || notice || repeated)
         })
         .map(|(i, _)| i)
         .collect()
@@ -602,6 +646,26 @@ mod tests {
             cleaned,
             "Headline\n\nThe minister spoke about cookies and Facebook at length in a speech that ran well past a hundred characters in all."
         );
+    }
+
+    /// Bug 9: Clean up found nothing in a scraped article that starts with a
+    /// 157-character cookie notice and has "CHOOSE YOUR LANGUAGE" twice, because only
+    /// lines of 100 characters or fewer were considered.
+    #[test]
+    fn clean_up_finds_a_long_cookie_notice_and_a_repeated_language_picker() {
+        let notice = "This website uses cookies to ensure you get the best experience on our \
+                      website. By continuing to browse the site, you agree to our use of cookies. Learn more";
+        assert_eq!(notice.chars().count(), 157);
+        let text = format!(
+            "{notice}\nCHOOSE YOUR LANGUAGE\nEnglish\n\nDrones struck the port of Odesa overnight.\n\n\
+             The regulator said sites that set cookies without asking broke the law, and fined \
+             three publishers a total of two million euros for it.\n\nCHOOSE YOUR LANGUAGE\nEnglish"
+        );
+        let lines = boilerplate_lines(&text);
+        assert_eq!(lines, vec![0, 1, 2, 8, 9], "{text}");
+        let cleaned = without_lines(&text, &lines.into_iter().collect());
+        assert!(cleaned.starts_with("Drones struck"), "{cleaned}");
+        assert!(cleaned.contains("set cookies without asking"), "{cleaned}");
     }
 
     fn zip(files: &[(&str, &str)]) -> Vec<u8> {
