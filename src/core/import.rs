@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::core::format::loupe::{self, LoupeError};
 use crate::core::format::{self, archive, Format, ImportOptions, InputFile};
+pub use crate::core::model::title_from_file_name;
 use crate::core::model::Document;
 
 /// Larger files would make the browser struggle before Loupe could help.
@@ -148,12 +149,6 @@ pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
         return Err(ImportError::Empty);
     }
     Ok(text.to_owned())
-}
-
-/// A title from a file name: the name without its extension, `_` and `-` as spaces.
-pub fn title_from_file_name(name: &str) -> String {
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    stem.replace(['_', '-'], " ").trim().to_owned()
 }
 
 /// A title from the text: its first non-blank line, cut at a word when long.

@@ -13,11 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_fragments, parse_json, settle, ExportReport, ImportError, ImportOptions, ImportReport,
-    Imported, InputFile, Problem,
+    check_fragments, parse_json, settle, ExportReport, Flaw, ImportError, ImportOptions,
+    ImportReport, Imported, InputFile, Problem,
 };
 use crate::core::model::{Annotations, Document, Mention, Relation, Span};
 use crate::core::offsets::OffsetIndex;
+use crate::core::validate::Rule;
 
 #[derive(Serialize, Deserialize)]
 struct Entity {
@@ -193,12 +194,8 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
 fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem>) -> Annotations {
     let index = OffsetIndex::new(&line.text);
     let mut out = Annotations::default();
-    let mut problem = |place: String, message: String| {
-        problems.push(Problem {
-            file: file.to_owned(),
-            place: format!("line {line_no}, {place}"),
-            message,
-        })
+    let mut problem = |place: String, flaw: Flaw| {
+        problems.push(Problem::new(file, format!("line {line_no}, {place}"), flaw))
     };
     let spans = line
         .entities
@@ -216,12 +213,15 @@ fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem
         if out.mention(&tid).is_some() {
             problem(
                 format!("entity {id}"),
-                "its id is used twice; give each entity its own id".into(),
+                Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each entity its own id",
+                ),
             );
             continue;
         }
-        if let Err(message) = check_fragments(&line.text, &index, &fragments, None) {
-            problem(format!("entity {id}"), message);
+        if let Err(flaw) = check_fragments(&line.text, &index, &fragments, None) {
+            problem(format!("entity {id}"), flaw);
             continue;
         }
         out.mentions.push(Mention {
@@ -241,7 +241,10 @@ fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem
         if out.relation(&rid).is_some() {
             problem(
                 format!("relation {}", r.id),
-                "its id is used twice; give each relation its own id".into(),
+                Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each relation its own id",
+                ),
             );
             continue;
         }
@@ -251,7 +254,10 @@ fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem
         if let Some(id) = missing {
             problem(
                 format!("relation {}", r.id),
-                format!("it refers to entity {id}, which is not on this line or was skipped; add it or remove the relation"),
+                Flaw::new(
+                    Rule::MissingTarget,
+                    format!("it refers to entity {id}, which is not on this line or was skipped; add it or remove the relation"),
+                ),
             );
             continue;
         }

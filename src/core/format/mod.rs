@@ -37,6 +37,7 @@ use std::fmt;
 use crate::core::model::{Document, Span};
 use crate::core::offsets::OffsetIndex;
 use crate::core::schema::Schema;
+use crate::core::validate::Rule;
 
 /// Inputs larger than this are refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 50 * 1024 * 1024;
@@ -299,18 +300,68 @@ pub struct ImportOptions {
     pub strict: bool,
 }
 
-/// One thing an import could not apply: the file, where in it, and what was wrong.
+/// One thing an import could not apply: the file, where in it, the rule it broke, and
+/// what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,
     /// "line 4", "annotation T3", "entity 2 of line 1": where to look.
     pub place: String,
+    /// The rule the input broke, for tests and tools to match on.
+    pub rule: Rule,
     pub message: String,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, place: impl Into<String>, flaw: impl Into<Flaw>) -> Self {
+        let flaw = flaw.into();
+        Self {
+            file: file.into(),
+            place: place.into(),
+            rule: flaw.rule,
+            message: flaw.message,
+        }
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}, {}: {}", self.file, self.place, self.message)
+    }
+}
+
+/// What is wrong with one piece of input, before the place is known: the rule it breaks
+/// and a sentence that says what to do. A bare message is [`Rule::Malformed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flaw {
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl Flaw {
+    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<String> for Flaw {
+    fn from(message: String) -> Self {
+        Self::new(Rule::Malformed, message)
+    }
+}
+
+impl From<&str> for Flaw {
+    fn from(message: &str) -> Self {
+        Self::new(Rule::Malformed, message)
+    }
+}
+
+impl fmt::Display for Flaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
@@ -423,25 +474,7 @@ pub fn import(
     let expanded = archive::expand(files)?;
     let files = expanded.as_slice();
     match format {
-        Format::Loupe => {
-            let mut documents = Vec::new();
-            let mut schema = None;
-            for f in files {
-                let text = f.utf8()?;
-                check_json_depth(&f.name, text)?;
-                let file = loupe::from_json(text).map_err(|error| ImportError::Loupe {
-                    file: f.name.clone(),
-                    error,
-                })?;
-                documents.extend(file.documents);
-                schema = schema.or(file.schema);
-            }
-            Ok(Imported {
-                documents,
-                schema,
-                report: ImportReport::default(),
-            })
-        }
+        Format::Loupe => loupe::import(files, options),
         Format::Brat => brat::import(files, options),
         Format::Doccano => doccano::import(files, options),
         Format::W3c => w3c::import(files, options),
@@ -519,26 +552,38 @@ fn check_fragments(
     index: &OffsetIndex,
     fragments: &[Span],
     quoted: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), Flaw> {
     if fragments.is_empty() {
-        return Err("it has no span; give it a start and an end".into());
+        return Err(Flaw::new(
+            Rule::NoFragments,
+            "it has no span; give it a start and an end",
+        ));
     }
     for f in fragments {
         if f.end < f.start {
-            return Err(format!(
-                "its span ends ({}) before it starts ({}); swap the offsets",
-                f.end, f.start
+            return Err(Flaw::new(
+                Rule::FragmentOutOfBounds,
+                format!(
+                    "its span ends ({}) before it starts ({}); swap the offsets",
+                    f.end, f.start
+                ),
             ));
         }
         if f.end == f.start {
-            return Err(format!("its span {}–{} is empty", f.start, f.end));
+            return Err(Flaw::new(
+                Rule::EmptyFragment,
+                format!("its span {}–{} is empty", f.start, f.end),
+            ));
         }
         if f.end > index.len_cp() {
-            return Err(format!(
-                "its span {}–{} runs past the end of the text ({} code points); the offsets are for another text, or count bytes or UTF-16 units instead of code points",
-                f.start,
-                f.end,
-                index.len_cp()
+            return Err(Flaw::new(
+                Rule::FragmentOutOfBounds,
+                format!(
+                    "its span {}–{} runs past the end of the text ({} code points); the offsets are for another text, or count bytes or UTF-16 units instead of code points",
+                    f.start,
+                    f.end,
+                    index.len_cp()
+                ),
             ));
         }
     }
@@ -550,8 +595,11 @@ fn check_fragments(
                 .map(|f| format!("{}–{}", f.start, f.end))
                 .collect::<Vec<_>>()
                 .join(";");
-            return Err(format!(
-                "the file quotes {quoted:?} but the text at {at} is {actual:?}; the offsets are wrong or the text changed"
+            return Err(Flaw::new(
+                Rule::TextMismatch,
+                format!(
+                    "the file quotes {quoted:?} but the text at {at} is {actual:?}; the offsets are wrong or the text changed"
+                ),
             ));
         }
     }
