@@ -1778,12 +1778,6 @@ mod properties {
                 .collect::<Vec<_>>()
         };
         let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
-        let entities = || {
-            ann.entities
-                .iter()
-                .map(|e| e.id.clone())
-                .collect::<Vec<_>>()
-        };
         let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
         let span = vec![Span::new(a.min(b), a.max(b))];
         let kind = KINDS[c % KINDS.len()].to_owned();
@@ -1874,6 +1868,30 @@ mod properties {
             10 => Edit::RemoveRelation {
                 id: pick(ann.relations.iter().map(|r| r.id.clone()).collect(), a),
             },
+            11..=14 => entity_edit(ann, k, a, b, c),
+            15..=18 => property_edit(ann, k, a, b, c),
+            _ => Edit::SetEventTrigger {
+                id: pick(events(), c),
+                trigger: span,
+            },
+        }
+    }
+
+    /// Coreference edits for [`to_edit`].
+    fn entity_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
+        let mentions = || {
+            ann.mentions
+                .iter()
+                .map(|m| m.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let entities = || {
+            ann.entities
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        match k {
             11 => Edit::cluster(
                 c,
                 Entity {
@@ -1921,9 +1939,29 @@ mod properties {
                     },
                 }
             }
-            14 => Edit::RemoveEntity {
+            _ => Edit::RemoveEntity {
                 id: pick(entities(), a),
             },
+        }
+    }
+
+    /// Attribute, note, normalisation and label edits for [`to_edit`].
+    fn property_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
+        let mentions = || {
+            ann.mentions
+                .iter()
+                .map(|m| m.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let entities = || {
+            ann.entities
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
+        match k {
             15 => Edit::SetAttribute {
                 target: pick(targets().into_iter().chain(entities()).collect(), a),
                 name: ["Realis", "Negated"][b % 2].into(),
@@ -1945,13 +1983,9 @@ mod properties {
                     label: String::new(),
                 }),
             },
-            18 => Edit::SetLabels {
+            _ => Edit::SetLabels {
                 set: ["Topic", "Region"][a % 2].into(),
                 labels: (0..b % 3).map(|i| format!("L{i}")).collect(),
-            },
-            _ => Edit::SetEventTrigger {
-                id: pick(events(), c),
-                trigger: span,
             },
         }
     }

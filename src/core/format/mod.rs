@@ -380,11 +380,16 @@ pub struct Imported {
     pub report: ImportReport,
 }
 
+/// Why a file was not imported: the one error of every import, from picking article
+/// files to reading annotation formats. Every variant names the file; sizes and limits
+/// are in bytes, and the limits are the constants ([`MAX_INPUT_BYTES`],
+/// [`crate::core::import::MAX_FILE_BYTES`]), so a message never disagrees with the check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
     TooLarge {
         file: String,
-        bytes: usize,
+        bytes: u64,
+        limit: u64,
     },
     NotUtf8 {
         file: String,
@@ -408,7 +413,7 @@ pub enum ImportError {
         message: String,
     },
     NotImportable(Format),
-    /// A zip archive was refused.
+    /// A zip archive, or a file inside one, was refused.
     Zip {
         file: String,
         message: String,
@@ -417,15 +422,90 @@ pub enum ImportError {
         file: String,
         error: loupe::LoupeError,
     },
+    /// The file holds nothing to import.
+    Empty {
+        file: String,
+    },
+    /// Not a kind of file Loupe reads as articles.
+    Unsupported {
+        file: String,
+    },
+    /// An article object (at a line of a `.jsonl` file, or an item of a `.json` list)
+    /// has no `text`.
+    NoText {
+        file: String,
+        place: String,
+    },
+    /// The browser could not read the file, or its HTML.
+    Unreadable {
+        file: String,
+        why: String,
+    },
+}
+
+/// A size as the messages give it: "23.4 MB".
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A limit as the messages give it: "50 MB" when whole, else as [`megabytes`].
+pub fn limit_megabytes(bytes: u64) -> String {
+    if bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        megabytes(bytes)
+    }
+}
+
+impl ImportError {
+    /// The file the error is about; `None` for a strict refusal of several problems, or
+    /// a format Loupe cannot read.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Self::TooLarge { file, .. }
+            | Self::NotUtf8 { file, .. }
+            | Self::TooDeep { file }
+            | Self::Malformed { file, .. }
+            | Self::Missing { file, .. }
+            | Self::Zip { file, .. }
+            | Self::Loupe { file, .. }
+            | Self::Empty { file }
+            | Self::Unsupported { file }
+            | Self::NoText { file, .. }
+            | Self::Unreadable { file, .. } => Some(file),
+            Self::Rejected { .. } | Self::NotImportable(_) => None,
+        }
+    }
+
+    /// The same error, about the file named `name` (a file inside an archive is read by
+    /// its own name, and reported by its path in the archive).
+    pub fn in_file(mut self, name: &str) -> Self {
+        match &mut self {
+            Self::TooLarge { file, .. }
+            | Self::NotUtf8 { file, .. }
+            | Self::TooDeep { file }
+            | Self::Malformed { file, .. }
+            | Self::Missing { file, .. }
+            | Self::Zip { file, .. }
+            | Self::Loupe { file, .. }
+            | Self::Empty { file }
+            | Self::Unsupported { file }
+            | Self::NoText { file, .. }
+            | Self::Unreadable { file, .. } => name.clone_into(file),
+            Self::Rejected { .. } | Self::NotImportable(_) => {}
+        }
+        self
+    }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooLarge { file, bytes } => write!(
+            Self::TooLarge { file, bytes, limit } => write!(
                 f,
-                "{file} is {:.1} MB; Loupe reads files up to 50 MB, so split it into smaller files",
-                *bytes as f64 / (1024.0 * 1024.0)
+                "{file} is {}; Loupe reads files up to {}, so split it into smaller files",
+                megabytes(*bytes),
+                limit_megabytes(*limit)
             ),
             Self::NotUtf8 { file, byte } => write!(
                 f,
@@ -455,6 +535,16 @@ impl fmt::Display for ImportError {
             ),
             Self::Zip { file, message } => write!(f, "{file}: {message}"),
             Self::Loupe { file, error } => write!(f, "{file}: {error}"),
+            Self::Empty { file } => write!(f, "{file}: the file is empty"),
+            Self::Unsupported { file } => write!(
+                f,
+                "{file}: not a kind of file Loupe reads; use .txt, .md, .html, .htm, .json, .jsonl, or a .zip of them or of brat files"
+            ),
+            Self::NoText { file, place } => write!(
+                f,
+                "{file}: {place} has no \"text\" field; each article needs its text as a string"
+            ),
+            Self::Unreadable { file, why } => write!(f, "{file}: could not be read ({why})"),
         }
     }
 }
@@ -486,7 +576,8 @@ fn check_size(file: &str, bytes: usize) -> Result<(), ImportError> {
     if bytes > MAX_INPUT_BYTES {
         return Err(ImportError::TooLarge {
             file: file.to_owned(),
-            bytes,
+            bytes: bytes as u64,
+            limit: MAX_INPUT_BYTES as u64,
         });
     }
     Ok(())
