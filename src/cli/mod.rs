@@ -6,7 +6,8 @@
 //! loupe validate [--from FMT] [--preset NAME | --schema FILE] FILE...
 //! loupe stats [--from FMT] FILE
 //! loupe schema --preset NAME --to brat|loupe OUT
-//! loupe agree [--from FMT] A B [C...] [--json OUT] [--csv OUT]
+//! loupe agree [--from FMT] A B [C...] [--json OUT] [--csv OUT] [--include-untouched]
+//! loupe report [--from FMT] A [B...] [--markdown OUT] [--latex OUT] [--include-untouched]
 //! ```
 //!
 //! IN and OUT may be files or folders (a folder of brat `.txt`/`.ann` pairs, a folder of
@@ -15,6 +16,7 @@
 //! cannot be read or written.
 
 mod agree;
+mod report;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,7 +33,8 @@ const USAGE: &str = "usage:
   loupe validate [--from FMT] [--preset NAME | --schema FILE] FILE...
   loupe stats [--from FMT] FILE...
   loupe schema --preset NAME --to brat|loupe OUT
-  loupe agree [--from FMT] A B [C...] [--json OUT|-] [--csv OUT]
+  loupe agree [--from FMT] A B [C...] [--json OUT|-] [--csv OUT] [--include-untouched]
+  loupe report [--from FMT] A [B...] [--markdown OUT|-] [--latex OUT|-] [--include-untouched]
 formats: loupe, brat, conll, doccano, w3c, oneie, csv (import: loupe, brat, doccano, w3c)
 presets: ace2005, conll2003, empty";
 
@@ -118,7 +121,11 @@ fn parse(args: &[String]) -> Result<Options<'_>, CliError> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--strict" => opts.strict = true,
-            "--from" | "--to" | "--preset" | "--schema" | "--json" | "--csv" => {
+            "--include-untouched" => {
+                opts.flags.insert(a, "");
+            }
+            "--from" | "--to" | "--preset" | "--schema" | "--json" | "--csv" | "--markdown"
+            | "--latex" => {
                 let v = it
                     .next()
                     .ok_or_else(|| CliError::Usage(format!("{a} needs a value")))?;
@@ -255,6 +262,7 @@ fn command(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<
         "stats" => stats(&opts, out),
         "schema" => schema_files(&opts, out),
         "agree" => agree::agree(&opts, out),
+        "report" => report::report(&opts, out),
         "help" | "--help" | "-h" => {
             let _ = writeln!(out, "{USAGE}");
             Ok(())

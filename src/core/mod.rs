@@ -11,6 +11,8 @@ pub mod import;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod render;
+pub mod report;
 pub mod samples;
 pub mod schema;
 pub mod search;

@@ -174,7 +174,19 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
   await expect(one.locator('.d-a-type.d-b-type', { hasText: 'Russian forces' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 
+  // The fourth disagreement was never reviewed: saving asks first, and does not take A unasked.
+  await expect(panel.locator('.diff-reviewed')).toHaveText(/^3 of 4 disagreements reviewed; 1 not yet/);
   await panel.getByRole('button', { name: 'Save to curated set' }).click();
+  const ask = panel.getByRole('alertdialog');
+  await expect(ask).toContainText('1 of 4 disagreements is not reviewed yet');
+  await expect(ask).toBeFocused();
+  await expect(page.getByText(/Saved “.*” to the curated set/)).toHaveCount(0);
+  await ask.getByRole('button', { name: 'Review the next unreviewed' }).click();
+  await expect(status).toContainText('4 of 4: only B');
+  await expect(status).toContainText('choice: not reviewed');
+  await expect(panel.getByRole('list', { name: 'Disagreements' }).locator('li.unreviewed')).toHaveCount(1);
+  await panel.getByRole('button', { name: 'Save to curated set' }).click();
+  await panel.getByRole('alertdialog').getByRole('button', { name: 'Take A for them and save' }).click();
   await expect(page.getByText(/Saved “.*” to the curated set \(1 documents\)/)).toBeVisible();
   // The curated set is compared like any annotator: ana and it agree on Istanbul only.
   await panel.getByRole('button', { name: 'Compare the curated set with the annotators' }).click();
