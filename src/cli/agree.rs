@@ -15,6 +15,7 @@ use crate::core::agreement::{
     TokenUnits, TypedScores,
 };
 use crate::core::format::{self, Format, Imported};
+use crate::core::report::count;
 
 use super::{load, read, write_file, CliError, Options};
 
@@ -115,8 +116,10 @@ fn typed_table(t: &mut String, title: &str, scores: &TypedScores) {
 fn units_line(t: &mut String, u: &TokenUnits) {
     let _ = writeln!(
         t,
-        "  units: {} tokens of {} documents; {}",
-        u.tokens, u.documents, u.unit
+        "  units: {} of {}; {}",
+        count(u.tokens, "token"),
+        count(u.documents, "document"),
+        u.unit
     );
     if !u.left_out.is_empty() {
         let titles: Vec<&str> = u.left_out.iter().map(|d| d.title.as_str()).collect();

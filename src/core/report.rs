@@ -127,21 +127,35 @@ fn f3(x: f64) -> String {
     format!("{x:.3}")
 }
 
+/// "1 document", "2 documents".
+pub fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn token_units(tokens: usize, documents: usize) -> String {
+    format!(
+        "{} of {}",
+        count(tokens, "token"),
+        count(documents, "document")
+    )
+}
+
 /// The agreement figures of one pair as (measure, unit, value) rows.
 fn pair_rows(p: &PairReport) -> Vec<(String, String, String)> {
     let t = &p.total;
-    let units = format!(
-        "{} tokens of {} documents",
-        p.token_units.tokens, p.token_units.documents
-    );
+    let units = token_units(p.token_units.tokens, p.token_units.documents);
     let f1 = |name: &str, unit: &str, s: &super::agreement::Score| {
         (
             name.to_owned(),
-            format!("{unit}, {} vs {} items", s.a, s.b),
+            format!("{unit}, {} vs {}", s.a, s.b),
             f3(s.f1),
         )
     };
-    let mut rows = vec![
+    let rows = vec![
         (
             "Cohen's κ (IOB tags)".to_owned(),
             units.clone(),
@@ -174,10 +188,26 @@ fn pair_rows(p: &PairReport) -> Vec<(String, String, String)> {
         ),
         f1("Relations F1", "relations", &t.relations.micro),
     ];
+    // A layer nobody annotated has nothing to agree on: no row, rather than a perfect 1.
+    let empty = |s: &super::agreement::Score| s.a + s.b == 0;
+    let skip = [
+        false,
+        false,
+        empty(&t.mentions_exact.micro),
+        empty(&t.mentions_overlap.micro),
+        empty(&t.events.trigger_classification.micro),
+        empty(&t.events.argument_classification.micro),
+        empty(&t.relations.micro),
+    ];
+    let mut rows: Vec<_> = rows
+        .into_iter()
+        .zip(skip)
+        .filter_map(|(row, skip)| (!skip).then_some(row))
+        .collect();
     let c = &t.coreference;
     if !c.is_empty() {
         let unit = format!(
-            "{} vs {} chains ({} vs {} mentions)",
+            "chains, {} vs {} ({} vs {} mentions)",
             c.response_chains, c.key_chains, c.response_mentions, c.key_mentions
         );
         for (name, m) in [("MUC", &c.muc), ("B³", &c.b_cubed), ("CEAFe", &c.ceafe)] {
@@ -203,7 +233,7 @@ impl MethodsReport {
             .as_deref()
             .unwrap_or("version not recorded");
         match self.schemas.as_slice() {
-            [] => "no schema recorded".to_owned(),
+            [] => "not recorded".to_owned(),
             [one] => format!("“{one}” ({version})"),
             many => format!(
                 "the files carry different schemas: {}",
@@ -229,29 +259,29 @@ impl MethodsReport {
             .map(|a| a.annotator.as_str())
             .collect();
         let sum = |f: fn(&AnnotatorRow) -> usize| self.annotators.iter().map(f).sum::<usize>();
+        let schema = match self.schemas.len() {
+            0 => "no schema recorded".to_owned(),
+            1 => format!("the schema {}", self.schema_text()),
+            _ => self.schema_text(),
+        };
         let mut p = format!(
-            "{} documents ({} tokens) were annotated by {} annotator{} ({}) with the schema {}. \
-             They made {} mentions, {} events, {} relations and {} coreference chains in all.",
-            self.documents,
-            self.tokens,
-            names.len(),
-            if names.len() == 1 { "" } else { "s" },
+            "{} ({}) were annotated by {} ({}) with {schema}. They made {}, {}, {} and {} in all.",
+            count(self.documents, "document"),
+            count(self.tokens, "token"),
+            count(names.len(), "annotator"),
             names.join(", "),
-            self.schema_text(),
-            sum(|a| a.mentions),
-            sum(|a| a.events),
-            sum(|a| a.relations),
-            sum(|a| a.chains),
+            count(sum(|a| a.mentions), "mention"),
+            count(sum(|a| a.events), "event"),
+            count(sum(|a| a.relations), "relation"),
+            count(sum(|a| a.chains), "coreference chain"),
         );
         if let Some(r) = &self.agreement {
             let u = &r.token_units;
             let _ = write!(
                 p,
-                " Agreement over {}: {} tokens of {} documents ({}), Fleiss' κ = {} and \
-                 Krippendorff's α = {}.",
+                " Agreement over {}: {} ({}), Fleiss' κ = {} and Krippendorff's α = {}.",
                 u.unit,
-                u.tokens,
-                u.documents,
+                token_units(u.tokens, u.documents),
                 if u.left_out.is_empty() {
                     "none left out".to_owned()
                 } else {
@@ -271,8 +301,9 @@ impl MethodsReport {
         let _ = writeln!(m, "{}\n", self.paragraph());
         let _ = writeln!(
             m,
-            "- Documents: {} ({} tokens)",
-            self.documents, self.tokens
+            "- Documents: {} ({})",
+            self.documents,
+            count(self.tokens, "token")
         );
         let _ = writeln!(m, "- Schema: {}", self.schema_text());
         let _ = writeln!(m, "- Annotation time: {}\n", self.timing_text());
@@ -323,10 +354,7 @@ impl MethodsReport {
             }
         }
         let all = md_cell(&r.annotators.join(", "));
-        let units = format!(
-            "{} tokens of {} documents",
-            r.token_units.tokens, r.token_units.documents
-        );
+        let units = token_units(r.token_units.tokens, r.token_units.documents);
         let _ = writeln!(
             m,
             "| {all} | Fleiss' κ (IOB tags) | {units} | {} |",
@@ -399,10 +427,7 @@ impl MethodsReport {
             t.push_str("\\midrule\n");
         }
         let all = latex_escape(&r.annotators.join(", "));
-        let units = format!(
-            "{} tokens of {} documents",
-            r.token_units.tokens, r.token_units.documents
-        );
+        let units = token_units(r.token_units.tokens, r.token_units.documents);
         let _ = writeln!(
             t,
             "{all} & Fleiss' $\\kappa$ (IOB tags) & {units} & {} \\\\",
@@ -487,14 +512,14 @@ mod tests {
         assert_eq!(r.annotators[0].mentions, 8);
         let md = r.markdown();
         for needle in [
-            "1 documents",
+            "1 document (",
             "2 annotators (ann, bob)",
             "| ann | 1 | 8 |",
             "| entity | GPE |",
             "Cohen's κ (IOB tags)",
             "Krippendorff's α (nominal, IOB tags)",
             "Fleiss' κ",
-            "Mentions F1, exact span and type | mentions, 8 vs 8 items | 0.375 |",
+            "Mentions F1, exact span and type | mentions, 8 vs 8 | 0.375 |",
             "Annotation time: not recorded",
             "version not recorded",
             "B is the reference",
@@ -519,7 +544,7 @@ mod tests {
         assert!(r.agreement.is_none());
         let md = r.markdown();
         assert!(md.contains("Agreement needs the files of two annotators or more."));
-        assert!(md.contains("no schema recorded"));
+        assert!(md.contains("with no schema recorded") && md.contains("- Schema: not recorded"));
         let tex = r.latex();
         assert!(tex.contains("Annotator & Documents & Mentions"));
         assert!(tex.contains("ann & 1 & 8 &"), "{tex}");
