@@ -735,27 +735,7 @@ pub fn curate(
             choices: choices.len(),
         });
     }
-    // For each item, which sides' annotations are kept, and the edit to apply to the kept
-    // one (with the text of its new span).
-    let mut next_choice = choices.iter().enumerate();
-    let mut kept: Vec<Kept> = Vec::with_capacity(items.len());
-    for it in items {
-        let (ka, kb, edit) = if it.is_disagreement() {
-            match next_choice.next().expect("counted above") {
-                (_, Choice::TakeA) => (true, false, None),
-                (_, Choice::TakeB) => (false, true, None),
-                (_, Choice::TakeBoth) => (true, true, None),
-                (_, Choice::TakeNeither) => (false, false, None),
-                (n, Choice::Edit(e)) => {
-                    let covered = check_edit(text, it, n, e)?;
-                    (e.from == Side::A, e.from == Side::B, Some((e, covered)))
-                }
-            }
-        } else {
-            (true, false, None)
-        };
-        kept.push((it, ka && it.a.is_some(), kb && it.b.is_some(), edit));
-    }
+    let kept = kept_sides(text, items, choices)?;
     let side = |s: Side| if s == Side::A { a } else { b };
     let unknown = |id: &Id| AdjudicationError::UnknownId(id.clone());
     let mut out = Curated::default();
@@ -889,6 +869,35 @@ pub fn curate(
 
 /// What [`curate`] decided to keep of one diff item: A's, B's, and the edit to apply.
 type Kept<'x> = (&'x DiffItem, bool, bool, Option<(&'x Edit, Option<String>)>);
+
+/// For each item, which sides' annotations are kept, and the edit to apply to the kept one
+/// (with the text of its new span). Matches keep A's copy.
+fn kept_sides<'x>(
+    text: &str,
+    items: &'x [DiffItem],
+    choices: &'x [Choice],
+) -> Result<Vec<Kept<'x>>, AdjudicationError> {
+    let mut next_choice = choices.iter().enumerate();
+    let mut kept: Vec<Kept> = Vec::with_capacity(items.len());
+    for it in items {
+        let (ka, kb, edit) = if it.is_disagreement() {
+            match next_choice.next().expect("counted by the caller") {
+                (_, Choice::TakeA) => (true, false, None),
+                (_, Choice::TakeB) => (false, true, None),
+                (_, Choice::TakeBoth) => (true, true, None),
+                (_, Choice::TakeNeither) => (false, false, None),
+                (n, Choice::Edit(e)) => {
+                    let covered = check_edit(text, it, n, e)?;
+                    (e.from == Side::A, e.from == Side::B, Some((e, covered)))
+                }
+            }
+        } else {
+            (true, false, None)
+        };
+        kept.push((it, ka && it.a.is_some(), kb && it.b.is_some(), edit));
+    }
+    Ok(kept)
+}
 
 /// Keep the chosen clusters: each gathers the curated mentions of its members, and what
 /// it cannot gather is named in `out.lost`.

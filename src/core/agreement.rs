@@ -675,21 +675,16 @@ fn pooled<'x>(
         .collect()
 }
 
-/// Compare the corpora of two or more annotators.
-pub fn agreement_with(
+/// Checksum → document per annotator (the first copy wins if a corpus repeats a text), the
+/// documents every annotator has in first-seen order, and the others.
+#[allow(clippy::type_complexity)]
+fn match_documents(
     corpora: &[AnnotatorCorpus],
-    opts: AgreementOptions,
-) -> Result<AgreementReport, AgreementError> {
-    if corpora.len() < 2 {
-        return Err(AgreementError::TooFewAnnotators(corpora.len()));
-    }
-    let mut names = BTreeSet::new();
-    for c in corpora {
-        if !names.insert(c.annotator.as_str()) {
-            return Err(AgreementError::DuplicateAnnotator(c.annotator.clone()));
-        }
-    }
-    // Checksum → document, per annotator; the first copy wins if a corpus repeats a text.
+) -> (
+    Vec<BTreeMap<String, &Document>>,
+    Vec<(String, &Document)>,
+    Vec<UnmatchedDocument>,
+) {
     let by_sum: Vec<BTreeMap<String, &Document>> = corpora
         .iter()
         .map(|c| {
@@ -728,6 +723,24 @@ pub fn agreement_with(
             });
         }
     }
+    (by_sum, matched, unmatched)
+}
+
+/// Compare the corpora of two or more annotators.
+pub fn agreement_with(
+    corpora: &[AnnotatorCorpus],
+    opts: AgreementOptions,
+) -> Result<AgreementReport, AgreementError> {
+    if corpora.len() < 2 {
+        return Err(AgreementError::TooFewAnnotators(corpora.len()));
+    }
+    let mut names = BTreeSet::new();
+    for c in corpora {
+        if !names.insert(c.annotator.as_str()) {
+            return Err(AgreementError::DuplicateAnnotator(c.annotator.clone()));
+        }
+    }
+    let (by_sum, matched, unmatched) = match_documents(corpora);
     // Tokens and labels once per document and annotator.
     let toks: Vec<Vec<Token>> = matched.iter().map(|(_, d)| tokens(&d.text)).collect();
     let labels: Vec<Vec<Vec<String>>> = (0..corpora.len())

@@ -494,13 +494,6 @@ pub fn Adjudication(
             });
         }
     };
-    let reviewed_line = move || {
-        let (open, total) = choices.with(|c| (unreviewed(c).len(), c.len()));
-        format!(
-            "{} of {total} disagreements reviewed; {open} not yet (u goes to the next).",
-            total - open
-        )
-    };
 
     let cur_idx = Memo::new(move |_| current.get().and_then(|c| dis.with(|d| d.get(c).copied())));
     // The text is drawn once per document and layout; stepping only moves the `current`
@@ -620,7 +613,7 @@ pub fn Adjudication(
                     <li><span class="d-a-span">"dashed"</span>" span differs"</li>
                     <li><span class="d-a-args">"wavy"</span>" arguments differ"</li>
                     <li><span class="d-a-only">"dotted"</span>" only one annotator"</li>
-                    <li>"A's marks are underlined, B's overlined; each is tagged with side, type and kind."</li>
+                    <li>"A's marks are underlined, B's overlined; each is tagged with side, type and kind. Coreference clusters and relations have no mark of their own: they are in the list below, where clusters can also differ in members."</li>
                 </ul>
                 <p class="muted">"Keys in the diff: n or j next disagreement, p or k previous, u next not reviewed; a take A, b take B, h take both, x take neither, e edit."</p>
                 <div class="diff-toolbar" role="group" aria-label="Current disagreement">
@@ -706,6 +699,28 @@ pub fn Adjudication(
                     }}
                 </div>
             </div>
+            <DisagreementList current_doc items dis choices current
+                on_edit=Callback::new(move |pos: usize| { current.set(Some(pos)); open_edit(); })/>
+            <SaveBar losses choices asking
+                on_review=Callback::new(move |()| go_unreviewed())
+                on_run=Callback::new(move |(action, default): (Action, Choice)| run(action, &default))
+                on_request=Callback::new(request)/>
+        </Show>
+    }
+}
+
+/// The disagreements of the document, each described by its text on both sides, marked
+/// "not reviewed" until a choice is made, with its choice and an edit button.
+#[component]
+fn DisagreementList(
+    current_doc: Memo<Option<(Document, Annotations)>>,
+    items: Memo<Vec<DiffItem>>,
+    dis: Memo<Vec<usize>>,
+    choices: RwSignal<Vec<Option<Choice>>>,
+    current: RwSignal<Option<usize>>,
+    on_edit: Callback<usize>,
+) -> impl IntoView {
+    view! {
             <ol class="diff-list" aria-label="Disagreements">
                 {move || {
                     let Some((doc, b)) = current_doc.get() else { return Vec::new() };
@@ -731,7 +746,7 @@ pub fn Adjudication(
                                             prop:checked=move || choices.with(|cs| cs.get(pos).and_then(Option::as_ref) == Some(&c))
                                             on:change=move |_| choices.update(|cs| if let Some(x) = cs.get_mut(pos) { *x = Some(set.clone()) })/>{text}</label>
                                     }}).collect_view()}
-                                    <button type="button" class="link" on:click=move |_| { current.set(Some(pos)); open_edit(); }>
+                                    <button type="button" class="link" on:click=move |_| on_edit.run(pos)>
                                         {move || choices.with(|cs| match cs.get(pos).and_then(Option::as_ref) {
                                             Some(c @ Choice::Edit(_)) => choice_label(Some(c)),
                                             _ => "Edit…".to_owned(),
@@ -743,6 +758,28 @@ pub fn Adjudication(
                     }).collect::<Vec<_>>()
                 }}
             </ol>
+    }
+}
+
+/// What the choices lose, how many are reviewed, the question asked before defaulting the
+/// unreviewed ones, and the save and download buttons.
+#[component]
+fn SaveBar(
+    losses: Memo<Vec<String>>,
+    choices: RwSignal<Vec<Option<Choice>>>,
+    asking: RwSignal<Option<Action>>,
+    on_review: Callback<()>,
+    on_run: Callback<(Action, Choice)>,
+    on_request: Callback<Action>,
+) -> impl IntoView {
+    let reviewed_line = move || {
+        let (open, total) = choices.with(|c| (unreviewed(c).len(), c.len()));
+        format!(
+            "{} of {total} disagreements reviewed; {open} not yet (u goes to the next).",
+            total - open
+        )
+    };
+    view! {
             <Show when=move || losses.with(|l| !l.is_empty())>
                 <section class="diff-losses" aria-labelledby="diff-losses-heading">
                     <h4 id="diff-losses-heading">"What the curated document loses with these choices"</h4>
@@ -763,19 +800,18 @@ pub fn Adjudication(
                             if open == 1 { "it" } else { "them" },
                         )}</p>
                         <div class="actions-row">
-                            <button type="button" class="primary" on:click=move |_| go_unreviewed()>"Review the next unreviewed"</button>
-                            <button type="button" on:click=move |_| run(action, &Choice::TakeA)>{format!("Take A for them and {verb}")}</button>
-                            <button type="button" on:click=move |_| run(action, &Choice::TakeNeither)>{format!("Take neither for them and {verb}")}</button>
+                            <button type="button" class="primary" on:click=move |_| on_review.run(())>"Review the next unreviewed"</button>
+                            <button type="button" on:click=move |_| on_run.run((action, Choice::TakeA))>{format!("Take A for them and {verb}")}</button>
+                            <button type="button" on:click=move |_| on_run.run((action, Choice::TakeNeither))>{format!("Take neither for them and {verb}")}</button>
                             <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
                         </div>
                     </div>
                 }
             })}
             <div class="actions-row">
-                <button type="button" class="primary" on:click=move |_| request(Action::Save)>"Save to curated set"</button>
-                <button type="button" on:click=move |_| request(Action::Download)>"Download curated file"</button>
+                <button type="button" class="primary" on:click=move |_| on_request.run(Action::Save)>"Save to curated set"</button>
+                <button type="button" on:click=move |_| on_request.run(Action::Download)>"Download curated file"</button>
             </div>
-        </Show>
     }
 }
 

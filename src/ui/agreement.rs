@@ -18,7 +18,7 @@ use crate::core::agreement::{
     Score, TokenUnits,
 };
 use crate::core::format::loupe;
-use crate::core::report::methods_report;
+use crate::core::report::{count, methods_report};
 use crate::core::schema::Schema;
 
 /// The panel's views.
@@ -63,8 +63,10 @@ fn units_text(u: &TokenUnits) -> String {
         )
     };
     format!(
-        "Unit: {} ({} tokens of {} documents).{left}",
-        u.unit, u.tokens, u.documents
+        "Unit: {} ({} of {}).{left}",
+        u.unit,
+        count(u.tokens, "token"),
+        count(u.documents, "document")
     )
 }
 
@@ -114,7 +116,7 @@ fn pair_view(p: PairReport) -> impl IntoView {
         } else {
             view! {
                 <table class="scores coref">
-                    <caption>{format!("{a} against {b}: coreference ({} chains in {a}, {} in {b}; mentions matched by exact span)", c.response_chains, c.key_chains)}</caption>
+                    <caption>{format!("{a} against {b}: coreference ({} in {a}, {} in {b}; mentions matched by exact span)", count(c.response_chains, "chain"), c.key_chains)}</caption>
                     <thead><tr><th scope="col">"Metric"</th><th scope="col">"P %"</th><th scope="col">"R %"</th><th scope="col">"F1 %"</th></tr></thead>
                     <tbody>
                         {coref_row("MUC", c.muc)}
@@ -319,8 +321,8 @@ pub fn AgreementPanel() -> impl IntoView {
                     let unmatched = r.unmatched.clone();
                     let units = units_text(&r.token_units);
                     view! {
-                        <p>{format!("{} annotators, {} matched documents. All annotators: Fleiss' κ {:.3}, Krippendorff's α {:.3} over IOB tags.",
-                            r.annotators.len(), r.documents.len(), r.fleiss_kappa.kappa, r.krippendorff_alpha.alpha)}</p>
+                        <p>{format!("{}, {} matched. All annotators: Fleiss' κ {:.3}, Krippendorff's α {:.3} over IOB tags.",
+                            count(r.annotators.len(), "annotator"), count(r.documents.len(), "document"), r.fleiss_kappa.kappa, r.krippendorff_alpha.alpha)}</p>
                         <p class="muted units">{units}</p>
                         <label class="choice"><input type="checkbox" prop:checked=move || include_untouched.get()
                             on:change=move |ev| { include_untouched.set(event_target_checked(&ev)); recompute(); }/>

@@ -4,7 +4,8 @@
 //! Labels are never cut: the label column is as wide as the longest label needs, up to a
 //! limit, and a label longer than that wraps onto more lines (at " · ", spaces, ":" and
 //! "-" where it can), its row growing to fit. Text width is estimated from the number of
-//! characters, generously, since the SVG cannot measure its own text.
+//! characters, generously, since the SVG cannot measure its own text. The category axis
+//! title sits over the labels, level, so a short chart cannot clip it.
 
 use std::fmt::Write as _;
 
@@ -17,8 +18,8 @@ fn xml(text: &str) -> String {
     out
 }
 
-/// Room on the left for the category axis title, written upwards.
-const AXIS_W: usize = 28;
+/// The margin left of the labels.
+const AXIS_W: usize = 8;
 /// The estimated width of one character at the labels' 13 px, rounded up.
 const CHAR_W: usize = 8;
 const MIN_LABEL_W: usize = 120;
@@ -29,7 +30,8 @@ pub const BAR_W: usize = 260;
 const VALUE_W: usize = 64;
 pub const ROW_H: usize = 24;
 const LINE_H: usize = 16;
-pub const TOP: usize = 36;
+/// Above the rows: the chart's title, then the category axis title over the labels.
+pub const TOP: usize = 52;
 /// Below the bars: the value axis, its end labels and its title.
 pub const BOTTOM: usize = 52;
 
@@ -183,7 +185,7 @@ pub fn bar_chart_svg(chart: &Chart) -> String {
          <text x=\"{bar_x}\" y=\"{tick_y}\" text-anchor=\"middle\" fill=\"#57606a\">{zero}</text>\
          <text x=\"{right}\" y=\"{tick_y}\" text-anchor=\"middle\" fill=\"#57606a\">{top}</text>\
          <text x=\"{mid}\" y=\"{title_y}\" text-anchor=\"middle\" fill=\"#1f2328\">{value_axis}</text>\
-         <text transform=\"translate(16 {cat_y}) rotate(-90)\" text-anchor=\"middle\" fill=\"#1f2328\">{category_axis}</text>",
+         <text x=\"{cat_x}\" y=\"{cat_y}\" text-anchor=\"end\" font-weight=\"600\" fill=\"#1f2328\">{category_axis}</text>",
         right = bar_x + BAR_W,
         tick_y = axis_y + 16,
         zero = xml(&chart.show(0.0)),
@@ -191,7 +193,8 @@ pub fn bar_chart_svg(chart: &Chart) -> String {
         mid = bar_x + BAR_W / 2,
         title_y = axis_y + 38,
         value_axis = xml(&chart.value_axis),
-        cat_y = (TOP + rows_end) / 2,
+        cat_x = bar_x - 8,
+        cat_y = TOP - 8,
         category_axis = xml(&chart.category_axis),
     );
     svg.push_str("</svg>");
