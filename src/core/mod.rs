@@ -13,6 +13,8 @@ pub mod layout;
 pub mod lineage;
 pub mod model;
 pub mod offsets;
+pub mod render;
+pub mod report;
 pub mod samples;
 pub mod schema;
 pub mod search;
