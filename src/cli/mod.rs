@@ -7,6 +7,7 @@
 //! loupe stats [--from FMT] FILE
 //! loupe schema --preset NAME --to brat|loupe OUT
 //! loupe agree [--from FMT] A B [C...] [--json OUT] [--csv OUT]
+//! loupe suggest --train TRAIN --on DOCS --out OUT [--from FMT] [--gazetteer FILE] [--min-score S]
 //! ```
 //!
 //! IN and OUT may be files or folders (a folder of brat `.txt`/`.ann` pairs, a folder of
@@ -15,6 +16,7 @@
 //! cannot be read or written.
 
 mod agree;
+mod suggest;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,6 +34,9 @@ const USAGE: &str = "usage:
   loupe stats [--from FMT] FILE...
   loupe schema --preset NAME --to brat|loupe OUT
   loupe agree [--from FMT] A B [C...] [--json OUT|-] [--csv OUT]
+  loupe suggest --train TRAIN --on DOCS --out OUT|- [--from FMT] [--gazetteer FILE]
+                [--min-score S] [--seed N] [--epochs N]
+    (OUT is a prediction file: loupe/1 whose predicted annotations carry \"suggested\")
 formats: loupe, brat, conll, doccano, w3c, oneie, csv (import: loupe, brat, doccano, w3c)
 presets: ace2005, conll2003, empty";
 
@@ -248,6 +253,9 @@ fn command(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let Some((cmd, rest)) = args.split_first() else {
         return Err(CliError::Usage("no command given".into()));
     };
+    if cmd == "suggest" {
+        return suggest::suggest(rest, out, err);
+    }
     let opts = parse(rest)?;
     match cmd.as_str() {
         "convert" => convert(&opts, out, err),

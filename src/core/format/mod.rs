@@ -25,7 +25,7 @@ pub mod conll;
 pub mod csv;
 pub mod doccano;
 #[cfg(test)]
-mod json_schema;
+pub(crate) mod json_schema;
 pub mod loupe;
 pub mod merge;
 pub mod oneie;
@@ -429,6 +429,7 @@ pub fn import(
             for f in files {
                 let text = f.utf8()?;
                 check_json_depth(&f.name, text)?;
+                refuse_predictions(&f.name, text)?;
                 let file = loupe::from_json(text).map_err(|error| ImportError::Loupe {
                     file: f.name.clone(),
                     error,
@@ -447,6 +448,25 @@ pub fn import(
         Format::W3c => w3c::import(files, options),
         other => Err(ImportError::NotImportable(other)),
     }
+}
+
+/// A prediction file's suggested annotations are a model's guesses: taking them as
+/// annotations would pass them off as a person's work, so they go in only as suggestions.
+fn refuse_predictions(file: &str, json: &str) -> Result<(), ImportError> {
+    let marked: usize = loupe::suggested_marks(json)
+        .iter()
+        .map(loupe::DocumentMarks::len)
+        .sum();
+    if marked == 0 {
+        return Ok(());
+    }
+    Err(ImportError::Malformed {
+        file: file.to_owned(),
+        place: "\"suggested\"".into(),
+        message: format!(
+            "this is a prediction file (as `loupe suggest` writes): {marked} of its annotations are suggestions, not annotations; import it as suggestions instead"
+        ),
+    })
 }
 
 fn check_size(file: &str, bytes: usize) -> Result<(), ImportError> {
