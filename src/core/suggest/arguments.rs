@@ -16,8 +16,9 @@ use crate::core::model::{Annotations, Event, Mention};
 #[derive(Debug, Clone, Default)]
 pub struct ArgumentRanker {
     weights: Weights,
-    /// Event type → the roles the corpus gave its events.
-    roles: BTreeMap<String, BTreeSet<String>>,
+    /// Event type → the roles the corpus gave its events, each with the most arguments
+    /// one event had in it (two for a meeting's Entity, say).
+    roles: Roles,
 }
 
 /// A word range: `[first, end)`.
@@ -78,13 +79,13 @@ impl<'t> Located<'t> {
         Self { words, mentions }
     }
 
-    /// The candidates for `role` of `event`: mentions in the trigger's sentence that are not
-    /// already another role's argument, with their word ranges.
+    /// The candidates for a role of `event`: mentions in the trigger's sentence that are
+    /// not `taken` (already arguments), with their word ranges.
     fn candidates<'a>(
         &self,
         ann: &'a Annotations,
         event: &Event,
-        role: &str,
+        taken: &BTreeSet<&str>,
     ) -> Option<(Range, Vec<Candidate<'a>>)> {
         let trig = match event.trigger[..] {
             [f] => self.words.range_of(f)?,
@@ -92,12 +93,6 @@ impl<'t> Located<'t> {
         };
         let sentence = self.words.sentence_of(trig.0);
         let (lo, hi) = self.words.sentences.get(sentence).copied()?;
-        let taken: BTreeSet<&str> = event
-            .arguments
-            .iter()
-            .filter(|a| a.role != role)
-            .map(|a| a.target.as_str())
-            .collect();
         let from = self.mentions.partition_point(|(r, _)| r.0 < lo);
         let out = self.mentions[from..]
             .iter()
@@ -155,48 +150,11 @@ impl<'t> Located<'t> {
 
 impl ArgumentRanker {
     pub fn train(samples: &[Sample], config: &Config) -> Self {
-        let mut roles: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut t = RankerTraining::new(roles_of(samples), config);
         for s in samples {
-            for e in &s.annotations.events {
-                let set = roles.entry(e.kind.clone()).or_default();
-                for a in &e.arguments {
-                    set.insert(a.role.clone());
-                }
-            }
+            t.add(s);
         }
-        let mut instances = Vec::new();
-        for s in samples {
-            if s.annotations.events.is_empty() {
-                continue;
-            }
-            let at = Located::new(s.text, s.annotations);
-            for e in &s.annotations.events {
-                for role in roles.get(&e.kind).into_iter().flatten() {
-                    if let Some(i) = instance(&at, s.annotations, e, role) {
-                        instances.push(i);
-                    }
-                }
-            }
-        }
-        let mut trainer = Trainer::default();
-        let mut rng = Rng::new(config.seed ^ 0xa46);
-        let mut order: Vec<usize> = (0..instances.len()).collect();
-        for _ in 0..config.epochs {
-            rng.shuffle(&mut order);
-            for &i in &order {
-                let inst = &instances[i];
-                let guess = best(inst.candidates.iter().map(|c| trainer_sum(&trainer, c)));
-                trainer.update_rank(
-                    &inst.candidates[inst.gold],
-                    &inst.candidates[guess.0],
-                    guess.0 != inst.gold,
-                );
-            }
-        }
-        Self {
-            weights: trainer.average(),
-            roles,
-        }
+        t.finish()
     }
 
     /// The roles it tries for an event type.
@@ -205,10 +163,12 @@ impl ArgumentRanker {
             .get(kind)
             .into_iter()
             .flatten()
-            .map(String::as_str)
+            .map(|(r, _)| r.as_str())
     }
 
-    /// The best candidate for each empty role of every event in `ann`.
+    /// For every event in `ann`, the best candidate for each empty slot of each role: one
+    /// per role, or as many as the corpus ever gave one event (a meeting's two Entity
+    /// arguments), each beating "no argument".
     pub fn suggest(&self, text: &str, ann: &Annotations) -> Vec<Suggestion> {
         let mut out = Vec::new();
         if ann.events.is_empty() || self.weights.is_empty() {
@@ -216,11 +176,17 @@ impl ArgumentRanker {
         }
         let at = Located::new(text, ann);
         for e in &ann.events {
-            for role in self.roles(&e.kind) {
-                if e.arguments.iter().any(|a| a.role == role) {
-                    continue;
-                }
-                if let Some(s) = self.best_for(&at, ann, e, role) {
+            let Some(roles) = self.roles.get(&e.kind) else {
+                continue;
+            };
+            let mut taken: BTreeSet<&str> = e.arguments.iter().map(|a| a.target.as_str()).collect();
+            for (role, most) in roles {
+                let filled = e.arguments.iter().filter(|a| &a.role == role).count();
+                for _ in filled..*most {
+                    let Some((s, target)) = self.best_for(&at, ann, e, role, &taken) else {
+                        break;
+                    };
+                    taken.insert(target);
                     out.push(s);
                 }
             }
@@ -228,14 +194,15 @@ impl ArgumentRanker {
         out
     }
 
-    fn best_for(
+    fn best_for<'a>(
         &self,
         at: &Located,
-        ann: &Annotations,
+        ann: &'a Annotations,
         e: &Event,
         role: &str,
-    ) -> Option<Suggestion> {
-        let (trig, cands) = at.candidates(ann, e, role)?;
+        taken: &BTreeSet<&str>,
+    ) -> Option<(Suggestion, &'a str)> {
+        let (trig, cands) = at.candidates(ann, e, taken)?;
         let mut scores = vec![self.weights.sum(&at.features(&e.kind, role, trig, None))];
         for c in &cands {
             scores.push(
@@ -249,7 +216,7 @@ impl ArgumentRanker {
         }
         let (m, _) = cands[win - 1];
         let span = m.fragments[0];
-        Some(Suggestion {
+        let s = Suggestion {
             proposal: Proposal::Argument {
                 event: e.id.clone(),
                 role: role.to_owned(),
@@ -259,32 +226,180 @@ impl ArgumentRanker {
             text: m.text.clone(),
             source: Source::ArgumentRanker,
             score: Some(probability(&scores, win)),
-        })
+        };
+        Some((s, m.id.as_str()))
     }
 }
 
-fn instance(at: &Located, ann: &Annotations, e: &Event, role: &str) -> Option<Instance> {
-    let (trig, cands) = at.candidates(ann, e, role)?;
-    let gold_ids: BTreeSet<&str> = e
+/// The ranking problems one role of one event gives, as prediction meets them: its gold
+/// arguments one at a time in text order (those before already taken, those after left
+/// out so they are not counted wrong), then "no argument" once they are all in (unless
+/// the role is at its most).
+fn role_instances(
+    at: &Located,
+    ann: &Annotations,
+    e: &Event,
+    role: &str,
+    most: usize,
+) -> Vec<Instance> {
+    let mut out = Vec::new();
+    let mut taken: BTreeSet<&str> = e
+        .arguments
+        .iter()
+        .filter(|a| a.role != role)
+        .map(|a| a.target.as_str())
+        .collect();
+    let golds: Vec<&str> = e
         .arguments
         .iter()
         .filter(|a| a.role == role)
         .map(|a| a.target.as_str())
         .collect();
-    let gold = match cands
-        .iter()
-        .position(|(m, _)| gold_ids.contains(m.id.as_str()))
-    {
-        Some(i) => i + 1,
-        // The argument is outside the sentence (or an event): nothing to learn here.
-        None if !gold_ids.is_empty() => return None,
-        None => 0,
+    let Some((trig, cands)) = at.candidates(ann, e, &taken) else {
+        return out;
     };
-    let mut candidates = vec![at.features(&e.kind, role, trig, None)];
-    for c in cands {
-        candidates.push(at.features(&e.kind, role, trig, Some(c)));
+    // An argument outside the sentence (or an event) cannot be ranked: skip the role.
+    if golds.iter().any(|g| !cands.iter().any(|(m, _)| m.id == *g)) {
+        return out;
     }
-    Some(Instance { candidates, gold })
+    let mut ordered: Vec<&Candidate> = cands
+        .iter()
+        .filter(|(m, _)| golds.contains(&m.id.as_str()))
+        .collect();
+    ordered.sort_by_key(|(_, r)| *r);
+    let build = |taken: &BTreeSet<&str>, gold: Option<&str>| -> Instance {
+        let mut candidates = vec![at.features(&e.kind, role, trig, None)];
+        let mut gold_at = 0;
+        for c in &cands {
+            let id = c.0.id.as_str();
+            let later_gold = golds.contains(&id) && Some(id) != gold;
+            if taken.contains(id) || later_gold {
+                continue;
+            }
+            if Some(id) == gold {
+                gold_at = candidates.len();
+            }
+            candidates.push(at.features(&e.kind, role, trig, Some(*c)));
+        }
+        Instance {
+            candidates,
+            gold: gold_at,
+        }
+    };
+    for (m, _) in &ordered {
+        out.push(build(&taken, Some(m.id.as_str())));
+        taken.insert(m.id.as_str());
+    }
+    if golds.len() < most {
+        out.push(build(&taken, None));
+    }
+    out
+}
+
+/// Event type → role → the most arguments in that role one event of the corpus had.
+pub type Roles = BTreeMap<String, BTreeMap<String, usize>>;
+
+/// The roles the corpus gives each event type (no tokenising: cheap).
+pub fn roles_of(samples: &[Sample]) -> Roles {
+    let mut roles = Roles::new();
+    for s in samples {
+        for e in &s.annotations.events {
+            let set = roles.entry(e.kind.clone()).or_default();
+            let mut here: BTreeMap<&str, usize> = BTreeMap::new();
+            for a in &e.arguments {
+                *here.entry(&a.role).or_default() += 1;
+            }
+            for (role, n) in here {
+                let most = set.entry(role.to_owned()).or_default();
+                *most = (*most).max(n);
+            }
+        }
+    }
+    roles
+}
+
+/// Ranker training in progress, resumable like [`super::tagger::TaggerTraining`]: add the
+/// documents, then [`RankerTraining::step`] through the epochs.
+pub struct RankerTraining {
+    roles: Roles,
+    instances: Vec<Instance>,
+    trainer: Trainer,
+    rng: Rng,
+    order: Vec<usize>,
+    epochs: usize,
+    epoch: usize,
+    at: usize,
+}
+
+impl RankerTraining {
+    pub fn new(roles: Roles, config: &Config) -> Self {
+        Self {
+            roles,
+            instances: Vec::new(),
+            trainer: Trainer::default(),
+            rng: Rng::new(config.seed ^ 0xa46),
+            order: Vec::new(),
+            epochs: config.epochs,
+            epoch: 0,
+            at: 0,
+        }
+    }
+
+    /// Add one document's ranking problems.
+    pub fn add(&mut self, s: &Sample) {
+        if s.annotations.events.is_empty() {
+            return;
+        }
+        let at = Located::new(s.text, s.annotations);
+        for e in &s.annotations.events {
+            for (role, most) in self.roles.get(&e.kind).into_iter().flatten() {
+                self.instances
+                    .extend(role_instances(&at, s.annotations, e, role, *most));
+            }
+        }
+    }
+
+    /// Train on up to `max` more ranking problems; true when every epoch is done.
+    pub fn step(&mut self, max: usize) -> bool {
+        let mut budget = max;
+        while self.epoch < self.epochs {
+            if self.at == 0 && budget > 0 {
+                // A fresh order each epoch, from the seeded generator.
+                self.order = (0..self.instances.len()).collect();
+                self.rng.shuffle(&mut self.order);
+            }
+            if self.at == self.order.len() {
+                self.epoch += 1;
+                self.at = 0;
+                continue;
+            }
+            if budget == 0 {
+                return false;
+            }
+            let inst = &self.instances[self.order[self.at]];
+            let guess = best(
+                inst.candidates
+                    .iter()
+                    .map(|c| trainer_sum(&self.trainer, c)),
+            );
+            self.trainer.update_rank(
+                &inst.candidates[inst.gold],
+                &inst.candidates[guess.0],
+                guess.0 != inst.gold,
+            );
+            self.at += 1;
+            budget -= 1;
+        }
+        true
+    }
+
+    pub fn finish(mut self) -> ArgumentRanker {
+        while !self.step(usize::MAX) {}
+        ArgumentRanker {
+            weights: self.trainer.average(),
+            roles: self.roles,
+        }
+    }
 }
 
 fn trainer_sum(t: &Trainer, f: &[u64]) -> f32 {

@@ -156,29 +156,35 @@ impl StringMatcher {
     /// Count every contiguous mention and trigger of the corpus, plus one per gazetteer
     /// entry.
     pub fn train(samples: &[Sample], gazetteer: &Gazetteer) -> Self {
-        let mut index: PhraseIndex<Counts> = PhraseIndex::default();
-        let mut add = |phrase: &str, layer: Layer, kind: &str| {
-            if let Some(counts) = index.entry(phrase) {
-                *counts.entry((layer, kind.to_owned())).or_default() += 1;
-            }
-        };
+        let mut m = Self::default();
         for (phrase, kind) in &gazetteer.entries {
-            add(phrase, Layer::Mention, kind);
+            m.count(phrase, Layer::Mention, kind);
         }
         for s in samples {
-            // The stored covered texts: checked against the text when the corpus was loaded.
-            for m in &s.annotations.mentions {
-                if m.fragments.len() == 1 {
-                    add(&m.text, Layer::Mention, &m.kind);
-                }
-            }
-            for e in &s.annotations.events {
-                if e.trigger.len() == 1 {
-                    add(&e.trigger_text, Layer::Event, &e.kind);
-                }
+            m.add(s);
+        }
+        m
+    }
+
+    fn count(&mut self, phrase: &str, layer: Layer, kind: &str) {
+        if let Some(counts) = self.index.entry(phrase) {
+            *counts.entry((layer, kind.to_owned())).or_default() += 1;
+        }
+    }
+
+    /// Count one more document's contiguous mentions and triggers.
+    pub fn add(&mut self, s: &Sample) {
+        // The stored covered texts: checked against the text when the corpus was loaded.
+        for m in &s.annotations.mentions {
+            if m.fragments.len() == 1 {
+                self.count(&m.text, Layer::Mention, &m.kind);
             }
         }
-        Self { index }
+        for e in &s.annotations.events {
+            if e.trigger.len() == 1 {
+                self.count(&e.trigger_text, Layer::Event, &e.kind);
+            }
+        }
     }
 
     /// The score of each type of `phrase`: its relative frequency.

@@ -37,6 +37,7 @@ pub mod predictions;
 pub mod synthetic;
 pub mod tagger;
 pub mod text;
+pub mod training;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -303,7 +304,7 @@ impl Recommenders {
 }
 
 /// The suggestions to show: not rejected, at least `min_score`, not already annotated
-/// (a mention or trigger with that exact span, or an argument role already filled), and
+/// (a mention or trigger with that exact span, or that argument in its event), and
 /// one per span and type (the best-scored). Sorted by position.
 pub fn visible(
     suggestions: Vec<Suggestion>,
@@ -338,9 +339,11 @@ pub fn visible(
                 ..
             } => {
                 ann.mention(target).is_some()
-                    && ann
-                        .event(event)
-                        .is_some_and(|e| e.arguments.iter().all(|a| &a.role != role))
+                    && ann.event(event).is_some_and(|e| {
+                        !e.arguments
+                            .iter()
+                            .any(|a| &a.role == role && &a.target == target)
+                    })
             }
         };
         if !open {

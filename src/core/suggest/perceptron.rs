@@ -85,6 +85,45 @@ impl Rng {
     }
 }
 
+/// Shards of a feature map: a growing map rehashes one shard at a time, so no single
+/// insert stalls for long (a rehash of one big map took tens of ms on a 500-document
+/// corpus), and averaging can go shard by shard.
+const SHARDS: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct Sharded<V> {
+    shards: Vec<FnvMap<u64, V>>,
+}
+
+impl<V> Default for Sharded<V> {
+    fn default() -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| FnvMap::default()).collect(),
+        }
+    }
+}
+
+impl<V> Sharded<V> {
+    fn shard(key: u64) -> usize {
+        (key >> 58) as usize % SHARDS
+    }
+    pub fn get(&self, key: &u64) -> Option<&V> {
+        self.shards[Self::shard(*key)].get(key)
+    }
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.len()).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.shards.iter().all(|s| s.is_empty())
+    }
+}
+
+impl<V: Default> Sharded<V> {
+    pub fn entry(&mut self, key: u64) -> &mut V {
+        self.shards[Self::shard(key)].entry(key).or_default()
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Cell {
     class: u16,
@@ -96,7 +135,7 @@ struct Cell {
 /// Multiclass weights while training: feature → the classes it has a weight for.
 #[derive(Debug, Clone, Default)]
 pub struct Trainer {
-    cells: FnvMap<u64, Vec<Cell>>,
+    cells: Sharded<Vec<Cell>>,
     /// Instances seen so far: the clock of the averaging.
     pub clock: u64,
 }
@@ -142,7 +181,7 @@ impl Trainer {
 
     fn bump(&mut self, f: u64, class: usize, delta: f32) {
         let clock = self.clock;
-        let cells = self.cells.entry(f).or_default();
+        let cells = self.cells.entry(f);
         let i = match cells.iter().position(|c| c.class as usize == class) {
             Some(i) => i,
             None => {
@@ -163,9 +202,40 @@ impl Trainer {
 
     /// The averaged weights, dropping those that average to zero.
     pub fn average(self) -> Weights {
-        let clock = self.clock.max(1);
-        let mut map: FnvMap<u64, Vec<(u16, f32)>> = FnvMap::default();
-        for (f, cells) in self.cells {
+        let mut a = self.averaging();
+        while !a.step() {}
+        a.finish()
+    }
+
+    /// Averaging one shard per [`Averaging::step`].
+    pub fn averaging(self) -> Averaging {
+        Averaging {
+            clock: self.clock.max(1),
+            from: self.cells.shards,
+            into: Sharded::default(),
+            next: 0,
+        }
+    }
+}
+
+/// Weights being averaged, shard by shard.
+#[derive(Debug, Clone)]
+pub struct Averaging {
+    clock: u64,
+    from: Vec<FnvMap<u64, Vec<Cell>>>,
+    into: Sharded<Vec<(u16, f32)>>,
+    next: usize,
+}
+
+impl Averaging {
+    /// Average one more shard; true when all are done.
+    pub fn step(&mut self) -> bool {
+        let Some(shard) = self.from.get_mut(self.next) else {
+            return true;
+        };
+        let clock = self.clock;
+        let target = &mut self.into.shards[self.next];
+        for (f, cells) in std::mem::take(shard) {
             let kept: Vec<(u16, f32)> = cells
                 .into_iter()
                 .filter_map(|c| {
@@ -175,17 +245,23 @@ impl Trainer {
                 })
                 .collect();
             if !kept.is_empty() {
-                map.insert(f, kept);
+                target.insert(f, kept);
             }
         }
-        Weights { map }
+        self.next += 1;
+        self.next == self.from.len()
+    }
+
+    pub fn finish(mut self) -> Weights {
+        while !self.step() {}
+        Weights { map: self.into }
     }
 }
 
 /// Trained, averaged multiclass weights.
 #[derive(Debug, Clone, Default)]
 pub struct Weights {
-    map: FnvMap<u64, Vec<(u16, f32)>>,
+    map: Sharded<Vec<(u16, f32)>>,
 }
 
 impl Weights {

@@ -59,12 +59,20 @@ const FILLER: &[&str] = &[
     "The announcement came after weeks of speculation.",
     "Several roads were closed while emergency crews worked.",
     "A curfew was extended until further notice.",
+    "Prices hit a record on Friday, traders said.",
+    "The committee met the deadline with hours to spare.",
+    "On Tuesday the Central Office published its weekly figures.",
+    "Reuters could not reach the Press Office for comment.",
+    "Many families left before the snow arrived.",
+    "Nobody was killed, the fire service said.",
 ];
 
 /// What one annotated piece of a sentence is.
 enum Slot {
     Mention(&'static str),
     Trigger(&'static str),
+    /// A mention the annotator missed: in the text, not in the gold.
+    Omitted,
 }
 
 /// A sentence under construction: its text, its pieces and the event roles.
@@ -192,7 +200,7 @@ impl Generator {
 
     fn sentence(&mut self) -> Builder {
         let mut b = Builder::new();
-        match self.rng.below(6) {
+        match self.rng.below(10) {
             0 => {
                 let (org, place) = (self.org(), self.place());
                 let (trigger, weapon, day) =
@@ -260,6 +268,47 @@ impl Generator {
                 b.mention(&place, "GPE");
                 b.plain(" was calm.");
             }
+            6 => {
+                // Passive: the target before the trigger, the attacker after it.
+                let (org, place) = (self.org(), self.place());
+                let trigger = self.pick(ATTACK);
+                let p = b.mention(&place, "GPE");
+                b.plain(" was ");
+                b.slot(trigger, Slot::Trigger("Conflict:Attack"));
+                b.plain(" again overnight, and officials blamed the ");
+                let a = b.mention(&org, "ORG");
+                b.plain(".");
+                b.role("Target", p);
+                b.role("Attacker", a);
+            }
+            7 => {
+                // Two places in one sentence: only the second is the destination.
+                let (x, from, to) = (self.person(), self.place(), self.place());
+                b.plain("After a week in ");
+                let f = b.mention(&from, "GPE");
+                b.plain(", ");
+                let v = b.mention(&x, "PER");
+                b.plain(" ");
+                b.slot(self.pick(MOVE), Slot::Trigger("Movement:Transport"));
+                b.plain(" home to ");
+                let t = b.mention(&to, "GPE");
+                b.plain(".");
+                b.role("Origin", f);
+                b.role("Artifact", v);
+                b.role("Destination", t);
+            }
+            8 => {
+                // A person named after a place, and a bare surname later.
+                let place = self.place();
+                let first = self.pick(FIRST);
+                b.plain("Asked about ");
+                b.mention(&place, "GPE");
+                b.plain(", ");
+                b.mention(&format!("{first} {place}"), "PER");
+                b.plain(" declined to comment, and ");
+                b.mention(&place, "PER");
+                b.plain(" left the room.");
+            }
             _ => {
                 let place = self.place();
                 b.plain("Officials in ");
@@ -293,7 +342,14 @@ impl Generator {
                 cp += f.chars().count();
                 continue;
             }
-            let b = self.sentence();
+            let mut b = self.sentence();
+            // Annotators miss things: about one mention in 25 is left out of the gold.
+            if self.rng.below(25) == 0 && !b.spans.is_empty() {
+                let i = self.rng.below(b.spans.len());
+                if matches!(b.spans[i].1, Slot::Mention(_)) {
+                    b.spans[i].1 = Slot::Omitted;
+                }
+            }
             add(&mut ann, &b, cp);
             text.push_str(&b.text);
             cp += b.cp;
@@ -329,6 +385,7 @@ fn add(ann: &mut Annotations, b: &Builder, at: usize) {
                 ));
                 ids.push(Some(id));
             }
+            Slot::Omitted => ids.push(None),
             Slot::Trigger(kind) => {
                 event = Some(Event::new(
                     format!("E{}", ann.events.len() + 1),

@@ -156,42 +156,56 @@ pub struct TaggerTraining {
 
 impl TaggerTraining {
     pub fn new(samples: &[Sample], gazetteer: &Gazetteer, config: &Config) -> Self {
-        let index = gazetteer.index();
-        let mut labels: BTreeMap<(Layer, String), usize> = BTreeMap::new();
+        let labels = samples.iter().flat_map(|s| labels_of(s));
+        let mut t = Self::with_labels(labels, gazetteer, config);
         for s in samples {
-            for m in &s.annotations.mentions {
-                labels.insert((Layer::Mention, m.kind.clone()), 0);
-            }
-            for e in &s.annotations.events {
-                labels.insert((Layer::Event, e.kind.clone()), 0);
-            }
+            t.add(s);
         }
-        for (n, v) in labels.values_mut().enumerate() {
-            *v = n;
-        }
-        let mut sentences = Vec::new();
-        for s in samples {
-            sentences.extend(gold_sentences(s, &labels, &index));
-        }
-        let order: Vec<usize> = (0..sentences.len()).collect();
-        let mut rng = Rng::new(config.seed);
-        let mut order = order;
-        rng.shuffle(&mut order);
+        t
+    }
+
+    /// Training over these labels, with no sentences yet: [`TaggerTraining::add`] them.
+    pub fn with_labels(
+        labels: impl IntoIterator<Item = (Layer, String)>,
+        gazetteer: &Gazetteer,
+        config: &Config,
+    ) -> Self {
+        let labels: std::collections::BTreeSet<(Layer, String)> = labels.into_iter().collect();
         Self {
-            labels: labels.into_keys().collect(),
-            sentences,
-            order,
+            labels: labels.into_iter().collect(),
+            sentences: Vec::new(),
+            order: Vec::new(),
             trainer: Trainer::default(),
-            rng,
+            rng: Rng::new(config.seed),
             epochs: config.epochs,
             epoch: 0,
             at: 0,
-            gazetteer: index,
+            gazetteer: gazetteer.index(),
         }
+    }
+
+    /// Add one document's sentences. Its types must be among the labels.
+    pub fn add(&mut self, s: &Sample) {
+        let index: BTreeMap<(Layer, String), usize> = self
+            .labels
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, l)| (l, i))
+            .collect();
+        let first = self.sentences.len();
+        self.sentences
+            .extend(gold_sentences(s, &index, &self.gazetteer));
+        self.order.extend(first..self.sentences.len());
     }
 
     /// Train on up to `max_words` more words. Returns true when every epoch is done.
     pub fn step(&mut self, max_words: usize) -> bool {
+        if self.epoch == 0 && self.at == 0 && max_words > 0 {
+            // The first step fixes the order: every sentence is in by then.
+            self.order.sort_unstable();
+            self.rng.shuffle(&mut self.order);
+        }
         let classes = 1 + 2 * self.labels.len();
         let mut scores = vec![0.0f32; classes];
         let mut feats = Vec::with_capacity(32);
@@ -233,18 +247,59 @@ impl TaggerTraining {
         (self.epoch as f64 + self.at as f64 / self.order.len() as f64) / self.epochs as f64
     }
 
-    pub fn finish(mut self) -> Tagger {
+    pub fn finish(self) -> Tagger {
+        self.averaging().finish()
+    }
+
+    /// Finish the epochs, then average the weights in slices ([`TaggerAveraging::step`]).
+    pub fn averaging(mut self) -> TaggerAveraging {
         while !self.step(usize::MAX) {}
+        TaggerAveraging {
+            labels: self.labels,
+            gazetteer: self.gazetteer,
+            averaging: self.trainer.averaging(),
+        }
+    }
+}
+
+/// A trained tagger whose weights are being averaged, a shard per step.
+#[derive(Debug, Clone)]
+pub struct TaggerAveraging {
+    labels: Vec<(Layer, String)>,
+    gazetteer: PhraseIndex<Vec<String>>,
+    averaging: super::perceptron::Averaging,
+}
+
+impl TaggerAveraging {
+    /// Average one more shard; true when done.
+    pub fn step(&mut self) -> bool {
+        self.averaging.step()
+    }
+
+    pub fn finish(self) -> Tagger {
         Tagger {
             labels: self.labels,
-            weights: self.trainer.average(),
+            weights: self.averaging.finish(),
             gazetteer: self.gazetteer,
         }
     }
 }
 
-/// The sentences of one sample with gold classes. Nested or overlapping spans cannot both
-/// be BIO tags: the longer one (then the earlier one) is kept.
+/// The labels (entity types and event types) a document uses.
+pub fn labels_of(s: &Sample) -> Vec<(Layer, String)> {
+    let mentions = s
+        .annotations
+        .mentions
+        .iter()
+        .map(|m| (Layer::Mention, m.kind.clone()));
+    let events = s
+        .annotations
+        .events
+        .iter()
+        .map(|e| (Layer::Event, e.kind.clone()));
+    mentions.chain(events).collect()
+}
+
 fn gold_sentences(
     s: &Sample,
     labels: &BTreeMap<(Layer, String), usize>,
@@ -253,12 +308,16 @@ fn gold_sentences(
     let mut spans: Vec<(Span, usize)> = Vec::new();
     for m in &s.annotations.mentions {
         if let [f] = m.fragments[..] {
-            spans.push((f, labels[&(Layer::Mention, m.kind.clone())]));
+            if let Some(l) = labels.get(&(Layer::Mention, m.kind.clone())) {
+                spans.push((f, *l));
+            }
         }
     }
     for e in &s.annotations.events {
         if let [f] = e.trigger[..] {
-            spans.push((f, labels[&(Layer::Event, e.kind.clone())]));
+            if let Some(l) = labels.get(&(Layer::Event, e.kind.clone())) {
+                spans.push((f, *l));
+            }
         }
     }
     let cuts: Vec<usize> = spans.iter().flat_map(|(f, _)| [f.start, f.end]).collect();

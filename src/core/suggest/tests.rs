@@ -505,3 +505,82 @@ fn suggestions_serialise_for_storage() {
     );
     assert_eq!(serde_json::from_str::<Suggestion>(&json).unwrap(), s);
 }
+
+#[test]
+fn a_role_the_corpus_fills_twice_is_offered_twice() {
+    let docs: Vec<Document> = [("Ana", "Ben"), ("Cy", "Di"), ("Ed", "Flo"), ("Gus", "Hal")]
+        .iter()
+        .map(|(a, b)| {
+            let text = format!("{a} met {b} in Kyiv on Monday.");
+            let mut d = doc(&text, &[(a, "PER"), (b, "PER"), ("Kyiv", "GPE")]);
+            d.annotations.events.push(Event::new(
+                "E1",
+                "Contact:Meet",
+                vec![cp(&text, "met")],
+                "met",
+                vec![
+                    Argument {
+                        role: "Entity".into(),
+                        target: "T1".into(),
+                    },
+                    Argument {
+                        role: "Entity".into(),
+                        target: "T2".into(),
+                    },
+                    Argument {
+                        role: "Place".into(),
+                        target: "T3".into(),
+                    },
+                ],
+            ));
+            d
+        })
+        .collect();
+    let model = train(&docs);
+    let text = "Ivo met Jan in Kyiv on Monday.";
+    let mut d = doc(text, &[("Ivo", "PER"), ("Jan", "PER"), ("Kyiv", "GPE")]);
+    d.annotations.events.push(Event::new(
+        "E1",
+        "Contact:Meet",
+        vec![cp(text, "met")],
+        "met",
+        vec![],
+    ));
+    let shown = visible(
+        model.arguments.suggest(text, &d.annotations),
+        &d.annotations,
+        &Rejections::default(),
+        0.0,
+    );
+    let mut got: Vec<(String, String)> = shown
+        .iter()
+        .map(|s| match &s.proposal {
+            Proposal::Argument { role, target, .. } => (role.clone(), target.clone()),
+            _ => panic!("only arguments"),
+        })
+        .collect();
+    got.sort();
+    let want = [("Entity", "T1"), ("Entity", "T2"), ("Place", "T3")];
+    assert_eq!(
+        got,
+        want.map(|(r, t)| (r.to_owned(), t.to_owned())),
+        "{shown:?}"
+    );
+    // With one Entity accepted, the other is still offered.
+    let first = shown.iter().find(|s| s.span() == cp(text, "Ivo")).unwrap();
+    accept_edit(&d.annotations, &[first])
+        .unwrap()
+        .apply(&mut d.annotations, text)
+        .unwrap();
+    let left = visible(
+        model.arguments.suggest(text, &d.annotations),
+        &d.annotations,
+        &Rejections::default(),
+        0.0,
+    );
+    assert!(left.iter().any(|s| s.span() == cp(text, "Jan")), "{left:?}");
+    assert!(
+        !left.iter().any(|s| s.span() == cp(text, "Ivo")),
+        "{left:?}"
+    );
+}
