@@ -18,6 +18,11 @@ cargo test
 step "wasm-bindgen-test in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test web
 
+step "wasm-bindgen-test in headless Firefox"
+# The runner picks its browser by which driver variable is set.
+env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
+  cargo test --target wasm32-unknown-unknown --test web
+
 step "release build"
 scripts/build.sh
 
