@@ -28,3 +28,7 @@ scripts/build.sh
 
 step "Playwright end-to-end tests"
 npx playwright test --config tests/e2e/playwright.config.ts
+
+step "WebDriver stories in Firefox ESR and WebKitGTK"
+# MiniBrowser needs a display, even for a test: Xvfb gives it one.
+xvfb-run -a node --test --test-concurrency=1 tests/webdriver/stories.test.mjs
