@@ -6,7 +6,7 @@
 // runs Selenium Manager (which would download drivers); SE_OFFLINE makes sure of it.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,7 +75,9 @@ let nextPort = 4600 + (process.pid % 200) * 2;
 export async function launch(name) {
   const spec = DRIVERS[name];
   const port = nextPort++;
-  const child = spawn(spec.command, spec.args(port), { stdio: ['ignore', 'ignore', 'inherit'] });
+  // MiniBrowser saves downloads under $HOME (Firefox: its download prefs): both into scratch.
+  const env = { ...process.env, HOME: scratch, XDG_DOWNLOAD_DIR: scratch };
+  const child = spawn(spec.command, spec.args(port), { stdio: ['ignore', 'ignore', 'inherit'], env });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -161,14 +163,22 @@ export class Loupe {
       };`);
   }
 
-  /** The next download the app made: its name and bytes, also written to a file. */
+  /**
+   * The next download the app made: its name and bytes, from the page's Blob, and the file
+   * the browser saved, which must hold the same bytes.
+   */
   async download() {
     const entry = await eventually('a download', () =>
       this.js('const d = window.__downloads.find((d) => d.data !== null); if (d) window.__downloads.splice(window.__downloads.indexOf(d), 1); return d;'),
     );
     const bytes = Buffer.from(entry.data, 'base64');
+    const saved = await eventually(`${entry.name} saved by the browser`, () => {
+      const found = [join(scratch, entry.name), join(scratch, 'Downloads', entry.name)].find((p) => existsSync(p));
+      return found && readFileSync(found).equals(bytes) ? found : null;
+    });
+    // Moved aside, so the next download of the same name is not taken for this one.
     const path = join(scratch, `${Date.now()}-${entry.name}`);
-    writeFileSync(path, bytes);
+    renameSync(saved, path);
     return { name: entry.name, bytes, path };
   }
 

@@ -6,8 +6,7 @@
 // keep the run short.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Key, Loupe, eventually, launch, scratch, serve, singleFileUrl } from './harness.mjs';
 
 const browsers = (process.env.LOUPE_BROWSERS ?? 'firefox,webkit').split(',');
@@ -214,6 +213,9 @@ for (const name of browsers) {
       // The first edit of a session is backed up.
       await loupe.click('Backups');
       await eventually('a backup', async () => (await loupe.text('.backup-list li')).includes('first edit'));
+      const persistence = await loupe.text('.backups-panel .persistence strong');
+      console.log(`${name}: ${persistence}`);
+      assert.match(persistence, /^(Storage is (not )?persistent|Persistent storage is not available here)\.$/);
       await loupe.js(`Object.keys(localStorage).filter((k) => k.startsWith('loupe/')).forEach((k) => localStorage.removeItem(k));`);
       await loupe.reload();
       await eventually('the damage notice', async () => (await loupe.text('.alert')).includes('damaged or missing'));
@@ -230,5 +232,4 @@ for (const name of browsers) {
   });
 }
 
-// Where a failed story leaves its files, for a look by hand.
-after(() => writeFileSync(join(scratch, 'README'), 'Files the WebDriver stories downloaded.\n'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
