@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::core::model::{sha256_hex, DocumentMeta};
+use crate::core::model::{sha256_hex, DocumentMeta, Status};
 use crate::core::storage::{
     ann_key, text_key, utf16_units, INDEX_KEY, SCHEMA_KEY, SETTINGS_KEY, STORAGE_VERSION,
 };
@@ -396,6 +396,36 @@ pub fn repairs(live: &BTreeMap<String, String>, snapshots: &[Snapshot]) -> Vec<R
     found
 }
 
+/// Whether any live value looks missing or damaged on its own, before any backup is read:
+/// the document list, a listed document's text (checked against its checksum), its
+/// annotations (missing counts once the document was started), the schema or settings. Only
+/// then are the backups, which can be large, read to find repairs.
+pub fn looks_damaged(live: &BTreeMap<String, String>) -> bool {
+    // No list at all: a new workspace, or a wiped one; only the backups can tell.
+    let Some(index) = live.get(INDEX_KEY) else {
+        return true;
+    };
+    let Some(index) = parse_index(index) else {
+        return true;
+    };
+    let doc_damaged = |meta: &DocumentMeta| {
+        let text = text_key(&meta.id);
+        let ann = ann_key(&meta.id);
+        let text_bad = live
+            .get(&text)
+            .is_none_or(|v| !is_sound(&text, v, Some(&meta.sha256)));
+        let ann_bad = match live.get(&ann) {
+            Some(v) => !is_sound(&ann, v, None),
+            None => meta.status != Status::NotStarted,
+        };
+        text_bad || ann_bad
+    };
+    index.iter().any(doc_damaged)
+        || [SCHEMA_KEY, SETTINGS_KEY]
+            .iter()
+            .any(|k| live.get(*k).is_some_and(|v| !is_sound(k, v, None)))
+}
+
 /// Apply repairs to a copy of `live`: what storage holds once they are written.
 pub fn repaired(live: &BTreeMap<String, String>, repairs: &[Repair]) -> BTreeMap<String, String> {
     let mut out = live.clone();
@@ -601,6 +631,33 @@ mod tests {
             repairs(&newer_live, &snapshots).is_empty(),
             "nothing to repair"
         );
+    }
+
+    #[test]
+    fn damage_is_noticed_without_reading_any_backup() {
+        let live = live_with(&[("A", "Alpha text."), ("B", "Beta text.")]);
+        assert!(!looks_damaged(&live));
+        let text = live.keys().find(|k| k.ends_with("/text")).unwrap().clone();
+        let ann = live.keys().find(|k| k.ends_with("/ann")).unwrap().clone();
+        for (key, value) in [
+            (INDEX_KEY, Some("{broken")),
+            (text.as_str(), Some("changed")),
+            (text.as_str(), None),
+            (ann.as_str(), Some("[1,2]")),
+            (SCHEMA_KEY, Some("nope")),
+        ] {
+            let mut broken = live.clone();
+            match value {
+                Some(v) => broken.insert(key.to_owned(), v.to_owned()),
+                None => broken.remove(key),
+            };
+            assert!(looks_damaged(&broken), "{key} = {value:?}");
+        }
+        // No annotations yet is normal for a document not started.
+        let mut fresh = live.clone();
+        fresh.remove(&ann);
+        assert!(!looks_damaged(&fresh));
+        assert!(looks_damaged(&BTreeMap::new()), "a wiped store");
     }
 
     #[test]

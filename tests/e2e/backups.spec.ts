@@ -85,6 +85,25 @@ test('a damaged stored value is restored from the newest backup that has it', as
   expect(await storedMentions(page)).toEqual(['GPE:Odesa', 'ORG:Shipping companies']);
 });
 
+test('wiped live keys are restored whole from the backups', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await tag(loupe, 'desa', 'g');
+  await openBackups(page);
+  await expect(panel(page).locator('.backup-list li')).toHaveCount(1);
+  await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('loupe/')).forEach((k) => localStorage.removeItem(k)));
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Paste an article' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'a backup has them' })).toBeVisible();
+  await openBackups(page);
+  await expect(panel(page).getByRole('alert')).toContainText('the document list (missing)');
+  await panel(page).getByRole('button', { name: 'Restore all of them' }).click();
+  await expect(loupe.highlight('Odesa')).toHaveAttribute('data-type', 'GPE');
+  await expect(page.locator('.doc-title')).toHaveCount(3);
+  expect(await storedMentions(page)).toEqual(['GPE:Odesa']);
+});
+
 test('a full quota during a backup leaves the live keys untouched, and says so', async ({ page, context, baseURL }) => {
   const loupe = new LoupePage(page);
   await loupe.open();

@@ -218,7 +218,7 @@ for (const name of browsers) {
       assert.match(persistence, /^(Storage is (not )?persistent|Persistent storage is not available here)\.$/);
       await loupe.js(`Object.keys(localStorage).filter((k) => k.startsWith('loupe/')).forEach((k) => localStorage.removeItem(k));`);
       await loupe.reload();
-      await eventually('the damage notice', async () => (await loupe.text('.alert')).includes('damaged or missing'));
+      await eventually('the damage notice', async () => (await loupe.text('.alert')).includes('a backup has them'));
       await loupe.click('Backups');
       const restore = await eventually('a restore button', () =>
         loupe.driver.findElement({ css: '.backup-list li button' }),
