@@ -226,6 +226,9 @@ test('two tabs editing the same document alternately 100 times keep every edit',
   for (const [i, word] of words.entries()) {
     const tab = i % 2 === 0 ? a : b;
     await tab.page.bringToFront();
+    // The other tab's edit arrives first (it is saved within a frame): a repaint between
+    // measuring the word and dragging over it would move the text under the mouse.
+    if (i > 0) await expect(tab.highlight(words[i - 1])).toHaveCount(1);
     await tab.drag(word);
     await tab.page.keyboard.press('p');
     await expect(tab.highlight(word)).toHaveCount(1);
