@@ -166,7 +166,7 @@ pub fn corpus_stats(corpora: &[AnnotatorCorpus], schema: Option<&Schema>) -> Cor
 /// Escape text for SVG (XML) content and attribute values: labels are user data.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    crate::core::layout::escape_html_into(&mut out, text);
+    crate::core::render::escape_html_into(&mut out, text);
     out
 }
 

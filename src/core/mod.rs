@@ -3,6 +3,7 @@
 
 pub mod adjudication;
 pub mod agreement;
+pub mod arcs;
 pub mod dashboard;
 pub mod diffview;
 pub mod edit;
@@ -11,6 +12,7 @@ pub mod import;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod render;
 pub mod samples;
 pub mod schema;
 pub mod search;
