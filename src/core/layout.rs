@@ -41,6 +41,8 @@ pub struct Piece {
     pub span: Span,
     /// Whether the mention's last fragment ends here, where its label is drawn.
     pub ends_mention: bool,
+    /// The number of the mention's entity (coreference chain), 1-based.
+    pub chain: Option<u32>,
 }
 
 /// Sort every mention fragment into the paragraphs it overlaps. O(fragments × log
@@ -50,27 +52,46 @@ pub fn bucket(paragraphs: &[Span], mentions: &[Mention]) -> Vec<Vec<Piece>> {
         paragraphs,
         mentions
             .iter()
-            .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice())),
+            .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice(), None)),
     )
 }
 
+/// One drawn span: (id, type, fragments, entity number).
+pub type DrawnSpan<'a> = (&'a str, &'a str, &'a [Span], Option<u32>);
+
 /// What the article draws: every mention, and every event's trigger, as (id, type,
-/// fragments), borrowed so a repaint after each keypress copies no annotation.
-pub fn drawn_spans(ann: &Annotations) -> impl Iterator<Item = (&str, &str, &[Span])> {
+/// fragments, entity number), borrowed so a repaint after each keypress copies no
+/// annotation. Entities are numbered in their order, from 1, so every mention of one
+/// entity shows the same small number.
+pub fn drawn_spans(ann: &Annotations) -> impl Iterator<Item = DrawnSpan<'_>> {
+    let numbers: std::collections::HashMap<&str, u32> = ann
+        .entities
+        .iter()
+        .zip(1..)
+        .map(|(e, n)| (e.id.as_str(), n))
+        .collect();
     ann.mentions
         .iter()
-        .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice()))
+        .map(move |m| {
+            let chain = m.entity.as_deref().and_then(|e| numbers.get(e).copied());
+            (
+                m.id.as_str(),
+                m.kind.as_str(),
+                m.fragments.as_slice(),
+                chain,
+            )
+        })
         .chain(
             ann.events
                 .iter()
-                .map(|e| (e.id.as_str(), e.kind.as_str(), e.trigger.as_slice())),
+                .map(|e| (e.id.as_str(), e.kind.as_str(), e.trigger.as_slice(), None)),
         )
 }
 
-/// [`bucket`] over borrowed (id, type, fragments) triples.
+/// [`bucket`] over borrowed [`DrawnSpan`]s.
 pub fn bucket_spans<'a>(
     paragraphs: &[Span],
-    spans: impl IntoIterator<Item = (&'a str, &'a str, &'a [Span])>,
+    spans: impl IntoIterator<Item = DrawnSpan<'a>>,
 ) -> Vec<Vec<Piece>> {
     bucket_refs(paragraphs, spans)
         .into_iter()
@@ -87,6 +108,7 @@ pub struct PieceRef<'a> {
     pub kind: &'a str,
     pub span: Span,
     pub ends_mention: bool,
+    pub chain: Option<u32>,
 }
 
 impl PieceRef<'_> {
@@ -96,6 +118,7 @@ impl PieceRef<'_> {
             kind: self.kind.to_owned(),
             span: self.span,
             ends_mention: self.ends_mention,
+            chain: self.chain,
         }
     }
 
@@ -104,6 +127,7 @@ impl PieceRef<'_> {
             && self.kind == piece.kind
             && self.span == piece.span
             && self.ends_mention == piece.ends_mention
+            && self.chain == piece.chain
     }
 }
 
@@ -115,10 +139,10 @@ pub fn same_pieces(drawn: &[Piece], new: &[PieceRef]) -> bool {
 /// [`bucket_spans`], borrowing.
 pub fn bucket_refs<'a>(
     paragraphs: &[Span],
-    spans: impl IntoIterator<Item = (&'a str, &'a str, &'a [Span])>,
+    spans: impl IntoIterator<Item = DrawnSpan<'a>>,
 ) -> Vec<Vec<PieceRef<'a>>> {
     let mut buckets = vec![Vec::new(); paragraphs.len()];
-    for (id, kind, fragments) in spans {
+    for (id, kind, fragments, chain) in spans {
         let last_end = fragments.iter().map(|f| f.end).max().unwrap_or(0);
         for f in fragments {
             for i in touching(paragraphs, *f) {
@@ -130,6 +154,7 @@ pub fn bucket_refs<'a>(
                         kind,
                         span,
                         ends_mention: f.end == last_end && span.end == f.end,
+                        chain,
                     });
                 }
             }
@@ -274,7 +299,7 @@ mod tests {
                 &paras,
                 owned
                     .iter()
-                    .map(|(i, k, f)| (i.as_str(), k.as_str(), f.as_slice())),
+                    .map(|(i, k, f)| (i.as_str(), k.as_str(), f.as_slice(), None)),
             );
             same_pieces(drawn, &refs[0])
         };

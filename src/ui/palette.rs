@@ -138,7 +138,7 @@ pub fn Palette() -> impl IntoView {
                         {
                             let name = e.name.clone();
                             view! {
-                                <button type="button" class="type-button small" class:event=e.is_event
+                                <button type="button" class="recent-type" class:event=e.is_event
                                     style=format!("--type-color: {}", e.color)
                                     aria-label=format!("Recent type {}", e.name) title=e.display.clone()
                                     disabled=move || ws.pending.get().is_none()

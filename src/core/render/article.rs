@@ -129,12 +129,19 @@ fn write_paragraph_html<'c>(
             escape_html_into(html, &pieces[i].id);
         }
         html.push('"');
-        // Labels of the mentions ending here, innermost first.
-        let label: Vec<&str> = seg
+        // Labels of the mentions ending here, innermost first; a mention of an entity
+        // carries the entity's number, small, so a chain reads at a glance.
+        let label: Vec<String> = seg
             .ending
             .iter()
             .rev()
-            .map(|&i| pieces[i].kind.rsplit(':').next().unwrap_or_default())
+            .map(|&i| {
+                let kind = pieces[i].kind.rsplit(':').next().unwrap_or_default();
+                match pieces[i].chain {
+                    Some(n) => format!("{kind} {}", superscript(n)),
+                    None => kind.to_owned(),
+                }
+            })
             .collect();
         if !label.is_empty() {
             html.push_str(r#" data-label=""#);
@@ -152,6 +159,15 @@ fn write_paragraph_html<'c>(
         escape_html_into(html, content);
         html.push_str("</span>");
     }
+}
+
+/// A number in superscript digits: "12" → "¹²".
+pub fn superscript(n: u32) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    n.to_string()
+        .chars()
+        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
+        .collect()
 }
 
 /// A highlighted segment's colour and brackets: for every span over it, a line under the
@@ -320,6 +336,40 @@ mod tests {
             r#"data-s="15" data-e="41" data-m="T1&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" data-label="FAC&lt;script&gt;" data-type="FAC&lt;script&gt;" style="--type-color: #445566; padding-bottom: 9px; background-image: linear-gradient(#445566,#445566), linear-gradient(#445566,#445566); background-position: left 0 bottom 2px, right 0 bottom 2px"#
         ), "{html}");
         assert!(html.starts_with(r#"<span class="seg" data-s="0" data-e="11">Drones hit </span>"#));
+    }
+
+    #[test]
+    fn mentions_of_one_entity_share_a_small_number_in_their_labels() {
+        use crate::core::layout::{bucket_spans, drawn_spans};
+        use crate::core::model::{Annotations, Entity};
+        let text = "Kyiv said Kyiv and Lviv.";
+        let mut ann = Annotations {
+            mentions: vec![
+                mention("T1", &[(0, 4)]),
+                mention("T2", &[(10, 14)]),
+                mention("T3", &[(19, 23)]),
+            ],
+            ..Default::default()
+        };
+        for (i, id) in [("C7", "a"), ("C8", "b")].iter().enumerate() {
+            ann.entities.push(Entity {
+                id: id.0.into(),
+                name: id.1.into(),
+                kind: "GPE".into(),
+                normalization: None,
+                attributes: Default::default(),
+                note: None,
+            });
+            let _ = i;
+        }
+        ann.mentions[0].entity = Some("C8".into());
+        ann.mentions[1].entity = Some("C8".into());
+        let para = Span::new(0, 24);
+        let pieces = bucket_spans(&[para], drawn_spans(&ann)).remove(0);
+        let html = paragraph_html(text, &OffsetIndex::new(text), para, &pieces, |_| "#000000");
+        assert_eq!(html.matches(r#"data-label="GPE ²""#).count(), 2, "{html}");
+        assert_eq!(html.matches(r#"data-label="GPE""#).count(), 1);
+        assert_eq!(superscript(1209), "¹²⁰⁹");
     }
 
     #[test]
