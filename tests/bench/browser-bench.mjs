@@ -75,24 +75,29 @@ function generate({ chars, mentions: target, seed, events, relations }) {
   const paraOf = (cp) => { let lo = 0, hi = words.length - 1; while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (words[mid][0] <= cp) lo = mid; else hi = mid - 1; } return words[lo][2]; };
   const mpara = ann.mentions.map((m) => paraOf(m.fragments[0][0]));
   const ROLES = ['Attacker', 'Target', 'Place'];
-  for (let k = 0; k < (events ?? 0); k++) {
-    const at = Math.floor(((k + 0.5) * ann.mentions.length) / events);
+  // Candidates are walked in a stride over the mentions until the counts are reached.
+  const stride = (n, i) => Math.floor(((i * 7919) % n));
+  for (let i = 0; ann.events.length < (events ?? 0) && i < ann.mentions.length; i++) {
+    const at = stride(ann.mentions.length, i);
     const [s] = ann.mentions[at].fragments[0];
-    // The trigger: the word just before the mention.
+    // The trigger: the word just before the mention, in the same paragraph.
     const w = words.findIndex((x) => x[0] >= s);
-    if (w <= 0 || words[w - 1][2] !== mpara[at]) continue;
+    if (w <= 0 || words[w - 1][2] !== mpara[at] || words[w - 1][1] > s) continue;
     const [ts, te] = words[w - 1];
+    if (ann.events.some((e) => e.trigger[0][0] === ts)) continue;
     const args = [];
-    for (let j = at; j < ann.mentions.length && args.length < 2 + (k % 2) && mpara[j] === mpara[at]; j++) {
+    for (let j = at; j < ann.mentions.length && args.length < 2 + (i % 2) && mpara[j] === mpara[at]; j++) {
       args.push({ role: ROLES[args.length], target: ann.mentions[j].id });
     }
-    ann.events.push({ id: `E${k + 1}`, type: 'Conflict:Attack', trigger: [[ts, te]], trigger_text: slice(ts, te), arguments: args });
+    if (args.length < 2) continue;
+    ann.events.push({ id: `E${ann.events.length + 1}`, type: 'Conflict:Attack', trigger: [[ts, te]], trigger_text: slice(ts, te), arguments: args });
   }
-  for (let k = 0; k < (relations ?? 0); k++) {
-    const a = Math.floor(((k + 0.25) * (ann.mentions.length - 1)) / relations);
+  for (let i = 0; ann.relations.length < (relations ?? 0) && i < ann.mentions.length - 1; i++) {
+    const a = stride(ann.mentions.length - 1, i);
     if (mpara[a] !== mpara[a + 1]) continue;
-    ann.relations.push({ id: `R${k + 1}`, type: 'PART-WHOLE', arg1: ann.mentions[a].id, arg2: ann.mentions[a + 1].id });
+    ann.relations.push({ id: `R${ann.relations.length + 1}`, type: 'PART-WHOLE', arg1: ann.mentions[a].id, arg2: ann.mentions[a + 1].id });
   }
+  ann.events.sort((x, y) => x.trigger[0][0] - y.trigger[0][0]);
   return { text, ann, paragraphs: paragraphs.length };
 }
 
