@@ -72,7 +72,7 @@ fn ArticleText(id: Id) -> impl IntoView {
 
     // The whole article is one HTML string, parsed once: the parser builds a 1 MB article's
     // 30,000 nodes far faster than wasm creating them, or than one parse per paragraph
-    // (see core::layout::article_html). After an edit, one effect buckets the spans again,
+    // (see core::render::article::article_html). After an edit, one effect buckets the spans again,
     // borrowed, and rewrites only the paragraphs whose pieces changed. Both read the text
     // and its offset index where the document keeps them: neither is copied or rebuilt.
     let (paras, drawn, initial_html) = ws

@@ -1,10 +1,12 @@
-//! The one place that writes presentation: HTML, SVG and CSS class names, from the core's
-//! pure layouts. Each view has its own file; the domain modules know nothing of markup.
+//! The one pure rendering module: HTML, SVG and CSS class names built from the domain's
+//! values and the core's pure layouts, one file per view. Domain modules never import it.
 
 pub mod arcs;
 pub mod article;
+pub mod charts;
 
-/// Escape text for HTML content and attribute values: every piece of it is user data.
+/// Escape text for HTML (and SVG) content and attribute values: every piece of it is user
+/// data.
 pub fn escape_html_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
