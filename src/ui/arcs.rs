@@ -28,6 +28,8 @@ pub struct ArcsState {
     pub focused: bool,
     /// Segments marked as the far ends of the lit arcs.
     linked: Vec<Element>,
+    /// The document version and selected entity the drawings are of.
+    seen: Option<(u64, Option<String>)>,
 }
 
 impl ArcsState {
@@ -240,20 +242,34 @@ fn remove_layer(p: &Element) {
 }
 
 /// Draw the arcs of the paragraphs on screen that do not show their current arcs.
-/// `entity` is the selected entity, whose mentions are linked.
+/// `entity` is the selected entity, whose mentions are linked; `version` tells an edit
+/// from a scroll: while it and the entity stay, only paragraphs not yet drawn (or drawn
+/// at another width) are looked at, and a scroll frame that shows none costs a few reads.
 pub fn paint(
     root: &Element,
     paragraphs: &[Span],
     ann: &Annotations,
     entity: Option<&str>,
+    version: u64,
     state: &mut ArcsState,
 ) {
     let range = visible(root);
     if state.drawn.len() != paragraphs.len() {
         *state = ArcsState::new(paragraphs.len());
     }
-    let by = arcs_by_paragraph(paragraphs, ann, entity);
     let children = root.children();
+    let key = (version, entity.map(str::to_owned));
+    if state.seen.as_ref() == Some(&key) {
+        let stale = range.clone().any(|i| {
+            let width = children.item(i as u32).map(|p| p.client_width() as f64);
+            state.drawn[i].as_ref().map(|d| d.width) != width
+        });
+        if !stale {
+            return;
+        }
+    }
+    state.seen = Some(key);
+    let by = arcs_by_paragraph(paragraphs, ann, entity);
     // Reads first, then writes, then reads again: two layouts, whatever the count.
     let mut todo = Vec::new();
     for i in range {

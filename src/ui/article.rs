@@ -169,7 +169,10 @@ fn ArticleText(id: Id) -> impl IntoView {
             arcs.try_update_value(|state| {
                 state.hot = hot;
                 state.focused = focused;
-                paras.with_value(|paras| paint(&root, paras, ann, entity.as_deref(), state));
+                let version = ws.version.get_untracked();
+                paras.with_value(|paras| {
+                    paint(&root, paras, ann, entity.as_deref(), version, state)
+                });
                 emphasise(&root, state);
             });
         });

@@ -282,13 +282,24 @@ fn link_options(ws: Workspace, from: &str, to: &str) -> Vec<LinkOption> {
         .collect()
 }
 
+/// Focus the first element matching `selector` without scrolling to it (a 1 MB article
+/// must not jump to its top when the picker hands the keys back).
 fn focus_first(selector: &str) {
-    if let Some(el) = web_sys::window()
+    use js_sys::{Function, Object, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(selector).ok().flatten())
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    else {
+        return;
+    };
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"preventScroll".into(), &true.into());
+    if let Some(focus) = Reflect::get(&el, &"focus".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
     {
-        let _ = el.focus();
+        let _ = focus.call1(&el, &options);
     }
 }
 
