@@ -21,6 +21,7 @@ pub mod schema;
 pub mod search;
 pub mod snap;
 pub mod storage;
+pub mod suggest;
 pub mod sync;
 pub mod tokens;
 pub mod validate;
