@@ -2,7 +2,6 @@
 //! and the flat text segments between piece boundaries. Pure, so the UI only renders.
 
 use super::model::{Annotations, Id, Mention, Span};
-use super::offsets::OffsetIndex;
 
 /// A paragraph is one line of the text, without its line break (or trailing `\r`).
 /// Blank lines produce no paragraph; the gap between paragraphs shows the break.
@@ -42,6 +41,8 @@ pub struct Piece {
     pub span: Span,
     /// Whether the mention's last fragment ends here, where its label is drawn.
     pub ends_mention: bool,
+    /// The number of the mention's entity (coreference chain), 1-based.
+    pub chain: Option<u32>,
 }
 
 /// Sort every mention fragment into the paragraphs it overlaps. O(fragments × log
@@ -51,27 +52,46 @@ pub fn bucket(paragraphs: &[Span], mentions: &[Mention]) -> Vec<Vec<Piece>> {
         paragraphs,
         mentions
             .iter()
-            .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice())),
+            .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice(), None)),
     )
 }
 
+/// One drawn span: (id, type, fragments, entity number).
+pub type DrawnSpan<'a> = (&'a str, &'a str, &'a [Span], Option<u32>);
+
 /// What the article draws: every mention, and every event's trigger, as (id, type,
-/// fragments), borrowed so a repaint after each keypress copies no annotation.
-pub fn drawn_spans(ann: &Annotations) -> impl Iterator<Item = (&str, &str, &[Span])> {
+/// fragments, entity number), borrowed so a repaint after each keypress copies no
+/// annotation. Entities are numbered in their order, from 1, so every mention of one
+/// entity shows the same small number.
+pub fn drawn_spans(ann: &Annotations) -> impl Iterator<Item = DrawnSpan<'_>> {
+    let numbers: std::collections::HashMap<&str, u32> = ann
+        .entities
+        .iter()
+        .zip(1..)
+        .map(|(e, n)| (e.id.as_str(), n))
+        .collect();
     ann.mentions
         .iter()
-        .map(|m| (m.id.as_str(), m.kind.as_str(), m.fragments.as_slice()))
+        .map(move |m| {
+            let chain = m.entity.as_deref().and_then(|e| numbers.get(e).copied());
+            (
+                m.id.as_str(),
+                m.kind.as_str(),
+                m.fragments.as_slice(),
+                chain,
+            )
+        })
         .chain(
             ann.events
                 .iter()
-                .map(|e| (e.id.as_str(), e.kind.as_str(), e.trigger.as_slice())),
+                .map(|e| (e.id.as_str(), e.kind.as_str(), e.trigger.as_slice(), None)),
         )
 }
 
-/// [`bucket`] over borrowed (id, type, fragments) triples.
+/// [`bucket`] over borrowed [`DrawnSpan`]s.
 pub fn bucket_spans<'a>(
     paragraphs: &[Span],
-    spans: impl IntoIterator<Item = (&'a str, &'a str, &'a [Span])>,
+    spans: impl IntoIterator<Item = DrawnSpan<'a>>,
 ) -> Vec<Vec<Piece>> {
     bucket_refs(paragraphs, spans)
         .into_iter()
@@ -88,6 +108,7 @@ pub struct PieceRef<'a> {
     pub kind: &'a str,
     pub span: Span,
     pub ends_mention: bool,
+    pub chain: Option<u32>,
 }
 
 impl PieceRef<'_> {
@@ -97,6 +118,7 @@ impl PieceRef<'_> {
             kind: self.kind.to_owned(),
             span: self.span,
             ends_mention: self.ends_mention,
+            chain: self.chain,
         }
     }
 
@@ -105,6 +127,7 @@ impl PieceRef<'_> {
             && self.kind == piece.kind
             && self.span == piece.span
             && self.ends_mention == piece.ends_mention
+            && self.chain == piece.chain
     }
 }
 
@@ -116,10 +139,10 @@ pub fn same_pieces(drawn: &[Piece], new: &[PieceRef]) -> bool {
 /// [`bucket_spans`], borrowing.
 pub fn bucket_refs<'a>(
     paragraphs: &[Span],
-    spans: impl IntoIterator<Item = (&'a str, &'a str, &'a [Span])>,
+    spans: impl IntoIterator<Item = DrawnSpan<'a>>,
 ) -> Vec<Vec<PieceRef<'a>>> {
     let mut buckets = vec![Vec::new(); paragraphs.len()];
-    for (id, kind, fragments) in spans {
+    for (id, kind, fragments, chain) in spans {
         let last_end = fragments.iter().map(|f| f.end).max().unwrap_or(0);
         for f in fragments {
             for i in touching(paragraphs, *f) {
@@ -131,6 +154,7 @@ pub fn bucket_refs<'a>(
                         kind,
                         span,
                         ends_mention: f.end == last_end && span.end == f.end,
+                        chain,
                     });
                 }
             }
@@ -205,147 +229,6 @@ pub fn segments(paragraph: Span, pieces: &[Piece]) -> Vec<Segment> {
         .collect()
 }
 
-/// Escape text for HTML content and attribute values: every piece of it is user data.
-pub fn escape_html_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// The whole article: one `<p class="para" data-s data-e>` per paragraph, holding its
-/// [`paragraph_html`]. `pieces` is [`bucket`]'s output for `paragraphs`.
-pub fn article_html<'c>(
-    text: &str,
-    index: &OffsetIndex,
-    paragraphs: &[Span],
-    pieces: &[Vec<Piece>],
-    color: impl Fn(&str) -> &'c str + Copy,
-) -> String {
-    use std::fmt::Write;
-    let mut html = String::with_capacity(text.len() * 2 + pieces.len() * 40);
-    for (i, para) in paragraphs.iter().enumerate() {
-        let drawn = pieces.get(i).map_or(&[][..], Vec::as_slice);
-        let _ = write!(
-            html,
-            r#"<p class="para" data-s="{}" data-e="{}">"#,
-            para.start, para.end
-        );
-        write_paragraph_html(&mut html, text, index, *para, drawn, color);
-        html.push_str("</p>");
-    }
-    html
-}
-
-/// One paragraph's markup, as one string. The browser's HTML parser builds a paragraph's
-/// nodes many times faster than creating them one by one from wasm, which is what opening
-/// a 10,000-annotation article costs. Every segment is a `span.seg` carrying its code point
-/// range (`data-s`, `data-e`); a highlighted one also carries the ids covering it
-/// (`data-m`), the innermost type, its colour and stacked underlines for nested spans, and
-/// the label of each mention ending there. `color` maps a type to a `#rrggbb` colour.
-pub fn paragraph_html<'c>(
-    text: &str,
-    index: &OffsetIndex,
-    para: Span,
-    pieces: &[Piece],
-    color: impl Fn(&str) -> &'c str,
-) -> String {
-    let mut html = String::with_capacity((para.len() * 3) / 2 + pieces.len() * 160);
-    write_paragraph_html(&mut html, text, index, para, pieces, color);
-    html
-}
-
-/// [`paragraph_html`], appended to `html`.
-fn write_paragraph_html<'c>(
-    html: &mut String,
-    text: &str,
-    index: &OffsetIndex,
-    para: Span,
-    pieces: &[Piece],
-    color: impl Fn(&str) -> &'c str,
-) {
-    use std::fmt::Write;
-    // Segments tile the paragraph in order, so one cursor walks its text once; slicing
-    // each segment through the index rescanned up to 255 characters twice per segment.
-    let mut byte = index.byte_of(text, para.start).unwrap_or(text.len());
-    for seg in segments(para, pieces) {
-        let rest = &text[byte..];
-        let len = rest
-            .char_indices()
-            .nth(seg.span.len())
-            .map_or(rest.len(), |(b, _)| b);
-        let content = &rest[..len];
-        byte += len;
-        let (start, end) = (seg.span.start, seg.span.end);
-        let Some(&inner) = seg.covering.last() else {
-            let _ = write!(
-                html,
-                r#"<span class="seg" data-s="{start}" data-e="{end}">"#
-            );
-            escape_html_into(html, content);
-            html.push_str("</span>");
-            continue;
-        };
-        let inner = &pieces[inner];
-        let trigger = if inner.id.starts_with('E') {
-            " trigger"
-        } else {
-            ""
-        };
-        let _ = write!(
-            html,
-            r#"<span class="seg m{trigger}" data-s="{start}" data-e="{end}" data-m=""#
-        );
-        for (n, &i) in seg.covering.iter().enumerate() {
-            if n > 0 {
-                html.push(' ');
-            }
-            escape_html_into(html, &pieces[i].id);
-        }
-        html.push('"');
-        // Labels of the mentions ending here, innermost first.
-        let label: Vec<&str> = seg
-            .ending
-            .iter()
-            .rev()
-            .map(|&i| pieces[i].kind.rsplit(':').next().unwrap_or_default())
-            .collect();
-        if !label.is_empty() {
-            html.push_str(r#" data-label=""#);
-            escape_html_into(html, &label.join(" "));
-            html.push('"');
-        }
-        html.push_str(r#" data-type=""#);
-        escape_html_into(html, &inner.kind);
-        // Stacked underlines: the innermost mention sits closest to the text, each
-        // enclosing one a line lower, so nested spans all stay visible.
-        let mut style = format!("--type-color: {}; box-shadow: ", color(&inner.kind));
-        for (depth, &i) in seg.covering.iter().rev().enumerate() {
-            if depth > 0 {
-                style.push_str(", ");
-            }
-            let _ = write!(
-                style,
-                "0 {}px 0 0 {}",
-                2 + depth * 3,
-                color(&pieces[i].kind)
-            );
-        }
-        let _ = write!(style, "; padding-bottom: {}px", seg.covering.len() * 3);
-        html.push_str(r#"" style=""#);
-        escape_html_into(html, &style);
-        html.push_str(r#"">"#);
-        escape_html_into(html, content);
-        html.push_str("</span>");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,7 +299,7 @@ mod tests {
                 &paras,
                 owned
                     .iter()
-                    .map(|(i, k, f)| (i.as_str(), k.as_str(), f.as_slice())),
+                    .map(|(i, k, f)| (i.as_str(), k.as_str(), f.as_slice(), None)),
             );
             same_pieces(drawn, &refs[0])
         };
@@ -434,81 +317,6 @@ mod tests {
         other[0].fragments = vec![Span::new(0, 4), Span::new(20, 21)]; // label moves off
         assert!(!check(&other));
         assert!(!check(&ann[..1]));
-    }
-
-    #[test]
-    fn article_markup_is_each_paragraph_in_order_in_its_own_element() {
-        let t = "Kyiv <b>\n\nLviv & Odesa";
-        let paras = paragraphs(t);
-        let pieces = bucket(
-            &paras,
-            &[mention("T1", &[(0, 4)]), mention("T2", &[(10, 14)])],
-        );
-        let index = OffsetIndex::new(t);
-        let color = |_: &str| "#123456";
-        let html = article_html(t, &index, &paras, &pieces, color);
-        let expected: String = paras
-            .iter()
-            .zip(&pieces)
-            .map(|(p, drawn)| {
-                format!(
-                    r#"<p class="para" data-s="{}" data-e="{}">{}</p>"#,
-                    p.start,
-                    p.end,
-                    paragraph_html(t, &index, *p, drawn, color)
-                )
-            })
-            .collect();
-        assert_eq!(html, expected);
-        assert_eq!(html.matches("<p ").count(), 2);
-        assert!(html.starts_with(r#"<p class="para" data-s="0" data-e="8">"#));
-        assert!(html.contains("&lt;b&gt;") && !html.contains("<b>"));
-    }
-
-    // proptest is a native dev-dependency: the wasm32 test build leaves this out.
-    #[cfg(not(target_arch = "wasm32"))]
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
-        /// The article's markup, read back as text, is exactly its paragraphs' text in
-        /// order, whatever the characters and however the highlights nest and overlap:
-        /// no character is lost, doubled or moved by the segment walk.
-        #[test]
-        fn article_markup_reads_back_as_the_paragraphs_text(
-            text in crate::core::offsets::properties::tricky_text_sized(0..60),
-            spans in proptest::collection::vec((0usize..200, 1usize..30), 0..12),
-        ) {
-            let paras = paragraphs(&text);
-            let len = text.chars().count();
-            let mentions: Vec<Mention> = spans
-                .iter()
-                .enumerate()
-                .filter(|(_, (s, _))| *s < len)
-                .map(|(i, &(s, l))| mention(&format!("T{i}"), &[(s, (s + l).min(len))]))
-                .collect();
-            let pieces = bucket(&paras, &mentions);
-            let html = article_html(&text, &OffsetIndex::new(&text), &paras, &pieces, |_| "#000000");
-            let mut shown = String::new();
-            let mut in_tag = false;
-            for c in html.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => shown.push(c),
-                    _ => {}
-                }
-            }
-            let shown = shown
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&amp;", "&");
-            let expected: String = paras
-                .iter()
-                .map(|p| text.chars().skip(p.start).take(p.len()).collect::<String>())
-                .collect();
-            proptest::prop_assert_eq!(shown, expected);
-        }
     }
 
     #[test]
@@ -551,68 +359,5 @@ mod tests {
         assert_eq!(segs.first().unwrap().span.start, 10);
         assert_eq!(segs.last().unwrap().span.end, 30);
         assert!(segs.windows(2).all(|w| w[0].span.end == w[1].span.start));
-    }
-
-    /// The text between tags, unescaped: what the browser shows.
-    fn shown(html: &str) -> String {
-        let mut out = String::new();
-        let mut in_tag = false;
-        for c in html.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => in_tag = false,
-                c if !in_tag => out.push(c),
-                _ => {}
-            }
-        }
-        out.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&amp;", "&")
-    }
-
-    #[test]
-    fn paragraph_markup_escapes_user_data_and_nests_highlights() {
-        let text = "Drones hit Kyiv’s <b>central</b> district & 🚀 \"port\".";
-        let index = OffsetIndex::new(text);
-        let para = Span::new(0, text.chars().count());
-        let mut fac = mention("T1\"><img src=x onerror=alert(1)>", &[(11, 41)]);
-        fac.kind = "FAC<script>".into();
-        let gpe = mention("T2", &[(11, 15)]);
-        let pieces = bucket(&[para], &[fac, gpe]).remove(0);
-        let html = paragraph_html(text, &index, para, &pieces, |kind| {
-            if kind == "GPE" {
-                "#112233"
-            } else {
-                "#445566"
-            }
-        });
-        assert_eq!(shown(&html), text);
-        assert!(!html.contains("<b>") && !html.contains("<img") && !html.contains("<script"));
-        assert!(html.contains("&lt;b&gt;central&lt;/b&gt;"), "{html}");
-        // "Kyiv" lies in both: outer id first, the inner type and colour, two underlines.
-        assert!(html.contains(
-            r#"<span class="seg m" data-s="11" data-e="15" data-m="T1&quot;&gt;&lt;img src=x onerror=alert(1)&gt; T2" data-label="GPE" data-type="GPE" style="--type-color: #112233; box-shadow: 0 2px 0 0 #112233, 0 5px 0 0 #445566; padding-bottom: 6px">Kyiv</span>"#
-        ), "{html}");
-        assert!(html.contains(r#"data-label="FAC&lt;script&gt;""#), "{html}");
-        assert!(html.starts_with(r#"<span class="seg" data-s="0" data-e="11">Drones hit </span>"#));
-    }
-
-    #[test]
-    fn a_trigger_is_marked_and_an_empty_paragraph_has_no_markup() {
-        let text = "They attacked.";
-        let index = OffsetIndex::new(text);
-        let para = Span::new(0, 14);
-        let pieces = bucket(&[para], &[mention("E1", &[(5, 13)])]).remove(0);
-        let html = paragraph_html(text, &index, para, &pieces, |_| "#000000");
-        assert!(
-            html.contains(r#"<span class="seg m trigger" data-s="5" data-e="13""#),
-            "{html}"
-        );
-        assert_eq!(
-            paragraph_html(text, &index, Span::new(3, 3), &[], |_| "#000000"),
-            ""
-        );
     }
 }

@@ -201,8 +201,9 @@ impl Workspace {
             self.pending.set(None);
             clear_selection();
             // While filling a slot, the event stays selected so its other slots are a
-            // digit away.
+            // digit away; the slot is filled, so the next digit arms the next one.
             let selected = ia.armed.get_untracked().map_or(id, |(event, _)| event);
+            ia.armed.set(None);
             self.selected.set(Some(selected));
         }
     }
@@ -252,8 +253,9 @@ impl Workspace {
         }
     }
 
-    /// Fill the armed slot with an existing annotation. A slot that takes one argument
-    /// disarms once filled; `*` and `+` slots stay armed for more.
+    /// Fill the armed slot with an existing annotation. The slot disarms once filled, so
+    /// the next digit arms the slot with that number (press the same digit again for one
+    /// more filler of a `*` or `+` slot).
     pub fn fill_armed(&self, ia: Interaction, target: &str) {
         let Some((event, role)) = ia.armed.get_untracked() else {
             return;
@@ -266,29 +268,18 @@ impl Workspace {
             return;
         }
         if self.edit(self.fill_edit(&event, &role, target)) {
-            let single = self.schema.with_value(|s| {
-                s.event_type(&self.event_kind(&event))
-                    .and_then(|t| t.role(&role))
-                    .is_none_or(|r| r.cardinality.max() == Some(1))
-            });
-            if single {
-                ia.armed.set(None);
-            }
+            ia.armed.set(None);
             self.selected.set(Some(event));
         }
     }
 
-    fn event_kind(&self, event: &str) -> String {
-        self.with_current(|s| {
-            s.doc
-                .annotations
-                .events
-                .iter()
-                .find(|e| e.id == event)
-                .map(|e| e.kind.clone())
-        })
-        .flatten()
-        .unwrap_or_default()
+    /// Add `target` as the `role` argument of `event`: a drag from a trigger, or a link
+    /// made by keys, once its role is picked.
+    pub fn add_argument(&self, ia: Interaction, event: &str, role: &str, target: &str) {
+        ia.mode.set(Mode::Normal);
+        if self.edit(self.fill_edit(event, role, target)) {
+            self.selected.set(Some(event.to_owned()));
+        }
     }
 
     /// The (up to nine) mentions nearest an event's trigger that are not yet its

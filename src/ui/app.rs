@@ -12,7 +12,8 @@ use super::agreement::AgreementPanel;
 use super::annotate::Interaction;
 use super::article::Article;
 use super::corpus::CorpusPane;
-use super::inspector::{Inspector, ShortcutHelp};
+use super::display::Display;
+use super::inspector::{Inspector, ModeBar, ShortcutHelp};
 use super::keys::install_hotkeys;
 use super::palette::Palette;
 use super::search::{CorpusSearch, DocSearch};
@@ -30,6 +31,8 @@ pub fn App() -> impl IntoView {
     provide_context(ws);
     let ia = Interaction::new();
     provide_context(ia);
+    let display = Display::new();
+    provide_context(display);
     ws.load();
     install_hotkeys(ws, ia);
     install_save_triggers(ws);
@@ -39,27 +42,10 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1 class="brand">"Loupe"</h1>
-            <SchemaControl/>
-            <SaveIndicator/>
-            <nav class="actions" aria-label="Document actions">
+            <nav class="bar-group" aria-label="Document">
                 <button type="button" on:click=move |_| ws.screen.set(Screen::Welcome)>
                     "Add articles"
                 </button>
-                <button type="button" aria-keyshortcuts="[" title="Show or hide the document list ([)"
-                    aria-pressed=move || (!ia.hide_corpus.get()).to_string()
-                    on:click=move |_| ia.hide_corpus.update(|h| *h = !*h)>"Documents"</button>
-                <button type="button" aria-keyshortcuts="]" title="Show or hide the inspector (])"
-                    aria-pressed=move || (!ia.hide_inspector.get()).to_string()
-                    on:click=move |_| ia.hide_inspector.update(|h| *h = !*h)>"Inspector"</button>
-                <button type="button" title="Compare annotators' files"
-                    aria-pressed=move || ia.agreement.get().to_string()
-                    on:click=move |_| ia.agreement.update(|a| *a = !*a)>"Agreement"</button>
-                <button type="button" aria-keyshortcuts="?" title="Keyboard shortcuts (?)"
-                    on:click=move |_| ia.help.update(|h| *h = !*h)>"Help"</button>
-                <button type="button" aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)"
-                    on:click=move |_| ws.undo_any(ia)>"Undo"</button>
-                <button type="button" aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)"
-                    on:click=move |_| ws.redo_any(ia)>"Redo"</button>
                 <button type="button" class="primary" on:click=move |_| ws.export_current()>
                     "Export JSON"
                 </button>
@@ -67,25 +53,44 @@ pub fn App() -> impl IntoView {
                 <super::exchange::ImportMenu/>
                 <super::backups::BackupsMenu/>
             </nav>
+            <div class="bar-group" role="group" aria-label="Annotations">
+                <button type="button" aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)"
+                    on:click=move |_| ws.undo_any(ia)>"Undo"</button>
+                <button type="button" aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)"
+                    on:click=move |_| ws.redo_any(ia)>"Redo"</button>
+                <SchemaControl/>
+                <SaveIndicator/>
+            </div>
+            <div class="bar-group end" role="group" aria-label="Workspace">
+                <ViewMenu/>
+                <button type="button" class="toggle" title="Compare annotators' files"
+                    aria-pressed=move || ia.agreement.get().to_string()
+                    on:click=move |_| ia.agreement.update(|a| *a = !*a)>"Agreement"</button>
+                <button type="button" aria-keyshortcuts="?" title="Keyboard shortcuts (?)"
+                    on:click=move |_| ia.help.update(|h| *h = !*h)>"Help"</button>
+            </div>
         </header>
         <StorageBanner/>
         <ImportStatus/>
-        <Alerts/>
         <AgreementPanel/>
         <Show when=move || dragging.get()>
-            <div class="drop-overlay" aria-hidden="true">"Drop files to import them"</div>
+            <div class="drop-overlay" aria-hidden="true"><p>"Drop files to import them"</p></div>
         </Show>
         <main>
             {move || match ws.screen.get() {
-                Screen::Welcome => view! { <Welcome/> }.into_any(),
+                Screen::Welcome => view! { <Welcome/> <Alerts/> }.into_any(),
                 Screen::Annotate => view! {
                     <div class="panes" class:no-corpus=move || ia.hide_corpus.get() class:no-inspector=move || ia.hide_inspector.get()>
                         <CorpusPane/>
                         <section class="article-pane" aria-label="Article">
-                            <Palette/>
+                            <div class="pane-head">
+                                <Palette/>
+                                <ModeBar/>
+                            </div>
                             <DocSearch/>
                             <CorpusSearch/>
                             <Article/>
+                            <Alerts/>
                         </section>
                         <Inspector/>
                         <ShortcutHelp/>
@@ -93,6 +98,82 @@ pub fn App() -> impl IntoView {
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// A button that opens a small menu below it. Esc or a click elsewhere closes it, and Esc
+/// gives the focus back to the button.
+#[component]
+fn Menu(label: &'static str, children: ChildrenFn) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let button = NodeRef::<html::Button>::new();
+    let root = NodeRef::<html::Div>::new();
+    let outside = window_event_listener(ev::mousedown, move |e| {
+        let inside = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok())
+            .zip(root.get_untracked())
+            .is_some_and(|(t, r)| r.contains(Some(&t)));
+        if !inside && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    // Esc closes the menu wherever the focus is.
+    let escape = window_event_listener(ev::keydown, move |e| {
+        if e.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || {
+        outside.remove();
+        escape.remove();
+    });
+    let children = StoredValue::new(children);
+    view! {
+        <div class="menu" node_ref=root on:keydown=move |e: ev::KeyboardEvent| {
+            if e.key() == "Escape" && open.get_untracked() {
+                e.stop_propagation();
+                e.prevent_default();
+                open.set(false);
+                if let Some(b) = button.get_untracked() {
+                    let _ = b.focus();
+                }
+            }
+        }>
+            <button type="button" node_ref=button aria-haspopup="true"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {label}<span class="caret" aria-hidden="true">" ▾"</span>
+            </button>
+            <Show when=move || open.get()>
+                <div class="menu-panel" role="group" aria-label=label>
+                    {children.with_value(|c| c())}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Panes and display settings.
+#[component]
+fn ViewMenu() -> impl IntoView {
+    let ia = expect_context::<Interaction>();
+    let display = expect_context::<Display>();
+    view! {
+        <Menu label="View">
+            <button type="button" class="toggle" aria-keyshortcuts="H" title="Arcs for event arguments and relations above the text (H)"
+                aria-pressed=move || display.arcs.get().to_string()
+                on:click=move |_| display.toggle_arcs()>"Arcs (H)"</button>
+            <button type="button" class="toggle" title="Let the article use the pane's width"
+                aria-pressed=move || display.wide.get().to_string()
+                on:click=move |_| display.wide.update(|w| *w = !*w)>"Wide text"</button>
+            <button type="button" class="toggle" aria-keyshortcuts="[" title="Show or hide the document list ([)"
+                aria-pressed=move || (!ia.hide_corpus.get()).to_string()
+                on:click=move |_| ia.hide_corpus.update(|h| *h = !*h)>"Documents ([)"</button>
+            <button type="button" class="toggle" aria-keyshortcuts="]" title="Show or hide the inspector (])"
+                aria-pressed=move || (!ia.hide_inspector.get()).to_string()
+                on:click=move |_| ia.hide_inspector.update(|h| *h = !*h)>"Inspector (])"</button>
+        </Menu>
     }
 }
 
@@ -303,15 +384,17 @@ fn SchemaControl() -> impl IntoView {
                     }
                 }).collect_view())}
             </select>
-            <button type="button" title="Import a schema: brat annotation.conf (with visual.conf) or a loupe schema .json"
-                on:click=move |_| if let Some(i) = file_input.get_untracked() { i.click() }>
-                "Import schema…"
-            </button>
+            <Menu label="Schema">
+                <button type="button" title="Import a schema: brat annotation.conf (with visual.conf) or a loupe schema .json"
+                    on:click=move |_| if let Some(i) = file_input.get_untracked() { i.click() }>
+                    "Import schema…"
+                </button>
+                <button type="button" title="Download the schema as loupe schema JSON" on:click=export>
+                    "Export schema"
+                </button>
+            </Menu>
             <input type="file" hidden multiple accept=".conf,.json" aria-label="Schema files"
                 node_ref=file_input on:change=on_files/>
-            <button type="button" title="Download the schema as loupe schema JSON" on:click=export>
-                "Export schema"
-            </button>
             {confirm_panel}
             {offer_panel}
         </div>
@@ -443,20 +526,57 @@ fn ImportStatus() -> impl IntoView {
     view! { {progress} {summary} }
 }
 
+/// How long a notice that needs nothing from the user stays.
+const NOTICE_MS: u32 = 5_000;
+/// Notices on screen at once; older ones give way.
+const MAX_NOTICES: usize = 3;
+
+/// Notices, inside the article pane (or the welcome screen): they never cover the top bar
+/// or the inspector. Errors stay until dismissed; other notices fade after a few seconds;
+/// at most three show, the newest.
 #[component]
 fn Alerts() -> impl IntoView {
     let ws = expect_context::<Workspace>();
+    // Each info notice is dismissed a few seconds after it first shows.
+    let timed = StoredValue::new(std::collections::BTreeSet::<u64>::new());
+    Effect::new(move |_| {
+        let infos: Vec<u64> = ws.alerts.with(|a| {
+            a.iter()
+                .filter(|x| x.kind == AlertKind::Info)
+                .map(|x| x.id)
+                .collect()
+        });
+        for id in infos {
+            if timed.with_value(|t| t.contains(&id)) {
+                continue;
+            }
+            timed.update_value(|t| {
+                t.insert(id);
+            });
+            gloo::timers::callback::Timeout::new(NOTICE_MS, move || {
+                ws.dismiss(id);
+            })
+            .forget();
+        }
+    });
+    let shown = move || {
+        let all = ws.alerts.get();
+        let skip = all.len().saturating_sub(MAX_NOTICES);
+        all.into_iter().skip(skip).collect::<Vec<_>>()
+    };
     view! {
         <div class="alerts" role="status" aria-live="polite">
-            <For each=move || ws.alerts.get() key=|a| a.id let:alert>
-                <div class=match alert.kind { AlertKind::Error => "alert error", AlertKind::Info => "alert info" }
-                    role=match alert.kind { AlertKind::Error => "alert", AlertKind::Info => "note" }>
-                    <span>{alert.message.clone()}</span>
-                    <button type="button" aria-label="Dismiss message" on:click=move |_| ws.dismiss(alert.id)>
-                        "×"
-                    </button>
-                </div>
-            </For>
+            <div class="alerts-stack">
+                <For each=shown key=|a| a.id let:alert>
+                    <div class=match alert.kind { AlertKind::Error => "alert error", AlertKind::Info => "alert info" }
+                        role=match alert.kind { AlertKind::Error => "alert", AlertKind::Info => "note" }>
+                        <span>{alert.message.clone()}</span>
+                        <button type="button" aria-label="Dismiss message" on:click=move |_| ws.dismiss(alert.id)>
+                            "×"
+                        </button>
+                    </div>
+                </For>
+            </div>
         </div>
     }
 }

@@ -7,13 +7,16 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::annotate::{Interaction, Mode};
+use super::arcs::{bounding, emphasise, paint, ArcsState};
+use super::display::Display;
 use super::state::Workspace;
-use crate::browser::selection::{select_span, selection_span};
+use crate::browser::selection::{clear_selection, select_span, selection_span};
+use crate::core::arcs::has_arcs;
 use crate::core::layout::{
-    article_html, bucket_refs, bucket_spans, drawn_spans, paragraph_html, paragraphs,
-    paragraphs_of, same_pieces, PieceRef,
+    bucket_refs, bucket_spans, drawn_spans, paragraphs, paragraphs_of, same_pieces, PieceRef,
 };
 use crate::core::model::{Id, Span};
+use crate::core::render::article::{article_html, paragraph_html};
 use crate::core::snap::{snap_to_words, trim_span};
 
 #[component]
@@ -69,7 +72,7 @@ fn ArticleText(id: Id) -> impl IntoView {
 
     // The whole article is one HTML string, parsed once: the parser builds a 1 MB article's
     // 30,000 nodes far faster than wasm creating them, or than one parse per paragraph
-    // (see core::layout::article_html). After an edit, one effect buckets the spans again,
+    // (see core::render::article::article_html). After an edit, one effect buckets the spans again,
     // borrowed, and rewrites only the paragraphs whose pieces changed. Both read the text
     // and its offset index where the document keeps them: neither is copied or rebuilt.
     let (paras, drawn, initial_html) = ws
@@ -82,6 +85,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         })
         .unwrap_or_default();
     // (Stored values are Copy, like the closures that use them.)
+    let arcs = StoredValue::new_local(ArcsState::new(paras.len()));
     let paras = StoredValue::new(paras);
     let drawn = StoredValue::new(drawn);
     {
@@ -102,6 +106,8 @@ fn ArticleText(id: Id) -> impl IntoView {
                                 continue;
                             }
                             *drawn = new.iter().map(PieceRef::to_piece).collect();
+                            // The new markup has no arcs layer: it is drawn again.
+                            arcs.update_value(|a| a.forget(i));
                             if let Some(el) = elements.item(i as u32) {
                                 el.set_inner_html(&paragraph_html(
                                     &doc.text,
@@ -135,7 +141,116 @@ fn ArticleText(id: Id) -> impl IntoView {
     // The elements marked last time, to unmark without searching the article for them.
     let marked = StoredValue::new_local(Vec::<web_sys::Element>::new());
 
+    let display = expect_context::<Display>();
+    // Arcs are drawn a frame after what changed them, at most once a frame.
+    let hover = StoredValue::new_local(None::<Id>);
+    let queued = StoredValue::new_local(false);
+    let frame = move || {
+        queued.try_set_value(false);
+        let Some(Some(root)) = article_ref.try_get_untracked() else {
+            return;
+        };
+        if !display.arcs.try_get_untracked().unwrap_or(false) {
+            return;
+        }
+        let selected = ws.selected.get_untracked();
+        let hot = hover.try_get_value().flatten().or_else(|| selected.clone());
+        ws.with_current(|slot| {
+            let ann = &slot.doc.annotations;
+            // The selected mention's entity (or the selected entity) is linked up.
+            let entity = selected.as_deref().and_then(|id| {
+                ann.mention(id)
+                    .and_then(|m| m.entity.clone())
+                    .or_else(|| ann.entity(id).map(|e| e.id.clone()))
+            });
+            let focused = selected.is_some()
+                && hot == selected
+                && has_arcs(ann, selected.as_deref().unwrap_or_default());
+            arcs.try_update_value(|state| {
+                state.hot = hot;
+                state.focused = focused;
+                let version = ws.version.get_untracked();
+                paras.with_value(|paras| {
+                    paint(&root, paras, ann, entity.as_deref(), version, state)
+                });
+                emphasise(&root, state);
+            });
+        });
+    };
+    let schedule = move || {
+        if queued.try_get_value() == Some(false) {
+            queued.try_set_value(true);
+            request_animation_frame(frame);
+        }
+    };
+    Effect::new(move |_| {
+        ws.version.track();
+        ws.selected.track();
+        display.arcs.track();
+        schedule();
+    });
+    // Dropped with the component, which removes the listeners.
+    let _follow = StoredValue::new_local(window_follow(schedule));
+
+    // Drag from one annotation to another links them, as in brat: from a trigger, an
+    // argument (a role picker follows), otherwise a relation. A drag that stays in one
+    // annotation, or runs into one nested in it, selects text as usual.
+    let drag = StoredValue::new_local(None::<(String, Vec<String>, f64, f64)>);
+    let band = RwSignal::new(None::<(f64, f64, f64, f64)>);
+    let wrap_ref = NodeRef::<leptos::html::Div>::new();
+    let on_mousedown = move |ev: leptos::ev::MouseEvent| {
+        let hit = ids_at(&ev);
+        drag.set_value(hit.and_then(|ids| {
+            let from = ids.last()?.clone();
+            Some((from, ids, ev.client_x() as f64, ev.client_y() as f64))
+        }));
+    };
+    let on_mousemove = move |ev: leptos::ev::MouseEvent| {
+        let over = ids_at(&ev).and_then(|ids| ids.last().cloned());
+        if over != hover.get_value() {
+            hover.set_value(over);
+            schedule();
+        }
+        let Some((_, _, x, y)) = drag.get_value() else {
+            return;
+        };
+        if ev.buttons() & 1 == 0 {
+            drag.set_value(None);
+            band.set(None);
+            return;
+        }
+        let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
+        if (cx - x).hypot(cy - y) < 6.0 {
+            return;
+        }
+        if let Some((l, t, _, _)) = wrap_ref.get_untracked().and_then(|w| bounding(&w)) {
+            band.set(Some((x - l, y - t, cx - l, cy - t)));
+        }
+    };
+    let on_mouseleave = move |_| {
+        if hover.get_value().is_some() {
+            hover.set_value(None);
+            schedule();
+        }
+    };
+
     let on_mouseup = move |ev: leptos::ev::MouseEvent| {
+        let dragged = drag.get_value();
+        drag.set_value(None);
+        let banded = band.get_untracked().is_some();
+        band.set(None);
+        if let (Some((from, from_ids, _, _)), Some(to_ids), true) = (dragged, ids_at(&ev), banded) {
+            let to = to_ids.last().cloned().unwrap_or_default();
+            // Not into a span nested in the start, nor out to one around it.
+            if !from_ids.contains(&to) && !to_ids.contains(&from) {
+                clear_selection();
+                ws.pending.set(None);
+                ia.armed.set(None);
+                ws.selected.set(Some(from.clone()));
+                ia.mode.set(Mode::RelationType(from, to));
+                return;
+            }
+        }
         let Some(raw) = selection_span() else {
             return;
         };
@@ -197,28 +312,6 @@ fn ArticleText(id: Id) -> impl IntoView {
         }
     };
 
-    // The event whose trigger-to-argument lines are drawn: the selected (or armed) event,
-    // when it has arguments. `None` costs nothing: no lines, no listeners.
-    let line_event = Memo::new(move |_| {
-        let event = ia
-            .armed
-            .get()
-            .map(|(e, _)| e)
-            .or_else(|| ws.selected.get())?;
-        (!roles.with(Vec::is_empty)).then_some(event)
-    });
-    let lines = RwSignal::new(Vec::<ArgLine>::new());
-    let redraw = move || {
-        let event = line_event.get_untracked();
-        let marks = roles.get_untracked();
-        if let (Some(root), Some(event)) = (article_ref.get_untracked(), event) {
-            lines.set(arg_lines(&root, &locate, &event, &marks));
-        } else if !lines.with_untracked(Vec::is_empty) {
-            lines.set(Vec::new());
-        }
-    };
-    let follow = LineFollower::new(redraw);
-
     // Selection and argument marks are set on the DOM directly, from one effect: a
     // reactive closure per highlight would put thousands of subscribers on one signal,
     // and Leptos unsubscribes them one by one (quadratic on a 10,000-annotation article).
@@ -226,7 +319,6 @@ fn ArticleText(id: Id) -> impl IntoView {
         let selected = ws.selected.get();
         let marks = roles.get();
         ws.version.track();
-        let lined = line_event.get().is_some();
         // While a slot is armed, the nearest mentions carry the digit that fills it.
         let numbered = ia
             .armed
@@ -257,156 +349,63 @@ fn ArticleText(id: Id) -> impl IntoView {
                     }
                 }
             }
-            redraw();
-            follow.set(lined);
         });
         selected
     });
-    on_cleanup(move || follow.set(false));
 
-    // The lines' layer is a sibling of the article, not a child: the article's children
-    // are exactly its paragraphs, which the DOM offset code searches by position.
+    // Each paragraph's arcs are drawn inside it (see super::arcs); only the line of a
+    // drag in progress is a layer of its own, a sibling of the article, whose children
+    // are exactly its paragraphs.
     view! {
-        <div class="article-wrap">
+        <div class="article-wrap" node_ref=wrap_ref>
             <div class="article" node_ref=article_ref data-doc=id tabindex="0" role="document"
+                class:arcs-on=move || display.arcs.get()
+                class:wide=move || display.wide.get()
                 aria-label="Article text: Tab and Shift+Tab move between annotations"
+                on:mousedown=on_mousedown on:mousemove=on_mousemove on:mouseleave=on_mouseleave
                 on:mouseup=on_mouseup on:click=on_click inner_html=initial_html>
             </div>
-            <Show when=move || lines.with(|l| !l.is_empty())>
-                <svg class="arg-lines" aria-hidden="true" focusable="false" pointer-events="none">
-                    <For each=move || lines.get() key=|l| l.clone() let:l>
-                        <line class="arg-line" data-role=l.role.clone()
-                            x1=l.x1 y1=l.y1 x2=l.x2 y2=l.y2></line>
-                        <circle class="arg-end" cx=l.x2 cy=l.y2 r="3"></circle>
-                    </For>
+            {move || band.get().map(|(x1, y1, x2, y2)| view! {
+                <svg class="drag-arc" aria-hidden="true" focusable="false">
+                    <line x1=x1 y1=y1 x2=x2 y2=y2></line>
                 </svg>
-            </Show>
+            })}
         </div>
     }
 }
 
-/// A line from an event's trigger to one argument, in pixels from the article's corner.
-#[derive(Debug, Clone, PartialEq)]
-struct ArgLine {
-    role: String,
-    x1: f64,
-    y1: f64,
-    x2: f64,
-    y2: f64,
+/// The ids covering the highlight under the pointer, outermost first.
+fn ids_at(ev: &leptos::ev::MouseEvent) -> Option<Vec<String>> {
+    let seg = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-m]").ok().flatten())?;
+    let ids: Vec<String> = seg
+        .get_attribute("data-m")?
+        .split(' ')
+        .map(str::to_owned)
+        .collect();
+    (!ids.is_empty()).then_some(ids)
 }
 
-// Equality above is exact, and the values are finite pixel positions, so a key by bits
-// is sound: an unchanged line keeps its DOM node.
-impl Eq for ArgLine {}
-impl std::hash::Hash for ArgLine {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.role.hash(state);
-        for v in [self.x1, self.y1, self.x2, self.y2] {
-            v.to_bits().hash(state);
-        }
-    }
+/// Calls `schedule` on every scroll (of any pane: captured) and resize, until dropped.
+fn window_follow(schedule: impl Fn() + 'static) -> Option<WindowFollow> {
+    let window = web_sys::window()?;
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(schedule);
+    let f = closure.as_ref().unchecked_ref();
+    let _ = window.add_event_listener_with_callback_and_bool("scroll", f, true);
+    let _ = window.add_event_listener_with_callback("resize", f);
+    Some(WindowFollow(closure))
 }
 
-/// The first line box of an element, as (left, top, width, height) in viewport pixels.
-/// Read through `getClientRects` by name: the web-sys `DomRect` binding is not built in.
-fn first_box(el: &web_sys::Element) -> Option<(f64, f64, f64, f64)> {
-    use js_sys::Reflect;
-    let rects = Reflect::get(el, &"getClientRects".into())
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?
-        .call0(el)
-        .ok()?;
-    let rect = Reflect::get_u32(&rects, 0)
-        .ok()
-        .filter(|r| !r.is_undefined())?;
-    let n = |k: &str| Reflect::get(&rect, &k.into()).ok()?.as_f64();
-    Some((n("left")?, n("top")?, n("width")?, n("height")?))
-}
+struct WindowFollow(wasm_bindgen::closure::Closure<dyn FnMut()>);
 
-/// Lines from the trigger of `event` to each argument, from the marked spans' boxes,
-/// relative to the article's wrapper, which holds the lines' layer.
-fn arg_lines(
-    root: &web_sys::Element,
-    locate: &impl Fn(&web_sys::Element, &str) -> Vec<web_sys::Element>,
-    event: &str,
-    roles: &[(Id, String)],
-) -> Vec<ArgLine> {
-    let Some(origin) = root.parent_element().as_ref().and_then(first_box) else {
-        return Vec::new();
-    };
-    let centre = |id: &str| {
-        let el = locate(root, id).into_iter().next()?;
-        let (x, y, w, h) = first_box(&el)?;
-        Some((x + w / 2.0 - origin.0, y + h / 2.0 - origin.1))
-    };
-    let Some((x1, y1)) = centre(event) else {
-        return Vec::new();
-    };
-    let round = |v: f64| (v * 10.0).round() / 10.0;
-    roles
-        .iter()
-        .filter_map(|(target, role)| {
-            let (x2, y2) = centre(target)?;
-            Some(ArgLine {
-                role: role.clone(),
-                x1: round(x1),
-                y1: round(y1),
-                x2: round(x2),
-                y2: round(y2),
-            })
-        })
-        .collect()
-}
-
-/// Redraws the argument lines on scroll and resize (layout moves as off-screen paragraphs
-/// are laid out), at most once a frame, and only while an event with arguments is
-/// selected: otherwise no listener is attached at all.
-#[derive(Clone, Copy)]
-struct LineFollower {
-    listener: StoredValue<Option<wasm_bindgen::closure::Closure<dyn FnMut()>>, LocalStorage>,
-    redraw: StoredValue<Box<dyn Fn()>, LocalStorage>,
-}
-
-impl LineFollower {
-    fn new(redraw: impl Fn() + 'static) -> Self {
-        Self {
-            listener: StoredValue::new_local(None),
-            redraw: StoredValue::new_local(Box::new(redraw)),
-        }
-    }
-
-    fn set(self, on: bool) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let attached = self
-            .listener
-            .try_with_value(Option::is_some)
-            .unwrap_or(false);
-        if on && !attached {
-            let queued = std::rc::Rc::new(std::cell::Cell::new(false));
-            let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                if queued.replace(true) {
-                    return;
-                }
-                let queued = queued.clone();
-                request_animation_frame(move || {
-                    queued.set(false);
-                    self.redraw.try_with_value(|f| f());
-                });
-            });
-            let f = closure.as_ref().unchecked_ref();
-            // Capture: scroll events do not bubble, and the pane, not the window, scrolls.
-            let _ = window.add_event_listener_with_callback_and_bool("scroll", f, true);
-            let _ = window.add_event_listener_with_callback("resize", f);
-            self.listener.try_set_value(Some(closure));
-        } else if !on && attached {
-            if let Some(Some(closure)) = self.listener.try_update_value(Option::take) {
-                let f = closure.as_ref().unchecked_ref();
-                let _ = window.remove_event_listener_with_callback_and_bool("scroll", f, true);
-                let _ = window.remove_event_listener_with_callback("resize", f);
-            }
+impl Drop for WindowFollow {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let f = self.0.as_ref().unchecked_ref();
+            let _ = window.remove_event_listener_with_callback_and_bool("scroll", f, true);
+            let _ = window.remove_event_listener_with_callback("resize", f);
         }
     }
 }
@@ -445,9 +444,10 @@ fn mark_annotations(
     }
     let mut marked = Vec::new();
     for (n, id) in numbered.iter().enumerate() {
-        if let Some(first) = locate(root, id).into_iter().next() {
-            let _ = first.set_attribute("data-num", &(n + 1).to_string());
-            marked.push(first);
+        // On the segment with the type label, where the number joins the label.
+        if let Some(last) = locate(root, id).into_iter().last() {
+            let _ = last.set_attribute("data-num", &(n + 1).to_string());
+            marked.push(last);
         }
     }
     if let Some(id) = selected {

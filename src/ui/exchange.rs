@@ -410,6 +410,7 @@ pub fn ExportMenu() -> impl IntoView {
     let busy = move || progress.get().is_some();
     let button = NodeRef::<html::Button>::new();
     let first = NodeRef::<html::Select>::new();
+    close_on_any_escape(open, button);
     let toggle = move |_| {
         open.update(|o| *o = !*o);
         if open.get_untracked() {
@@ -478,6 +479,20 @@ pub fn ExportMenu() -> impl IntoView {
     }
 }
 
+/// Esc anywhere closes an open panel, not only with the focus inside it (after a click
+/// in the article, say), and gives the focus back to its button.
+fn close_on_any_escape(open: RwSignal<bool>, button: NodeRef<html::Button>) {
+    let handle = window_event_listener(ev::keydown, move |e| {
+        if e.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(b) = button.get_untracked() {
+                let _ = b.focus();
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
 /// "Import annotations…": files, a format (detected unless chosen), strict mode, and the
 /// report of what was not applied.
 #[component]
@@ -490,6 +505,7 @@ pub fn ImportMenu() -> impl IntoView {
     let outcome = RwSignal::new(None::<ImportOutcome>);
     let button = NodeRef::<html::Button>::new();
     let input = NodeRef::<html::Input>::new();
+    close_on_any_escape(open, button);
     let toggle = move |_| {
         open.update(|o| *o = !*o);
         if open.get_untracked() {

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use leptos::prelude::*;
 
 use super::annotate::{kind_of, Interaction, Kind, Mode};
-use super::state::Workspace;
+use super::state::{AlertKind, Workspace};
 use crate::core::model::{Annotations, AttrValue, Event, Id, Mention, Relation};
 use crate::core::offsets::OffsetIndex;
 use crate::core::schema::{AnnotationKind, Schema};
@@ -15,24 +15,27 @@ use crate::core::validate::validate_about;
 /// Every shortcut, shown by `?`. Kept beside the inspector so the list and the help dialog
 /// cannot drift apart from each other.
 pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Mouse drag", "select words (snaps to whole words); Alt+drag selects exact characters"),
+    ("Mouse drag", "select words (snaps to whole words); Alt+drag selects exact characters. A drag that starts on plain text (or inside one highlight) selects text"),
+    ("Drag highlight → highlight", "link two annotations, as in brat: from an event's trigger, pick the argument role (only the roles that take that type are offered) or a relation type; from a mention, pick the relation type"),
     ("Shift+drag", "add the dragged text as another fragment of the selected mention (a discontinuous span)"),
-    ("Shift+→ / Shift+←", "select by keyboard: grow or shrink the selection by a word"),
-    ("→ / ←", "move the selection to the next word; with nothing selected, go to the next annotation"),
-    ("↓ / ↑", "next / previous annotation"),
+    ("↓ / ↑", "next / previous annotation, in text order"),
+    ("→ / ←", "with an annotation selected (or nothing): next / previous annotation. With text selected but not yet tagged: move that selection to the next / previous word"),
+    ("Shift+→ / Shift+←", "start a text selection at the word after the selected annotation (or the first word), then grow or shrink it by a word"),
     ("P O G L F W V T N", "tag the selection as PER ORG GPE LOC FAC WEA VEH TIME VALUE"),
     ("E", "filter the type palette (event types); Enter applies the first match"),
-    ("1–9", "with an event selected: arm its 1st–9th argument slot; with a slot armed: fill it with the mention showing that number"),
+    ("1–9", "with an event selected: arm its 1st–9th argument slot; with a slot armed: fill it with the mention showing that number. A filled slot disarms, so the next digit arms the next slot"),
     ("Enter", "fill the armed slot, finish a relation or same-entity link with the annotation chosen by the arrows, or confirm tag-all"),
-    ("R", "start a relation from the selected annotation; then choose the second one"),
+    ("R", "link the selected annotation: choose the second one (arrows and Enter, or a click), then its role or relation type"),
+    ("In the type picker", "1–9 pick a type; ↑ ↓ ← → and Tab move between the types; Enter picks the focused one; Esc cancels"),
     ("S", "same entity as…: choose the mention that refers to the same entity"),
     ("A", "annotate all other occurrences of the selected mention: preview in this document; A again switches to the whole corpus (count per document); Enter tags, as one undo step"),
+    ("H", "show or hide the arcs (event arguments, relations, coreference) above the text"),
     ("Tab / Shift+Tab", "with focus in the article: next / previous annotation (past the last one, Tab leaves the article)"),
     ("Ctrl+Shift+F", "search every document; ↓/↑ pick a hit, Enter opens the document at it"),
     ("D", "jump to the selected annotation's controls in the inspector"),
     ("Delete", "delete the selected annotation"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-    ("Esc", "cancel whatever is in progress"),
+    ("Esc", "cancel whatever is in progress, close a menu or a panel"),
     ("/", "search this document; Enter jumps to the next match, selects it and scrolls to it"),
     ("[ / ]", "show or hide the document list / the inspector"),
     ("?", "show or hide this list"),
@@ -43,14 +46,18 @@ pub fn ShortcutHelp() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     view! {
         <Show when=move || ia.help.get()>
-            <div class="help" role="dialog" aria-modal="false" aria-label="Keyboard shortcuts">
-                <h2>"Keyboard shortcuts"</h2>
-                <table>
-                    <tbody>
-                        {SHORTCUTS.iter().map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> }).collect_view()}
-                    </tbody>
-                </table>
-                <button type="button" on:click=move |_| ia.help.set(false)>"Close (Esc)"</button>
+            <div class="help" role="dialog" aria-modal="false" aria-labelledby="help-title">
+                <div class="help-head">
+                    <h2 id="help-title">"Keyboard shortcuts"</h2>
+                    <button type="button" on:click=move |_| ia.help.set(false)>"Close (Esc)"</button>
+                </div>
+                <div class="help-body">
+                    <table>
+                        <tbody>
+                            {SHORTCUTS.iter().map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             </div>
         </Show>
     }
@@ -136,7 +143,6 @@ pub fn Inspector() -> impl IntoView {
     };
     view! {
         <aside class="inspector" aria-label="Inspector">
-            <ModeBar/>
             {outside_schema}
             <h2>"Selected"</h2>
             <div id="annotation-actions">
@@ -160,9 +166,10 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
-/// What the next click means, when it is not a plain selection.
+/// What the next click means, when it is not a plain selection. Shown above the article,
+/// so it stays in view with the inspector hidden.
 #[component]
-fn ModeBar() -> impl IntoView {
+pub fn ModeBar() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
     move || {
@@ -215,7 +222,7 @@ fn ModeBar() -> impl IntoView {
         match ia.mode.get() {
             Mode::RelationTo(from) => view! {
                 <div class="modebar" role="status">
-                    <span>{format!("Relation from {from}: click the second annotation.")}</span>
+                    <span>{format!("Link from {from}: click the second annotation, or move to it with ↓ ↑ and press Enter.")}</span>
                     <button type="button" on:click=cancel>"Cancel (Esc)"</button>
                 </div>
             }
@@ -227,23 +234,196 @@ fn ModeBar() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Mode::RelationType(from, to) => {
-                let types = ws.relation_types_for(&from, &to);
-                let none = types.is_empty();
-                view! {
-                    <div class="modebar" role="group" aria-label="Relation type">
-                        <span>{format!("Relation {from} → {to}:")}</span>
-                        {none.then(|| view! { <span class="warning">"The schema allows no relation between these types."</span> })}
-                        {types.into_iter().map(|t| {
-                            let (f, to2, t2) = (from.clone(), to.clone(), t.clone());
-                            view! { <button type="button" on:click=move |_| ws.add_relation(ia, &f, &to2, &t2)>{t}</button> }
-                        }).collect_view()}
-                        <button type="button" on:click=cancel>"Cancel (Esc)"</button>
-                    </div>
-                }.into_any()
-            }
+            Mode::RelationType(from, to) => link_picker(ws, ia, from, to).into_any(),
             Mode::Normal => ().into_any(),
         }
+    }
+}
+
+/// What a link between two annotations can be: an argument role of the first (an
+/// event), or a relation type.
+#[derive(Debug, Clone, PartialEq)]
+enum LinkOption {
+    Role(String),
+    Relation(String),
+}
+
+/// The roles of `from`'s event type that accept `to`'s type, then the relation types the
+/// schema allows from `from` to `to`.
+fn link_options(ws: Workspace, from: &str, to: &str) -> Vec<LinkOption> {
+    let roles = ws
+        .with_current(|slot| {
+            let ann = &slot.doc.annotations;
+            let event = ann.event(from)?;
+            let (kind, is_event) = ann
+                .mention(to)
+                .map(|m| (m.kind.clone(), false))
+                .or_else(|| ann.event(to).map(|e| (e.kind.clone(), true)))?;
+            ws.schema.with_value(|s| {
+                let t = s.event_type(&event.kind)?;
+                Some(
+                    t.roles
+                        .iter()
+                        .filter(|r| s.type_allowed(&r.types, &kind, is_event))
+                        .map(|r| LinkOption::Role(r.name.clone()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+        })
+        .flatten()
+        .unwrap_or_default();
+    roles
+        .into_iter()
+        .chain(
+            ws.relation_types_for(from, to)
+                .into_iter()
+                .map(LinkOption::Relation),
+        )
+        .collect()
+}
+
+/// Focus the first element matching `selector` without scrolling to it (a 1 MB article
+/// must not jump to its top when the picker hands the keys back).
+fn focus_first(selector: &str) {
+    use js_sys::{Function, Object, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+    else {
+        return;
+    };
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"preventScroll".into(), &true.into());
+    if let Some(focus) = Reflect::get(&el, &"focus".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    {
+        let _ = focus.call1(&el, &options);
+    }
+}
+
+/// The picker of a link's type, after a drag or R: every option has a digit, the arrows
+/// and Tab move between them, Enter picks the focused one. The first is focused.
+fn link_picker(ws: Workspace, ia: Interaction, from: Id, to: Id) -> impl IntoView {
+    let options = link_options(ws, &from, &to);
+    let roles = options.iter().any(|o| matches!(o, LinkOption::Role(_)));
+    let label = if roles {
+        "Argument role or relation type"
+    } else {
+        "Relation type"
+    };
+    let none = options.is_empty();
+    request_animation_frame(|| focus_first(".picker [data-option]"));
+    let buttons = options
+        .into_iter()
+        .enumerate()
+        .map(|(n, option)| {
+            let key = if n < 9 { (n + 1).to_string() } else { String::new() };
+            let (f, t) = (from.clone(), to.clone());
+            let (name, what) = match &option {
+                LinkOption::Role(r) => (r.clone(), "role"),
+                LinkOption::Relation(r) => (r.clone(), "relation"),
+            };
+            let pick = move |_| {
+                match &option {
+                    LinkOption::Role(r) => ws.add_argument(ia, &f, r, &t),
+                    LinkOption::Relation(r) => ws.add_relation(ia, &f, &t, r),
+                }
+                focus_first(".article");
+            };
+            view! {
+                <button type="button" data-option=n aria-keyshortcuts=key.clone() on:click=pick>
+                    {(!key.is_empty()).then(|| view! { <kbd aria-hidden="true">{key.clone()}</kbd> })}
+                    {name}
+                    <span class="what">{what}</span>
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="modebar picker" role="group" aria-label=label>
+            <span>{format!("Link {from} → {to}:")}</span>
+            {none.then(|| view! { <span class="warning">"The schema allows no argument role or relation between these types."</span> })}
+            {buttons}
+            <button type="button" on:click=move |_| ia.cancel()>"Cancel (Esc)"</button>
+        </div>
+    }
+}
+
+/// The type picker's keys, while it is open: 1–9 pick, the arrows move the focus between
+/// the options, Enter picks the focused option (the first one unless moved). With no
+/// option at all, Enter says so and closes the picker. Returns whether it took the key.
+pub fn picker_key(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    if !matches!(ia.mode.get_untracked(), Mode::RelationType(..))
+        || e.ctrl_key()
+        || e.meta_key()
+        || e.alt_key()
+    {
+        return false;
+    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let options: Vec<web_sys::HtmlElement> = doc
+        .query_selector_all(".picker [data-option]")
+        .map(|list| {
+            (0..list.length())
+                .filter_map(|i| list.item(i)?.dyn_into().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let active = doc.active_element();
+    let at = options.iter().position(|o| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == o.as_ref() as &web_sys::Element)
+    });
+    let key = e.key();
+    let n = options.len();
+    match key.as_str() {
+        k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit() && c != '0') => {
+            if let Some(o) = options.get(k.parse::<usize>().unwrap_or(1) - 1) {
+                o.click();
+            }
+            true
+        }
+        "ArrowDown" | "ArrowRight" | "ArrowUp" | "ArrowLeft" if n > 0 => {
+            let forward = matches!(key.as_str(), "ArrowDown" | "ArrowRight");
+            let next = match (at, forward) {
+                (None, true) => 0,
+                (None, false) => n - 1,
+                (Some(i), true) => (i + 1) % n,
+                (Some(i), false) => (i + n - 1) % n,
+            };
+            let _ = options[next].focus();
+            true
+        }
+        "Enter" => {
+            // Enter on the picker's other buttons (Cancel) does what they say.
+            let other = active
+                .filter(|a| at.is_none() && a.closest(".picker").ok().flatten().is_some())
+                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(button) = other {
+                button.click();
+                return true;
+            }
+            match options.get(at.unwrap_or(0)) {
+                Some(o) => o.click(),
+                None => {
+                    if let Mode::RelationType(from, to) = ia.mode.get_untracked() {
+                        ws.alert(
+                            AlertKind::Info,
+                            format!("Nothing was linked: the schema has no argument role or relation from {from} to {to}."),
+                        );
+                    }
+                    ia.cancel();
+                }
+            }
+            true
+        }
+        _ => false,
     }
 }
 
@@ -355,6 +535,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
             {types.into_iter().map(|t| { let sel = t == m.kind; view! { <option value=t.clone() selected=sel>{t.clone()}</option> } }).collect_view()}
         </select>
         <Warnings list=warnings/>
+        {links_list(ws, ia, ann, &m.id)}
         <div class="entity-box">
             {match entity {
                 Some(e) => {
@@ -417,12 +598,17 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                 let armed = move || ia.armed.get() == Some((event2.clone(), rname2.clone()));
                 let key = if n < 9 { format!("{}", n + 1) } else { String::new() };
                 let pressed = armed.clone();
+                let need = slot_need(&role.cardinality, filled.len());
+                let empty = filled.is_empty();
+                let accepts = accepts_in_words(&role.types);
+                let accepts_all = role.types.join(", ");
                 view! {
-                    <li class="slot" class:armed=armed.clone()>
+                    <li class="slot" class:armed=armed.clone() class:empty=empty>
                         <div class="slot-head">
-                            <span class="role">{role.name.clone()}<span class="card">{role.cardinality.brat_suffix()}</span></span>
-                            <span class="accepts">{role.types.join(" | ")}</span>
+                            <span class="role">{role.name.clone()}</span>
+                            <span class="need">{need}</span>
                         </div>
+                        <div class="accepts" title=accepts_all>{accepts}</div>
                         <ul class="fillers">
                             {filled.into_iter().map(|(i, text)| {
                                 let event = e.id.clone();
@@ -439,12 +625,77 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                 }
             }).collect_view()}
         </ol>
+        {links_list(ws, ia, open.ann, &e.id)}
         <div class="actions-row">
-            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id_rel.clone()))>"Relation… (R)"</button>
+            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id_rel.clone()))>"Link… (R)"</button>
             <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
         </div>
         {attrs}
         {note_editor(ws, &e.id, e.note.clone())}
+    }
+}
+
+/// A slot's need in words: "required", "optional", "one or more", and how many it holds.
+fn slot_need(card: &crate::core::schema::Cardinality, filled: usize) -> String {
+    use crate::core::schema::Cardinality as C;
+    let what = match card {
+        C::One => "required".to_owned(),
+        C::Optional => "optional".to_owned(),
+        C::Any => "optional, any number".to_owned(),
+        C::OneOrMore => "required, one or more".to_owned(),
+        C::Range { min, max } if min == max => format!("exactly {min}"),
+        C::Range { min, max } => format!("{min} to {max}"),
+    };
+    match (filled, card.min() as usize) {
+        (0, _) => what,
+        (n, min) if n < min => format!("{what} · {n} of {min}"),
+        (n, _) if card.max() == Some(n as u32) => format!("{what} · filled"),
+        (n, _) => format!("{what} · {n} filled"),
+    }
+}
+
+/// The types a slot accepts, in words: the first four, then "…" (the title lists all).
+fn accepts_in_words(types: &[String]) -> String {
+    let shown: Vec<&str> = types.iter().take(4).map(String::as_str).collect();
+    let more = if types.len() > 4 { ", …" } else { "" };
+    format!("takes {}{more}", shown.join(", "))
+}
+
+/// Where an annotation is linked: the events it is an argument of (with the role), its
+/// relations, and for an event its own relations. Each row selects the other end. The
+/// arcs layer is hidden from screen readers; this list carries the same facts.
+fn links_list(ws: Workspace, ia: Interaction, ann: &Annotations, id: &str) -> impl IntoView {
+    let mut rows: Vec<(Id, String)> = Vec::new();
+    for e in &ann.events {
+        for a in e.arguments.iter().filter(|a| a.target == id) {
+            rows.push((
+                e.id.clone(),
+                format!("{} of {} {}", a.role, e.id, label_of(ann, &e.id)),
+            ));
+        }
+    }
+    for r in &ann.relations {
+        if r.arg1 == id {
+            rows.push((
+                r.id.clone(),
+                format!("{} → {} {}", r.kind, r.arg2, label_of(ann, &r.arg2)),
+            ));
+        } else if r.arg2 == id {
+            rows.push((
+                r.id.clone(),
+                format!("{} ← {} {}", r.kind, r.arg1, label_of(ann, &r.arg1)),
+            ));
+        }
+    }
+    let empty = rows.is_empty();
+    view! {
+        <h3 class="slots-heading">"Links"</h3>
+        {empty.then(|| view! { <p class="muted">"No event argument or relation."</p> })}
+        <ul class="links" aria-label="Arguments and relations">
+            {rows.into_iter().map(|(target, text)| view! {
+                <li><button type="button" class="link" on:click=move |_| ws.choose(ia, target.clone())>{text}</button></li>
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -39,9 +39,15 @@ fn focus(selector: &str) {
 }
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
+    let display = expect_context::<super::display::Display>();
     let handle = window_event_listener(ev::keydown, move |e| {
         // A control that handled the key itself (the corpus hit list's arrows) keeps it.
         if e.default_prevented() || typing_in_a_field(&e) {
+            return;
+        }
+        // The link type picker, while open, takes digits, arrows and Enter.
+        if super::inspector::picker_key(ws, ia, &e) {
+            e.prevent_default();
             return;
         }
         let key = e.key();
@@ -140,6 +146,10 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
             }
             "/" => {
                 focus("#doc-search");
+                true
+            }
+            "h" | "H" => {
+                display.toggle_arcs();
                 true
             }
             "[" => {

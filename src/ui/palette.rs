@@ -1,11 +1,14 @@
 //! The type palette: the schema's entity and event types with their colours and hotkeys.
-//! Typing in its filter narrows the list (ACE has 33 event types); recently used types
-//! come first.
+//! Typing in its filter narrows the list (ACE has 33 event types). The order is the
+//! schema's and never changes; recently used types have a short row of their own.
 
 use leptos::prelude::*;
 
 use super::annotate::Interaction;
 use super::state::Workspace;
+
+/// How many recent types get a button of their own.
+const RECENT: usize = 5;
 
 #[derive(Clone, PartialEq)]
 struct PaletteEntry {
@@ -50,30 +53,32 @@ pub fn Palette() -> impl IntoView {
             entities.chain(events).collect::<Vec<PaletteEntry>>()
         })
     });
+    // The palette keeps the schema's order, so a type's button never moves under the
+    // mouse. Without a filter it lists the entity types (the event types are many: the
+    // filter, or the recent row, reaches them).
     let shown = Memo::new(move |_| {
         let filter = ia.filter.get().to_lowercase();
-        let recent = ia.recent.get();
-        let mut list: Vec<PaletteEntry> = all
-            .get()
+        all.get()
             .into_iter()
             .filter(|e| {
-                filter.is_empty()
-                    || e.name.to_lowercase().contains(&filter)
-                    || e.display.to_lowercase().contains(&filter)
+                if filter.is_empty() {
+                    !e.is_event
+                } else {
+                    e.name.to_lowercase().contains(&filter)
+                        || e.display.to_lowercase().contains(&filter)
+                }
             })
-            .collect();
-        // Without a filter, event types stay behind the entity types unless used lately,
-        // so the palette is short; a filter searches them all.
-        if filter.is_empty() {
-            list.retain(|e| !e.is_event || recent.contains(&e.name));
-        }
-        list.sort_by_key(|e| {
-            recent
-                .iter()
-                .position(|r| *r == e.name)
-                .unwrap_or(usize::MAX)
-        });
-        list
+            .collect::<Vec<PaletteEntry>>()
+    });
+    // The last few types used, most recent first, in a short row of their own.
+    let recent = Memo::new(move |_| {
+        let recent = ia.recent.get();
+        let all = all.get();
+        recent
+            .iter()
+            .take(RECENT)
+            .filter_map(|r| all.iter().find(|e| e.name == *r).cloned())
+            .collect::<Vec<PaletteEntry>>()
     });
     let first_match = move || shown.with_untracked(|s| s.first().map(|e| e.name.clone()));
 
@@ -126,6 +131,27 @@ pub fn Palette() -> impl IntoView {
                     }
                 }
             </For>
+            {move || (!recent.with(Vec::is_empty)).then(|| view! {
+                <span class="recent" role="group" aria-label="Recent types">
+                    <span class="recent-label" aria-hidden="true">"Recent"</span>
+                    <For each=move || recent.get() key=|e| e.name.clone() let:e>
+                        {
+                            let name = e.name.clone();
+                            view! {
+                                <button type="button" class="recent-type" class:event=e.is_event
+                                    style=format!("--type-color: {}", e.color)
+                                    aria-label=format!("Recent type {}", e.name) title=e.display.clone()
+                                    disabled=move || ws.pending.get().is_none()
+                                    on:mousedown=|ev| ev.prevent_default()
+                                    on:click=move |_| ws.apply_type(ia, &name)>
+                                    <span class="swatch" aria-hidden="true"></span>
+                                    {e.name.rsplit(':').next().unwrap_or_default().to_owned()}
+                                </button>
+                            }
+                        }
+                    </For>
+                </span>
+            })}
             <span class="hint" aria-live="polite">
                 {move || if ia.armed.get().is_some() {
                     "Filling a slot: click a mention, or select text and pick an entity type."

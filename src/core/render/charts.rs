@@ -14,7 +14,7 @@ use crate::core::dashboard::Chart;
 /// Escape text for SVG (XML) content and attribute values: labels are user data.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    crate::core::layout::escape_html_into(&mut out, text);
+    super::escape_html_into(&mut out, text);
     out
 }
 

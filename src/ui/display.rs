@@ -1,0 +1,54 @@
+//! How the article is shown: the arcs mode (on by default, key H) and the wide text
+//! setting. A small context of its own, apart from the workspace; kept in localStorage,
+//! so a reload keeps the choice.
+
+use leptos::prelude::*;
+
+const KEY: &str = "loupe/v1/display";
+
+#[derive(Clone, Copy)]
+pub struct Display {
+    /// Arcs for event arguments and relations, drawn above the text.
+    pub arcs: RwSignal<bool>,
+    /// The article uses the width of the pane instead of a reading column.
+    pub wide: RwSignal<bool>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+impl Display {
+    pub fn new() -> Self {
+        let saved = storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .unwrap_or_default();
+        let display = Self {
+            arcs: RwSignal::new(!saved.contains("arcs=off")),
+            wide: RwSignal::new(saved.contains("wide=on")),
+        };
+        // Written on a change only: opening the app stores nothing.
+        Effect::new(move |first: Option<()>| {
+            let value = format!(
+                "arcs={};wide={}",
+                if display.arcs.get() { "on" } else { "off" },
+                if display.wide.get() { "on" } else { "off" }
+            );
+            if let Some(s) = storage().filter(|_| first.is_some()) {
+                // A full or read-only storage only loses this preference.
+                let _ = s.set_item(KEY, &value);
+            }
+        });
+        display
+    }
+
+    pub fn toggle_arcs(&self) {
+        self.arcs.update(|a| *a = !*a);
+    }
+}
+
+impl Default for Display {
+    fn default() -> Self {
+        Self::new()
+    }
+}
