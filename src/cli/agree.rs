@@ -17,7 +17,28 @@ use crate::core::agreement::{
 use crate::core::format::{self, Format, Imported};
 use crate::core::report::count;
 
-use super::{load, read, write_file, CliError, Options};
+use clap::Args;
+
+use super::{load, read, write_file, CliError, InputArgs};
+
+#[derive(Args, Debug)]
+pub(crate) struct AgreeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the full report as JSON (`-` for stdout, instead of the tables).
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<String>,
+    /// Write the scores as CSV.
+    #[arg(long, value_name = "OUT")]
+    pub csv: Option<String>,
+    /// Count the tokens of documents that no annotator compared touched in the token
+    /// measures too (by default they are left out, and named).
+    #[arg(long)]
+    pub include_untouched: bool,
+    /// The annotators' files: two or more, one per annotator.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+}
 
 /// The annotator named in a loupe/1 file, or the file's name when there is none.
 fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
@@ -39,10 +60,13 @@ fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
 }
 
 /// Each file as one annotator's corpus, with what it imported (for its schema).
-pub(super) fn load_corpora(opts: &Options) -> Result<Vec<(AnnotatorCorpus, Imported)>, CliError> {
+pub(super) fn load_corpora(
+    input: &InputArgs,
+    files: &[String],
+) -> Result<Vec<(AnnotatorCorpus, Imported)>, CliError> {
     let mut corpora: Vec<(AnnotatorCorpus, Imported)> = Vec::new();
-    for path in &opts.positional {
-        let (fmt, mut imported) = load(opts, path, false)?;
+    for path in files {
+        let (fmt, mut imported) = load(input, path, false)?;
         let mut name = annotator_name(path, fmt)?;
         // Two files by the same name (two exports by "ann") stay apart by their path.
         if corpora.iter().any(|(c, _)| c.annotator == name) {
@@ -60,26 +84,25 @@ pub(super) fn load_corpora(opts: &Options) -> Result<Vec<(AnnotatorCorpus, Impor
     Ok(corpora)
 }
 
-pub(super) fn agreement_options(opts: &Options) -> AgreementOptions {
-    AgreementOptions {
-        include_untouched: opts.flags.contains_key("--include-untouched"),
-    }
-}
-
-pub(super) fn agree(opts: &Options, out: &mut dyn Write) -> Result<(), CliError> {
-    if opts.positional.len() < 2 {
+pub(super) fn agree(args: &AgreeArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    if args.files.len() < 2 {
         return Err(CliError::Usage(
             "agree needs the files of two annotators or more: loupe agree A B [C…]".into(),
         ));
     }
-    let corpora: Vec<AnnotatorCorpus> = load_corpora(opts)?.into_iter().map(|(c, _)| c).collect();
-    let report = agreement_with(&corpora, agreement_options(opts))
-        .map_err(|e| CliError::Usage(e.to_string()))?;
-    if let Some(path) = opts.flags.get("--csv") {
+    let corpora: Vec<AnnotatorCorpus> = load_corpora(&args.input, &args.files)?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let opts = AgreementOptions {
+        include_untouched: args.include_untouched,
+    };
+    let report = agreement_with(&corpora, opts).map_err(|e| CliError::Usage(e.to_string()))?;
+    if let Some(path) = &args.csv {
         write_file(Path::new(path), report.to_csv().as_bytes())?;
     }
-    match opts.flags.get("--json") {
-        Some(&"-") => {
+    match args.json.as_deref() {
+        Some("-") => {
             return writeln!(out, "{}", report.to_json()).map_err(stdout_error);
         }
         Some(path) => write_file(Path::new(path), report.to_json().as_bytes())?,

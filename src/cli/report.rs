@@ -5,22 +5,48 @@
 use std::io::Write;
 use std::path::Path;
 
+use clap::Args;
+
 use crate::core::agreement::AnnotatorCorpus;
 use crate::core::report::methods_report;
 use crate::core::schema::Schema;
 
-use super::agree::{agreement_options, load_corpora, stdout_error};
-use super::{schema_flag, write_file, CliError, Options};
+use super::agree::{load_corpora, stdout_error};
+use super::{write_file, CliError, InputArgs, SchemaArgs};
 
-pub(super) fn report(opts: &Options, out: &mut dyn Write) -> Result<(), CliError> {
-    if opts.positional.is_empty() {
+#[derive(Args, Debug)]
+pub(crate) struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The schema to name in the report, instead of the ones the files carry.
+    #[command(flatten)]
+    pub schema: SchemaArgs,
+    /// Write the report as Markdown (`-` for stdout; the default when no OUT is named).
+    #[arg(long, value_name = "OUT")]
+    pub markdown: Option<String>,
+    /// Write the agreement figures as a LaTeX table (`-` for stdout).
+    #[arg(long, value_name = "OUT")]
+    pub latex: Option<String>,
+    /// Write every figure of the report as JSON (`-` for stdout).
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<String>,
+    /// Count the tokens of documents that no annotator touched in the token measures too.
+    #[arg(long)]
+    pub include_untouched: bool,
+    /// The annotators' files: one or more, one per annotator.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+}
+
+pub(super) fn report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    if args.files.is_empty() {
         return Err(CliError::Usage(
             "report needs one annotator's file or more: loupe report A [B…]".into(),
         ));
     }
-    let loaded = load_corpora(opts)?;
+    let loaded = load_corpora(&args.input, &args.files)?;
     // The schema named on the command line wins; else the ones the files carry.
-    let given: Option<Schema> = schema_flag(opts)?;
+    let given: Option<Schema> = args.schema.schema()?;
     let schemas: Vec<&Schema> = match &given {
         Some(s) => vec![s],
         None => loaded
@@ -29,16 +55,19 @@ pub(super) fn report(opts: &Options, out: &mut dyn Write) -> Result<(), CliError
             .collect(),
     };
     let corpora: Vec<AnnotatorCorpus> = loaded.iter().map(|(c, _)| c.clone()).collect();
-    let r = methods_report(&corpora, &schemas, agreement_options(opts));
+    let opts = crate::core::agreement::AgreementOptions {
+        include_untouched: args.include_untouched,
+    };
+    let r = methods_report(&corpora, &schemas, opts);
     let outputs = [
-        ("--markdown", r.markdown()),
-        ("--latex", r.latex()),
-        ("--json", r.to_json()),
+        (&args.markdown, r.markdown()),
+        (&args.latex, r.latex()),
+        (&args.json, r.to_json()),
     ];
     let mut wrote = false;
-    for (flag, body) in &outputs {
-        match opts.flags.get(flag) {
-            Some(&"-") => out.write_all(body.as_bytes()).map_err(stdout_error)?,
+    for (target, body) in &outputs {
+        match target.as_deref() {
+            Some("-") => out.write_all(body.as_bytes()).map_err(stdout_error)?,
             Some(path) => write_file(Path::new(path), body.as_bytes())?,
             None => continue,
         }
@@ -50,7 +79,6 @@ pub(super) fn report(opts: &Options, out: &mut dyn Write) -> Result<(), CliError
     }
     Ok(())
 }
-
 #[cfg(test)]
 mod tests {
     use super::super::tests::run_cli;

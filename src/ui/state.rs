@@ -680,6 +680,7 @@ impl Workspace {
                     ),
                     StoreError::ReadOnly(why) => StorageTrouble::ReadOnly(why),
                     StoreError::Unavailable(_) => unavailable(&e),
+                    StoreError::TooLarge { .. } => StorageTrouble::Full(e.to_string()),
                 }));
                 false
             }
