@@ -31,8 +31,7 @@ pub(crate) struct AgreeArgs {
     /// Write the scores as CSV.
     #[arg(long, value_name = "OUT")]
     pub csv: Option<String>,
-    /// Count the tokens of documents that no annotator compared touched in the token
-    /// measures too (by default they are left out, and named).
+    /// Count the tokens of documents that no annotator touched too (left out by default).
     #[arg(long)]
     pub include_untouched: bool,
     /// The annotators' files: two or more, one per annotator.
@@ -84,6 +83,10 @@ pub(super) fn load_corpora(
     Ok(corpora)
 }
 
+pub(super) fn agreement_options(include_untouched: bool) -> AgreementOptions {
+    AgreementOptions { include_untouched }
+}
+
 pub(super) fn agree(args: &AgreeArgs, out: &mut dyn Write) -> Result<(), CliError> {
     if args.files.len() < 2 {
         return Err(CliError::Usage(
@@ -94,10 +97,8 @@ pub(super) fn agree(args: &AgreeArgs, out: &mut dyn Write) -> Result<(), CliErro
         .into_iter()
         .map(|(c, _)| c)
         .collect();
-    let opts = AgreementOptions {
-        include_untouched: args.include_untouched,
-    };
-    let report = agreement_with(&corpora, opts).map_err(|e| CliError::Usage(e.to_string()))?;
+    let report = agreement_with(&corpora, agreement_options(args.include_untouched))
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     if let Some(path) = &args.csv {
         write_file(Path::new(path), report.to_csv().as_bytes())?;
     }

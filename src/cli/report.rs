@@ -5,32 +5,31 @@
 use std::io::Write;
 use std::path::Path;
 
-use clap::Args;
-
 use crate::core::agreement::AnnotatorCorpus;
 use crate::core::report::methods_report;
 use crate::core::schema::Schema;
 
-use super::agree::{load_corpora, stdout_error};
+use super::agree::{agreement_options, load_corpora, stdout_error};
 use super::{write_file, CliError, InputArgs, SchemaArgs};
+
+use clap::Args;
 
 #[derive(Args, Debug)]
 pub(crate) struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The schema to name in the report, instead of the ones the files carry.
     #[command(flatten)]
     pub schema: SchemaArgs,
-    /// Write the report as Markdown (`-` for stdout; the default when no OUT is named).
+    /// Write the report as Markdown (`-` for stdout; the default when no output is named).
     #[arg(long, value_name = "OUT")]
     pub markdown: Option<String>,
-    /// Write the agreement figures as a LaTeX table (`-` for stdout).
+    /// Write the figures as a LaTeX table (`-` for stdout).
     #[arg(long, value_name = "OUT")]
     pub latex: Option<String>,
-    /// Write every figure of the report as JSON (`-` for stdout).
+    /// Write every figure as JSON (`-` for stdout).
     #[arg(long, value_name = "OUT")]
     pub json: Option<String>,
-    /// Count the tokens of documents that no annotator touched in the token measures too.
+    /// Count the tokens of documents that no annotator touched too (left out by default).
     #[arg(long)]
     pub include_untouched: bool,
     /// The annotators' files: one or more, one per annotator.
@@ -55,10 +54,11 @@ pub(super) fn report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), CliEr
             .collect(),
     };
     let corpora: Vec<AnnotatorCorpus> = loaded.iter().map(|(c, _)| c.clone()).collect();
-    let opts = crate::core::agreement::AgreementOptions {
-        include_untouched: args.include_untouched,
-    };
-    let r = methods_report(&corpora, &schemas, opts);
+    let r = methods_report(
+        &corpora,
+        &schemas,
+        agreement_options(args.include_untouched),
+    );
     let outputs = [
         (&args.markdown, r.markdown()),
         (&args.latex, r.latex()),
@@ -79,6 +79,7 @@ pub(super) fn report(args: &ReportArgs, out: &mut dyn Write) -> Result<(), CliEr
     }
     Ok(())
 }
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::run_cli;
