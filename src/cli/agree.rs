@@ -162,8 +162,11 @@ fn coref_table(t: &mut String, c: &CorefScores) {
     }
     let _ = writeln!(
         t,
-        "  coreference ({} chains of {} mentions in A, {} of {} in B)      R      P     F1",
-        c.response_chains, c.response_mentions, c.key_chains, c.key_mentions
+        "  coreference ({} of {} in A, {} of {} in B)      R      P     F1",
+        count(c.response_chains, "chain"),
+        count(c.response_mentions, "mention"),
+        count(c.key_chains, "chain"),
+        count(c.key_mentions, "mention")
     );
     for (name, m) in [
         ("MUC", &c.muc),

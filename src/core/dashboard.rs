@@ -2,7 +2,7 @@
 //!
 //! [`corpus_stats`] counts annotations per type, per document and per annotator, the
 //! argument fill rate of each event type's roles, and progress over documents; [`charts`]
-//! turns them into [`Chart`]s, which `core::render::charts` draws as SVG.
+//! turns them into [`Chart`]s (defined, and drawn as SVG, by `core::render::charts`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::agreement::AnnotatorCorpus;
 use super::model::{sha256_hex, Status};
+pub use super::render::charts::Chart;
 use super::schema::Schema;
 
 /// How many annotations of one type there are.
@@ -158,60 +159,6 @@ pub fn corpus_stats(corpora: &[AnnotatorCorpus], schema: Option<&Schema>) -> Cor
         per_annotator,
         event_types,
         progress,
-    }
-}
-
-/// One chart of the dashboard: a title, both axis titles, and one bar per category.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Chart {
-    pub title: String,
-    /// What the rows are ("Type", "Document").
-    pub category_axis: String,
-    /// What the bars measure ("Annotations").
-    pub value_axis: String,
-    pub bars: Vec<(String, f64)>,
-    /// Values are shares (0–1), shown as percentages on a 0–100 % axis.
-    pub percent: bool,
-}
-
-impl Chart {
-    pub fn new(title: &str, category: &str, value: &str, bars: Vec<(String, f64)>) -> Self {
-        Chart {
-            title: title.into(),
-            category_axis: category.into(),
-            value_axis: value.into(),
-            bars,
-            percent: false,
-        }
-    }
-
-    /// A file name for the chart's exports, from its title: `annotations-per-type`.
-    pub fn file_stem(&self) -> String {
-        let mut out = String::new();
-        for c in self.title.chars() {
-            if c.is_alphanumeric() {
-                out.extend(c.to_lowercase());
-            } else if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-        let out = out.trim_end_matches('-');
-        if out.is_empty() {
-            "chart".into()
-        } else {
-            out.into()
-        }
-    }
-
-    /// A value as the chart prints it.
-    pub fn show(&self, v: f64) -> String {
-        if self.percent {
-            format!("{:.0} %", v * 100.0)
-        } else if v.fract() == 0.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.2}")
-        }
     }
 }
 

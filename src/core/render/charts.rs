@@ -9,7 +9,61 @@
 
 use std::fmt::Write as _;
 
-use crate::core::dashboard::Chart;
+use serde::Serialize;
+
+/// One chart of the dashboard: a title, both axis titles, and one bar per category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    pub title: String,
+    /// What the rows are ("Type", "Document").
+    pub category_axis: String,
+    /// What the bars measure ("Annotations").
+    pub value_axis: String,
+    pub bars: Vec<(String, f64)>,
+    /// Values are shares (0–1), shown as percentages on a 0–100 % axis.
+    pub percent: bool,
+}
+
+impl Chart {
+    pub fn new(title: &str, category: &str, value: &str, bars: Vec<(String, f64)>) -> Self {
+        Chart {
+            title: title.into(),
+            category_axis: category.into(),
+            value_axis: value.into(),
+            bars,
+            percent: false,
+        }
+    }
+
+    /// A file name for the chart's exports, from its title: `annotations-per-type`.
+    pub fn file_stem(&self) -> String {
+        let mut out = String::new();
+        for c in self.title.chars() {
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let out = out.trim_end_matches('-');
+        if out.is_empty() {
+            "chart".into()
+        } else {
+            out.into()
+        }
+    }
+
+    /// A value as the chart prints it.
+    pub fn show(&self, v: f64) -> String {
+        if self.percent {
+            format!("{:.0} %", v * 100.0)
+        } else if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.2}")
+        }
+    }
+}
 
 /// Escape text for SVG (XML) content and attribute values: labels are user data.
 fn xml(text: &str) -> String {
