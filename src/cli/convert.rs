@@ -18,8 +18,8 @@ such as `note: 1 events dropped: doccano has no events`."
 pub(crate) struct ConvertArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The output format (loupe, brat, conll, doccano, w3c, oneie, csv); guessed from OUT's
-    /// name when left out.
+    /// The output format (loupe, brat, conll, doccano, w3c, oneie, csv, spacy, hf,
+    /// labelstudio); guessed from OUT's name when left out.
     #[arg(long, value_name = "FMT", value_parser = export_format)]
     pub to: Option<Format>,
     /// Refuse a whole file that has any bad annotation, instead of keeping the valid part.

@@ -53,6 +53,15 @@ impl WordPiece {
         Ok(WordPiece { pieces, lower_case })
     }
 
+    /// How many pieces the vocabulary has.
+    pub fn len(&self) -> usize {
+        self.pieces.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
     /// Whether words are lower-cased first (an uncased vocabulary).
     pub fn lower_case(&self) -> bool {
         self.lower_case
