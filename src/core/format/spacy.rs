@@ -10,8 +10,9 @@
 //! - `spans["sc"]` (the span categorizer's default group) holds every contiguous mention,
 //!   nested ones too, with its normalisation as `kb_id`; `spans["triggers"]` holds the
 //!   event triggers, labelled with the event type.
-//! - `sents` are Loupe's sentences; `cats` the document labels (1.0 each); `_` the
-//!   document's Loupe id and title.
+//! - `sents` are Loupe's sentences; `cats` the document labels (1.0 each). The list is in
+//!   corpus order; titles are not written, since `Doc.from_json` fails on custom (`_`)
+//!   attributes that the reader has not registered.
 //! - Offsets are code points, which are Python `str` indices, as spaCy counts.
 //!
 //! spaCy has no place for event arguments, relations, discontinuous spans or attributes:
@@ -63,8 +64,6 @@ struct DocJson<'a> {
     cats: BTreeMap<&'a str, f64>,
     tokens: Vec<TokenJson>,
     spans: BTreeMap<&'static str, Vec<SpanJson<'a>>>,
-    #[serde(rename = "_")]
-    underscore: BTreeMap<&'static str, &'a str>,
 }
 
 /// spaCy's tokens for `text`: Loupe's tokens, plus a token for each run of whitespace
@@ -192,9 +191,6 @@ fn document<'d>(doc: &'d Document, report: &mut ExportReport) -> DocJson<'d> {
         .flatten()
         .map(|l| (l.as_str(), 1.0))
         .collect();
-    let mut underscore = BTreeMap::new();
-    underscore.insert("loupe_id", doc.meta.id.as_str());
-    underscore.insert("title", doc.meta.title.as_str());
     DocJson {
         text: &doc.text,
         ents,
@@ -209,7 +205,6 @@ fn document<'d>(doc: &'d Document, report: &mut ExportReport) -> DocJson<'d> {
         cats,
         tokens,
         spans,
-        underscore,
     }
 }
 
@@ -268,7 +263,6 @@ mod tests {
         assert_eq!(doc["spans"]["sc"].as_array().unwrap().len(), 6);
         assert_eq!(doc["spans"]["sc"][2]["kb_id"], "Wikidata:Q1899");
         assert_eq!(slice(&doc["spans"]["triggers"][0]), "struck");
-        assert_eq!(doc["_"]["title"], "Strike report");
         // Tokens tile the text but for the single spaces.
         let toks = doc["tokens"].as_array().unwrap();
         assert_eq!(slice(&toks[0]), "🚀");
