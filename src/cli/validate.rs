@@ -60,7 +60,7 @@ pub(crate) fn validate_files(args: &ValidateArgs, out: &mut dyn Write) -> Result
             Err(e) => return Err(e),
         };
         for p in &imported.report.skipped {
-            printer.print(out, &p.to_string());
+            printer.print(out, &format!("{path}: error: {p}"));
             errors += 1;
         }
         for note in &imported.report.notes {

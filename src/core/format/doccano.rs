@@ -20,11 +20,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ascii_json, check_fragments, parse_json, settle, ExportReport, ImportError, ImportOptions,
-    ImportReport, Imported, InputFile, OffsetUnit, Problem,
+    ascii_json, check_fragments, parse_json, settle, ExportReport, Flaw, ImportError,
+    ImportOptions, ImportReport, Imported, InputFile, OffsetUnit, Problem,
 };
 use crate::core::model::{Annotations, Document, Mention, Relation, Span};
 use crate::core::offsets::{OffsetIndex, UnitTable};
+use crate::core::validate::Rule;
 
 #[derive(Serialize, Deserialize)]
 struct Entity {
@@ -225,12 +226,8 @@ fn read_line(
     let index = OffsetIndex::new(&line.text);
     let table = UnitTable::new(&line.text, unit);
     let mut out = Annotations::default();
-    let mut problem = |place: String, message: String| {
-        problems.push(Problem {
-            file: file.to_owned(),
-            place: format!("line {line_no}, {place}"),
-            message,
-        })
+    let mut problem = |place: String, flaw: Flaw| {
+        problems.push(Problem::new(file, format!("line {line_no}, {place}"), flaw))
     };
     let spans = line
         .entities
@@ -247,21 +244,21 @@ fn read_line(
         if start.max(end) > table.len() {
             problem(
                 format!("entity {id}"),
-                format!(
+                Flaw::new(Rule::FragmentOutOfBounds, format!(
                     "its span {start}–{end} runs past the end of the text ({} {}); the offsets are for another text or another unit",
                     table.len(),
                     unit.name()
-                ),
+                )),
             );
             continue;
         }
         let (Some(start), Some(end)) = (table.to_cp(start), table.to_cp(end)) else {
             problem(
                 format!("entity {id}"),
-                format!(
+                Flaw::new(Rule::FragmentOutOfBounds, format!(
                     "its span {start}–{end} does not fall on {} offsets of the text; the file counts another unit (choose it with --offsets: utf16, graphemes or codepoints)",
                     unit.name()
-                ),
+                )),
             );
             continue;
         };
@@ -269,12 +266,15 @@ fn read_line(
         if out.mention(&tid).is_some() {
             problem(
                 format!("entity {id}"),
-                "its id is used twice; give each entity its own id".into(),
+                Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each entity its own id",
+                ),
             );
             continue;
         }
-        if let Err(message) = check_fragments(&line.text, &index, &fragments, None) {
-            problem(format!("entity {id}"), message);
+        if let Err(flaw) = check_fragments(&line.text, &index, &fragments, None) {
+            problem(format!("entity {id}"), flaw);
             continue;
         }
         out.mentions.push(Mention {
@@ -294,7 +294,10 @@ fn read_line(
         if out.relation(&rid).is_some() {
             problem(
                 format!("relation {}", r.id),
-                "its id is used twice; give each relation its own id".into(),
+                Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each relation its own id",
+                ),
             );
             continue;
         }
@@ -304,7 +307,10 @@ fn read_line(
         if let Some(id) = missing {
             problem(
                 format!("relation {}", r.id),
-                format!("it refers to entity {id}, which is not on this line or was skipped; add it or remove the relation"),
+                Flaw::new(
+                    Rule::MissingTarget,
+                    format!("it refers to entity {id}, which is not on this line or was skipped; add it or remove the relation"),
+                ),
             );
             continue;
         }

@@ -21,14 +21,15 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Value};
 
 use super::{
-    check_fragments, parse_json, settle, ExportReport, ImportError, ImportOptions, ImportReport,
-    Imported, InputFile, OutFile, Problem,
+    check_fragments, parse_json, settle, ExportReport, Flaw, ImportError, ImportOptions,
+    ImportReport, Imported, InputFile, OutFile, Problem,
 };
 use crate::core::model::{
     Annotations, Argument, AttrValue, Document, Event, Mention, Relation, Span,
 };
 use crate::core::offsets::{OffsetIndex, Unit, UnitTable};
 use crate::core::schema::Schema;
+use crate::core::validate::Rule;
 
 /// The control names Loupe writes and reads.
 pub const MENTIONS: &str = "label";
@@ -293,11 +294,7 @@ fn task_document(task: &Value, n: usize) -> Result<Document, String> {
 }
 
 /// Read one `result` list into annotations, with a problem for each item that is wrong.
-fn read_result(
-    text: &str,
-    items: &[Value],
-    problem: &mut dyn FnMut(String, String),
-) -> Annotations {
+fn read_result(text: &str, items: &[Value], problem: &mut dyn FnMut(String, Flaw)) -> Annotations {
     let index = OffsetIndex::new(text);
     let table = UnitTable::new(text, Unit::Utf16);
     let mut ann = Annotations::default();
@@ -318,11 +315,17 @@ fn read_result(
         }
         let num = |k: &str| value.get(k).and_then(Value::as_u64).map(|v| v as usize);
         let (Some(start), Some(end)) = (num("start"), num("end")) else {
-            problem(place, "its region has no whole-number start and end".into());
+            problem(
+                place,
+                Flaw::new(
+                    Rule::NoFragments,
+                    "its region has no whole-number start and end",
+                ),
+            );
             continue;
         };
         let (Some(s), Some(e)) = (table.to_cp(start), table.to_cp(end)) else {
-            problem(place, format!("its region {start}–{end} does not fall on UTF-16 offsets of the text (Label Studio counts JavaScript string indices)"));
+            problem(place, Flaw::new(Rule::FragmentOutOfBounds, format!("its region {start}–{end} does not fall on UTF-16 offsets of the text (Label Studio counts JavaScript string indices)")));
             continue;
         };
         let fragments = vec![Span::new(s, e)];
@@ -370,7 +373,9 @@ fn read_result(
             .and_then(|id| local.get(id))
             .cloned();
         match kind {
-            "relation" => read_relation(item, &local, &mut ann, &mut |m| problem(place.clone(), m)),
+            "relation" => read_relation(item, &local, &mut ann, &mut |m| {
+                problem(place.clone(), Flaw::new(Rule::MissingTarget, m))
+            }),
             "choices" => {
                 let choices: Vec<String> = value
                     .get("choices")
@@ -408,7 +413,7 @@ fn read_result(
             "labels" => {}
             other => problem(
                 place,
-                format!("Loupe does not read Label Studio {other:?} results"),
+                format!("Loupe does not read Label Studio {other:?} results").into(),
             ),
         }
     }
@@ -518,11 +523,11 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
         let mut doc = match task_document(task, n + 1) {
             Ok(doc) => doc,
             Err(message) => {
-                problems.push(Problem {
-                    file: file.clone(),
-                    place: place(String::new()),
-                    message,
-                });
+                problems.push(Problem::new(
+                    file.clone(),
+                    place(String::new()),
+                    Flaw::new(Rule::Malformed, message),
+                ));
                 continue;
             }
         };
@@ -537,12 +542,8 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
         let text = doc.text.clone();
-        doc.annotations = read_result(&text, items, &mut |at, message| {
-            problems.push(Problem {
-                file: file.clone(),
-                place: place(format!(", {at}")),
-                message,
-            })
+        doc.annotations = read_result(&text, items, &mut |at, flaw| {
+            problems.push(Problem::new(file.clone(), place(format!(", {at}")), flaw))
         });
         documents.push(doc);
     }

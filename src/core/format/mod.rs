@@ -43,6 +43,7 @@ use crate::core::model::{Document, Span};
 use crate::core::offsets::OffsetIndex;
 pub use crate::core::offsets::Unit as OffsetUnit;
 use crate::core::schema::Schema;
+use crate::core::validate::Rule;
 
 /// Inputs larger than this are refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 50 * 1024 * 1024;
@@ -385,18 +386,68 @@ pub struct ImportOptions {
     pub strict: bool,
 }
 
-/// One thing an import could not apply: the file, where in it, and what was wrong.
+/// One thing an import could not apply: the file, where in it, the rule it broke, and
+/// what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,
     /// "line 4", "annotation T3", "entity 2 of line 1": where to look.
     pub place: String,
+    /// The rule the input broke, for tests and tools to match on.
+    pub rule: Rule,
     pub message: String,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, place: impl Into<String>, flaw: impl Into<Flaw>) -> Self {
+        let flaw = flaw.into();
+        Self {
+            file: file.into(),
+            place: place.into(),
+            rule: flaw.rule,
+            message: flaw.message,
+        }
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}, {}: {}", self.file, self.place, self.message)
+    }
+}
+
+/// What is wrong with one piece of input, before the place is known: the rule it breaks
+/// and a sentence that says what to do. A bare message is [`Rule::Malformed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flaw {
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl Flaw {
+    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<String> for Flaw {
+    fn from(message: String) -> Self {
+        Self::new(Rule::Malformed, message)
+    }
+}
+
+impl From<&str> for Flaw {
+    fn from(message: &str) -> Self {
+        Self::new(Rule::Malformed, message)
+    }
+}
+
+impl fmt::Display for Flaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
@@ -417,11 +468,16 @@ pub struct Imported {
     pub report: ImportReport,
 }
 
+/// Why a file was not imported: the one error of every import, from picking article
+/// files to reading annotation formats. Every variant names the file; sizes and limits
+/// are in bytes, and the limits are the constants ([`MAX_INPUT_BYTES`],
+/// [`crate::core::import::MAX_FILE_BYTES`]), so a message never disagrees with the check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
     TooLarge {
         file: String,
-        bytes: usize,
+        bytes: u64,
+        limit: u64,
     },
     NotUtf8 {
         file: String,
@@ -445,7 +501,7 @@ pub enum ImportError {
         message: String,
     },
     NotImportable(Format),
-    /// A zip archive was refused.
+    /// A zip archive, or a file inside one, was refused.
     Zip {
         file: String,
         message: String,
@@ -454,15 +510,90 @@ pub enum ImportError {
         file: String,
         error: loupe::LoupeError,
     },
+    /// The file holds nothing to import.
+    Empty {
+        file: String,
+    },
+    /// Not a kind of file Loupe reads as articles.
+    Unsupported {
+        file: String,
+    },
+    /// An article object (at a line of a `.jsonl` file, or an item of a `.json` list)
+    /// has no `text`.
+    NoText {
+        file: String,
+        place: String,
+    },
+    /// The browser could not read the file, or its HTML.
+    Unreadable {
+        file: String,
+        why: String,
+    },
+}
+
+/// A size as the messages give it: "23.4 MB".
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A limit as the messages give it: "50 MB" when whole, else as [`megabytes`].
+pub fn limit_megabytes(bytes: u64) -> String {
+    if bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        megabytes(bytes)
+    }
+}
+
+impl ImportError {
+    /// The file the error is about; `None` for a strict refusal of several problems, or
+    /// a format Loupe cannot read.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Self::TooLarge { file, .. }
+            | Self::NotUtf8 { file, .. }
+            | Self::TooDeep { file }
+            | Self::Malformed { file, .. }
+            | Self::Missing { file, .. }
+            | Self::Zip { file, .. }
+            | Self::Loupe { file, .. }
+            | Self::Empty { file }
+            | Self::Unsupported { file }
+            | Self::NoText { file, .. }
+            | Self::Unreadable { file, .. } => Some(file),
+            Self::Rejected { .. } | Self::NotImportable(_) => None,
+        }
+    }
+
+    /// The same error, about the file named `name` (a file inside an archive is read by
+    /// its own name, and reported by its path in the archive).
+    pub fn in_file(mut self, name: &str) -> Self {
+        match &mut self {
+            Self::TooLarge { file, .. }
+            | Self::NotUtf8 { file, .. }
+            | Self::TooDeep { file }
+            | Self::Malformed { file, .. }
+            | Self::Missing { file, .. }
+            | Self::Zip { file, .. }
+            | Self::Loupe { file, .. }
+            | Self::Empty { file }
+            | Self::Unsupported { file }
+            | Self::NoText { file, .. }
+            | Self::Unreadable { file, .. } => name.clone_into(file),
+            Self::Rejected { .. } | Self::NotImportable(_) => {}
+        }
+        self
+    }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooLarge { file, bytes } => write!(
+            Self::TooLarge { file, bytes, limit } => write!(
                 f,
-                "{file} is {:.1} MB; Loupe reads files up to 50 MB, so split it into smaller files",
-                *bytes as f64 / (1024.0 * 1024.0)
+                "{file} is {}; Loupe reads files up to {}, so split it into smaller files",
+                megabytes(*bytes),
+                limit_megabytes(*limit)
             ),
             Self::NotUtf8 { file, byte } => write!(
                 f,
@@ -492,6 +623,16 @@ impl fmt::Display for ImportError {
             ),
             Self::Zip { file, message } => write!(f, "{file}: {message}"),
             Self::Loupe { file, error } => write!(f, "{file}: {error}"),
+            Self::Empty { file } => write!(f, "{file}: the file is empty"),
+            Self::Unsupported { file } => write!(
+                f,
+                "{file}: not a kind of file Loupe reads; use .txt, .md, .html, .htm, .json, .jsonl, or a .zip of them or of brat files"
+            ),
+            Self::NoText { file, place } => write!(
+                f,
+                "{file}: {place} has no \"text\" field; each article needs its text as a string"
+            ),
+            Self::Unreadable { file, why } => write!(f, "{file}: could not be read ({why})"),
         }
     }
 }
@@ -521,25 +662,7 @@ pub fn import_with(
     let expanded = archive::expand(files)?;
     let files = expanded.as_slice();
     let mut imported = match format {
-        Format::Loupe => {
-            let mut documents = Vec::new();
-            let mut schema = None;
-            for f in files {
-                let text = f.utf8()?;
-                check_json_depth(&f.name, text)?;
-                let file = loupe::from_json(text).map_err(|error| ImportError::Loupe {
-                    file: f.name.clone(),
-                    error,
-                })?;
-                documents.extend(file.documents);
-                schema = schema.or(file.schema);
-            }
-            return Ok(Imported {
-                documents,
-                schema,
-                report: ImportReport::default(),
-            });
-        }
+        Format::Loupe => return loupe::import(files, options),
         Format::Brat => brat::import(files, options)?,
         Format::Doccano => doccano::import(files, options, formats.offsets)?,
         Format::W3c => w3c::import(files, options)?,
@@ -567,7 +690,8 @@ fn check_size(file: &str, bytes: usize) -> Result<(), ImportError> {
     if bytes > MAX_INPUT_BYTES {
         return Err(ImportError::TooLarge {
             file: file.to_owned(),
-            bytes,
+            bytes: bytes as u64,
+            limit: MAX_INPUT_BYTES as u64,
         });
     }
     Ok(())
@@ -633,26 +757,38 @@ fn check_fragments(
     index: &OffsetIndex,
     fragments: &[Span],
     quoted: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), Flaw> {
     if fragments.is_empty() {
-        return Err("it has no span; give it a start and an end".into());
+        return Err(Flaw::new(
+            Rule::NoFragments,
+            "it has no span; give it a start and an end",
+        ));
     }
     for f in fragments {
         if f.end < f.start {
-            return Err(format!(
-                "its span ends ({}) before it starts ({}); swap the offsets",
-                f.end, f.start
+            return Err(Flaw::new(
+                Rule::FragmentOutOfBounds,
+                format!(
+                    "its span ends ({}) before it starts ({}); swap the offsets",
+                    f.end, f.start
+                ),
             ));
         }
         if f.end == f.start {
-            return Err(format!("its span {}–{} is empty", f.start, f.end));
+            return Err(Flaw::new(
+                Rule::EmptyFragment,
+                format!("its span {}–{} is empty", f.start, f.end),
+            ));
         }
         if f.end > index.len_cp() {
-            return Err(format!(
-                "its span {}–{} runs past the end of the text ({} code points); the offsets are for another text, or count bytes or UTF-16 units instead of code points",
-                f.start,
-                f.end,
-                index.len_cp()
+            return Err(Flaw::new(
+                Rule::FragmentOutOfBounds,
+                format!(
+                    "its span {}–{} runs past the end of the text ({} code points); the offsets are for another text, or count bytes or UTF-16 units instead of code points",
+                    f.start,
+                    f.end,
+                    index.len_cp()
+                ),
             ));
         }
     }
@@ -664,8 +800,11 @@ fn check_fragments(
                 .map(|f| format!("{}–{}", f.start, f.end))
                 .collect::<Vec<_>>()
                 .join(";");
-            return Err(format!(
-                "the file quotes {quoted:?} but the text at {at} is {actual:?}; the offsets are wrong or the text changed"
+            return Err(Flaw::new(
+                Rule::TextMismatch,
+                format!(
+                    "the file quotes {quoted:?} but the text at {at} is {actual:?}; the offsets are wrong or the text changed"
+                ),
             ));
         }
     }

@@ -28,14 +28,15 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Value};
 
 use super::{
-    check_fragments, file_stem, indexed_text, parse_json, settle, ExportReport, ImportError,
+    check_fragments, file_stem, indexed_text, parse_json, settle, ExportReport, Flaw, ImportError,
     ImportOptions, ImportReport, Imported, InputFile, OutFile, Problem,
 };
 use crate::core::model::{
-    sha256_hex, Annotations, Argument, AttrValue, Document, Event, Mention, Normalization,
-    Relation, Span,
+    sha256_hex, title_from_file_stem, Annotations, Argument, AttrValue, Document, Event, Mention,
+    Normalization, Relation, Span,
 };
 use crate::core::offsets::OffsetIndex;
+use crate::core::validate::Rule;
 
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// The IRI of `role`, Loupe's term for an argument's role on a linking body.
@@ -201,7 +202,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// The fragment one target selects, checked against the text.
-fn fragment(text: &str, index: &OffsetIndex, target: &Value) -> Result<Span, String> {
+fn fragment(text: &str, index: &OffsetIndex, target: &Value) -> Result<Span, Flaw> {
     let selectors = as_list(target.get("selector"));
     let find = |kind: &str| selectors.iter().find(|s| str_of(s, "type") == Some(kind));
     let quote = find("TextQuoteSelector");
@@ -228,7 +229,12 @@ fn fragment(text: &str, index: &OffsetIndex, target: &Value) -> Result<Span, Str
         .iter()
         .find(|&&b| text[..b].ends_with(prefix) && text[b + exact.len()..].starts_with(suffix))
         .or_else(|| (hits.len() == 1).then(|| &hits[0]))
-        .ok_or_else(|| format!("its quote {exact:?} is not in the text, or is there more than once with no matching prefix and suffix"))?;
+        .ok_or_else(|| {
+            Flaw::new(
+                Rule::TextMismatch,
+                format!("its quote {exact:?} is not in the text, or is there more than once with no matching prefix and suffix"),
+            )
+        })?;
     let start = crate::core::offsets::byte_to_cp(text, *chosen).unwrap_or(0);
     Ok(Span::new(
         start,
@@ -255,7 +261,7 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
         let text = f.utf8()?;
         by_source.insert(source_of(text), documents.len());
         by_source.insert(f.base_name().to_owned(), documents.len());
-        documents.push(Document::new(f.stem(), text));
+        documents.push(Document::new(&title_from_file_stem(f.stem()), text));
     }
     for f in files.iter().filter(|f| !f.base_name().ends_with(".txt")) {
         let value: Value = parse_json(&f.name, |l, c| format!("line {l}, column {c}"), f.utf8()?)?;
@@ -270,20 +276,14 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             } else {
                 format!("annotation {iri}")
             };
-            let mut problem = |message: String| {
-                problems.push(Problem {
-                    file: f.name.clone(),
-                    place: place.clone(),
-                    message,
-                })
-            };
+            let mut problem = |flaw: Flaw| problems.push(Problem::new(&f.name, &place, flaw));
             let bodies = as_list(item.get("body"));
             let Some(kind) = bodies
                 .iter()
                 .find(|b| str_of(b, "purpose") == Some("tagging"))
                 .and_then(|b| str_of(b, "value"))
             else {
-                problem("it has no tagging body, so its type is unknown; add {\"purpose\": \"tagging\", \"value\": TYPE}".into());
+                problem(Flaw::from("it has no tagging body, so its type is unknown; add {\"purpose\": \"tagging\", \"value\": TYPE}"));
                 continue;
             };
             let motivation = str_of(item, "motivation").unwrap_or("tagging");
@@ -304,9 +304,12 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                 (None, None) => (documents.len() == 1).then_some(0),
             };
             let Some(doc) = doc else {
-                problem(format!(
-                    "no text was given for its source {:?}; add that document's .txt file",
-                    source.unwrap_or("")
+                problem(Flaw::new(
+                    Rule::MissingText,
+                    format!(
+                        "no text was given for its source {:?}; add that document's .txt file",
+                        source.unwrap_or("")
+                    ),
                 ));
                 continue;
             };
@@ -319,14 +322,14 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                     .collect::<Result<Vec<_>, _>>()
                 {
                     Ok(f) => fragments = f,
-                    Err(message) => {
-                        problem(message);
+                    Err(flaw) => {
+                        problem(flaw);
                         continue;
                     }
                 }
                 // An empty target list (`"target": []`) selects nothing.
                 if fragments.is_empty() {
-                    problem("its target selects no text; give it a TextPositionSelector or a TextQuoteSelector".into());
+                    problem(Flaw::new(Rule::NoFragments, "its target selects no text; give it a TextPositionSelector or a TextQuoteSelector"));
                     continue;
                 }
             }
@@ -348,7 +351,10 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             let id = if !wanted.is_empty() && wanted.starts_with(prefix) && !taken(wanted) {
                 wanted.to_owned()
             } else if !iri.is_empty() && iri_to_local.contains_key(iri) {
-                problem("its id is used twice; give each annotation its own id".into());
+                problem(Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each annotation its own id",
+                ));
                 continue;
             } else {
                 let mut n = ann.count() + pending.len() + 1;
@@ -420,12 +426,12 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             let mut resolve = |iri: &str| -> Option<String> {
                 match iri_to_local.get(iri) {
                     Some((d, local)) if d == doc && relations.contains(&(*d, local.as_str())) => {
-                        problems.push(Problem { file: f.name.clone(), place: item.place.clone(), message: format!("it links to {iri:?}, which is a relation; a relation or an argument points at a mention or an event") });
+                        problems.push(Problem::new(&f.name, &item.place, Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is a relation; a relation or an argument points at a mention or an event"))));
                         None
                     }
                     Some((d, local)) if d == doc => Some(local.clone()),
                     _ => {
-                        problems.push(Problem { file: f.name.clone(), place: item.place.clone(), message: format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link") });
+                        problems.push(Problem::new(&f.name, &item.place, Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link"))));
                         None
                     }
                 }
