@@ -1081,6 +1081,27 @@ mod tests {
     }
 
     #[test]
+    fn doccano_and_w3c_files_get_an_inferred_schema_and_a_note_not_ace_2005() {
+        let doc = fixtures::document();
+        for format in [Format::Doccano, Format::W3c, Format::LabelStudio] {
+            let out = export(format, std::slice::from_ref(&doc), &Schema::ace2005());
+            let files: Vec<InputFile> = out
+                .files
+                .iter()
+                .map(|f| InputFile::new(&f.name, f.bytes.clone()))
+                .collect();
+            let back = import(format, &files, ImportOptions::default()).unwrap();
+            let schema = back.schema.expect("an inferred schema");
+            assert_ne!(schema, Schema::ace2005(), "{format}");
+            assert!(back.report.notes[0].contains("inferred"), "{format}");
+            for d in &back.documents {
+                let r = crate::core::validate::validate(&d.text, &d.annotations, Some(&schema));
+                assert!(!r.has_errors(), "{format}: {:?}", r.issues);
+            }
+        }
+    }
+
+    #[test]
     fn every_format_has_a_name_that_parses_back() {
         for f in Format::ALL {
             assert_eq!(Format::from_name(f.name()), Some(f));
