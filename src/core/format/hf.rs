@@ -17,7 +17,7 @@ use crate::core::model::Document;
 use crate::core::schema::Schema;
 use crate::core::tokens::annotated;
 
-use super::conll::{tag_name, tags};
+use super::conll::{drop_events_and_relations, tag_name, tags};
 use super::{file_stem, ExportReport, OutFile};
 
 #[derive(Serialize)]
@@ -71,15 +71,10 @@ pub fn export(documents: &[Document], schema: &Schema, report: &mut ExportReport
             out.push_str(&serde_json::to_string(&line).expect("a line always serialises"));
             out.push('\n');
         }
-        report.drop(
-            "events",
+        drop_events_and_relations(
+            doc,
             "token classification carries entity mentions only",
-            doc.annotations.events.len(),
-        );
-        report.drop(
-            "relations",
-            "token classification carries entity mentions only",
-            doc.annotations.relations.len(),
+            report,
         );
     }
     let mut labels =

@@ -107,20 +107,7 @@ fn result(doc: &Document, report: &mut ExportReport) -> Vec<Value> {
     report.drop(
         "attributes, notes and links",
         "Loupe writes Label Studio's labels, relations and document choices only",
-        ann.mentions
-            .iter()
-            .map(|m| {
-                m.attributes.len()
-                    + usize::from(m.note.is_some())
-                    + usize::from(m.normalization.is_some())
-            })
-            .chain(
-                ann.events
-                    .iter()
-                    .map(|e| e.attributes.len() + usize::from(e.note.is_some())),
-            )
-            .chain(ann.relations.iter().map(|r| r.attributes.len()))
-            .sum(),
+        super::attributes_notes_links(ann),
     );
     report.drop(
         "coreference clusters",

@@ -861,6 +861,20 @@ fn file_stem(doc: &Document, used: &mut BTreeSet<String>) -> String {
     name
 }
 
+/// How many attributes, notes and links to external resources the annotations carry: what
+/// a format without a place for them drops.
+fn attributes_notes_links(ann: &crate::core::model::Annotations) -> usize {
+    let mentions = ann.mentions.iter().map(|m| {
+        m.attributes.len() + usize::from(m.note.is_some()) + usize::from(m.normalization.is_some())
+    });
+    let events = ann
+        .events
+        .iter()
+        .map(|e| e.attributes.len() + usize::from(e.note.is_some()));
+    let relations = ann.relations.iter().map(|r| r.attributes.len());
+    mentions.chain(events).chain(relations).sum()
+}
+
 /// JSON with every non-ASCII character written as `\u` escapes (UTF-16, as JSON says), so
 /// that no encoding guess can misread the file. Non-ASCII occurs in JSON only inside
 /// strings, where an escape means the same character.
