@@ -20,6 +20,7 @@ pub mod schema;
 pub mod search;
 pub mod snap;
 pub mod storage;
+pub mod suggest;
 pub mod sync;
 pub mod tokens;
 pub mod validate;

@@ -93,7 +93,8 @@ test('export brat (zip), doccano and CoNLL from the UI, with offsets that cut ou
   expect(doccano.name).toMatch(/\.jsonl$/);
   expect(/^[\x00-\x7f]*$/.test(doccano.bytes.toString('latin1'))).toBe(true);
   const line = JSON.parse(doccano.bytes.toString('utf8').trim());
-  const entities = line.entities.map((e: any) => `${e.label}:${(line.text as string).slice(e.start_offset, e.end_offset)}`);
+  const lineText = line.text as string;
+  const entities = line.entities.map((e: any) => `${e.label}:${lineText.slice(e.start_offset, e.end_offset)}`);
   expect(entities.sort()).toEqual(['GPE:Odesa', 'ORG:Shipping companies']);
 
   // CoNLL: one token per line with IOB2 tags.
