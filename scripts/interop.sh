@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
-# Python interop checks: every tests/interop/check_*.py, run with the venv's Python
-# against the CLI (LOUPE_BIN, default target/debug/loupe). scripts/setup.sh makes the
-# venv from tests/interop/requirements.txt.
+# The interop checks: every tests/interop/check_*.py, run in .venv (made by scripts/setup.sh),
+# feeds Loupe's exports to the program they are for. The checks run the CLI at $LOUPE_BIN
+# (target/debug/loupe, built here when it is not given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
-if [ ! -x "$PY" ]; then
-  echo "interop: no $PY; run scripts/setup.sh to make the venv" >&2
+source scripts/env.sh
+if [ ! -x .venv/bin/python ]; then
+  echo "interop: .venv is missing; run scripts/setup.sh (or make setup) first" >&2
   exit 2
 fi
-export LOUPE_BIN="${LOUPE_BIN:-target/debug/loupe}"
-[ -x "$LOUPE_BIN" ] || cargo build --bin loupe
-status=0
+if [ -z "${LOUPE_BIN:-}" ]; then
+  cargo build --quiet --bin loupe
+  LOUPE_BIN="$PWD/target/debug/loupe"
+fi
+export LOUPE_BIN
+# No check may reach a network: no hub downloads, no remote JSON-LD contexts.
+export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_DISABLE_PROGRESS_BARS=1
+export HF_HOME="${TMPDIR:-/tmp}/loupe-interop-hf"
+passed=0
+failed=0
 for check in tests/interop/check_*.py; do
-  echo "== $check"
-  "$PY" "$check" || status=1
+  if .venv/bin/python "$check"; then
+    passed=$((passed + 1))
+  else
+    echo "interop: $check FAILED" >&2
+    failed=$((failed + 1))
+  fi
 done
-exit $status
+echo "interop: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -58,3 +58,13 @@ if ! cmp -s package-lock.json node_modules/.loupe-installed-lock 2>/dev/null; th
 fi
 
 command -v wasm-opt >/dev/null || { echo "wasm-opt missing after npm ci" >&2; exit 1; }
+
+# The Python consumers of Loupe's exports (spaCy, seqeval, pandas, …) for
+# scripts/interop.sh: a venv in .venv, made again only when the pinned requirements change.
+if ! cmp -s tests/interop/requirements.txt .venv/.loupe-requirements 2>/dev/null; then
+  step "installing the Python interop checks' packages into .venv"
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
+  cp tests/interop/requirements.txt .venv/.loupe-requirements
+fi

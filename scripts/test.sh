@@ -15,6 +15,9 @@ cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "native unit and property tests"
 cargo test
 
+step "interop: the Python consumers read Loupe's exports"
+scripts/interop.sh
+
 step "wasm-bindgen-test in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test web
 

@@ -18,8 +18,8 @@ such as `note: 1 events dropped: doccano has no events`."
 pub(crate) struct ConvertArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The output format (loupe, brat, conll, doccano, w3c, oneie, csv); guessed from OUT's
-    /// name when left out.
+    /// The output format (loupe, brat, conll, doccano, w3c, oneie, csv, spacy, hf,
+    /// labelstudio); guessed from OUT's name when left out.
     #[arg(long, value_name = "FMT", value_parser = export_format)]
     pub to: Option<Format>,
     /// Refuse a whole file that has any bad annotation, instead of keeping the valid part.
@@ -198,6 +198,64 @@ mod tests {
             ann,
             std::fs::read_to_string(dir.join("strike.ann")).unwrap()
         );
+    }
+
+    #[test]
+    fn offsets_and_a_wordpiece_vocabulary_are_chosen_on_the_command_line() {
+        let dir = brat_folder("options");
+        let input = dir.to_str().unwrap();
+        let kyiv_start = |unit: &str| {
+            let (code, out, err) =
+                run_cli(&["convert", "--offsets", unit, "--to", "doccano", input, "-"]);
+            assert_eq!(code, OK, "{err}");
+            let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+            line["entities"][2]["start_offset"].as_u64().unwrap()
+        };
+        // Kyiv follows the rocket: code point 24, UTF-16 unit 25, grapheme 24.
+        assert_eq!(kyiv_start("utf16"), 25);
+        assert_eq!(kyiv_start("codepoints"), 24);
+        assert_eq!(kyiv_start("graphemes"), 24);
+        let (code, _, err) = run_cli(&[
+            "convert",
+            "--offsets",
+            "bytes",
+            "--to",
+            "doccano",
+            input,
+            "-",
+        ]);
+        assert_eq!(code, super::super::USAGE_ERROR);
+        assert!(err.contains("utf16, graphemes or codepoints"), "{err}");
+        let vocab = dir.join("vocab.txt");
+        std::fs::write(&vocab, "[UNK]\nRussian\nforces\n").unwrap();
+        let (code, out, err) = run_cli(&[
+            "convert",
+            "--wordpiece-vocab",
+            vocab.to_str().unwrap(),
+            "--to",
+            "oneie",
+            input,
+            "-",
+        ]);
+        assert_eq!(code, OK, "{err}");
+        let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        assert_eq!(
+            first["pieces"].as_array().unwrap()[..3],
+            ["[UNK]", "Russian", "forces"]
+        );
+        assert!(!err.contains("pieces and token_lens"), "{err}");
+        std::fs::write(&vocab, "").unwrap();
+        let (code, _, err) = run_cli(&[
+            "convert",
+            "--wordpiece-vocab",
+            vocab.to_str().unwrap(),
+            "--to",
+            "oneie",
+            input,
+            "-",
+        ]);
+        assert_eq!(code, super::super::USAGE_ERROR);
+        assert!(err.contains("the vocabulary is empty"), "{err}");
     }
 
     #[test]

@@ -36,8 +36,8 @@ pub(crate) fn export_format(name: &str) -> Result<Format, String> {
 /// The input's format.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct InputArgs {
-    /// The input format (loupe, brat, doccano, w3c); guessed from the file names or the
-    /// folder's or .zip's contents when left out.
+    /// The input format (loupe, brat, doccano, w3c, labelstudio); guessed from the file
+    /// names or the folder's or .zip's contents when left out.
     #[arg(long, value_name = "FMT", value_parser = import_format)]
     pub from: Option<Format>,
     /// The unit of doccano offsets read or written: utf16 (JavaScript string indices, what

@@ -1,8 +1,11 @@
 //! Export and import in the research formats, from the top bar: "Export…" picks a format
 //! and a scope and downloads one file, or one `.zip` when the format writes several; it
-//! then says what the format could not carry. "Import annotations…" reads brat (a `.zip`,
-//! or `.txt` and `.ann` pairs with an optional `annotation.conf`), doccano JSONL, W3C Web
-//! Annotation with its texts, or loupe/1, and shows what it could not apply.
+//! then says what the format could not carry. doccano exports and imports take an offset
+//! unit (UTF-16 code units by default, as doccano's UI counts; grapheme clusters for its
+//! grapheme mode; or code points), and a OneIE export takes a WordPiece `vocab.txt` for
+//! its `pieces`. "Import annotations…" reads brat (a `.zip`, or `.txt` and `.ann` pairs
+//! with an optional `annotation.conf`), doccano JSONL, W3C Web Annotation with its texts,
+//! Label Studio JSON, or loupe/1, and shows what it could not apply.
 
 use gloo::file::futures::read_as_bytes;
 use leptos::ev;
@@ -15,8 +18,10 @@ use crate::browser::download::{download_bytes, download_text, sanitize_file_name
 use crate::browser::files::files_of;
 use crate::core::edit::Edit;
 use crate::core::format::merge::plan_import;
+use crate::core::format::wordpiece::WordPiece;
 use crate::core::format::{
-    self, archive, loupe, Format, ImportOptions, InputFile, OutFile, MAX_INPUT_BYTES,
+    self, archive, loupe, Format, FormatOptions, ImportOptions, InputFile, OffsetUnit, OutFile,
+    MAX_INPUT_BYTES,
 };
 use crate::core::model::{Document, Id};
 
@@ -37,6 +42,33 @@ fn label(format: Format) -> &'static str {
         Format::W3c => "W3C Web Annotation",
         Format::OneIe => "OneIE JSON lines",
         Format::Csv => "CSV",
+        Format::Spacy => "spaCy Doc JSON",
+        Format::Hf => "Hugging Face token classification (JSON Lines)",
+        Format::LabelStudio => "Label Studio JSON",
+    }
+}
+
+/// How an offset unit reads in the dialogs.
+fn unit_label(unit: OffsetUnit) -> &'static str {
+    match unit {
+        OffsetUnit::Utf16 => "UTF-16 code units (doccano's default)",
+        OffsetUnit::Graphemes => "grapheme clusters (doccano's grapheme mode)",
+        OffsetUnit::CodePoints => "code points",
+    }
+}
+
+/// A select of offset units that sets `unit`.
+fn unit_select(id: &'static str, unit: RwSignal<OffsetUnit>) -> impl IntoView {
+    view! {
+        <select id=id on:change=move |e| {
+            if let Some(u) = OffsetUnit::from_name(&event_target_value(&e)) {
+                unit.set(u);
+            }
+        }>
+            {OffsetUnit::ALL.into_iter().map(|u| view! {
+                <option value=u.name() selected=move || unit.get() == u>{unit_label(u)}</option>
+            }).collect_view()}
+        </select>
     }
 }
 
@@ -130,6 +162,7 @@ impl Workspace {
         &self,
         format: Format,
         scope: Scope,
+        options: FormatOptions,
         progress: RwSignal<Option<(u32, u32)>>,
     ) {
         let docs = self.documents_for(scope);
@@ -148,7 +181,7 @@ impl Workspace {
         }
         next_frame().await;
         let schema = self.schema.with_value(Clone::clone);
-        let mut out = format::export(format, &docs, &schema);
+        let mut out = format::export_with(format, &docs, &schema, &options);
         if format == Format::Loupe {
             // loupe/1 carries who annotated; the generic export leaves the name empty.
             let annotator = self.annotator.get_untracked();
@@ -213,6 +246,7 @@ impl Workspace {
         files: Vec<web_sys::File>,
         choice: Option<Format>,
         strict: bool,
+        formats: FormatOptions,
     ) -> ImportOutcome {
         let refused = |summary: String| ImportOutcome {
             summary,
@@ -253,23 +287,24 @@ impl Workspace {
                 Err(e) => return refused(format!("Nothing was imported: {e}")),
             },
         };
-        let imported = match format::import(format, &inputs, ImportOptions { strict }) {
-            Ok(imported) => imported,
-            Err(e) => {
-                let mut lines = e
-                    .to_string()
-                    .lines()
-                    .map(str::trim)
-                    .map(String::from)
-                    .collect::<Vec<_>>();
-                let summary = format!("Nothing was imported: {}", lines.remove(0));
-                return ImportOutcome {
-                    summary,
-                    problems: lines,
-                    failed: true,
-                };
-            }
-        };
+        let imported =
+            match format::import_with(format, &inputs, ImportOptions { strict }, &formats) {
+                Ok(imported) => imported,
+                Err(e) => {
+                    let mut lines = e
+                        .to_string()
+                        .lines()
+                        .map(str::trim)
+                        .map(String::from)
+                        .collect::<Vec<_>>();
+                    let summary = format!("Nothing was imported: {}", lines.remove(0));
+                    return ImportOutcome {
+                        summary,
+                        problems: lines,
+                        failed: true,
+                    };
+                }
+            };
         // A schema carried by the files (brat's annotation.conf, a loupe/1 export's own)
         // is offered as the workspace schema, never imposed: see Workspace::offer_schema.
         if let Some(schema) = imported.schema.clone() {
@@ -281,6 +316,7 @@ impl Workspace {
             .iter()
             .map(|p| p.to_string())
             .collect();
+        let notes = imported.report.notes.clone();
         let found = imported.documents.len();
         match apply_import(self, imported.documents, strict) {
             Ok(applied) => {
@@ -289,7 +325,7 @@ impl Workspace {
                     applied.added.len(),
                     label(format)
                 );
-                for line in &applied.merged {
+                for line in applied.merged.iter().chain(&notes) {
                     summary.push_str("; ");
                     summary.push_str(line);
                 }
@@ -406,6 +442,9 @@ pub fn ExportMenu() -> impl IntoView {
     let open = RwSignal::new(false);
     let format = RwSignal::new(Format::Brat);
     let scope = RwSignal::new(Scope::Document);
+    let offsets = RwSignal::new(OffsetUnit::default());
+    // The vocabulary file's name and its pieces, or why it was refused.
+    let vocab = RwSignal::new(None::<Result<(String, WordPiece), String>>);
     let progress = RwSignal::new(None::<(u32, u32)>);
     let busy = move || progress.get().is_some();
     let button = NodeRef::<html::Button>::new();
@@ -424,8 +463,16 @@ pub fn ExportMenu() -> impl IntoView {
     let run = move |e: ev::SubmitEvent| {
         e.prevent_default();
         let (f, s) = (format.get_untracked(), scope.get_untracked());
+        let options = FormatOptions {
+            offsets: offsets.get_untracked(),
+            wordpiece: vocab.with_untracked(|v| {
+                v.as_ref()
+                    .and_then(|v| v.as_ref().ok())
+                    .map(|(_, w)| w.clone())
+            }),
+        };
         spawn_local(async move {
-            ws.export_as(f, s, progress).await;
+            ws.export_as(f, s, options, progress).await;
             open.set(false);
         });
     };
@@ -448,6 +495,46 @@ pub fn ExportMenu() -> impl IntoView {
                             <option value=f.name() selected=move || format.get() == f>{label(f)}</option>
                         }).collect_view()}
                     </select>
+                    <Show when=move || format.get() == Format::Doccano>
+                        <label for="export-offsets">"Offsets"</label>
+                        {unit_select("export-offsets", offsets)}
+                    </Show>
+                    <Show when=move || format.get() == Format::OneIe>
+                        <label for="export-vocab">"WordPiece vocabulary (vocab.txt) for pieces and token_lens"</label>
+                        <input id="export-vocab" type="file" accept=".txt"
+                            on:change=move |e| {
+                                let Some(file) = event_target::<web_sys::HtmlInputElement>(&e)
+                                    .files()
+                                    .and_then(|l| files_of(&l).into_iter().next())
+                                else {
+                                    vocab.set(None);
+                                    return;
+                                };
+                                spawn_local(async move {
+                                    let file = gloo::file::File::from(file);
+                                    let name = file.name();
+                                    let read = read_as_bytes(&file).await.map_err(|e| e.to_string());
+                                    let parsed = read.and_then(|b| {
+                                        String::from_utf8(b).map_err(|_| "it is not UTF-8 text".to_owned())
+                                    });
+                                    vocab.set(Some(
+                                        parsed
+                                            .and_then(|t| WordPiece::from_vocab(&t))
+                                            .map(|w| (name.clone(), w))
+                                            .map_err(|e| format!("{name}: {e}")),
+                                    ));
+                                });
+                            }/>
+                        <p class="muted" role="status">{move || match vocab.get() {
+                            None => "Without a vocabulary, pieces and token_lens are left out (OneIE's loader needs them).".to_owned(),
+                            Some(Ok((name, w))) => format!(
+                                "{name}: {} pieces, {}",
+                                w.len(),
+                                if w.lower_case() { "uncased" } else { "cased" }
+                            ),
+                            Some(Err(e)) => e,
+                        }}</p>
+                    </Show>
                     <fieldset>
                         <legend>"Export"</legend>
                         <label>
@@ -501,6 +588,7 @@ pub fn ImportMenu() -> impl IntoView {
     let open = RwSignal::new(false);
     let strict = RwSignal::new(false);
     let choice = RwSignal::new(None::<Format>);
+    let offsets = RwSignal::new(OffsetUnit::default());
     let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None::<ImportOutcome>);
     let button = NodeRef::<html::Button>::new();
@@ -524,10 +612,14 @@ pub fn ImportMenu() -> impl IntoView {
             .map(|l| files_of(&l))
             .unwrap_or_default();
         let (choice, strict) = (choice.get_untracked(), strict.get_untracked());
+        let formats = FormatOptions {
+            offsets: offsets.get_untracked(),
+            ..FormatOptions::default()
+        };
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let result = ws.import_annotations(files, choice, strict).await;
+            let result = ws.import_annotations(files, choice, strict, formats).await;
             if result.failed {
                 ws.alert(AlertKind::Error, result.summary.clone());
             } else {
@@ -537,7 +629,13 @@ pub fn ImportMenu() -> impl IntoView {
             busy.set(false);
         });
     };
-    let importable = [Format::Brat, Format::Doccano, Format::W3c, Format::Loupe];
+    let importable = [
+        Format::Brat,
+        Format::Doccano,
+        Format::W3c,
+        Format::LabelStudio,
+        Format::Loupe,
+    ];
     view! {
         <div class="exchange">
             <button type="button" node_ref=button aria-haspopup="dialog"
@@ -549,7 +647,7 @@ pub fn ImportMenu() -> impl IntoView {
                     <label for="import-files">"Annotation files"</label>
                     <input id="import-files" type="file" multiple node_ref=input
                         accept=".zip,.txt,.ann,.conf,.jsonl,.jsonld,.json"/>
-                    <p class="muted">"brat: a .zip, or .txt and .ann pairs with an optional annotation.conf; doccano .jsonl; W3C .jsonld with its .txt texts; loupe/1 .json."</p>
+                    <p class="muted">"brat: a .zip, or .txt and .ann pairs with an optional annotation.conf; doccano .jsonl; W3C .jsonld with its .txt texts; Label Studio .json tasks; loupe/1 .json."</p>
                     <label for="import-format">"Format"</label>
                     <select id="import-format" on:change=move |e| choice.set(Format::from_name(&event_target_value(&e)))>
                         <option value="detect">"Detect from the files"</option>
@@ -557,6 +655,10 @@ pub fn ImportMenu() -> impl IntoView {
                             <option value=f.name()>{label(f)}</option>
                         }).collect_view()}
                     </select>
+                    <Show when=move || matches!(choice.get(), None | Some(Format::Doccano))>
+                        <label for="import-offsets">"Offsets in doccano files"</label>
+                        {unit_select("import-offsets", offsets)}
+                    </Show>
                     <label class="exchange-check">
                         <input type="checkbox" prop:checked=move || strict.get()
                             on:change=move |e| strict.set(event_target_checked(&e))/>

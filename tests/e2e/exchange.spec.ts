@@ -87,9 +87,11 @@ test('export brat (zip), doccano and CoNLL from the UI, with offsets that cut ou
   expect(checkAnn(files.get(annName)!.toString('utf8'), text)).toEqual(['GPE:Odesa', 'ORG:Shipping companies']);
   await expect(page.getByRole('note').filter({ hasText: 'as brat standoff' })).toContainText('Nothing was lost.');
 
-  // doccano: one JSON line with offsets in UTF-16 code units, as doccano's UI indexes strings.
+  // doccano: one ASCII JSON line whose offsets are JavaScript string indices, as doccano's
+  // UI slices them (the text holds an astral emoji before the spans).
   const doccano = await exportAs(page, 'doccano JSONL');
   expect(doccano.name).toMatch(/\.jsonl$/);
+  expect(/^[\x00-\x7f]*$/.test(doccano.bytes.toString('latin1'))).toBe(true);
   const line = JSON.parse(doccano.bytes.toString('utf8').trim());
   const lineText = line.text as string;
   const entities = line.entities.map((e: any) => `${e.label}:${lineText.slice(e.start_offset, e.end_offset)}`);

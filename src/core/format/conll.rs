@@ -77,18 +77,15 @@ pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
             }
             out.push('\n');
         }
-        report.drop(
-            "events",
-            "IOB2 carries entity mentions only",
-            doc.annotations.events.len(),
-        );
-        report.drop(
-            "relations",
-            "IOB2 carries entity mentions only",
-            doc.annotations.relations.len(),
-        );
+        drop_events_and_relations(doc, "IOB2 carries entity mentions only", report);
     }
     out
+}
+
+/// Count a document's events and relations as dropped, for formats of entity tags only.
+pub fn drop_events_and_relations(doc: &Document, why: &str, report: &mut ExportReport) {
+    report.drop("events", why, doc.annotations.events.len());
+    report.drop("relations", why, doc.annotations.relations.len());
 }
 
 #[cfg(test)]

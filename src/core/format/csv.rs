@@ -104,19 +104,7 @@ pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
         report.drop(
             "attributes, notes and links",
             "the CSV has one row per span fragment and no column for them",
-            ann.mentions
-                .iter()
-                .map(|m| {
-                    m.attributes.len()
-                        + usize::from(m.note.is_some())
-                        + usize::from(m.normalization.is_some())
-                })
-                .chain(
-                    ann.events
-                        .iter()
-                        .map(|e| e.attributes.len() + usize::from(e.note.is_some())),
-                )
-                .sum(),
+            super::attributes_notes_links(ann),
         );
         report.drop(
             "coreference clusters",

@@ -24,12 +24,15 @@ pub mod brat;
 pub mod conll;
 pub mod csv;
 pub mod doccano;
+pub mod hf;
 pub mod infer;
 #[cfg(test)]
 pub(crate) mod json_schema;
+pub mod labelstudio;
 pub mod loupe;
 pub mod merge;
 pub mod oneie;
+pub mod spacy;
 pub mod w3c;
 pub mod wordpiece;
 
@@ -57,10 +60,16 @@ pub enum Format {
     W3c,
     OneIe,
     Csv,
+    /// spaCy's `Doc.to_json`.
+    Spacy,
+    /// Hugging Face token classification JSON Lines.
+    Hf,
+    /// Label Studio JSON tasks.
+    LabelStudio,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 10] = [
         Format::Loupe,
         Format::Brat,
         Format::Conll,
@@ -68,6 +77,9 @@ impl Format {
         Format::W3c,
         Format::OneIe,
         Format::Csv,
+        Format::Spacy,
+        Format::Hf,
+        Format::LabelStudio,
     ];
 
     /// The name used on the command line and in the UI.
@@ -80,6 +92,9 @@ impl Format {
             Format::W3c => "w3c",
             Format::OneIe => "oneie",
             Format::Csv => "csv",
+            Format::Spacy => "spacy",
+            Format::Hf => "hf",
+            Format::LabelStudio => "labelstudio",
         }
     }
 
@@ -94,6 +109,8 @@ impl Format {
                 "jsonl" => Some(Format::Doccano),
                 "webanno" | "jsonld" | "web-annotation" => Some(Format::W3c),
                 "ace" | "ace05" => Some(Format::OneIe),
+                "huggingface" | "hf-jsonl" | "datasets" => Some(Format::Hf),
+                "label-studio" | "label_studio" | "ls" => Some(Format::LabelStudio),
                 _ => None,
             })
     }
@@ -102,7 +119,7 @@ impl Format {
     pub fn can_import(self) -> bool {
         matches!(
             self,
-            Format::Loupe | Format::Brat | Format::Doccano | Format::W3c
+            Format::Loupe | Format::Brat | Format::Doccano | Format::W3c | Format::LabelStudio
         )
     }
 
@@ -113,6 +130,12 @@ impl Format {
             Some(Format::Brat)
         } else if lower.ends_with(".jsonld") {
             Some(Format::W3c)
+        } else if lower.ends_with(".hf.jsonl") {
+            Some(Format::Hf)
+        } else if lower.ends_with(".spacy.json") {
+            Some(Format::Spacy)
+        } else if lower.ends_with(".labelstudio.json") {
+            Some(Format::LabelStudio)
         } else if lower.ends_with(".jsonl") {
             Some(Format::Doccano)
         } else if lower.ends_with(".conll") || lower.ends_with(".iob") {
@@ -131,7 +154,8 @@ impl Format {
 
 /// Guess the format of files given together, looking inside `.zip` archives: brat when
 /// there is an `.ann` or `.conf` file, W3C for `.jsonld`, doccano for `.jsonl`, and for
-/// `.json` loupe/1 when it declares a `format_version`, W3C otherwise. `None` when nothing
+/// `.json` loupe/1 when it declares a `format_version`, Label Studio when it holds tasks
+/// (`"data"` with `"annotations"` or `"predictions"`), W3C otherwise. `None` when nothing
 /// tells.
 pub fn detect(files: &[InputFile]) -> Result<Option<Format>, ImportError> {
     let files = archive::expand(files)?;
@@ -151,7 +175,21 @@ pub fn detect(files: &[InputFile]) -> Result<Option<Format>, ImportError> {
             f.base_name().to_ascii_lowercase().ends_with(".json")
                 && f.utf8().is_ok_and(|t| t.contains("\"format_version\""))
         });
-        Some(if loupe { Format::Loupe } else { Format::W3c })
+        let tasks = files.iter().any(|f| {
+            f.utf8().is_ok_and(|t| {
+                t.contains("\"data\"")
+                    && ["\"annotations\"", "\"predictions\"", "\"completions\""]
+                        .iter()
+                        .any(|k| t.contains(k))
+            })
+        });
+        Some(if loupe {
+            Format::Loupe
+        } else if tasks {
+            Format::LabelStudio
+        } else {
+            Format::W3c
+        })
     } else {
         None
     })
@@ -293,6 +331,12 @@ pub fn export_with(
             "corpus.csv",
             csv::export(documents, &mut report),
         )],
+        Format::Spacy => vec![OutFile::text(
+            "corpus.spacy.json",
+            spacy::export(documents, &mut report),
+        )],
+        Format::Hf => hf::export(documents, schema, &mut report),
+        Format::LabelStudio => labelstudio::export(documents, schema, &mut report),
     };
     Export { files, report }
 }
@@ -575,7 +619,7 @@ impl fmt::Display for ImportError {
             Self::Missing { file, message } => write!(f, "{file}: {message}"),
             Self::NotImportable(format) => write!(
                 f,
-                "Loupe can export {format} but not read it back; import loupe, brat, doccano or w3c instead"
+                "Loupe can export {format} but not read it back; import loupe, brat, doccano, w3c or labelstudio instead"
             ),
             Self::Zip { file, message } => write!(f, "{file}: {message}"),
             Self::Loupe { file, error } => write!(f, "{file}: {error}"),
@@ -629,6 +673,7 @@ pub fn import_with(
         Format::Brat => brat::import(files, options)?,
         Format::Doccano => doccano::import(files, options, formats.offsets)?,
         Format::W3c => w3c::import(files, options)?,
+        Format::LabelStudio => labelstudio::import(files, options)?,
         other => return Err(ImportError::NotImportable(other)),
     };
     if imported.schema.is_none() {
@@ -842,6 +887,20 @@ fn file_stem(doc: &Document, used: &mut BTreeSet<String>) -> String {
     name
 }
 
+/// How many attributes, notes and links to external resources the annotations carry: what
+/// a format without a place for them drops.
+fn attributes_notes_links(ann: &crate::core::model::Annotations) -> usize {
+    let mentions = ann.mentions.iter().map(|m| {
+        m.attributes.len() + usize::from(m.note.is_some()) + usize::from(m.normalization.is_some())
+    });
+    let events = ann
+        .events
+        .iter()
+        .map(|e| e.attributes.len() + usize::from(e.note.is_some()));
+    let relations = ann.relations.iter().map(|r| r.attributes.len());
+    mentions.chain(events).chain(relations).sum()
+}
+
 /// JSON with every non-ASCII character written as `\u` escapes (UTF-16, as JSON says), so
 /// that no encoding guess can misread the file. Non-ASCII occurs in JSON only inside
 /// strings, where an escape means the same character.
@@ -1037,7 +1096,13 @@ mod tests {
     #[test]
     fn formats_are_detected_from_files_and_from_inside_a_zip() {
         let doc = fixtures::document();
-        for format in [Format::Brat, Format::Doccano, Format::W3c, Format::Loupe] {
+        for format in [
+            Format::Brat,
+            Format::Doccano,
+            Format::W3c,
+            Format::Loupe,
+            Format::LabelStudio,
+        ] {
             let out = export(format, std::slice::from_ref(&doc), &Schema::ace2005());
             let files: Vec<InputFile> = out
                 .files
@@ -1053,6 +1118,27 @@ mod tests {
             );
         }
         assert_eq!(detect(&[InputFile::new("a.txt", "x")]), Ok(None));
+    }
+
+    #[test]
+    fn doccano_and_w3c_files_get_an_inferred_schema_and_a_note_not_ace_2005() {
+        let doc = fixtures::document();
+        for format in [Format::Doccano, Format::W3c, Format::LabelStudio] {
+            let out = export(format, std::slice::from_ref(&doc), &Schema::ace2005());
+            let files: Vec<InputFile> = out
+                .files
+                .iter()
+                .map(|f| InputFile::new(&f.name, f.bytes.clone()))
+                .collect();
+            let back = import(format, &files, ImportOptions::default()).unwrap();
+            let schema = back.schema.expect("an inferred schema");
+            assert_ne!(schema, Schema::ace2005(), "{format}");
+            assert!(back.report.notes[0].contains("inferred"), "{format}");
+            for d in &back.documents {
+                let r = crate::core::validate::validate(&d.text, &d.annotations, Some(&schema));
+                assert!(!r.has_errors(), "{format}: {:?}", r.issues);
+            }
+        }
     }
 
     #[test]
@@ -1082,18 +1168,24 @@ mod no_panic {
 
     fn valid_inputs() -> Vec<(Format, Vec<InputFile>)> {
         let doc = fixtures::document();
-        [Format::Brat, Format::Doccano, Format::W3c, Format::Loupe]
-            .into_iter()
-            .map(|f| {
-                let out = export(f, std::slice::from_ref(&doc), &Schema::ace2005());
-                let files = out
-                    .files
-                    .iter()
-                    .map(|o| InputFile::new(&o.name, o.bytes.clone()))
-                    .collect();
-                (f, files)
-            })
-            .collect()
+        [
+            Format::Brat,
+            Format::Doccano,
+            Format::W3c,
+            Format::Loupe,
+            Format::LabelStudio,
+        ]
+        .into_iter()
+        .map(|f| {
+            let out = export(f, std::slice::from_ref(&doc), &Schema::ace2005());
+            let files = out
+                .files
+                .iter()
+                .map(|o| InputFile::new(&o.name, o.bytes.clone()))
+                .collect();
+            (f, files)
+        })
+        .collect()
     }
 
     proptest! {
@@ -1103,14 +1195,14 @@ mod no_panic {
 
         #[test]
         fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300), strict: bool) {
-            for (format, name) in [(Format::Doccano, "x.jsonl"), (Format::W3c, "x.jsonld"), (Format::Brat, "x.ann"), (Format::Loupe, "x.json")] {
+            for (format, name) in [(Format::Doccano, "x.jsonl"), (Format::W3c, "x.jsonld"), (Format::Brat, "x.ann"), (Format::Loupe, "x.json"), (Format::LabelStudio, "x.json")] {
                 let files = [InputFile::new("x.txt", "Sony 🚀 Kyiv"), InputFile::new(name, bytes.clone())];
                 let _ = import(format, &files, ImportOptions { strict });
             }
         }
 
         #[test]
-        fn mutated_valid_files_never_panic(which in 0usize..4, file in 0usize..8, at in any::<prop::sample::Index>(), cut: bool, byte: u8) {
+        fn mutated_valid_files_never_panic(which in 0usize..5, file in 0usize..8, at in any::<prop::sample::Index>(), cut: bool, byte: u8) {
             let (format, mut files) = valid_inputs().swap_remove(which);
             let n = file % files.len();
             let bytes = &mut files[n].bytes;

@@ -53,6 +53,15 @@ impl WordPiece {
         Ok(WordPiece { pieces, lower_case })
     }
 
+    /// How many pieces the vocabulary has.
+    pub fn len(&self) -> usize {
+        self.pieces.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
     /// Whether words are lower-cased first (an uncased vocabulary).
     pub fn lower_case(&self) -> bool {
         self.lower_case
@@ -118,8 +127,10 @@ fn is_cjk(c: char) -> bool {
         | 0x2B740..=0x2B81F | 0x2B820..=0x2CEAF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
 }
 
-/// BERT's basic tokenisation of a text into words: clean, isolate CJK, normalise (NFC),
-/// split on whitespace, lower-case and strip accents when uncased, split off punctuation.
+/// BERT's basic tokenisation of a text into words: clean, isolate CJK, split on
+/// whitespace, lower-case and strip accents when uncased, split off punctuation. No NFC
+/// step, as in `tokenizers`' BertNormalizer (and OneIE's transformers), so a combining
+/// accent stays a character of its own.
 fn basic_words(text: &str, lower_case: bool) -> Vec<String> {
     let mut cleaned = String::with_capacity(text.len());
     for c in text.chars() {
@@ -136,9 +147,8 @@ fn basic_words(text: &str, lower_case: bool) -> Vec<String> {
             cleaned.push(c);
         }
     }
-    let normalized: String = cleaned.nfc().collect();
     let mut words = Vec::new();
-    for word in normalized.split_whitespace() {
+    for word in cleaned.split_whitespace() {
         let word: String = if lower_case {
             word.to_lowercase()
                 .nfd()
@@ -182,8 +192,9 @@ mod tests {
         assert_eq!(v.pieces("Kyiv-based"), ["Ky", "##iv", "-", "based"]);
         assert_eq!(v.pieces("東京"), ["東", "京"]);
         assert_eq!(v.pieces("kyiv"), [UNKNOWN]);
-        // A combining accent is composed first (NFC): e + U+0301 is é.
-        assert_eq!(v.pieces("e\u{301}"), ["é"]);
+        // A combining accent is not composed with its letter (no NFC, as BERT's
+        // tokenizers do): e + U+0301 is e and ##U+0301.
+        assert_eq!(v.pieces("e\u{301}"), ["e", "##\u{301}"]);
         assert_eq!(v.pieces("\u{200b}"), [UNKNOWN], "a token of controls only");
         assert_eq!(v.pieces(&"a".repeat(101)), [UNKNOWN]);
     }
