@@ -15,6 +15,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+use clap::Args;
+
 use crate::core::format::Format;
 use crate::core::model::Document;
 use crate::core::schema::Schema;
@@ -22,57 +24,40 @@ use crate::core::suggest::eval::evaluate;
 use crate::core::suggest::predictions::{predict, to_prediction_json, Predicted};
 use crate::core::suggest::{Config, Gazetteer, Layer, Recommenders, Sample};
 
-use super::{load, read, write_out, CliError, Options};
-
-const FLAGS: &[&str] = &[
-    "--train",
-    "--on",
-    "--out",
-    "--from",
-    "--gazetteer",
-    "--min-score",
-    "--seed",
-    "--epochs",
-];
+use super::io::write_out;
+use super::{load, read, CliError, InputArgs};
 
 /// The default threshold: below it a suggestion is more often wrong than right.
 pub const DEFAULT_MIN_SCORE: f64 = 0.5;
 
-fn flags(args: &[String]) -> Result<BTreeMap<&str, &str>, CliError> {
-    let mut out = BTreeMap::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let Some(flag) = FLAGS.iter().find(|f| **f == a) else {
-            return Err(CliError::Usage(if a.starts_with("--") {
-                format!("suggest: unknown option {a}")
-            } else {
-                format!("suggest takes no positional argument ({a:?}); name it with --train, --on or --out")
-            }));
-        };
-        let v = it
-            .next()
-            .ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))?;
-        out.insert(*flag, v.as_str());
-    }
-    for needed in ["--train", "--on", "--out"] {
-        if !out.contains_key(needed) {
-            return Err(CliError::Usage(format!("suggest needs {needed}")));
-        }
-    }
-    Ok(out)
-}
-
-fn number<T: std::str::FromStr>(
-    flags: &BTreeMap<&str, &str>,
-    flag: &str,
-    default: T,
-) -> Result<T, CliError> {
-    match flags.get(flag) {
-        None => Ok(default),
-        Some(v) => v
-            .parse()
-            .map_err(|_| CliError::Usage(format!("{flag} takes a number, not {v:?}"))),
-    }
+#[derive(Args, Debug)]
+pub(crate) struct SuggestArgs {
+    /// The annotated files to learn from (a file, a folder or a .zip).
+    #[arg(long, value_name = "TRAIN")]
+    pub train: String,
+    /// The documents to predict for: plain texts (a .txt file or a folder of them) or
+    /// annotated files, whose own annotations are kept and not proposed again.
+    #[arg(long, value_name = "DOCS")]
+    pub on: String,
+    /// The prediction file to write: loupe/1 in which every predicted annotation carries
+    /// "suggested": {"source", "score"} (`-` for stdout). Loupe imports it only as
+    /// suggestions, never as annotations.
+    #[arg(long, value_name = "OUT")]
+    pub out: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// A gazetteer to preload: a TSV file of phrase<TAB>type lines.
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Option<String>,
+    /// Keep only suggestions scored at least this (0 to 1).
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_MIN_SCORE)]
+    pub min_score: f64,
+    /// The seed of the training order: the same seed and files give the same predictions.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Passes over the training data.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub epochs: usize,
 }
 
 /// DOCS given as plain text: a `.txt` file, or a folder of `.txt` files only.
@@ -88,18 +73,6 @@ fn is_plain_text(path: &Path) -> bool {
         })
     } else {
         txt(path)
-    }
-}
-
-fn options<'a>(from: Option<&'a str>) -> Options<'a> {
-    let mut flags = BTreeMap::new();
-    if let Some(f) = from {
-        flags.insert("--from", f);
-    }
-    Options {
-        flags,
-        strict: false,
-        positional: Vec::new(),
     }
 }
 
@@ -126,48 +99,40 @@ fn gazetteer(path: Option<&str>, schema: Option<&Schema>) -> Result<Gazetteer, C
 }
 
 pub(super) fn suggest(
-    args: &[String],
+    args: &SuggestArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let flags = flags(args)?;
-    let min_score: f64 = number(&flags, "--min-score", DEFAULT_MIN_SCORE)?;
+    let min_score = args.min_score;
     if !(0.0..=1.0).contains(&min_score) {
         return Err(CliError::Usage(format!(
             "--min-score is between 0 and 1, not {min_score}"
         )));
     }
     let config = Config {
-        seed: number(&flags, "--seed", Config::default().seed)?,
-        epochs: number(&flags, "--epochs", Config::default().epochs)?,
+        seed: args.seed,
+        epochs: args.epochs,
     };
-    let from = flags.get("--from").copied();
-    if let Some(name) = from {
-        Format::from_name(name)
-            .ok_or_else(|| CliError::Usage(format!("unknown format {name:?}")))?;
-    }
-    let (_, train) = load(&options(from), flags["--train"], false)?;
+    let (_, train) = load(&args.input, &args.train, false)?;
     for p in &train.report.skipped {
         let _ = writeln!(err, "skipped in TRAIN: {p}");
     }
-    let docs_path = flags["--on"];
-    let docs_opts = if is_plain_text(Path::new(docs_path)) {
-        options(Some("brat"))
-    } else {
-        options(from)
-    };
-    let (_, on) = load(&docs_opts, docs_path, false)?;
+    let mut docs_input = args.input.clone();
+    if is_plain_text(Path::new(&args.on)) {
+        docs_input.from = Some(Format::Brat);
+    }
+    let (_, on) = load(&docs_input, &args.on, false)?;
     for p in &on.report.skipped {
         let _ = writeln!(err, "skipped in DOCS: {p}");
     }
     let schema = train.schema.as_ref();
-    let gaz = gazetteer(flags.get("--gazetteer").copied(), schema)?;
+    let gaz = gazetteer(args.gazetteer.as_deref(), schema)?;
     let samples: Vec<Sample> = train.documents.iter().map(Sample::from).collect();
     let annotations: usize = train.documents.iter().map(|d| d.annotations.count()).sum();
     if annotations == 0 {
         return Err(CliError::Usage(format!(
             "{}: the training files have no annotations to learn from",
-            flags["--train"]
+            args.train
         )));
     }
     let clock = Instant::now();
@@ -206,7 +171,7 @@ pub(super) fn suggest(
         name: "predictions.json".into(),
         bytes: json.into_bytes(),
     };
-    write_out(std::slice::from_ref(&file), flags["--out"], out)
+    write_out(std::slice::from_ref(&file), &args.out, out)
 }
 
 /// When DOCS carry annotations, how well the recommenders find them.
@@ -362,7 +327,7 @@ mod tests {
             (
                 vec!["suggest", "--train", t, "--on", t],
                 USAGE_ERROR,
-                "suggest needs --out",
+                "--out <OUT>",
             ),
             (
                 vec![
@@ -384,7 +349,7 @@ mod tests {
                     "suggest", "--train", t, "--on", t, "--out", "-", "--bogus", "1",
                 ],
                 USAGE_ERROR,
-                "unknown option --bogus",
+                "unexpected argument '--bogus'",
             ),
             (
                 vec!["suggest", "--train", "/no/such", "--on", t, "--out", "-"],
