@@ -29,7 +29,7 @@ use clap::{Parser, Subcommand};
 
 use crate::core::format;
 
-pub(crate) use io::{load, read, write_file, InputArgs, ProblemArgs, SchemaArgs};
+pub(crate) use io::{load, read, write_file, write_out, InputArgs, ProblemArgs, SchemaArgs};
 
 /// Exit codes.
 pub const OK: i32 = 0;
@@ -62,8 +62,7 @@ enum Command {
     Agree(agree::AgreeArgs),
     /// A methods summary for a paper: documents, annotators, counts, agreement with units.
     Report(report::ReportArgs),
-    /// Train the recommenders on TRAIN and write their predictions for DOCS to a
-    /// prediction file (loupe/1 whose predicted annotations carry "suggested").
+    /// Train the recommenders on annotated files and write their predictions for others.
     Suggest(suggest::SuggestArgs),
 }
 

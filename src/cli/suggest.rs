@@ -15,8 +15,6 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use clap::Args;
-
 use crate::core::format::Format;
 use crate::core::model::Document;
 use crate::core::schema::Schema;
@@ -24,40 +22,50 @@ use crate::core::suggest::eval::evaluate;
 use crate::core::suggest::predictions::{predict, to_prediction_json, Predicted};
 use crate::core::suggest::{Config, Gazetteer, Layer, Recommenders, Sample};
 
-use super::io::write_out;
-use super::{load, read, CliError, InputArgs};
+use clap::Args;
+
+use super::{load, read, write_out, CliError, InputArgs};
 
 /// The default threshold: below it a suggestion is more often wrong than right.
 pub const DEFAULT_MIN_SCORE: f64 = 0.5;
 
 #[derive(Args, Debug)]
 pub(crate) struct SuggestArgs {
-    /// The annotated files to learn from (a file, a folder or a .zip).
-    #[arg(long, value_name = "TRAIN")]
-    pub train: String,
-    /// The documents to predict for: plain texts (a .txt file or a folder of them) or
-    /// annotated files, whose own annotations are kept and not proposed again.
-    #[arg(long, value_name = "DOCS")]
-    pub on: String,
-    /// The prediction file to write: loupe/1 in which every predicted annotation carries
-    /// "suggested": {"source", "score"} (`-` for stdout). Loupe imports it only as
-    /// suggestions, never as annotations.
-    #[arg(long, value_name = "OUT")]
-    pub out: String,
     #[command(flatten)]
     pub input: InputArgs,
-    /// A gazetteer to preload: a TSV file of phrase<TAB>type lines.
+    /// Annotated files to train on (file, folder or .zip).
+    #[arg(long, value_name = "TRAIN")]
+    pub train: String,
+    /// The documents to predict for: plain texts, or annotated files (then the quality on
+    /// them is printed to stderr).
+    #[arg(long, value_name = "DOCS")]
+    pub on: String,
+    /// The prediction file to write (loupe/1 with "suggested"; `-` for stdout).
+    #[arg(long, value_name = "OUT")]
+    pub out: String,
+    /// A gazetteer: a TSV file of phrase, entity type.
     #[arg(long, value_name = "FILE")]
     pub gazetteer: Option<String>,
-    /// Keep only suggestions scored at least this (0 to 1).
-    #[arg(long, value_name = "S", default_value_t = DEFAULT_MIN_SCORE)]
+    /// Suggestions scored below this (0 to 1) are left out.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_MIN_SCORE, value_parser = unit_interval)]
     pub min_score: f64,
-    /// The seed of the training order: the same seed and files give the same predictions.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// The training's random seed.
+    #[arg(long, value_name = "N", default_value_t = Config::default().seed)]
     pub seed: u64,
-    /// Passes over the training data.
-    #[arg(long, value_name = "N", default_value_t = 5)]
+    /// Training passes over the corpus.
+    #[arg(long, value_name = "N", default_value_t = Config::default().epochs)]
     pub epochs: usize,
+}
+
+fn unit_interval(v: &str) -> Result<f64, String> {
+    let x: f64 = v
+        .parse()
+        .map_err(|_| format!("takes a number, not {v:?}"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("is between 0 and 1, not {x}"))
+    }
 }
 
 /// DOCS given as plain text: a `.txt` file, or a folder of `.txt` files only.
@@ -73,6 +81,13 @@ fn is_plain_text(path: &Path) -> bool {
         })
     } else {
         txt(path)
+    }
+}
+
+fn input_as(input: &InputArgs, from: Option<Format>) -> InputArgs {
+    InputArgs {
+        from,
+        ..input.clone()
     }
 }
 
@@ -104,11 +119,6 @@ pub(super) fn suggest(
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
     let min_score = args.min_score;
-    if !(0.0..=1.0).contains(&min_score) {
-        return Err(CliError::Usage(format!(
-            "--min-score is between 0 and 1, not {min_score}"
-        )));
-    }
     let config = Config {
         seed: args.seed,
         epochs: args.epochs,
@@ -117,11 +127,13 @@ pub(super) fn suggest(
     for p in &train.report.skipped {
         let _ = writeln!(err, "skipped in TRAIN: {p}");
     }
-    let mut docs_input = args.input.clone();
-    if is_plain_text(Path::new(&args.on)) {
-        docs_input.from = Some(Format::Brat);
-    }
-    let (_, on) = load(&docs_input, &args.on, false)?;
+    let docs_path = args.on.as_str();
+    let docs_input = if is_plain_text(Path::new(docs_path)) {
+        input_as(&args.input, Some(Format::Brat))
+    } else {
+        args.input.clone()
+    };
+    let (_, on) = load(&docs_input, docs_path, false)?;
     for p in &on.report.skipped {
         let _ = writeln!(err, "skipped in DOCS: {p}");
     }
@@ -327,7 +339,7 @@ mod tests {
             (
                 vec!["suggest", "--train", t, "--on", t],
                 USAGE_ERROR,
-                "--out <OUT>",
+                "required arguments were not provided:\n  --out <OUT>",
             ),
             (
                 vec![

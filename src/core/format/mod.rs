@@ -620,7 +620,9 @@ pub fn import_with(
     let mut imported = match format {
         Format::Loupe => {
             for f in files {
-                refuse_predictions(&f.name, f.utf8()?)?;
+                let text = f.utf8()?;
+                check_json_depth(&f.name, text)?;
+                refuse_predictions(&f.name, text)?;
             }
             return loupe::import(files, options);
         }
