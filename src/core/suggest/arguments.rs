@@ -234,7 +234,7 @@ impl ArgumentRanker {
 /// The ranking problems one role of one event gives, as prediction meets them: its gold
 /// arguments one at a time in text order (those before already taken, those after left
 /// out so they are not counted wrong), then "no argument" once they are all in (unless
-/// the role is at its most).
+/// the role is at its most). The other roles' arguments are candidates like any mention.
 fn role_instances(
     at: &Located,
     ann: &Annotations,
@@ -243,12 +243,9 @@ fn role_instances(
     most: usize,
 ) -> Vec<Instance> {
     let mut out = Vec::new();
-    let mut taken: BTreeSet<&str> = e
-        .arguments
-        .iter()
-        .filter(|a| a.role != role)
-        .map(|a| a.target.as_str())
-        .collect();
+    // Other roles' arguments stay candidates: they are this role's negatives, as they are
+    // when a user asks for the arguments of a bare event.
+    let mut taken: BTreeSet<&str> = BTreeSet::new();
     let golds: Vec<&str> = e
         .arguments
         .iter()
