@@ -1770,14 +1770,21 @@ mod properties {
         }
     }
 
+    fn mention_ids(ann: &Annotations) -> Vec<Id> {
+        ann.mentions.iter().map(|m| m.id.clone()).collect()
+    }
+
+    fn event_ids(ann: &Annotations) -> Vec<Id> {
+        ann.events.iter().map(|e| e.id.clone()).collect()
+    }
+
+    fn entity_ids(ann: &Annotations) -> Vec<Id> {
+        ann.entities.iter().map(|e| e.id.clone()).collect()
+    }
+
     fn to_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
-        let mentions = || {
-            ann.mentions
-                .iter()
-                .map(|m| m.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let mentions = || mention_ids(ann);
+        let events = || event_ids(ann);
         let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
         let span = vec![Span::new(a.min(b), a.max(b))];
         let kind = KINDS[c % KINDS.len()].to_owned();
@@ -1879,18 +1886,8 @@ mod properties {
 
     /// Coreference edits for [`to_edit`].
     fn entity_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
-        let mentions = || {
-            ann.mentions
-                .iter()
-                .map(|m| m.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let entities = || {
-            ann.entities
-                .iter()
-                .map(|e| e.id.clone())
-                .collect::<Vec<_>>()
-        };
+        let mentions = || mention_ids(ann);
+        let entities = || entity_ids(ann);
         match k {
             11 => Edit::cluster(
                 c,
@@ -1947,19 +1944,9 @@ mod properties {
 
     /// Attribute, note, normalisation and label edits for [`to_edit`].
     fn property_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
-        let mentions = || {
-            ann.mentions
-                .iter()
-                .map(|m| m.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let entities = || {
-            ann.entities
-                .iter()
-                .map(|e| e.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let mentions = || mention_ids(ann);
+        let entities = || entity_ids(ann);
+        let events = || event_ids(ann);
         let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
         match k {
             15 => Edit::SetAttribute {
