@@ -542,6 +542,19 @@ mod tests {
             .to_string();
         assert!(msg.starts_with("feed.jsonl, line 3, column"), "{msg}");
         assert!(msg.contains("malformed JSON"), "{msg}");
+        // What the import summary shows (tests/e2e/corpus.spec.ts).
+        let msg = documents_from_jsonl("broken.jsonl", "{\"text\":\"ok\"}\n{\"text\": oops}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("broken.jsonl, line 2, column 10: malformed JSON"),
+            "{msg}"
+        );
+        let latin1 = documents_from_file("latin1.txt", &[0x43, 0x61, 0x66, 0xe9, 0x0a]);
+        assert!(latin1
+            .unwrap_err()
+            .to_string()
+            .starts_with("latin1.txt: not UTF-8"));
     }
 
     #[test]

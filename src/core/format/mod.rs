@@ -490,7 +490,7 @@ impl fmt::Display for ImportError {
             ),
             Self::NotUtf8 { file, byte } => write!(
                 f,
-                "{file} is not UTF-8 text (invalid bytes at byte {byte}); save it as UTF-8 and try again"
+                "{file}: not UTF-8 text (invalid bytes at byte {byte}); save it as UTF-8 and try again"
             ),
             Self::TooDeep { file } => write!(
                 f,
