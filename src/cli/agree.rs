@@ -11,7 +11,24 @@ use std::path::Path;
 use crate::core::agreement::{agreement, AgreementReport, AnnotatorCorpus, Score, TypedScores};
 use crate::core::format::{self, Format};
 
-use super::{load, read, write_file, CliError, Options};
+use clap::Args;
+
+use super::{load, read, write_file, CliError, InputArgs};
+
+#[derive(Args, Debug)]
+pub(crate) struct AgreeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the full report as JSON (`-` for stdout, instead of the tables).
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<String>,
+    /// Write the scores as CSV.
+    #[arg(long, value_name = "OUT")]
+    pub csv: Option<String>,
+    /// The annotators' files: two or more, one per annotator.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+}
 
 /// The annotator named in a loupe/1 file, or the file's name when there is none.
 fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
@@ -32,15 +49,15 @@ fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
     })
 }
 
-pub(super) fn agree(opts: &Options, out: &mut dyn Write) -> Result<(), CliError> {
-    if opts.positional.len() < 2 {
+pub(super) fn agree(args: &AgreeArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    if args.files.len() < 2 {
         return Err(CliError::Usage(
             "agree needs the files of two annotators or more: loupe agree A B [C…]".into(),
         ));
     }
     let mut corpora: Vec<AnnotatorCorpus> = Vec::new();
-    for path in &opts.positional {
-        let (fmt, imported) = load(opts, path, false)?;
+    for path in &args.files {
+        let (fmt, imported) = load(&args.input, path, false)?;
         let mut name = annotator_name(path, fmt)?;
         // Two files by the same name (two exports by "ann") stay apart by their path.
         if corpora.iter().any(|c| c.annotator == name) {
@@ -52,11 +69,11 @@ pub(super) fn agree(opts: &Options, out: &mut dyn Write) -> Result<(), CliError>
         });
     }
     let report = agreement(&corpora).map_err(|e| CliError::Usage(e.to_string()))?;
-    if let Some(path) = opts.flags.get("--csv") {
+    if let Some(path) = &args.csv {
         write_file(Path::new(path), report.to_csv().as_bytes())?;
     }
-    match opts.flags.get("--json") {
-        Some(&"-") => {
+    match args.json.as_deref() {
+        Some("-") => {
             return writeln!(out, "{}", report.to_json()).map_err(stdout_error);
         }
         Some(path) => write_file(Path::new(path), report.to_json().as_bytes())?,

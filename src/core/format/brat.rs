@@ -818,6 +818,57 @@ mod tests {
     }
 
     #[test]
+    fn the_exported_conf_allows_nesting_and_declares_equiv_and_reads_back_the_same() {
+        // brat's checker refuses nested spans ("PER cannot be contained in ORG") unless
+        // annotation.conf allows them, and `*` Equiv lines need Equiv declared.
+        let schema = Schema::ace2005();
+        let out = export(
+            &[fixtures::document()],
+            &schema,
+            &mut ExportReport::default(),
+        );
+        let conf = String::from_utf8(out[0].bytes.clone()).unwrap();
+        assert_eq!(out[0].name, "annotation.conf");
+        let relations = conf.split("[relations]").nth(1).unwrap();
+        let relations = relations.split("[events]").next().unwrap();
+        assert!(
+            relations
+                .lines()
+                .any(|l| l == crate::core::schema::BRAT_OVERLAP),
+            "{conf}"
+        );
+        assert!(
+            relations
+                .lines()
+                .any(|l| l == crate::core::schema::BRAT_EQUIV),
+            "{conf}"
+        );
+        for section in ["[entities]", "[relations]", "[events]", "[attributes]"] {
+            assert!(conf.contains(section), "{section}");
+        }
+        let back = import_any(Format::Brat, &files(&out), ImportOptions { strict: true }).unwrap();
+        assert_eq!(back.schema, Some(schema));
+    }
+
+    #[test]
+    fn a_brat_folder_without_a_conf_gets_a_schema_inferred_that_its_annotations_fit() {
+        let text = "Russia struck Kyiv.";
+        let ann = "T1\tGPE 0 6\tRussia\nT2\tAttack 7 13\tstruck\nT3\tGPE 14 18\tKyiv\nE1\tAttack:T2 Attacker:T1 Target:T3\n";
+        let files = [InputFile::new("a.txt", text), InputFile::new("a.ann", ann)];
+        let out = import_any(Format::Brat, &files, ImportOptions { strict: true }).unwrap();
+        let schema = out.schema.expect("an inferred schema");
+        assert!(
+            out.report.notes[0].contains("inferred"),
+            "{:?}",
+            out.report.notes
+        );
+        assert!(schema.event_type("Attack").is_some());
+        let doc = &out.documents[0];
+        let report = crate::core::validate::validate(&doc.text, &doc.annotations, Some(&schema));
+        assert!(!report.has_errors(), "{:?}", report.issues);
+    }
+
+    #[test]
     fn golden_ann_carries_every_line_kind() {
         let mut report = ExportReport::default();
         let ann = write_ann(&fixtures::document(), &mut report);

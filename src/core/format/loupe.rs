@@ -152,6 +152,8 @@ pub enum LoupeError {
     Annotation {
         document: String,
         message: String,
+        /// The problems after the first, for a caller that lists them all.
+        more: Vec<String>,
     },
     TextMismatch {
         document: String,
@@ -187,7 +189,17 @@ impl fmt::Display for LoupeError {
                 f,
                 "document {document}: the sha256 field does not match its text; the text was changed after annotation"
             ),
-            Self::Annotation { document, message } => write!(f, "document {document}: {message}"),
+            Self::Annotation {
+                document,
+                message,
+                more,
+            } => {
+                write!(f, "document {document}: {message}")?;
+                if !more.is_empty() {
+                    write!(f, " (and {} more problems)", more.len())?;
+                }
+                Ok(())
+            }
             Self::TextMismatch { document, id, stored, actual } => write!(
                 f,
                 "document {document}, {id}: the file quotes {stored:?} but the text at those offsets is {actual:?}"
@@ -449,13 +461,11 @@ fn check_document(doc: &Document, schema: Option<&Schema>) -> Result<(), LoupeEr
             });
         }
     }
-    let more = errors.count();
-    let message = if more == 0 {
-        first.message.clone()
-    } else {
-        format!("{} (and {more} more problems)", first.message)
-    };
-    Err(LoupeError::Annotation { document, message })
+    Err(LoupeError::Annotation {
+        document,
+        message: first.message.clone(),
+        more: errors.map(|e| e.message.clone()).collect(),
+    })
 }
 
 #[cfg(test)]

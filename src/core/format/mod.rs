@@ -24,18 +24,21 @@ pub mod brat;
 pub mod conll;
 pub mod csv;
 pub mod doccano;
+pub mod infer;
 #[cfg(test)]
 mod json_schema;
 pub mod loupe;
 pub mod merge;
 pub mod oneie;
 pub mod w3c;
+pub mod wordpiece;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::core::model::{Document, Span};
 use crate::core::offsets::OffsetIndex;
+pub use crate::core::offsets::Unit as OffsetUnit;
 use crate::core::schema::Schema;
 use crate::core::validate::Rule;
 
@@ -177,11 +180,14 @@ impl OutFile {
     }
 }
 
-/// What an export could not represent, grouped by what was lost and why.
+/// What an export could not represent, grouped by what was lost and why, and what it
+/// had to fill in ("5 mention types inferred: …").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportReport {
     /// (what, why) → how many. A `BTreeMap` so the report reads the same every time.
     losses: BTreeMap<(String, String), usize>,
+    /// (what, why) → how many, for what was written but not as annotated.
+    notes: BTreeMap<(String, String), usize>,
 }
 
 impl ExportReport {
@@ -190,6 +196,16 @@ impl ExportReport {
         if count > 0 {
             *self
                 .losses
+                .entry((what.to_owned(), why.to_owned()))
+                .or_default() += count;
+        }
+    }
+
+    /// Record `count` items of `what` written with a value the annotations did not give.
+    pub fn note(&mut self, what: &str, why: &str, count: usize) {
+        if count > 0 {
+            *self
+                .notes
                 .entry((what.to_owned(), why.to_owned()))
                 .or_default() += count;
         }
@@ -208,12 +224,18 @@ impl ExportReport {
             .sum()
     }
 
-    /// One sentence per loss: "12 events dropped: doccano has no events".
+    /// One sentence per loss, "12 events dropped: doccano has no events", then one per
+    /// note, "5 mention types inferred: …".
     pub fn lines(&self) -> Vec<String> {
-        self.losses
+        let losses = self
+            .losses
             .iter()
-            .map(|((what, why), n)| format!("{n} {what} dropped: {why}"))
-            .collect()
+            .map(|((what, why), n)| format!("{n} {what} dropped: {why}"));
+        let notes = self
+            .notes
+            .iter()
+            .map(|((what, why), n)| format!("{n} {what}: {why}"));
+        losses.chain(notes).collect()
     }
 }
 
@@ -224,9 +246,29 @@ pub struct Export {
     pub report: ExportReport,
 }
 
-/// Export documents in `format`. `schema` is the one the corpus follows: brat writes its
-/// configuration files from it, loupe/1 embeds it.
+/// Choices some formats need: the offset unit of doccano files, the WordPiece vocabulary
+/// of OneIE's pieces.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormatOptions {
+    /// The unit of doccano's offsets (UTF-16 code units unless said otherwise).
+    pub offsets: OffsetUnit,
+    /// The vocabulary OneIE's `pieces` come from.
+    pub wordpiece: Option<wordpiece::WordPiece>,
+}
+
+/// Export documents in `format` with the default [`FormatOptions`]. `schema` is the one
+/// the corpus follows: brat writes its configuration files from it, loupe/1 embeds it.
 pub fn export(format: Format, documents: &[Document], schema: &Schema) -> Export {
+    export_with(format, documents, schema, &FormatOptions::default())
+}
+
+/// Export documents in `format` with `options`.
+pub fn export_with(
+    format: Format,
+    documents: &[Document],
+    schema: &Schema,
+    options: &FormatOptions,
+) -> Export {
     let mut report = ExportReport::default();
     let files = match format {
         Format::Loupe => vec![OutFile::text(
@@ -240,12 +282,12 @@ pub fn export(format: Format, documents: &[Document], schema: &Schema) -> Export
         )],
         Format::Doccano => vec![OutFile::text(
             "corpus.jsonl",
-            doccano::export(documents, &mut report),
+            doccano::export(documents, options.offsets, &mut report),
         )],
         Format::W3c => w3c::export(documents, &mut report),
         Format::OneIe => vec![OutFile::text(
             "corpus.oneie.json",
-            oneie::export(documents, &mut report),
+            oneie::export(documents, options.wordpiece.as_ref(), &mut report),
         )],
         Format::Csv => vec![OutFile::text(
             "corpus.csv",
@@ -365,10 +407,12 @@ impl fmt::Display for Flaw {
     }
 }
 
-/// What an import did not apply (empty when everything was applied).
+/// What an import did not apply (empty when everything was applied), and what it
+/// decided for the user (such as a schema inferred for a file that has none).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub skipped: Vec<Problem>,
+    pub notes: Vec<String>,
 }
 
 /// The result of an import.
@@ -532,11 +576,21 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-/// Import `files` as `format`.
+/// Import `files` as `format`, with the default [`FormatOptions`].
 pub fn import(
     format: Format,
     files: &[InputFile],
     options: ImportOptions,
+) -> Result<Imported, ImportError> {
+    import_with(format, files, options, &FormatOptions::default())
+}
+
+/// Import `files` as `format`; `formats` gives doccano's offset unit.
+pub fn import_with(
+    format: Format,
+    files: &[InputFile],
+    options: ImportOptions,
+    formats: &FormatOptions,
 ) -> Result<Imported, ImportError> {
     for f in files {
         check_size(&f.name, f.bytes.len())?;
@@ -544,13 +598,28 @@ pub fn import(
     // Any input may come as a .zip (a brat corpus most often): read what is inside.
     let expanded = archive::expand(files)?;
     let files = expanded.as_slice();
-    match format {
-        Format::Loupe => loupe::import(files, options),
-        Format::Brat => brat::import(files, options),
-        Format::Doccano => doccano::import(files, options),
-        Format::W3c => w3c::import(files, options),
-        other => Err(ImportError::NotImportable(other)),
+    let mut imported = match format {
+        Format::Loupe => return loupe::import(files, options),
+        Format::Brat => brat::import(files, options)?,
+        Format::Doccano => doccano::import(files, options, formats.offsets)?,
+        Format::W3c => w3c::import(files, options)?,
+        other => return Err(ImportError::NotImportable(other)),
+    };
+    if imported.schema.is_none() {
+        let schema = infer::infer_schema(
+            &imported.documents,
+            &format!("Inferred from {format} files"),
+        );
+        imported.report.notes.push(format!(
+            "the files carry no schema, so Loupe inferred one from what they use: {} entity types, {} event types, {} relation types, {} attributes",
+            schema.entity_types.len(),
+            schema.event_types.len(),
+            schema.relation_types.len(),
+            schema.attributes.len()
+        ));
+        imported.schema = Some(schema);
     }
+    Ok(imported)
 }
 
 fn check_size(file: &str, bytes: usize) -> Result<(), ImportError> {
@@ -726,6 +795,25 @@ fn file_stem(doc: &Document, used: &mut BTreeSet<String>) -> String {
         n += 1;
     }
     name
+}
+
+/// JSON with every non-ASCII character written as `\u` escapes (UTF-16, as JSON says), so
+/// that no encoding guess can misread the file. Non-ASCII occurs in JSON only inside
+/// strings, where an escape means the same character.
+pub(crate) fn ascii_json(json: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        }
+    }
+    out
 }
 
 /// Keep the valid part of a file or refuse it whole, as the options say.

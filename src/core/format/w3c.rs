@@ -18,6 +18,10 @@
 //!   body with the role `Arg2`.
 //!
 //! Annotation ids are `urn:loupe:<document id>:<annotation id>`.
+//!
+//! `@context` is the W3C context followed by [`extra_context`], which defines the one key
+//! Loupe writes that the W3C context lacks (`role`), so that a JSON-LD processor's
+//! expansion keeps event roles and relation labels instead of dropping them.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +39,14 @@ use crate::core::offsets::OffsetIndex;
 use crate::core::validate::Rule;
 
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// The IRI of `role`, Loupe's term for an argument's role on a linking body.
+pub const ROLE_IRI: &str = "urn:loupe:vocab:role";
+
+/// The `@context` entry after the W3C one: a term for every key Loupe writes that the
+/// W3C context does not define.
+pub fn extra_context() -> Value {
+    json!({ "role": ROLE_IRI })
+}
 /// How much text a quote selector carries on each side, in code points.
 const CONTEXT_CHARS: usize = 32;
 
@@ -140,7 +152,7 @@ pub fn page(doc: &Document, report: &mut ExportReport) -> Value {
         "Loupe writes no document-level annotations",
         ann.labels.values().map(Vec::len).sum(),
     );
-    json!({"@context": CONTEXT, "id": format!("urn:loupe:{}", doc.meta.id),
+    json!({"@context": [CONTEXT, extra_context()], "id": format!("urn:loupe:{}", doc.meta.id),
            "type": "AnnotationPage", "label": doc.meta.title, "items": items})
 }
 
@@ -558,6 +570,39 @@ mod tests {
             out.report
         );
         assert!(import(&files, ImportOptions { strict: true }).is_err());
+    }
+
+    /// Every object key under `value`, except `@context` itself.
+    fn keys<'v>(value: &'v Value, out: &mut std::collections::BTreeSet<&'v str>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map.iter().filter(|(k, _)| *k != "@context") {
+                    out.insert(k);
+                    keys(v, out);
+                }
+            }
+            Value::Array(list) => list.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_key_written_has_a_term_in_the_context_so_json_ld_keeps_it() {
+        // The W3C context as published (http://www.w3.org/ns/anno.jsonld).
+        let w3c: Value =
+            serde_json::from_str(include_str!("../../../tests/interop/anno.jsonld")).unwrap();
+        let page = page(&fixtures::document(), &mut ExportReport::default());
+        assert_eq!(page["@context"][0], CONTEXT);
+        let extra = &page["@context"][1];
+        let mut written = std::collections::BTreeSet::new();
+        keys(&page, &mut written);
+        assert!(written.contains("role"));
+        for key in written {
+            assert!(
+                w3c["@context"].get(key).is_some() || extra.get(key).is_some(),
+                "{key:?} has no term: a JSON-LD expansion drops it"
+            );
+        }
     }
 
     #[test]
