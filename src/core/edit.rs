@@ -1318,6 +1318,58 @@ mod tests {
         assert_eq!(c1.kind, "GPE", "no member is an ORG any more");
     }
 
+    /// A lenient import keeps the valid part: each broken piece goes, smallest first, and
+    /// is named by the rule it broke.
+    #[test]
+    fn drop_invalid_takes_out_the_smallest_broken_part_and_names_its_rule() {
+        let schema = Schema::ace2005();
+        let (mut ann, _) = scene();
+        for m in &mut ann.mentions {
+            m.kind = "GPE".into();
+        }
+        ann.events[0].arguments.push(Argument {
+            role: "Flavour".into(),
+            target: "T1".into(),
+        });
+        ann.events[0]
+            .attributes
+            .insert("Realis".into(), AttrValue::Value("Actual".into()));
+        ann.events[0]
+            .attributes
+            .insert("Colour".into(), AttrValue::Flag(true));
+        ann.mentions[2].entity = Some("C9".into());
+        let mut twin = ann.mentions[1].clone();
+        twin.kind = "LOC".into();
+        ann.mentions.push(twin);
+        ann.labels.insert("Topic".into(), vec!["war".into()]);
+        let mut rules: Vec<Rule> = drop_invalid(&mut ann, TEXT, Some(&schema))
+            .iter()
+            .map(|i| i.rule)
+            .collect();
+        rules.sort();
+        let mut want = vec![
+            Rule::UnknownRole,
+            Rule::UnknownAttribute,
+            Rule::UnknownLabel,
+            Rule::MissingTarget,
+            Rule::DuplicateId,
+        ];
+        want.sort();
+        assert_eq!(rules, want);
+        assert!(!validate(TEXT, &ann, Some(&schema)).has_errors());
+        let e1 = &ann.events[0];
+        assert_eq!(e1.arguments.len(), 3, "the valid arguments stay");
+        assert_eq!(e1.attributes.len(), 1, "Realis stays");
+        assert_eq!(
+            ann.mentions.len(),
+            3,
+            "the first of the two T2s keeps the id"
+        );
+        assert_eq!(ann.mentions[1].kind, "GPE");
+        assert_eq!(ann.mentions[2].entity, None);
+        assert!(ann.labels.is_empty());
+    }
+
     #[test]
     fn insert_fills_in_the_covered_text() {
         let mut ann = Annotations::default();
