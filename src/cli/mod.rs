@@ -15,8 +15,10 @@
 mod agree;
 mod convert;
 mod io;
+mod report;
 mod schema;
 mod stats;
+mod suggest;
 mod validate;
 
 use std::fmt;
@@ -27,7 +29,7 @@ use clap::{Parser, Subcommand};
 
 use crate::core::format;
 
-pub(crate) use io::{load, read, write_file, InputArgs, ProblemArgs, SchemaArgs};
+pub(crate) use io::{load, read, write_file, write_out, InputArgs, ProblemArgs, SchemaArgs};
 
 /// Exit codes.
 pub const OK: i32 = 0;
@@ -58,6 +60,10 @@ enum Command {
     Schema(schema::SchemaFilesArgs),
     /// Inter-annotator agreement of two or more annotators' files of one corpus.
     Agree(agree::AgreeArgs),
+    /// A methods summary for a paper: documents, annotators, counts, agreement with units.
+    Report(report::ReportArgs),
+    /// Train the recommenders on annotated files and write their predictions for others.
+    Suggest(suggest::SuggestArgs),
 }
 
 /// Run one parsed command.
@@ -68,6 +74,8 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         Command::Stats(a) => stats::stats(&a, out),
         Command::Schema(a) => schema::schema_files(&a, out),
         Command::Agree(a) => agree::agree(&a, out),
+        Command::Report(a) => report::report(&a, out),
+        Command::Suggest(a) => suggest::suggest(&a, out, err),
     }
 }
 
@@ -190,12 +198,12 @@ pub(crate) mod tests {
         for args in [&["--help"][..], &["-h"], &["help"]] {
             let (code, out, _) = run_cli(args);
             assert_eq!(code, OK, "{args:?}");
-            for command in ["convert", "validate", "stats", "schema", "agree"] {
+            for command in ["convert", "validate", "stats", "schema", "agree", "report"] {
                 assert!(out.contains(command), "{args:?}: {out}");
             }
             assert!(out.contains("Exit codes: 0 success"), "{out}");
         }
-        for command in ["convert", "validate", "stats", "schema", "agree"] {
+        for command in ["convert", "validate", "stats", "schema", "agree", "report"] {
             let (code, out, err) = run_cli(&[command, "--help"]);
             assert_eq!(code, OK, "{command}: {err}");
             assert!(out.contains(&format!("Usage: loupe {command}")), "{out}");

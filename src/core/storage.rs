@@ -392,7 +392,7 @@ impl<S: KeyValueStore> CorpusStore<S> {
     }
 
     /// Every write goes through here, so read-only data is never overwritten.
-    fn writable(&self) -> Result<(), StoreError> {
+    pub fn writable(&self) -> Result<(), StoreError> {
         match &*self.read_only.borrow() {
             Some(why) => Err(StoreError::ReadOnly(why.clone())),
             None => Ok(()),

@@ -264,7 +264,10 @@ impl Workspace {
     }
 
     /// Run `f` on the store, or report that there is none.
-    fn storing<R>(&self, f: impl FnOnce(&Store) -> Result<R, StoreError>) -> Result<R, StoreError> {
+    pub(crate) fn storing<R>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         self.store
             .try_with_value(|s| match s {
                 Some(s) => f(s),
