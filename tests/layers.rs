@@ -36,7 +36,6 @@ const LAYERS: &[(&str, u32)] = &[
     ("sync", 6),
     // Files in and out.
     ("format", 6),
-    ("render", 6),
     ("session", 6),
     ("import", 7),
     ("agreement", 7),
@@ -45,6 +44,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("dashboard", 8),
     ("report", 8),
     ("diffview", 9),
+    // HTML, SVG and CSS class names for every view, over the models it draws.
+    ("render", 9),
     // The application layer, on top of everything.
     ("workspace", 10),
 ];
