@@ -29,14 +29,25 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# The fonts let headless Chromium draw emoji and CJK in tests and screenshots.
-DEBIAN_PACKAGES="chromium chromium-driver fonts-noto-color-emoji fonts-noto-cjk"
+# The fonts let headless Chromium draw emoji and CJK in tests and screenshots. Firefox ESR,
+# WebKitGTK's WebDriver (it drives MiniBrowser) and Xvfb (MiniBrowser needs a display) run
+# the cross-browser tests.
+DEBIAN_PACKAGES="chromium chromium-driver fonts-noto-color-emoji fonts-noto-cjk firefox-esr webkit2gtk-driver xvfb"
 if ! dpkg -s $DEBIAN_PACKAGES >/dev/null 2>&1; then
   step "installing Debian packages: $DEBIAN_PACKAGES"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $DEBIAN_PACKAGES
+  # Wait for another apt run to finish instead of failing on its lock.
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $DEBIAN_PACKAGES
+fi
+
+# geckodriver drives Firefox for the wasm-bindgen tests and the WebDriver suite; crates.io
+# has it, so nothing comes from GitHub.
+GECKODRIVER_VERSION=0.37.1
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $1, $2 }')" != "geckodriver $GECKODRIVER_VERSION" ]; then
+  step "installing geckodriver $GECKODRIVER_VERSION"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
 fi
 
 # npm ci wipes node_modules, so run it only when the lock file changed since the last run.

@@ -18,8 +18,17 @@ cargo test
 step "wasm-bindgen-test in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test web
 
+step "wasm-bindgen-test in headless Firefox"
+# The runner picks its browser by which driver variable is set.
+env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
+  cargo test --target wasm32-unknown-unknown --test web
+
 step "release build"
 scripts/build.sh
 
 step "Playwright end-to-end tests"
 npx playwright test --config tests/e2e/playwright.config.ts
+
+step "WebDriver stories in Firefox ESR and WebKitGTK"
+# MiniBrowser needs a display, even for a test: Xvfb gives it one.
+xvfb-run -a node --test --test-concurrency=1 tests/webdriver/stories.test.mjs

@@ -34,6 +34,7 @@ const LAYERS: &[(&str, u32)] = &[
     // Persistence, then the tabs that share it.
     ("storage", 5),
     ("sync", 6),
+    ("backup", 6),
     // Files in and out.
     ("format", 6),
     ("session", 6),

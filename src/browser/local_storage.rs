@@ -40,11 +40,26 @@ impl LocalStorage {
     }
 }
 
+impl LocalStorage {
+    /// Open localStorage only to read it: no probe write, so a reader (the backups) never
+    /// changes what is stored.
+    pub fn reader() -> Result<Self, StoreError> {
+        let window =
+            web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
+        match window.local_storage() {
+            Ok(Some(storage)) => Ok(Self { storage }),
+            Ok(None) => Err(StoreError::Unavailable("localStorage is disabled".into())),
+            Err(e) => Err(StoreError::Unavailable(describe(&e))),
+        }
+    }
+}
+
 fn property(e: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(e, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn describe(e: &JsValue) -> String {
+/// A thrown value as "Name: message".
+pub fn describe(e: &JsValue) -> String {
     let name = property(e, "name").as_string();
     let message = property(e, "message").as_string();
     match (name, message) {

@@ -1,8 +1,11 @@
 //! The thin port between the pure core and the browser: storage, files, downloads and
 //! the DOM selection. Nothing here knows about annotations beyond what the core hands it.
 
+pub mod backups;
 pub mod download;
 pub mod files;
 pub mod html;
 pub mod local_storage;
+pub mod paint;
+pub mod persist;
 pub mod selection;

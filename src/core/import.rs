@@ -554,7 +554,7 @@ mod tests {
         assert!(latin1
             .unwrap_err()
             .to_string()
-            .starts_with("latin1.txt: not UTF-8"));
+            .starts_with("latin1.txt is not UTF-8 text"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod adjudication;
 pub mod agreement;
+pub mod backup;
 pub mod dashboard;
 pub mod diffview;
 pub mod edit;

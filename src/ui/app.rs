@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
     ws.load();
     install_hotkeys(ws, ia);
     install_save_triggers(ws);
+    super::backups::install_backups(ws);
     let dragging = install_drop_zone(ws);
 
     view! {
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                 </button>
                 <super::exchange::ExportMenu/>
                 <super::exchange::ImportMenu/>
+                <super::backups::BackupsMenu/>
             </nav>
         </header>
         <StorageBanner/>

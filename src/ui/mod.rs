@@ -6,6 +6,7 @@ mod agreement;
 mod annotate;
 mod app;
 mod article;
+mod backups;
 mod corpus;
 mod dashboard;
 mod exchange;

@@ -2,10 +2,10 @@
 //! rules themselves live in the core.
 //!
 //! Saving: an edit changes memory at once and marks its document dirty; the dirty
-//! annotations are written at most [`SAVE_DELAY_MS`] after the last edit, and at once when
-//! the page is hidden or unloaded. A refused write (a full quota) leaves the last good
-//! stored copy in place, keeps the edits in memory, raises the storage banner, and is
-//! retried on the next edit or by the banner's Retry button.
+//! annotations are written right after the next paint, at most [`SAVE_DELAY_MS`] after the
+//! edit, and at once when the page is hidden or unloaded. A refused write (a full quota)
+//! leaves the last good stored copy in place, keeps the edits in memory, raises the storage
+//! banner, and is retried on the next edit or by the banner's Retry button.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -28,8 +28,10 @@ use crate::core::storage::{
 };
 use crate::core::sync::{receive_stored, save_document, DocSync, Lineage, Received};
 
-/// How long after the last edit the save happens.
-pub const SAVE_DELAY_MS: u32 = 300;
+/// The longest a save waits after an edit: it runs right after the next paint (see
+/// [`crate::browser::paint`]), so a tab torn down without unload events keeps every edit
+/// but those of its last frame.
+pub const SAVE_DELAY_MS: u32 = crate::browser::paint::LATEST_MS;
 
 /// Imports of more files than this show a progress bar.
 const PROGRESS_AFTER_FILES: usize = 3;
@@ -619,20 +621,19 @@ impl Workspace {
         }
     }
 
-    /// Save [`SAVE_DELAY_MS`] after the last change: each change restarts the wait.
+    /// Save right after the next paint, at most [`SAVE_DELAY_MS`] after the change; the
+    /// changes made before that paint are saved together.
     pub fn schedule_save(&self) {
         if !self.has_store() || self.is_read_only() {
             return;
         }
         self.save_status.set(SaveStatus::Saving);
-        let generation = self.save_generation.get_value() + 1;
-        self.save_generation.set_value(generation);
         let ws = *self;
-        // A plain browser task: it needs no reactive executor, so tests can drive it too.
-        wasm_bindgen_futures::spawn_local(async move {
-            gloo::timers::future::TimeoutFuture::new(SAVE_DELAY_MS).await;
-            // A later edit rescheduled, or a flush already wrote everything.
-            if ws.save_generation.try_get_value() == Some(generation) {
+        // Plain browser callbacks: they need no reactive executor, so tests can drive them.
+        // Every scheduled save runs (none is cancelled by a later edit, so a stream of edits
+        // cannot postpone saving); after the first, there is usually nothing left to write.
+        crate::browser::paint::after_paint(move || {
+            if ws.save_generation.try_get_value().is_some() && ws.has_unsaved() {
                 ws.flush();
             }
         });

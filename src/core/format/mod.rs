@@ -534,7 +534,7 @@ impl fmt::Display for ImportError {
             ),
             Self::NotUtf8 { file, byte } => write!(
                 f,
-                "{file}: not UTF-8 text (invalid bytes at byte {byte}); save it as UTF-8 and try again"
+                "{file} is not UTF-8 text (invalid bytes at byte {byte}); save it as UTF-8 and try again"
             ),
             Self::TooDeep { file } => write!(
                 f,
