@@ -37,7 +37,6 @@ const LAYERS: &[(&str, u32)] = &[
     ("backup", 6),
     // Files in and out.
     ("format", 6),
-    ("render", 6),
     ("session", 6),
     ("import", 7),
     ("agreement", 7),
@@ -46,6 +45,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("dashboard", 8),
     ("report", 8),
     ("diffview", 9),
+    // HTML, SVG and CSS class names for every view, over the models it draws.
+    ("render", 9),
     // The application layer, on top of everything.
     ("workspace", 10),
 ];

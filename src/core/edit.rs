@@ -379,6 +379,25 @@ impl Edit {
         }
     }
 
+    /// Take `mention` out of its entity, as one step. The entity follows its remaining
+    /// members' name and type when it was named after this mention, as on deletion. The
+    /// renaming is decided here, not when the edit applies, so undo and redo stay exact.
+    pub fn leave_entity(ann: &Annotations, mention: &str) -> Edit {
+        let leave = Edit::SetMentionEntity {
+            id: mention.to_owned(),
+            entity: None,
+        };
+        let Some((m, cluster)) = ann
+            .mention(mention)
+            .and_then(|m| Some((m, m.entity.as_deref()?)))
+        else {
+            return leave;
+        };
+        let mut steps = vec![leave];
+        steps.extend(follow_members(ann, cluster, m));
+        single_or_batch(steps)
+    }
+
     /// A new cluster `entity` holding `mentions` (which may already sit in other clusters;
     /// they move). One step for the UI's "these are the same entity".
     pub fn cluster(index: usize, entity: Entity, mentions: &[Id]) -> Edit {
@@ -436,12 +455,15 @@ fn remove_mention(ann: &mut Annotations, id: &str) -> Result<Edit, EditError> {
     let mut undo = unlink_target(ann, id);
     let mention = ann.mentions.remove(index);
     let cluster = mention.entity.clone();
-    let renamed = match &cluster {
+    let renames = match &cluster {
         Some(cluster) => follow_members(ann, cluster, &mention),
         None => Vec::new(),
     };
     undo.push(Edit::InsertMention { index, mention });
-    undo.extend(renamed);
+    for rename in renames {
+        // The entity exists (its members were just counted), so these cannot fail.
+        undo.extend(rename.apply(ann, "").ok());
+    }
     // A cluster without members means nothing; it goes with its last mention.
     if let Some(cluster) = cluster {
         if ann.members(&cluster).next().is_none() {
@@ -465,34 +487,23 @@ fn set_mention_entity(
         position(&ann.entities, |e| &e.id, entity)?;
     }
     let old = std::mem::replace(&mut ann.mentions[index].entity, entity.cloned());
-    let mut undo = vec![Edit::SetMentionEntity {
+    Ok(Edit::SetMentionEntity {
         id: id.to_owned(),
-        entity: old.clone(),
-    }];
-    if let Some(left) = old.filter(|old| Some(old) != entity) {
-        let mention = ann.mentions[index].clone();
-        undo.extend(follow_members(ann, &left, &mention));
-    }
-    undo.reverse();
-    Ok(single_or_batch(undo))
+        entity: old,
+    })
 }
 
-/// After mention `left` leaves entity `cluster` (deleted, or moved out), an entity named
+/// When mention `left` leaves entity `cluster` (deleted, or taken out), an entity named
 /// or typed after it takes the name and type of the members that remain: the longest
 /// one's, as a new cluster is named. A name or type that still fits a member, or that the
-/// annotator chose, stays. Returns the edits that undo the change.
-fn follow_members(ann: &mut Annotations, cluster: &str, left: &Mention) -> Vec<Edit> {
-    let Ok(at) = position(&ann.entities, |e| &e.id, cluster) else {
+/// annotator chose, stays. Returns the edits that do it (none when no member remains).
+fn follow_members(ann: &Annotations, cluster: &str, left: &Mention) -> Vec<Edit> {
+    let Some(entity) = ann.entity(cluster) else {
         return Vec::new();
     };
-    let mut members = ann.members(cluster).peekable();
-    if members.peek().is_none() {
-        return Vec::new();
-    }
     let (mut name_fits, mut kind_fits) = (false, false);
     let mut longest: Option<&Mention> = None;
-    let entity = &ann.entities[at];
-    for m in members {
+    for m in ann.members(cluster).filter(|m| m.id != left.id) {
         name_fits |= m.text == entity.name;
         kind_fits |= m.kind == entity.kind;
         if longest.is_none_or(|l| m.text.chars().count() > l.text.chars().count()) {
@@ -502,25 +513,20 @@ fn follow_members(ann: &mut Annotations, cluster: &str, left: &Mention) -> Vec<E
     let Some(longest) = longest else {
         return Vec::new();
     };
-    let name = (!name_fits && entity.name == left.text).then(|| longest.text.clone());
-    let kind = (!kind_fits && entity.kind == left.kind).then(|| longest.kind.clone());
-    let mut undo = Vec::new();
-    let entity = &mut ann.entities[at];
-    if let Some(name) = name {
-        let old = std::mem::replace(&mut entity.name, name);
-        undo.push(Edit::SetEntityName {
+    let mut edits = Vec::new();
+    if !name_fits && entity.name == left.text {
+        edits.push(Edit::SetEntityName {
             id: entity.id.clone(),
-            name: old,
+            name: longest.text.clone(),
         });
     }
-    if let Some(kind) = kind {
-        let old = std::mem::replace(&mut entity.kind, kind);
-        undo.push(Edit::SetEntityType {
+    if !kind_fits && entity.kind == left.kind {
+        edits.push(Edit::SetEntityType {
             id: entity.id.clone(),
-            kind: old,
+            kind: longest.kind.clone(),
         });
     }
-    undo
+    edits
 }
 
 fn insert_event(
@@ -1287,11 +1293,9 @@ mod tests {
         let (mut ann, text) = kremlin();
         let before = ann.clone();
         let mut h = History::default();
-        let edit = Edit::SetMentionEntity {
-            id: "T1".into(),
-            entity: None,
-        };
+        let edit = Edit::leave_entity(&ann, "T1");
         h.apply(&mut ann, text, edit).unwrap();
+        assert_eq!(ann.mention("T1").unwrap().entity, None);
         assert_eq!(ann.entity("C1").map(|e| e.name.as_str()), Some("Moscow"));
         assert!(h.undo(&mut ann, text).unwrap());
         assert_eq!(ann, before);
@@ -1312,6 +1316,58 @@ mod tests {
         let c1 = ann.entity("C1").unwrap();
         assert_eq!(c1.name, "Russian government");
         assert_eq!(c1.kind, "GPE", "no member is an ORG any more");
+    }
+
+    /// A lenient import keeps the valid part: each broken piece goes, smallest first, and
+    /// is named by the rule it broke.
+    #[test]
+    fn drop_invalid_takes_out_the_smallest_broken_part_and_names_its_rule() {
+        let schema = Schema::ace2005();
+        let (mut ann, _) = scene();
+        for m in &mut ann.mentions {
+            m.kind = "GPE".into();
+        }
+        ann.events[0].arguments.push(Argument {
+            role: "Flavour".into(),
+            target: "T1".into(),
+        });
+        ann.events[0]
+            .attributes
+            .insert("Realis".into(), AttrValue::Value("Actual".into()));
+        ann.events[0]
+            .attributes
+            .insert("Colour".into(), AttrValue::Flag(true));
+        ann.mentions[2].entity = Some("C9".into());
+        let mut twin = ann.mentions[1].clone();
+        twin.kind = "LOC".into();
+        ann.mentions.push(twin);
+        ann.labels.insert("Topic".into(), vec!["war".into()]);
+        let mut rules: Vec<Rule> = drop_invalid(&mut ann, TEXT, Some(&schema))
+            .iter()
+            .map(|i| i.rule)
+            .collect();
+        rules.sort();
+        let mut want = vec![
+            Rule::UnknownRole,
+            Rule::UnknownAttribute,
+            Rule::UnknownLabel,
+            Rule::MissingTarget,
+            Rule::DuplicateId,
+        ];
+        want.sort();
+        assert_eq!(rules, want);
+        assert!(!validate(TEXT, &ann, Some(&schema)).has_errors());
+        let e1 = &ann.events[0];
+        assert_eq!(e1.arguments.len(), 3, "the valid arguments stay");
+        assert_eq!(e1.attributes.len(), 1, "Realis stays");
+        assert_eq!(
+            ann.mentions.len(),
+            3,
+            "the first of the two T2s keeps the id"
+        );
+        assert_eq!(ann.mentions[1].kind, "GPE");
+        assert_eq!(ann.mentions[2].entity, None);
+        assert!(ann.labels.is_empty());
     }
 
     #[test]
@@ -1770,14 +1826,21 @@ mod properties {
         }
     }
 
+    fn mention_ids(ann: &Annotations) -> Vec<Id> {
+        ann.mentions.iter().map(|m| m.id.clone()).collect()
+    }
+
+    fn event_ids(ann: &Annotations) -> Vec<Id> {
+        ann.events.iter().map(|e| e.id.clone()).collect()
+    }
+
+    fn entity_ids(ann: &Annotations) -> Vec<Id> {
+        ann.entities.iter().map(|e| e.id.clone()).collect()
+    }
+
     fn to_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
-        let mentions = || {
-            ann.mentions
-                .iter()
-                .map(|m| m.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let mentions = || mention_ids(ann);
+        let events = || event_ids(ann);
         let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
         let span = vec![Span::new(a.min(b), a.max(b))];
         let kind = KINDS[c % KINDS.len()].to_owned();
@@ -1879,18 +1942,8 @@ mod properties {
 
     /// Coreference edits for [`to_edit`].
     fn entity_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
-        let mentions = || {
-            ann.mentions
-                .iter()
-                .map(|m| m.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let entities = || {
-            ann.entities
-                .iter()
-                .map(|e| e.id.clone())
-                .collect::<Vec<_>>()
-        };
+        let mentions = || mention_ids(ann);
+        let entities = || entity_ids(ann);
         match k {
             11 => Edit::cluster(
                 c,
@@ -1947,19 +2000,9 @@ mod properties {
 
     /// Attribute, note, normalisation and label edits for [`to_edit`].
     fn property_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
-        let mentions = || {
-            ann.mentions
-                .iter()
-                .map(|m| m.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let entities = || {
-            ann.entities
-                .iter()
-                .map(|e| e.id.clone())
-                .collect::<Vec<_>>()
-        };
-        let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let mentions = || mention_ids(ann);
+        let entities = || entity_ids(ann);
+        let events = || event_ids(ann);
         let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
         match k {
             15 => Edit::SetAttribute {

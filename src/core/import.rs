@@ -542,6 +542,19 @@ mod tests {
             .to_string();
         assert!(msg.starts_with("feed.jsonl, line 3, column"), "{msg}");
         assert!(msg.contains("malformed JSON"), "{msg}");
+        // What the import summary shows (tests/e2e/corpus.spec.ts).
+        let msg = documents_from_jsonl("broken.jsonl", "{\"text\":\"ok\"}\n{\"text\": oops}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("broken.jsonl, line 2, column 10: malformed JSON"),
+            "{msg}"
+        );
+        let latin1 = documents_from_file("latin1.txt", &[0x43, 0x61, 0x66, 0xe9, 0x0a]);
+        assert!(latin1
+            .unwrap_err()
+            .to_string()
+            .starts_with("latin1.txt is not UTF-8 text"));
     }
 
     #[test]
@@ -715,7 +728,7 @@ mod tests {
     fn a_zip_over_the_limits_is_refused_whole_with_the_reason() {
         let bomb = zip(&[("big.txt", &"a".repeat(1_000_000))]);
         let err = documents_from_zip("bomb.zip", &bomb, no_html).unwrap_err();
-        assert_eq!(err.file(), Some("bomb.zip"));
+        assert!(matches!(&err, ImportError::Zip { file, .. } if file == "bomb.zip"));
         assert!(
             err.to_string().contains("compression ratio over 100"),
             "{err}"

@@ -121,16 +121,12 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-/// A size in UTF-16 units as a person reads it: "10.5 million characters (21.0 MB)".
+/// A size in UTF-16 units as a person reads it: about one unit per character.
 fn units_size(units: usize) -> String {
-    let bytes = units as f64 * 2.0 / (1024.0 * 1024.0);
     if units >= 1_000_000 {
-        format!(
-            "{:.1} million characters ({bytes:.1} MB)",
-            units as f64 / 1e6
-        )
+        format!("{:.1} million characters", units as f64 / 1e6)
     } else {
-        format!("{units} characters ({bytes:.1} MB)")
+        format!("{units} characters")
     }
 }
 

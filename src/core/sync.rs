@@ -788,22 +788,13 @@ mod tests {
 #[cfg(test)]
 mod merge_tests {
     use super::*;
-    use crate::core::model::Mention;
-
-    fn mention(id: &str, text: &str, start: usize, end: usize) -> Mention {
-        Mention::new(
-            id,
-            "PER",
-            vec![Span::new(start, end)],
-            text.chars()
-                .skip(start)
-                .take(end - start)
-                .collect::<String>(),
-        )
-    }
+    use crate::core::model::{fragments_text, Mention};
 
     fn tagged(ann: &mut Annotations, text: &str, id: &str, start: usize, end: usize) {
-        ann.mentions.push(mention(id, text, start, end));
+        let fragments = vec![Span::new(start, end)];
+        let covered = fragments_text(text, &fragments).expect("inside the text");
+        ann.mentions
+            .push(Mention::new(id, "PER", fragments, covered));
     }
 
     #[test]

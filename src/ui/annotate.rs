@@ -420,10 +420,9 @@ impl Workspace {
 
     /// Take a mention out of its entity.
     pub fn split_from_entity(&self, mention: &str) {
-        self.edit(Edit::SetMentionEntity {
-            id: mention.to_owned(),
-            entity: None,
-        });
+        if let Some(edit) = self.with_current(|s| Edit::leave_entity(&s.doc.annotations, mention)) {
+            self.edit(edit);
+        }
     }
 
     pub fn set_attribute(&self, target: &str, name: &str, value: Option<AttrValue>) {

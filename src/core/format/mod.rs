@@ -546,25 +546,6 @@ pub fn limit_megabytes(bytes: u64) -> String {
 }
 
 impl ImportError {
-    /// The file the error is about; `None` for a strict refusal of several problems, or
-    /// a format Loupe cannot read.
-    pub fn file(&self) -> Option<&str> {
-        match self {
-            Self::TooLarge { file, .. }
-            | Self::NotUtf8 { file, .. }
-            | Self::TooDeep { file }
-            | Self::Malformed { file, .. }
-            | Self::Missing { file, .. }
-            | Self::Zip { file, .. }
-            | Self::Loupe { file, .. }
-            | Self::Empty { file }
-            | Self::Unsupported { file }
-            | Self::NoText { file, .. }
-            | Self::Unreadable { file, .. } => Some(file),
-            Self::Rejected { .. } | Self::NotImportable(_) => None,
-        }
-    }
-
     /// The same error, about the file named `name` (a file inside an archive is read by
     /// its own name, and reported by its path in the archive).
     pub fn in_file(mut self, name: &str) -> Self {
