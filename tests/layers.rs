@@ -46,7 +46,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("report", 8),
     ("diffview", 9),
     // HTML, SVG and CSS class names for every view, over the models it draws.
-    ("render", 9),
+    ("render", 6),
     // The application layer, on top of everything.
     ("workspace", 10),
 ];
