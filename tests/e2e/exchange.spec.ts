@@ -142,7 +142,7 @@ test('a brat pair imports with its highlights', async ({ page }) => {
     { name: 'deal.txt', text },
     { name: 'deal.ann', text: 'T1\tORG 2 6\tSony\nT2\tGPE 22 26\tKyiv\n' },
   ]);
-  await expect(report).toContainText('Imported 1 of 1 document(s) from brat standoff.');
+  await expect(report).toContainText('Imported 1 of 1 document(s) from brat standoff');
   await expect(loupe.highlight('Sony')).toHaveAttribute('data-type', 'ORG');
   await expect(loupe.highlight('Kyiv')).toHaveAttribute('data-type', 'GPE');
 
@@ -154,7 +154,7 @@ test('a brat pair imports with its highlights', async ({ page }) => {
     { name: 'deal.ann', text: 'T1\tGPE 22 26\tKyiv\nT2\tWEA 12 18\tshares\n' },
   ]);
   await expect(again).toContainText(
-    'Imported 0 of 1 document(s) from brat standoff; 1 annotation merged into “deal”; 1 already present; 1 renumbered because its id already named another annotation.',
+    'Imported 0 of 1 document(s) from brat standoff; 1 annotation merged into “deal”; 1 already present; 1 renumbered because its id already named another annotation',
   );
   await page.keyboard.press('Escape');
   await expect(loupe.highlight('shares')).toHaveAttribute('data-type', 'WEA');

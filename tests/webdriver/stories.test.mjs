@@ -65,7 +65,7 @@ for (const name of browsers) {
       await loupe.keys('e');
       await loupe.keys('attack', Key.ENTER);
       await eventually('the trigger', async () => (await loupe.text('.article .seg.m.trigger')).includes('launched'));
-      await loupe.keys('1', Key.ARROW_LEFT, Key.ENTER, Key.ESCAPE); // Attacker ← Russian forces
+      await loupe.keys('1', Key.ARROW_LEFT, Key.ENTER); // Attacker ← Russian forces; the filled slot disarms
       await loupe.keys('2');
       await loupe.shift(Key.ARROW_RIGHT);
       await loupe.keys(...Array(6).fill(Key.ARROW_RIGHT), 'f'); // Target ← port
