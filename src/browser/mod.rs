@@ -5,4 +5,5 @@ pub mod download;
 pub mod files;
 pub mod html;
 pub mod local_storage;
+pub mod ports;
 pub mod selection;

@@ -3,19 +3,24 @@
 
 pub mod adjudication;
 pub mod agreement;
+pub mod commands;
 pub mod dashboard;
 pub mod diffview;
 pub mod edit;
 pub mod format;
 pub mod import;
+pub mod keymap;
 pub mod layout;
 pub mod model;
 pub mod offsets;
+pub mod ports;
 pub mod samples;
 pub mod schema;
 pub mod search;
+pub mod session;
 pub mod snap;
 pub mod storage;
 pub mod sync;
 pub mod tokens;
 pub mod validate;
+pub mod workspace;

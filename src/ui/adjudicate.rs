@@ -12,7 +12,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::state::{AlertKind, Workspace};
+use super::state::Workspace;
 use crate::browser::download::{download_bytes, download_text};
 use crate::browser::local_storage::LocalStorage;
 use crate::core::adjudication::{
@@ -424,7 +424,7 @@ pub fn Adjudication(
         ) {
             Ok(c) => {
                 if c.dropped_arguments + c.dropped_relations > 0 {
-                    ws.alert(AlertKind::Info, format!(
+                    ws.alerts.info(format!(
                         "{} arguments and {} relations were left out of the curated document because their targets were not kept.",
                         c.dropped_arguments, c.dropped_relations));
                 }
@@ -434,7 +434,7 @@ pub fn Adjudication(
                 Some(out)
             }
             Err(e) => {
-                ws.alert(AlertKind::Error, format!("No curated document: {e}."));
+                ws.alerts.error(format!("No curated document: {e}."));
                 None
             }
         }
@@ -445,7 +445,7 @@ pub fn Adjudication(
         // Start from what is stored now, so a document another tab saved is kept.
         let (mut set, problem) = load_curated();
         if let Some(problem) = problem {
-            ws.alert(AlertKind::Error, problem);
+            ws.alerts.error(problem);
         }
         if set.is_empty() {
             set = curated.get_untracked();
@@ -455,17 +455,13 @@ pub fn Adjudication(
             Ok(()) => {
                 let n = set.len();
                 curated.set(set);
-                ws.alert(
-                    AlertKind::Info,
-                    format!(
-                        "Saved “{title}” to the curated set ({n} documents), kept in this browser."
-                    ),
-                );
+                ws.alerts.info(format!(
+                    "Saved “{title}” to the curated set ({n} documents), kept in this browser."
+                ));
             }
-            Err(e) => ws.alert(
-                AlertKind::Error,
-                format!("The curated set was not saved ({e}); what is stored did not change."),
-            ),
+            Err(e) => ws.alerts.error(format!(
+                "The curated set was not saved ({e}); what is stored did not change."
+            )),
         }
     };
     let download = move |_| {
@@ -476,7 +472,7 @@ pub fn Adjudication(
             "application/json",
             &json,
         ) {
-            ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
+            ws.alerts.error(format!("The download failed: {e:?}"));
         }
     };
 
@@ -734,7 +730,7 @@ pub fn CuratedSet(curated: RwSignal<Vec<Document>>) -> impl IntoView {
     let export = move |_| {
         let set = curated.get_untracked();
         let f = format.get_untracked();
-        let schema = ws.schema.get_value();
+        let schema = ws.schema_now();
         let mut out = format::export(f, &set, &schema);
         if f == Format::Loupe {
             // The generic loupe/1 export names no annotator; the curated set is one.
@@ -746,24 +742,20 @@ pub fn CuratedSet(curated: RwSignal<Vec<Document>>) -> impl IntoView {
         let file = match archive::single_or_zip(&out.files, &format!("curated.{}.zip", f.name())) {
             Ok(file) => file,
             Err(e) => {
-                ws.alert(
-                    AlertKind::Error,
-                    format!("The curated set could not be exported: {e}"),
-                );
+                ws.alerts
+                    .error(format!("The curated set could not be exported: {e}"));
                 return;
             }
         };
         let name = file.name.replacen("corpus", "curated", 1);
         if let Err(e) = download_bytes(&name, mime(&name), &file.bytes) {
-            ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
+            ws.alerts.error(format!("The download failed: {e:?}"));
             return;
         }
         let lost = out.report.lines();
         if !lost.is_empty() {
-            ws.alert(
-                AlertKind::Info,
-                format!("Exported {name}; {}.", lost.join("; ")),
-            );
+            ws.alerts
+                .info(format!("Exported {name}; {}.", lost.join("; ")));
         }
     };
     view! {

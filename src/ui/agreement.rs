@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::adjudicate::{load_curated, Adjudication, CuratedSet};
 use super::annotate::Interaction;
 use super::dashboard::Dashboard;
-use super::state::{AlertKind, Workspace};
+use super::state::Workspace;
 use crate::browser::download::download_text;
 use crate::core::adjudication::CURATED;
 use crate::core::agreement::{agreement, AgreementReport, AnnotatorCorpus, Score};
@@ -73,7 +73,7 @@ pub fn AgreementPanel() -> impl IntoView {
     let (kept, problem) = load_curated();
     let curated = RwSignal::new(kept);
     if let Some(problem) = problem {
-        ws.alert(AlertKind::Error, problem);
+        ws.alerts.error(problem);
     }
     // The curated set takes part in the comparison like any annotator's file: its scores
     // against each annotator, and it can be A or B in the diff. A loaded file that is
@@ -91,7 +91,7 @@ pub fn AgreementPanel() -> impl IntoView {
                 report.set(Some(r));
                 view_shown.set(View::Scores);
             }
-            Err(e) => ws.alert(AlertKind::Error, format!("No agreement computed: {e}")),
+            Err(e) => ws.alerts.error(format!("No agreement computed: {e}")),
         }
     };
     let tab = move |v: View, label: &'static str| {
@@ -119,7 +119,7 @@ pub fn AgreementPanel() -> impl IntoView {
                     corpora.set(c);
                     report.set(Some(r));
                 }
-                Err(e) => ws.alert(AlertKind::Error, format!("No agreement computed: {e}")),
+                Err(e) => ws.alerts.error(format!("No agreement computed: {e}")),
             }
         });
     };
@@ -131,19 +131,19 @@ pub fn AgreementPanel() -> impl IntoView {
                 ("agreement.json", "application/json", r.to_json())
             };
             if let Err(e) = download_text(name, mime, &body) {
-                ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
+                ws.alerts.error(format!("The download failed: {e:?}"));
             }
         }
     };
     view! {
-        <Show when=move || ia.agreement.get()>
+        <Show when=move || ia.agreement().get()>
             <section class="agreement" role="dialog" aria-modal="false" aria-label="Annotator agreement">
                 <h2>"Annotator agreement"</h2>
                 <p class="muted">"Load the loupe/1 exports of two or more annotators. Documents are matched by their text checksum."</p>
                 <label class="button primary" for="agreement-files">"Load annotator files…"</label>
                 <input id="agreement-files" class="visually-hidden" type="file" multiple accept=".json,application/json"
                     on:change=on_files/>
-                <button type="button" on:click=move |_| ia.agreement.set(false)>"Close"</button>
+                <button type="button" on:click=move |_| ia.close_agreement()>"Close"</button>
                 <div class="actions-row" role="group" aria-label="Agreement views">
                     {tab(View::Scores, "Scores")}
                     {tab(View::Adjudicate, "Diff and adjudication")}

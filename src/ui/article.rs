@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::annotate::{Interaction, Mode};
+use super::annotate::Interaction;
 use super::state::Workspace;
 use crate::browser::selection::{select_span, selection_span};
 use crate::core::layout::{
@@ -21,15 +21,18 @@ pub fn Article() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     // A new schema brings new colours: the article is drawn again (a rare, whole switch).
     move || {
-        ws.schema_rev.track();
-        ws.current.get().map(|id| view! { <ArticleText id/> })
+        ws.schema.current().track();
+        ws.corpus
+            .current()
+            .get()
+            .map(|id| view! { <ArticleText id/> })
     }
 }
 
 #[component]
 fn ArticleText(id: Id) -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let colors = ws.schema.with_value(|s| {
+    let colors = ws.schema.current().with_untracked(|s| {
         s.entity_types
             .iter()
             .map(|t| (t.name.clone(), t.color.clone()))
@@ -43,12 +46,16 @@ fn ArticleText(id: Id) -> impl IntoView {
     let ia = expect_context::<Interaction>();
     // The roles of the selected (or armed) event's arguments, to mark them in the text.
     let roles = Memo::new(move |_| {
-        ws.version.track();
-        let event = ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
+        ws.corpus.open_rev().track();
+        let event = ia
+            .armed()
+            .get()
+            .map(|(e, _)| e)
+            .or_else(|| ws.selection.selected().get());
         let Some(event) = event else {
             return Vec::<(Id, String)>::new();
         };
-        ws.with_current(|slot| {
+        ws.with_open(|slot| {
             slot.doc
                 .annotations
                 .events
@@ -73,7 +80,7 @@ fn ArticleText(id: Id) -> impl IntoView {
     // borrowed, and rewrites only the paragraphs whose pieces changed. Both read the text
     // and its offset index where the document keeps them: neither is copied or rebuilt.
     let (paras, drawn, initial_html) = ws
-        .with_current(|slot| {
+        .with_open(|slot| {
             let (doc, index) = slot.indexed();
             let paras = paragraphs(&doc.text);
             let drawn = bucket_spans(&paras, drawn_spans(&doc.annotations));
@@ -86,17 +93,23 @@ fn ArticleText(id: Id) -> impl IntoView {
     let drawn = StoredValue::new(drawn);
     {
         let colors = colors.clone();
+        // Only an edit of this document repaints it: other documents' edits bump their
+        // own revisions, not this one.
         Effect::new(move |first: Option<()>| {
-            ws.version.track();
-            let Some(root) = article_ref.get_untracked().filter(|_| first.is_some()) else {
+            ws.corpus.open_rev().track();
+            let Some(root) = article_ref
+                .try_get_untracked()
+                .flatten()
+                .filter(|_| first.is_some())
+            else {
                 return;
             };
             let elements = root.children();
-            ws.with_current(|slot| {
+            ws.with_open(|slot| {
                 let (doc, index) = slot.indexed();
-                paras.with_value(|paras| {
+                paras.try_with_value(|paras| {
                     let new = bucket_refs(paras, drawn_spans(&doc.annotations));
-                    drawn.update_value(|drawn| {
+                    drawn.try_update_value(|drawn| {
                         for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
                             if same_pieces(drawn, new) {
                                 continue;
@@ -120,15 +133,16 @@ fn ArticleText(id: Id) -> impl IntoView {
     // Where an annotation is drawn: its highlights are looked for in those paragraphs only.
     let locate = move |root: &web_sys::Element, id: &str| -> Vec<web_sys::Element> {
         let places = ws
-            .with_current(|slot| {
+            .with_open(|slot| {
                 let ann = &slot.doc.annotations;
                 let spans = ann
                     .mention(id)
                     .map(|m| m.fragments.as_slice())
                     .or_else(|| ann.event(id).map(|e| e.trigger.as_slice()))
                     .unwrap_or_default();
-                paras.with_value(|paras| paragraphs_of(paras, spans))
+                paras.try_with_value(|paras| paragraphs_of(paras, spans))
             })
+            .flatten()
             .unwrap_or_default();
         highlights(root, &places, id)
     };
@@ -142,7 +156,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         // Alt turns snapping off; the span is still trimmed of spaces. The text is
         // borrowed: a copy of a 1 MB article per mouseup is a waste.
         let snapped = ws
-            .with_current(|slot| {
+            .with_open(|slot| {
                 let text = &slot.doc.text;
                 if ev.alt_key() {
                     trim_span(text, raw.start, raw.end)
@@ -153,15 +167,15 @@ fn ArticleText(id: Id) -> impl IntoView {
             .flatten();
         match snapped {
             // Shift+drag adds a fragment to the selected mention: a discontinuous span.
-            Some((s, e)) if ev.shift_key() && ws.add_fragment(Span::new(s, e)) => {}
+            Some((s, e)) if ev.shift_key() && ia.add_fragment(Span::new(s, e)) => {}
             Some((s, e)) => {
                 let span = Span::new(s, e);
-                ws.pending.set(Some(span));
-                if let Some(root) = article_ref.get_untracked() {
+                ws.selection.set_pending(Some(span));
+                if let Some(root) = article_ref.try_get_untracked().flatten() {
                     select_span(&root, span);
                 }
             }
-            None => ws.pending.set(None),
+            None => ws.selection.set_pending(None),
         }
     };
 
@@ -184,8 +198,8 @@ fn ArticleText(id: Id) -> impl IntoView {
             .split(' ')
             .map(str::to_owned)
             .collect();
-        let current = ws.selected.get_untracked();
-        let picking = ia.armed.get_untracked().is_some() || ia.mode.get_untracked() != Mode::Normal;
+        let current = ws.selection.selected().get_untracked();
+        let picking = ia.picking();
         let next = match current.and_then(|c| ids.iter().position(|i| *i == c)) {
             _ if picking => ids.last().cloned(),
             Some(0) => ids.last().cloned(),
@@ -193,7 +207,7 @@ fn ArticleText(id: Id) -> impl IntoView {
             None => ids.last().cloned(),
         };
         if let Some(next) = next {
-            ws.choose(ia, next);
+            ia.choose(next);
         }
     };
 
@@ -201,20 +215,25 @@ fn ArticleText(id: Id) -> impl IntoView {
     // when it has arguments. `None` costs nothing: no lines, no listeners.
     let line_event = Memo::new(move |_| {
         let event = ia
-            .armed
+            .armed()
             .get()
             .map(|(e, _)| e)
-            .or_else(|| ws.selected.get())?;
+            .or_else(|| ws.selection.selected().get())?;
         (!roles.with(Vec::is_empty)).then_some(event)
     });
     let lines = RwSignal::new(Vec::<ArgLine>::new());
+    // Frames and scroll listeners can fire after the article is gone (a switch of
+    // document): every handle is read with its `try_` form, so a late call does nothing.
     let redraw = move || {
-        let event = line_event.get_untracked();
-        let marks = roles.get_untracked();
-        if let (Some(root), Some(event)) = (article_ref.get_untracked(), event) {
-            lines.set(arg_lines(&root, &locate, &event, &marks));
-        } else if !lines.with_untracked(Vec::is_empty) {
-            lines.set(Vec::new());
+        let (Some(event), Some(marks)) =
+            (line_event.try_get_untracked(), roles.try_get_untracked())
+        else {
+            return;
+        };
+        if let (Some(root), Some(event)) = (article_ref.try_get_untracked().flatten(), event) {
+            lines.try_set(arg_lines(&root, &locate, &event, &marks));
+        } else if lines.try_with_untracked(|l| !l.is_empty()) == Some(true) {
+            lines.try_set(Vec::new());
         }
     };
     let follow = LineFollower::new(redraw);
@@ -223,31 +242,32 @@ fn ArticleText(id: Id) -> impl IntoView {
     // reactive closure per highlight would put thousands of subscribers on one signal,
     // and Leptos unsubscribes them one by one (quadratic on a 10,000-annotation article).
     Effect::new(move |previous: Option<Option<Id>>| {
-        let selected = ws.selected.get();
+        let selected = ws.selection.selected().get();
         let marks = roles.get();
-        ws.version.track();
+        ws.corpus.open_rev().track();
         let lined = line_event.get().is_some();
         // While a slot is armed, the nearest mentions carry the digit that fills it.
         let numbered = ia
-            .armed
+            .armed()
             .get()
-            .map(|(event, _)| ws.candidates(&event))
+            .and_then(|(event, _)| ws.with_core(|c| c.candidates(&event)))
             .unwrap_or_default();
         // Bring a newly selected annotation into view (Tab and the arrows select ones
         // that may be off screen); a repaint of the same selection never scrolls.
         let scroll = selected.is_some() && previous.as_ref() != Some(&selected);
         let chosen = selected.clone();
         request_animation_frame(move || {
-            if let Some(root) = article_ref.get_untracked() {
-                let now = mark_annotations(
-                    &root,
-                    &locate,
-                    marked.get_value(),
-                    chosen.as_deref(),
-                    &marks,
-                    &numbered,
-                );
-                marked.set_value(now);
+            // The article may be gone by the time the frame comes.
+            let (Some(root), Some(old)) = (
+                article_ref.try_get_untracked().flatten(),
+                marked.try_get_value(),
+            ) else {
+                return;
+            };
+            {
+                let now =
+                    mark_annotations(&root, &locate, old, chosen.as_deref(), &marks, &numbered);
+                marked.try_set_value(now);
                 if scroll {
                     if let Some(first) = chosen.and_then(|id| locate(&root, &id).into_iter().next())
                     {

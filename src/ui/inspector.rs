@@ -7,50 +7,30 @@ use leptos::prelude::*;
 
 use super::annotate::{kind_of, Interaction, Kind, Mode};
 use super::state::Workspace;
+use crate::core::keymap::help;
 use crate::core::model::{Annotations, AttrValue, Event, Id, Mention, Relation};
 use crate::core::offsets::OffsetIndex;
 use crate::core::schema::{AnnotationKind, Schema};
 use crate::core::validate::validate_about;
 
-/// Every shortcut, shown by `?`. Kept beside the inspector so the list and the help dialog
-/// cannot drift apart from each other.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Mouse drag", "select words (snaps to whole words); Alt+drag selects exact characters"),
-    ("Shift+drag", "add the dragged text as another fragment of the selected mention (a discontinuous span)"),
-    ("Shift+→ / Shift+←", "select by keyboard: grow or shrink the selection by a word"),
-    ("→ / ←", "move the selection to the next word; with nothing selected, go to the next annotation"),
-    ("↓ / ↑", "next / previous annotation"),
-    ("P O G L F W V T N", "tag the selection as PER ORG GPE LOC FAC WEA VEH TIME VALUE"),
-    ("E", "filter the type palette (event types); Enter applies the first match"),
-    ("1–9", "with an event selected: arm its 1st–9th argument slot; with a slot armed: fill it with the mention showing that number"),
-    ("Enter", "fill the armed slot, finish a relation or same-entity link with the annotation chosen by the arrows, or confirm tag-all"),
-    ("R", "start a relation from the selected annotation; then choose the second one"),
-    ("S", "same entity as…: choose the mention that refers to the same entity"),
-    ("A", "annotate all other occurrences of the selected mention: preview in this document; A again switches to the whole corpus (count per document); Enter tags, as one undo step"),
-    ("Tab / Shift+Tab", "with focus in the article: next / previous annotation (past the last one, Tab leaves the article)"),
-    ("Ctrl+Shift+F", "search every document; ↓/↑ pick a hit, Enter opens the document at it"),
-    ("D", "jump to the selected annotation's controls in the inspector"),
-    ("Delete", "delete the selected annotation"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-    ("Esc", "cancel whatever is in progress"),
-    ("/", "search this document; Enter jumps to the next match, selects it and scrolls to it"),
-    ("[ / ]", "show or hide the document list / the inspector"),
-    ("?", "show or hide this list"),
-];
-
+/// The `?` help, generated from the keymap and the schema's type keys: it cannot drift
+/// from the keys.
 #[component]
 pub fn ShortcutHelp() -> impl IntoView {
     let ia = expect_context::<Interaction>();
+    let ws = expect_context::<Workspace>();
     view! {
-        <Show when=move || ia.help.get()>
+        <Show when=move || ia.help().get()>
             <div class="help" role="dialog" aria-modal="false" aria-label="Keyboard shortcuts">
                 <h2>"Keyboard shortcuts"</h2>
                 <table>
                     <tbody>
-                        {SHORTCUTS.iter().map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> }).collect_view()}
+                        {move || ws.schema.current().with(|s| help(s)).into_iter().map(|row| view! {
+                            <tr><th scope="row"><kbd>{row.keys}</kbd></th><td>{row.what}</td></tr>
+                        }).collect_view()}
                     </tbody>
                 </table>
-                <button type="button" on:click=move |_| ia.help.set(false)>"Close (Esc)"</button>
+                <button type="button" on:click=move |_| ia.close_help()>"Close (Esc)"</button>
             </div>
         </Show>
     }
@@ -90,10 +70,10 @@ impl Current {
     /// `f` must not reach the workspace's documents itself: they are borrowed for it.
     fn with<R>(self, f: impl FnOnce(&Open) -> R) -> R {
         let ws = self.0;
-        ws.version.track();
-        ws.current.track();
+        ws.corpus.open_rev().track();
+        ws.corpus.current().track();
         let mut f = Some(f);
-        let found = ws.with_current(|slot| {
+        let found = ws.with_open(|slot| {
             let open = Open {
                 ann: &slot.doc.annotations,
                 text: &slot.doc.text,
@@ -119,12 +99,17 @@ pub fn Inspector() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     let ann = Current(ws);
     // While a slot is armed, the inspector keeps showing its event.
-    let focus = move || ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
+    let focus = move || {
+        ia.armed()
+            .get()
+            .map(|(e, _)| e)
+            .or_else(|| ws.selection.selected().get())
+    };
     // Annotations whose types the schema lacks (after a switch of schema) are kept; the
     // validator flags each, and this line counts them for the document.
     let outside_schema = move || {
-        ws.schema_rev.track();
-        let lacking = ann.with(|o| ws.schema.with_value(|s| s.unknown_uses([o.ann])));
+        let schema = ws.schema.current().get();
+        let lacking = ann.with(|o| schema.unknown_uses([o.ann]));
         (!lacking.is_empty()).then(|| {
             let list: Vec<String> = lacking.iter().map(|(t, n)| format!("{t} ({n})")).collect();
             view! {
@@ -142,7 +127,7 @@ pub fn Inspector() -> impl IntoView {
             <div id="annotation-actions">
                 {move || {
                     // Slots, attributes and warnings come from the schema.
-                    ws.schema_rev.track();
+                    ws.schema.current().track();
                     let Some(id) = focus() else {
                         return view! { <p class="muted">"Nothing selected. Click a highlight, or press ↓."</p> }.into_any();
                     };
@@ -150,7 +135,7 @@ pub fn Inspector() -> impl IntoView {
                     ann.with(|o| match kind_of(o.ann, &id) {
                         Some(Kind::Mention) => mention_panel(ws, ia, o, o.ann.mention(&id).cloned().expect("a mention")).into_any(),
                         Some(Kind::Event) => event_panel(ws, ia, o, o.ann.events.iter().find(|e| e.id == id).cloned().expect("an event")).into_any(),
-                        Some(Kind::Relation) => relation_panel(ws, o, o.ann.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
+                        Some(Kind::Relation) => relation_panel(ws, ia, o, o.ann.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
                         _ => view! { <p class="muted">"Nothing selected."</p> }.into_any(),
                     })
                 }}
@@ -167,7 +152,7 @@ fn ModeBar() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     move || {
         let cancel = move |_| ia.cancel();
-        if let Some((event, role)) = ia.armed.get() {
+        if let Some((event, role)) = ia.armed().get() {
             return view! {
                 <div class="modebar" role="status">
                     <span>{format!("Filling {role} of {event}: click a mention, or select text and pick an entity type.")}</span>
@@ -175,7 +160,7 @@ fn ModeBar() -> impl IntoView {
                 </div>
             }.into_any();
         }
-        if let Some(preview) = ia.tag_all.get() {
+        if let Some(preview) = ia.tag_all().get() {
             let n = preview.total();
             let (kind, needle) = (preview.kind.clone(), preview.needle.clone());
             let question = if preview.corpus {
@@ -206,13 +191,13 @@ fn ModeBar() -> impl IntoView {
                 <div class="modebar" role="status">
                     <span>{question}</span>
                     {per_doc}
-                    <button type="button" class="primary" disabled=n == 0 on:click=move |_| ws.confirm_tag_all(ia)>"Tag all (Enter)"</button>
-                    <button type="button" aria-keyshortcuts="A" on:click=move |_| ws.toggle_tag_all_scope(ia)>{scope}</button>
+                    <button type="button" class="primary" disabled=n == 0 on:click=move |_| ia.confirm_tag_all()>"Tag all (Enter)"</button>
+                    <button type="button" aria-keyshortcuts="A" on:click=move |_| ia.toggle_tag_all_scope()>{scope}</button>
                     <button type="button" on:click=cancel>"Cancel (Esc)"</button>
                 </div>
             }.into_any();
         }
-        match ia.mode.get() {
+        match ia.mode().get() {
             Mode::RelationTo(from) => view! {
                 <div class="modebar" role="status">
                     <span>{format!("Relation from {from}: click the second annotation.")}</span>
@@ -228,7 +213,9 @@ fn ModeBar() -> impl IntoView {
             }
             .into_any(),
             Mode::RelationType(from, to) => {
-                let types = ws.relation_types_for(&from, &to);
+                let types = ws
+                    .with_core(|c| c.relation_types_for(&from, &to))
+                    .unwrap_or_default();
                 let none = types.is_empty();
                 view! {
                     <div class="modebar" role="group" aria-label="Relation type">
@@ -236,7 +223,7 @@ fn ModeBar() -> impl IntoView {
                         {none.then(|| view! { <span class="warning">"The schema allows no relation between these types."</span> })}
                         {types.into_iter().map(|t| {
                             let (f, to2, t2) = (from.clone(), to.clone(), t.clone());
-                            view! { <button type="button" on:click=move |_| ws.add_relation(ia, &f, &to2, &t2)>{t}</button> }
+                            view! { <button type="button" on:click=move |_| ia.add_relation(&f, &to2, &t2)>{t}</button> }
                         }).collect_view()}
                         <button type="button" on:click=cancel>"Cancel (Esc)"</button>
                     </div>
@@ -250,7 +237,7 @@ fn ModeBar() -> impl IntoView {
 fn warnings_for(ws: Workspace, open: &Open, id: &str) -> Vec<String> {
     // Only this annotation's rules, over the document's kept offset index: this runs
     // after every edit of the selected annotation.
-    ws.schema.with_value(|schema| {
+    ws.schema.current().with_untracked(|schema| {
         validate_about(open.text, open.index, open.ann, Some(schema), id)
             .into_iter()
             .map(|i| i.message)
@@ -259,7 +246,7 @@ fn warnings_for(ws: Workspace, open: &Open, id: &str) -> Vec<String> {
 }
 
 fn attribute_editors(
-    ws: Workspace,
+    ia: Interaction,
     schema: &Schema,
     target: &Id,
     kind: AnnotationKind,
@@ -279,7 +266,7 @@ fn attribute_editors(
                     <label class="attr"><input type="checkbox" prop:checked=on
                         on:change=move |ev| {
                             let checked = event_target_checked(&ev);
-                            ws.set_attribute(&target, &name, checked.then_some(AttrValue::Flag(true)));
+                            ia.set_attribute(&target, &name, checked.then_some(AttrValue::Flag(true)));
                         }/>{a.name.clone()}</label>
                 }.into_any()
             } else {
@@ -288,7 +275,7 @@ fn attribute_editors(
                     <label class="attr" for=field.clone()>{a.name.clone()}</label>
                     <select id=field on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        ws.set_attribute(&target, &name, (!v.is_empty()).then_some(AttrValue::Value(v)));
+                        ia.set_attribute(&target, &name, (!v.is_empty()).then_some(AttrValue::Value(v)));
                     }>
                         <option value="" selected=value.is_empty()>"—"</option>
                         {a.values.iter().map(|v| view! { <option value=v.clone() selected=*v == value>{v.clone()}</option> }).collect_view()}
@@ -299,12 +286,12 @@ fn attribute_editors(
         .collect_view()
 }
 
-fn note_editor(ws: Workspace, target: &Id, note: Option<String>) -> impl IntoView {
+fn note_editor(ia: Interaction, target: &Id, note: Option<String>) -> impl IntoView {
     let target = target.clone();
     view! {
         <label for="note">"Note"</label>
         <textarea id="note" rows="2" prop:value=note.unwrap_or_default()
-            on:change=move |ev| ws.set_note(&target, event_target_value(&ev))></textarea>
+            on:change=move |ev| ia.set_note(&target, event_target_value(&ev))></textarea>
     }
 }
 
@@ -324,7 +311,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
                 .count()
         })
         .unwrap_or(0);
-    let types = ws.schema.with_value(|s| {
+    let types = ws.schema.current().with_untracked(|s| {
         s.entity_types
             .iter()
             .map(|t| t.name.clone())
@@ -337,8 +324,8 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
         m.id.clone(),
         m.id.clone(),
     );
-    let attrs = ws.schema.with_value(|s| {
-        attribute_editors(ws, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any()
+    let attrs = ws.schema.current().with_untracked(|s| {
+        attribute_editors(ia, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any()
     });
     let warnings = warnings_for(ws, open, &m.id);
     view! {
@@ -364,32 +351,35 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
                         <p>{format!("Entity {} · {} mentions", e.id, members)}</p>
                         <label for="entity-name">"Canonical name"</label>
                         <input id="entity-name" type="text" prop:value=e.name.clone()
-                            on:change=move |ev| ws.set_entity_name(&eid, &event_target_value(&ev))/>
+                            on:change=move |ev| ia.set_entity_name(&eid, &event_target_value(&ev))/>
                         <label for="entity-norm">"Normalisation (e.g. Wikidata:Q212)"</label>
                         <input id="entity-norm" type="text" prop:value=norm
-                            on:change=move |ev| ws.set_normalization(&eid2, &event_target_value(&ev))/>
-                        <button type="button" on:click=move |_| ws.split_from_entity(&id2)>"Split from entity"</button>
+                            on:change=move |ev| ia.set_normalization(&eid2, &event_target_value(&ev))/>
+                        <button type="button" on:click=move |_| ia.split_from_entity(&id2)>"Split from entity"</button>
                     }.into_any()
                 }
                 None => view! { <p class="muted">"Not linked to an entity."</p> }.into_any(),
             }}
         </div>
         <div class="actions-row">
-            <button type="button" aria-keyshortcuts="S" on:click=move |_| ia.mode.set(Mode::SameEntityAs(id3.clone()))>"Same entity as… (S)"</button>
-            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id4.clone()))>"Relation… (R)"</button>
-            <button type="button" aria-keyshortcuts="A" on:click=move |_| { ws.selected.set(Some(id5.clone())); ws.preview_tag_all(ia, false) }>"Tag all occurrences (A)"</button>
-            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+            <button type="button" aria-keyshortcuts="S" on:click=move |_| ia.start_same_entity(id3.clone())>"Same entity as… (S)"</button>
+            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.start_relation(id4.clone())>"Relation… (R)"</button>
+            <button type="button" aria-keyshortcuts="A" on:click=move |_| { ws.selection.select(id5.clone()); ia.preview_tag_all(false) }>"Tag all occurrences (A)"</button>
+            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ia.delete_selected()>"Delete (Del)"</button>
         </div>
         {attrs}
-        {note_editor(ws, &m.id, m.note.clone())}
+        {note_editor(ia, &m.id, m.note.clone())}
     }
 }
 
 fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl IntoView {
-    let schema_type = ws.schema.with_value(|s| s.event_type(&e.kind).cloned());
+    let schema_type = ws
+        .schema
+        .current()
+        .with_untracked(|s| s.event_type(&e.kind).cloned());
     let warnings = warnings_for(ws, open, &e.id);
-    let attrs = ws.schema.with_value(|s| {
-        attribute_editors(ws, s, &e.id, AnnotationKind::Event, &e.attributes).into_any()
+    let attrs = ws.schema.current().with_untracked(|s| {
+        attribute_editors(ia, s, &e.id, AnnotationKind::Event, &e.attributes).into_any()
     });
     let id_rel = e.id.clone();
     let slots = schema_type.map(|t| t.roles).unwrap_or_default();
@@ -414,7 +404,7 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                     .collect();
                 let (event, rname) = (e.id.clone(), role.name.clone());
                 let (event2, rname2) = (e.id.clone(), role.name.clone());
-                let armed = move || ia.armed.get() == Some((event2.clone(), rname2.clone()));
+                let armed = move || ia.armed().get() == Some((event2.clone(), rname2.clone()));
                 let key = if n < 9 { format!("{}", n + 1) } else { String::new() };
                 let pressed = armed.clone();
                 view! {
@@ -428,11 +418,11 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                                 let event = e.id.clone();
                                 view! { <li>{text.clone()}
                                     <button type="button" class="small" aria-label=format!("Remove {} {}", role.name, text)
-                                        on:click=move |_| ws.remove_argument(&event, i)>"×"</button></li> }
+                                        on:click=move |_| ia.remove_argument(&event, i)>"×"</button></li> }
                             }).collect_view()}
                         </ul>
                         <button type="button" class="small" aria-keyshortcuts=key.clone() aria-pressed=move || pressed().to_string()
-                            on:click=move |_| ia.armed.set(Some((event.clone(), rname.clone())))>
+                            on:click=move |_| ia.arm(event.clone(), rname.clone())>
                             {format!("Fill {}{}", role.name, if key.is_empty() { String::new() } else { format!(" ({key})") })}
                         </button>
                     </li>
@@ -440,15 +430,15 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
             }).collect_view()}
         </ol>
         <div class="actions-row">
-            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id_rel.clone()))>"Relation… (R)"</button>
-            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.start_relation(id_rel.clone())>"Relation… (R)"</button>
+            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ia.delete_selected()>"Delete (Del)"</button>
         </div>
         {attrs}
-        {note_editor(ws, &e.id, e.note.clone())}
+        {note_editor(ia, &e.id, e.note.clone())}
     }
 }
 
-fn relation_panel(ws: Workspace, open: &Open, r: Relation) -> impl IntoView {
+fn relation_panel(ws: Workspace, ia: Interaction, open: &Open, r: Relation) -> impl IntoView {
     let ann = open.ann;
     let warnings = warnings_for(ws, open, &r.id);
     view! {
@@ -458,7 +448,7 @@ fn relation_panel(ws: Workspace, open: &Open, r: Relation) -> impl IntoView {
             <dt>"To"</dt><dd>{format!("{} {}", r.arg2, label_of(ann, &r.arg2))}</dd>
         </dl>
         <Warnings list=warnings/>
-        <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+        <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ia.delete_selected()>"Delete (Del)"</button>
     }
 }
 
@@ -493,9 +483,9 @@ fn Outline(ann: Current) -> impl IntoView {
         view! {
             <li>
                 <button type="button" class="outline-item"
-                    class:selected=move || ws.selected.get().as_deref() == Some(id1.as_str())
+                    class:selected=move || ws.selection.selected().get().as_deref() == Some(id1.as_str())
                     aria-label=format!("{label} {id}: {text}")
-                    on:click=move |_| ws.choose(ia, id2.clone())>
+                    on:click=move |_| ia.choose(id2.clone())>
                     <span class="tag-label">{label.clone()}</span>" "{text.clone()}
                 </button>
             </li>

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use super::annotate::Interaction;
 use super::state::Workspace;
 
-#[derive(Clone, PartialEq)]
+/// One row of the palette. The whole entry keys its button: a schema switch that gives a
+/// type another colour or key redraws that button.
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct PaletteEntry {
     name: String,
     display: String,
@@ -31,8 +33,7 @@ pub fn Palette() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     // The palette follows the schema: a switch in the top bar rebuilds the list.
     let all = Memo::new(move |_| {
-        ws.schema_rev.track();
-        ws.schema.with_value(|s| {
+        ws.schema.current().with(|s| {
             let entities = s.entity_types.iter().map(|t| PaletteEntry {
                 name: t.name.clone(),
                 display: t.display.clone(),
@@ -51,8 +52,8 @@ pub fn Palette() -> impl IntoView {
         })
     });
     let shown = Memo::new(move |_| {
-        let filter = ia.filter.get().to_lowercase();
-        let recent = ia.recent.get();
+        let filter = ia.filter().get().to_lowercase();
+        let recent = ia.recent().get();
         let mut list: Vec<PaletteEntry> = all
             .get()
             .into_iter()
@@ -81,27 +82,27 @@ pub fn Palette() -> impl IntoView {
         <div class="palette" role="toolbar" aria-label="Annotation types">
             <input type="search" id="type-filter" class="type-filter" placeholder="Filter types (E)"
                 aria-label="Filter annotation types, Enter applies the first" aria-keyshortcuts="E"
-                prop:value=move || ia.filter.get()
-                on:input=move |ev| ia.filter.set(event_target_value(&ev))
+                prop:value=move || ia.filter().get()
+                on:input=move |ev| ia.set_filter(event_target_value(&ev))
                 on:keydown=move |ev| {
                     match ev.key().as_str() {
                         "Enter" => {
                             ev.prevent_default();
                             if let Some(kind) = first_match() {
-                                ws.apply_type(ia, &kind);
-                                ia.filter.set(String::new());
+                                ia.apply_type(&kind);
+                                ia.set_filter(String::new());
                                 // Hand the keyboard back to the article's shortcuts.
                                 blur(&ev);
                             }
                         }
                         "Escape" => {
-                            ia.filter.set(String::new());
+                            ia.set_filter(String::new());
                             blur(&ev);
                         }
                         _ => {}
                     }
                 }/>
-            <For each=move || shown.get() key=|e| e.name.clone() let:e>
+            <For each=move || shown.get() key=|e| e.clone() let:e>
                 {
                     let name = e.name.clone();
                     let key = e.hotkey.map(|k| k.to_uppercase().to_string()).unwrap_or_default();
@@ -116,9 +117,9 @@ pub fn Palette() -> impl IntoView {
                             style=format!("--type-color: {}", e.color)
                             aria-label=label title=e.display.clone() aria-keyshortcuts=key.clone()
                             data-type=e.name.clone()
-                            disabled=move || ws.pending.get().is_none()
+                            disabled=move || ws.selection.pending().get().is_none()
                             on:mousedown=|ev| ev.prevent_default()
-                            on:click=move |_| ws.apply_type(ia, &name)>
+                            on:click=move |_| ia.apply_type(&name)>
                             <span class="swatch" aria-hidden="true"></span>
                             {e.name.clone()}
                             {(!key.is_empty()).then(|| view! { <kbd>{key.clone()}</kbd> })}
@@ -127,9 +128,9 @@ pub fn Palette() -> impl IntoView {
                 }
             </For>
             <span class="hint" aria-live="polite">
-                {move || if ia.armed.get().is_some() {
+                {move || if ia.armed().get().is_some() {
                     "Filling a slot: click a mention, or select text and pick an entity type."
-                } else if ws.pending.get().is_some() {
+                } else if ws.selection.pending().get().is_some() {
                     "Pick a type, or press its key. Type in the filter for event types."
                 } else {
                     "Select words to tag them (Alt: no snapping; Shift+→ by keyboard). ? lists the keys."
