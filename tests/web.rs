@@ -212,9 +212,7 @@ fn workspace_with_story(store: Rc<dyn KeyValueStore>) -> Workspace {
 
 fn tag(ws: &Workspace, start: usize, end: usize) -> bool {
     let id = ws.with_open(|s| s.doc.annotations.next_id("T")).unwrap();
-    let index = ws
-        .with_open(|s| s.doc.annotations.mentions.len())
-        .unwrap();
+    let index = ws.with_open(|s| s.doc.annotations.mentions.len()).unwrap();
     ws.edit(Edit::InsertMention {
         index,
         mention: mention(&id, STORY, start, end),

@@ -143,7 +143,7 @@ mod tests {
     use crate::core::search::words;
 
     #[test]
-    fn shift_enter_in_document_search_with_one_match_stays_on_it() {
+    fn bug_11_shift_enter_in_document_search_with_one_match_stays_on_it() {
         // Bug 11: `(at + n - 2) % n` underflowed for at = 0, n = 1.
         assert_eq!(search_step(0, 1, false), Some(0));
         assert_eq!(search_step(1, 1, false), Some(0));

@@ -154,6 +154,22 @@ impl Interaction {
         self.help.set(false);
     }
 
+    /// What is in progress belongs to the open document: a switch of document cancels
+    /// it, so a slot armed in one document is never filled from another.
+    pub fn follow_document_switches(&self) {
+        let ia = *self;
+        let current = self.ws.corpus.current();
+        Effect::new(move |previous: Option<Option<Id>>| {
+            let now = current.get();
+            if previous.is_some_and(|p| p != now) {
+                ia.armed.set(None);
+                ia.mode.set(Mode::Normal);
+                ia.tag_all.set(None);
+            }
+            now
+        });
+    }
+
     /// Esc: first what is in progress, and only then the selection.
     pub fn escape(&self) {
         let busy = self.picking()

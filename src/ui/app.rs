@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
     provide_contexts(ws);
     let ia = Interaction::new(ws);
     provide_context(ia);
+    ia.follow_document_switches();
     ws.load();
     install_hotkeys(ws, ia);
     install_save_triggers(ws);

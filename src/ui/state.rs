@@ -246,6 +246,42 @@ impl CorpusView {
     }
 }
 
+/// What the contexts mirror of the core after an outcome: only what it says changed is
+/// read (a count per changed document, the list when the list changed).
+struct Mirror {
+    current: Option<Id>,
+    metas: Option<Vec<DocumentMeta>>,
+    counts: Vec<(Id, usize)>,
+    schema: Option<Arc<Schema>>,
+    trouble: Option<StorageTrouble>,
+    status: SaveStatus,
+    deleted: usize,
+}
+
+impl Mirror {
+    fn of(c: &Core, out: &Outcome) -> Self {
+        let count = |s: &DocSlot| (s.doc.meta.id.clone(), s.doc.annotations.count());
+        let counts = if out.list {
+            c.slots().iter().map(count).collect()
+        } else {
+            out.changed
+                .iter()
+                .filter_map(|id| c.slot(id))
+                .map(count)
+                .collect()
+        };
+        Self {
+            current: c.open_id().cloned(),
+            metas: out.list.then(|| c.metas()),
+            counts,
+            schema: out.schema.then(|| Arc::new(c.schema().clone())),
+            trouble: c.trouble().cloned(),
+            status: c.save_status(),
+            deleted: c.deleted(),
+        }
+    }
+}
+
 /// The workspace: the core's corpus behind the contexts above, and every action on it.
 #[derive(Clone, Copy)]
 pub struct Workspace {
@@ -381,38 +417,21 @@ impl Workspace {
 
     /// Mirror what an outcome says changed into the contexts.
     pub(super) fn show(&self, out: Outcome) {
-        let Some((current, metas, counts, schema, trouble, status, deleted)) =
-            self.with_core(|c| {
-                let counts: Vec<(Id, usize)> = out
-                    .changed
-                    .iter()
-                    .filter_map(|id| Some((id.clone(), c.slot(id)?.doc.annotations.count())))
-                    .collect();
-                (
-                    c.open_id().cloned(),
-                    out.list.then(|| c.metas()),
-                    (out.list || !out.changed.is_empty()).then(|| {
-                        if out.list {
-                            c.slots()
-                                .iter()
-                                .map(|s| (s.doc.meta.id.clone(), s.doc.annotations.count()))
-                                .collect()
-                        } else {
-                            counts
-                        }
-                    }),
-                    out.schema.then(|| Arc::new(c.schema().clone())),
-                    c.trouble().cloned(),
-                    c.save_status(),
-                    c.deleted(),
-                )
-            })
+        let Some(Mirror {
+            current,
+            metas,
+            counts,
+            schema,
+            trouble,
+            status,
+            deleted,
+        }) = self.with_core(|c| Mirror::of(c, &out))
         else {
             return;
         };
         if out.opened && self.corpus.current.get_untracked() != current {
             self.selection.clear();
-            self.corpus.screen.set(match current {
+            self.set_screen(match current {
                 Some(_) => Screen::Annotate,
                 None => Screen::Welcome,
             });
@@ -421,7 +440,7 @@ impl Workspace {
         if let Some(metas) = metas {
             self.corpus.index.set(metas);
         }
-        if let Some(counts) = counts {
+        if out.list || !counts.is_empty() {
             let whole = out.list;
             self.corpus.counts.update(|c| {
                 if whole {
@@ -577,7 +596,14 @@ impl Workspace {
 
     /// Show the welcome screen, to add articles.
     pub fn show_welcome(&self) {
-        self.corpus.screen.set(Screen::Welcome);
+        self.set_screen(Screen::Welcome);
+    }
+
+    /// Switch screens; the same screen again is no change (a switch rebuilds the panes).
+    fn set_screen(&self, screen: Screen) {
+        if self.corpus.screen.get_untracked() != screen {
+            self.corpus.screen.set(screen);
+        }
     }
 
     /// Back from the welcome screen to the open document (the first one when none is
@@ -593,7 +619,7 @@ impl Workspace {
             }
         }
         if self.corpus.current.get_untracked().is_some() {
-            self.corpus.screen.set(Screen::Annotate);
+            self.set_screen(Screen::Annotate);
         }
     }
 

@@ -663,7 +663,7 @@ fn a_document_deleted_elsewhere_but_edited_here_is_kept() {
 /// A store that records every key read.
 #[derive(Default)]
 struct Counting {
-    inner: MemoryStore,
+    inner: Rc<MemoryStore>,
     reads: RefCell<Vec<String>>,
 }
 
@@ -684,7 +684,7 @@ impl KeyValueStore for Counting {
 }
 
 #[test]
-fn follow_index_reads_only_the_list_and_new_documents_and_never_locks_or_writes() {
+fn bug_18_follow_index_reads_only_the_list_and_new_documents_and_never_locks_or_writes() {
     // Bug 18: following another tab's list used to reload and parse the whole corpus,
     // write rescued copies, lock the store read-only, and drop the problems it found.
     let store = Rc::new(Counting::default());
@@ -704,7 +704,7 @@ fn follow_index_reads_only_the_list_and_new_documents_and_never_locks_or_writes(
     let four = Document::new("Four", "A fourth text.");
     let mut all = a.metas();
     all.extend([three.meta.clone(), four.meta.clone()]);
-    CorpusStore::new(&store.inner)
+    CorpusStore::new(store.inner.clone())
         .add_documents(&all, &[three.clone(), four.clone()])
         .unwrap();
     store.inner.set(&ann_key(four.id()), "{damaged").unwrap();
@@ -728,21 +728,6 @@ fn follow_index_reads_only_the_list_and_new_documents_and_never_locks_or_writes(
     assert!(out
         .notices
         .contains(&Notice::OtherTabUnreadable("Four".into())));
-}
-
-impl KeyValueStore for &MemoryStore {
-    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        (**self).get(key)
-    }
-    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        (**self).set(key, value)
-    }
-    fn remove(&self, key: &str) -> Result<(), StoreError> {
-        (**self).remove(key)
-    }
-    fn keys(&self) -> Result<Vec<String>, StoreError> {
-        (**self).keys()
-    }
 }
 
 #[test]
