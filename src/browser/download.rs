@@ -3,31 +3,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
-/// A file name safe on every OS: no path separators, control characters or characters
-/// Windows forbids, and never empty.
-pub fn sanitize_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let cleaned = cleaned
-        .trim()
-        .trim_matches('.')
-        .chars()
-        .take(120)
-        .collect::<String>();
-    if cleaned.is_empty() {
-        "loupe".to_owned()
-    } else {
-        cleaned
-    }
-}
+pub use crate::core::file_name::sanitize_file_name;
 
 /// Save text (UTF-8) under `file_name`.
 pub fn download_text(file_name: &str, mime: &str, content: &str) -> Result<(), JsValue> {

@@ -4,34 +4,33 @@ use gloo::file::{futures::read_as_bytes, File};
 
 use crate::browser::html::html_article;
 use crate::core::import::{
-    article, check_size, decode, documents_from_file, title_from_file_name, FileError, FileKind,
-    ImportError,
+    article, check_size, decode, documents_from_file, title_from_file_name, FileKind, ImportError,
 };
 use crate::core::model::Document;
 
 /// Read one file into its documents; the error names the file and says why, for the
 /// import summary. The size is checked before reading, so a huge file costs nothing.
-pub async fn read_documents(file: web_sys::File) -> Result<Vec<Document>, FileError> {
+pub async fn read_documents(file: web_sys::File) -> Result<Vec<Document>, ImportError> {
     let file = File::from(file);
     let name = file.name();
-    let fail = |error| FileError {
-        file: name.clone(),
-        error,
-    };
     let Some(kind) = FileKind::of(&name) else {
-        return Err(fail(ImportError::Unsupported));
+        return Err(ImportError::Unsupported { file: name });
     };
-    check_size(file.size()).map_err(fail)?;
+    check_size(&name, file.size())?;
+    let unreadable = |why: String| ImportError::Unreadable {
+        file: name.clone(),
+        why,
+    };
     let bytes = read_as_bytes(&file)
         .await
-        .map_err(|e| fail(ImportError::Unreadable(e.to_string())))?;
+        .map_err(|e| unreadable(e.to_string()))?;
     if kind != FileKind::Html {
-        return documents_from_file(&name, &bytes).map_err(fail);
+        return documents_from_file(&name, &bytes);
     }
-    let html = decode(&bytes).map_err(fail)?;
-    let (title, text) = html_article(&html).map_err(|why| fail(ImportError::Unreadable(why)))?;
+    let html = decode(&name, &bytes)?;
+    let (title, text) = html_article(&html).map_err(unreadable)?;
     if text.trim().is_empty() {
-        return Err(fail(ImportError::Empty));
+        return Err(ImportError::Empty { file: name });
     }
     let title = title.unwrap_or_else(|| title_from_file_name(&name));
     Ok(vec![article(Some(&title), &text, None, None)])

@@ -1,17 +1,43 @@
-//! `loupe agree A B [C…] [--json OUT] [--csv OUT]`: inter-annotator agreement of two or
-//! more annotators' files of one corpus, printed as tables (see [`crate::core::agreement`]).
+//! `loupe agree A B [C…] [--json OUT] [--csv OUT] [--include-untouched]`: inter-annotator
+//! agreement of two or more annotators' files of one corpus, printed as tables (see
+//! [`crate::core::agreement`]).
 //!
 //! Each file's annotator is the name a loupe/1 file carries, or else the file's name;
-//! `--json -` writes the JSON report to stdout instead of the tables.
+//! `--json -` writes the JSON report to stdout instead of the tables. The token measures
+//! leave out documents that no annotator compared touched, unless `--include-untouched`.
 
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use crate::core::agreement::{agreement, AgreementReport, AnnotatorCorpus, Score, TypedScores};
-use crate::core::format::{self, Format};
+use crate::core::agreement::{
+    agreement_with, AgreementOptions, AgreementReport, AnnotatorCorpus, CorefScores, Score,
+    TokenUnits, TypedScores,
+};
+use crate::core::format::{self, Format, Imported};
+use crate::core::report::count;
 
-use super::{load, read, write_file, CliError, Options};
+use clap::Args;
+
+use super::{load, read, write_file, CliError, InputArgs};
+
+#[derive(Args, Debug)]
+pub(crate) struct AgreeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the full report as JSON (`-` for stdout, instead of the tables).
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<String>,
+    /// Write the scores as CSV.
+    #[arg(long, value_name = "OUT")]
+    pub csv: Option<String>,
+    /// Count the tokens of documents that no annotator touched too (left out by default).
+    #[arg(long)]
+    pub include_untouched: bool,
+    /// The annotators' files: two or more, one per annotator.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+}
 
 /// The annotator named in a loupe/1 file, or the file's name when there is none.
 fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
@@ -32,31 +58,52 @@ fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
     })
 }
 
-pub(super) fn agree(opts: &Options, out: &mut dyn Write) -> Result<(), CliError> {
-    if opts.positional.len() < 2 {
+/// Each file as one annotator's corpus, with what it imported (for its schema).
+pub(super) fn load_corpora(
+    input: &InputArgs,
+    files: &[String],
+) -> Result<Vec<(AnnotatorCorpus, Imported)>, CliError> {
+    let mut corpora: Vec<(AnnotatorCorpus, Imported)> = Vec::new();
+    for path in files {
+        let (fmt, mut imported) = load(input, path, false)?;
+        let mut name = annotator_name(path, fmt)?;
+        // Two files by the same name (two exports by "ann") stay apart by their path.
+        if corpora.iter().any(|(c, _)| c.annotator == name) {
+            name = format!("{name} ({path})");
+        }
+        let documents = std::mem::take(&mut imported.documents);
+        corpora.push((
+            AnnotatorCorpus {
+                annotator: name,
+                documents,
+            },
+            imported,
+        ));
+    }
+    Ok(corpora)
+}
+
+pub(super) fn agreement_options(include_untouched: bool) -> AgreementOptions {
+    AgreementOptions { include_untouched }
+}
+
+pub(super) fn agree(args: &AgreeArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    if args.files.len() < 2 {
         return Err(CliError::Usage(
             "agree needs the files of two annotators or more: loupe agree A B [C…]".into(),
         ));
     }
-    let mut corpora: Vec<AnnotatorCorpus> = Vec::new();
-    for path in &opts.positional {
-        let (fmt, imported) = load(opts, path, false)?;
-        let mut name = annotator_name(path, fmt)?;
-        // Two files by the same name (two exports by "ann") stay apart by their path.
-        if corpora.iter().any(|c| c.annotator == name) {
-            name = format!("{name} ({path})");
-        }
-        corpora.push(AnnotatorCorpus {
-            annotator: name,
-            documents: imported.documents,
-        });
-    }
-    let report = agreement(&corpora).map_err(|e| CliError::Usage(e.to_string()))?;
-    if let Some(path) = opts.flags.get("--csv") {
+    let corpora: Vec<AnnotatorCorpus> = load_corpora(&args.input, &args.files)?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let report = agreement_with(&corpora, agreement_options(args.include_untouched))
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    if let Some(path) = &args.csv {
         write_file(Path::new(path), report.to_csv().as_bytes())?;
     }
-    match opts.flags.get("--json") {
-        Some(&"-") => {
+    match args.json.as_deref() {
+        Some("-") => {
             return writeln!(out, "{}", report.to_json()).map_err(stdout_error);
         }
         Some(path) => write_file(Path::new(path), report.to_json().as_bytes())?,
@@ -66,7 +113,7 @@ pub(super) fn agree(opts: &Options, out: &mut dyn Write) -> Result<(), CliError>
         .map_err(stdout_error)
 }
 
-fn stdout_error(error: std::io::Error) -> CliError {
+pub(super) fn stdout_error(error: std::io::Error) -> CliError {
     CliError::Io {
         path: "stdout".into(),
         error,
@@ -90,6 +137,48 @@ fn typed_table(t: &mut String, title: &str, scores: &TypedScores) {
     let _ = writeln!(t, "    {:<24}{}", "micro", score_cells(&scores.micro));
 }
 
+fn units_line(t: &mut String, u: &TokenUnits) {
+    let _ = writeln!(
+        t,
+        "  units: {} of {}; {}",
+        count(u.tokens, "token"),
+        count(u.documents, "document"),
+        u.unit
+    );
+    if !u.left_out.is_empty() {
+        let titles: Vec<&str> = u.left_out.iter().map(|d| d.title.as_str()).collect();
+        let _ = writeln!(
+            t,
+            "  left out, touched by no one compared: {}",
+            titles.join(", ")
+        );
+    }
+}
+
+fn coref_table(t: &mut String, c: &CorefScores) {
+    if c.is_empty() {
+        let _ = writeln!(t, "  coreference: no chains on either side");
+        return;
+    }
+    let _ = writeln!(
+        t,
+        "  coreference ({} chains of {} mentions in A, {} of {} in B)      R      P     F1",
+        c.response_chains, c.response_mentions, c.key_chains, c.key_mentions
+    );
+    for (name, m) in [
+        ("MUC", &c.muc),
+        ("B-cubed", &c.b_cubed),
+        ("CEAFe", &c.ceafe),
+    ] {
+        let _ = writeln!(
+            t,
+            "    {name:<24}{:>6.3} {:>6.3} {:>6.3}",
+            m.recall, m.precision, m.f1
+        );
+    }
+    let _ = writeln!(t, "    {:<24}{:>20.3}", "CoNLL-2012 (mean F1)", c.conll);
+}
+
 /// The report as readable tables.
 pub fn tables(r: &AgreementReport) -> String {
     let mut t = String::new();
@@ -105,7 +194,7 @@ pub fn tables(r: &AgreementReport) -> String {
         let s = &p.total;
         let _ = writeln!(
             t,
-            "\n{a} vs {b} (A = {a}, B = {b}; precision is A's share matched, recall B's)"
+            "\n{a} vs {b} (A = {a}, B = {b} is the reference: precision is A's share matched, recall B's)"
         );
         typed_table(&mut t, "mentions, exact", &s.mentions_exact);
         typed_table(&mut t, "mentions, overlap", &s.mentions_overlap);
@@ -117,6 +206,12 @@ pub fn tables(r: &AgreementReport) -> String {
             s.token_kappa.observed,
             s.token_kappa.expected
         );
+        let _ = writeln!(
+            t,
+            "  token alpha (Krippendorff, nominal, IOB): {:.3} over {} tokens",
+            s.token_alpha.alpha, s.token_alpha.units
+        );
+        units_line(&mut t, &p.token_units);
         let e = &s.events;
         let _ = writeln!(t, "  {:<26}{SCORE_HEAD}", "events (ACE)");
         for (name, score) in [
@@ -130,22 +225,30 @@ pub fn tables(r: &AgreementReport) -> String {
         typed_table(&mut t, "event types (triggers)", &e.trigger_classification);
         typed_table(&mut t, "argument roles", &e.argument_classification);
         typed_table(&mut t, "relations", &s.relations);
+        coref_table(&mut t, &s.coreference);
         let _ = writeln!(
             t,
-            "  per document (F1; kappa)      exact  overlap  kappa  trigger  argument  relation"
+            "  per document (F1; kappa)      exact  overlap  kappa  alpha  trigger  argument  relation  CoNLL"
         );
         for d in &p.per_document {
             let s = &d.scores;
+            let conll = if s.coreference.is_empty() {
+                "     -".to_owned()
+            } else {
+                format!("{:>6.3}", s.coreference.conll)
+            };
             let _ = writeln!(
                 t,
-                "    {:<26} {:>6.3} {:>8.3} {:>6.3} {:>8.3} {:>9.3} {:>9.3}",
+                "    {:<26} {:>6.3} {:>8.3} {:>6.3} {:>6.3} {:>8.3} {:>9.3} {:>9.3} {conll}{}",
                 d.document.title,
                 s.mentions_exact.micro.f1,
                 s.mentions_overlap.micro.f1,
                 s.token_kappa.kappa,
+                s.token_alpha.alpha,
                 s.events.trigger_classification.micro.f1,
                 s.events.argument_classification.micro.f1,
-                s.relations.micro.f1
+                s.relations.micro.f1,
+                if d.touched { "" } else { "  (untouched)" }
             );
         }
     }
@@ -157,6 +260,14 @@ pub fn tables(r: &AgreementReport) -> String {
         k.kappa,
         k.items
     );
+    let _ = writeln!(
+        t,
+        "Krippendorff's alpha, all {} annotators (nominal, IOB): {:.3} over {} tokens",
+        r.annotators.len(),
+        r.krippendorff_alpha.alpha,
+        r.krippendorff_alpha.units
+    );
+    units_line(&mut t, &r.token_units);
     if !r.unmatched.is_empty() {
         let _ = writeln!(t, "\nunmatched documents (left out of every score):");
         for u in &r.unmatched {

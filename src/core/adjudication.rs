@@ -1,18 +1,21 @@
 //! Adjudication: the differences between two annotators' work on one document, and the
 //! curated annotations built from a choice for each disagreement.
 //!
-//! [`diff`] pairs A's and B's mentions, events and relations and classifies each pair:
-//! a match, a type disagreement (same span), a span disagreement (overlapping spans), an
-//! argument disagreement (same event trigger and type, different arguments), or an
-//! annotation only one side has. [`curate`] takes one [`Choice`] per disagreement (in
+//! [`diff`] pairs A's and B's mentions, coreference clusters, events and relations and
+//! classifies each pair: a match, a type disagreement (same span), a span disagreement
+//! (overlapping spans), an argument disagreement (same event trigger and type, different
+//! arguments), a members disagreement (clusters sharing some members), or an annotation
+//! only one side has. [`curate`] takes one [`Choice`] per disagreement (in
 //! the order of [`diff`]) and builds a fresh [`Annotations`] with new ids; matches are
 //! kept once. [`Choice::Edit`] keeps one side's annotation with a corrected type and, for
 //! a mention or an event trigger, a corrected span.
 //!
-//! **Loupe:** an argument or relation whose target was not kept is re-attached to a kept
-//! mention with exactly the same span, and dropped when there is none;
-//! [`Curated`] counts what was dropped. Coreference clusters and document labels are not
-//! adjudicated: curated mentions start outside any cluster.
+//! **Loupe:** an argument, relation end or cluster member whose mention was not kept is
+//! re-attached to a kept mention with exactly the same span, and dropped when there is
+//! none; [`Curated::lost`] names each one, so the reviewer is told what the curated
+//! document lost before it is saved. A cluster's members are the kept mentions of its
+//! members' spans; a mention already in a kept cluster stays there. Document labels are not
+//! adjudicated.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
@@ -20,14 +23,18 @@ use std::fmt;
 use serde::Serialize;
 
 use super::agreement::{overlap_pairs, sorted, target_span};
-use super::model::{Annotations, Argument, Id, Span};
+use super::format::loupe;
+use super::model::{Annotations, Argument, Document, Entity, Id, Relation, Span};
 use super::offsets::{cp_len, slice_cp};
+use super::storage::{rescued_key, CorpusStore, KeyValueStore, StoreError};
 
 /// Which kind of annotation a diff item is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     Mention,
+    /// A coreference cluster (an entity and its members).
+    Cluster,
     Event,
     Relation,
 }
@@ -42,6 +49,8 @@ pub enum DiffKind {
     SpanDisagreement,
     /// An event with the same trigger and type but different arguments.
     ArgumentDisagreement,
+    /// Clusters that share members but not all of them.
+    MembersDisagreement,
     OnlyA,
     OnlyB,
 }
@@ -179,20 +188,31 @@ fn first(spans: &[Span]) -> usize {
     spans.iter().map(|s| s.start).min().unwrap_or(0)
 }
 
-/// Every mention, event and relation of A and B, paired and classified, in text order.
-pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
-    let mut items = Vec::new();
-    let mut push = |layer, kind, pair: (Option<&Id>, Option<&Id>), start| {
-        items.push(DiffItem {
-            layer,
-            kind,
-            a: pair.0.cloned(),
-            b: pair.1.cloned(),
-            start,
-        })
-    };
+fn item(layer: Layer, kind: DiffKind, a: Option<&Id>, b: Option<&Id>, start: usize) -> DiffItem {
+    DiffItem {
+        layer,
+        kind,
+        a: a.cloned(),
+        b: b.cloned(),
+        start,
+    }
+}
 
-    // Mentions: same span and type, then same span, then overlapping spans.
+/// Every mention, cluster, event and relation of A and B, paired and classified, in text
+/// order.
+pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
+    let mut items = diff_mentions(a, b);
+    items.extend(diff_clusters(a, b));
+    items.extend(diff_events(a, b));
+    items.extend(diff_relations(a, b));
+    // Stable: within one position and layer, matches come before disagreements.
+    items.sort_by_key(|it| (it.start, it.layer));
+    items
+}
+
+/// Mentions: same span and type, then same span, then overlapping spans.
+fn diff_mentions(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
+    let mut items = Vec::new();
     let (ma, mb) = (&a.mentions, &b.mentions);
     let span_a = |i: usize| sorted(&ma[i].fragments);
     let span_b = |j: usize| sorted(&mb[j].fragments);
@@ -215,41 +235,137 @@ pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
     ];
     for (kind, pairs) in steps {
         for (i, j) in pairs {
-            push(
+            let (x, y) = (&ma[i], &mb[j]);
+            items.push(item(
                 Layer::Mention,
                 kind,
-                (Some(&ma[i].id), Some(&mb[j].id)),
-                ma[i].start(),
-            );
+                Some(&x.id),
+                Some(&y.id),
+                x.start(),
+            ));
         }
     }
     for (i, j) in pair_overlapping(&mut fa, &mut fb, span_a, span_b) {
-        let start = ma[i].start().min(mb[j].start());
-        push(
+        let (x, y) = (&ma[i], &mb[j]);
+        let start = x.start().min(y.start());
+        items.push(item(
             Layer::Mention,
             DiffKind::SpanDisagreement,
-            (Some(&ma[i].id), Some(&mb[j].id)),
+            Some(&x.id),
+            Some(&y.id),
             start,
-        );
+        ));
     }
     for i in fa {
-        push(
+        items.push(item(
             Layer::Mention,
             DiffKind::OnlyA,
-            (Some(&ma[i].id), None),
+            Some(&ma[i].id),
+            None,
             ma[i].start(),
-        );
+        ));
     }
     for j in fb {
-        push(
+        items.push(item(
             Layer::Mention,
             DiffKind::OnlyB,
-            (None, Some(&mb[j].id)),
+            None,
+            Some(&mb[j].id),
             mb[j].start(),
-        );
+        ));
     }
+    items
+}
 
-    // Events: arguments compared by role and target span, since ids differ between files.
+/// Each entity of `x` with its members' sorted spans, sorted, and the first code point of
+/// its members.
+fn clusters(x: &Annotations) -> Vec<(&Entity, Vec<Vec<Span>>, usize)> {
+    x.entities
+        .iter()
+        .map(|e| {
+            let mut spans: Vec<Vec<Span>> =
+                x.members(&e.id).map(|m| sorted(&m.fragments)).collect();
+            spans.sort();
+            spans.dedup();
+            let start = x.members(&e.id).map(|m| m.start()).min().unwrap_or(0);
+            (e, spans, start)
+        })
+        .collect()
+}
+
+/// Clusters (coreference): by their members' spans, since ids differ between files. The
+/// same members and type match; the same members with another type differ in type; a
+/// cluster that shares members with one of the other side differs in members, pairing the
+/// clusters that share the most.
+fn diff_clusters(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
+    let (ca, cb) = (clusters(a), clusters(b));
+    let (mut fa, mut fb): (Vec<usize>, Vec<usize>) =
+        ((0..ca.len()).collect(), (0..cb.len()).collect());
+    let full = pair_by(
+        &mut fa,
+        &mut fb,
+        |i| (ca[i].1.clone(), ca[i].0.kind.clone()),
+        |j| (cb[j].1.clone(), cb[j].0.kind.clone()),
+    );
+    let typed = pair_by(&mut fa, &mut fb, |i| ca[i].1.clone(), |j| cb[j].1.clone());
+    let mut sharing: Vec<(std::cmp::Reverse<usize>, usize, usize)> = Vec::new();
+    for &i in &fa {
+        for &j in &fb {
+            let shared = ca[i].1.iter().filter(|s| cb[j].1.contains(s)).count();
+            if shared > 0 {
+                sharing.push((std::cmp::Reverse(shared), i, j));
+            }
+        }
+    }
+    sharing.sort();
+    let mut members = Vec::new();
+    for (_, i, j) in sharing {
+        if fa.contains(&i) && fb.contains(&j) {
+            fa.retain(|&x| x != i);
+            fb.retain(|&y| y != j);
+            members.push((i, j));
+        }
+    }
+    let mut items = Vec::new();
+    for (kind, pairs) in [
+        (DiffKind::Match, full),
+        (DiffKind::TypeDisagreement, typed),
+        (DiffKind::MembersDisagreement, members),
+    ] {
+        for (i, j) in pairs {
+            let start = ca[i].2.min(cb[j].2);
+            items.push(item(
+                Layer::Cluster,
+                kind,
+                Some(&ca[i].0.id),
+                Some(&cb[j].0.id),
+                start,
+            ));
+        }
+    }
+    for i in fa {
+        items.push(item(
+            Layer::Cluster,
+            DiffKind::OnlyA,
+            Some(&ca[i].0.id),
+            None,
+            ca[i].2,
+        ));
+    }
+    for j in fb {
+        items.push(item(
+            Layer::Cluster,
+            DiffKind::OnlyB,
+            None,
+            Some(&cb[j].0.id),
+            cb[j].2,
+        ));
+    }
+    items
+}
+
+/// Events: arguments compared by role and target span, since ids differ between files.
+fn diff_events(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
     let (ea, eb) = (&a.events, &b.events);
     let args = |x: &Annotations, args: &[Argument]| {
         let mut v: Vec<(String, Option<Vec<Span>>)> = args
@@ -277,6 +393,7 @@ pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
     );
     let same_trigger = pair_by(&mut fa, &mut fb, trig_a, trig_b);
     let overlapping = pair_overlapping(&mut fa, &mut fb, trig_a, trig_b);
+    let mut items = Vec::new();
     for (kind, pairs) in [
         (DiffKind::Match, full),
         (DiffKind::ArgumentDisagreement, typed),
@@ -285,37 +402,41 @@ pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
     ] {
         for (i, j) in pairs {
             let start = first(&ea[i].trigger).min(first(&eb[j].trigger));
-            push(
+            items.push(item(
                 Layer::Event,
                 kind,
-                (Some(&ea[i].id), Some(&eb[j].id)),
+                Some(&ea[i].id),
+                Some(&eb[j].id),
                 start,
-            );
+            ));
         }
     }
     for i in fa {
-        push(
+        items.push(item(
             Layer::Event,
             DiffKind::OnlyA,
-            (Some(&ea[i].id), None),
+            Some(&ea[i].id),
+            None,
             first(&ea[i].trigger),
-        );
+        ));
     }
     for j in fb {
-        push(
+        items.push(item(
             Layer::Event,
             DiffKind::OnlyB,
-            (None, Some(&eb[j].id)),
+            None,
+            Some(&eb[j].id),
             first(&eb[j].trigger),
-        );
+        ));
     }
+    items
+}
 
-    // Relations: by the spans of both arguments.
+/// Relations: by the spans of both arguments.
+fn diff_relations(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
     let (ra, rb) = (&a.relations, &b.relations);
-    let ends = |x: &Annotations, r: &super::model::Relation| {
-        (target_span(x, &r.arg1), target_span(x, &r.arg2))
-    };
-    let rel_start = |x: &Annotations, r: &super::model::Relation| {
+    let ends = |x: &Annotations, r: &Relation| (target_span(x, &r.arg1), target_span(x, &r.arg2));
+    let rel_start = |x: &Annotations, r: &Relation| {
         let (s1, s2) = ends(x, r);
         first(&s1.unwrap_or_default()).min(first(&s2.unwrap_or_default()))
     };
@@ -328,36 +449,37 @@ pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
         |j| (ends(b, &rb[j]), rb[j].kind.clone()),
     );
     let typed = pair_by(&mut fa, &mut fb, |i| ends(a, &ra[i]), |j| ends(b, &rb[j]));
+    let mut items = Vec::new();
     for (kind, pairs) in [(DiffKind::Match, full), (DiffKind::TypeDisagreement, typed)] {
         for (i, j) in pairs {
             let start = rel_start(a, &ra[i]);
-            push(
+            items.push(item(
                 Layer::Relation,
                 kind,
-                (Some(&ra[i].id), Some(&rb[j].id)),
+                Some(&ra[i].id),
+                Some(&rb[j].id),
                 start,
-            );
+            ));
         }
     }
     for i in fa {
-        push(
+        items.push(item(
             Layer::Relation,
             DiffKind::OnlyA,
-            (Some(&ra[i].id), None),
+            Some(&ra[i].id),
+            None,
             rel_start(a, &ra[i]),
-        );
+        ));
     }
     for j in fb {
-        push(
+        items.push(item(
             Layer::Relation,
             DiffKind::OnlyB,
-            (None, Some(&rb[j].id)),
+            None,
+            Some(&rb[j].id),
             rel_start(b, &rb[j]),
-        );
+        ));
     }
-
-    // Stable: within one position and layer, matches come before disagreements.
-    items.sort_by_key(|it| (it.start, it.layer));
     items
 }
 
@@ -386,6 +508,124 @@ pub fn put_curated(set: &mut Vec<super::model::Document>, doc: super::model::Doc
     }
 }
 
+/// One thing a kept annotation lost because what it pointed at was not kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "lost")]
+pub enum Loss {
+    /// A kept event without one of its arguments.
+    Argument {
+        event_type: String,
+        trigger: String,
+        role: String,
+        target: String,
+    },
+    /// A relation left out: one of its ends was not kept.
+    Relation {
+        kind: String,
+        arg1: String,
+        arg2: String,
+    },
+    /// A kept cluster without one of its members: the mention was not kept, or it is in
+    /// another kept cluster already.
+    Member {
+        cluster: String,
+        mention: String,
+        in_other_cluster: bool,
+    },
+}
+
+impl fmt::Display for Loss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Loss::Argument {
+                event_type,
+                trigger,
+                role,
+                target,
+            } => write!(
+                f,
+                "the {event_type} event “{trigger}” loses its {role} argument “{target}”, which was not kept"
+            ),
+            Loss::Relation { kind, arg1, arg2 } => write!(
+                f,
+                "the {kind} relation “{arg1}” → “{arg2}” is left out: one of its ends was not kept"
+            ),
+            Loss::Member {
+                cluster,
+                mention,
+                in_other_cluster: true,
+            } => write!(
+                f,
+                "the cluster “{cluster}” loses “{mention}”, which is in another kept cluster"
+            ),
+            Loss::Member {
+                cluster, mention, ..
+            } => write!(
+                f,
+                "the cluster “{cluster}” loses “{mention}”, which was not kept"
+            ),
+        }
+    }
+}
+
+/// The curated set as read from the store, and what to tell the user about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredCurated {
+    pub documents: Vec<Document>,
+    /// Why the stored set could not be read, and what became of it.
+    pub problem: Option<String>,
+}
+
+/// Read the curated set through the corpus store. A stored value that does not parse is
+/// copied to its rescued key and removed, so a later save cannot overwrite it unseen; when
+/// the copy cannot be made (or the store is read-only), it stays where it is.
+pub fn load_curated<S: KeyValueStore>(store: &CorpusStore<S>) -> StoredCurated {
+    let raw = match store.store.get(CURATED_KEY) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return StoredCurated::default(),
+        Err(e) => {
+            return StoredCurated {
+                documents: Vec::new(),
+                problem: Some(format!("The curated set could not be read: {e}.")),
+            }
+        }
+    };
+    match loupe::from_json(&raw) {
+        Ok(file) => StoredCurated {
+            documents: file.documents,
+            problem: None,
+        },
+        Err(e) => {
+            let rescued = rescued_key(CURATED_KEY);
+            let kept = store.writable().is_ok()
+                && store.store.get(&rescued).ok().flatten().is_none()
+                && store.store.set(&rescued, &raw).is_ok()
+                && store.store.remove(CURATED_KEY).is_ok();
+            let what = if kept {
+                format!("it was kept untouched under {rescued}, and a new set starts")
+            } else {
+                "it was left as it was, and saving will replace it".to_owned()
+            };
+            StoredCurated {
+                documents: Vec::new(),
+                problem: Some(format!(
+                    "The curated set in storage could not be read ({e}); {what}."
+                )),
+            }
+        }
+    }
+}
+
+/// Store the curated set through the corpus store: refused when the store is read-only,
+/// and on a full quota what was stored stays as it was.
+pub fn save_curated<S: KeyValueStore>(
+    store: &CorpusStore<S>,
+    set: &[Document],
+) -> Result<(), StoreError> {
+    store.writable()?;
+    store.store.set(CURATED_KEY, &loupe::to_json(set, CURATED))
+}
+
 /// The curated annotations and what could not be carried into them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Curated {
@@ -394,6 +634,34 @@ pub struct Curated {
     pub dropped_arguments: usize,
     /// Relations with an argument in that situation.
     pub dropped_relations: usize,
+    /// Each of those, and each cluster member lost, in words.
+    pub lost: Vec<Loss>,
+}
+
+/// The text an argument or relation end names: a mention's text or an event's trigger.
+fn target_text(ann: &Annotations, id: &str) -> String {
+    ann.mention(id)
+        .map(|m| m.text.clone())
+        .or_else(|| ann.event(id).map(|e| e.trigger_text.clone()))
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// The disagreements not reviewed yet (`None`), by position among the disagreements.
+pub fn unreviewed(choices: &[Option<Choice>]) -> Vec<usize> {
+    choices
+        .iter()
+        .enumerate()
+        .filter_map(|(n, c)| c.is_none().then_some(n))
+        .collect()
+}
+
+/// The choices with `default` for each one not reviewed: what saving does once the
+/// reviewer has agreed to it.
+pub fn with_default(choices: &[Option<Choice>], default: &Choice) -> Vec<Choice> {
+    choices
+        .iter()
+        .map(|c| c.clone().unwrap_or_else(|| default.clone()))
+        .collect()
 }
 
 /// Check an edit of the `n`th disagreement against its item and the text; the text of
@@ -424,8 +692,14 @@ pub fn check_edit(
     let Some(span) = edit.span else {
         return Ok(None);
     };
-    if it.layer == Layer::Relation {
-        return Err(bad("a relation has no span of its own to change".into()));
+    match it.layer {
+        Layer::Relation => return Err(bad("a relation has no span of its own to change".into())),
+        Layer::Cluster => {
+            return Err(bad(
+                "a cluster has no span of its own; choose its members' mentions instead".into(),
+            ))
+        }
+        Layer::Mention | Layer::Event => {}
     }
     let len = cp_len(text);
     if span.start >= span.end || span.end > len {
@@ -461,28 +735,7 @@ pub fn curate(
             choices: choices.len(),
         });
     }
-    // For each item, which sides' annotations are kept, and the edit to apply to the kept
-    // one (with the text of its new span).
-    type Kept<'x> = (&'x DiffItem, bool, bool, Option<(&'x Edit, Option<String>)>);
-    let mut next_choice = choices.iter().enumerate();
-    let mut kept: Vec<Kept> = Vec::with_capacity(items.len());
-    for it in items {
-        let (ka, kb, edit) = if it.is_disagreement() {
-            match next_choice.next().expect("counted above") {
-                (_, Choice::TakeA) => (true, false, None),
-                (_, Choice::TakeB) => (false, true, None),
-                (_, Choice::TakeBoth) => (true, true, None),
-                (_, Choice::TakeNeither) => (false, false, None),
-                (n, Choice::Edit(e)) => {
-                    let covered = check_edit(text, it, n, e)?;
-                    (e.from == Side::A, e.from == Side::B, Some((e, covered)))
-                }
-            }
-        } else {
-            (true, false, None)
-        };
-        kept.push((it, ka && it.a.is_some(), kb && it.b.is_some(), edit));
-    }
+    let kept = kept_sides(text, items, choices)?;
     let side = |s: Side| if s == Side::A { a } else { b };
     let unknown = |id: &Id| AdjudicationError::UnknownId(id.clone());
     let mut out = Curated::default();
@@ -555,23 +808,32 @@ pub fn curate(
             .map(|m| m.id.clone())
     };
     let mut curated_events = Vec::new();
+    let mut lost_arguments = Vec::new();
     for (s, mut e) in events {
         e.id = new_id[&(s, e.id.clone())].clone();
         let before = e.arguments.len();
-        e.arguments = e
-            .arguments
-            .into_iter()
-            .filter_map(|arg| {
-                Some(Argument {
-                    target: resolve(s, &arg.target, &out.annotations)?,
+        let mut args = Vec::new();
+        for arg in std::mem::take(&mut e.arguments) {
+            match resolve(s, &arg.target, &out.annotations) {
+                Some(target) => args.push(Argument {
+                    target,
                     role: arg.role,
-                })
-            })
-            .collect();
+                }),
+                None => lost_arguments.push(Loss::Argument {
+                    event_type: e.kind.clone(),
+                    trigger: e.trigger_text.clone(),
+                    role: arg.role,
+                    target: target_text(side(s), &arg.target),
+                }),
+            }
+        }
+        e.arguments = args;
         out.dropped_arguments += before - e.arguments.len();
         curated_events.push(e);
     }
     out.annotations.events = curated_events;
+    out.lost.extend(lost_arguments);
+    keep_clusters(&kept, side, &resolve, &mut out)?;
 
     n = 0;
     for (it, ka, kb, edit) in kept.iter().filter(|k| k.0.layer == Layer::Relation) {
@@ -589,6 +851,11 @@ pub fn curate(
             );
             let (Some(arg1), Some(arg2)) = ends else {
                 out.dropped_relations += 1;
+                out.lost.push(Loss::Relation {
+                    kind: r.kind.clone(),
+                    arg1: target_text(side(s), &r.arg1),
+                    arg2: target_text(side(s), &r.arg2),
+                });
                 continue;
             };
             n += 1;
@@ -598,6 +865,83 @@ pub fn curate(
         }
     }
     Ok(out)
+}
+
+/// What [`curate`] decided to keep of one diff item: A's, B's, and the edit to apply.
+type Kept<'x> = (&'x DiffItem, bool, bool, Option<(&'x Edit, Option<String>)>);
+
+/// For each item, which sides' annotations are kept, and the edit to apply to the kept one
+/// (with the text of its new span). Matches keep A's copy.
+fn kept_sides<'x>(
+    text: &str,
+    items: &'x [DiffItem],
+    choices: &'x [Choice],
+) -> Result<Vec<Kept<'x>>, AdjudicationError> {
+    let mut next_choice = choices.iter().enumerate();
+    let mut kept: Vec<Kept> = Vec::with_capacity(items.len());
+    for it in items {
+        let (ka, kb, edit) = if it.is_disagreement() {
+            match next_choice.next().expect("counted by the caller") {
+                (_, Choice::TakeA) => (true, false, None),
+                (_, Choice::TakeB) => (false, true, None),
+                (_, Choice::TakeBoth) => (true, true, None),
+                (_, Choice::TakeNeither) => (false, false, None),
+                (n, Choice::Edit(e)) => {
+                    let covered = check_edit(text, it, n, e)?;
+                    (e.from == Side::A, e.from == Side::B, Some((e, covered)))
+                }
+            }
+        } else {
+            (true, false, None)
+        };
+        kept.push((it, ka && it.a.is_some(), kb && it.b.is_some(), edit));
+    }
+    Ok(kept)
+}
+
+/// Keep the chosen clusters: each gathers the curated mentions of its members, and what
+/// it cannot gather is named in `out.lost`.
+fn keep_clusters<'x>(
+    kept: &[Kept<'x>],
+    side: impl Fn(Side) -> &'x Annotations,
+    resolve: &impl Fn(Side, &Id, &Annotations) -> Option<Id>,
+    out: &mut Curated,
+) -> Result<(), AdjudicationError> {
+    let mut n = 0;
+    for (it, ka, kb, edit) in kept.iter().filter(|k| k.0.layer == Layer::Cluster) {
+        for (s, id, keep) in [(Side::A, &it.a, *ka), (Side::B, &it.b, *kb)] {
+            let Some(id) = id.as_ref().filter(|_| keep) else {
+                continue;
+            };
+            let from = side(s);
+            let mut e = from
+                .entity(id)
+                .ok_or_else(|| AdjudicationError::UnknownId(id.clone()))?
+                .clone();
+            if let Some((ed, _)) = edit {
+                e.kind = ed.kind.clone();
+            }
+            n += 1;
+            e.id = format!("C{n}");
+            for m in from.members(id) {
+                let target = resolve(s, &m.id, &out.annotations);
+                let slot =
+                    target.and_then(|t| out.annotations.mentions.iter_mut().find(|x| x.id == t));
+                match slot {
+                    Some(x) if x.entity.is_none() || x.entity.as_deref() == Some(&e.id) => {
+                        x.entity = Some(e.id.clone());
+                    }
+                    other => out.lost.push(Loss::Member {
+                        cluster: e.name.clone(),
+                        mention: m.text.clone(),
+                        in_other_cluster: other.is_some(),
+                    }),
+                }
+            }
+            out.annotations.entities.push(e);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -874,6 +1218,193 @@ mod tests {
         assert!(put_curated(&mut set, b.clone()));
         assert_eq!(set.len(), 2);
         assert_eq!(set[0], b);
+    }
+
+    /// Put the mentions with these texts in one cluster named after the first.
+    fn cluster(x: &mut Annotations, id: &str, texts: &[&str]) {
+        let name = texts[0].to_owned();
+        x.entities.push(crate::core::model::Entity {
+            id: id.into(),
+            name,
+            kind: "PER".into(),
+            normalization: None,
+            attributes: Default::default(),
+            note: None,
+        });
+        for m in &mut x.mentions {
+            if texts.contains(&m.text.as_str()) {
+                m.entity = Some(id.into());
+            }
+        }
+    }
+
+    /// Bug 5 of #13: both annotators had the same cluster; the curated set had none, and
+    /// it was never shown as a disagreement.
+    #[test]
+    fn bug_13_5_adjudication_keeps_coreference_clusters() {
+        let (mut a, mut b) = (load(A), load(B));
+        // "Northern Command" and "brigade" corefer for both; B calls its cluster C7.
+        cluster(&mut a.annotations, "C1", &["Northern Command", "brigade"]);
+        cluster(&mut b.annotations, "C7", &["Northern Command", "brigade"]);
+        let items = diff(&a.annotations, &b.annotations);
+        let n = items.iter().filter(|it| it.is_disagreement()).count();
+        let curated = curate(
+            &a.text,
+            &a.annotations,
+            &b.annotations,
+            &items,
+            &vec![Choice::TakeA; n],
+        )
+        .unwrap();
+        let ann = &curated.annotations;
+        assert_eq!(ann.entities.len(), 1, "the shared cluster is kept");
+        let members: Vec<&str> = ann
+            .members(&ann.entities[0].id)
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(members, ["Northern Command", "brigade"]);
+        // A cluster only one side has is a disagreement, to choose like any other.
+        let mut c = load(B);
+        cluster(&mut c.annotations, "C2", &["Northern Command", "brigade"]);
+        let items = diff(&load(A).annotations, &c.annotations);
+        let only_b: Vec<_> = items
+            .iter()
+            .filter(|it| it.layer == Layer::Cluster)
+            .map(|it| it.kind)
+            .collect();
+        assert_eq!(only_b, [DiffKind::OnlyB]);
+        // Clusters that share some members differ in members; taking B keeps B's.
+        cluster(&mut a.annotations, "C3", &["Harbourtown"]);
+        let mut b2 = load(B);
+        cluster(
+            &mut b2.annotations,
+            "C7",
+            &["Northern Command", "brigade", "Harbourtown"],
+        );
+        let items = diff(&a.annotations, &b2.annotations);
+        let kinds: Vec<_> = items
+            .iter()
+            .filter(|it| it.layer == Layer::Cluster)
+            .map(|it| it.kind)
+            .collect();
+        assert_eq!(kinds, [DiffKind::MembersDisagreement, DiffKind::OnlyA]);
+        let mut choices =
+            vec![Choice::TakeA; items.iter().filter(|it| it.is_disagreement()).count()];
+        let pos = items
+            .iter()
+            .filter(|it| it.is_disagreement())
+            .position(|it| it.kind == DiffKind::MembersDisagreement)
+            .unwrap();
+        choices[pos] = Choice::TakeB;
+        let curated = curate(&a.text, &a.annotations, &b2.annotations, &items, &choices).unwrap();
+        let ann = &curated.annotations;
+        let sizes: Vec<usize> = ann
+            .entities
+            .iter()
+            .map(|e| ann.members(&e.id).count())
+            .collect();
+        // B's three-member cluster, then A's "Harbourtown" cluster, whose only member
+        // is already in B's: that loss is named.
+        assert_eq!(sizes, [3, 0]);
+        assert!(curated.lost.iter().any(|l| l
+            .to_string()
+            .contains("loses “Harbourtown”, which is in another kept cluster")));
+    }
+
+    /// Bug 6 of #13: a kept event whose argument's target was rejected lost the argument
+    /// silently. The curated result names what the event lost.
+    #[test]
+    fn bug_13_6_a_kept_event_says_which_argument_it_lost() {
+        let (a, b) = (load(A), load(B));
+        let items = diff(&a.annotations, &b.annotations);
+        let mut choices = vec![Choice::TakeA; 9];
+        choices[5] = Choice::TakeNeither; // A's "Tuesday", the attack's Time
+        let curated = curate(&a.text, &a.annotations, &b.annotations, &items, &choices).unwrap();
+        assert_eq!(curated.dropped_arguments, 1);
+        let attack = a
+            .annotations
+            .events
+            .iter()
+            .find(|e| e.trigger_text == "shelled")
+            .unwrap();
+        assert_eq!(
+            curated.lost,
+            [Loss::Argument {
+                event_type: attack.kind.clone(),
+                trigger: "shelled".into(),
+                role: "Time".into(),
+                target: "Tuesday".into(),
+            }]
+        );
+        assert_eq!(
+            curated.lost[0].to_string(),
+            format!(
+                "the {} event “shelled” loses its Time argument “Tuesday”, which was not kept",
+                attack.kind
+            )
+        );
+    }
+
+    /// Bug 15 of #13: the curated set went to localStorage past the corpus store, so its
+    /// read-only mode and quota handling did not apply.
+    #[test]
+    fn bug_13_15_the_curated_set_is_stored_through_the_corpus_store() {
+        use crate::core::storage::{MemoryStore, INDEX_KEY};
+        let a = load(A);
+        let store = CorpusStore::new(MemoryStore::default());
+        save_curated(&store, std::slice::from_ref(&a)).unwrap();
+        assert_eq!(load_curated(&store).documents, std::slice::from_ref(&a));
+        // A newer corpus opens read-only: the curated set is not written either.
+        store
+            .store
+            .set(INDEX_KEY, "{\"version\":99,\"documents\":[]}")
+            .unwrap();
+        let _ = store.load();
+        assert!(store.read_only().is_some());
+        let before = store.store.get(CURATED_KEY).unwrap();
+        let err = save_curated(&store, &[]).unwrap_err();
+        assert!(matches!(err, StoreError::ReadOnly(_)), "{err:?}");
+        assert_eq!(store.store.get(CURATED_KEY).unwrap(), before);
+        // A full quota is reported as such, and what was stored stays.
+        let empty = crate::core::storage::utf16_units(&loupe::to_json(&[], super::CURATED));
+        let small = CorpusStore::new(MemoryStore::with_quota(CURATED_KEY.len() + empty + 10));
+        save_curated(&small, &[]).unwrap();
+        let stored = small.store.get(CURATED_KEY).unwrap();
+        let err = save_curated(&small, std::slice::from_ref(&a)).unwrap_err();
+        assert!(matches!(err, StoreError::QuotaExceeded { .. }), "{err:?}");
+        assert_eq!(small.store.get(CURATED_KEY).unwrap(), stored);
+        // A damaged set is moved aside, never overwritten unseen.
+        let damaged = CorpusStore::new(MemoryStore::default());
+        damaged.store.set(CURATED_KEY, "{not json").unwrap();
+        let got = load_curated(&damaged);
+        assert!(got.documents.is_empty());
+        assert!(got
+            .problem
+            .unwrap()
+            .contains("kept untouched under loupe/v1/rescued/"));
+        assert_eq!(
+            damaged
+                .store
+                .get(&rescued_key(CURATED_KEY))
+                .unwrap()
+                .as_deref(),
+            Some("{not json")
+        );
+    }
+
+    #[test]
+    fn unreviewed_disagreements_are_listed_and_defaulted_only_on_request() {
+        let choices = [Some(Choice::TakeB), None, Some(Choice::TakeNeither), None];
+        assert_eq!(unreviewed(&choices), [1, 3]);
+        assert_eq!(
+            with_default(&choices, &Choice::TakeA),
+            [
+                Choice::TakeB,
+                Choice::TakeA,
+                Choice::TakeNeither,
+                Choice::TakeA
+            ]
+        );
     }
 
     #[test]

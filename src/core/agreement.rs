@@ -11,12 +11,30 @@
 //! - **events, the ACE way**: trigger identification (trigger span), trigger
 //!   classification (span and type), argument identification (the argument's span and its
 //!   event's trigger span and type) and argument classification (the role too);
-//! - **relations**: type and both arguments' spans.
+//! - **relations**: type and both arguments' spans;
+//! - **token alpha**: Krippendorff's nominal alpha over the same IOB labels, per pair and
+//!   over all annotators (see [`alpha`]);
+//! - **coreference**: MUC, B³, CEAFe and the CoNLL-2012 mean (see [`coref`]). A chain is
+//!   an entity with its member mentions; mentions are identified across annotators by
+//!   their exact span, and a mention outside every entity is in no chain. B is the key.
+//!
+//! **The unit of the token measures** is the token of [`crate::core::tokens`] (a word or a
+//! punctuation mark), labelled with its IOB2 tag, over the matched documents that one of
+//! the annotators compared *touched*: annotated, or given a status other than "not
+//! started". The others are listed in [`TokenUnits::left_out`] unless
+//! [`AgreementOptions::include_untouched`] asks for them: thousands of "O" tokens that
+//! nobody read would only inflate agreement.
 //!
 //! **Loupe:** a ratio with nothing to count is defined, never NaN. Precision, recall and
 //! F1 are 1 when both annotators annotated nothing (they agree completely) and 0 when only
 //! one did. Kappa is 1 when there are no tokens, or when chance agreement is already 1
 //! (everyone used a single label everywhere, so observed agreement is 1 too).
+
+pub mod alpha;
+pub mod coref;
+
+pub use alpha::{nominal_alpha, nominal_alpha_of_raters, Alpha};
+pub use coref::{CorefMetric, CorefScores};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -24,7 +42,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::model::{sha256_hex, Annotations, Document, Span};
+use super::model::{sha256_hex, Annotations, Document, Span, Status};
 use super::tokens::{tokens, Token};
 
 /// One annotator's work: their name and their documents.
@@ -499,25 +517,78 @@ fn mentions_exact(a: &Annotations, b: &Annotations) -> TypedScores {
     exact(&items(a), &items(b))
 }
 
+/// The coreference chains of one annotator's document: each entity's members by their
+/// sorted fragments, entities in the order their first member appears. A span listed twice
+/// counts once, in the first chain.
+pub fn chains(x: &Annotations) -> Vec<Vec<Vec<Span>>> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_entity: BTreeMap<&str, Vec<Vec<Span>>> = BTreeMap::new();
+    for m in &x.mentions {
+        let Some(e) = m.entity.as_deref() else {
+            continue;
+        };
+        by_entity
+            .entry(e)
+            .or_insert_with(|| {
+                order.push(e);
+                Vec::new()
+            })
+            .push(sorted(&m.fragments));
+    }
+    order
+        .into_iter()
+        .filter_map(|e| by_entity.remove(e))
+        .collect()
+}
+
 /// Every score of one pair of annotators, for one document or the whole corpus.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairScores {
     pub mentions_exact: TypedScores,
     pub mentions_overlap: TypedScores,
     pub token_kappa: Kappa,
+    pub token_alpha: Alpha,
     pub events: EventScores,
     pub relations: TypedScores,
+    /// A is the response and B the key, as for precision and recall.
+    pub coreference: CorefScores,
 }
 
 /// The scores of annotations `a` and `b` of one text (`toks` are its tokens).
 pub fn pair_scores(toks: &[Token], a: &Annotations, b: &Annotations) -> PairScores {
+    let (la, lb) = (iob_labels(toks, a), iob_labels(toks, b));
     PairScores {
         mentions_exact: mentions_exact(a, b),
         mentions_overlap: overlap(a, b),
-        token_kappa: cohen_kappa(&iob_labels(toks, a), &iob_labels(toks, b)),
+        token_kappa: cohen_kappa(&la, &lb),
+        token_alpha: nominal_alpha_of_raters(&[&la[..], &lb[..]]),
         events: events(a, b),
         relations: relations(a, b),
+        coreference: CorefScores::new(&chains(a), &chains(b)),
     }
+}
+
+/// Whether an annotator worked on a document: annotated it, or set its status.
+pub fn touched(d: &Document) -> bool {
+    !d.annotations.is_empty() || d.meta.status != Status::NotStarted
+}
+
+/// What the token measures were computed over.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TokenUnits {
+    /// The unit in words, for a methods section.
+    pub unit: String,
+    pub documents: usize,
+    pub tokens: usize,
+    /// Matched documents that none of the annotators compared touched, left out.
+    pub left_out: Vec<DocumentRef>,
+}
+
+/// Choices that change what is scored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct AgreementOptions {
+    /// Count the tokens of documents no annotator compared touched, too.
+    pub include_untouched: bool,
 }
 
 /// A document, named by its checksum and title.
@@ -539,6 +610,9 @@ pub struct UnmatchedDocument {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DocumentScores {
     pub document: DocumentRef,
+    /// Whether A or B touched the document; an untouched one is left out of the total's
+    /// token measures unless the options say otherwise.
+    pub touched: bool,
     pub scores: PairScores,
 }
 
@@ -547,7 +621,11 @@ pub struct DocumentScores {
 pub struct PairReport {
     pub a: String,
     pub b: String,
+    /// The annotator whose annotations are the reference: recall is their share matched.
+    pub reference: String,
     pub total: PairScores,
+    /// What the total's kappa and alpha count.
+    pub token_units: TokenUnits,
     pub per_document: Vec<DocumentScores>,
 }
 
@@ -559,22 +637,54 @@ pub struct AgreementReport {
     pub documents: Vec<DocumentRef>,
     pub unmatched: Vec<UnmatchedDocument>,
     pub pairs: Vec<PairReport>,
-    /// Fleiss' kappa over the IOB labels of every annotator, on the matched documents.
+    /// Fleiss' kappa over the IOB labels of every annotator, on the matched documents
+    /// that any of them touched.
     pub fleiss_kappa: Kappa,
+    /// Krippendorff's nominal alpha over the same labels and tokens.
+    pub krippendorff_alpha: Alpha,
+    /// What Fleiss' kappa and the alpha of all annotators count.
+    pub token_units: TokenUnits,
+    pub options: AgreementOptions,
 }
 
-/// Compare the corpora of two or more annotators.
+/// The unit of the token measures, in words.
+fn unit_text(opts: &AgreementOptions, who: &str) -> String {
+    if opts.include_untouched {
+        "the IOB2 tag of each token (word or punctuation mark) of every matched document".into()
+    } else {
+        format!(
+            "the IOB2 tag of each token (word or punctuation mark) of the matched documents that {who} annotated or gave a status"
+        )
+    }
+}
+
+/// Compare the corpora of two or more annotators, leaving untouched documents out of the
+/// token measures.
 pub fn agreement(corpora: &[AnnotatorCorpus]) -> Result<AgreementReport, AgreementError> {
-    if corpora.len() < 2 {
-        return Err(AgreementError::TooFewAnnotators(corpora.len()));
-    }
-    let mut names = BTreeSet::new();
-    for c in corpora {
-        if !names.insert(c.annotator.as_str()) {
-            return Err(AgreementError::DuplicateAnnotator(c.annotator.clone()));
-        }
-    }
-    // Checksum → document, per annotator; the first copy wins if a corpus repeats a text.
+    agreement_with(corpora, AgreementOptions::default())
+}
+
+/// The token labels of the documents in `docs`, one list per annotator in `who`.
+fn pooled<'x>(
+    labels: &'x [Vec<Vec<String>>],
+    who: &[usize],
+    docs: &[usize],
+) -> Vec<Vec<&'x String>> {
+    who.iter()
+        .map(|&k| docs.iter().flat_map(|&n| labels[k][n].iter()).collect())
+        .collect()
+}
+
+/// Checksum → document per annotator (the first copy wins if a corpus repeats a text), the
+/// documents every annotator has in first-seen order, and the others.
+#[allow(clippy::type_complexity)]
+fn match_documents(
+    corpora: &[AnnotatorCorpus],
+) -> (
+    Vec<BTreeMap<String, &Document>>,
+    Vec<(String, &Document)>,
+    Vec<UnmatchedDocument>,
+) {
     let by_sum: Vec<BTreeMap<String, &Document>> = corpora
         .iter()
         .map(|c| {
@@ -613,6 +723,24 @@ pub fn agreement(corpora: &[AnnotatorCorpus]) -> Result<AgreementReport, Agreeme
             });
         }
     }
+    (by_sum, matched, unmatched)
+}
+
+/// Compare the corpora of two or more annotators.
+pub fn agreement_with(
+    corpora: &[AnnotatorCorpus],
+    opts: AgreementOptions,
+) -> Result<AgreementReport, AgreementError> {
+    if corpora.len() < 2 {
+        return Err(AgreementError::TooFewAnnotators(corpora.len()));
+    }
+    let mut names = BTreeSet::new();
+    for c in corpora {
+        if !names.insert(c.annotator.as_str()) {
+            return Err(AgreementError::DuplicateAnnotator(c.annotator.clone()));
+        }
+    }
+    let (by_sum, matched, unmatched) = match_documents(corpora);
     // Tokens and labels once per document and annotator.
     let toks: Vec<Vec<Token>> = matched.iter().map(|(_, d)| tokens(&d.text)).collect();
     let labels: Vec<Vec<Vec<String>>> = (0..corpora.len())
@@ -624,12 +752,6 @@ pub fn agreement(corpora: &[AnnotatorCorpus]) -> Result<AgreementReport, Agreeme
                 .collect()
         })
         .collect();
-    let all_labels: Vec<Vec<&String>> = labels
-        .iter()
-        .map(|l| l.iter().flatten().collect())
-        .collect();
-    let refs: Vec<&[&String]> = all_labels.iter().map(|l| l.as_slice()).collect();
-    let fleiss = fleiss_kappa(&refs);
     let documents: Vec<DocumentRef> = matched
         .iter()
         .map(|(sum, d)| DocumentRef {
@@ -637,6 +759,32 @@ pub fn agreement(corpora: &[AnnotatorCorpus]) -> Result<AgreementReport, Agreeme
             title: d.meta.title.clone(),
         })
         .collect();
+    let touched_by: Vec<Vec<bool>> = (0..corpora.len())
+        .map(|k| {
+            matched
+                .iter()
+                .map(|(sum, _)| touched(by_sum[k][sum]))
+                .collect()
+        })
+        .collect();
+    // The documents whose tokens count for the annotators `who`, and what that is.
+    let units = |who: &[usize], name: &str| -> (Vec<usize>, TokenUnits) {
+        let (kept, out): (Vec<usize>, Vec<usize>) = (0..matched.len())
+            .partition(|&n| opts.include_untouched || who.iter().any(|&k| touched_by[k][n]));
+        let units = TokenUnits {
+            unit: unit_text(&opts, name),
+            documents: kept.len(),
+            tokens: kept.iter().map(|&n| toks[n].len()).sum(),
+            left_out: out.iter().map(|&n| documents[n].clone()).collect(),
+        };
+        (kept, units)
+    };
+    let everyone: Vec<usize> = (0..corpora.len()).collect();
+    let (docs_all, units_all) = units(&everyone, "any annotator");
+    let all_labels = pooled(&labels, &everyone, &docs_all);
+    let refs: Vec<&[&String]> = all_labels.iter().map(|l| l.as_slice()).collect();
+    let fleiss = fleiss_kappa(&refs);
+    let alpha_all = nominal_alpha_of_raters(&refs);
     let mut pairs = Vec::new();
     for i in 0..corpora.len() {
         for j in i + 1..corpora.len() {
@@ -655,22 +803,30 @@ pub fn agreement(corpora: &[AnnotatorCorpus]) -> Result<AgreementReport, Agreeme
                         t.mentions_overlap.add(&scores.mentions_overlap);
                         t.events.add(&scores.events);
                         t.relations.add(&scores.relations);
+                        t.coreference.add(&scores.coreference);
                     }
                 }
                 per_document.push(DocumentScores {
                     document: documents[n].clone(),
+                    touched: touched_by[i][n] || touched_by[j][n],
                     scores,
                 });
             }
             let mut total = total.unwrap_or_else(|| {
                 pair_scores(&[], &Annotations::default(), &Annotations::default())
             });
-            // Kappa pools the tokens; an average of per-document kappas would not be one.
-            total.token_kappa = cohen_kappa(&all_labels[i], &all_labels[j]);
+            let (a, b) = (&corpora[i].annotator, &corpora[j].annotator);
+            let (docs, token_units) = units(&[i, j], &format!("{a} or {b}"));
+            // Kappa and alpha pool the tokens; a mean of per-document values would not be one.
+            let l = pooled(&labels, &[i, j], &docs);
+            total.token_kappa = cohen_kappa(&l[0], &l[1]);
+            total.token_alpha = nominal_alpha_of_raters(&[&l[0][..], &l[1][..]]);
             pairs.push(PairReport {
-                a: corpora[i].annotator.clone(),
-                b: corpora[j].annotator.clone(),
+                a: a.clone(),
+                b: b.clone(),
+                reference: b.clone(),
                 total,
+                token_units,
                 per_document,
             });
         }
@@ -681,12 +837,15 @@ pub fn agreement(corpora: &[AnnotatorCorpus]) -> Result<AgreementReport, Agreeme
         unmatched,
         pairs,
         fleiss_kappa: fleiss,
+        krippendorff_alpha: alpha_all,
+        token_units: units_all,
+        options: opts,
     })
 }
 
 /// The columns of [`AgreementReport::to_csv`].
 pub const CSV_HEADER: &str =
-    "annotator_a,annotator_b,document,measure,type,a,b,matched,precision,recall,f1,kappa,tokens";
+    "annotator_a,annotator_b,document,measure,type,a,b,matched,precision,recall,f1,coefficient,units";
 
 fn csv_field(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) {
@@ -703,7 +862,9 @@ impl AgreementReport {
     }
 
     /// The report as CSV, one row per score: document `*` is the whole corpus, type `*`
-    /// the micro-average. Kappa rows fill `kappa` and `tokens` and leave the counts empty.
+    /// the micro-average. Kappa and alpha rows fill `coefficient` and `units` (tokens) and
+    /// leave the counts empty; coreference rows count chains in `a` and `b` (B is the key),
+    /// and the CoNLL-2012 row puts its mean in `coefficient`.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(CSV_HEADER);
         out.push_str("\r\n");
@@ -724,6 +885,13 @@ impl AgreementReport {
             )
         };
         let kappa = |k: &Kappa| format!(",,,,,,{:.4},{}", k.kappa, k.items);
+        let alpha = |k: &Alpha| format!(",,,,,,{:.4},{}", k.alpha, k.units);
+        let coref = |c: &CorefScores, m: &CorefMetric| {
+            format!(
+                "{},{},,{:.4},{:.4},{:.4},,",
+                c.response_chains, c.key_chains, m.precision, m.recall, m.f1
+            )
+        };
         for p in &self.pairs {
             let docs = std::iter::once(("*", &p.total)).chain(
                 p.per_document
@@ -754,6 +922,27 @@ impl AgreementReport {
                     score(&s.events.trigger_identification),
                 );
                 row(&p.a, &p.b, doc, "cohen_kappa", "*", kappa(&s.token_kappa));
+                row(
+                    &p.a,
+                    &p.b,
+                    doc,
+                    "krippendorff_alpha",
+                    "*",
+                    alpha(&s.token_alpha),
+                );
+                let c = &s.coreference;
+                for (measure, m) in [
+                    ("coref_muc", &c.muc),
+                    ("coref_b_cubed", &c.b_cubed),
+                    ("coref_ceafe", &c.ceafe),
+                ] {
+                    row(&p.a, &p.b, doc, measure, "*", coref(c, m));
+                }
+                let conll = format!(
+                    "{},{},,,,,{:.4},{}",
+                    c.response_chains, c.key_chains, c.conll, c.key_mentions
+                );
+                row(&p.a, &p.b, doc, "coref_conll2012", "*", conll);
             }
         }
         row(
@@ -763,6 +952,14 @@ impl AgreementReport {
             "fleiss_kappa",
             "*",
             kappa(&self.fleiss_kappa),
+        );
+        row(
+            &self.annotators.join("+"),
+            "",
+            "*",
+            "krippendorff_alpha",
+            "*",
+            alpha(&self.krippendorff_alpha),
         );
         out
     }
@@ -1155,13 +1352,137 @@ pub(crate) mod tests {
         assert!(lines.iter().all(|l| l.split(',').count() == 13), "{csv}");
         assert!(csv.contains("ann,bob,*,argument_classification,*,3,3,2,0.6667,0.6667,0.6667,,"));
         assert!(csv.contains("ann,bob,d,cohen_kappa,*,,,,,,,1.0000,13"));
-        assert!(lines.last().unwrap().starts_with("ann+bob,,*,fleiss_kappa"));
+        let n = lines.len();
+        assert!(lines[n - 2].starts_with("ann+bob,,*,fleiss_kappa"));
+        assert!(lines[n - 1].starts_with("ann+bob,,*,krippendorff_alpha,*,,,,,,,1.0000,13"));
+        assert!(csv.contains("ann,bob,*,coref_muc,*,0,0,,1.0000,1.0000,1.0000,,"));
         let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         assert_eq!(
             json["pairs"][0]["total"]["events"]["argument_classification"]["micro"]["matched"],
             2
         );
         assert_eq!(json["annotators"], serde_json::json!(["ann", "bob"]));
+    }
+
+    #[test]
+    fn documents_nobody_touched_are_left_out_of_the_token_measures() {
+        let quiet = "Nobody read this one at all.";
+        let r = agreement(&[
+            corpus(
+                "ann",
+                vec![
+                    doc("one", TEXT, full()),
+                    doc("q", quiet, Annotations::default()),
+                ],
+            ),
+            corpus(
+                "bob",
+                vec![
+                    doc("one", TEXT, full()),
+                    doc("q", quiet, Annotations::default()),
+                ],
+            ),
+        ])
+        .unwrap();
+        let p = &r.pairs[0];
+        // 13 tokens of the annotated text; the 7 of the untouched one are left out.
+        assert_eq!(p.total.token_kappa.items, 13);
+        assert_eq!(p.total.token_alpha.units, 13);
+        assert_eq!((p.token_units.documents, p.token_units.tokens), (1, 13));
+        assert_eq!(p.token_units.left_out[0].title, "q");
+        assert!(p
+            .token_units
+            .unit
+            .contains("ann or bob annotated or gave a status"));
+        assert_eq!((r.token_units.tokens, r.fleiss_kappa.items), (13, 13));
+        assert!(!p.per_document[1].touched && p.per_document[0].touched);
+        assert_eq!(p.reference, "bob");
+        // A status alone counts as touched: "done, nothing to annotate" is a judgement.
+        let mut done = doc("q", quiet, Annotations::default());
+        done.meta.status = Status::Done;
+        let r = agreement(&[
+            corpus("ann", vec![doc("one", TEXT, full()), done]),
+            corpus(
+                "bob",
+                vec![
+                    doc("one", TEXT, full()),
+                    doc("q", quiet, Annotations::default()),
+                ],
+            ),
+        ])
+        .unwrap();
+        assert_eq!(r.pairs[0].total.token_kappa.items, 20);
+        // And the option counts everything.
+        let opts = AgreementOptions {
+            include_untouched: true,
+        };
+        let r = agreement_with(
+            &[
+                corpus("ann", vec![doc("q", quiet, Annotations::default())]),
+                corpus("bob", vec![doc("q", quiet, Annotations::default())]),
+            ],
+            opts,
+        )
+        .unwrap();
+        assert_eq!(r.pairs[0].total.token_kappa.items, 7);
+        assert!(r.pairs[0].token_units.left_out.is_empty());
+    }
+
+    #[test]
+    fn token_alpha_by_hand_beside_kappa() {
+        // As in total_disagreement: A = B-PER O O, B = O O B-ORG. Values: O 4, B-PER 1,
+        // B-ORG 1 over 3 units of 2. Units 1 and 3 disagree: D_o = (2 + 2) / 6.
+        // D_e = (36 − 16 − 1 − 1) / 30 = 18/30. α = 1 − (4/6)/(18/30) = −1/9.
+        let text = "Anna met Ben";
+        let ann = |mention: Mention| Annotations {
+            mentions: vec![mention],
+            ..Default::default()
+        };
+        let r = agreement(&[
+            corpus("ann", vec![doc("d", text, ann(m("T1", "PER", "Anna")))]),
+            corpus("bob", vec![doc("d", text, ann(m("T1", "ORG", "Ben")))]),
+        ])
+        .unwrap();
+        let a = r.pairs[0].total.token_alpha;
+        assert!(close(a.alpha, -1.0 / 9.0), "{a:?}");
+        assert!(close(r.krippendorff_alpha.alpha, a.alpha));
+        assert_eq!(a.units, 3);
+    }
+
+    #[test]
+    fn coreference_chains_are_entities_matched_by_span() {
+        let clustered = |groups: &[(&str, &[&str])]| {
+            let mut x = full();
+            for (entity, ids) in groups {
+                for m in &mut x.mentions {
+                    if ids.contains(&m.id.as_str()) {
+                        m.entity = Some((*entity).into());
+                    }
+                }
+            }
+            x
+        };
+        // A: {Anna Ben} {army Kyiv}; B: {Anna Ben army} under other entity ids.
+        let a = clustered(&[("C1", &["T1", "T2"]), ("C2", &["T4", "T5"])]);
+        let b = clustered(&[("C9", &["T1", "T2", "T4"])]);
+        assert_eq!(chains(&a).len(), 2);
+        let c = two(a.clone(), b.clone()).pairs[0].total.coreference;
+        // MUC recall (B is the key): {Anna Ben army} splits in 2 over A, 1 of 2 links.
+        // Precision: {Anna Ben} 1 of 1, {army Kyiv} splits in 2 ({army}, {Kyiv}): 0 of 1.
+        assert_eq!(
+            (c.muc.recall_numerator, c.muc.recall_denominator),
+            (1.0, 2.0)
+        );
+        assert_eq!(
+            (c.muc.precision_numerator, c.muc.precision_denominator),
+            (1.0, 2.0)
+        );
+        assert_eq!((c.key_chains, c.response_chains), (1, 2));
+        assert!(c.conll > 0.0 && c.conll < 1.0);
+        let same = two(a.clone(), a).pairs[0].total.coreference;
+        assert_eq!(same.conll, 1.0);
+        // Without entities on either side the scores say nothing, and say so.
+        assert!(two(full(), full()).pairs[0].total.coreference.is_empty());
     }
 
     #[test]

@@ -1,12 +1,10 @@
-//! Corpus statistics for the dashboard, and the small SVG bar chart that draws them.
+//! Corpus statistics for the dashboard, and the charts that show them.
 //!
 //! [`corpus_stats`] counts annotations per type, per document and per annotator, the
-//! argument fill rate of each event type's roles, and progress over documents.
-//! [`bar_chart_svg`] draws one labelled horizontal bar chart as a standalone SVG string,
-//! so the app can show it inline and export the same bytes as an `.svg` file.
+//! argument fill rate of each event type's roles, and progress over documents; [`charts`]
+//! turns them into [`Chart`]s, which `core::render::charts` draws as SVG.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -177,35 +175,6 @@ pub fn stats_over<'a>(
     }
 }
 
-/// Escape text for SVG (XML) content and attribute values: labels are user data.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    crate::core::layout::escape_html_into(&mut out, text);
-    out
-}
-
-/// Long labels are cut so the label column stays readable; the full label stays in the
-/// bar's tooltip.
-fn short(label: &str) -> String {
-    if label.chars().count() <= 24 {
-        label.to_owned()
-    } else {
-        let mut s: String = label.chars().take(23).collect();
-        s.push('…');
-        s
-    }
-}
-
-const WIDTH: usize = 560;
-/// Room on the left for the category axis title, written upwards.
-const AXIS_W: usize = 28;
-const LABEL_W: usize = 200;
-const BAR_W: usize = 260;
-const ROW_H: usize = 24;
-const TOP: usize = 36;
-/// Below the bars: the value axis, its end labels and its title.
-const BOTTOM: usize = 52;
-
 /// One chart of the dashboard: a title, both axis titles, and one bar per category.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chart {
@@ -220,7 +189,7 @@ pub struct Chart {
 }
 
 impl Chart {
-    fn new(title: &str, category: &str, value: &str, bars: Vec<(String, f64)>) -> Self {
+    pub fn new(title: &str, category: &str, value: &str, bars: Vec<(String, f64)>) -> Self {
         Chart {
             title: title.into(),
             category_axis: category.into(),
@@ -228,17 +197,6 @@ impl Chart {
             bars,
             percent: false,
         }
-    }
-
-    /// The picture's width and height in pixels.
-    pub fn size(&self) -> (usize, usize) {
-        let rows = self.bars.len().max(1);
-        (WIDTH, TOP + rows * ROW_H + 4 + BOTTOM)
-    }
-
-    /// The chart as a standalone SVG document.
-    pub fn svg(&self) -> String {
-        bar_chart_svg(self)
     }
 
     /// A file name for the chart's exports, from its title: `annotations-per-type`.
@@ -259,7 +217,8 @@ impl Chart {
         }
     }
 
-    fn show(&self, v: f64) -> String {
+    /// A value as the chart prints it.
+    pub fn show(&self, v: f64) -> String {
         if self.percent {
             format!("{:.0} %", v * 100.0)
         } else if v.fract() == 0.0 {
@@ -344,89 +303,6 @@ pub fn charts(stats: &CorpusStats) -> Vec<Chart> {
     ]
 }
 
-/// A horizontal bar chart: one row per bar, bars scaled to the largest value (or to 100 %
-/// for shares), each value printed after its bar, a value axis with its range, and both
-/// axis titles. Standalone SVG with a title and an accessible name, with no external
-/// resources; every piece of text is escaped, since type names and titles are user data.
-pub fn bar_chart_svg(chart: &Chart) -> String {
-    let bars = &chart.bars;
-    let rows = bars.len().max(1);
-    let axis_y = TOP + rows * ROW_H + 4;
-    let (_, height) = chart.size();
-    let max = if chart.percent {
-        1.0
-    } else {
-        bars.iter().map(|b| b.1).fold(0.0_f64, f64::max)
-    };
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
-         viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{t}\" \
-         font-family=\"system-ui, sans-serif\" font-size=\"13\">\
-         <title>{t}</title>\
-         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\
-         <text x=\"8\" y=\"22\" font-size=\"15\" font-weight=\"600\" fill=\"#1f2328\">{t}</text>",
-        t = xml(&chart.title)
-    );
-    if bars.is_empty() {
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" fill=\"#57606a\">No data yet</text>",
-            AXIS_W + 8,
-            TOP + 16
-        );
-    }
-    for (n, (label, value)) in bars.iter().enumerate() {
-        let y = TOP + n * ROW_H;
-        // Negative or NaN values draw no bar rather than a broken one.
-        let frac = if max > 0.0 && *value > 0.0 {
-            (value / max).min(1.0)
-        } else {
-            0.0
-        };
-        let w = (frac * BAR_W as f64).round() as usize;
-        let _ = write!(
-            svg,
-            "<g><title>{full}: {v}</title>\
-             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" fill=\"#1f2328\">{l}</text>\
-             <rect x=\"{bx}\" y=\"{ry}\" width=\"{w}\" height=\"{bh}\" fill=\"#2f6fbd\"/>\
-             <text x=\"{vx}\" y=\"{ty}\" fill=\"#1f2328\">{v}</text></g>",
-            full = xml(label),
-            l = xml(&short(label)),
-            v = xml(&chart.show(*value)),
-            lx = LABEL_W - 8,
-            ty = y + 16,
-            bx = LABEL_W,
-            ry = y + 4,
-            bh = ROW_H - 8,
-            vx = LABEL_W + w + 6,
-        );
-    }
-    // The axes: the category axis beside the labels, the value axis under the bars with
-    // its range at both ends, and each axis's title.
-    let _ = write!(
-        svg,
-        "<line x1=\"{LABEL_W}\" y1=\"{TOP}\" x2=\"{LABEL_W}\" y2=\"{axis_y}\" stroke=\"#57606a\"/>\
-         <line x1=\"{LABEL_W}\" y1=\"{axis_y}\" x2=\"{right}\" y2=\"{axis_y}\" stroke=\"#57606a\"/>\
-         <text x=\"{LABEL_W}\" y=\"{tick_y}\" text-anchor=\"middle\" fill=\"#57606a\">{zero}</text>\
-         <text x=\"{right}\" y=\"{tick_y}\" text-anchor=\"middle\" fill=\"#57606a\">{top}</text>\
-         <text x=\"{mid}\" y=\"{title_y}\" text-anchor=\"middle\" fill=\"#1f2328\">{value_axis}</text>\
-         <text transform=\"translate(16 {cat_y}) rotate(-90)\" text-anchor=\"middle\" fill=\"#1f2328\">{category_axis}</text>",
-        right = LABEL_W + BAR_W,
-        tick_y = axis_y + 16,
-        zero = xml(&chart.show(0.0)),
-        top = xml(&chart.show(max)),
-        mid = LABEL_W + BAR_W / 2,
-        title_y = axis_y + 38,
-        value_axis = xml(&chart.value_axis),
-        cat_y = TOP + rows * ROW_H / 2,
-        category_axis = xml(&chart.category_axis),
-    );
-    svg.push_str("</svg>");
-    svg
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,56 +380,6 @@ mod tests {
         assert_eq!(corpus_stats(&corpora, None).progress.in_progress, 1);
         corpora[0].documents[0].meta.status = Status::NotStarted;
         assert_eq!(corpus_stats(&corpora, None).progress.not_started, 1);
-    }
-
-    #[test]
-    fn bar_chart_scales_labels_and_escapes() {
-        let bars = vec![
-            ("PER".to_owned(), 10.0),
-            ("<script>alert(1)</script>".to_owned(), 5.0),
-            ("zero".to_owned(), 0.0),
-        ];
-        let mut chart = Chart::new("Mentions & types", "Type <x>", "Count \"n\"", bars);
-        let svg = chart.svg();
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-        assert!(svg.ends_with("</svg>"));
-        assert!(svg.contains("<title>Mentions &amp; types</title>"));
-        assert!(svg.contains("aria-label=\"Mentions &amp; types\""));
-        assert!(!svg.contains("<script>") && !svg.contains("<x>"));
-        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        // Both axis titles, escaped, and the value axis's range, 0 to the largest value.
-        assert!(svg.contains(">Type &lt;x&gt;</text>"));
-        assert!(svg.contains(">Count &quot;n&quot;</text>"));
-        assert!(svg.contains("text-anchor=\"middle\" fill=\"#57606a\">0</text>"));
-        assert!(svg.contains("text-anchor=\"middle\" fill=\"#57606a\">10</text>"));
-        // The largest value fills the bar area; half of it, half.
-        assert!(svg.contains(&format!("width=\"{BAR_W}\"")));
-        assert!(svg.contains(&format!("width=\"{}\"", BAR_W / 2)));
-        assert!(svg.contains("width=\"0\""));
-        assert!(svg.contains(">5</text></g>"));
-        assert_eq!(svg.matches("<g>").count(), 3);
-        assert_eq!(svg.matches("<g>").count(), svg.matches("</g>").count());
-        // Three rows: the value axis sits under them, and the picture's height follows.
-        let axis_y = TOP + 3 * ROW_H + 4;
-        assert!(svg.contains(&format!("height=\"{}\"", axis_y + BOTTOM)));
-        assert!(svg.contains(&format!("y2=\"{axis_y}\"")));
-        chart.bars.clear();
-        let empty = chart.svg();
-        assert!(empty.contains("No data yet") && !empty.contains("<g>"));
-        chart.bars = vec![("a".repeat(40), 1.0)];
-        assert!(chart.svg().contains(&format!("{}…</text>", "a".repeat(23))));
-        assert_eq!(chart.file_stem(), "mentions-types");
-    }
-
-    #[test]
-    fn shares_are_drawn_on_a_percent_axis() {
-        let mut chart = Chart::new("Fill", "Role", "Filled", vec![("Time".into(), 0.5)]);
-        chart.percent = true;
-        let svg = chart.svg();
-        // Half of 100 %, not the full width as the largest value would give.
-        assert!(svg.contains(&format!("width=\"{}\"", BAR_W / 2)));
-        assert!(svg.contains(">50 %</text></g>"));
-        assert!(svg.contains(">100 %</text>"));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! of marks. Offsets are code points throughout; the UI renders the pieces' text itself,
 //! so no UTF-16 offset is needed.
 //!
-//! **Loupe:** relations have no span of their own, so they get no mark in the text; they
-//! are still disagreements to step through, shown beside the text by the UI.
+//! **Loupe:** relations and coreference clusters have no span of their own, so they get no
+//! mark in the text; they are still disagreements to step through, shown beside the text
+//! by the UI in the words of [`describe`].
 
 use super::adjudication::{DiffItem, DiffKind, Layer, Side};
 use super::model::{Annotations, Span};
@@ -20,6 +21,7 @@ impl DiffKind {
             DiffKind::TypeDisagreement => "type differs",
             DiffKind::SpanDisagreement => "span differs",
             DiffKind::ArgumentDisagreement => "arguments differ",
+            DiffKind::MembersDisagreement => "members differ",
             DiffKind::OnlyA => "only A",
             DiffKind::OnlyB => "only B",
         }
@@ -32,6 +34,7 @@ impl DiffKind {
             DiffKind::TypeDisagreement => "type",
             DiffKind::SpanDisagreement => "span",
             DiffKind::ArgumentDisagreement => "args",
+            DiffKind::MembersDisagreement => "members",
             DiffKind::OnlyA | DiffKind::OnlyB => "only",
         }
     }
@@ -113,7 +116,7 @@ pub fn marks(
                     Some(e) => (e.kind.clone(), e.trigger.clone()),
                     None => continue,
                 },
-                Layer::Relation => continue,
+                Layer::Relation | Layer::Cluster => continue,
             };
             let mut spans: Vec<Span> = spans
                 .into_iter()
@@ -197,6 +200,60 @@ pub fn piece_classes(piece: &Piece, marks: &[Mark], current: Option<usize>) -> S
 /// `None` past the end of the piece.
 pub fn selection_point(piece_start: usize, piece_text: &str, utf16: usize) -> Option<usize> {
     utf16_to_cp(piece_text, utf16).map(|cp| piece_start + cp)
+}
+
+/// One side's annotation of a diff item in words, by its text and never by ids: a mention's
+/// type, text and span; an event's type, trigger and each argument's role and target text;
+/// a relation's type and its ends' texts; a cluster's type, name and members. "—" when the
+/// side has nothing here.
+pub fn describe(ann: &Annotations, layer: Layer, id: Option<&str>) -> String {
+    let Some(id) = id else {
+        return "—".to_owned();
+    };
+    let text = |target: &str| {
+        ann.mention(target)
+            .map(|m| format!("“{}”", m.text))
+            .or_else(|| {
+                ann.event(target)
+                    .map(|e| format!("the event “{}”", e.trigger_text))
+            })
+            .unwrap_or_else(|| format!("a missing annotation ({target})"))
+    };
+    let found = match layer {
+        Layer::Mention => ann
+            .mention(id)
+            .map(|m| format!("{} “{}” [{}, {})", m.kind, m.text, m.start(), m.end())),
+        Layer::Event => ann.event(id).map(|e| {
+            let args: Vec<String> = e
+                .arguments
+                .iter()
+                .map(|a| format!("{} {}", a.role, text(&a.target)))
+                .collect();
+            if args.is_empty() {
+                format!("{} “{}”, no arguments", e.kind, e.trigger_text)
+            } else {
+                format!("{} “{}”: {}", e.kind, e.trigger_text, args.join(", "))
+            }
+        }),
+        Layer::Relation => ann
+            .relation(id)
+            .map(|r| format!("{} {} → {}", r.kind, text(&r.arg1), text(&r.arg2))),
+        Layer::Cluster => ann.entity(id).map(|e| {
+            let members: Vec<String> = ann.members(id).map(|m| format!("“{}”", m.text)).collect();
+            format!(
+                "{} cluster “{}” of {}: {}",
+                e.kind,
+                e.name,
+                members.len(),
+                if members.is_empty() {
+                    "no members".to_owned()
+                } else {
+                    members.join(", ")
+                }
+            )
+        }),
+    };
+    found.unwrap_or_else(|| format!("a missing annotation ({id})"))
 }
 
 /// The indices of the items that are disagreements, in order: what the user steps through.
@@ -368,6 +425,30 @@ mod tests {
         // Between the two halves of the emoji: the emoji's start. Past the end: none.
         assert_eq!(selection_point(139, " 🚢.", 2), Some(140));
         assert_eq!(selection_point(139, " 🚢.", 5), None);
+    }
+
+    #[test]
+    fn descriptions_name_arguments_and_relation_ends_by_their_text() {
+        let (a, b) = fixture();
+        let items = diff(&a.annotations, &b.annotations);
+        let event = items.iter().find(|it| it.layer == Layer::Event).unwrap();
+        let said = describe(&a.annotations, Layer::Event, event.a.as_deref());
+        assert!(
+            said.contains("“shelled”: ") && said.contains("Time “Tuesday”"),
+            "{said}"
+        );
+        assert!(!said.contains("=T"), "no ids: {said}");
+        let rel = items.iter().find(|it| it.layer == Layer::Relation).unwrap();
+        let said = describe(&b.annotations, Layer::Relation, rel.b.as_deref());
+        assert!(
+            said.contains("ORG-AFF “brigade” → “Northern Command”"),
+            "{said}"
+        );
+        assert_eq!(describe(&a.annotations, Layer::Mention, None), "—");
+        assert_eq!(
+            describe(&a.annotations, Layer::Cluster, Some("C9")),
+            "a missing annotation (C9)"
+        );
     }
 
     #[test]

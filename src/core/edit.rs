@@ -30,8 +30,8 @@ use super::model::{
     Annotations, Argument, AttrValue, Entity, Event, Id, Mention, Normalization, Relation, Span,
 };
 use super::offsets::OffsetIndex;
-use super::schema::Schema;
-use super::validate::{validate, Issue, Severity};
+use super::schema::{AnnotationKind, Schema};
+use super::validate::{self, validate, Issue, Rule, Severity, SpanError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edit {
@@ -182,16 +182,17 @@ pub enum EditError {
 impl fmt::Display for EditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::FragmentOutOfBounds { id, span, len } => write!(
-                f,
-                "{id}: fragment [{}, {}) lies outside the text, which has {len} characters; \
-                 check that the offsets are code points",
-                span.start, span.end
-            ),
-            Self::EmptyFragment { id } => write!(f, "{id}: a fragment is empty; select some text"),
-            Self::WhitespaceFragment { id } => {
-                write!(f, "{id}: a fragment covers only whitespace; select a word")
+            Self::FragmentOutOfBounds { id, span, len } => SpanError::FragmentOutOfBounds {
+                id: id.clone(),
+                span: *span,
+                len: *len,
             }
+            .fmt(f),
+            Self::EmptyFragment { id } => SpanError::EmptyFragment { id: id.clone() }.fmt(f),
+            Self::WhitespaceFragment { id } => {
+                SpanError::WhitespaceFragment { id: id.clone() }.fmt(f)
+            }
+            Self::NoFragments { id } => SpanError::NoFragments { id: id.clone() }.fmt(f),
             Self::DuplicateId { id } => {
                 write!(f, "{id}: this id is already in use; pick a fresh one")
             }
@@ -201,7 +202,6 @@ impl fmt::Display for EditError {
                     "{id}: no annotation has this id; it may have been deleted"
                 )
             }
-            Self::NoFragments { id } => write!(f, "{id}: a mention needs at least one fragment"),
             Self::Unsupported { id, what } => {
                 write!(f, "{id}: this kind of annotation has no {what}")
             }
@@ -210,48 +210,31 @@ impl fmt::Display for EditError {
     }
 }
 
+impl From<SpanError> for EditError {
+    fn from(err: SpanError) -> Self {
+        match err {
+            SpanError::NoFragments { id } => Self::NoFragments { id },
+            SpanError::FragmentOutOfBounds { id, span, len } => {
+                Self::FragmentOutOfBounds { id, span, len }
+            }
+            SpanError::EmptyFragment { id } => Self::EmptyFragment { id },
+            SpanError::WhitespaceFragment { id } => Self::WhitespaceFragment { id },
+        }
+    }
+}
+
 impl std::error::Error for EditError {}
 
 /// Check fragments against the text and return the text they cover, joined by one space.
-/// An index makes this cheap on long texts; without one the text is scanned.
+/// An index makes this cheap on long texts; without one the text is scanned. The rules
+/// are the validator's ([`validate::check_spans`]), with its error as an [`EditError`].
 pub fn check_spans(
     text: &str,
     index: Option<&OffsetIndex>,
     id: &str,
     fragments: &[Span],
 ) -> Result<String, EditError> {
-    let id = || id.to_owned();
-    if fragments.is_empty() {
-        return Err(EditError::NoFragments { id: id() });
-    }
-    let built;
-    let index = match index {
-        Some(index) => index,
-        None => {
-            built = OffsetIndex::new(text);
-            &built
-        }
-    };
-    let len = index.len_cp();
-    let mut parts = Vec::with_capacity(fragments.len());
-    for span in fragments {
-        if span.end > len || span.start > span.end {
-            return Err(EditError::FragmentOutOfBounds {
-                id: id(),
-                span: *span,
-                len,
-            });
-        }
-        if span.is_empty() {
-            return Err(EditError::EmptyFragment { id: id() });
-        }
-        let part = index.slice(text, span.start, span.end).unwrap_or_default();
-        if part.trim().is_empty() {
-            return Err(EditError::WhitespaceFragment { id: id() });
-        }
-        parts.push(part);
-    }
-    Ok(parts.join(" "))
+    validate::check_spans(text, index, id, fragments).map_err(EditError::from)
 }
 
 /// Check a mention's fragments against the text and fill in its covered text.
@@ -279,55 +262,22 @@ impl Edit {
         text: &str,
         index: &OnceLock<OffsetIndex>,
     ) -> Result<Edit, EditError> {
-        let indexed = || Some(index.get_or_init(|| OffsetIndex::new(text)));
+        let spans = Spans { text, index };
         match self {
-            Edit::InsertMention { index, mention } => {
-                if ann.contains_id(&mention.id) {
-                    return Err(EditError::DuplicateId {
-                        id: mention.id.clone(),
-                    });
-                }
-                if let Some(entity) = &mention.entity {
-                    position(&ann.entities, |e| &e.id, entity)?;
-                }
-                let mut mention = mention.clone();
-                mention.text = check_spans(text, indexed(), &mention.id, &mention.fragments)?;
-                let id = mention.id.clone();
-                ann.mentions
-                    .insert((*index).min(ann.mentions.len()), mention);
-                Ok(Edit::RemoveMention { id })
-            }
-            Edit::RemoveMention { id } => {
-                let index = position(&ann.mentions, |m| &m.id, id)?;
-                // Unlink first, recording each link so one undo restores them all.
-                let mut undo = unlink_target(ann, id);
-                let mention = ann.mentions.remove(index);
-                let cluster = mention.entity.clone();
-                undo.push(Edit::InsertMention { index, mention });
-                // A cluster without members means nothing; it goes with its last mention.
-                if let Some(cluster) = cluster {
-                    if ann.members(&cluster).next().is_none() {
-                        if let Ok(i) = position(&ann.entities, |e| &e.id, &cluster) {
-                            let entity = ann.entities.remove(i);
-                            undo.push(Edit::InsertEntity { index: i, entity });
-                        }
-                    }
-                }
-                undo.reverse();
-                Ok(single_or_batch(undo))
-            }
+            Edit::InsertMention { index, mention } => insert_mention(ann, spans, *index, mention),
+            Edit::RemoveMention { id } => remove_mention(ann, id),
             Edit::SetMentionType { id, kind } => {
-                let index = position(&ann.mentions, |m| &m.id, id)?;
-                let old = std::mem::replace(&mut ann.mentions[index].kind, kind.clone());
+                let at = position(&ann.mentions, |m| &m.id, id)?;
+                let old = std::mem::replace(&mut ann.mentions[at].kind, kind.clone());
                 Ok(Edit::SetMentionType {
                     id: id.clone(),
                     kind: old,
                 })
             }
             Edit::SetMentionFragments { id, fragments } => {
-                let index = position(&ann.mentions, |m| &m.id, id)?;
-                let covered = check_spans(text, indexed(), id, fragments)?;
-                let m = &mut ann.mentions[index];
+                let at = position(&ann.mentions, |m| &m.id, id)?;
+                let covered = spans.check(id, fragments)?;
+                let m = &mut ann.mentions[at];
                 m.text = covered;
                 let old = std::mem::replace(&mut m.fragments, fragments.clone());
                 Ok(Edit::SetMentionFragments {
@@ -335,57 +285,29 @@ impl Edit {
                     fragments: old,
                 })
             }
-            Edit::SetMentionEntity { id, entity } => {
-                let index = position(&ann.mentions, |m| &m.id, id)?;
-                if let Some(entity) = entity {
-                    position(&ann.entities, |e| &e.id, entity)?;
-                }
-                let old = std::mem::replace(&mut ann.mentions[index].entity, entity.clone());
-                Ok(Edit::SetMentionEntity {
-                    id: id.clone(),
-                    entity: old,
-                })
-            }
-            Edit::InsertEvent { index, event } => {
-                if ann.contains_id(&event.id) {
-                    return Err(EditError::DuplicateId {
-                        id: event.id.clone(),
-                    });
-                }
-                let mut event = event.clone();
-                event.trigger_text = check_spans(text, indexed(), &event.id, &event.trigger)?;
-                for argument in &event.arguments {
-                    if argument.target != event.id && !target_exists(ann, &argument.target) {
-                        return Err(EditError::Missing {
-                            id: argument.target.clone(),
-                        });
-                    }
-                }
-                let id = event.id.clone();
-                ann.events.insert((*index).min(ann.events.len()), event);
-                Ok(Edit::RemoveEvent { id })
-            }
+            Edit::SetMentionEntity { id, entity } => set_mention_entity(ann, id, entity.as_ref()),
+            Edit::InsertEvent { index, event } => insert_event(ann, spans, *index, event),
             Edit::RemoveEvent { id } => {
-                let index = position(&ann.events, |e| &e.id, id)?;
-                // Unlinking removes arguments and relations only, so `index` still holds.
+                let at = position(&ann.events, |e| &e.id, id)?;
+                // Unlinking removes arguments and relations only, so `at` still holds.
                 let mut undo = unlink_target(ann, id);
-                let event = ann.events.remove(index);
-                undo.push(Edit::InsertEvent { index, event });
+                let event = ann.events.remove(at);
+                undo.push(Edit::InsertEvent { index: at, event });
                 undo.reverse();
                 Ok(single_or_batch(undo))
             }
             Edit::SetEventType { id, kind } => {
-                let index = position(&ann.events, |e| &e.id, id)?;
-                let old = std::mem::replace(&mut ann.events[index].kind, kind.clone());
+                let at = position(&ann.events, |e| &e.id, id)?;
+                let old = std::mem::replace(&mut ann.events[at].kind, kind.clone());
                 Ok(Edit::SetEventType {
                     id: id.clone(),
                     kind: old,
                 })
             }
             Edit::SetEventTrigger { id, trigger } => {
-                let index = position(&ann.events, |e| &e.id, id)?;
-                let covered = check_spans(text, indexed(), id, trigger)?;
-                let e = &mut ann.events[index];
+                let at = position(&ann.events, |e| &e.id, id)?;
+                let covered = spans.check(id, trigger)?;
+                let e = &mut ann.events[at];
                 e.trigger_text = covered;
                 let old = std::mem::replace(&mut e.trigger, trigger.clone());
                 Ok(Edit::SetEventTrigger {
@@ -397,219 +319,51 @@ impl Edit {
                 event,
                 index,
                 argument,
-            } => {
-                let e = position(&ann.events, |e| &e.id, event)?;
-                if !target_exists(ann, &argument.target) {
-                    return Err(EditError::Missing {
-                        id: argument.target.clone(),
-                    });
-                }
-                let args = &mut ann.events[e].arguments;
-                let index = (*index).min(args.len());
-                args.insert(index, argument.clone());
-                Ok(Edit::RemoveArgument {
-                    event: event.clone(),
-                    index,
-                })
-            }
-            Edit::RemoveArgument { event, index } => {
-                let e = position(&ann.events, |e| &e.id, event)?;
-                let args = &mut ann.events[e].arguments;
-                if *index >= args.len() {
-                    return Err(EditError::Missing {
-                        id: format!("{event} argument {index}"),
-                    });
-                }
-                let argument = args.remove(*index);
-                Ok(Edit::InsertArgument {
-                    event: event.clone(),
-                    index: *index,
-                    argument,
-                })
-            }
-            Edit::InsertRelation { index, relation } => {
-                if ann.contains_id(&relation.id) {
-                    return Err(EditError::DuplicateId {
-                        id: relation.id.clone(),
-                    });
-                }
-                for arg in [&relation.arg1, &relation.arg2] {
-                    if !target_exists(ann, arg) {
-                        return Err(EditError::Missing { id: arg.clone() });
-                    }
-                }
-                let index = (*index).min(ann.relations.len());
-                ann.relations.insert(index, relation.clone());
-                Ok(Edit::RemoveRelation {
-                    id: relation.id.clone(),
-                })
-            }
+            } => insert_argument(ann, event, *index, argument),
+            Edit::RemoveArgument { event, index } => remove_argument(ann, event, *index),
+            Edit::InsertRelation { index, relation } => insert_relation(ann, *index, relation),
             Edit::RemoveRelation { id } => {
-                let index = position(&ann.relations, |r| &r.id, id)?;
-                let relation = ann.relations.remove(index);
-                Ok(Edit::InsertRelation { index, relation })
-            }
-            Edit::InsertEntity { index, entity } => {
-                if ann.contains_id(&entity.id) {
-                    return Err(EditError::DuplicateId {
-                        id: entity.id.clone(),
-                    });
-                }
-                let index = (*index).min(ann.entities.len());
-                ann.entities.insert(index, entity.clone());
-                Ok(Edit::RemoveEntity {
-                    id: entity.id.clone(),
+                let at = position(&ann.relations, |r| &r.id, id)?;
+                let relation = ann.relations.remove(at);
+                Ok(Edit::InsertRelation {
+                    index: at,
+                    relation,
                 })
             }
-            Edit::RemoveEntity { id } => {
-                let index = position(&ann.entities, |e| &e.id, id)?;
-                let mut undo = Vec::new();
-                for m in ann
-                    .mentions
-                    .iter_mut()
-                    .filter(|m| m.entity.as_deref() == Some(id))
-                {
-                    m.entity = None;
-                    undo.push(Edit::SetMentionEntity {
-                        id: m.id.clone(),
-                        entity: Some(id.clone()),
-                    });
-                }
-                let entity = ann.entities.remove(index);
-                undo.push(Edit::InsertEntity { index, entity });
-                undo.reverse();
-                Ok(single_or_batch(undo))
-            }
+            Edit::InsertEntity { index, entity } => insert_entity(ann, *index, entity),
+            Edit::RemoveEntity { id } => remove_entity(ann, id),
             Edit::SetEntityName { id, name } => {
-                let index = position(&ann.entities, |e| &e.id, id)?;
-                let old = std::mem::replace(&mut ann.entities[index].name, name.clone());
+                let at = position(&ann.entities, |e| &e.id, id)?;
+                let old = std::mem::replace(&mut ann.entities[at].name, name.clone());
                 Ok(Edit::SetEntityName {
                     id: id.clone(),
                     name: old,
                 })
             }
             Edit::SetEntityType { id, kind } => {
-                let index = position(&ann.entities, |e| &e.id, id)?;
-                let old = std::mem::replace(&mut ann.entities[index].kind, kind.clone());
+                let at = position(&ann.entities, |e| &e.id, id)?;
+                let old = std::mem::replace(&mut ann.entities[at].kind, kind.clone());
                 Ok(Edit::SetEntityType {
                     id: id.clone(),
                     kind: old,
                 })
             }
-            Edit::MergeEntities { into, from } => {
-                position(&ann.entities, |e| &e.id, into)?;
-                position(&ann.entities, |e| &e.id, from)?;
-                if into == from {
-                    return Err(EditError::Invalid {
-                        message: format!(
-                            "{into}: an entity cannot be merged with itself; pick two clusters"
-                        ),
-                    });
-                }
-                let mut steps: Vec<Edit> = ann
-                    .members(from)
-                    .map(|m| Edit::SetMentionEntity {
-                        id: m.id.clone(),
-                        entity: Some(into.clone()),
-                    })
-                    .collect();
-                steps.push(Edit::RemoveEntity { id: from.clone() });
-                Edit::Batch(steps).apply(ann, text)
-            }
+            Edit::MergeEntities { into, from } => merge_entities(ann, spans, into, from),
             Edit::SplitEntity {
                 from,
                 mentions,
                 entity,
-            } => {
-                let at = position(&ann.entities, |e| &e.id, from)?;
-                for id in mentions {
-                    let index = position(&ann.mentions, |m| &m.id, id)?;
-                    if ann.mentions[index].entity.as_deref() != Some(from.as_str()) {
-                        return Err(EditError::Invalid {
-                            message: format!("{id}: this mention is not in entity {from}, so it cannot be split off it"),
-                        });
-                    }
-                }
-                let mut steps = vec![Edit::InsertEntity {
-                    index: at + 1,
-                    entity: entity.clone(),
-                }];
-                steps.extend(mentions.iter().map(|id| Edit::SetMentionEntity {
-                    id: id.clone(),
-                    entity: Some(entity.id.clone()),
-                }));
-                Edit::Batch(steps).apply(ann, text)
-            }
+            } => split_entity(ann, spans, from, mentions, entity),
             Edit::SetAttribute {
                 target,
                 name,
                 value,
-            } => {
-                let attributes = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target)
-                {
-                    &mut m.attributes
-                } else if let Some(e) = ann.events.iter_mut().find(|e| &e.id == target) {
-                    &mut e.attributes
-                } else if let Some(r) = ann.relations.iter_mut().find(|r| &r.id == target) {
-                    &mut r.attributes
-                } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
-                    &mut e.attributes
-                } else {
-                    return Err(EditError::Missing { id: target.clone() });
-                };
-                let old = match value {
-                    Some(v) => attributes.insert(name.clone(), v.clone()),
-                    None => attributes.remove(name),
-                };
-                Ok(Edit::SetAttribute {
-                    target: target.clone(),
-                    name: name.clone(),
-                    value: old,
-                })
-            }
-            Edit::SetNote { target, note } => {
-                let slot = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target) {
-                    &mut m.note
-                } else if let Some(e) = ann.events.iter_mut().find(|e| &e.id == target) {
-                    &mut e.note
-                } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
-                    &mut e.note
-                } else if ann.relation(target).is_some() {
-                    return Err(EditError::Unsupported {
-                        id: target.clone(),
-                        what: "note",
-                    });
-                } else {
-                    return Err(EditError::Missing { id: target.clone() });
-                };
-                let old = std::mem::replace(slot, note.clone());
-                Ok(Edit::SetNote {
-                    target: target.clone(),
-                    note: old,
-                })
-            }
+            } => set_attribute(ann, target, name, value.as_ref()),
+            Edit::SetNote { target, note } => set_note(ann, target, note.as_ref()),
             Edit::SetNormalization {
                 target,
                 normalization,
-            } => {
-                let slot = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target) {
-                    &mut m.normalization
-                } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
-                    &mut e.normalization
-                } else if ann.contains_id(target) {
-                    return Err(EditError::Unsupported {
-                        id: target.clone(),
-                        what: "normalisation",
-                    });
-                } else {
-                    return Err(EditError::Missing { id: target.clone() });
-                };
-                let old = std::mem::replace(slot, normalization.clone());
-                Ok(Edit::SetNormalization {
-                    target: target.clone(),
-                    normalization: old,
-                })
-            }
+            } => set_normalization(ann, target, normalization.as_ref()),
             Edit::SetLabels { set, labels } => {
                 let old = if labels.is_empty() {
                     ann.labels.remove(set)
@@ -621,23 +375,7 @@ impl Edit {
                     labels: old.unwrap_or_default(),
                 })
             }
-            Edit::Batch(edits) => {
-                let mut undo = Vec::with_capacity(edits.len());
-                for edit in edits {
-                    match edit.apply_in(ann, text, index) {
-                        Ok(inverse) => undo.push(inverse),
-                        Err(err) => {
-                            // Roll back what this batch already did: all or nothing.
-                            for inverse in undo.into_iter().rev() {
-                                let _ = inverse.apply_in(ann, text, index);
-                            }
-                            return Err(err);
-                        }
-                    }
-                }
-                undo.reverse();
-                Ok(Edit::Batch(undo))
-            }
+            Edit::Batch(edits) => apply_batch(ann, spans, edits),
         }
     }
 
@@ -654,6 +392,587 @@ impl Edit {
         }));
         Edit::Batch(steps)
     }
+}
+
+/// The text an edit applies over, with its offset index built at most once.
+#[derive(Clone, Copy)]
+struct Spans<'a> {
+    text: &'a str,
+    index: &'a OnceLock<OffsetIndex>,
+}
+
+impl Spans<'_> {
+    /// The text `fragments` cover, or why they do not fit the text.
+    fn check(&self, id: &str, fragments: &[Span]) -> Result<String, EditError> {
+        let index = self.index.get_or_init(|| OffsetIndex::new(self.text));
+        check_spans(self.text, Some(index), id, fragments)
+    }
+}
+
+fn insert_mention(
+    ann: &mut Annotations,
+    spans: Spans,
+    index: usize,
+    mention: &Mention,
+) -> Result<Edit, EditError> {
+    if ann.contains_id(&mention.id) {
+        return Err(EditError::DuplicateId {
+            id: mention.id.clone(),
+        });
+    }
+    if let Some(entity) = &mention.entity {
+        position(&ann.entities, |e| &e.id, entity)?;
+    }
+    let mut mention = mention.clone();
+    mention.text = spans.check(&mention.id, &mention.fragments)?;
+    let id = mention.id.clone();
+    ann.mentions.insert(index.min(ann.mentions.len()), mention);
+    Ok(Edit::RemoveMention { id })
+}
+
+fn remove_mention(ann: &mut Annotations, id: &str) -> Result<Edit, EditError> {
+    let index = position(&ann.mentions, |m| &m.id, id)?;
+    // Unlink first, recording each link so one undo restores them all.
+    let mut undo = unlink_target(ann, id);
+    let mention = ann.mentions.remove(index);
+    let cluster = mention.entity.clone();
+    let renamed = match &cluster {
+        Some(cluster) => follow_members(ann, cluster, &mention),
+        None => Vec::new(),
+    };
+    undo.push(Edit::InsertMention { index, mention });
+    undo.extend(renamed);
+    // A cluster without members means nothing; it goes with its last mention.
+    if let Some(cluster) = cluster {
+        if ann.members(&cluster).next().is_none() {
+            if let Ok(i) = position(&ann.entities, |e| &e.id, &cluster) {
+                let entity = ann.entities.remove(i);
+                undo.push(Edit::InsertEntity { index: i, entity });
+            }
+        }
+    }
+    undo.reverse();
+    Ok(single_or_batch(undo))
+}
+
+fn set_mention_entity(
+    ann: &mut Annotations,
+    id: &str,
+    entity: Option<&Id>,
+) -> Result<Edit, EditError> {
+    let index = position(&ann.mentions, |m| &m.id, id)?;
+    if let Some(entity) = entity {
+        position(&ann.entities, |e| &e.id, entity)?;
+    }
+    let old = std::mem::replace(&mut ann.mentions[index].entity, entity.cloned());
+    let mut undo = vec![Edit::SetMentionEntity {
+        id: id.to_owned(),
+        entity: old.clone(),
+    }];
+    if let Some(left) = old.filter(|old| Some(old) != entity) {
+        let mention = ann.mentions[index].clone();
+        undo.extend(follow_members(ann, &left, &mention));
+    }
+    undo.reverse();
+    Ok(single_or_batch(undo))
+}
+
+/// After mention `left` leaves entity `cluster` (deleted, or moved out), an entity named
+/// or typed after it takes the name and type of the members that remain: the longest
+/// one's, as a new cluster is named. A name or type that still fits a member, or that the
+/// annotator chose, stays. Returns the edits that undo the change.
+fn follow_members(ann: &mut Annotations, cluster: &str, left: &Mention) -> Vec<Edit> {
+    let Ok(at) = position(&ann.entities, |e| &e.id, cluster) else {
+        return Vec::new();
+    };
+    let mut members = ann.members(cluster).peekable();
+    if members.peek().is_none() {
+        return Vec::new();
+    }
+    let (mut name_fits, mut kind_fits) = (false, false);
+    let mut longest: Option<&Mention> = None;
+    let entity = &ann.entities[at];
+    for m in members {
+        name_fits |= m.text == entity.name;
+        kind_fits |= m.kind == entity.kind;
+        if longest.is_none_or(|l| m.text.chars().count() > l.text.chars().count()) {
+            longest = Some(m);
+        }
+    }
+    let Some(longest) = longest else {
+        return Vec::new();
+    };
+    let name = (!name_fits && entity.name == left.text).then(|| longest.text.clone());
+    let kind = (!kind_fits && entity.kind == left.kind).then(|| longest.kind.clone());
+    let mut undo = Vec::new();
+    let entity = &mut ann.entities[at];
+    if let Some(name) = name {
+        let old = std::mem::replace(&mut entity.name, name);
+        undo.push(Edit::SetEntityName {
+            id: entity.id.clone(),
+            name: old,
+        });
+    }
+    if let Some(kind) = kind {
+        let old = std::mem::replace(&mut entity.kind, kind);
+        undo.push(Edit::SetEntityType {
+            id: entity.id.clone(),
+            kind: old,
+        });
+    }
+    undo
+}
+
+fn insert_event(
+    ann: &mut Annotations,
+    spans: Spans,
+    index: usize,
+    event: &Event,
+) -> Result<Edit, EditError> {
+    if ann.contains_id(&event.id) {
+        return Err(EditError::DuplicateId {
+            id: event.id.clone(),
+        });
+    }
+    let mut event = event.clone();
+    event.trigger_text = spans.check(&event.id, &event.trigger)?;
+    for argument in &event.arguments {
+        if argument.target != event.id && !target_exists(ann, &argument.target) {
+            return Err(EditError::Missing {
+                id: argument.target.clone(),
+            });
+        }
+    }
+    let id = event.id.clone();
+    ann.events.insert(index.min(ann.events.len()), event);
+    Ok(Edit::RemoveEvent { id })
+}
+
+fn insert_argument(
+    ann: &mut Annotations,
+    event: &Id,
+    index: usize,
+    argument: &Argument,
+) -> Result<Edit, EditError> {
+    let e = position(&ann.events, |e| &e.id, event)?;
+    if !target_exists(ann, &argument.target) {
+        return Err(EditError::Missing {
+            id: argument.target.clone(),
+        });
+    }
+    let args = &mut ann.events[e].arguments;
+    let index = index.min(args.len());
+    args.insert(index, argument.clone());
+    Ok(Edit::RemoveArgument {
+        event: event.clone(),
+        index,
+    })
+}
+
+fn remove_argument(ann: &mut Annotations, event: &Id, index: usize) -> Result<Edit, EditError> {
+    let e = position(&ann.events, |e| &e.id, event)?;
+    let args = &mut ann.events[e].arguments;
+    if index >= args.len() {
+        return Err(EditError::Missing {
+            id: format!("{event} argument {index}"),
+        });
+    }
+    let argument = args.remove(index);
+    Ok(Edit::InsertArgument {
+        event: event.clone(),
+        index,
+        argument,
+    })
+}
+
+fn insert_relation(
+    ann: &mut Annotations,
+    index: usize,
+    relation: &Relation,
+) -> Result<Edit, EditError> {
+    if ann.contains_id(&relation.id) {
+        return Err(EditError::DuplicateId {
+            id: relation.id.clone(),
+        });
+    }
+    for arg in [&relation.arg1, &relation.arg2] {
+        if !target_exists(ann, arg) {
+            return Err(EditError::Missing { id: arg.clone() });
+        }
+    }
+    let index = index.min(ann.relations.len());
+    ann.relations.insert(index, relation.clone());
+    Ok(Edit::RemoveRelation {
+        id: relation.id.clone(),
+    })
+}
+
+fn insert_entity(ann: &mut Annotations, index: usize, entity: &Entity) -> Result<Edit, EditError> {
+    if ann.contains_id(&entity.id) {
+        return Err(EditError::DuplicateId {
+            id: entity.id.clone(),
+        });
+    }
+    let index = index.min(ann.entities.len());
+    ann.entities.insert(index, entity.clone());
+    Ok(Edit::RemoveEntity {
+        id: entity.id.clone(),
+    })
+}
+
+fn remove_entity(ann: &mut Annotations, id: &Id) -> Result<Edit, EditError> {
+    let index = position(&ann.entities, |e| &e.id, id)?;
+    let mut undo = Vec::new();
+    for m in ann
+        .mentions
+        .iter_mut()
+        .filter(|m| m.entity.as_deref() == Some(id))
+    {
+        m.entity = None;
+        undo.push(Edit::SetMentionEntity {
+            id: m.id.clone(),
+            entity: Some(id.clone()),
+        });
+    }
+    let entity = ann.entities.remove(index);
+    undo.push(Edit::InsertEntity { index, entity });
+    undo.reverse();
+    Ok(single_or_batch(undo))
+}
+
+fn merge_entities(
+    ann: &mut Annotations,
+    spans: Spans,
+    into: &Id,
+    from: &Id,
+) -> Result<Edit, EditError> {
+    position(&ann.entities, |e| &e.id, into)?;
+    position(&ann.entities, |e| &e.id, from)?;
+    if into == from {
+        return Err(EditError::Invalid {
+            message: format!("{into}: an entity cannot be merged with itself; pick two clusters"),
+        });
+    }
+    let mut steps: Vec<Edit> = ann
+        .members(from)
+        .map(|m| Edit::SetMentionEntity {
+            id: m.id.clone(),
+            entity: Some(into.clone()),
+        })
+        .collect();
+    steps.push(Edit::RemoveEntity { id: from.clone() });
+    apply_batch(ann, spans, &steps)
+}
+
+fn split_entity(
+    ann: &mut Annotations,
+    spans: Spans,
+    from: &Id,
+    mentions: &[Id],
+    entity: &Entity,
+) -> Result<Edit, EditError> {
+    let at = position(&ann.entities, |e| &e.id, from)?;
+    for id in mentions {
+        let index = position(&ann.mentions, |m| &m.id, id)?;
+        if ann.mentions[index].entity.as_deref() != Some(from.as_str()) {
+            return Err(EditError::Invalid {
+                message: format!(
+                    "{id}: this mention is not in entity {from}, so it cannot be split off it"
+                ),
+            });
+        }
+    }
+    let mut steps = vec![Edit::InsertEntity {
+        index: at + 1,
+        entity: entity.clone(),
+    }];
+    steps.extend(mentions.iter().map(|id| Edit::SetMentionEntity {
+        id: id.clone(),
+        entity: Some(entity.id.clone()),
+    }));
+    apply_batch(ann, spans, &steps)
+}
+
+fn set_attribute(
+    ann: &mut Annotations,
+    target: &Id,
+    name: &str,
+    value: Option<&AttrValue>,
+) -> Result<Edit, EditError> {
+    let attributes = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target) {
+        &mut m.attributes
+    } else if let Some(e) = ann.events.iter_mut().find(|e| &e.id == target) {
+        &mut e.attributes
+    } else if let Some(r) = ann.relations.iter_mut().find(|r| &r.id == target) {
+        &mut r.attributes
+    } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
+        &mut e.attributes
+    } else {
+        return Err(EditError::Missing { id: target.clone() });
+    };
+    let old = match value {
+        Some(v) => attributes.insert(name.to_owned(), v.clone()),
+        None => attributes.remove(name),
+    };
+    Ok(Edit::SetAttribute {
+        target: target.clone(),
+        name: name.to_owned(),
+        value: old,
+    })
+}
+
+fn set_note(ann: &mut Annotations, target: &Id, note: Option<&String>) -> Result<Edit, EditError> {
+    let slot = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target) {
+        &mut m.note
+    } else if let Some(e) = ann.events.iter_mut().find(|e| &e.id == target) {
+        &mut e.note
+    } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
+        &mut e.note
+    } else if ann.relation(target).is_some() {
+        return Err(EditError::Unsupported {
+            id: target.clone(),
+            what: "note",
+        });
+    } else {
+        return Err(EditError::Missing { id: target.clone() });
+    };
+    let old = std::mem::replace(slot, note.cloned());
+    Ok(Edit::SetNote {
+        target: target.clone(),
+        note: old,
+    })
+}
+
+fn set_normalization(
+    ann: &mut Annotations,
+    target: &Id,
+    normalization: Option<&Normalization>,
+) -> Result<Edit, EditError> {
+    let slot = if let Some(m) = ann.mentions.iter_mut().find(|m| &m.id == target) {
+        &mut m.normalization
+    } else if let Some(e) = ann.entities.iter_mut().find(|e| &e.id == target) {
+        &mut e.normalization
+    } else if ann.contains_id(target) {
+        return Err(EditError::Unsupported {
+            id: target.clone(),
+            what: "normalisation",
+        });
+    } else {
+        return Err(EditError::Missing { id: target.clone() });
+    };
+    let old = std::mem::replace(slot, normalization.cloned());
+    Ok(Edit::SetNormalization {
+        target: target.clone(),
+        normalization: old,
+    })
+}
+
+/// Several edits as one step: all or nothing.
+fn apply_batch(ann: &mut Annotations, spans: Spans, edits: &[Edit]) -> Result<Edit, EditError> {
+    let mut undo = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match edit.apply_in(ann, spans.text, spans.index) {
+            Ok(inverse) => undo.push(inverse),
+            Err(err) => {
+                // Roll back what this batch already did.
+                for inverse in undo.into_iter().rev() {
+                    let _ = inverse.apply_in(ann, spans.text, spans.index);
+                }
+                return Err(err);
+            }
+        }
+    }
+    undo.reverse();
+    Ok(Edit::Batch(undo))
+}
+
+/// Take out of `ann` everything with a hard error against `text` and `schema`, the way a
+/// lenient import keeps the valid part of a file. The smallest part goes: an argument or
+/// an attribute that breaks a rule, a mention's link to a missing entity; else the whole
+/// annotation, with the arguments and relations that pointed at it. Returns one issue
+/// per thing taken out, naming the rule it broke, so nothing is dropped silently.
+pub fn drop_invalid(ann: &mut Annotations, text: &str, schema: Option<&Schema>) -> Vec<Issue> {
+    let index = OnceLock::new();
+    let mut dropped = Vec::new();
+    // Each round takes something out, so this ends; a removal can leave new errors (an
+    // argument at a removed mention goes with it), hence the rounds.
+    loop {
+        let errors: Vec<Issue> = validate(text, ann, schema).errors().cloned().collect();
+        let before = dropped.len();
+        for issue in errors {
+            take_out(ann, text, &index, schema, issue, &mut dropped);
+        }
+        if dropped.len() == before {
+            return dropped;
+        }
+    }
+}
+
+fn take_out(
+    ann: &mut Annotations,
+    text: &str,
+    index: &OnceLock<OffsetIndex>,
+    schema: Option<&Schema>,
+    issue: Issue,
+    dropped: &mut Vec<Issue>,
+) {
+    let id = issue.id.clone();
+    if let Some(set) = id.strip_prefix("labels:") {
+        let known = schema
+            .and_then(|s| s.label_set(set))
+            .map(|d| d.labels.clone());
+        match known {
+            Some(known) if issue.rule == Rule::UnknownLabel => {
+                if let Some(labels) = ann.labels.get_mut(set) {
+                    labels.retain(|l| known.contains(l));
+                }
+            }
+            _ => {
+                ann.labels.remove(set);
+            }
+        }
+        dropped.push(issue);
+        return;
+    }
+    let repaired = match issue.rule {
+        Rule::DuplicateId => remove_duplicate(ann, &id),
+        Rule::MissingTarget => unlink_missing(ann, &id),
+        Rule::UnknownRole => {
+            let roles = |kind: &str| {
+                schema
+                    .and_then(|s| s.event_type(kind))
+                    .map(|t| t.roles.iter().map(|r| r.name.clone()).collect::<Vec<_>>())
+            };
+            match ann.events.iter_mut().find(|e| e.id == id) {
+                Some(e) => {
+                    let roles = roles(&e.kind).unwrap_or_default();
+                    e.arguments.retain(|a| roles.contains(&a.role));
+                    true
+                }
+                None => false,
+            }
+        }
+        Rule::UnknownAttribute | Rule::BadAttributeValue => match schema {
+            Some(schema) => drop_attributes(ann, schema, &id),
+            None => false,
+        },
+        _ => false,
+    };
+    if repaired {
+        dropped.push(issue);
+        return;
+    }
+    let removal = match () {
+        _ if ann.mention(&id).is_some() => Edit::RemoveMention { id: id.clone() },
+        _ if ann.event(&id).is_some() => Edit::RemoveEvent { id: id.clone() },
+        _ if ann.relation(&id).is_some() => Edit::RemoveRelation { id: id.clone() },
+        _ if ann.entity(&id).is_some() => Edit::RemoveEntity { id: id.clone() },
+        _ => return,
+    };
+    let Ok(inverse) = removal.apply_in(ann, text, index) else {
+        return;
+    };
+    dropped.push(issue);
+    // What went with it: say so, each on its own line.
+    let mut restore = vec![inverse];
+    while let Some(edit) = restore.pop() {
+        match edit {
+            Edit::Batch(edits) => restore.extend(edits),
+            Edit::InsertArgument {
+                event, argument, ..
+            } => dropped.push(cascade(
+                &event,
+                format!(
+                    "{event}: its {} argument pointed at {id}, which was left out, so it was left out too",
+                    argument.role
+                ),
+            )),
+            Edit::InsertRelation { relation, .. } => dropped.push(cascade(
+                &relation.id,
+                format!(
+                    "{}: it linked {id}, which was left out, so it was left out too",
+                    relation.id
+                ),
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn cascade(id: &str, message: String) -> Issue {
+    Issue {
+        severity: Severity::Error,
+        rule: Rule::MissingTarget,
+        id: id.to_owned(),
+        message,
+    }
+}
+
+/// Remove the later annotation of two that share `id` (the first keeps it).
+fn remove_duplicate(ann: &mut Annotations, id: &str) -> bool {
+    fn drop_last<T>(list: &mut Vec<T>, is: impl Fn(&T) -> bool) -> bool {
+        match list.iter().rposition(is) {
+            Some(i) => {
+                list.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+    let count = ann.mentions.iter().filter(|m| m.id == id).count()
+        + ann.events.iter().filter(|e| e.id == id).count()
+        + ann.relations.iter().filter(|r| r.id == id).count()
+        + ann.entities.iter().filter(|e| e.id == id).count();
+    if count < 2 {
+        return false;
+    }
+    // The validator's order: mentions, events, relations, entities; the last is later.
+    drop_last(&mut ann.entities, |e| e.id == id)
+        || drop_last(&mut ann.relations, |r| r.id == id)
+        || drop_last(&mut ann.events, |e| e.id == id)
+        || drop_last(&mut ann.mentions, |m| m.id == id)
+}
+
+/// Drop the references of annotation `id` that point at nothing: a mention's entity, an
+/// event's arguments. A relation with a missing end is not repaired: it goes whole.
+fn unlink_missing(ann: &mut Annotations, id: &str) -> bool {
+    let entities: Vec<Id> = ann.entities.iter().map(|e| e.id.clone()).collect();
+    let targets: Vec<Id> = ann
+        .mentions
+        .iter()
+        .map(|m| m.id.clone())
+        .chain(ann.events.iter().map(|e| e.id.clone()))
+        .collect();
+    if let Some(m) = ann.mentions.iter_mut().find(|m| m.id == id) {
+        if m.entity.as_ref().is_some_and(|e| !entities.contains(e)) {
+            m.entity = None;
+            return true;
+        }
+    }
+    if let Some(e) = ann.events.iter_mut().find(|e| e.id == id) {
+        let before = e.arguments.len();
+        e.arguments.retain(|a| targets.contains(&a.target));
+        return e.arguments.len() < before;
+    }
+    false
+}
+
+/// Keep only the attributes of annotation `id` that the schema allows.
+fn drop_attributes(ann: &mut Annotations, schema: &Schema, id: &str) -> bool {
+    let (kind, attributes) = if let Some(m) = ann.mentions.iter_mut().find(|m| m.id == id) {
+        (AnnotationKind::Mention, &mut m.attributes)
+    } else if let Some(e) = ann.events.iter_mut().find(|e| e.id == id) {
+        (AnnotationKind::Event, &mut e.attributes)
+    } else if let Some(r) = ann.relations.iter_mut().find(|r| r.id == id) {
+        (AnnotationKind::Relation, &mut r.attributes)
+    } else if let Some(e) = ann.entities.iter_mut().find(|e| e.id == id) {
+        (AnnotationKind::Entity, &mut e.attributes)
+    } else {
+        return false;
+    };
+    let before = attributes.len();
+    attributes.retain(|name, value| validate::attribute_fits(schema, kind, name, value));
+    attributes.len() < before
 }
 
 /// Remove every argument and relation that points at `id`, returning the edits that put
@@ -920,6 +1239,79 @@ mod tests {
         assert_eq!(*ann, before);
         assert!(h.redo(ann, TEXT).unwrap());
         assert_eq!(*ann, after);
+    }
+
+    /// "The Kremlin" (T1, ORG) and "Moscow" (T2, GPE) in entity C1, named after T1.
+    fn kremlin() -> (Annotations, &'static str) {
+        const TEXT: &str = "The Kremlin said Moscow would respond.";
+        let mut ann = Annotations::default();
+        for (i, (id, kind, s, e)) in [("T1", "ORG", 0, 11), ("T2", "GPE", 17, 23)]
+            .into_iter()
+            .enumerate()
+        {
+            let mention = Mention::new(id, kind, vec![Span::new(s, e)], String::new());
+            Edit::InsertMention { index: i, mention }
+                .apply(&mut ann, TEXT)
+                .unwrap();
+        }
+        let c1 = Entity {
+            name: "The Kremlin".into(),
+            kind: "ORG".into(),
+            ..entity("C1")
+        };
+        Edit::cluster(0, c1, &["T1".into(), "T2".into()])
+            .apply(&mut ann, TEXT)
+            .unwrap();
+        (ann, TEXT)
+    }
+
+    /// Bug 4: deleting a mention that belongs to an entity left the entity named after
+    /// the deleted text, with the deleted mention's type.
+    #[test]
+    fn deleting_the_mention_an_entity_is_named_after_renames_and_retypes_the_entity() {
+        let (mut ann, text) = kremlin();
+        let before = ann.clone();
+        let mut h = History::default();
+        h.apply(&mut ann, text, Edit::RemoveMention { id: "T1".into() })
+            .unwrap();
+        let c1 = ann
+            .entity("C1")
+            .expect("the entity keeps its other mention");
+        assert_eq!((c1.name.as_str(), c1.kind.as_str()), ("Moscow", "GPE"));
+        assert!(h.undo(&mut ann, text).unwrap());
+        assert_eq!(ann, before, "one undo brings the name and type back");
+    }
+
+    #[test]
+    fn taking_the_naming_mention_out_of_an_entity_renames_it_too() {
+        let (mut ann, text) = kremlin();
+        let before = ann.clone();
+        let mut h = History::default();
+        let edit = Edit::SetMentionEntity {
+            id: "T1".into(),
+            entity: None,
+        };
+        h.apply(&mut ann, text, edit).unwrap();
+        assert_eq!(ann.entity("C1").map(|e| e.name.as_str()), Some("Moscow"));
+        assert!(h.undo(&mut ann, text).unwrap());
+        assert_eq!(ann, before);
+    }
+
+    #[test]
+    fn a_name_the_annotator_chose_stays_when_a_mention_is_deleted() {
+        let (mut ann, text) = kremlin();
+        Edit::SetEntityName {
+            id: "C1".into(),
+            name: "Russian government".into(),
+        }
+        .apply(&mut ann, text)
+        .unwrap();
+        Edit::RemoveMention { id: "T1".into() }
+            .apply(&mut ann, text)
+            .unwrap();
+        let c1 = ann.entity("C1").unwrap();
+        assert_eq!(c1.name, "Russian government");
+        assert_eq!(c1.kind, "GPE", "no member is an ORG any more");
     }
 
     #[test]
@@ -1386,12 +1778,6 @@ mod properties {
                 .collect::<Vec<_>>()
         };
         let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
-        let entities = || {
-            ann.entities
-                .iter()
-                .map(|e| e.id.clone())
-                .collect::<Vec<_>>()
-        };
         let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
         let span = vec![Span::new(a.min(b), a.max(b))];
         let kind = KINDS[c % KINDS.len()].to_owned();
@@ -1482,6 +1868,30 @@ mod properties {
             10 => Edit::RemoveRelation {
                 id: pick(ann.relations.iter().map(|r| r.id.clone()).collect(), a),
             },
+            11..=14 => entity_edit(ann, k, a, b, c),
+            15..=18 => property_edit(ann, k, a, b, c),
+            _ => Edit::SetEventTrigger {
+                id: pick(events(), c),
+                trigger: span,
+            },
+        }
+    }
+
+    /// Coreference edits for [`to_edit`].
+    fn entity_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
+        let mentions = || {
+            ann.mentions
+                .iter()
+                .map(|m| m.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let entities = || {
+            ann.entities
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        match k {
             11 => Edit::cluster(
                 c,
                 Entity {
@@ -1529,9 +1939,29 @@ mod properties {
                     },
                 }
             }
-            14 => Edit::RemoveEntity {
+            _ => Edit::RemoveEntity {
                 id: pick(entities(), a),
             },
+        }
+    }
+
+    /// Attribute, note, normalisation and label edits for [`to_edit`].
+    fn property_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
+        let mentions = || {
+            ann.mentions
+                .iter()
+                .map(|m| m.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let entities = || {
+            ann.entities
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let events = || ann.events.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
+        match k {
             15 => Edit::SetAttribute {
                 target: pick(targets().into_iter().chain(entities()).collect(), a),
                 name: ["Realis", "Negated"][b % 2].into(),
@@ -1553,13 +1983,9 @@ mod properties {
                     label: String::new(),
                 }),
             },
-            18 => Edit::SetLabels {
+            _ => Edit::SetLabels {
                 set: ["Topic", "Region"][a % 2].into(),
                 labels: (0..b % 3).map(|i| format!("L{i}")).collect(),
-            },
-            _ => Edit::SetEventTrigger {
-                id: pick(events(), c),
-                trigger: span,
             },
         }
     }

@@ -15,13 +15,14 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::core::format::loupe::{self, LoupeError};
+use crate::core::format::loupe;
+pub use crate::core::format::ImportError;
 use crate::core::format::{self, archive, Format, ImportOptions, InputFile};
+pub use crate::core::model::title_from_file_name;
 use crate::core::model::Document;
 
 /// Larger files would make the browser struggle before Loupe could help.
@@ -56,104 +57,37 @@ impl FileKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportError {
-    TooLarge {
-        bytes: u64,
-    },
-    NotUtf8 {
-        position: usize,
-    },
-    Empty,
-    Unsupported,
-    MalformedJson {
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    /// An article object (at a line of a `.jsonl` file, or an item of a `.json` list)
-    /// has no `text`.
-    NoText {
-        place: String,
-    },
-    Loupe(LoupeError),
-    Unreadable(String),
-    /// An archive, or a brat file inside one, refused by the format reader, which says why.
-    Archive(String),
-}
+/// A rejected file and why, for the import summary: the one [`ImportError`], which names
+/// its file.
+pub type FileError = ImportError;
 
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLarge { bytes } => write!(
-                f,
-                "over 20 MB ({:.1} MB), too large to annotate in the browser; split it into smaller files",
-                *bytes as f64 / 1_048_576.0
-            ),
-            Self::NotUtf8 { position } => write!(
-                f,
-                "not UTF-8 text (invalid byte at position {position}); save it as UTF-8 and try again"
-            ),
-            Self::Empty => write!(f, "the file is empty"),
-            Self::Unsupported => write!(
-                f,
-                "not a kind of file Loupe reads; use .txt, .md, .html, .htm, .json, .jsonl, or a .zip of them or of brat files"
-            ),
-            Self::MalformedJson { line, column, message } => write!(
-                f,
-                "malformed JSON at line {line}, column {column} ({message}); fix that line and import the file again"
-            ),
-            Self::NoText { place } => write!(
-                f,
-                "{place} has no \"text\" field; each article needs its text as a string"
-            ),
-            Self::Loupe(e) => write!(f, "{e}"),
-            Self::Unreadable(why) => write!(f, "could not be read ({why})"),
-            Self::Archive(why) => write!(f, "{why}"),
-        }
-    }
-}
-
-impl std::error::Error for ImportError {}
-
-/// A rejected file and why, for the import summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileError {
-    pub file: String,
-    pub error: ImportError,
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.error)
-    }
-}
-
-pub fn check_size(bytes: u64) -> Result<(), ImportError> {
+/// Refuse a file over [`MAX_FILE_BYTES`] before reading it.
+pub fn check_size(file: &str, bytes: u64) -> Result<(), ImportError> {
     if bytes > MAX_FILE_BYTES {
-        Err(ImportError::TooLarge { bytes })
+        Err(ImportError::TooLarge {
+            file: file.to_owned(),
+            bytes,
+            limit: MAX_FILE_BYTES,
+        })
     } else {
         Ok(())
     }
 }
 
 /// The bytes of a file as text: UTF-8 only, without a byte order mark, not blank.
-pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
-    check_size(bytes.len() as u64)?;
+pub fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
+    check_size(file, bytes.len() as u64)?;
     let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
-        position: e.valid_up_to(),
+        file: file.to_owned(),
+        byte: e.valid_up_to(),
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(ImportError::Empty);
+        return Err(ImportError::Empty {
+            file: file.to_owned(),
+        });
     }
     Ok(text.to_owned())
-}
-
-/// A title from a file name: the name without its extension, `_` and `-` as spaces.
-pub fn title_from_file_name(name: &str) -> String {
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    stem.replace(['_', '-'], " ").trim().to_owned()
 }
 
 /// A title from the text: its first non-blank line, cut at a word when long.
@@ -199,9 +133,16 @@ pub fn article(
     doc
 }
 
-fn from_object(value: Value, place: impl Fn() -> String) -> Result<Document, ImportError> {
-    let object: ArticleObject =
-        serde_json::from_value(value).map_err(|_| ImportError::NoText { place: place() })?;
+fn from_object(
+    file: &str,
+    value: Value,
+    place: impl Fn() -> String,
+) -> Result<Document, ImportError> {
+    let no_text = || ImportError::NoText {
+        file: file.to_owned(),
+        place: place(),
+    };
+    let object: ArticleObject = serde_json::from_value(value).map_err(|_| no_text())?;
     match object.text {
         Some(text) if !text.trim().is_empty() => Ok(article(
             object.title.as_deref(),
@@ -209,64 +150,69 @@ fn from_object(value: Value, place: impl Fn() -> String) -> Result<Document, Imp
             object.url,
             object.date,
         )),
-        _ => Err(ImportError::NoText { place: place() }),
+        _ => Err(no_text()),
     }
 }
 
-fn malformed(e: &serde_json::Error, line_offset: usize) -> ImportError {
-    ImportError::MalformedJson {
-        line: e.line() + line_offset,
-        column: e.column(),
-        message: e
-            .to_string()
-            .split(" at line")
-            .next()
-            .unwrap_or("")
-            .to_owned(),
+fn malformed(file: &str, e: &serde_json::Error, line_offset: usize) -> ImportError {
+    let why = e.to_string();
+    let why = why.split(" at line").next().unwrap_or("");
+    ImportError::Malformed {
+        file: file.to_owned(),
+        place: format!("line {}, column {}", e.line() + line_offset, e.column()),
+        message: format!("malformed JSON ({why}); fix that line and import the file again"),
     }
 }
 
 /// Articles from a `.json` file: a loupe/1 corpus (annotations included), one article
 /// object, or a list of them.
-pub fn documents_from_json(text: &str) -> Result<Vec<Document>, ImportError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| malformed(&e, 0))?;
+pub fn documents_from_json(file: &str, text: &str) -> Result<Vec<Document>, ImportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| malformed(file, &e, 0))?;
     if value.get("format").is_some() {
         return loupe::from_json(text)
-            .map(|file| file.documents)
-            .map_err(ImportError::Loupe);
+            .map(|loupe| loupe.documents)
+            .map_err(|error| ImportError::Loupe {
+                file: file.to_owned(),
+                error,
+            });
     }
     match value {
         Value::Array(items) => {
             if items.is_empty() {
-                return Err(ImportError::Empty);
+                return Err(ImportError::Empty {
+                    file: file.to_owned(),
+                });
             }
             items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| from_object(item, || format!("item {} of the list", i + 1)))
+                .map(|(i, item)| from_object(file, item, || format!("item {} of the list", i + 1)))
                 .collect()
         }
         object @ Value::Object(_) => {
-            from_object(object, || "the article object".to_owned()).map(|d| vec![d])
+            from_object(file, object, || "the article object".to_owned()).map(|d| vec![d])
         }
         _ => Err(ImportError::NoText {
+            file: file.to_owned(),
             place: "the file".to_owned(),
         }),
     }
 }
 
 /// Articles from a `.jsonl` file: one object per line, blank lines allowed.
-pub fn documents_from_jsonl(text: &str) -> Result<Vec<Document>, ImportError> {
+pub fn documents_from_jsonl(file: &str, text: &str) -> Result<Vec<Document>, ImportError> {
     let mut docs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(line).map_err(|e| malformed(&e, i))?;
-        docs.push(from_object(value, || format!("line {}", i + 1))?);
+        let value: Value = serde_json::from_str(line).map_err(|e| malformed(file, &e, i))?;
+        docs.push(from_object(file, value, || format!("line {}", i + 1))?);
     }
     if docs.is_empty() {
-        return Err(ImportError::Empty);
+        return Err(ImportError::Empty {
+            file: file.to_owned(),
+        });
     }
     Ok(docs)
 }
@@ -274,8 +220,10 @@ pub fn documents_from_jsonl(text: &str) -> Result<Vec<Document>, ImportError> {
 /// The documents in a file that needs no browser to read: text, Markdown, JSON, JSONL.
 /// HTML goes through the browser's DOMParser first, then [`article`].
 pub fn documents_from_file(name: &str, bytes: &[u8]) -> Result<Vec<Document>, ImportError> {
-    let kind = FileKind::of(name).ok_or(ImportError::Unsupported)?;
-    let text = decode(bytes)?;
+    let kind = FileKind::of(name).ok_or_else(|| ImportError::Unsupported {
+        file: name.to_owned(),
+    })?;
+    let text = decode(name, bytes)?;
     match kind {
         FileKind::Text | FileKind::Html => Ok(vec![article(
             Some(&title_from_file_name(name)),
@@ -283,8 +231,8 @@ pub fn documents_from_file(name: &str, bytes: &[u8]) -> Result<Vec<Document>, Im
             None,
             None,
         )]),
-        FileKind::Json => documents_from_json(&text),
-        FileKind::Jsonl => documents_from_jsonl(&text),
+        FileKind::Json => documents_from_json(name, &text),
+        FileKind::Jsonl => documents_from_jsonl(name, &text),
     }
 }
 
@@ -293,7 +241,7 @@ pub fn documents_from_file(name: &str, bytes: &[u8]) -> Result<Vec<Document>, Im
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZipContents {
     pub documents: Vec<Document>,
-    pub errors: Vec<FileError>,
+    pub errors: Vec<ImportError>,
 }
 
 /// Read a `.zip` dropped or opened as articles. With an `.ann` file inside it is a brat
@@ -306,19 +254,9 @@ pub fn documents_from_zip(
     name: &str,
     bytes: &[u8],
     html: impl Fn(&str) -> Result<(Option<String>, String), String>,
-) -> Result<ZipContents, FileError> {
-    let fail = |error| FileError {
-        file: name.to_owned(),
-        error,
-    };
+) -> Result<ZipContents, ImportError> {
     let archive = InputFile::new(name, bytes);
-    let entries = archive::read_zip(&archive).map_err(|e| {
-        fail(ImportError::Archive(match e {
-            // The archive's own name is already said first.
-            format::ImportError::Zip { message, .. } => message,
-            other => other.to_string(),
-        }))
-    })?;
+    let entries = archive::read_zip(&archive)?;
     let is_brat = entries
         .iter()
         .any(|f| f.base_name().to_ascii_lowercase().ends_with(".ann"));
@@ -343,31 +281,33 @@ fn brat_zip(entries: Vec<InputFile>) -> ZipContents {
             let key = f.name.rsplit_once('.').map_or(f.name.as_str(), |(k, _)| k);
             groups.entry(key.to_owned()).or_default().push(f);
         } else {
-            out.errors.push(FileError {
+            out.errors.push(ImportError::Zip {
                 file: f.name.clone(),
-                error: ImportError::Archive(
-                    "not a brat file (.txt, .ann or .conf) in a brat archive; it was left out"
-                        .into(),
-                ),
+                message: "not a brat file (.txt, .ann or .conf) in a brat archive; it was left out"
+                    .into(),
             });
         }
     }
-    for (key, group) in groups {
+    for group in groups.into_values() {
         let mut inputs = confs.clone();
         inputs.extend(group);
         match format::import(Format::Brat, &inputs, ImportOptions::default()) {
             Ok(imported) => {
                 out.errors
-                    .extend(imported.report.skipped.into_iter().map(|p| FileError {
-                        file: p.file,
-                        error: ImportError::Archive(format!("{}: {}", p.place, p.message)),
-                    }));
+                    .extend(
+                        imported
+                            .report
+                            .skipped
+                            .into_iter()
+                            .map(|p| ImportError::Malformed {
+                                file: p.file,
+                                place: p.place,
+                                message: p.message,
+                            }),
+                    );
                 out.documents.extend(imported.documents);
             }
-            Err(e) => out.errors.push(FileError {
-                file: format!("{key}.ann"),
-                error: ImportError::Archive(e.to_string()),
-            }),
+            Err(e) => out.errors.push(e),
         }
     }
     out
@@ -379,16 +319,17 @@ fn article_zip(
 ) -> ZipContents {
     let mut out = ZipContents::default();
     for f in entries {
-        let fail = |error| FileError {
-            file: f.name.clone(),
-            error,
-        };
         let base = f.base_name();
         let read = match FileKind::of(base) {
-            Some(FileKind::Html) => decode(&f.bytes).and_then(|page| {
-                let (title, text) = html(&page).map_err(ImportError::Unreadable)?;
+            Some(FileKind::Html) => decode(base, &f.bytes).and_then(|page| {
+                let (title, text) = html(&page).map_err(|why| ImportError::Unreadable {
+                    file: base.to_owned(),
+                    why,
+                })?;
                 if text.trim().is_empty() {
-                    return Err(ImportError::Empty);
+                    return Err(ImportError::Empty {
+                        file: base.to_owned(),
+                    });
                 }
                 let title = title.unwrap_or_else(|| title_from_file_name(base));
                 Ok(vec![article(Some(&title), &text, None, None)])
@@ -397,7 +338,7 @@ fn article_zip(
         };
         match read {
             Ok(docs) => out.documents.extend(docs),
-            Err(error) => out.errors.push(fail(error)),
+            Err(error) => out.errors.push(error.in_file(&f.name)),
         }
     }
     out
@@ -409,7 +350,7 @@ pub fn collapse_whitespace(s: &str) -> String {
 }
 
 /// Phrases that mark a line as page furniture rather than article, lower case.
-const BOILERPLATE: [&str; 22] = [
+const BOILERPLATE: [&str; 25] = [
     "share this",
     "share on",
     "leave a reply",
@@ -432,19 +373,63 @@ const BOILERPLATE: [&str; 22] = [
     "twitter",
     "whatsapp",
     "print this",
+    "choose your language",
+    "select your language",
+    "select language",
 ];
 
-/// The lines (0-based, split at `\n`) that look like boilerplate: short lines holding one
-/// of the phrases above, or a copyright line. Long lines are kept, since article sentences
-/// may mention cookies or Facebook.
+/// A line this long or shorter holding a phrase above is furniture; a longer one may be
+/// an article sentence that mentions cookies or Facebook, and is kept.
+const SHORT_LINE_CHARS: usize = 100;
+
+/// A cookie notice runs long ("This website uses cookies to… you agree to our use of
+/// cookies. Learn more"), so it is recognised up to this length by the site speaking.
+const NOTICE_LINE_CHARS: usize = 600;
+
+/// Words of a site asking for consent, which a news sentence about cookies does not use.
+const NOTICE_PHRASES: [&str; 12] = [
+    "we use cookies",
+    "uses cookies",
+    "our use of cookies",
+    "use of cookies",
+    "you agree",
+    "you accept",
+    "you consent",
+    "by continuing",
+    "by using this",
+    "accept all",
+    "cookie settings",
+    "manage preferences",
+];
+
+/// The lines (0-based, split at `\n`) that look like boilerplate:
+/// - a short line (see [`SHORT_LINE_CHARS`]) holding a phrase above, or a copyright line;
+/// - a cookie notice, long as it may be (see [`NOTICE_LINE_CHARS`]);
+/// - a short line that appears more than once, word for word: menus, language pickers and
+///   share bars repeat, article sentences do not.
 pub fn boilerplate_lines(text: &str) -> Vec<usize> {
-    text.split('\n')
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| collapse_whitespace(line).to_lowercase())
+        .collect();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in &lines {
+        *seen.entry(line.as_str()).or_default() += 1;
+    }
+    lines
+        .iter()
         .enumerate()
         .filter(|(_, line)| {
-            let line = line.trim().to_lowercase();
-            !line.is_empty()
-                && line.chars().count() <= 100
-                && (line.starts_with('©') || BOILERPLATE.iter().any(|p| line.contains(p)))
+            let chars = line.chars().count();
+            let short = chars <= SHORT_LINE_CHARS;
+            let phrase = line.starts_with('©') || BOILERPLATE.iter().any(|p| line.contains(p));
+            let notice = chars <= NOTICE_LINE_CHARS
+                && line.contains("cookie")
+                && NOTICE_PHRASES.iter().any(|p| line.contains(p));
+            let repeated = short
+                && seen.get(line.as_str()).is_some_and(|&n| n > 1)
+                && line.chars().any(char::is_alphabetic);
+            !line.is_empty() && ((short && phrase) || notice || repeated)
         })
         .map(|(i, _)| i)
         .collect()
@@ -496,19 +481,47 @@ mod tests {
     fn bad_bytes_are_rejected_with_the_reason() {
         assert_eq!(
             documents_from_file("a.txt", &[0x43, 0x61, 0x66, 0xe9]),
-            Err(ImportError::NotUtf8 { position: 3 })
+            Err(ImportError::NotUtf8 {
+                file: "a.txt".into(),
+                byte: 3
+            })
         );
         assert_eq!(
             documents_from_file("a.txt", b"  \n\t"),
-            Err(ImportError::Empty)
+            Err(ImportError::Empty {
+                file: "a.txt".into()
+            })
         );
         assert_eq!(
             documents_from_file("a.pdf", b"%PDF"),
-            Err(ImportError::Unsupported)
+            Err(ImportError::Unsupported {
+                file: "a.pdf".into()
+            })
         );
-        let msg = check_size(MAX_FILE_BYTES + 1).unwrap_err().to_string();
-        assert!(msg.starts_with("over 20 MB"), "{msg}");
-        assert!(check_size(MAX_FILE_BYTES).is_ok());
+        assert!(check_size("a.txt", MAX_FILE_BYTES).is_ok());
+    }
+
+    /// One ImportError: its limit is the constant the check used, and the message says
+    /// that limit, whichever reader refused the file.
+    #[test]
+    fn a_file_over_the_limit_names_the_limit_of_the_check_that_refused_it() {
+        let err = check_size("big.txt", MAX_FILE_BYTES + 1).unwrap_err();
+        assert_eq!(
+            err,
+            ImportError::TooLarge {
+                file: "big.txt".into(),
+                bytes: MAX_FILE_BYTES + 1,
+                limit: MAX_FILE_BYTES,
+            }
+        );
+        let limit = format::limit_megabytes(MAX_FILE_BYTES);
+        assert!(err.to_string().contains(&format!("up to {limit}")), "{err}");
+        let big = InputFile::new("big.jsonl", vec![b' '; format::MAX_INPUT_BYTES + 1]);
+        let err = format::import(Format::Doccano, &[big], ImportOptions::default()).unwrap_err();
+        let ImportError::TooLarge { limit, .. } = err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(limit, format::MAX_INPUT_BYTES as u64);
     }
 
     #[test]
@@ -520,20 +533,25 @@ mod tests {
     #[test]
     fn jsonl_reports_the_line_of_malformed_json() {
         let text = "{\"text\":\"One.\"}\n\n{\"text\": \"Two.\",}\n";
-        match documents_from_jsonl(text) {
-            Err(ImportError::MalformedJson { line: 3, .. }) => {}
+        match documents_from_jsonl("feed.jsonl", text) {
+            Err(ImportError::Malformed { place, .. }) if place.starts_with("line 3,") => {}
             other => panic!("{other:?}"),
         }
-        let msg = documents_from_jsonl(text).unwrap_err().to_string();
-        assert!(msg.contains("malformed JSON at line 3"), "{msg}");
+        let msg = documents_from_jsonl("feed.jsonl", text)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("feed.jsonl, line 3, column"), "{msg}");
+        assert!(msg.contains("malformed JSON"), "{msg}");
     }
 
     #[test]
     fn jsonl_reports_an_object_without_text() {
-        let err = documents_from_jsonl("{\"text\":\"One.\"}\n{\"title\":\"No body\"}").unwrap_err();
+        let err = documents_from_jsonl("f.jsonl", "{\"text\":\"One.\"}\n{\"title\":\"No body\"}")
+            .unwrap_err();
         assert_eq!(
             err,
             ImportError::NoText {
+                file: "f.jsonl".into(),
                 place: "line 2".into()
             }
         );
@@ -541,22 +559,25 @@ mod tests {
 
     #[test]
     fn json_takes_one_object_or_a_list_with_optional_fields() {
-        let one =
-            documents_from_json("{\"text\":\"Body.\",\"title\":\"T\",\"date\":\"2024-05-01\"}")
-                .unwrap();
+        let one = documents_from_json(
+            "a.json",
+            "{\"text\":\"Body.\",\"title\":\"T\",\"date\":\"2024-05-01\"}",
+        )
+        .unwrap();
         assert_eq!(one[0].meta.title, "T");
         assert_eq!(one[0].meta.date.as_deref(), Some("2024-05-01"));
-        let list = documents_from_json("[{\"text\":\"A.\"},{\"text\":\"B.\"}]").unwrap();
+        let list = documents_from_json("a.json", "[{\"text\":\"A.\"},{\"text\":\"B.\"}]").unwrap();
         assert_eq!(list.len(), 2);
-        let err = documents_from_json("[{\"text\":\"A.\"},{\"text\":3}]").unwrap_err();
+        let err = documents_from_json("a.json", "[{\"text\":\"A.\"},{\"text\":3}]").unwrap_err();
         assert_eq!(
             err,
             ImportError::NoText {
+                file: "a.json".into(),
                 place: "item 2 of the list".into()
             }
         );
-        match documents_from_json("{\n\"text\": oops}") {
-            Err(ImportError::MalformedJson { line: 2, .. }) => {}
+        match documents_from_json("a.json", "{\n\"text\": oops}") {
+            Err(ImportError::Malformed { place, .. }) if place.starts_with("line 2,") => {}
             other => panic!("{other:?}"),
         }
     }
@@ -572,8 +593,11 @@ mod tests {
         assert_eq!(docs, vec![doc]);
         let newer = json.replace("\"format_version\": 1", "\"format_version\": 9");
         assert!(matches!(
-            documents_from_json(&newer),
-            Err(ImportError::Loupe(LoupeError::NewerVersion(9)))
+            documents_from_json("a.json", &newer),
+            Err(ImportError::Loupe {
+                error: loupe::LoupeError::NewerVersion(9),
+                ..
+            })
         ));
     }
 
@@ -602,6 +626,26 @@ mod tests {
             cleaned,
             "Headline\n\nThe minister spoke about cookies and Facebook at length in a speech that ran well past a hundred characters in all."
         );
+    }
+
+    /// Bug 9: Clean up found nothing in a scraped article that starts with a
+    /// 157-character cookie notice and has "CHOOSE YOUR LANGUAGE" twice, because only
+    /// lines of 100 characters or fewer were considered.
+    #[test]
+    fn clean_up_finds_a_long_cookie_notice_and_a_repeated_language_picker() {
+        let notice = "This website uses cookies to ensure you get the best experience on our \
+                      website. By continuing to browse the site, you agree to our use of cookies. Learn more";
+        assert_eq!(notice.chars().count(), 157);
+        let text = format!(
+            "{notice}\nCHOOSE YOUR LANGUAGE\nEnglish\n\nDrones struck the port of Odesa overnight.\n\n\
+             The regulator said sites that set cookies without asking broke the law, and fined \
+             three publishers a total of two million euros for it.\n\nCHOOSE YOUR LANGUAGE\nEnglish"
+        );
+        let lines = boilerplate_lines(&text);
+        assert_eq!(lines, vec![0, 1, 2, 8, 9], "{text}");
+        let cleaned = without_lines(&text, &lines.into_iter().collect());
+        assert!(cleaned.starts_with("Drones struck"), "{cleaned}");
+        assert!(cleaned.contains("set cookies without asking"), "{cleaned}");
     }
 
     fn zip(files: &[(&str, &str)]) -> Vec<u8> {
@@ -671,7 +715,7 @@ mod tests {
     fn a_zip_over_the_limits_is_refused_whole_with_the_reason() {
         let bomb = zip(&[("big.txt", &"a".repeat(1_000_000))]);
         let err = documents_from_zip("bomb.zip", &bomb, no_html).unwrap_err();
-        assert_eq!(err.file, "bomb.zip");
+        assert_eq!(err.file(), Some("bomb.zip"));
         assert!(
             err.to_string().contains("compression ratio over 100"),
             "{err}"

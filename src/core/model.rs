@@ -375,6 +375,18 @@ impl Document {
     }
 }
 
+/// A title from a file name: the name without its extension, `_` and `-` as spaces.
+pub fn title_from_file_name(name: &str) -> String {
+    title_from_file_stem(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
+}
+
+/// A title from a file name without its extension, `_` and `-` as spaces. It undoes the
+/// file names exports give documents, so a title survives a round trip through brat or
+/// W3C files.
+pub fn title_from_file_stem(stem: &str) -> String {
+    stem.replace(['_', '-'], " ").trim().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,9 +127,147 @@ impl OffsetIndex {
     }
 }
 
+/// A unit that other tools count text offsets in. Loupe itself counts code points; these
+/// are only for files written for, or read from, other tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Unit {
+    /// UTF-16 code units: JavaScript string indices, as doccano's and Label Studio's UIs count.
+    #[default]
+    Utf16,
+    /// Extended grapheme clusters (UAX #29), as doccano's grapheme mode counts.
+    Graphemes,
+    /// Unicode code points, as Python `str` indices and Loupe count.
+    CodePoints,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 3] = [Unit::Utf16, Unit::Graphemes, Unit::CodePoints];
+
+    /// The name used on the command line and in the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Utf16 => "utf16",
+            Unit::Graphemes => "graphemes",
+            Unit::CodePoints => "codepoints",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Unit> {
+        match name
+            .to_ascii_lowercase()
+            .replace(['-', '_', ' '], "")
+            .as_str()
+        {
+            "utf16" | "js" | "javascript" => Some(Unit::Utf16),
+            "graphemes" | "grapheme" | "graphemeclusters" => Some(Unit::Graphemes),
+            "codepoints" | "codepoint" | "cp" | "chars" | "python" => Some(Unit::CodePoints),
+            _ => None,
+        }
+    }
+}
+
+/// Code point offsets ↔ offsets in another [`Unit`], for one text, in O(log n) a lookup.
+#[derive(Debug, Clone)]
+pub struct UnitTable {
+    /// `starts[cp]` is the offset, in the unit, of code point `cp` (with one more entry for
+    /// the end of the text); `None` inside a grapheme cluster, which has no offset.
+    starts: Vec<Option<usize>>,
+}
+
+impl UnitTable {
+    pub fn new(text: &str, unit: Unit) -> Self {
+        use unicode_segmentation::UnicodeSegmentation;
+        let mut starts = Vec::with_capacity(text.len() + 1);
+        match unit {
+            Unit::CodePoints => starts.extend((0..=cp_len(text)).map(Some)),
+            Unit::Utf16 => {
+                let mut u = 0;
+                for c in text.chars() {
+                    starts.push(Some(u));
+                    u += c.len_utf16();
+                }
+                starts.push(Some(u));
+            }
+            Unit::Graphemes => {
+                let mut g = 0;
+                for cluster in text.graphemes(true) {
+                    starts.push(Some(g));
+                    starts.extend(std::iter::repeat_n(None, cluster.chars().count() - 1));
+                    g += 1;
+                }
+                starts.push(Some(g));
+            }
+        }
+        Self { starts }
+    }
+
+    /// The length of the text in the unit.
+    pub fn len(&self) -> usize {
+        self.starts.last().copied().flatten().unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The offset of code point `cp` in the unit; `None` past the end or inside a
+    /// grapheme cluster.
+    pub fn from_cp(&self, cp: usize) -> Option<usize> {
+        self.starts.get(cp).copied().flatten()
+    }
+
+    /// The code point at offset `offset` in the unit; `None` past the end or inside a
+    /// character (half of a surrogate pair).
+    pub fn to_cp(&self, offset: usize) -> Option<usize> {
+        // The known offsets rise with the code points; search them, skipping the holes.
+        let (mut lo, mut hi) = (0, self.starts.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let mut m = mid;
+            while m < hi && self.starts[m].is_none() {
+                m += 1;
+            }
+            match self.starts.get(m).copied().flatten() {
+                Some(v) if m < hi && v == offset => return Some(m),
+                Some(v) if m < hi && v < offset => lo = m + 1,
+                _ => hi = mid,
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_tables_map_code_points_both_ways() {
+        // An astral emoji, a combining mark (e + U+0301), CJK and CRLF.
+        let text = "🚀 e\u{301} 東\r\nx";
+        let utf16 = UnitTable::new(text, Unit::Utf16);
+        assert_eq!(utf16.from_cp(1), Some(2));
+        assert_eq!(utf16.to_cp(2), Some(1));
+        assert_eq!(utf16.to_cp(1), None, "inside the surrogate pair");
+        let g = UnitTable::new(text, Unit::Graphemes);
+        // 🚀, space, é (two code points), space, 東, CRLF (one cluster), x.
+        assert_eq!(g.from_cp(3), None, "inside e + combining accent");
+        assert_eq!(g.from_cp(4), Some(3));
+        assert_eq!(g.from_cp(6), Some(5));
+        assert_eq!(g.from_cp(7), None, "inside CRLF");
+        assert_eq!(g.from_cp(8), Some(6));
+        assert_eq!((g.len(), utf16.len()), (7, 10));
+        for cp in [0, 1, 2, 4, 5, 6, 8, 9] {
+            assert_eq!(g.to_cp(g.from_cp(cp).unwrap()), Some(cp), "{cp}");
+            assert_eq!(utf16.to_cp(utf16.from_cp(cp).unwrap()), Some(cp), "{cp}");
+        }
+        assert_eq!(g.to_cp(99), None);
+        let cps = UnitTable::new(text, Unit::CodePoints);
+        assert_eq!(
+            (cps.from_cp(9), cps.to_cp(9), cps.to_cp(10)),
+            (Some(9), Some(9), None)
+        );
+    }
 
     #[test]
     fn emoji_counts_as_one_code_point_and_two_utf16_units() {

@@ -122,6 +122,11 @@ pub struct Schema {
     pub label_sets: Vec<LabelSet>,
 }
 
+/// The `[relations]` lines of an exported `annotation.conf` that let spans nest or overlap
+/// and declare the Equiv relation of `*` lines (Loupe's coreference clusters).
+pub const BRAT_OVERLAP: &str = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVERLAP-TYPE>:<ANY>";
+pub const BRAT_EQUIV: &str = "Equiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive";
+
 /// Role and argument type wildcards, as in brat.
 pub const ANY: &str = "<ANY>";
 pub const ANY_ENTITY: &str = "<ENTITY>";
@@ -866,6 +871,12 @@ impl Schema {
             ann.push('\n');
         }
         ann.push_str("\n[relations]\n");
+        // Loupe allows nested and overlapping spans, and writes coreference as `*` Equiv
+        // lines: brat's checker needs both declared.
+        ann.push_str(BRAT_OVERLAP);
+        ann.push('\n');
+        ann.push_str(BRAT_EQUIV);
+        ann.push('\n');
         for r in &self.relation_types {
             ann.push_str(&format!(
                 "{}\tArg1:{}, Arg2:{}\n",
@@ -1023,8 +1034,10 @@ impl Schema {
                 Some((h, r)) => (h, r.trim()),
                 None => (trimmed, ""),
             };
-            // Macros (`<OVERLAP>`, `<ENTITY>=...`) configure brat's display; skip them.
-            if head.starts_with('<') {
+            // Macros (`<OVERLAP>`, `<ENTITY>=...`) configure brat's checks and display, and a
+            // symmetric-transitive relation (Equiv) is coreference, which Loupe keeps as
+            // clusters: skip them (the export writes them back).
+            if head.starts_with('<') || rest.contains("<REL-TYPE>:symmetric-transitive") {
                 continue;
             }
             let group = head.starts_with('!');

@@ -27,17 +27,17 @@
 //! ```
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::core::lineage::Lineage;
 use crate::core::model::{Annotations, Document, DocumentMeta, Id, Span};
 use crate::core::offsets::cp_len;
 use crate::core::schema::Schema;
-use crate::core::sync::Lineage;
 
 /// The version written into every stored JSON value. Older values are migrated on load;
 /// newer ones open read-only and are never overwritten.
@@ -81,6 +81,13 @@ pub enum StoreError {
     Unavailable(String),
     /// The stored corpus must not be written; the message says why.
     ReadOnly(String),
+    /// A document needs more room than the whole storage has, so no deletion can make it
+    /// fit. Sizes are UTF-16 units, what localStorage counts.
+    TooLarge {
+        title: String,
+        units: usize,
+        capacity: usize,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -96,11 +103,36 @@ impl fmt::Display for StoreError {
                 "browser storage is unavailable ({why}); your work is not being saved, so export it before closing"
             ),
             Self::ReadOnly(why) => f.write_str(why),
+            Self::TooLarge {
+                title,
+                units,
+                capacity,
+            } => write!(
+                f,
+                "“{title}” needs {} of browser storage, and the browser's storage holds at most \
+                 {} for everything Loupe keeps, so it can never be stored, even in an empty \
+                 corpus; split the text into smaller documents",
+                units_size(*units),
+                units_size(*capacity)
+            ),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
+
+/// A size in UTF-16 units as a person reads it: "10.5 million characters (21.0 MB)".
+fn units_size(units: usize) -> String {
+    let bytes = units as f64 * 2.0 / (1024.0 * 1024.0);
+    if units >= 1_000_000 {
+        format!(
+            "{:.1} million characters ({bytes:.1} MB)",
+            units as f64 / 1e6
+        )
+    } else {
+        format!("{units} characters ({bytes:.1} MB)")
+    }
+}
 
 /// The storage port: strings in, strings out.
 pub trait KeyValueStore {
@@ -109,6 +141,11 @@ pub trait KeyValueStore {
     fn remove(&self, key: &str) -> Result<(), StoreError>;
     /// Every key in the store, for the usage meter.
     fn keys(&self) -> Result<Vec<String>, StoreError>;
+    /// The most the store can ever hold, in UTF-16 units, keys included: what is left
+    /// when every other value is gone.
+    fn capacity(&self) -> usize {
+        TYPICAL_QUOTA_UNITS
+    }
 }
 
 /// A shared store is still a store, so the UI can hand one port to several owners.
@@ -124,6 +161,9 @@ impl<S: KeyValueStore + ?Sized> KeyValueStore for Rc<S> {
     }
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         (**self).keys()
+    }
+    fn capacity(&self) -> usize {
+        (**self).capacity()
     }
 }
 
@@ -204,6 +244,9 @@ impl KeyValueStore for MemoryStore {
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         self.check()?;
         Ok(self.values.borrow().keys().cloned().collect())
+    }
+    fn capacity(&self) -> usize {
+        self.quota.unwrap_or(usize::MAX)
     }
 }
 
@@ -353,7 +396,7 @@ impl<S: KeyValueStore> CorpusStore<S> {
     }
 
     /// Every write goes through here, so read-only data is never overwritten.
-    fn writable(&self) -> Result<(), StoreError> {
+    pub fn writable(&self) -> Result<(), StoreError> {
         match &*self.read_only.borrow() {
             Some(why) => Err(StoreError::ReadOnly(why.clone())),
             None => Ok(()),
@@ -668,6 +711,22 @@ impl<S: KeyValueStore> CorpusStore<S> {
     /// a document whose text is not stored. On failure the new keys are removed again.
     pub fn add_documents(&self, all: &[DocumentMeta], new: &[Document]) -> Result<(), StoreError> {
         self.writable()?;
+        // A document larger than the whole storage would only fail as "full" below, and
+        // deleting other documents could never make room for it.
+        let capacity = self.store.capacity();
+        for doc in new {
+            let units = utf16_units(&text_key(doc.id()))
+                + utf16_units(&doc.text)
+                + utf16_units(&ann_key(doc.id()))
+                + utf16_units(&annotations_json(&doc.annotations));
+            if units > capacity {
+                return Err(StoreError::TooLarge {
+                    title: doc.meta.title.clone(),
+                    units,
+                    capacity,
+                });
+            }
+        }
         let mut written = Vec::new();
         let result = (|| {
             for doc in new {
@@ -738,162 +797,6 @@ fn take_writes(value: &mut Value) -> Lineage {
         .and_then(|m| m.remove("writes"))
         .and_then(|w| serde_json::from_value(w).ok())
         .unwrap_or_default()
-}
-
-/// Three-way merge of one document's annotations, by annotation id: what another tab
-/// saved (`theirs`) and what this tab holds (`ours`), both edited from `base`. A side that
-/// left an annotation as it was in `base` takes the other side's version (or deletion);
-/// when both changed the same annotation differently, ours wins and it counts as a
-/// conflict. References to annotations that no longer exist are dropped.
-pub fn merge_annotations(
-    base: &Annotations,
-    ours: &Annotations,
-    theirs: &Annotations,
-) -> (Annotations, usize) {
-    let mut conflicts = 0;
-    let (mentions, new_mentions) = merge_by_id(
-        &base.mentions,
-        &ours.mentions,
-        &theirs.mentions,
-        |m| &m.id,
-        &mut conflicts,
-    );
-    let (entities, new_entities) = merge_by_id(
-        &base.entities,
-        &ours.entities,
-        &theirs.entities,
-        |e| &e.id,
-        &mut conflicts,
-    );
-    let (events, new_events) = merge_by_id(
-        &base.events,
-        &ours.events,
-        &theirs.events,
-        |e| &e.id,
-        &mut conflicts,
-    );
-    let (relations, new_relations) = merge_by_id(
-        &base.relations,
-        &ours.relations,
-        &theirs.relations,
-        |r| &r.id,
-        &mut conflicts,
-    );
-    let mut merged = Annotations {
-        mentions,
-        entities,
-        events,
-        relations,
-        labels: BTreeMap::new(),
-    };
-    // Both tabs created an annotation under the same fresh id: keep both, renumbering
-    // theirs, because each is someone's work.
-    for mut m in new_mentions {
-        m.id = merged.next_id(id_prefix(&m.id));
-        merged.mentions.push(m);
-    }
-    for mut e in new_entities {
-        e.id = merged.next_id(id_prefix(&e.id));
-        merged.entities.push(e);
-    }
-    for mut e in new_events {
-        e.id = merged.next_id(id_prefix(&e.id));
-        merged.events.push(e);
-    }
-    for mut r in new_relations {
-        r.id = merged.next_id(id_prefix(&r.id));
-        merged.relations.push(r);
-    }
-    let keys: BTreeSet<&String> = ours.labels.keys().chain(theirs.labels.keys()).collect();
-    for key in keys {
-        let (b, o, t) = (
-            base.labels.get(key),
-            ours.labels.get(key),
-            theirs.labels.get(key),
-        );
-        if let Some(v) = pick(b, o, t, &mut conflicts) {
-            merged.labels.insert(key.clone(), v.clone());
-        }
-    }
-    // Mentions keep the order tagging gives them: by start, longer first.
-    merged
-        .mentions
-        .sort_by_key(|m| (m.start(), std::cmp::Reverse(m.end())));
-    let ids: BTreeSet<Id> = merged
-        .mentions
-        .iter()
-        .map(|m| m.id.clone())
-        .chain(merged.events.iter().map(|e| e.id.clone()))
-        .collect();
-    let entities: BTreeSet<Id> = merged.entities.iter().map(|e| e.id.clone()).collect();
-    for m in &mut merged.mentions {
-        if m.entity.as_ref().is_some_and(|e| !entities.contains(e)) {
-            m.entity = None;
-        }
-    }
-    for e in &mut merged.events {
-        e.arguments.retain(|a| ids.contains(&a.target));
-    }
-    merged
-        .relations
-        .retain(|r| ids.contains(&r.arg1) && ids.contains(&r.arg2));
-    (merged, conflicts)
-}
-
-fn pick<'a, T: PartialEq>(
-    base: Option<&'a T>,
-    ours: Option<&'a T>,
-    theirs: Option<&'a T>,
-    conflicts: &mut usize,
-) -> Option<&'a T> {
-    if ours == base {
-        theirs
-    } else if theirs == base || theirs == ours {
-        ours
-    } else {
-        *conflicts += 1;
-        ours.or(theirs)
-    }
-}
-
-fn id_prefix(id: &str) -> &str {
-    id.trim_end_matches(|c: char| c.is_ascii_digit())
-}
-
-/// Merge one list by id. Also returns their annotations that collided with a different
-/// new annotation of ours under the same id.
-fn merge_by_id<T: PartialEq + Clone>(
-    base: &[T],
-    ours: &[T],
-    theirs: &[T],
-    id: impl Fn(&T) -> &Id,
-    conflicts: &mut usize,
-) -> (Vec<T>, Vec<T>) {
-    let mut collided = Vec::new();
-    let find =
-        |list: &'_ [T], key: &Id| -> Option<usize> { list.iter().position(|x| id(x) == key) };
-    let mut order: Vec<&Id> = Vec::new();
-    for x in theirs.iter().chain(ours) {
-        if !order.contains(&id(x)) {
-            order.push(id(x));
-        }
-    }
-    let merged = order
-        .into_iter()
-        .filter_map(|key| {
-            let b = find(base, key).map(|i| &base[i]);
-            let o = find(ours, key).map(|i| &ours[i]);
-            let t = find(theirs, key).map(|i| &theirs[i]);
-            if let (None, Some(o), Some(t)) = (b, o, t) {
-                if o != t {
-                    collided.push(t.clone());
-                    return Some(o.clone());
-                }
-            }
-            pick(b, o, t, conflicts).cloned()
-        })
-        .collect();
-    (merged, collided)
 }
 
 #[cfg(test)]
@@ -1075,8 +978,9 @@ mod tests {
 
     #[test]
     fn full_quota_reports_and_leaves_storage_as_it_was() {
-        let corpus = CorpusStore::new(MemoryStore::with_quota(600));
-        let first = vec![doc("One", "Ana met Bo.")];
+        // The big text fits an empty store, but not beside the first one.
+        let corpus = CorpusStore::new(MemoryStore::with_quota(1400));
+        let first = vec![doc("One", &"Ana met Bo. ".repeat(40))];
         corpus.add_documents(&metas(&first), &first).unwrap();
         let before = corpus.store.values.borrow().clone();
         let big = doc("Big", &"long text ".repeat(100));
@@ -1085,6 +989,42 @@ mod tests {
         assert!(matches!(err, StoreError::QuotaExceeded { .. }));
         assert!(err.to_string().contains("storage is full"));
         assert_eq!(*corpus.store.values.borrow(), before);
+    }
+
+    /// Bug 8: a 10 MB text was refused with "the browser's storage is full… delete
+    /// documents", though no deletion could make room: it is larger than the storage.
+    #[test]
+    fn a_text_larger_than_the_storage_can_ever_hold_says_so_with_the_sizes() {
+        let corpus = CorpusStore::new(MemoryStore::with_quota(TYPICAL_QUOTA_UNITS));
+        let small = doc("Small", "Kyiv at dawn.");
+        corpus
+            .add_documents(
+                &metas(std::slice::from_ref(&small)),
+                std::slice::from_ref(&small),
+            )
+            .unwrap();
+        let before = corpus.store.values.borrow().clone();
+        let big = Document::new("Big report", &"Drones hit the port. ".repeat(500_000));
+        let mut all = metas(std::slice::from_ref(&small));
+        all.push(big.meta.clone());
+        let err = corpus
+            .add_documents(&all, std::slice::from_ref(&big))
+            .unwrap_err();
+        let StoreError::TooLarge {
+            units, capacity, ..
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert!(*units > 10_000_000, "{units}");
+        assert_eq!(*capacity, TYPICAL_QUOTA_UNITS);
+        let message = err.to_string();
+        assert!(message.contains("“Big report”"), "{message}");
+        assert!(message.contains("10.5 million characters"), "{message}");
+        assert!(message.contains("5.2 million characters"), "{message}");
+        assert!(message.contains("can never be stored"), "{message}");
+        assert!(!message.contains("full"), "{message}");
+        assert_eq!(*corpus.store.values.borrow(), before, "nothing was written");
     }
 
     #[test]
@@ -1279,8 +1219,8 @@ mod tests {
         }
         corpus.add_documents(&metas(&docs), &docs).unwrap();
         // Each saved since by two tabs in turn, so every value carries a full lineage.
-        let mut lineage = crate::core::sync::Lineage::default();
-        for i in 0..crate::core::sync::LINEAGE_LEN {
+        let mut lineage = crate::core::lineage::Lineage::default();
+        for i in 0..crate::core::lineage::LINEAGE_LEN {
             lineage = lineage.next(if i % 2 == 0 { "k3f9a0" } else { "x7q2mb" });
         }
         for d in &docs {
@@ -1296,50 +1236,12 @@ mod tests {
         assert_eq!(corpus.load().unwrap().documents.len(), 500);
     }
 
-    fn tagged(ann: &mut Annotations, text: &str, id: &str, start: usize, end: usize) {
-        ann.mentions.push(mention(id, text, start, end));
-    }
-
-    #[test]
-    fn merge_keeps_both_tabs_additions_and_deletions() {
-        let text = "Ana met Bo and Cy in Kyiv.";
-        let mut base = Annotations::default();
-        tagged(&mut base, text, "T1", 0, 3);
-        tagged(&mut base, text, "T2", 8, 10);
-        let mut ours = base.clone();
-        ours.mentions.retain(|m| m.id != "T1");
-        tagged(&mut ours, text, "T3", 15, 17);
-        let mut theirs = base.clone();
-        tagged(&mut theirs, text, "T3", 21, 25);
-        theirs.mentions[1].kind = "ORG".into();
-        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
-        assert_eq!(conflicts, 0);
-        let got: Vec<_> = merged
-            .mentions
-            .iter()
-            .map(|m| format!("{}:{}:{}", m.id, m.kind, m.text))
-            .collect();
-        assert_eq!(got, ["T2:ORG:Bo", "T3:PER:Cy", "T4:PER:Kyiv"]);
-    }
-
-    #[test]
-    fn merge_of_the_same_annotation_changed_twice_prefers_ours_and_counts_it() {
-        let text = "Ana met Bo.";
-        let mut base = Annotations::default();
-        tagged(&mut base, text, "T1", 0, 3);
-        let mut ours = base.clone();
-        ours.mentions[0].kind = "ORG".into();
-        let mut theirs = base.clone();
-        theirs.mentions[0].kind = "GPE".into();
-        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
-        assert_eq!((merged.mentions[0].kind.as_str(), conflicts), ("ORG", 1));
-    }
-
     #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use super::*;
         use crate::core::edit::{Edit, History};
         use proptest::prelude::*;
+        use std::collections::BTreeSet;
 
         const TEXTS: [&str; 3] = [
             "Ana met 🚀 Bo in 東京 — “again”.\r\nCafé\u{301} 👩‍👩‍👧 news.",

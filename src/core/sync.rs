@@ -13,95 +13,15 @@
 //! honoured. When no common ancestor is known, the base is empty: then nothing is lost,
 //! though a deletion may come back.
 
-use std::collections::{BTreeMap, VecDeque};
-use std::fmt;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
+pub use crate::core::lineage::{Lineage, WriteId, LINEAGE_LEN};
 use crate::core::model::{Annotations, Id, Span};
-use crate::core::storage::{merge_annotations, CorpusStore, KeyValueStore, StoreError};
+use crate::core::storage::{CorpusStore, KeyValueStore, StoreError};
 
-/// How many write ids a stored value carries: enough to find an ancestor after a burst of
-/// writes from several tabs, small enough to cost nothing (about 150 UTF-16 units).
-pub const LINEAGE_LEN: usize = 16;
 /// How many earlier values a tab keeps per document as merge bases.
 pub const RING_LEN: usize = 4;
-
-/// One write: a Lamport clock and the tab that wrote it. Stored as `"clock.tab"`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct WriteId {
-    pub clock: u64,
-    pub tab: String,
-}
-
-impl fmt::Display for WriteId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.clock, self.tab)
-    }
-}
-
-impl Serialize for WriteId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for WriteId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        let (clock, tab) = raw
-            .split_once('.')
-            .ok_or_else(|| serde::de::Error::custom(format!("write id {raw:?} has no '.'")))?;
-        let clock = clock
-            .parse()
-            .map_err(|_| serde::de::Error::custom(format!("write id {raw:?}: bad clock")))?;
-        Ok(Self {
-            clock,
-            tab: tab.to_owned(),
-        })
-    }
-}
-
-/// The newest writes a value incorporates, newest first. The first is the write that
-/// produced the value: its clock is one more than any other in the list.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Lineage(Vec<WriteId>);
-
-impl Lineage {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn head(&self) -> Option<&WriteId> {
-        self.0.first()
-    }
-
-    pub fn contains(&self, id: &WriteId) -> bool {
-        self.0.contains(id)
-    }
-
-    /// Everything either side incorporates, newest first, cut to [`LINEAGE_LEN`].
-    pub fn union(&self, other: &Lineage) -> Lineage {
-        let mut all: Vec<WriteId> = self.0.iter().chain(&other.0).cloned().collect();
-        all.sort_by(|a, b| b.cmp(a));
-        all.dedup();
-        all.truncate(LINEAGE_LEN);
-        Lineage(all)
-    }
-
-    /// The lineage of a new write by `tab` on top of this one.
-    pub fn next(&self, tab: &str) -> Lineage {
-        let clock = self.0.iter().map(|w| w.clock).max().unwrap_or(0) + 1;
-        let mut ids = vec![WriteId {
-            clock,
-            tab: tab.to_owned(),
-        }];
-        ids.extend(self.0.iter().take(LINEAGE_LEN - 1).cloned());
-        Lineage(ids)
-    }
-}
 
 /// What one tab knows about one document's stored value.
 #[derive(Debug, Clone)]
@@ -269,26 +189,31 @@ fn make_room(base: &Annotations, ours: &Annotations, theirs: &Annotations) -> An
         let (b, o, t) = (anchor(base, id), anchor(ours, id), anchor(theirs, id));
         o != b || (t != b && !same(ours, base, id))
     };
-    let clashing: Vec<Id> = ours
-        .mentions
+    let clashing: Vec<Id> = all_ids(ours).filter(|id| apart(id)).cloned().collect();
+    let mut ours = ours.clone();
+    let renames = fresh_ids(clashing, &[base, &ours, theirs]);
+    ours.rename_ids(&renames);
+    ours
+}
+
+/// Every annotation id: mentions, events, relations, entities.
+fn all_ids(a: &Annotations) -> impl Iterator<Item = &Id> {
+    a.mentions
         .iter()
         .map(|m| &m.id)
-        .chain(ours.events.iter().map(|e| &e.id))
-        .chain(ours.relations.iter().map(|r| &r.id))
-        .chain(ours.entities.iter().map(|e| &e.id))
-        .filter(|id| apart(id))
-        .cloned()
-        .collect();
-    let mut ours = ours.clone();
-    if clashing.is_empty() {
-        return ours;
-    }
+        .chain(a.events.iter().map(|e| &e.id))
+        .chain(a.relations.iter().map(|r| &r.id))
+        .chain(a.entities.iter().map(|e| &e.id))
+}
+
+/// A fresh id for each of `clashing`, with its prefix, past every id in `sides`.
+fn fresh_ids(clashing: Vec<Id>, sides: &[&Annotations]) -> BTreeMap<Id, Id> {
     let mut next: BTreeMap<String, u64> = BTreeMap::new();
     let mut renames = BTreeMap::new();
     for id in clashing {
-        let prefix = id.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+        let prefix = id_prefix(&id).to_owned();
         let n = next.entry(prefix.clone()).or_insert_with(|| {
-            [base, &ours, theirs]
+            sides
                 .iter()
                 .map(|a| {
                     a.next_id(&prefix)[prefix.len()..]
@@ -301,8 +226,26 @@ fn make_room(base: &Annotations, ours: &Annotations, theirs: &Annotations) -> An
         renames.insert(id, format!("{prefix}{n}"));
         *n += 1;
     }
-    ours.rename_ids(&renames);
-    ours
+    renames
+}
+
+/// `theirs` with a fresh id (references included) for each annotation that both sides
+/// created, since `base`, under one id for different things.
+fn renumber_theirs(base: &Annotations, ours: &Annotations, theirs: &Annotations) -> Annotations {
+    let same = |id: &str| {
+        ours.mention(id) == theirs.mention(id)
+            && ours.event(id) == theirs.event(id)
+            && ours.relation(id) == theirs.relation(id)
+            && ours.entity(id) == theirs.entity(id)
+    };
+    let clashing: Vec<Id> = all_ids(theirs)
+        .filter(|id| !base.contains_id(id) && ours.contains_id(id) && !same(id))
+        .cloned()
+        .collect();
+    let mut theirs = theirs.clone();
+    let renames = fresh_ids(clashing, &[base, ours, &theirs]);
+    theirs.rename_ids(&renames);
+    theirs
 }
 
 /// Read a document's stored value and fold it in, when another tab wrote it since this
@@ -345,6 +288,145 @@ pub fn save_document<S: KeyValueStore>(
     store.save_annotations_with(id, ours, &lineage)?;
     sync.wrote(lineage, ours.clone());
     Ok(received)
+}
+
+/// Three-way merge of one document's annotations, by annotation id: what another tab
+/// saved (`theirs`) and what this tab holds (`ours`), both edited from `base`. A side that
+/// left an annotation as it was in `base` takes the other side's version (or deletion);
+/// when both changed the same annotation differently, ours wins and it counts as a
+/// conflict. References to annotations that no longer exist are dropped.
+pub fn merge_annotations(
+    base: &Annotations,
+    ours: &Annotations,
+    theirs: &Annotations,
+) -> (Annotations, usize) {
+    // Both tabs created an annotation under the same fresh id: keep both, renumbering
+    // theirs and every reference to it, because each is someone's work.
+    let theirs = &renumber_theirs(base, ours, theirs);
+    let mut conflicts = 0;
+    let mut merged = Annotations {
+        mentions: merge_by_id(
+            &base.mentions,
+            &ours.mentions,
+            &theirs.mentions,
+            |m| &m.id,
+            &mut conflicts,
+        ),
+        entities: merge_by_id(
+            &base.entities,
+            &ours.entities,
+            &theirs.entities,
+            |e| &e.id,
+            &mut conflicts,
+        ),
+        events: merge_by_id(
+            &base.events,
+            &ours.events,
+            &theirs.events,
+            |e| &e.id,
+            &mut conflicts,
+        ),
+        relations: merge_by_id(
+            &base.relations,
+            &ours.relations,
+            &theirs.relations,
+            |r| &r.id,
+            &mut conflicts,
+        ),
+        labels: BTreeMap::new(),
+    };
+    let keys: BTreeSet<&String> = ours.labels.keys().chain(theirs.labels.keys()).collect();
+    for key in keys {
+        let (b, o, t) = (
+            base.labels.get(key),
+            ours.labels.get(key),
+            theirs.labels.get(key),
+        );
+        if let Some(v) = pick(b, o, t, &mut conflicts) {
+            merged.labels.insert(key.clone(), v.clone());
+        }
+    }
+    drop_dangling(&mut merged);
+    (merged, conflicts)
+}
+
+/// Mentions back in tagging order, and references to annotations that no longer exist
+/// dropped.
+fn drop_dangling(merged: &mut Annotations) {
+    // Mentions keep the order tagging gives them: by start, longer first.
+    merged
+        .mentions
+        .sort_by_key(|m| (m.start(), std::cmp::Reverse(m.end())));
+    let ids: BTreeSet<Id> = merged
+        .mentions
+        .iter()
+        .map(|m| m.id.clone())
+        .chain(merged.events.iter().map(|e| e.id.clone()))
+        .collect();
+    let entities: BTreeSet<Id> = merged.entities.iter().map(|e| e.id.clone()).collect();
+    for m in &mut merged.mentions {
+        if m.entity.as_ref().is_some_and(|e| !entities.contains(e)) {
+            m.entity = None;
+        }
+    }
+    for e in &mut merged.events {
+        e.arguments.retain(|a| ids.contains(&a.target));
+    }
+    merged
+        .relations
+        .retain(|r| ids.contains(&r.arg1) && ids.contains(&r.arg2));
+}
+
+fn pick<'a, T: PartialEq>(
+    base: Option<&'a T>,
+    ours: Option<&'a T>,
+    theirs: Option<&'a T>,
+    conflicts: &mut usize,
+) -> Option<&'a T> {
+    if ours == base {
+        theirs
+    } else if theirs == base || theirs == ours {
+        ours
+    } else {
+        *conflicts += 1;
+        ours.or(theirs)
+    }
+}
+
+fn id_prefix(id: &str) -> &str {
+    id.trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// Merge one list by id. Ids that both sides created for different things were
+/// renumbered first, so an id names one annotation on every side.
+fn merge_by_id<T: PartialEq + Clone>(
+    base: &[T],
+    ours: &[T],
+    theirs: &[T],
+    id: impl Fn(&T) -> &Id,
+    conflicts: &mut usize,
+) -> Vec<T> {
+    // By id, so a 10,000-annotation document merges in linear time.
+    let by_id = |list: &'_ [T]| -> BTreeMap<Id, usize> {
+        list.iter()
+            .enumerate()
+            .map(|(i, x)| (id(x).clone(), i))
+            .collect()
+    };
+    let (b_at, o_at, t_at) = (by_id(base), by_id(ours), by_id(theirs));
+    let mut seen: BTreeSet<&Id> = BTreeSet::new();
+    theirs
+        .iter()
+        .chain(ours)
+        .map(&id)
+        .filter(|key| seen.insert(key))
+        .filter_map(|key| {
+            let b = b_at.get(key).map(|&i| &base[i]);
+            let o = o_at.get(key).map(|&i| &ours[i]);
+            let t = t_at.get(key).map(|&i| &theirs[i]);
+            pick(b, o, t, conflicts).cloned()
+        })
+        .collect()
 }
 
 // Native only: proptest is not built for wasm.
@@ -608,7 +690,7 @@ mod tests {
         for i in 0..40 {
             l = l.next(if i % 2 == 0 { "a" } else { "b" });
         }
-        assert_eq!(l.0.len(), LINEAGE_LEN);
+        assert_eq!(l.len(), LINEAGE_LEN);
         assert_eq!(l.head().unwrap().clock, 40);
         let json = serde_json::to_string(&l).unwrap();
         assert!(json.starts_with("[\"40.b\",\"39.a\""), "{json}");
@@ -700,5 +782,113 @@ mod tests {
             let kept: BTreeSet<usize> = tagged.difference(&deleted).copied().collect();
             prop_assert!(kept.is_subset(&stored), "lost {:?}", kept.difference(&stored).collect::<Vec<_>>());
         }
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::core::model::Mention;
+
+    fn mention(id: &str, text: &str, start: usize, end: usize) -> Mention {
+        Mention::new(
+            id,
+            "PER",
+            vec![Span::new(start, end)],
+            text.chars()
+                .skip(start)
+                .take(end - start)
+                .collect::<String>(),
+        )
+    }
+
+    fn tagged(ann: &mut Annotations, text: &str, id: &str, start: usize, end: usize) {
+        ann.mentions.push(mention(id, text, start, end));
+    }
+
+    #[test]
+    fn merge_keeps_both_tabs_additions_and_deletions() {
+        let text = "Ana met Bo and Cy in Kyiv.";
+        let mut base = Annotations::default();
+        tagged(&mut base, text, "T1", 0, 3);
+        tagged(&mut base, text, "T2", 8, 10);
+        let mut ours = base.clone();
+        ours.mentions.retain(|m| m.id != "T1");
+        tagged(&mut ours, text, "T3", 15, 17);
+        let mut theirs = base.clone();
+        tagged(&mut theirs, text, "T3", 21, 25);
+        theirs.mentions[1].kind = "ORG".into();
+        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
+        assert_eq!(conflicts, 0);
+        let got: Vec<_> = merged
+            .mentions
+            .iter()
+            .map(|m| format!("{}:{}:{}", m.id, m.kind, m.text))
+            .collect();
+        assert_eq!(got, ["T2:ORG:Bo", "T3:PER:Cy", "T4:PER:Kyiv"]);
+    }
+
+    #[test]
+    fn merge_of_the_same_annotation_changed_twice_prefers_ours_and_counts_it() {
+        let text = "Ana met Bo.";
+        let mut base = Annotations::default();
+        tagged(&mut base, text, "T1", 0, 3);
+        let mut ours = base.clone();
+        ours.mentions[0].kind = "ORG".into();
+        let mut theirs = base.clone();
+        theirs.mentions[0].kind = "GPE".into();
+        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
+        assert_eq!((merged.mentions[0].kind.as_str(), conflicts), ("ORG", 1));
+    }
+
+    /// Bug 14: merge_annotations renamed a clashing annotation without rewriting the
+    /// references to it, so their event's argument ended up on our mention.
+    #[test]
+    fn merge_annotations_rewrites_references_to_a_clashing_annotation_it_renames() {
+        let text = "Ana met Bo and Cy in Kyiv.";
+        let mut base = Annotations::default();
+        tagged(&mut base, text, "T1", 0, 3);
+        let mut ours = base.clone();
+        tagged(&mut ours, text, "T2", 8, 10);
+        let mut theirs = base.clone();
+        tagged(&mut theirs, text, "T2", 21, 25);
+        theirs.mentions[1].entity = Some("C1".into());
+        theirs.entities.push(crate::core::model::Entity {
+            id: "C1".into(),
+            name: "Kyiv".into(),
+            kind: "GPE".into(),
+            normalization: None,
+            attributes: Default::default(),
+            note: None,
+        });
+        theirs.events.push(crate::core::model::Event::new(
+            "E1",
+            "Movement:Transport",
+            vec![Span::new(4, 7)],
+            "met".to_owned(),
+            vec![crate::core::model::Argument {
+                role: "Destination".into(),
+                target: "T2".into(),
+            }],
+        ));
+        theirs.relations.push(crate::core::model::Relation {
+            id: "R1".into(),
+            kind: "PHYS".into(),
+            arg1: "T1".into(),
+            arg2: "T2".into(),
+            attributes: Default::default(),
+        });
+        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
+        assert_eq!(conflicts, 0);
+        let kyiv = merged
+            .mentions
+            .iter()
+            .find(|m| m.text == "Kyiv")
+            .expect("their mention is kept");
+        assert_eq!(kyiv.id, "T3");
+        assert_eq!(merged.mention("T2").map(|m| m.text.as_str()), Some("Bo"));
+        assert_eq!(merged.events[0].arguments[0].target, kyiv.id);
+        assert_eq!(merged.relations[0].arg2, kyiv.id);
+        assert_eq!(kyiv.entity.as_deref(), Some("C1"));
     }
 }

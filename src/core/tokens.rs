@@ -1,8 +1,15 @@
 //! Tokens and sentences: the one rule that CoNLL, OneIE and token-level agreement share.
 //!
-//! - **Tokens** are the Unicode (UAX #29) word-boundary segments that are not whitespace.
-//!   So "8,400" and "155mm" are one token each, a curly quote or an em dash is a token of
-//!   its own, and an emoji (even a ZWJ family) is one token.
+//! - **Tokens** are the Unicode (UAX #29) word-boundary segments that are not whitespace,
+//!   with English clitics split off as the Penn Treebank does: "Putin’s" is "Putin" "’s",
+//!   "don't" is "do" "n't", and likewise 're, 've, 'll, 'd and 'm (straight or curly
+//!   apostrophe, any case). So "8,400" and "155mm" are one token each, a curly quote or an
+//!   em dash is a token of its own, and an emoji (even a ZWJ family) is one token.
+//! - **For a document's annotations** ([`annotated`]), a token is also split at every edge
+//!   of a mention or a trigger ("Russian" in "pro-Russian" is already a token; "Kyiv" in
+//!   "Kyivan" becomes one), and sentences crossed by a mention or a trigger are joined, so
+//!   that every contiguous mention and trigger covers whole tokens of one sentence. Every
+//!   token format (CoNLL, OneIE, spaCy, Hugging Face) uses this one rule.
 //! - **Sentences** are UAX #29 sentence-boundary segments, trimmed of trailing whitespace,
 //!   except that a segment ending in a common abbreviation ("Mr.", "Dr.", "U.S.", "Gen.")
 //!   or a single initial ("J.") is joined to the next one.
@@ -21,6 +28,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::model::Annotations;
 use super::offsets::{cp_len, slice_cp};
 
 /// A token: a half-open range of code points.
@@ -63,14 +71,151 @@ pub fn tokens(text: &str) -> Vec<Token> {
     for segment in text.split_word_bounds() {
         let len = cp_len(segment);
         if !segment.chars().all(char::is_whitespace) {
+            let stem = len - clitic_len(segment);
             out.push(Token {
                 start: cp,
-                end: cp + len,
+                end: cp + stem,
             });
+            if stem < len {
+                out.push(Token {
+                    start: cp + stem,
+                    end: cp + len,
+                });
+            }
         }
         cp += len;
     }
     out
+}
+
+/// The clitics the Penn Treebank splits off, lower case, with a straight apostrophe.
+const CLITICS: &[&str] = &["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"];
+
+/// How many code points of `word` are a clitic to split off (0 when none): the word must
+/// keep at least one letter before it.
+fn clitic_len(word: &str) -> usize {
+    let lower: Vec<char> = word
+        .chars()
+        .map(|c| if c == '’' { '\'' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect();
+    // Lower-casing can change the length (rare letters); then leave the word whole.
+    if lower.len() != word.chars().count() {
+        return 0;
+    }
+    for clitic in CLITICS {
+        let n = clitic.chars().count();
+        if lower.len() > n
+            && lower[lower.len() - n..].iter().copied().eq(clitic.chars())
+            && lower[..lower.len() - n].iter().any(|c| c.is_alphabetic())
+        {
+            return n;
+        }
+    }
+    0
+}
+
+/// `tokens`, further split at each of `edges` (code point offsets, in any order) that
+/// falls inside a token.
+pub fn tokens_split_at(text: &str, edges: &[usize]) -> Vec<Token> {
+    let mut edges = edges.to_vec();
+    edges.sort_unstable();
+    edges.dedup();
+    let mut out = Vec::new();
+    let mut e = 0;
+    for t in tokens(text) {
+        let mut start = t.start;
+        while e < edges.len() && edges[e] <= start {
+            e += 1;
+        }
+        while e < edges.len() && edges[e] < t.end {
+            out.push(Token {
+                start,
+                end: edges[e],
+            });
+            start = edges[e];
+            e += 1;
+        }
+        out.push(Token { start, end: t.end });
+    }
+    out
+}
+
+/// The tokens and sentences of a document for the token formats: split at every mention
+/// and trigger edge, with sentences joined where a mention or trigger crosses them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokenized {
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+    /// The sentence of each token.
+    pub sentence_of: Vec<usize>,
+}
+
+impl Tokenized {
+    /// The tokens exactly covering `[start, end)` (whitespace at its edges aside), as a
+    /// half-open token range, when they lie in one sentence; `None` otherwise.
+    pub fn range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let first = self.tokens.partition_point(|t| t.start < start);
+        let end_tok = self.tokens.partition_point(|t| t.end <= end);
+        let covers = first < end_tok
+            && self
+                .tokens
+                .get(first.wrapping_sub(1))
+                .is_none_or(|t| t.end <= start)
+            && self.tokens.get(end_tok).is_none_or(|t| t.start >= end);
+        (covers && self.sentence_of[first] == self.sentence_of[end_tok - 1])
+            .then_some((first, end_tok))
+    }
+
+    /// The sentence of a token range from [`Tokenized::range`], and the range relative to it.
+    pub fn in_sentence(&self, (first, end): (usize, usize)) -> (usize, usize, usize) {
+        let s = self.sentence_of[first];
+        let base = self.sentences[s].first_token;
+        (s, first - base, end - base)
+    }
+}
+
+/// Tokens and sentences of `text` that respect `annotations` (see the module comment).
+pub fn annotated(text: &str, annotations: &Annotations) -> Tokenized {
+    let fragments = annotations
+        .mentions
+        .iter()
+        .flat_map(|m| &m.fragments)
+        .chain(annotations.events.iter().flat_map(|e| &e.trigger));
+    let edges: Vec<usize> = fragments.clone().flat_map(|f| [f.start, f.end]).collect();
+    let tokens = tokens_split_at(text, &edges);
+    let mut sentences = sentences_with(text, &tokens);
+    // Join the sentences each fragment crosses.
+    let mut spans: Vec<(usize, usize)> = fragments
+        .filter(|f| f.end > f.start)
+        .map(|f| (f.start, f.end))
+        .collect();
+    spans.sort_unstable();
+    let mut joined: Vec<Sentence> = Vec::with_capacity(sentences.len());
+    let (mut next, mut reach) = (0, 0);
+    for s in sentences.drain(..) {
+        // How far the fragments that start before this sentence reach.
+        while next < spans.len() && spans[next].0 < s.start {
+            reach = reach.max(spans[next].1);
+            next += 1;
+        }
+        match joined.last_mut() {
+            Some(last) if reach > s.start => {
+                last.end = s.end;
+                last.end_token = s.end_token;
+            }
+            _ => joined.push(s),
+        }
+    }
+    let mut sentence_of = vec![0; tokens.len()];
+    for (n, s) in joined.iter().enumerate() {
+        sentence_of[s.first_token..s.end_token].fill(n);
+    }
+    Tokenized {
+        tokens,
+        sentences: joined,
+        sentence_of,
+    }
 }
 
 /// Whether a sentence segment ends in an abbreviation that rarely ends a sentence.
@@ -178,7 +323,7 @@ mod tests {
     fn curly_quotes_and_em_dashes_are_tokens_of_their_own() {
         assert_eq!(
             words("“It’s over”—he said"),
-            ["“", "It’s", "over", "”", "—", "he", "said"]
+            ["“", "It", "’s", "over", "”", "—", "he", "said"]
         );
     }
 
@@ -191,6 +336,57 @@ mod tests {
         // The family is five code points (three people, two joiners).
         assert_eq!((toks[2].start, toks[2].end), (6, 11));
         assert_eq!((toks[3].start, toks[3].end), (12, 16));
+    }
+
+    #[test]
+    fn clitics_split_as_the_penn_treebank_does() {
+        assert_eq!(
+            words("Putin’s and Ukraine's aid: don't, can't, they're, we've, he'll, she'd, I'M"),
+            [
+                "Putin", "’s", "and", "Ukraine", "'s", "aid", ":", "do", "n't", ",", "ca", "n't",
+                ",", "they", "'re", ",", "we", "'ve", ",", "he", "'ll", ",", "she", "'d", ",", "I",
+                "'M"
+            ]
+        );
+        // A plural possessive's apostrophe is already its own token; a clitic needs a
+        // letter before it; a name with an apostrophe inside and a word merely ending in
+        // "d" stay whole.
+        assert_eq!(
+            words("soldiers' 's O'Neill played"),
+            ["soldiers", "'", "'", "s", "O'Neill", "played"]
+        );
+    }
+
+    #[test]
+    fn tokens_split_at_annotation_edges_and_sentences_join_across_a_mention() {
+        use crate::core::model::{Mention, Span};
+        let text = "Kyivan forces left. Then Mr. X spoke.";
+        let mut ann = Annotations {
+            mentions: vec![Mention::new("T1", "GPE", vec![Span::new(0, 4)], "Kyiv")],
+            ..Annotations::default()
+        };
+        let t = annotated(text, &ann);
+        let toks: Vec<&str> = t.tokens.iter().map(|k| k.text(text)).collect();
+        assert_eq!(
+            toks,
+            ["Kyiv", "an", "forces", "left", ".", "Then", "Mr", ".", "X", "spoke", "."]
+        );
+        assert_eq!(t.range(0, 4), Some((0, 1)));
+        assert_eq!(t.range(1, 4), None, "not a token edge");
+        assert_eq!(t.sentences.len(), 2);
+        assert_eq!(t.range(14, 24), None, "across two sentences");
+        // A mention across the break joins the two sentences, so it can be written.
+        ann.mentions.push(Mention::new(
+            "T2",
+            "X",
+            vec![Span::new(14, 24)],
+            "left. Then",
+        ));
+        let t = annotated(text, &ann);
+        assert_eq!(t.sentences.len(), 1, "{:?}", t.sentences);
+        assert_eq!(t.range(14, 24), Some((3, 6)));
+        assert_eq!(t.in_sentence((3, 6)), (0, 3, 6));
+        assert_eq!(tokens_split_at(text, &[]), tokens(text));
     }
 
     #[test]

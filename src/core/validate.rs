@@ -18,10 +18,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::edit::{check_spans, EditError};
-use super::model::{Annotations, AttrValue, Id, Span};
+use super::model::{Annotations, Argument, AttrValue, Event, Id, Relation, Span};
 use super::offsets::OffsetIndex;
-use super::schema::{AnnotationKind, Schema};
+use super::schema::{AnnotationKind, EventType, Schema};
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,6 +48,14 @@ pub enum Rule {
     ArgumentTypeNotAllowed,
     TooManyLabels,
     EmptyEntity,
+    /// Input that cannot be read as the format says: a broken line, a missing field.
+    Malformed,
+    /// A file the format does not read, given with the ones it does.
+    NotInFormat,
+    /// The text an annotation file points at is not there.
+    MissingText,
+    /// A document's checksum does not match its text.
+    ChecksumMismatch,
 }
 
 impl Rule {
@@ -113,6 +120,89 @@ impl Report {
     }
 }
 
+/// Why fragments do not fit their text: the span rules every annotation obeys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanError {
+    NoFragments { id: Id },
+    FragmentOutOfBounds { id: Id, span: Span, len: usize },
+    EmptyFragment { id: Id },
+    WhitespaceFragment { id: Id },
+}
+
+impl SpanError {
+    /// The rule the fragments break.
+    pub fn rule(&self) -> Rule {
+        match self {
+            Self::NoFragments { .. } => Rule::NoFragments,
+            Self::FragmentOutOfBounds { .. } => Rule::FragmentOutOfBounds,
+            Self::EmptyFragment { .. } => Rule::EmptyFragment,
+            Self::WhitespaceFragment { .. } => Rule::WhitespaceFragment,
+        }
+    }
+}
+
+impl fmt::Display for SpanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::FragmentOutOfBounds { id, span, len } => write!(
+                f,
+                "{id}: fragment [{}, {}) lies outside the text, which has {len} characters; \
+                 check that the offsets are code points",
+                span.start, span.end
+            ),
+            Self::EmptyFragment { id } => write!(f, "{id}: a fragment is empty; select some text"),
+            Self::WhitespaceFragment { id } => {
+                write!(f, "{id}: a fragment covers only whitespace; select a word")
+            }
+            Self::NoFragments { id } => write!(f, "{id}: a mention needs at least one fragment"),
+        }
+    }
+}
+
+impl std::error::Error for SpanError {}
+
+/// Check fragments against the text and return the text they cover, joined by one space.
+/// An index makes this cheap on long texts; without one the text is scanned.
+pub fn check_spans(
+    text: &str,
+    index: Option<&OffsetIndex>,
+    id: &str,
+    fragments: &[Span],
+) -> Result<String, SpanError> {
+    let id = || id.to_owned();
+    if fragments.is_empty() {
+        return Err(SpanError::NoFragments { id: id() });
+    }
+    let built;
+    let index = match index {
+        Some(index) => index,
+        None => {
+            built = OffsetIndex::new(text);
+            &built
+        }
+    };
+    let len = index.len_cp();
+    let mut parts = Vec::with_capacity(fragments.len());
+    for span in fragments {
+        if span.end > len || span.start > span.end {
+            return Err(SpanError::FragmentOutOfBounds {
+                id: id(),
+                span: *span,
+                len,
+            });
+        }
+        if span.is_empty() {
+            return Err(SpanError::EmptyFragment { id: id() });
+        }
+        let part = index.slice(text, span.start, span.end).unwrap_or_default();
+        if part.trim().is_empty() {
+            return Err(SpanError::WhitespaceFragment { id: id() });
+        }
+        parts.push(part);
+    }
+    Ok(parts.join(" "))
+}
+
 #[derive(Clone, Copy)]
 enum Target<'a> {
     Mention(&'a str),
@@ -156,11 +246,37 @@ fn validate_in(
     focus: Option<&str>,
 ) -> Report {
     let mut report = Report::default();
-    let wanted = |id: &str| focus.is_none_or(|f| f == id);
-    let index = || index.get_or_init(|| OffsetIndex::new(text));
+    let ids = id_table(ann, focus, &mut report);
+    let pass = Pass {
+        text,
+        index,
+        ann,
+        schema,
+        focus,
+        ids,
+    };
+    let members = pass.mentions(&mut report);
+    pass.entities(&members, &mut report);
+    for e in ann.events.iter().filter(|e| pass.wanted(&e.id)) {
+        pass.event(e, &mut report);
+    }
+    for r in ann.relations.iter().filter(|r| pass.wanted(&r.id)) {
+        pass.relation(r, &mut report);
+    }
+    if let Some(schema) = schema {
+        pass.labels(schema, &mut report);
+    }
+    report
+}
 
-    // With a focus, only it and the ids it refers to are ever looked up: the table holds
-    // just those, not all 10,000 ids of a long article.
+/// Every id, with what it names; a second annotation under an id is reported. With a
+/// focus, only it and the ids it refers to are ever looked up: the table holds just
+/// those, not all 10,000 ids of a long article.
+fn id_table<'a>(
+    ann: &'a Annotations,
+    focus: Option<&'a str>,
+    report: &mut Report,
+) -> HashMap<&'a str, Target<'a>> {
     let needed: Option<Vec<&str>> = focus.map(|f| referenced_by(ann, f));
     let needed_id = |id: &str| needed.as_ref().is_none_or(|n| n.contains(&id));
     let mut ids: HashMap<&str, Target> = HashMap::with_capacity(match &needed {
@@ -195,212 +311,221 @@ fn validate_in(
             );
         }
     }
+    ids
+}
 
-    let mut members: HashMap<&str, usize> = HashMap::new();
-    for m in &ann.mentions {
-        if !wanted(&m.id) {
-            // Membership counts only for an entity that is checked.
-            if let Some(entity) = m.entity.as_deref().filter(|e| wanted(e)) {
-                *members.entry(entity).or_default() += 1;
-            }
-            continue;
-        }
-        check_text(&mut report, text, index(), &m.id, &m.fragments, &m.text);
-        if let Some(schema) = schema {
-            if schema.entity_type(&m.kind).is_none() {
-                report.push(
-                    Rule::UnknownType,
-                    &m.id,
-                    format!(
-                        "{}: the type {:?} is not in the schema \"{}\"; retype the mention or add the type",
-                        m.id, m.kind, schema.name
-                    ),
-                );
-            }
-            check_attributes(
-                &mut report,
-                schema,
-                &m.id,
-                AnnotationKind::Mention,
-                &m.attributes,
-            );
-        }
-        if let Some(entity) = &m.entity {
-            if matches!(ids.get(entity.as_str()), Some(Target::Entity)) {
-                *members.entry(entity.as_str()).or_default() += 1;
-            } else {
-                report.push(
-                    Rule::MissingTarget,
-                    &m.id,
-                    format!("{}: it belongs to entity {entity}, which does not exist; unlink it or merge it into another entity", m.id),
-                );
-            }
-        }
+/// One validation pass over a document.
+struct Pass<'a> {
+    text: &'a str,
+    index: &'a OnceLock<OffsetIndex>,
+    ann: &'a Annotations,
+    schema: Option<&'a Schema>,
+    focus: Option<&'a str>,
+    ids: HashMap<&'a str, Target<'a>>,
+}
+
+impl<'a> Pass<'a> {
+    fn wanted(&self, id: &str) -> bool {
+        self.focus.is_none_or(|f| f == id)
     }
 
-    for e in ann.entities.iter().filter(|e| wanted(&e.id)) {
-        if let Some(schema) = schema {
-            if schema.entity_type(&e.kind).is_none() {
+    fn index(&self) -> &OffsetIndex {
+        self.index.get_or_init(|| OffsetIndex::new(self.text))
+    }
+
+    /// Check every mention; returns how many members each checked entity has.
+    fn mentions(&self, report: &mut Report) -> HashMap<&'a str, usize> {
+        let mut members: HashMap<&str, usize> = HashMap::new();
+        for m in &self.ann.mentions {
+            if !self.wanted(&m.id) {
+                // Membership counts only for an entity that is checked.
+                if let Some(entity) = m.entity.as_deref().filter(|e| self.wanted(e)) {
+                    *members.entry(entity).or_default() += 1;
+                }
+                continue;
+            }
+            check_text(
+                report,
+                self.text,
+                self.index(),
+                &m.id,
+                &m.fragments,
+                &m.text,
+            );
+            if let Some(schema) = self.schema {
+                if schema.entity_type(&m.kind).is_none() {
+                    report.push(
+                        Rule::UnknownType,
+                        &m.id,
+                        format!(
+                            "{}: the type {:?} is not in the schema \"{}\"; retype the mention or add the type",
+                            m.id, m.kind, schema.name
+                        ),
+                    );
+                }
+                check_attributes(
+                    report,
+                    schema,
+                    &m.id,
+                    AnnotationKind::Mention,
+                    &m.attributes,
+                );
+            }
+            if let Some(entity) = &m.entity {
+                if matches!(self.ids.get(entity.as_str()), Some(Target::Entity)) {
+                    *members.entry(entity.as_str()).or_default() += 1;
+                } else {
+                    report.push(
+                        Rule::MissingTarget,
+                        &m.id,
+                        format!("{}: it belongs to entity {entity}, which does not exist; unlink it or merge it into another entity", m.id),
+                    );
+                }
+            }
+        }
+        members
+    }
+
+    fn entities(&self, members: &HashMap<&str, usize>, report: &mut Report) {
+        for e in self.ann.entities.iter().filter(|e| self.wanted(&e.id)) {
+            if let Some(schema) = self.schema {
+                if schema.entity_type(&e.kind).is_none() {
+                    report.push(
+                        Rule::UnknownType,
+                        &e.id,
+                        format!(
+                            "{}: the entity type {:?} is not in the schema; retype the entity",
+                            e.id, e.kind
+                        ),
+                    );
+                }
+                check_attributes(report, schema, &e.id, AnnotationKind::Entity, &e.attributes);
+            }
+            if !members.contains_key(e.id.as_str()) {
                 report.push(
-                    Rule::UnknownType,
+                    Rule::EmptyEntity,
                     &e.id,
                     format!(
-                        "{}: the entity type {:?} is not in the schema; retype the entity",
-                        e.id, e.kind
+                        "{} ({}): this entity has no mentions; add one or delete it",
+                        e.id, e.name
                     ),
                 );
             }
-            check_attributes(
-                &mut report,
-                schema,
-                &e.id,
-                AnnotationKind::Entity,
-                &e.attributes,
-            );
-        }
-        if !members.contains_key(e.id.as_str()) {
-            report.push(
-                Rule::EmptyEntity,
-                &e.id,
-                format!(
-                    "{} ({}): this entity has no mentions; add one or delete it",
-                    e.id, e.name
-                ),
-            );
         }
     }
 
-    for e in ann.events.iter().filter(|e| wanted(&e.id)) {
+    fn event(&self, e: &Event, report: &mut Report) {
         check_text(
-            &mut report,
-            text,
-            index(),
+            report,
+            self.text,
+            self.index(),
             &e.id,
             &e.trigger,
             &e.trigger_text,
         );
-        let event_type = schema.and_then(|s| s.event_type(&e.kind));
-        if let (Some(schema), None) = (schema, event_type) {
-            report.push(
-                Rule::UnknownType,
-                &e.id,
-                format!(
-                    "{}: the event type {:?} is not in the schema \"{}\"; retype the event",
-                    e.id, e.kind, schema.name
-                ),
-            );
-        }
-        if let Some(schema) = schema {
-            check_attributes(
-                &mut report,
-                schema,
-                &e.id,
-                AnnotationKind::Event,
-                &e.attributes,
-            );
+        let event_type = self.schema.and_then(|s| s.event_type(&e.kind));
+        if let Some(schema) = self.schema {
+            if event_type.is_none() {
+                report.push(
+                    Rule::UnknownType,
+                    &e.id,
+                    format!(
+                        "{}: the event type {:?} is not in the schema \"{}\"; retype the event",
+                        e.id, e.kind, schema.name
+                    ),
+                );
+            }
+            check_attributes(report, schema, &e.id, AnnotationKind::Event, &e.attributes);
         }
         let label = event_type.map_or(e.kind.as_str(), |t| t.subtype());
         for arg in &e.arguments {
-            let target = match ids.get(arg.target.as_str()) {
-                Some(Target::Mention(kind)) => Some((*kind, false)),
-                Some(Target::Event(kind)) => Some((*kind, true)),
-                _ => {
-                    report.push(
-                        Rule::MissingTarget,
-                        &e.id,
-                        format!(
-                            "{} ({label}): the {} argument points at {}, which is not a mention or event here; remove the argument",
-                            e.id, arg.role, arg.target
-                        ),
-                    );
-                    None
-                }
-            };
-            let Some(event_type) = event_type else {
-                continue;
-            };
-            let Some(role) = event_type.role(&arg.role) else {
-                report.push(
-                    Rule::UnknownRole,
-                    &e.id,
-                    format!(
-                        "{} ({label}): {} is not a role of {}; use one of {}",
-                        e.id,
-                        arg.role,
-                        e.kind,
-                        event_type
-                            .roles
-                            .iter()
-                            .map(|r| r.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-                continue;
-            };
-            if let (Some(schema), Some((kind, is_event))) = (schema, target) {
-                if !schema.type_allowed(&role.types, kind, is_event) {
-                    report.push(
-                        Rule::ArgumentTypeNotAllowed,
-                        &e.id,
-                        format!(
-                            "{} ({label}): {} fills {} but is a {kind}; {} expects {}",
-                            e.id,
-                            arg.target,
-                            role.name,
-                            role.name,
-                            role.types.join(" or ")
-                        ),
-                    );
-                }
-            }
+            self.argument(e, arg, event_type, label, report);
         }
         if let Some(event_type) = event_type {
-            for role in &event_type.roles {
-                let n = e.arguments.iter().filter(|a| a.role == role.name).count() as u32;
-                let (min, max) = (role.cardinality.min(), role.cardinality.max());
-                let message = if n == 0 && min > 0 {
-                    Some(format!(
-                        "{} ({label}): {label} has no {}; add one if the text names it",
-                        e.id, role.name
-                    ))
-                } else if n < min {
-                    Some(format!(
-                        "{} ({label}): {label} needs at least {min} {} arguments and has {n}",
-                        e.id, role.name
-                    ))
-                } else if max.is_some_and(|max| n > max) {
-                    Some(format!(
-                        "{} ({label}): {label} takes at most {} {} argument(s) and has {n}; remove the extra ones",
+            cardinality(e, event_type, label, report);
+        }
+    }
+
+    /// An argument's target exists, its role belongs to the event type, and the role
+    /// allows the target's type.
+    fn argument(
+        &self,
+        e: &Event,
+        arg: &Argument,
+        event_type: Option<&EventType>,
+        label: &str,
+        report: &mut Report,
+    ) {
+        let target = match self.ids.get(arg.target.as_str()) {
+            Some(Target::Mention(kind)) => Some((*kind, false)),
+            Some(Target::Event(kind)) => Some((*kind, true)),
+            _ => {
+                report.push(
+                    Rule::MissingTarget,
+                    &e.id,
+                    format!(
+                        "{} ({label}): the {} argument points at {}, which is not a mention or event here; remove the argument",
+                        e.id, arg.role, arg.target
+                    ),
+                );
+                None
+            }
+        };
+        let Some(event_type) = event_type else {
+            return;
+        };
+        let Some(role) = event_type.role(&arg.role) else {
+            report.push(
+                Rule::UnknownRole,
+                &e.id,
+                format!(
+                    "{} ({label}): {} is not a role of {}; use one of {}",
+                    e.id,
+                    arg.role,
+                    e.kind,
+                    event_type
+                        .roles
+                        .iter()
+                        .map(|r| r.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            return;
+        };
+        if let (Some(schema), Some((kind, is_event))) = (self.schema, target) {
+            if !schema.type_allowed(&role.types, kind, is_event) {
+                report.push(
+                    Rule::ArgumentTypeNotAllowed,
+                    &e.id,
+                    format!(
+                        "{} ({label}): {} fills {} but is a {kind}; {} expects {}",
                         e.id,
-                        max.unwrap_or_default(),
-                        role.name
-                    ))
-                } else {
-                    None
-                };
-                if let Some(message) = message {
-                    report.push(Rule::CardinalityNotMet, &e.id, message);
-                }
+                        arg.target,
+                        role.name,
+                        role.name,
+                        role.types.join(" or ")
+                    ),
+                );
             }
         }
     }
 
-    for r in ann.relations.iter().filter(|r| wanted(&r.id)) {
-        let relation_type = schema.and_then(|s| s.relation_type(&r.kind));
-        if let (Some(schema), None) = (schema, relation_type) {
-            report.push(
-                Rule::UnknownType,
-                &r.id,
-                format!(
-                    "{}: the relation type {:?} is not in the schema \"{}\"; retype the relation",
-                    r.id, r.kind, schema.name
-                ),
-            );
-        }
-        if let Some(schema) = schema {
+    fn relation(&self, r: &Relation, report: &mut Report) {
+        let relation_type = self.schema.and_then(|s| s.relation_type(&r.kind));
+        if let Some(schema) = self.schema {
+            if relation_type.is_none() {
+                report.push(
+                    Rule::UnknownType,
+                    &r.id,
+                    format!(
+                        "{}: the relation type {:?} is not in the schema \"{}\"; retype the relation",
+                        r.id, r.kind, schema.name
+                    ),
+                );
+            }
             check_attributes(
-                &mut report,
+                report,
                 schema,
                 &r.id,
                 AnnotationKind::Relation,
@@ -408,7 +533,7 @@ fn validate_in(
             );
         }
         for (name, arg) in [("Arg1", &r.arg1), ("Arg2", &r.arg2)] {
-            let target = match ids.get(arg.as_str()) {
+            let target = match self.ids.get(arg.as_str()) {
                 Some(Target::Mention(kind)) => (*kind, false),
                 Some(Target::Event(kind)) => (*kind, true),
                 _ => {
@@ -420,7 +545,7 @@ fn validate_in(
                     continue;
                 }
             };
-            if let (Some(schema), Some(t)) = (schema, relation_type) {
+            if let (Some(schema), Some(t)) = (self.schema, relation_type) {
                 let allowed = if name == "Arg1" { &t.arg1 } else { &t.arg2 };
                 if !schema.type_allowed(allowed, target.0, target.1) {
                     report.push(
@@ -440,10 +565,10 @@ fn validate_in(
         }
     }
 
-    if let Some(schema) = schema {
-        for (set, labels) in &ann.labels {
+    fn labels(&self, schema: &Schema, report: &mut Report) {
+        for (set, labels) in &self.ann.labels {
             let id = format!("labels:{set}");
-            if !wanted(&id) {
+            if !self.wanted(&id) {
                 continue;
             }
             let Some(def) = schema.label_set(set) else {
@@ -476,10 +601,39 @@ fn validate_in(
             }
         }
     }
-    report
 }
 
-/// The span rules, shared by mentions and triggers.
+/// Each role of the event type has as many arguments as its cardinality allows.
+fn cardinality(e: &Event, event_type: &EventType, label: &str, report: &mut Report) {
+    for role in &event_type.roles {
+        let n = e.arguments.iter().filter(|a| a.role == role.name).count() as u32;
+        let (min, max) = (role.cardinality.min(), role.cardinality.max());
+        let message = if n == 0 && min > 0 {
+            Some(format!(
+                "{} ({label}): {label} has no {}; add one if the text names it",
+                e.id, role.name
+            ))
+        } else if n < min {
+            Some(format!(
+                "{} ({label}): {label} needs at least {min} {} arguments and has {n}",
+                e.id, role.name
+            ))
+        } else if max.is_some_and(|max| n > max) {
+            Some(format!(
+                "{} ({label}): {label} takes at most {} {} argument(s) and has {n}; remove the extra ones",
+                e.id,
+                max.unwrap_or_default(),
+                role.name
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            report.push(Rule::CardinalityNotMet, &e.id, message);
+        }
+    }
+}
+
 /// Annotation `id` and every id it refers to: its entity, its arguments, its relation's
 /// ends.
 fn referenced_by<'a>(ann: &'a Annotations, id: &'a str) -> Vec<&'a str> {
@@ -496,6 +650,7 @@ fn referenced_by<'a>(ann: &'a Annotations, id: &'a str) -> Vec<&'a str> {
     found
 }
 
+/// The span rules, shared by mentions and triggers.
 fn check_text(
     report: &mut Report,
     text: &str,
@@ -511,15 +666,7 @@ fn check_text(
             format!("{id}: the annotation quotes {quoted:?} but the text at its offsets is {covered:?}; the offsets may count UTF-16 units instead of code points"),
         ),
         Ok(_) => {}
-        Err(err) => {
-            let rule = match err {
-                EditError::NoFragments { .. } => Rule::NoFragments,
-                EditError::EmptyFragment { .. } => Rule::EmptyFragment,
-                EditError::WhitespaceFragment { .. } => Rule::WhitespaceFragment,
-                _ => Rule::FragmentOutOfBounds,
-            };
-            report.push(rule, id, err.to_string());
-        }
+        Err(err) => report.push(err.rule(), id, err.to_string()),
     }
 }
 
@@ -542,11 +689,7 @@ fn check_attributes(
             );
             continue;
         };
-        let ok = match value {
-            AttrValue::Flag(_) => def.values.is_empty(),
-            AttrValue::Value(v) => def.values.contains(v),
-        };
-        if !ok {
+        if !attribute_fits(schema, kind, name, value) {
             let expected = if def.values.is_empty() {
                 "yes or no".to_owned()
             } else {
@@ -559,6 +702,23 @@ fn check_attributes(
             );
         }
     }
+}
+
+/// Whether the schema has attribute `name` for this kind of annotation, and `value` is
+/// one it allows.
+pub fn attribute_fits(
+    schema: &Schema,
+    kind: AnnotationKind,
+    name: &str,
+    value: &AttrValue,
+) -> bool {
+    schema
+        .attribute(name)
+        .filter(|d| d.applies_to.contains(&kind))
+        .is_some_and(|def| match value {
+            AttrValue::Flag(_) => def.values.is_empty(),
+            AttrValue::Value(v) => def.values.contains(v),
+        })
 }
 
 #[cfg(test)]

@@ -14,57 +14,23 @@ use wasm_bindgen::JsCast;
 
 use super::state::Workspace;
 use crate::browser::download::{download_bytes, download_text};
-use crate::browser::local_storage::LocalStorage;
 use crate::core::adjudication::{
-    check_edit, curate, diff, put_curated, Choice, DiffItem, DiffKind, Edit, Layer, Side, CURATED,
-    CURATED_KEY,
+    self, check_edit, curate, diff, put_curated, unreviewed, with_default, Choice, Curated,
+    DiffItem, DiffKind, Edit, Layer, Side, StoredCurated, CURATED,
 };
 use crate::core::agreement::AnnotatorCorpus;
 use crate::core::diffview::{
-    disagreements, marks, piece_classes, pieces, selection_point, step, Mark,
+    describe, disagreements, marks, piece_classes, pieces, selection_point, step, Mark,
 };
 use crate::core::format::{self, archive, loupe, Format, OutFile};
 use crate::core::model::{Annotations, Document, Span, Status};
 use crate::core::offsets::{cp_len, slice_cp};
-use crate::core::storage::{rescued_key, KeyValueStore};
 
-/// Read the curated set kept in this browser. A stored value that does not parse is moved
-/// aside to its rescued key and reported, so a later save cannot overwrite it unseen.
-pub fn load_curated() -> (Vec<Document>, Option<String>) {
-    let Ok(store) = LocalStorage::open() else {
-        return (Vec::new(), None);
-    };
-    let raw = match store.get(CURATED_KEY) {
-        Ok(Some(raw)) => raw,
-        _ => return (Vec::new(), None),
-    };
-    match loupe::from_json(&raw) {
-        Ok(file) => (file.documents, None),
-        Err(e) => {
-            let rescued = rescued_key(CURATED_KEY);
-            let kept = store.get(&rescued).ok().flatten().is_none()
-                && store.set(&rescued, &raw).is_ok()
-                && store.remove(CURATED_KEY).is_ok();
-            let what = if kept {
-                format!("it was kept untouched under {rescued}, and a new set starts")
-            } else {
-                "it was left as it was, and saving will replace it".to_owned()
-            };
-            (
-                Vec::new(),
-                Some(format!(
-                    "The curated set in storage could not be read ({e}); {what}."
-                )),
-            )
-        }
-    }
-}
-
-fn save_curated(set: &[Document]) -> Result<(), String> {
-    let store = LocalStorage::open().map_err(|e| e.to_string())?;
-    store
-        .set(CURATED_KEY, &loupe::to_json(set, CURATED))
-        .map_err(|e| e.to_string())
+/// Read the curated set through the workspace's corpus store (see
+/// [`adjudication::load_curated`]); nothing when the browser has no storage.
+pub fn load_curated(ws: &Workspace) -> StoredCurated {
+    ws.storing(|s| Ok(adjudication::load_curated(s)))
+        .unwrap_or_default()
 }
 
 fn mime(name: &str) -> &'static str {
@@ -92,31 +58,14 @@ fn kind_and_span(ann: &Annotations, layer: Layer, id: &str) -> Option<(String, O
             .map(|m| (m.kind.clone(), hull(&m.fragments))),
         Layer::Event => ann.event(id).map(|e| (e.kind.clone(), hull(&e.trigger))),
         Layer::Relation => ann.relation(id).map(|r| (r.kind.clone(), None)),
+        Layer::Cluster => ann.entity(id).map(|e| (e.kind.clone(), None)),
     }
 }
 
-fn describe(ann: &Annotations, id: &Option<String>) -> String {
-    let Some(id) = id else {
-        return "—".to_owned();
+fn choice_label(c: Option<&Choice>) -> String {
+    let Some(c) = c else {
+        return "not reviewed".into();
     };
-    if let Some(m) = ann.mention(id) {
-        return format!("{} “{}” [{}, {})", m.kind, m.text, m.start(), m.end());
-    }
-    if let Some(e) = ann.event(id) {
-        let args: Vec<String> = e
-            .arguments
-            .iter()
-            .map(|a| format!("{}={}", a.role, a.target))
-            .collect();
-        return format!("{} “{}” {}", e.kind, e.trigger_text, args.join(" "));
-    }
-    if let Some(r) = ann.relation(id) {
-        return format!("{} {} → {}", r.kind, r.arg1, r.arg2);
-    }
-    id.clone()
-}
-
-fn choice_label(c: &Choice) -> String {
     match c {
         Choice::TakeA => "take A".into(),
         Choice::TakeB => "take B".into(),
@@ -184,6 +133,13 @@ fn focus_current() {
     });
 }
 
+/// What waits for the reviewer's answer about unreviewed disagreements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Save,
+    Download,
+}
+
 #[component]
 pub fn Adjudication(
     corpora: RwSignal<Vec<AnnotatorCorpus>>,
@@ -233,13 +189,17 @@ pub fn Adjudication(
         })
     });
     let dis = Memo::new(move |_| items.with(|it| disagreements(it)));
-    let choices = RwSignal::new(Vec::<Choice>::new());
+    // One choice per disagreement; `None` until the reviewer makes it.
+    let choices = RwSignal::new(Vec::<Option<Choice>>::new());
+    // Saving or downloading waits here while unreviewed disagreements are confirmed.
+    let asking = RwSignal::new(None::<Action>);
     // The position of the current disagreement among `dis`.
     let current = RwSignal::new(None::<usize>);
     let editing = RwSignal::new(false);
     Effect::new(move |_| {
         let n = dis.with(Vec::len);
-        choices.set(vec![Choice::TakeA; n]);
+        choices.set(vec![None; n]);
+        asking.set(None);
         current.set(None);
         editing.set(false);
     });
@@ -286,7 +246,7 @@ pub fn Adjudication(
     let open_edit = move || {
         let Some((_, it)) = cur_item() else { return };
         let pos = current.get_untracked().unwrap_or(0);
-        match choices.with_untracked(|c| c.get(pos).cloned()) {
+        match choices.with_untracked(|c| c.get(pos).cloned().flatten()) {
             Some(Choice::Edit(e)) => {
                 fill_edit(e.from);
                 edit_kind.set(e.kind.clone());
@@ -346,7 +306,7 @@ pub fn Adjudication(
             Ok(_) => {
                 choices.update(|c| {
                     if let Some(x) = c.get_mut(pos) {
-                        *x = Choice::Edit(edit);
+                        *x = Some(Choice::Edit(edit));
                     }
                 });
                 edit_error.set(None);
@@ -371,13 +331,28 @@ pub fn Adjudication(
         editing.set(false);
         focus_current();
     };
+    // The next disagreement not reviewed yet, after the current one, wrapping around.
+    let go_unreviewed = move || {
+        let open = choices.with_untracked(|c| unreviewed(c));
+        let Some(&first) = open.first() else { return };
+        let here = current.get_untracked();
+        let next = open
+            .iter()
+            .copied()
+            .find(|&p| here.is_none_or(|h| p > h))
+            .unwrap_or(first);
+        current.set(Some(next));
+        asking.set(None);
+        editing.set(false);
+        focus_current();
+    };
     let choose = move |c: Choice| {
         let Some(pos) = current.get_untracked() else {
             return;
         };
         choices.update(|cs| {
             if let Some(x) = cs.get_mut(pos) {
-                *x = c;
+                *x = Some(c);
             }
         });
         editing.set(false);
@@ -403,6 +378,7 @@ pub fn Adjudication(
             "h" => choose(Choice::TakeBoth),
             "x" => choose(Choice::TakeNeither),
             "e" => open_edit(),
+            "u" => go_unreviewed(),
             // Other letters would reach the annotation shortcuts behind the panel.
             k if k.chars().count() == 1 && k.chars().all(char::is_alphanumeric) => {}
             _ => return,
@@ -411,24 +387,36 @@ pub fn Adjudication(
         e.stop_propagation();
     };
 
-    // The curated document for the current choices, or an alert saying why not.
-    let build = move || -> Option<Document> {
-        let (doc, b) = current_doc.get_untracked()?;
-        let list = items.get_untracked();
-        match curate(
-            &doc.text,
-            &doc.annotations,
-            &b,
-            &list,
-            &choices.get_untracked(),
-        ) {
-            Ok(c) => {
-                if c.dropped_arguments + c.dropped_relations > 0 {
+    // The curated result of the choices, unreviewed ones taken as `default`.
+    let curated_with = move |default: &Choice| -> Option<Result<(Document, Curated), String>> {
+        current_doc.with(|d| {
+            let (doc, b) = d.as_ref()?;
+            let cs = choices.with(|c| with_default(c, default));
+            Some(
+                items
+                    .with(|list| curate(&doc.text, &doc.annotations, b, list, &cs))
+                    .map(|c| (doc.clone(), c))
+                    .map_err(|e| e.to_string()),
+            )
+        })
+    };
+    // What the curated document loses, live, so nothing is lost unseen.
+    let losses = Memo::new(move |_| match curated_with(&Choice::TakeA) {
+        Some(Ok((_, c))) => c.lost.iter().map(ToString::to_string).collect(),
+        _ => Vec::<String>::new(),
+    });
+    // The curated document, or an alert saying why not.
+    let build = move |default: &Choice| -> Option<Document> {
+        match untrack(|| curated_with(default))? {
+            Ok((doc, c)) => {
+                if !c.lost.is_empty() {
+                    let lost: Vec<String> = c.lost.iter().map(ToString::to_string).collect();
                     ws.alerts.info(format!(
-                        "{} arguments and {} relations were left out of the curated document because their targets were not kept.",
-                        c.dropped_arguments, c.dropped_relations));
+                        "The curated document was built without what its choices left out: {}.",
+                        lost.join("; ")
+                    ));
                 }
-                let mut out = doc.clone();
+                let mut out = doc;
                 out.annotations = c.annotations;
                 out.meta.status = Status::Done;
                 Some(out)
@@ -439,19 +427,20 @@ pub fn Adjudication(
             }
         }
     };
-    let save = move |_| {
-        let Some(doc) = build() else { return };
+    let save_now = move |default: &Choice| {
+        let Some(doc) = build(default) else { return };
         let title = doc.meta.title.clone();
         // Start from what is stored now, so a document another tab saved is kept.
-        let (mut set, problem) = load_curated();
-        if let Some(problem) = problem {
+        let stored = load_curated(&ws);
+        if let Some(problem) = stored.problem {
             ws.alerts.error(problem);
         }
+        let mut set = stored.documents;
         if set.is_empty() {
             set = curated.get_untracked();
         }
         put_curated(&mut set, doc);
-        match save_curated(&set) {
+        match ws.storing(|s| adjudication::save_curated(s, &set)) {
             Ok(()) => {
                 let n = set.len();
                 curated.set(set);
@@ -460,12 +449,12 @@ pub fn Adjudication(
                 ));
             }
             Err(e) => ws.alerts.error(format!(
-                "The curated set was not saved ({e}); what is stored did not change."
+                "The curated set was not saved: {e}. What is stored did not change."
             )),
         }
     };
-    let download = move |_| {
-        let Some(doc) = build() else { return };
+    let download_now = move |default: &Choice| {
+        let Some(doc) = build(default) else { return };
         let json = loupe::to_json(std::slice::from_ref(&doc), CURATED);
         if let Err(e) = download_text(
             &format!("{}.curated.loupe.json", doc.meta.title),
@@ -473,6 +462,29 @@ pub fn Adjudication(
             &json,
         ) {
             ws.alerts.error(format!("The download failed: {e:?}"));
+        }
+    };
+    let run = move |action: Action, default: &Choice| {
+        asking.set(None);
+        match action {
+            Action::Save => save_now(default),
+            Action::Download => download_now(default),
+        }
+    };
+    // Save or download at once when every disagreement is reviewed; else ask first.
+    let request = move |action: Action| {
+        if choices.with_untracked(|c| unreviewed(c).is_empty()) {
+            run(action, &Choice::TakeA);
+        } else {
+            asking.set(Some(action));
+            request_animation_frame(|| {
+                if let Some(el) = document()
+                    .get_element_by_id("diff-ask")
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            });
         }
     };
 
@@ -522,15 +534,13 @@ pub fn Adjudication(
                 let Some((doc, b)) = d else {
                     return String::new();
                 };
-                let chosen = choices
-                    .with(|c| c.get(pos).map(choice_label))
-                    .unwrap_or_default();
+                let chosen = choices.with(|c| choice_label(c.get(pos).and_then(Option::as_ref)));
                 format!(
                     "{} of {total}: {} — A: {} · B: {} — choice: {chosen}",
                     pos + 1,
                     it.kind.label(),
-                    describe(&doc.annotations, &it.a),
-                    describe(b, &it.b),
+                    describe(&doc.annotations, it.layer, it.a.as_deref()),
+                    describe(b, it.layer, it.b.as_deref()),
                 )
             }),
             _ if total == 0 => "No disagreements in this document.".to_owned(),
@@ -541,7 +551,7 @@ pub fn Adjudication(
         move || {
             current
                 .get()
-                .and_then(|pos| choices.with(|c| c.get(pos).map(want)))
+                .and_then(|pos| choices.with(|c| c.get(pos).and_then(Option::as_ref).map(want)))
                 .unwrap_or(false)
                 .to_string()
         }
@@ -596,12 +606,13 @@ pub fn Adjudication(
                     <li><span class="d-a-span">"dashed"</span>" span differs"</li>
                     <li><span class="d-a-args">"wavy"</span>" arguments differ"</li>
                     <li><span class="d-a-only">"dotted"</span>" only one annotator"</li>
-                    <li>"A's marks are underlined, B's overlined; each is tagged with side, type and kind."</li>
+                    <li>"A's marks are underlined, B's overlined; each is tagged with side, type and kind. Coreference clusters and relations have no mark of their own: they are in the list below, where clusters can also differ in members."</li>
                 </ul>
-                <p class="muted">"Keys in the diff: n or j next disagreement, p or k previous; a take A, b take B, h take both, x take neither, e edit."</p>
+                <p class="muted">"Keys in the diff: n or j next disagreement, p or k previous, u next not reviewed; a take A, b take B, h take both, x take neither, e edit."</p>
                 <div class="diff-toolbar" role="group" aria-label="Current disagreement">
                     <button type="button" aria-keyshortcuts="p k" on:click=move |_| go(false)>"Previous"</button>
                     <button type="button" aria-keyshortcuts="n j" on:click=move |_| go(true)>"Next"</button>
+                    <button type="button" aria-keyshortcuts="u" on:click=move |_| go_unreviewed()>"Next unreviewed"</button>
                     <p class="diff-status" tabindex="-1" aria-live="polite">{status}</p>
                     <Show when=move || current.get().is_some()>
                         <div class="diff-choices" role="group" aria-label="Choice for this disagreement">
@@ -681,6 +692,28 @@ pub fn Adjudication(
                     }}
                 </div>
             </div>
+            <DisagreementList current_doc items dis choices current
+                on_edit=Callback::new(move |pos: usize| { current.set(Some(pos)); open_edit(); })/>
+            <SaveBar losses choices asking
+                on_review=Callback::new(move |()| go_unreviewed())
+                on_run=Callback::new(move |(action, default): (Action, Choice)| run(action, &default))
+                on_request=Callback::new(request)/>
+        </Show>
+    }
+}
+
+/// The disagreements of the document, each described by its text on both sides, marked
+/// "not reviewed" until a choice is made, with its choice and an edit button.
+#[component]
+fn DisagreementList(
+    current_doc: Memo<Option<(Document, Annotations)>>,
+    items: Memo<Vec<DiffItem>>,
+    dis: Memo<Vec<usize>>,
+    choices: RwSignal<Vec<Option<Choice>>>,
+    current: RwSignal<Option<usize>>,
+    on_edit: Callback<usize>,
+) -> impl IntoView {
+    view! {
             <ol class="diff-list" aria-label="Disagreements">
                 {move || {
                     let Some((doc, b)) = current_doc.get() else { return Vec::new() };
@@ -688,23 +721,27 @@ pub fn Adjudication(
                     dis.get().into_iter().enumerate().map(|(pos, i)| {
                         let it: DiffItem = its[i].clone();
                         let name = format!("choice-{pos}");
-                        let label = format!("{}: A {} · B {}", it.kind.label(), describe(&doc.annotations, &it.a), describe(&b, &it.b));
+                        let said_a = describe(&doc.annotations, it.layer, it.a.as_deref());
+                        let said_b = describe(&b, it.layer, it.b.as_deref());
+                        let label = format!("{}: A {said_a} · B {said_b}", it.kind.label());
                         let class = format!("diff {}", it.kind.label().replace(' ', "-"));
+                        let open = move || choices.with(|cs| cs.get(pos).is_some_and(Option::is_none));
                         view! {
-                            <li class=class class:current=move || current.get() == Some(pos)>
+                            <li class=class class:current=move || current.get() == Some(pos) class:unreviewed=open>
                                 <span class="diff-kind">{it.kind.label()}</span>
-                                <span class="diff-a">{format!("A: {}", describe(&doc.annotations, &it.a))}</span>
-                                <span class="diff-b">{format!("B: {}", describe(&b, &it.b))}</span>
+                                <span class="diff-review">{move || if open() { "not reviewed" } else { "reviewed" }}</span>
+                                <span class="diff-a">{format!("A: {said_a}")}</span>
+                                <span class="diff-b">{format!("B: {said_b}")}</span>
                                 <span role="radiogroup" aria-label=label>
                                     {[(Choice::TakeA, "Take A"), (Choice::TakeB, "Take B"), (Choice::TakeBoth, "Both"), (Choice::TakeNeither, "Neither")]
                                         .into_iter().map(|(c, text)| { let name = name.clone(); let set = c.clone(); view! {
                                         <label class="choice"><input type="radio" name=name
-                                            prop:checked=move || choices.with(|cs| cs.get(pos) == Some(&c))
-                                            on:change=move |_| choices.update(|cs| if let Some(x) = cs.get_mut(pos) { *x = set.clone() })/>{text}</label>
+                                            prop:checked=move || choices.with(|cs| cs.get(pos).and_then(Option::as_ref) == Some(&c))
+                                            on:change=move |_| choices.update(|cs| if let Some(x) = cs.get_mut(pos) { *x = Some(set.clone()) })/>{text}</label>
                                     }}).collect_view()}
-                                    <button type="button" class="link" on:click=move |_| { current.set(Some(pos)); open_edit(); }>
-                                        {move || choices.with(|cs| match cs.get(pos) {
-                                            Some(c @ Choice::Edit(_)) => choice_label(c),
+                                    <button type="button" class="link" on:click=move |_| on_edit.run(pos)>
+                                        {move || choices.with(|cs| match cs.get(pos).and_then(Option::as_ref) {
+                                            Some(c @ Choice::Edit(_)) => choice_label(Some(c)),
                                             _ => "Edit…".to_owned(),
                                         })}
                                     </button>
@@ -714,11 +751,60 @@ pub fn Adjudication(
                     }).collect::<Vec<_>>()
                 }}
             </ol>
+    }
+}
+
+/// What the choices lose, how many are reviewed, the question asked before defaulting the
+/// unreviewed ones, and the save and download buttons.
+#[component]
+fn SaveBar(
+    losses: Memo<Vec<String>>,
+    choices: RwSignal<Vec<Option<Choice>>>,
+    asking: RwSignal<Option<Action>>,
+    on_review: Callback<()>,
+    on_run: Callback<(Action, Choice)>,
+    on_request: Callback<Action>,
+) -> impl IntoView {
+    let reviewed_line = move || {
+        let (open, total) = choices.with(|c| (unreviewed(c).len(), c.len()));
+        format!(
+            "{} of {total} disagreements reviewed; {open} not yet (u goes to the next).",
+            total - open
+        )
+    };
+    view! {
+            <Show when=move || losses.with(|l| !l.is_empty())>
+                <section class="diff-losses" aria-labelledby="diff-losses-heading">
+                    <h4 id="diff-losses-heading">"What the curated document loses with these choices"</h4>
+                    <ul>{move || losses.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                </section>
+            </Show>
+            <p class="muted diff-reviewed">{reviewed_line}</p>
+            {move || asking.get().map(|action| {
+                let open = choices.with(|c| unreviewed(c).len());
+                let total = choices.with(Vec::len);
+                let verb = match action { Action::Save => "save", Action::Download => "download" };
+                view! {
+                    <div id="diff-ask" class="diff-ask" role="alertdialog" tabindex="-1" aria-labelledby="diff-ask-text">
+                        <p id="diff-ask-text">{format!(
+                            "{open} of {total} disagreements {} not reviewed yet. Review {}, or {verb} with a choice for {}:",
+                            if open == 1 { "is" } else { "are" },
+                            if open == 1 { "it" } else { "them" },
+                            if open == 1 { "it" } else { "them" },
+                        )}</p>
+                        <div class="actions-row">
+                            <button type="button" class="primary" on:click=move |_| on_review.run(())>"Review the next unreviewed"</button>
+                            <button type="button" on:click=move |_| on_run.run((action, Choice::TakeA))>{format!("Take A for them and {verb}")}</button>
+                            <button type="button" on:click=move |_| on_run.run((action, Choice::TakeNeither))>{format!("Take neither for them and {verb}")}</button>
+                            <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                        </div>
+                    </div>
+                }
+            })}
             <div class="actions-row">
-                <button type="button" class="primary" on:click=save>"Save to curated set"</button>
-                <button type="button" on:click=download>"Download curated file"</button>
+                <button type="button" class="primary" on:click=move |_| on_request.run(Action::Save)>"Save to curated set"</button>
+                <button type="button" on:click=move |_| on_request.run(Action::Download)>"Download curated file"</button>
             </div>
-        </Show>
     }
 }
 

@@ -1,5 +1,7 @@
 //! The agreement panel: load two or more annotators' loupe/1 files, see their agreement as
-//! tables (the same figures as `loupe agree`), and download the report as JSON or CSV.
+//! tables (the same figures as `loupe agree`: per pair with its reference annotator, and
+//! per document), and download every figure as JSON or CSV, and the methods report as
+//! Markdown or LaTeX.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,8 +13,13 @@ use super::dashboard::Dashboard;
 use super::state::Workspace;
 use crate::browser::download::download_text;
 use crate::core::adjudication::CURATED;
-use crate::core::agreement::{agreement, AgreementReport, AnnotatorCorpus, Score};
+use crate::core::agreement::{
+    agreement_with, AgreementOptions, AgreementReport, AnnotatorCorpus, CorefMetric, PairReport,
+    Score, TokenUnits,
+};
 use crate::core::format::loupe;
+use crate::core::report::{count, methods_report};
+use crate::core::schema::Schema;
 
 /// The panel's views.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,8 +43,121 @@ fn score_row(name: &'static str, s: Score) -> impl IntoView {
     }
 }
 
-/// Read each file as one annotator's corpus; the name comes from the file, or its name.
-async fn read_corpora(files: Vec<web_sys::File>) -> Result<Vec<AnnotatorCorpus>, String> {
+fn coref_row(name: &'static str, m: CorefMetric) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row">{name}</th>
+            <td>{pct(m.precision)}</td><td>{pct(m.recall)}</td><td>{pct(m.f1)}</td>
+        </tr>
+    }
+}
+
+fn units_text(u: &TokenUnits) -> String {
+    let left = if u.left_out.is_empty() {
+        String::new()
+    } else {
+        let titles: Vec<&str> = u.left_out.iter().map(|d| d.title.as_str()).collect();
+        format!(
+            " Left out, touched by no one compared: {}.",
+            titles.join(", ")
+        )
+    };
+    format!(
+        "Unit: {} ({} of {}).{left}",
+        u.unit,
+        count(u.tokens, "token"),
+        count(u.documents, "document")
+    )
+}
+
+/// One pair's tables: the scores with the reference named, the token coefficients with
+/// their unit, coreference, and the per-document table.
+fn pair_view(p: PairReport) -> impl IntoView {
+    let t = p.total.clone();
+    let per_type: Vec<(String, Score)> = t.mentions_exact.per_type.clone().into_iter().collect();
+    let (a, b) = (p.a.clone(), p.b.clone());
+    let caption = format!(
+        "{a} against {b} — reference: {b} (precision is the share of {a}'s annotations matched, recall the share of {b}'s)"
+    );
+    let c = t.coreference;
+    let units = units_text(&p.token_units);
+    view! {
+        <section class="pair" aria-label=format!("{a} against {b}")>
+        <table class="scores">
+            <caption>{caption}</caption>
+            <thead><tr><th scope="col">"Measure"</th><th scope="col">{a.clone()}</th><th scope="col">{format!("{b} (reference)")}</th>
+                <th scope="col">"Matched"</th><th scope="col">"P %"</th><th scope="col">"R %"</th><th scope="col">"F1 %"</th></tr></thead>
+            <tbody>
+                {score_row("Mentions, exact", t.mentions_exact.micro)}
+                {score_row("Mentions, overlap", t.mentions_overlap.micro)}
+                {score_row("Trigger identification", t.events.trigger_identification)}
+                {score_row("Trigger classification", t.events.trigger_classification.micro)}
+                {score_row("Argument identification", t.events.argument_identification.micro)}
+                {score_row("Argument classification", t.events.argument_classification.micro)}
+                {score_row("Relations", t.relations.micro)}
+                {per_type.into_iter().map(|(kind, s)| view! {
+                    <tr class="per-type"><th scope="row">{format!("  {kind} (exact)")}</th>
+                        <td>{s.a}</td><td>{s.b}</td><td>{s.matched}</td>
+                        <td>{pct(s.precision)}</td><td>{pct(s.recall)}</td><td>{pct(s.f1)}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <table class="scores coefficients">
+            <caption>{format!("{a} and {b}: token agreement")}</caption>
+            <thead><tr><th scope="col">"Coefficient"</th><th scope="col">"Value"</th><th scope="col">"Tokens"</th></tr></thead>
+            <tbody>
+                <tr><th scope="row">"Cohen's κ"</th><td>{format!("{:.3}", t.token_kappa.kappa)}</td><td>{t.token_kappa.items}</td></tr>
+                <tr><th scope="row">"Krippendorff's α (nominal)"</th><td>{format!("{:.3}", t.token_alpha.alpha)}</td><td>{t.token_alpha.units}</td></tr>
+            </tbody>
+        </table>
+        <p class="muted units">{units}</p>
+        {if c.is_empty() {
+            view! { <p class="muted">"Coreference: neither annotator made a cluster in these documents."</p> }.into_any()
+        } else {
+            view! {
+                <table class="scores coref">
+                    <caption>{format!("{a} against {b}: coreference ({} in {a}, {} in {b}; mentions matched by exact span)", count(c.response_chains, "chain"), c.key_chains)}</caption>
+                    <thead><tr><th scope="col">"Metric"</th><th scope="col">"P %"</th><th scope="col">"R %"</th><th scope="col">"F1 %"</th></tr></thead>
+                    <tbody>
+                        {coref_row("MUC", c.muc)}
+                        {coref_row("B³", c.b_cubed)}
+                        {coref_row("CEAFe", c.ceafe)}
+                        <tr><th scope="row">"CoNLL-2012 (mean F1)"</th><td></td><td></td><td>{pct(c.conll)}</td></tr>
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <table class="scores per-document">
+            <caption>{format!("{a} against {b}, per document (F1 % and coefficients)")}</caption>
+            <thead><tr><th scope="col">"Document"</th><th scope="col">"Exact"</th><th scope="col">"Overlap"</th>
+                <th scope="col">"κ"</th><th scope="col">"α"</th><th scope="col">"Triggers"</th><th scope="col">"Arguments"</th>
+                <th scope="col">"Relations"</th><th scope="col">"CoNLL"</th></tr></thead>
+            <tbody>
+                {p.per_document.into_iter().map(|d| {
+                    let s = d.scores;
+                    let title = if d.touched { d.document.title.clone() } else { format!("{} (untouched)", d.document.title) };
+                    let conll = if s.coreference.is_empty() { "—".to_owned() } else { pct(s.coreference.conll) };
+                    view! {
+                        <tr class:untouched=!d.touched>
+                            <th scope="row">{title}</th>
+                            <td>{pct(s.mentions_exact.micro.f1)}</td><td>{pct(s.mentions_overlap.micro.f1)}</td>
+                            <td>{format!("{:.3}", s.token_kappa.kappa)}</td><td>{format!("{:.3}", s.token_alpha.alpha)}</td>
+                            <td>{pct(s.events.trigger_classification.micro.f1)}</td><td>{pct(s.events.argument_classification.micro.f1)}</td>
+                            <td>{pct(s.relations.micro.f1)}</td><td>{conll}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        </section>
+    }
+}
+
+/// Read each file as one annotator's corpus (the name comes from the file, or its name),
+/// with the schema the file carries.
+async fn read_corpora(
+    files: Vec<web_sys::File>,
+) -> Result<Vec<(AnnotatorCorpus, Option<Schema>)>, String> {
     let mut corpora = Vec::new();
     for file in files {
         let name = file.name();
@@ -54,12 +174,24 @@ async fn read_corpora(files: Vec<web_sys::File>) -> Result<Vec<AnnotatorCorpus>,
         } else {
             parsed.annotator.clone()
         };
-        corpora.push(AnnotatorCorpus {
-            annotator,
-            documents: parsed.documents,
-        });
+        corpora.push((
+            AnnotatorCorpus {
+                annotator,
+                documents: parsed.documents,
+            },
+            parsed.schema,
+        ));
     }
     Ok(corpora)
+}
+
+/// What the downloads of the scores view write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Export {
+    Json,
+    Csv,
+    Markdown,
+    Latex,
 }
 
 #[component]
@@ -68,11 +200,16 @@ pub fn AgreementPanel() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     let report = RwSignal::new(None::<AgreementReport>);
     let corpora = RwSignal::new(Vec::<AnnotatorCorpus>::new());
+    let schemas = RwSignal::new(Vec::<Schema>::new());
+    let include_untouched = RwSignal::new(false);
+    let opts = move || AgreementOptions {
+        include_untouched: include_untouched.get_untracked(),
+    };
     let view_shown = RwSignal::new(View::Scores);
     // The curated set is read once, at start, so it is there after a reload.
-    let (kept, problem) = load_curated();
-    let curated = RwSignal::new(kept);
-    if let Some(problem) = problem {
+    let stored = load_curated(&ws);
+    let curated = RwSignal::new(stored.documents);
+    if let Some(problem) = stored.problem {
         ws.alerts.error(problem);
     }
     // The curated set takes part in the comparison like any annotator's file: its scores
@@ -85,7 +222,7 @@ pub fn AgreementPanel() -> impl IntoView {
             annotator: CURATED.into(),
             documents: curated.get_untracked(),
         });
-        match agreement(&all) {
+        match agreement_with(&all, opts()) {
             Ok(r) => {
                 corpora.set(all);
                 report.set(Some(r));
@@ -114,25 +251,55 @@ pub fn AgreementPanel() -> impl IntoView {
         input.set_value("");
         spawn_local(async move {
             let loaded = read_corpora(files).await;
-            match loaded.and_then(|c| agreement(&c).map(|r| (c, r)).map_err(|e| e.to_string())) {
-                Ok((c, r)) => {
+            let scored = loaded.and_then(|loaded| {
+                let (c, s): (Vec<AnnotatorCorpus>, Vec<Option<Schema>>) =
+                    loaded.into_iter().unzip();
+                agreement_with(&c, opts())
+                    .map(|r| (c, s, r))
+                    .map_err(|e| e.to_string())
+            });
+            match scored {
+                Ok((c, s, r)) => {
                     corpora.set(c);
+                    schemas.set(s.into_iter().flatten().collect());
                     report.set(Some(r));
                 }
                 Err(e) => ws.alerts.error(format!("No agreement computed: {e}")),
             }
         });
     };
-    let download = move |csv: bool| {
-        if let Some(r) = report.get_untracked() {
-            let (name, mime, body) = if csv {
-                ("agreement.csv", "text/csv", r.to_csv())
-            } else {
-                ("agreement.json", "application/json", r.to_json())
-            };
-            if let Err(e) = download_text(name, mime, &body) {
-                ws.alerts.error(format!("The download failed: {e:?}"));
+    let recompute = move || {
+        let all = corpora.get_untracked();
+        if all.len() >= 2 {
+            if let Ok(r) = agreement_with(&all, opts()) {
+                report.set(Some(r));
             }
+        }
+    };
+    let download = move |what: Export| {
+        let Some(r) = report.get_untracked() else {
+            return;
+        };
+        let (name, mime, body) = match what {
+            Export::Csv => ("agreement.csv", "text/csv", r.to_csv()),
+            Export::Json => ("agreement.json", "application/json", r.to_json()),
+            Export::Markdown | Export::Latex => {
+                // The files' schemas, or the workspace's when the files carry none.
+                let mut given = schemas.get_untracked();
+                if given.is_empty() {
+                    given.push((*ws.schema_now()).clone());
+                }
+                let refs: Vec<&Schema> = given.iter().collect();
+                let m = corpora.with_untracked(|c| methods_report(c, &refs, opts()));
+                if what == Export::Markdown {
+                    ("methods-report.md", "text/markdown", m.markdown())
+                } else {
+                    ("methods-report.tex", "application/x-tex", m.latex())
+                }
+            }
+        };
+        if let Err(e) = download_text(name, mime, &body) {
+            ws.alerts.error(format!("The download failed: {e:?}"));
         }
     };
     view! {
@@ -152,38 +319,21 @@ pub fn AgreementPanel() -> impl IntoView {
                 <Show when=move || view_shown.get() == View::Scores>
                 {move || report.get().map(|r| {
                     let unmatched = r.unmatched.clone();
+                    let units = units_text(&r.token_units);
                     view! {
-                        <p>{format!("{} annotators, {} matched documents; Fleiss' κ over IOB tokens: {:.3}",
-                            r.annotators.len(), r.documents.len(), r.fleiss_kappa.kappa)}</p>
-                        <div class="actions-row">
-                            <button type="button" on:click=move |_| download(false)>"Download JSON"</button>
-                            <button type="button" on:click=move |_| download(true)>"Download CSV"</button>
+                        <p>{format!("{}, {} matched. All annotators: Fleiss' κ {:.3}, Krippendorff's α {:.3} over IOB tags.",
+                            count(r.annotators.len(), "annotator"), count(r.documents.len(), "document"), r.fleiss_kappa.kappa, r.krippendorff_alpha.alpha)}</p>
+                        <p class="muted units">{units}</p>
+                        <label class="choice"><input type="checkbox" prop:checked=move || include_untouched.get()
+                            on:change=move |ev| { include_untouched.set(event_target_checked(&ev)); recompute(); }/>
+                            "Count the tokens of documents no one compared touched"</label>
+                        <div class="actions-row" role="group" aria-label="Downloads">
+                            <button type="button" on:click=move |_| download(Export::Json)>"Download JSON"</button>
+                            <button type="button" on:click=move |_| download(Export::Csv)>"Download CSV"</button>
+                            <button type="button" on:click=move |_| download(Export::Markdown)>"Methods report (Markdown)"</button>
+                            <button type="button" on:click=move |_| download(Export::Latex)>"Methods report (LaTeX)"</button>
                         </div>
-                        {r.pairs.into_iter().map(|p| {
-                            let t = p.total;
-                            let per_type: Vec<(String, Score)> = t.mentions_exact.per_type.clone().into_iter().collect();
-                            view! {
-                                <table class="scores">
-                                    <caption>{format!("{} against {} (κ {:.3} over {} tokens)", p.a, p.b, t.token_kappa.kappa, t.token_kappa.items)}</caption>
-                                    <thead><tr><th scope="col">"Measure"</th><th scope="col">{p.a.clone()}</th><th scope="col">{p.b.clone()}</th>
-                                        <th scope="col">"Matched"</th><th scope="col">"P %"</th><th scope="col">"R %"</th><th scope="col">"F1 %"</th></tr></thead>
-                                    <tbody>
-                                        {score_row("Mentions, exact", t.mentions_exact.micro)}
-                                        {score_row("Mentions, overlap", t.mentions_overlap.micro)}
-                                        {score_row("Trigger identification", t.events.trigger_identification)}
-                                        {score_row("Trigger classification", t.events.trigger_classification.micro)}
-                                        {score_row("Argument identification", t.events.argument_identification.micro)}
-                                        {score_row("Argument classification", t.events.argument_classification.micro)}
-                                        {score_row("Relations", t.relations.micro)}
-                                        {per_type.into_iter().map(|(kind, s)| view! {
-                                            <tr class="per-type"><th scope="row">{format!("  {kind} (exact)")}</th>
-                                                <td>{s.a}</td><td>{s.b}</td><td>{s.matched}</td>
-                                                <td>{pct(s.precision)}</td><td>{pct(s.recall)}</td><td>{pct(s.f1)}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }
-                        }).collect_view()}
+                        {r.pairs.into_iter().map(pair_view).collect_view()}
                         {(!unmatched.is_empty()).then(|| view! {
                             <h3>"Unmatched documents"</h3>
                             <ul>{unmatched.into_iter().map(|u| view! {

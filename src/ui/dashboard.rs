@@ -17,6 +17,7 @@ use crate::browser::download::{download_bytes, download_text};
 use crate::core::agreement::AnnotatorCorpus;
 use crate::core::dashboard::{charts, corpus_stats, stats_over, Chart};
 use crate::core::model::Document;
+use crate::core::render::charts::{bar_chart_svg, chart_size};
 
 fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
     let f: Function = Reflect::get(target, &method.into())?.dyn_into()?;
@@ -120,15 +121,15 @@ pub fn Dashboard(
     });
     let download_svg = move |chart: &Chart| {
         let name = format!("{}.svg", chart.file_stem());
-        if let Err(e) = download_text(&name, "image/svg+xml", &chart.svg()) {
+        if let Err(e) = download_text(&name, "image/svg+xml", &bar_chart_svg(chart)) {
             ws.alerts.error(format!("The download failed: {e:?}"));
         }
     };
     let download_png = move |chart: Chart| {
         spawn_local(async move {
-            let (w, h) = chart.size();
+            let (w, h) = chart_size(&chart);
             let name = format!("{}.png", chart.file_stem());
-            let result = match svg_to_png(&chart.svg(), w, h).await {
+            let result = match svg_to_png(&bar_chart_svg(&chart), w, h).await {
                 Ok(bytes) => download_bytes(&name, "image/png", &bytes),
                 Err(e) => Err(e),
             };
@@ -154,7 +155,7 @@ pub fn Dashboard(
         </div>
         <div class="charts">
             {move || all.get().into_iter().map(|chart| {
-                let svg = chart.svg();
+                let svg = bar_chart_svg(&chart);
                 let title = chart.title.clone();
                 let for_svg = chart.clone();
                 view! {

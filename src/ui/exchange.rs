@@ -227,7 +227,8 @@ impl Workspace {
             if file.size() as usize > MAX_INPUT_BYTES {
                 let error = format::ImportError::TooLarge {
                     file: name,
-                    bytes: file.size() as usize,
+                    bytes: file.size(),
+                    limit: MAX_INPUT_BYTES as u64,
                 };
                 return refused(format!("Nothing was imported: {error}"));
             }

@@ -379,6 +379,21 @@ impl Workspace {
         self.with_core(Core::has_unsaved).unwrap_or(false)
     }
 
+    /// Run `f` on the corpus store, or say there is none: the curated set is kept beside
+    /// the corpus, through the same store and its read-only mode.
+    pub(crate) fn storing<R>(
+        &self,
+        f: impl FnOnce(
+            &crate::core::storage::CorpusStore<Rc<dyn KeyValueStore>>,
+        ) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        self.with_core(|c| match c.store() {
+            Some(s) => f(s),
+            None => Err(StoreError::Unavailable("no storage".into())),
+        })
+        .unwrap_or_else(|| Err(StoreError::Unavailable("the app has closed".into())))
+    }
+
     /// What storage holds, for the usage meter; `None` without storage.
     pub fn usage(&self) -> Option<Usage> {
         self.with_core(Core::usage).flatten()

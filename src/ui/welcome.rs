@@ -192,10 +192,12 @@ async fn read_zip(
     let file = gloo::file::File::from(file);
     let name = file.name();
     if file.size() > MAX_INPUT_BYTES as u64 {
-        report.rejected.push(format!(
-            "{name}: the archive is {:.1} MB; Loupe reads archives up to 50 MB, so split it",
-            file.size() as f64 / 1_048_576.0
-        ));
+        let error = crate::core::format::ImportError::TooLarge {
+            file: name,
+            bytes: file.size(),
+            limit: MAX_INPUT_BYTES as u64,
+        };
+        report.rejected.push(error.to_string());
         return;
     }
     let bytes = match gloo::file::futures::read_as_bytes(&file).await {

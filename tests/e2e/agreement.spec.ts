@@ -3,6 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { LoupePage } from './loupe-page';
 import type { Page } from '@playwright/test';
 import * as fs from 'node:fs';
+import * as crypto from 'node:crypto';
 
 async function readDownload(page: Page, click: () => Promise<void>) {
   const download = page.waitForEvent('download');
@@ -39,7 +40,7 @@ test('two annotators’ files give an agreement table, a CSV report, and a curat
   await page.getByRole('button', { name: 'Agreement' }).click();
   const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
   await panel.locator('#agreement-files').setInputFiles([file('ana.json', ana), file('ben.json', ben)]);
-  const table = panel.getByRole('table', { name: /ana against ben/ });
+  const table = panel.getByRole('table', { name: /ana against ben — reference: ben/ });
   await expect(table).toBeVisible();
   // Exact mention match: 1 of 2 on each side, so P = R = F1 = 50 %.
   const exact = table.getByRole('row', { name: /Mentions, exact/ }).getByRole('cell');
@@ -100,7 +101,7 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
   await page.getByRole('button', { name: 'Agreement' }).click();
   const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
   await panel.locator('#agreement-files').setInputFiles([file('ana.json', ana), file('ben.json', ben), file('cem.json', cem)]);
-  await expect(panel.getByRole('table', { name: /ana against ben/ })).toBeVisible();
+  await expect(panel.getByRole('table', { name: /ana against ben — reference: ben/ })).toBeVisible();
   await panel.getByRole('button', { name: 'Diff and adjudication' }).click();
 
   // Any two annotators: ana against cem agree on everything.
@@ -121,7 +122,7 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
   await expect(colB.locator('.diff-tag', { hasText: 'B: PER · span differs' })).toBeVisible();
 
   // Step with the keyboard; the current mark is focused, and the choice is made right there.
-  await panel.getByRole('button', { name: 'Next' }).click();
+  await panel.getByRole('button', { name: 'Next', exact: true }).click();
   const status = panel.locator('.diff-status');
   await expect(status).toContainText('1 of 4: type differs');
   await expect(panel.locator('.diff-text .current').first()).toBeFocused();
@@ -174,11 +175,23 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
   await expect(one.locator('.d-a-type.d-b-type', { hasText: 'Russian forces' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 
+  // The fourth disagreement was never reviewed: saving asks first, and does not take A unasked.
+  await expect(panel.locator('.diff-reviewed')).toHaveText(/^3 of 4 disagreements reviewed; 1 not yet/);
   await panel.getByRole('button', { name: 'Save to curated set' }).click();
+  const ask = panel.getByRole('alertdialog');
+  await expect(ask).toContainText('1 of 4 disagreements is not reviewed yet');
+  await expect(ask).toBeFocused();
+  await expect(page.getByText(/Saved “.*” to the curated set/)).toHaveCount(0);
+  await ask.getByRole('button', { name: 'Review the next unreviewed' }).click();
+  await expect(status).toContainText('4 of 4: only B');
+  await expect(status).toContainText('choice: not reviewed');
+  await expect(panel.getByRole('list', { name: 'Disagreements' }).locator('li.unreviewed')).toHaveCount(1);
+  await panel.getByRole('button', { name: 'Save to curated set' }).click();
+  await panel.getByRole('alertdialog').getByRole('button', { name: 'Take A for them and save' }).click();
   await expect(page.getByText(/Saved “.*” to the curated set \(1 documents\)/)).toBeVisible();
   // The curated set is compared like any annotator: ana and it agree on Istanbul only.
   await panel.getByRole('button', { name: 'Compare the curated set with the annotators' }).click();
-  const againstCurated = panel.getByRole('table', { name: /ana against curated/ });
+  const againstCurated = panel.getByRole('table', { name: /ana against curated — reference: curated/ });
   await expect(againstCurated.getByRole('row', { name: /Mentions, exact/ }).getByRole('cell')).toHaveText(['4', '3', '1', '25.0', '33.3', '28.6']);
 
   // After a reload the curated set is still there, and exports in every format.
@@ -270,8 +283,71 @@ test('type names and annotator names from files stay text in the diff and the ch
   await expect(panel.locator('.diff-tag', { hasText: `B: ${evil} · type differs` })).toBeVisible();
   await panel.getByRole('button', { name: 'Statistics' }).click();
   await panel.getByLabel('Statistics of').selectOption('files');
-  await expect(panel.getByRole('img', { name: 'Annotations per type' })).toContainText(`${evil.slice(0, 23)}…`);
+  await expect(panel.getByRole('img', { name: 'Annotations per type' })).toContainText(evil);
   await expect(panel.getByRole('img', { name: 'Annotations per annotator' })).toContainText('ana <img');
   expect(await panel.locator('img, script').count()).toBe(0);
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+});
+
+test('the scores view names its reference and has a per-document table; the methods report downloads as Markdown and LaTeX and names every figure', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  const text = 'Anna met Ben in Paris. Ben left the city.';
+  const span = (word: string, from = 0) => { const s = text.indexOf(word, from); return [s, s + word.length]; };
+  const m = (id: string, type: string, word: string, entity?: string, from = 0) =>
+    ({ id, type, fragments: [span(word, from)], text: word, ...(entity ? { entity } : {}) });
+  const ids = (t: string) => { const sha256 = crypto.createHash('sha256').update(t, 'utf8').digest('hex'); return { id: `d${sha256.slice(0, 16)}`, sha256 }; };
+  const doc = (mentions: any[], entities: any[]) => ({ ...ids(text), title: 'Paris meeting', status: 'in_progress', text, mentions, entities, events: [], relations: [] });
+  const note = 'Nobody read this note.';
+  const quiet = { ...ids(note), title: 'Unread note', status: 'not_started', text: note, mentions: [], entities: [], events: [], relations: [] };
+  const ben = 'C1';
+  const ana = { format: 'loupe', format_version: 1, annotator: 'ana', documents: [
+    doc([m('T1', 'PER', 'Anna'), m('T2', 'PER', 'Ben', ben), m('T3', 'GPE', 'Paris'), m('T4', 'PER', 'Ben', ben, 20)],
+        [{ id: ben, name: 'Ben', type: 'PER' }]), quiet] };
+  const bob = { format: 'loupe', format_version: 1, annotator: 'bob', documents: [
+    doc([m('T1', 'PER', 'Anna'), m('T2', 'PER', 'Ben', 'C5'), m('T3', 'LOC', 'Paris', 'C6'), m('T4', 'PER', 'Ben', 'C5', 20), m('T5', 'LOC', 'the city', 'C6')],
+        [{ id: 'C5', name: 'Ben', type: 'PER' }, { id: 'C6', name: 'Paris', type: 'LOC' }]), quiet] };
+
+  await page.getByRole('button', { name: 'Agreement' }).click();
+  const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
+  await panel.locator('#agreement-files').setInputFiles([file('ana.json', ana), file('bob.json', bob)]);
+  const scores = panel.getByRole('table', { name: /ana against bob — reference: bob/ });
+  await expect(scores).toBeVisible();
+  await expect(scores.getByRole('columnheader', { name: 'bob (reference)' })).toBeVisible();
+  // The token unit is stated, and the note nobody read is left out of it.
+  await expect(panel.locator('.pair .units')).toContainText('Left out, touched by no one compared: Unread note');
+  const coefficients = panel.getByRole('table', { name: 'ana and bob: token agreement' });
+  await expect(coefficients.getByRole('row', { name: /Krippendorff/ })).toBeVisible();
+  const coref = panel.getByRole('table', { name: /ana against bob: coreference/ });
+  await expect(coref.getByRole('row', { name: /CoNLL-2012/ })).toBeVisible();
+  const perDoc = panel.getByRole('table', { name: /ana against bob, per document/ });
+  await expect(perDoc.getByRole('row')).toHaveCount(3);
+  await expect(perDoc.getByRole('row', { name: /Unread note \(untouched\)/ })).toBeVisible();
+
+  const json = await readDownload(page, () => panel.getByRole('button', { name: 'Download JSON' }).click());
+  const report = JSON.parse(json.bytes.toString('utf8'));
+  expect(report.pairs[0].reference).toBe('bob');
+  expect(report.token_units.left_out.map((d: any) => d.title)).toEqual(['Unread note']);
+  const alpha = report.pairs[0].total.token_alpha.alpha as number;
+  const conll = report.pairs[0].total.coreference.conll as number;
+
+  const md = await readDownload(page, () => panel.getByRole('button', { name: 'Methods report (Markdown)' }).click());
+  expect(md.name).toBe('methods-report.md');
+  const mdText = md.bytes.toString('utf8');
+  for (const needle of [
+    '# Annotation: methods summary', '2 documents (16 tokens)', '2 annotators (ana, bob)', '| entity | PER |', '| entity | LOC |',
+    `Krippendorff's α (nominal, IOB tags) | 11 tokens of 1 document | ${alpha.toFixed(3)} |`,
+    "Cohen's κ (IOB tags)", "Fleiss' κ", 'Coreference MUC F1', 'Coreference B³ F1', 'Coreference CEAFe F1',
+    `Coreference CoNLL-2012 (mean F1) | chains, 1 vs 2 (2 vs 4 mentions) | ${conll.toFixed(3)} |`,
+    'Annotation time: not recorded', 'B is the reference', 'Left out as touched by no annotator: Unread note',
+  ]) expect(mdText).toContain(needle);
+  const tex = await readDownload(page, () => panel.getByRole('button', { name: 'Methods report (LaTeX)' }).click());
+  expect(tex.name).toBe('methods-report.tex');
+  const texText = tex.bytes.toString('utf8');
+  expect(texText).toContain('\\begin{tabular}{llll}');
+  expect(texText).toContain("Krippendorff's $\\alpha$ (nominal, IOB tags)");
+  expect(texText).toContain('Coreference CoNLL-2012 (mean F1)');
+  expect(texText).toContain('\\end{table}');
+  expect(await seriousViolations(page)).toEqual([]);
 });

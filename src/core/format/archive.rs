@@ -24,7 +24,7 @@ use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use super::{ImportError, InputFile, OutFile, MAX_INPUT_BYTES};
+use super::{limit_megabytes, megabytes, ImportError, InputFile, OutFile, MAX_INPUT_BYTES};
 
 /// Archives with more entries than this are refused.
 pub const MAX_ZIP_ENTRIES: usize = 10_000;
@@ -126,7 +126,8 @@ pub fn read_zip(file: &InputFile) -> Result<Vec<InputFile>, ImportError> {
     if file.bytes.len() > MAX_INPUT_BYTES {
         return Err(ImportError::TooLarge {
             file: file.name.clone(),
-            bytes: file.bytes.len(),
+            bytes: file.bytes.len() as u64,
+            limit: MAX_INPUT_BYTES as u64,
         });
     }
     let mut archive = ZipArchive::new(Cursor::new(file.bytes.as_slice())).map_err(|e| {
@@ -153,8 +154,9 @@ pub fn read_zip(file: &InputFile) -> Result<Vec<InputFile>, ImportError> {
         );
         if size > MAX_INPUT_BYTES as u64 {
             return Err(refuse(format!(
-                "{name} would unpack to {}; Loupe reads files up to 50 MB",
-                megabytes(size)
+                "{name} would unpack to {}; Loupe reads files up to {}",
+                megabytes(size),
+                limit_megabytes(MAX_INPUT_BYTES as u64)
             )));
         }
         if size > packed.max(1).saturating_mul(MAX_COMPRESSION_RATIO) {
@@ -166,8 +168,9 @@ pub fn read_zip(file: &InputFile) -> Result<Vec<InputFile>, ImportError> {
     }
     if total > MAX_INPUT_BYTES as u64 {
         return Err(refuse(format!(
-            "the archive would unpack to {} in all; Loupe reads up to 50 MB at a time, so split it",
-            megabytes(total)
+            "the archive would unpack to {} in all; Loupe reads up to {} at a time, so split it",
+            megabytes(total),
+            limit_megabytes(MAX_INPUT_BYTES as u64)
         )));
     }
     let packed_total = (file.bytes.len() as u64).max(1);
@@ -218,10 +221,6 @@ pub fn expand(files: &[InputFile]) -> Result<Vec<InputFile>, ImportError> {
         }
     }
     Ok(out)
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 #[cfg(test)]

@@ -26,15 +26,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use super::{
-    check_fragments, file_stem, indexed_text, settle, ExportReport, ImportError, ImportOptions,
-    ImportReport, Imported, InputFile, OutFile, Problem,
+    check_fragments, file_stem, indexed_text, settle, ExportReport, Flaw, ImportError,
+    ImportOptions, ImportReport, Imported, InputFile, OutFile, Problem,
 };
 use crate::core::model::{
-    Annotations, Argument, AttrValue, Document, Entity, Event, Mention, Normalization, Relation,
-    Span,
+    title_from_file_stem, Annotations, Argument, AttrValue, Document, Entity, Event, Mention,
+    Normalization, Relation, Span,
 };
 use crate::core::offsets::OffsetIndex;
 use crate::core::schema::{Schema, SchemaError};
+use crate::core::validate::Rule;
 
 /// The corpus as brat files: the three configuration files, then `.txt` and `.ann` pairs.
 pub fn export(documents: &[Document], schema: &Schema, report: &mut ExportReport) -> Vec<OutFile> {
@@ -314,11 +315,14 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
         } else if base.ends_with(".ann") {
             anns.insert(f.stem(), f);
         } else if !base.ends_with(".conf") {
-            report.skipped.push(Problem {
-                file: f.name.clone(),
-                place: "file".into(),
-                message: "not a brat file (.txt, .ann or .conf); it was left out".into(),
-            });
+            report.skipped.push(Problem::new(
+                &f.name,
+                "file",
+                Flaw::new(
+                    Rule::NotInFormat,
+                    "not a brat file (.txt, .ann or .conf); it was left out",
+                ),
+            ));
         }
     }
     if let Some((stem, ann)) = anns.iter().find(|(stem, _)| !texts.contains_key(*stem)) {
@@ -330,7 +334,7 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
     let mut documents = Vec::with_capacity(texts.len());
     for (stem, txt) in texts {
         let text = txt.utf8()?;
-        let mut doc = Document::new(stem, text);
+        let mut doc = Document::new(&title_from_file_stem(stem), text);
         if let Some(ann_file) = anns.get(stem) {
             let mut problems = Vec::new();
             doc.annotations = read_ann(
@@ -408,10 +412,12 @@ fn parse_line<'a>(
     line: &'a str,
     text: &str,
     index: &OffsetIndex,
-) -> Result<(Option<&'a str>, Line<'a>), String> {
+) -> Result<(Option<&'a str>, Line<'a>), Flaw> {
     let fields: Vec<&str> = line.splitn(3, '\t').collect();
     if fields.len() < 2 {
-        return Err("it has no tab after the id; brat lines are ID<TAB>annotation".into());
+        return Err(Flaw::from(
+            "it has no tab after the id; brat lines are ID<TAB>annotation",
+        ));
     }
     let id = fields[0];
     let words: Vec<&str> = fields[1].split(' ').filter(|w| !w.is_empty()).collect();
@@ -499,9 +505,9 @@ fn parse_line<'a>(
             }
         }
         _ => {
-            return Err(format!(
+            return Err(Flaw::from(format!(
                 "{id:?} is not a brat id (T, E, R, *, A, M, N or #)"
-            ))
+            )))
         }
     };
     let id = (!id.starts_with('*')).then_some(id);
@@ -531,10 +537,8 @@ pub fn read_ann(
     problems: &mut Vec<Problem>,
 ) -> Result<Annotations, ImportError> {
     let index = OffsetIndex::new(text);
-    let problem = |line: usize, message: String| Problem {
-        file: file.to_owned(),
-        place: format!("line {line}"),
-        message,
+    let problem = |line: usize, rule: Rule, message: String| {
+        Problem::new(file, format!("line {line}"), Flaw::new(rule, message))
     };
     let mut lines = Vec::new();
     let mut seen = BTreeSet::new();
@@ -549,6 +553,7 @@ pub fn read_ann(
                     if !seen.insert(id) {
                         problems.push(problem(
                             n + 1,
+                            Rule::DuplicateId,
                             format!("the id {id} is used twice; give each annotation its own id"),
                         ));
                         continue;
@@ -556,9 +561,9 @@ pub fn read_ann(
                 }
                 lines.push((n + 1, line));
             }
-            Err(message) => {
+            Err(flaw) => {
                 let id = raw.split('\t').next().unwrap_or("");
-                problems.push(problem(n + 1, format!("{id}: {message}")));
+                problems.push(problem(n + 1, flaw.rule, format!("{id}: {}", flaw.message)));
             }
         }
     }
@@ -627,7 +632,11 @@ pub fn read_ann(
                 args,
             } => {
                 let Some((_, fragments)) = spans.get(trigger) else {
-                    problems.push(problem(*n, format!("{id}: {}", missing(trigger))));
+                    problems.push(problem(
+                        *n,
+                        Rule::MissingTarget,
+                        format!("{id}: {}", missing(trigger)),
+                    ));
                     continue;
                 };
                 let kind = full_event_type(kind, schema);
@@ -638,7 +647,11 @@ pub fn read_ann(
                             role: base_role(role, &kind, schema).to_owned(),
                             target,
                         }),
-                        None => problems.push(problem(*n, format!("{id}: {}", missing(target)))),
+                        None => problems.push(problem(
+                            *n,
+                            Rule::MissingTarget,
+                            format!("{id}: {}", missing(target)),
+                        )),
                     }
                 }
                 out.events.push(Event {
@@ -667,7 +680,11 @@ pub fn read_ann(
                 }),
                 (a1, _) => {
                     let bad = if a1.is_none() { arg1 } else { arg2 };
-                    problems.push(problem(*n, format!("{id}: {}", missing(bad))));
+                    problems.push(problem(
+                        *n,
+                        Rule::MissingTarget,
+                        format!("{id}: {}", missing(bad)),
+                    ));
                 }
             },
             _ => {}
@@ -683,6 +700,7 @@ pub fn read_ann(
                 if let Some(bad) = bad {
                     problems.push(problem(
                         *n,
+                        Rule::MissingTarget,
                         format!("*: {bad} is not a mention, or is already in another Equiv set; each mention can be in one set"),
                     ));
                     continue;
@@ -720,7 +738,11 @@ pub fn read_ann(
                 } else if let Some(r) = out.relations.iter_mut().find(|r| r.id == target) {
                     &mut r.attributes
                 } else {
-                    problems.push(problem(*n, format!("{name}: {}", missing(&target))));
+                    problems.push(problem(
+                        *n,
+                        Rule::MissingTarget,
+                        format!("{name}: {}", missing(&target)),
+                    ));
                     continue;
                 };
                 attrs.insert((*name).to_owned(), value);
@@ -738,7 +760,11 @@ pub fn read_ann(
                         label: (*label).to_owned(),
                     })
                 }
-                None => problems.push(problem(*n, format!("normalisation: {}", missing(target)))),
+                None => problems.push(problem(
+                    *n,
+                    Rule::MissingTarget,
+                    format!("normalisation: {}", missing(target)),
+                )),
             },
             Line::Note { target, note } => {
                 let target = resolve(target).unwrap_or_else(|| (*target).to_owned());
@@ -747,7 +773,11 @@ pub fn read_ann(
                 } else if let Some(e) = out.events.iter_mut().find(|e| e.id == target) {
                     &mut e.note
                 } else {
-                    problems.push(problem(*n, format!("note: {}", missing(&target))));
+                    problems.push(problem(
+                        *n,
+                        Rule::MissingTarget,
+                        format!("note: {}", missing(&target)),
+                    ));
                     continue;
                 };
                 *slot = Some((*note).to_owned());
@@ -784,6 +814,57 @@ mod tests {
         assert!(doc.annotations.relations.is_empty());
         assert_eq!(out.report.skipped.len(), 3, "{:?}", out.report.skipped);
         let report = crate::core::validate::validate(&doc.text, &doc.annotations, None);
+        assert!(!report.has_errors(), "{:?}", report.issues);
+    }
+
+    #[test]
+    fn the_exported_conf_allows_nesting_and_declares_equiv_and_reads_back_the_same() {
+        // brat's checker refuses nested spans ("PER cannot be contained in ORG") unless
+        // annotation.conf allows them, and `*` Equiv lines need Equiv declared.
+        let schema = Schema::ace2005();
+        let out = export(
+            &[fixtures::document()],
+            &schema,
+            &mut ExportReport::default(),
+        );
+        let conf = String::from_utf8(out[0].bytes.clone()).unwrap();
+        assert_eq!(out[0].name, "annotation.conf");
+        let relations = conf.split("[relations]").nth(1).unwrap();
+        let relations = relations.split("[events]").next().unwrap();
+        assert!(
+            relations
+                .lines()
+                .any(|l| l == crate::core::schema::BRAT_OVERLAP),
+            "{conf}"
+        );
+        assert!(
+            relations
+                .lines()
+                .any(|l| l == crate::core::schema::BRAT_EQUIV),
+            "{conf}"
+        );
+        for section in ["[entities]", "[relations]", "[events]", "[attributes]"] {
+            assert!(conf.contains(section), "{section}");
+        }
+        let back = import_any(Format::Brat, &files(&out), ImportOptions { strict: true }).unwrap();
+        assert_eq!(back.schema, Some(schema));
+    }
+
+    #[test]
+    fn a_brat_folder_without_a_conf_gets_a_schema_inferred_that_its_annotations_fit() {
+        let text = "Russia struck Kyiv.";
+        let ann = "T1\tGPE 0 6\tRussia\nT2\tAttack 7 13\tstruck\nT3\tGPE 14 18\tKyiv\nE1\tAttack:T2 Attacker:T1 Target:T3\n";
+        let files = [InputFile::new("a.txt", text), InputFile::new("a.ann", ann)];
+        let out = import_any(Format::Brat, &files, ImportOptions { strict: true }).unwrap();
+        let schema = out.schema.expect("an inferred schema");
+        assert!(
+            out.report.notes[0].contains("inferred"),
+            "{:?}",
+            out.report.notes
+        );
+        assert!(schema.event_type("Attack").is_some());
+        let doc = &out.documents[0];
+        let report = crate::core::validate::validate(&doc.text, &doc.annotations, Some(&schema));
         assert!(!report.has_errors(), "{:?}", report.issues);
     }
 

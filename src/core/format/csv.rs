@@ -1,20 +1,23 @@
-//! CSV, one row per annotation, for spreadsheets and pandas.
+//! CSV, one row per span fragment and per argument, for spreadsheets and pandas.
 //!
-//! Columns: `document,id,kind,type,start,end,text,role,argument`. A mention or an event
-//! row gives its span (a discontinuous span gives its first start and last end, and its
-//! fragments' text joined by one space); each event argument and each relation argument
+//! Columns: `document,title,id,kind,type,fragment,start,end,text,role,argument`. A mention
+//! or an event has one row per fragment of its span (`fragment` 1, 2, … with that
+//! fragment's code point offsets and text), so a discontinuous span never reads as one
+//! range over the text between its parts; each event argument and each relation argument
 //! is a row of kind `argument` under its event or relation, with the role and the
 //! argument's id. Fields are quoted as RFC 4180 says: when they hold a comma, a quote or
 //! a line break, with quotes doubled. Lines end in CRLF, as RFC 4180 asks.
 
 use std::fmt::Write as _;
 
-use crate::core::model::Document;
+use crate::core::model::{Document, Span};
+use crate::core::offsets::OffsetIndex;
 
 use super::ExportReport;
 
-pub const HEADER: [&str; 9] = [
-    "document", "id", "kind", "type", "start", "end", "text", "role", "argument",
+pub const HEADER: [&str; 11] = [
+    "document", "title", "id", "kind", "type", "fragment", "start", "end", "text", "role",
+    "argument",
 ];
 
 fn field(value: &str) -> String {
@@ -25,58 +28,61 @@ fn field(value: &str) -> String {
     }
 }
 
-fn row(out: &mut String, fields: [&str; 9]) {
+fn row(out: &mut String, fields: [&str; 11]) {
     let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
     let _ = write!(out, "{}\r\n", line.join(","));
+}
+
+/// The rows of one span: (fragment number, start, end, text).
+fn fragment_rows<'t>(
+    text: &'t str,
+    index: &OffsetIndex,
+    fragments: &[Span],
+) -> Vec<(String, String, String, &'t str)> {
+    fragments
+        .iter()
+        .zip(1..)
+        .map(|(f, n)| {
+            (
+                n.to_string(),
+                f.start.to_string(),
+                f.end.to_string(),
+                index.slice(text, f.start, f.end).unwrap_or(""),
+            )
+        })
+        .collect()
 }
 
 pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
     let mut out = String::new();
     row(&mut out, HEADER);
     for doc in documents {
-        let d = doc.meta.id.as_str();
+        let (d, title) = (doc.meta.id.as_str(), doc.meta.title.as_str());
         let ann = &doc.annotations;
-        for m in &ann.mentions {
-            let (s, e) = (m.start().to_string(), m.end().to_string());
-            row(
-                &mut out,
-                [d, &m.id, "mention", &m.kind, &s, &e, &m.text, "", ""],
+        let index = OffsetIndex::new(&doc.text);
+        let spans = ann
+            .mentions
+            .iter()
+            .map(|m| (&m.id, "mention", &m.kind, &m.fragments))
+            .chain(
+                ann.events
+                    .iter()
+                    .map(|e| (&e.id, "event", &e.kind, &e.trigger)),
             );
+        for (id, kind, kind_type, fragments) in spans {
+            for (n, s, e, text) in fragment_rows(&doc.text, &index, fragments) {
+                row(
+                    &mut out,
+                    [d, title, id, kind, kind_type, &n, &s, &e, text, "", ""],
+                );
+            }
         }
         for ev in &ann.events {
-            let s = ev
-                .trigger
-                .iter()
-                .map(|f| f.start)
-                .min()
-                .unwrap_or(0)
-                .to_string();
-            let e = ev
-                .trigger
-                .iter()
-                .map(|f| f.end)
-                .max()
-                .unwrap_or(0)
-                .to_string();
-            row(
-                &mut out,
-                [
-                    d,
-                    &ev.id,
-                    "event",
-                    &ev.kind,
-                    &s,
-                    &e,
-                    &ev.trigger_text,
-                    "",
-                    "",
-                ],
-            );
             for a in &ev.arguments {
                 row(
                     &mut out,
                     [
-                        d, &ev.id, "argument", &ev.kind, "", "", "", &a.role, &a.target,
+                        d, title, &ev.id, "argument", &ev.kind, "", "", "", "", &a.role, &a.target,
                     ],
                 );
             }
@@ -84,20 +90,20 @@ pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
         for r in &ann.relations {
             row(
                 &mut out,
-                [d, &r.id, "relation", &r.kind, "", "", "", "", ""],
+                [d, title, &r.id, "relation", &r.kind, "", "", "", "", "", ""],
             );
-            row(
-                &mut out,
-                [d, &r.id, "argument", &r.kind, "", "", "", "Arg1", &r.arg1],
-            );
-            row(
-                &mut out,
-                [d, &r.id, "argument", &r.kind, "", "", "", "Arg2", &r.arg2],
-            );
+            for (role, target) in [("Arg1", &r.arg1), ("Arg2", &r.arg2)] {
+                row(
+                    &mut out,
+                    [
+                        d, title, &r.id, "argument", &r.kind, "", "", "", "", role, target,
+                    ],
+                );
+            }
         }
         report.drop(
             "attributes, notes and links",
-            "the CSV has one row per annotation and no column for them",
+            "the CSV has one row per span fragment and no column for them",
             ann.mentions
                 .iter()
                 .map(|m| {
@@ -125,6 +131,7 @@ pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
 mod tests {
     use super::super::fixtures;
     use super::*;
+    use crate::core::model::Mention;
 
     const GOLDEN: &str = include_str!("../../../tests/fixtures/formats/strike.csv");
 
@@ -157,6 +164,35 @@ mod tests {
     }
 
     #[test]
+    fn a_discontinuous_span_is_one_row_per_fragment_with_its_own_text() {
+        let rows = parse(&export(
+            &[fixtures::document()],
+            &mut ExportReport::default(),
+        ));
+        let america: Vec<&Vec<String>> = rows.iter().filter(|r| r[2] == "T7").collect();
+        assert_eq!(america.len(), 2);
+        assert_eq!(
+            (
+                america[0][5].as_str(),
+                america[0][6].as_str(),
+                america[0][7].as_str(),
+                america[0][8].as_str()
+            ),
+            ("1", "75", "80", "North")
+        );
+        assert_eq!(
+            (
+                america[1][5].as_str(),
+                america[1][6].as_str(),
+                america[1][7].as_str(),
+                america[1][8].as_str()
+            ),
+            ("2", "91", "98", "America")
+        );
+        assert!(rows.iter().skip(1).all(|r| r[1] == "Strike report"));
+    }
+
+    #[test]
     fn golden_file_has_one_row_per_annotation_and_argument() {
         let mut report = ExportReport::default();
         let csv = export(&[fixtures::document()], &mut report);
@@ -168,17 +204,18 @@ mod tests {
     fn quoting_survives_commas_quotes_and_line_breaks() {
         let rows = parse(GOLDEN);
         assert_eq!(rows[0], HEADER);
-        let drones = rows.iter().find(|r| r[1] == "T5").unwrap();
-        assert_eq!(drones[6], "8,400 drones");
+        let drones = rows.iter().find(|r| r[2] == "T5").unwrap();
+        assert_eq!(drones[8], "8,400 drones");
         let doc = fixtures::document();
-        assert_eq!(rows.len(), 1 + 7 + 1 + 4 + 3);
+        assert_eq!(rows.len(), 1 + 8 + 1 + 4 + 3);
         assert!(rows
             .iter()
-            .all(|r| r.len() == 9 && r[0] == doc.meta.id || r[0] == "document"));
-        let mut tricky = Document::new("t", "He said \"no, never\"\nthen left.");
-        tricky.annotations.mentions = vec![fixtures::mention("T1", "X", &[(0, 1)])];
-        tricky.annotations.mentions[0].text = "said \"no, never\"\nthen".into();
+            .all(|r| r.len() == 11 && r[0] == doc.meta.id || r[0] == "document"));
+        let text = "He said \"no, never\"\nthen left.";
+        let mut tricky = Document::new("t, \"quoted\"", text);
+        tricky.annotations.mentions = vec![Mention::new("T1", "X", vec![Span::new(3, 24)], "")];
         let rows = parse(&export(&[tricky], &mut ExportReport::default()));
-        assert_eq!(rows[1][6], "said \"no, never\"\nthen");
+        assert_eq!(rows[1][8], "said \"no, never\"\nthen");
+        assert_eq!(rows[1][1], "t, \"quoted\"");
     }
 }

@@ -1,8 +1,15 @@
 //! doccano JSONL: one document per line, with entities and relations.
 //!
 //! Export writes `{"text", "title", "entities": [{id, start_offset, end_offset, label}],
-//! "relations": [{id, from_id, to_id, type}]}`, offsets in code points. A mention `T7`
-//! gets the entity id 7 and a relation `R2` the id 2, so ids survive the round trip.
+//! "relations": [{id, from_id, to_id, type}]}`. A mention `T7` gets the entity id 7 and a
+//! relation `R2` the id 2, so ids survive the round trip.
+//!
+//! Offsets are in the unit doccano's UI counts ([`OffsetUnit`]): UTF-16 code units (its
+//! JavaScript string indices) by default, grapheme clusters for a project in doccano's
+//! grapheme mode, or code points; import reads the same unit. A span edge inside a
+//! grapheme cluster has no grapheme offset and is reported. The file is ASCII, every
+//! other character written as a `\u` escape, so doccano's encoding guess (chardet on a
+//! small file) cannot misread it.
 //! doccano has no events, discontinuous spans, attributes, notes, links or clusters: those
 //! are dropped and counted in the report.
 //!
@@ -13,11 +20,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_fragments, parse_json, settle, ExportReport, ImportError, ImportOptions, ImportReport,
-    Imported, InputFile, Problem,
+    ascii_json, check_fragments, parse_json, settle, ExportReport, Flaw, ImportError,
+    ImportOptions, ImportReport, Imported, InputFile, OffsetUnit, Problem,
 };
 use crate::core::model::{Annotations, Document, Mention, Relation, Span};
-use crate::core::offsets::OffsetIndex;
+use crate::core::offsets::{OffsetIndex, UnitTable};
+use crate::core::validate::Rule;
 
 #[derive(Serialize, Deserialize)]
 struct Entity {
@@ -72,10 +80,11 @@ fn numeric_ids<'a>(ids: impl Iterator<Item = &'a str> + Clone, prefix: &str) -> 
         .collect()
 }
 
-pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
+pub fn export(documents: &[Document], unit: OffsetUnit, report: &mut ExportReport) -> String {
     let mut out = String::new();
     for doc in documents {
         let ann = &doc.annotations;
+        let table = UnitTable::new(&doc.text, unit);
         let ids = numeric_ids(ann.mentions.iter().map(|m| m.id.as_str()), "T");
         let mut number = BTreeMap::new();
         let mut entities = Vec::new();
@@ -84,11 +93,22 @@ pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
                 report.drop("discontinuous mentions", "doccano spans are contiguous", 1);
                 continue;
             }
+            let f = m.fragments[0];
+            let (Some(start_offset), Some(end_offset)) =
+                (table.from_cp(f.start), table.from_cp(f.end))
+            else {
+                report.drop(
+                    "mentions",
+                    "an edge falls inside a grapheme cluster, which grapheme offsets cannot name",
+                    1,
+                );
+                continue;
+            };
             number.insert(m.id.as_str(), id);
             entities.push(Entity {
                 id,
-                start_offset: m.fragments[0].start,
-                end_offset: m.fragments[0].end,
+                start_offset,
+                end_offset,
                 label: m.kind.clone(),
             });
         }
@@ -151,13 +171,19 @@ pub fn export(documents: &[Document], report: &mut ExportReport) -> String {
             relations,
             label: Vec::new(),
         };
-        out.push_str(&serde_json::to_string(&line).expect("a doccano line always serialises"));
+        out.push_str(&ascii_json(
+            &serde_json::to_string(&line).expect("a doccano line always serialises"),
+        ));
         out.push('\n');
     }
     out
 }
 
-pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, ImportError> {
+pub fn import(
+    files: &[InputFile],
+    options: ImportOptions,
+    unit: OffsetUnit,
+) -> Result<Imported, ImportError> {
     let mut documents = Vec::new();
     let mut report = ImportReport::default();
     for f in files {
@@ -177,7 +203,7 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             if doc.meta.title.is_empty() {
                 doc.meta.title = format!("{} {}", f.stem(), n + 1);
             }
-            doc.annotations = read_line(&f.name, n + 1, &line, &mut problems);
+            doc.annotations = read_line(&f.name, n + 1, &line, unit, &mut problems);
             file_docs.push(doc);
         }
         settle(problems, options, &mut report)?;
@@ -190,15 +216,18 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
     })
 }
 
-fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem>) -> Annotations {
+fn read_line(
+    file: &str,
+    line_no: usize,
+    line: &Line,
+    unit: OffsetUnit,
+    problems: &mut Vec<Problem>,
+) -> Annotations {
     let index = OffsetIndex::new(&line.text);
+    let table = UnitTable::new(&line.text, unit);
     let mut out = Annotations::default();
-    let mut problem = |place: String, message: String| {
-        problems.push(Problem {
-            file: file.to_owned(),
-            place: format!("line {line_no}, {place}"),
-            message,
-        })
+    let mut problem = |place: String, flaw: Flaw| {
+        problems.push(Problem::new(file, format!("line {line_no}, {place}"), flaw))
     };
     let spans = line
         .entities
@@ -212,16 +241,40 @@ fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem
         );
     for (id, start, end, label) in spans {
         let tid = format!("T{id}");
+        if start.max(end) > table.len() {
+            problem(
+                format!("entity {id}"),
+                Flaw::new(Rule::FragmentOutOfBounds, format!(
+                    "its span {start}–{end} runs past the end of the text ({} {}); the offsets are for another text or another unit",
+                    table.len(),
+                    unit.name()
+                )),
+            );
+            continue;
+        }
+        let (Some(start), Some(end)) = (table.to_cp(start), table.to_cp(end)) else {
+            problem(
+                format!("entity {id}"),
+                Flaw::new(Rule::FragmentOutOfBounds, format!(
+                    "its span {start}–{end} does not fall on {} offsets of the text; the file counts another unit (choose it with --offsets: utf16, graphemes or codepoints)",
+                    unit.name()
+                )),
+            );
+            continue;
+        };
         let fragments = vec![Span::new(start, end)];
         if out.mention(&tid).is_some() {
             problem(
                 format!("entity {id}"),
-                "its id is used twice; give each entity its own id".into(),
+                Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each entity its own id",
+                ),
             );
             continue;
         }
-        if let Err(message) = check_fragments(&line.text, &index, &fragments, None) {
-            problem(format!("entity {id}"), message);
+        if let Err(flaw) = check_fragments(&line.text, &index, &fragments, None) {
+            problem(format!("entity {id}"), flaw);
             continue;
         }
         out.mentions.push(Mention {
@@ -241,7 +294,10 @@ fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem
         if out.relation(&rid).is_some() {
             problem(
                 format!("relation {}", r.id),
-                "its id is used twice; give each relation its own id".into(),
+                Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each relation its own id",
+                ),
             );
             continue;
         }
@@ -251,7 +307,10 @@ fn read_line(file: &str, line_no: usize, line: &Line, problems: &mut Vec<Problem
         if let Some(id) = missing {
             problem(
                 format!("relation {}", r.id),
-                format!("it refers to entity {id}, which is not on this line or was skipped; add it or remove the relation"),
+                Flaw::new(
+                    Rule::MissingTarget,
+                    format!("it refers to entity {id}, which is not on this line or was skipped; add it or remove the relation"),
+                ),
             );
             continue;
         }
@@ -276,7 +335,10 @@ mod tests {
     #[test]
     fn golden_line_and_the_report_of_what_doccano_cannot_carry() {
         let mut report = ExportReport::default();
-        assert_eq!(export(&[fixtures::document()], &mut report), GOLDEN);
+        assert_eq!(
+            export(&[fixtures::document()], OffsetUnit::Utf16, &mut report),
+            GOLDEN
+        );
         assert_eq!(
             report.lines(),
             [
@@ -292,7 +354,11 @@ mod tests {
     #[test]
     fn loupe_to_doccano_to_loupe_keeps_what_doccano_carries() {
         let doc = fixtures::document();
-        let jsonl = export(std::slice::from_ref(&doc), &mut ExportReport::default());
+        let jsonl = export(
+            std::slice::from_ref(&doc),
+            OffsetUnit::Utf16,
+            &mut ExportReport::default(),
+        );
         let back = import_any(
             Format::Doccano,
             &[InputFile::new("c.jsonl", jsonl)],
@@ -318,9 +384,120 @@ mod tests {
         assert_eq!(got.annotations.relations, doc.annotations.relations);
     }
 
+    /// A text with an astral emoji, curly quotes, a combining mark, CJK and CRLF, and one
+    /// mention after each.
+    fn tricky() -> Document {
+        let text = "🚀 “Kyiv” e\u{301}Odesa 東京 said\r\nZelensky";
+        let mut doc = Document::new("t", text);
+        doc.annotations.mentions = ["Kyiv", "Odesa", "東京", "Zelensky"]
+            .iter()
+            .zip(1..)
+            .map(|(q, n)| {
+                let start = text[..text.find(q).unwrap()].chars().count();
+                Mention::new(
+                    format!("T{n}"),
+                    "GPE",
+                    vec![Span::new(start, start + q.chars().count())],
+                    *q,
+                )
+            })
+            .collect();
+        doc
+    }
+
+    #[test]
+    fn offsets_count_utf16_units_by_default_and_graphemes_or_code_points_on_request() {
+        let doc = tricky();
+        let starts = |unit| {
+            let jsonl = export(
+                std::slice::from_ref(&doc),
+                unit,
+                &mut ExportReport::default(),
+            );
+            let v: serde_json::Value = serde_json::from_str(jsonl.trim()).unwrap();
+            v["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["start_offset"].as_u64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        // The rocket is 2 UTF-16 units, 1 code point, 1 grapheme; é is 2 code points, 1 grapheme;
+        // CRLF is 2 code points, 1 grapheme.
+        assert_eq!(starts(OffsetUnit::Utf16), [4, 12, 18, 27]);
+        assert_eq!(starts(OffsetUnit::CodePoints), [3, 11, 17, 26]);
+        assert_eq!(starts(OffsetUnit::Graphemes), [3, 10, 16, 24]);
+        for unit in OffsetUnit::ALL {
+            let jsonl = export(
+                std::slice::from_ref(&doc),
+                unit,
+                &mut ExportReport::default(),
+            );
+            let back = import(
+                &[InputFile::new("t.jsonl", jsonl)],
+                ImportOptions { strict: true },
+                unit,
+            )
+            .unwrap();
+            assert_eq!(
+                back.documents[0].annotations.mentions, doc.annotations.mentions,
+                "{unit:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_span_edge_inside_a_grapheme_cannot_be_written_in_graphemes_and_is_reported() {
+        let mut doc = Document::new("t", "e\u{301}x");
+        doc.annotations.mentions = vec![Mention::new("T1", "X", vec![Span::new(0, 1)], "e")];
+        let mut report = ExportReport::default();
+        export(
+            std::slice::from_ref(&doc),
+            OffsetUnit::Graphemes,
+            &mut report,
+        );
+        assert_eq!(report.dropped("mentions"), 1);
+        let mut report = ExportReport::default();
+        export(std::slice::from_ref(&doc), OffsetUnit::Utf16, &mut report);
+        assert!(report.is_lossless());
+    }
+
+    #[test]
+    fn the_file_is_ascii_with_escapes_that_json_reads_back() {
+        let doc = tricky();
+        let jsonl = export(
+            std::slice::from_ref(&doc),
+            OffsetUnit::Utf16,
+            &mut ExportReport::default(),
+        );
+        assert!(jsonl.is_ascii(), "{jsonl}");
+        assert!(
+            jsonl.contains("\\ud83d\\ude80"),
+            "the rocket as a surrogate pair: {jsonl}"
+        );
+        let v: serde_json::Value = serde_json::from_str(jsonl.trim()).unwrap();
+        assert_eq!(v["text"], doc.text);
+    }
+
+    #[test]
+    fn offsets_in_another_unit_are_named_on_import() {
+        // UTF-16 offset 1 is inside the rocket's surrogate pair: no character starts there.
+        let line = r#"{"text": "🚀 Kyiv", "entities": [{"id": 1, "start_offset": 1, "end_offset": 6, "label": "GPE"}]}"#;
+        let err = import(
+            &[InputFile::new("u.jsonl", line)],
+            ImportOptions { strict: true },
+            OffsetUnit::Utf16,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("does not fall on utf16 offsets"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn the_span_only_form_is_read_too() {
-        let line = r#"{"text": "Sony 🚀 Kyiv", "label": [[0, 4, "ORG"], [7, 11, "GPE"]]}"#;
+        let line = r#"{"text": "Sony 🚀 Kyiv", "label": [[0, 4, "ORG"], [8, 12, "GPE"]]}"#;
         let back = import_any(
             Format::Doccano,
             &[InputFile::new("l.jsonl", line)],

@@ -22,6 +22,10 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
+use super::{
+    check_json_depth, Flaw, ImportError, ImportOptions, ImportReport, Imported, InputFile, Problem,
+};
+use crate::core::edit::drop_invalid;
 use crate::core::model::{
     fragments_text, sha256_hex, Annotations, Document, DocumentMeta, Entity, Event, Id, Mention,
     Relation, Status,
@@ -148,6 +152,8 @@ pub enum LoupeError {
     Annotation {
         document: String,
         message: String,
+        /// The problems after the first, for a caller that lists them all.
+        more: Vec<String>,
     },
     TextMismatch {
         document: String,
@@ -183,7 +189,17 @@ impl fmt::Display for LoupeError {
                 f,
                 "document {document}: the sha256 field does not match its text; the text was changed after annotation"
             ),
-            Self::Annotation { document, message } => write!(f, "document {document}: {message}"),
+            Self::Annotation {
+                document,
+                message,
+                more,
+            } => {
+                write!(f, "document {document}: {message}")?;
+                if !more.is_empty() {
+                    write!(f, " (and {} more problems)", more.len())?;
+                }
+                Ok(())
+            }
             Self::TextMismatch { document, id, stored, actual } => write!(
                 f,
                 "document {document}, {id}: the file quotes {stored:?} but the text at those offsets is {actual:?}"
@@ -240,6 +256,16 @@ fn write(documents: &[Document], annotator: &str, schema: Option<&Schema>) -> St
 /// file carries a schema) every type, role and attribute known. Older versions are
 /// migrated first.
 pub fn from_json(json: &str) -> Result<LoupeFile, LoupeError> {
+    let file = parse_unchecked(json)?;
+    for doc in &file.documents {
+        check_document(doc, file.schema.as_ref())?;
+    }
+    Ok(file)
+}
+
+/// Parse a loupe file, migrating older versions and checking its schema, but not its
+/// documents: a lenient import checks those one annotation at a time (see [`import`]).
+pub fn parse_unchecked(json: &str) -> Result<LoupeFile, LoupeError> {
     // A current file parses in one typed pass; only older or damaged files pay for more.
     let file: File = match serde_json::from_str::<File>(json) {
         Ok(file) if file.format == FORMAT && file.format_version == u64::from(FORMAT_VERSION) => {
@@ -270,12 +296,7 @@ pub fn from_json(json: &str) -> Result<LoupeFile, LoupeError> {
     if let Some(schema) = &file.schema {
         schema.validate().map_err(LoupeError::Schema)?;
     }
-    let mut documents = Vec::with_capacity(file.documents.len());
-    for d in file.documents {
-        let doc = Document::from(d);
-        check_document(&doc, file.schema.as_ref())?;
-        documents.push(doc);
-    }
+    let documents = file.documents.into_iter().map(Document::from).collect();
     Ok(LoupeFile {
         annotator: file.annotator,
         documents,
@@ -367,6 +388,57 @@ fn v0_to_v1(mut value: serde_json::Value) -> Result<serde_json::Value, String> {
     Ok(value)
 }
 
+/// Import loupe/1 files. Strict mode refuses a file with any problem, as [`from_json`]
+/// does. Otherwise each document keeps what is valid: an annotation that breaks a rule
+/// (a span past the end of the text, an unknown type) is left out and named, as a brat
+/// import does; a document whose checksum does not match its text is left out whole.
+pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, ImportError> {
+    let mut documents = Vec::new();
+    let mut schema = None;
+    let mut report = ImportReport::default();
+    for f in files {
+        let text = f.utf8()?;
+        check_json_depth(&f.name, text)?;
+        let read = if options.strict {
+            from_json(text)
+        } else {
+            parse_unchecked(text)
+        };
+        let file = read.map_err(|error| ImportError::Loupe {
+            file: f.name.clone(),
+            error,
+        })?;
+        for mut doc in file.documents {
+            if !options.strict {
+                let place = format!("document {}", doc.meta.id);
+                if sha256_hex(&doc.text) != doc.meta.sha256 {
+                    let error = LoupeError::ChecksumMismatch {
+                        document: doc.meta.id.clone(),
+                    };
+                    let flaw = Flaw::new(Rule::ChecksumMismatch, error.to_string());
+                    report.skipped.push(Problem::new(&f.name, place, flaw));
+                    continue;
+                }
+                let left_out = drop_invalid(&mut doc.annotations, &doc.text, file.schema.as_ref());
+                report.skipped.extend(left_out.into_iter().map(|issue| {
+                    Problem::new(
+                        &f.name,
+                        format!("{place}, annotation {}", issue.id),
+                        Flaw::new(issue.rule, issue.message),
+                    )
+                }));
+            }
+            documents.push(doc);
+        }
+        schema = schema.or(file.schema);
+    }
+    Ok(Imported {
+        documents,
+        schema,
+        report,
+    })
+}
+
 fn check_document(doc: &Document, schema: Option<&Schema>) -> Result<(), LoupeError> {
     let document = doc.meta.id.clone();
     if sha256_hex(&doc.text) != doc.meta.sha256 {
@@ -389,13 +461,11 @@ fn check_document(doc: &Document, schema: Option<&Schema>) -> Result<(), LoupeEr
             });
         }
     }
-    let more = errors.count();
-    let message = if more == 0 {
-        first.message.clone()
-    } else {
-        format!("{} (and {more} more problems)", first.message)
-    };
-    Err(LoupeError::Annotation { document, message })
+    Err(LoupeError::Annotation {
+        document,
+        message: first.message.clone(),
+        more: errors.map(|e| e.message.clone()).collect(),
+    })
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! A document's identity is its text: an imported document whose text checksum matches
 //! one in the corpus is not added again, its annotations are merged into that document.
-//! The tabs' three-way merge (`storage::merge_annotations`) does not fit here: it needs a
+//! The tabs' three-way merge (`sync::merge_annotations`) does not fit here: it needs a
 //! common base, and with the stored annotations as base it would read every annotation
 //! the file lacks as deleted. An import only ever adds.
 //!
@@ -37,7 +37,9 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::core::edit::Edit;
-use crate::core::model::{Annotations, Argument, Document, Entity, Event, Id, Mention, Relation};
+use crate::core::model::{
+    Annotations, Argument, Document, Entity, Event, Id, Mention, Relation, Status,
+};
 
 /// What merging one file's annotations into one document does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -541,6 +543,13 @@ pub fn plan_import<'a>(
             plan.repeats.push(repeat);
         } else {
             plan.new_documents.push(doc);
+        }
+    }
+    // Formats without a status (brat, W3C, doccano) bring annotated documents as "not
+    // started"; a document with annotations has been started.
+    for doc in &mut plan.new_documents {
+        if doc.meta.status == Status::NotStarted && !doc.annotations.is_empty() {
+            doc.meta.status = Status::InProgress;
         }
     }
     plan

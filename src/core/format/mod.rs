@@ -24,19 +24,23 @@ pub mod brat;
 pub mod conll;
 pub mod csv;
 pub mod doccano;
+pub mod infer;
 #[cfg(test)]
 mod json_schema;
 pub mod loupe;
 pub mod merge;
 pub mod oneie;
 pub mod w3c;
+pub mod wordpiece;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::core::model::{Document, Span};
 use crate::core::offsets::OffsetIndex;
+pub use crate::core::offsets::Unit as OffsetUnit;
 use crate::core::schema::Schema;
+use crate::core::validate::Rule;
 
 /// Inputs larger than this are refused before parsing.
 pub const MAX_INPUT_BYTES: usize = 50 * 1024 * 1024;
@@ -176,11 +180,14 @@ impl OutFile {
     }
 }
 
-/// What an export could not represent, grouped by what was lost and why.
+/// What an export could not represent, grouped by what was lost and why, and what it
+/// had to fill in ("5 mention types inferred: …").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportReport {
     /// (what, why) → how many. A `BTreeMap` so the report reads the same every time.
     losses: BTreeMap<(String, String), usize>,
+    /// (what, why) → how many, for what was written but not as annotated.
+    notes: BTreeMap<(String, String), usize>,
 }
 
 impl ExportReport {
@@ -189,6 +196,16 @@ impl ExportReport {
         if count > 0 {
             *self
                 .losses
+                .entry((what.to_owned(), why.to_owned()))
+                .or_default() += count;
+        }
+    }
+
+    /// Record `count` items of `what` written with a value the annotations did not give.
+    pub fn note(&mut self, what: &str, why: &str, count: usize) {
+        if count > 0 {
+            *self
+                .notes
                 .entry((what.to_owned(), why.to_owned()))
                 .or_default() += count;
         }
@@ -207,12 +224,18 @@ impl ExportReport {
             .sum()
     }
 
-    /// One sentence per loss: "12 events dropped: doccano has no events".
+    /// One sentence per loss, "12 events dropped: doccano has no events", then one per
+    /// note, "5 mention types inferred: …".
     pub fn lines(&self) -> Vec<String> {
-        self.losses
+        let losses = self
+            .losses
             .iter()
-            .map(|((what, why), n)| format!("{n} {what} dropped: {why}"))
-            .collect()
+            .map(|((what, why), n)| format!("{n} {what} dropped: {why}"));
+        let notes = self
+            .notes
+            .iter()
+            .map(|((what, why), n)| format!("{n} {what}: {why}"));
+        losses.chain(notes).collect()
     }
 }
 
@@ -223,9 +246,29 @@ pub struct Export {
     pub report: ExportReport,
 }
 
-/// Export documents in `format`. `schema` is the one the corpus follows: brat writes its
-/// configuration files from it, loupe/1 embeds it.
+/// Choices some formats need: the offset unit of doccano files, the WordPiece vocabulary
+/// of OneIE's pieces.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormatOptions {
+    /// The unit of doccano's offsets (UTF-16 code units unless said otherwise).
+    pub offsets: OffsetUnit,
+    /// The vocabulary OneIE's `pieces` come from.
+    pub wordpiece: Option<wordpiece::WordPiece>,
+}
+
+/// Export documents in `format` with the default [`FormatOptions`]. `schema` is the one
+/// the corpus follows: brat writes its configuration files from it, loupe/1 embeds it.
 pub fn export(format: Format, documents: &[Document], schema: &Schema) -> Export {
+    export_with(format, documents, schema, &FormatOptions::default())
+}
+
+/// Export documents in `format` with `options`.
+pub fn export_with(
+    format: Format,
+    documents: &[Document],
+    schema: &Schema,
+    options: &FormatOptions,
+) -> Export {
     let mut report = ExportReport::default();
     let files = match format {
         Format::Loupe => vec![OutFile::text(
@@ -239,12 +282,12 @@ pub fn export(format: Format, documents: &[Document], schema: &Schema) -> Export
         )],
         Format::Doccano => vec![OutFile::text(
             "corpus.jsonl",
-            doccano::export(documents, &mut report),
+            doccano::export(documents, options.offsets, &mut report),
         )],
         Format::W3c => w3c::export(documents, &mut report),
         Format::OneIe => vec![OutFile::text(
             "corpus.oneie.json",
-            oneie::export(documents, &mut report),
+            oneie::export(documents, options.wordpiece.as_ref(), &mut report),
         )],
         Format::Csv => vec![OutFile::text(
             "corpus.csv",
@@ -299,13 +342,28 @@ pub struct ImportOptions {
     pub strict: bool,
 }
 
-/// One thing an import could not apply: the file, where in it, and what was wrong.
+/// One thing an import could not apply: the file, where in it, the rule it broke, and
+/// what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,
     /// "line 4", "annotation T3", "entity 2 of line 1": where to look.
     pub place: String,
+    /// The rule the input broke, for tests and tools to match on.
+    pub rule: Rule,
     pub message: String,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, place: impl Into<String>, flaw: impl Into<Flaw>) -> Self {
+        let flaw = flaw.into();
+        Self {
+            file: file.into(),
+            place: place.into(),
+            rule: flaw.rule,
+            message: flaw.message,
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -314,10 +372,47 @@ impl fmt::Display for Problem {
     }
 }
 
-/// What an import did not apply (empty when everything was applied).
+/// What is wrong with one piece of input, before the place is known: the rule it breaks
+/// and a sentence that says what to do. A bare message is [`Rule::Malformed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flaw {
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl Flaw {
+    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<String> for Flaw {
+    fn from(message: String) -> Self {
+        Self::new(Rule::Malformed, message)
+    }
+}
+
+impl From<&str> for Flaw {
+    fn from(message: &str) -> Self {
+        Self::new(Rule::Malformed, message)
+    }
+}
+
+impl fmt::Display for Flaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What an import did not apply (empty when everything was applied), and what it
+/// decided for the user (such as a schema inferred for a file that has none).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub skipped: Vec<Problem>,
+    pub notes: Vec<String>,
 }
 
 /// The result of an import.
@@ -329,11 +424,16 @@ pub struct Imported {
     pub report: ImportReport,
 }
 
+/// Why a file was not imported: the one error of every import, from picking article
+/// files to reading annotation formats. Every variant names the file; sizes and limits
+/// are in bytes, and the limits are the constants ([`MAX_INPUT_BYTES`],
+/// [`crate::core::import::MAX_FILE_BYTES`]), so a message never disagrees with the check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
     TooLarge {
         file: String,
-        bytes: usize,
+        bytes: u64,
+        limit: u64,
     },
     NotUtf8 {
         file: String,
@@ -357,7 +457,7 @@ pub enum ImportError {
         message: String,
     },
     NotImportable(Format),
-    /// A zip archive was refused.
+    /// A zip archive, or a file inside one, was refused.
     Zip {
         file: String,
         message: String,
@@ -366,15 +466,90 @@ pub enum ImportError {
         file: String,
         error: loupe::LoupeError,
     },
+    /// The file holds nothing to import.
+    Empty {
+        file: String,
+    },
+    /// Not a kind of file Loupe reads as articles.
+    Unsupported {
+        file: String,
+    },
+    /// An article object (at a line of a `.jsonl` file, or an item of a `.json` list)
+    /// has no `text`.
+    NoText {
+        file: String,
+        place: String,
+    },
+    /// The browser could not read the file, or its HTML.
+    Unreadable {
+        file: String,
+        why: String,
+    },
+}
+
+/// A size as the messages give it: "23.4 MB".
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A limit as the messages give it: "50 MB" when whole, else as [`megabytes`].
+pub fn limit_megabytes(bytes: u64) -> String {
+    if bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        megabytes(bytes)
+    }
+}
+
+impl ImportError {
+    /// The file the error is about; `None` for a strict refusal of several problems, or
+    /// a format Loupe cannot read.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Self::TooLarge { file, .. }
+            | Self::NotUtf8 { file, .. }
+            | Self::TooDeep { file }
+            | Self::Malformed { file, .. }
+            | Self::Missing { file, .. }
+            | Self::Zip { file, .. }
+            | Self::Loupe { file, .. }
+            | Self::Empty { file }
+            | Self::Unsupported { file }
+            | Self::NoText { file, .. }
+            | Self::Unreadable { file, .. } => Some(file),
+            Self::Rejected { .. } | Self::NotImportable(_) => None,
+        }
+    }
+
+    /// The same error, about the file named `name` (a file inside an archive is read by
+    /// its own name, and reported by its path in the archive).
+    pub fn in_file(mut self, name: &str) -> Self {
+        match &mut self {
+            Self::TooLarge { file, .. }
+            | Self::NotUtf8 { file, .. }
+            | Self::TooDeep { file }
+            | Self::Malformed { file, .. }
+            | Self::Missing { file, .. }
+            | Self::Zip { file, .. }
+            | Self::Loupe { file, .. }
+            | Self::Empty { file }
+            | Self::Unsupported { file }
+            | Self::NoText { file, .. }
+            | Self::Unreadable { file, .. } => name.clone_into(file),
+            Self::Rejected { .. } | Self::NotImportable(_) => {}
+        }
+        self
+    }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooLarge { file, bytes } => write!(
+            Self::TooLarge { file, bytes, limit } => write!(
                 f,
-                "{file} is {:.1} MB; Loupe reads files up to 50 MB, so split it into smaller files",
-                *bytes as f64 / (1024.0 * 1024.0)
+                "{file} is {}; Loupe reads files up to {}, so split it into smaller files",
+                megabytes(*bytes),
+                limit_megabytes(*limit)
             ),
             Self::NotUtf8 { file, byte } => write!(
                 f,
@@ -404,17 +579,37 @@ impl fmt::Display for ImportError {
             ),
             Self::Zip { file, message } => write!(f, "{file}: {message}"),
             Self::Loupe { file, error } => write!(f, "{file}: {error}"),
+            Self::Empty { file } => write!(f, "{file}: the file is empty"),
+            Self::Unsupported { file } => write!(
+                f,
+                "{file}: not a kind of file Loupe reads; use .txt, .md, .html, .htm, .json, .jsonl, or a .zip of them or of brat files"
+            ),
+            Self::NoText { file, place } => write!(
+                f,
+                "{file}: {place} has no \"text\" field; each article needs its text as a string"
+            ),
+            Self::Unreadable { file, why } => write!(f, "{file}: could not be read ({why})"),
         }
     }
 }
 
 impl std::error::Error for ImportError {}
 
-/// Import `files` as `format`.
+/// Import `files` as `format`, with the default [`FormatOptions`].
 pub fn import(
     format: Format,
     files: &[InputFile],
     options: ImportOptions,
+) -> Result<Imported, ImportError> {
+    import_with(format, files, options, &FormatOptions::default())
+}
+
+/// Import `files` as `format`; `formats` gives doccano's offset unit.
+pub fn import_with(
+    format: Format,
+    files: &[InputFile],
+    options: ImportOptions,
+    formats: &FormatOptions,
 ) -> Result<Imported, ImportError> {
     for f in files {
         check_size(&f.name, f.bytes.len())?;
@@ -422,38 +617,36 @@ pub fn import(
     // Any input may come as a .zip (a brat corpus most often): read what is inside.
     let expanded = archive::expand(files)?;
     let files = expanded.as_slice();
-    match format {
-        Format::Loupe => {
-            let mut documents = Vec::new();
-            let mut schema = None;
-            for f in files {
-                let text = f.utf8()?;
-                check_json_depth(&f.name, text)?;
-                let file = loupe::from_json(text).map_err(|error| ImportError::Loupe {
-                    file: f.name.clone(),
-                    error,
-                })?;
-                documents.extend(file.documents);
-                schema = schema.or(file.schema);
-            }
-            Ok(Imported {
-                documents,
-                schema,
-                report: ImportReport::default(),
-            })
-        }
-        Format::Brat => brat::import(files, options),
-        Format::Doccano => doccano::import(files, options),
-        Format::W3c => w3c::import(files, options),
-        other => Err(ImportError::NotImportable(other)),
+    let mut imported = match format {
+        Format::Loupe => return loupe::import(files, options),
+        Format::Brat => brat::import(files, options)?,
+        Format::Doccano => doccano::import(files, options, formats.offsets)?,
+        Format::W3c => w3c::import(files, options)?,
+        other => return Err(ImportError::NotImportable(other)),
+    };
+    if imported.schema.is_none() {
+        let schema = infer::infer_schema(
+            &imported.documents,
+            &format!("Inferred from {format} files"),
+        );
+        imported.report.notes.push(format!(
+            "the files carry no schema, so Loupe inferred one from what they use: {} entity types, {} event types, {} relation types, {} attributes",
+            schema.entity_types.len(),
+            schema.event_types.len(),
+            schema.relation_types.len(),
+            schema.attributes.len()
+        ));
+        imported.schema = Some(schema);
     }
+    Ok(imported)
 }
 
 fn check_size(file: &str, bytes: usize) -> Result<(), ImportError> {
     if bytes > MAX_INPUT_BYTES {
         return Err(ImportError::TooLarge {
             file: file.to_owned(),
-            bytes,
+            bytes: bytes as u64,
+            limit: MAX_INPUT_BYTES as u64,
         });
     }
     Ok(())
@@ -519,26 +712,38 @@ fn check_fragments(
     index: &OffsetIndex,
     fragments: &[Span],
     quoted: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), Flaw> {
     if fragments.is_empty() {
-        return Err("it has no span; give it a start and an end".into());
+        return Err(Flaw::new(
+            Rule::NoFragments,
+            "it has no span; give it a start and an end",
+        ));
     }
     for f in fragments {
         if f.end < f.start {
-            return Err(format!(
-                "its span ends ({}) before it starts ({}); swap the offsets",
-                f.end, f.start
+            return Err(Flaw::new(
+                Rule::FragmentOutOfBounds,
+                format!(
+                    "its span ends ({}) before it starts ({}); swap the offsets",
+                    f.end, f.start
+                ),
             ));
         }
         if f.end == f.start {
-            return Err(format!("its span {}–{} is empty", f.start, f.end));
+            return Err(Flaw::new(
+                Rule::EmptyFragment,
+                format!("its span {}–{} is empty", f.start, f.end),
+            ));
         }
         if f.end > index.len_cp() {
-            return Err(format!(
-                "its span {}–{} runs past the end of the text ({} code points); the offsets are for another text, or count bytes or UTF-16 units instead of code points",
-                f.start,
-                f.end,
-                index.len_cp()
+            return Err(Flaw::new(
+                Rule::FragmentOutOfBounds,
+                format!(
+                    "its span {}–{} runs past the end of the text ({} code points); the offsets are for another text, or count bytes or UTF-16 units instead of code points",
+                    f.start,
+                    f.end,
+                    index.len_cp()
+                ),
             ));
         }
     }
@@ -550,8 +755,11 @@ fn check_fragments(
                 .map(|f| format!("{}–{}", f.start, f.end))
                 .collect::<Vec<_>>()
                 .join(";");
-            return Err(format!(
-                "the file quotes {quoted:?} but the text at {at} is {actual:?}; the offsets are wrong or the text changed"
+            return Err(Flaw::new(
+                Rule::TextMismatch,
+                format!(
+                    "the file quotes {quoted:?} but the text at {at} is {actual:?}; the offsets are wrong or the text changed"
+                ),
             ));
         }
     }
@@ -606,6 +814,25 @@ fn file_stem(doc: &Document, used: &mut BTreeSet<String>) -> String {
         n += 1;
     }
     name
+}
+
+/// JSON with every non-ASCII character written as `\u` escapes (UTF-16, as JSON says), so
+/// that no encoding guess can misread the file. Non-ASCII occurs in JSON only inside
+/// strings, where an escape means the same character.
+pub(crate) fn ascii_json(json: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        }
+    }
+    out
 }
 
 /// Keep the valid part of a file or refuse it whole, as the options say.

@@ -18,22 +18,35 @@
 //!   body with the role `Arg2`.
 //!
 //! Annotation ids are `urn:loupe:<document id>:<annotation id>`.
+//!
+//! `@context` is the W3C context followed by [`extra_context`], which defines the one key
+//! Loupe writes that the W3C context lacks (`role`), so that a JSON-LD processor's
+//! expansion keeps event roles and relation labels instead of dropping them.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 
 use super::{
-    check_fragments, file_stem, indexed_text, parse_json, settle, ExportReport, ImportError,
+    check_fragments, file_stem, indexed_text, parse_json, settle, ExportReport, Flaw, ImportError,
     ImportOptions, ImportReport, Imported, InputFile, OutFile, Problem,
 };
 use crate::core::model::{
-    sha256_hex, Annotations, Argument, AttrValue, Document, Event, Mention, Normalization,
-    Relation, Span,
+    sha256_hex, title_from_file_stem, Annotations, Argument, AttrValue, Document, Event, Mention,
+    Normalization, Relation, Span,
 };
 use crate::core::offsets::OffsetIndex;
+use crate::core::validate::Rule;
 
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// The IRI of `role`, Loupe's term for an argument's role on a linking body.
+pub const ROLE_IRI: &str = "urn:loupe:vocab:role";
+
+/// The `@context` entry after the W3C one: a term for every key Loupe writes that the
+/// W3C context does not define.
+pub fn extra_context() -> Value {
+    json!({ "role": ROLE_IRI })
+}
 /// How much text a quote selector carries on each side, in code points.
 const CONTEXT_CHARS: usize = 32;
 
@@ -139,7 +152,7 @@ pub fn page(doc: &Document, report: &mut ExportReport) -> Value {
         "Loupe writes no document-level annotations",
         ann.labels.values().map(Vec::len).sum(),
     );
-    json!({"@context": CONTEXT, "id": format!("urn:loupe:{}", doc.meta.id),
+    json!({"@context": [CONTEXT, extra_context()], "id": format!("urn:loupe:{}", doc.meta.id),
            "type": "AnnotationPage", "label": doc.meta.title, "items": items})
 }
 
@@ -189,7 +202,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// The fragment one target selects, checked against the text.
-fn fragment(text: &str, index: &OffsetIndex, target: &Value) -> Result<Span, String> {
+fn fragment(text: &str, index: &OffsetIndex, target: &Value) -> Result<Span, Flaw> {
     let selectors = as_list(target.get("selector"));
     let find = |kind: &str| selectors.iter().find(|s| str_of(s, "type") == Some(kind));
     let quote = find("TextQuoteSelector");
@@ -216,7 +229,12 @@ fn fragment(text: &str, index: &OffsetIndex, target: &Value) -> Result<Span, Str
         .iter()
         .find(|&&b| text[..b].ends_with(prefix) && text[b + exact.len()..].starts_with(suffix))
         .or_else(|| (hits.len() == 1).then(|| &hits[0]))
-        .ok_or_else(|| format!("its quote {exact:?} is not in the text, or is there more than once with no matching prefix and suffix"))?;
+        .ok_or_else(|| {
+            Flaw::new(
+                Rule::TextMismatch,
+                format!("its quote {exact:?} is not in the text, or is there more than once with no matching prefix and suffix"),
+            )
+        })?;
     let start = crate::core::offsets::byte_to_cp(text, *chosen).unwrap_or(0);
     Ok(Span::new(
         start,
@@ -243,7 +261,7 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
         let text = f.utf8()?;
         by_source.insert(source_of(text), documents.len());
         by_source.insert(f.base_name().to_owned(), documents.len());
-        documents.push(Document::new(f.stem(), text));
+        documents.push(Document::new(&title_from_file_stem(f.stem()), text));
     }
     for f in files.iter().filter(|f| !f.base_name().ends_with(".txt")) {
         let value: Value = parse_json(&f.name, |l, c| format!("line {l}, column {c}"), f.utf8()?)?;
@@ -258,20 +276,14 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             } else {
                 format!("annotation {iri}")
             };
-            let mut problem = |message: String| {
-                problems.push(Problem {
-                    file: f.name.clone(),
-                    place: place.clone(),
-                    message,
-                })
-            };
+            let mut problem = |flaw: Flaw| problems.push(Problem::new(&f.name, &place, flaw));
             let bodies = as_list(item.get("body"));
             let Some(kind) = bodies
                 .iter()
                 .find(|b| str_of(b, "purpose") == Some("tagging"))
                 .and_then(|b| str_of(b, "value"))
             else {
-                problem("it has no tagging body, so its type is unknown; add {\"purpose\": \"tagging\", \"value\": TYPE}".into());
+                problem(Flaw::from("it has no tagging body, so its type is unknown; add {\"purpose\": \"tagging\", \"value\": TYPE}"));
                 continue;
             };
             let motivation = str_of(item, "motivation").unwrap_or("tagging");
@@ -292,9 +304,12 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                 (None, None) => (documents.len() == 1).then_some(0),
             };
             let Some(doc) = doc else {
-                problem(format!(
-                    "no text was given for its source {:?}; add that document's .txt file",
-                    source.unwrap_or("")
+                problem(Flaw::new(
+                    Rule::MissingText,
+                    format!(
+                        "no text was given for its source {:?}; add that document's .txt file",
+                        source.unwrap_or("")
+                    ),
                 ));
                 continue;
             };
@@ -307,14 +322,14 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                     .collect::<Result<Vec<_>, _>>()
                 {
                     Ok(f) => fragments = f,
-                    Err(message) => {
-                        problem(message);
+                    Err(flaw) => {
+                        problem(flaw);
                         continue;
                     }
                 }
                 // An empty target list (`"target": []`) selects nothing.
                 if fragments.is_empty() {
-                    problem("its target selects no text; give it a TextPositionSelector or a TextQuoteSelector".into());
+                    problem(Flaw::new(Rule::NoFragments, "its target selects no text; give it a TextPositionSelector or a TextQuoteSelector"));
                     continue;
                 }
             }
@@ -336,7 +351,10 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             let id = if !wanted.is_empty() && wanted.starts_with(prefix) && !taken(wanted) {
                 wanted.to_owned()
             } else if !iri.is_empty() && iri_to_local.contains_key(iri) {
-                problem("its id is used twice; give each annotation its own id".into());
+                problem(Flaw::new(
+                    Rule::DuplicateId,
+                    "its id is used twice; give each annotation its own id",
+                ));
                 continue;
             } else {
                 let mut n = ann.count() + pending.len() + 1;
@@ -408,12 +426,12 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             let mut resolve = |iri: &str| -> Option<String> {
                 match iri_to_local.get(iri) {
                     Some((d, local)) if d == doc && relations.contains(&(*d, local.as_str())) => {
-                        problems.push(Problem { file: f.name.clone(), place: item.place.clone(), message: format!("it links to {iri:?}, which is a relation; a relation or an argument points at a mention or an event") });
+                        problems.push(Problem::new(&f.name, &item.place, Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is a relation; a relation or an argument points at a mention or an event"))));
                         None
                     }
                     Some((d, local)) if d == doc => Some(local.clone()),
                     _ => {
-                        problems.push(Problem { file: f.name.clone(), place: item.place.clone(), message: format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link") });
+                        problems.push(Problem::new(&f.name, &item.place, Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link"))));
                         None
                     }
                 }
@@ -552,6 +570,39 @@ mod tests {
             out.report
         );
         assert!(import(&files, ImportOptions { strict: true }).is_err());
+    }
+
+    /// Every object key under `value`, except `@context` itself.
+    fn keys<'v>(value: &'v Value, out: &mut std::collections::BTreeSet<&'v str>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map.iter().filter(|(k, _)| *k != "@context") {
+                    out.insert(k);
+                    keys(v, out);
+                }
+            }
+            Value::Array(list) => list.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_key_written_has_a_term_in_the_context_so_json_ld_keeps_it() {
+        // The W3C context as published (http://www.w3.org/ns/anno.jsonld).
+        let w3c: Value =
+            serde_json::from_str(include_str!("../../../tests/interop/anno.jsonld")).unwrap();
+        let page = page(&fixtures::document(), &mut ExportReport::default());
+        assert_eq!(page["@context"][0], CONTEXT);
+        let extra = &page["@context"][1];
+        let mut written = std::collections::BTreeSet::new();
+        keys(&page, &mut written);
+        assert!(written.contains("role"));
+        for key in written {
+            assert!(
+                w3c["@context"].get(key).is_some() || extra.get(key).is_some(),
+                "{key:?} has no term: a JSON-LD expansion drops it"
+            );
+        }
     }
 
     #[test]

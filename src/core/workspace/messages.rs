@@ -32,6 +32,9 @@ impl Trouble {
             StoreError::QuotaExceeded { .. } => Self::Full,
             StoreError::ReadOnly(why) => Self::ReadOnly(why),
             StoreError::Unavailable(_) => Self::unavailable(&e),
+            // Only adding a document can meet this, and that is refused before it is
+            // added; should a save meet it, the edits stay in memory as with a full quota.
+            StoreError::TooLarge { .. } => Self::Full,
         }
     }
 
