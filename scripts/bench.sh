@@ -7,5 +7,8 @@ source scripts/env.sh
 if [ -f benches/model.rs ]; then
   cargo bench --bench model
 fi
+if [ -f benches/suggest.rs ]; then
+  cargo bench --bench suggest
+fi
 scripts/build.sh
 node tests/bench/browser-bench.mjs

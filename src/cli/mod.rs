@@ -18,6 +18,7 @@ mod io;
 mod report;
 mod schema;
 mod stats;
+mod suggest;
 mod validate;
 
 use std::fmt;
@@ -28,7 +29,7 @@ use clap::{Parser, Subcommand};
 
 use crate::core::format;
 
-pub(crate) use io::{load, read, write_file, InputArgs, ProblemArgs, SchemaArgs};
+pub(crate) use io::{load, read, write_file, write_out, InputArgs, ProblemArgs, SchemaArgs};
 
 /// Exit codes.
 pub const OK: i32 = 0;
@@ -61,6 +62,8 @@ enum Command {
     Agree(agree::AgreeArgs),
     /// A methods summary for a paper: documents, annotators, counts, agreement with units.
     Report(report::ReportArgs),
+    /// Train the recommenders on annotated files and write their predictions for others.
+    Suggest(suggest::SuggestArgs),
 }
 
 /// Run one parsed command.
@@ -72,6 +75,7 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         Command::Schema(a) => schema::schema_files(&a, out),
         Command::Agree(a) => agree::agree(&a, out),
         Command::Report(a) => report::report(&a, out),
+        Command::Suggest(a) => suggest::suggest(&a, out, err),
     }
 }
 

@@ -24,6 +24,7 @@ pub mod search;
 pub mod session;
 pub mod snap;
 pub mod storage;
+pub mod suggest;
 pub mod sync;
 pub mod tokens;
 pub mod validate;

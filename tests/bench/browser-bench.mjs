@@ -390,5 +390,8 @@ Annotations JSON: ${(bigKeys.baseline.bytes / 1e6).toFixed(2)} M characters for 
 // The reading of the figures (why a target is missed) is kept by hand beside the script.
 let notes = '';
 try { notes = readFileSync('tests/bench/NOTES.md', 'utf8'); } catch {}
-writeFileSync('BENCHMARKS.md', `${md}\n${notes}`);
+// The native suggestion benchmark (run just before by scripts/bench.sh) writes its section.
+let suggest = '';
+try { suggest = `\n${readFileSync('tests/bench/suggest.md', 'utf8')}`; } catch {}
+writeFileSync('BENCHMARKS.md', `${md}\n${notes}${suggest}`);
 console.log('wrote BENCHMARKS.md');

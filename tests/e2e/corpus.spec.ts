@@ -41,8 +41,8 @@ test('importing 50 files adds the good ones and names each bad one with its reas
   const summary = page.getByRole('alert').filter({ hasText: 'Imported' });
   await expect(summary).toContainText('Imported 47 document(s)', { timeout: 30_000 });
   await expect(summary).toContainText('rejected 3 file(s)');
-  await expect(summary).toContainText('latin1.txt: not UTF-8');
-  await expect(summary).toContainText('broken.jsonl: malformed JSON at line 2');
+  await expect(summary).toContainText('latin1.txt is not UTF-8 text');
+  await expect(summary).toContainText('broken.jsonl, line 2, column 10: malformed JSON');
   await expect(summary).toContainText('blank.md: the file is empty');
   await expect(page.getByText('0 of 47 done')).toBeVisible();
 

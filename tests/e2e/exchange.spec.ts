@@ -87,12 +87,12 @@ test('export brat (zip), doccano and CoNLL from the UI, with offsets that cut ou
   expect(checkAnn(files.get(annName)!.toString('utf8'), text)).toEqual(['GPE:Odesa', 'ORG:Shipping companies']);
   await expect(page.getByRole('note').filter({ hasText: 'as brat standoff' })).toContainText('Nothing was lost.');
 
-  // doccano: one JSON line with code point offsets.
+  // doccano: one JSON line with offsets in UTF-16 code units, as doccano's UI indexes strings.
   const doccano = await exportAs(page, 'doccano JSONL');
   expect(doccano.name).toMatch(/\.jsonl$/);
   const line = JSON.parse(doccano.bytes.toString('utf8').trim());
-  const cps = Array.from(line.text as string);
-  const entities = line.entities.map((e: any) => `${e.label}:${cps.slice(e.start_offset, e.end_offset).join('')}`);
+  const lineText = line.text as string;
+  const entities = line.entities.map((e: any) => `${e.label}:${lineText.slice(e.start_offset, e.end_offset)}`);
   expect(entities.sort()).toEqual(['GPE:Odesa', 'ORG:Shipping companies']);
 
   // CoNLL: one token per line with IOB2 tags.
@@ -264,7 +264,7 @@ test('every format downloads from the UI and parses, and doccano and W3C import 
   const csv = await exportAs(page, 'CSV');
   expect(csv.name).toMatch(/\.csv$/);
   const csvText = csv.bytes.toString('utf8');
-  expect(csvText.startsWith('document,id,kind')).toBe(true);
+  expect(csvText.startsWith('document,title,id,kind')).toBe(true);
   expect(csvText).toContain('Shipping companies');
 
   const doccano = await exportAs(page, 'doccano JSONL');

@@ -26,7 +26,7 @@ test('opening files imports the good ones and names the bad ones', async ({ page
   ]);
   await expect(page.getByRole('button', { name: /harbour report/ })).toBeVisible();
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('latin1.txt: not UTF-8');
+  await expect(alert).toContainText('latin1.txt is not UTF-8 text');
   await expect(alert).toContainText('empty.txt: the file is empty');
 });
 
@@ -123,7 +123,7 @@ test('a zip of articles dropped on the window imports each file and names the ba
   await expect(summary).toContainText('Imported 5 document(s)');
   await expect(summary).toContainText('rejected 2 file(s)');
   await expect(summary).toContainText('articles.zip/scan.pdf: not a kind of file Loupe reads');
-  await expect(summary).toContainText('articles.zip/latin1.txt: not UTF-8');
+  await expect(summary).toContainText('articles.zip/latin1.txt is not UTF-8 text');
   for (const title of ['harbour report', 'First', 'Second', 'Port news', 'brief']) {
     await expect(page.getByRole('button', { name: new RegExp(title) }).first()).toBeVisible();
   }

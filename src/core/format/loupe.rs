@@ -468,6 +468,96 @@ fn check_document(doc: &Document, schema: Option<&Schema>) -> Result<(), LoupeEr
     })
 }
 
+/// The `"suggested": {"source": …, "score": …}` mark of an annotation in a prediction
+/// file. Only `loupe suggest` writes it; an export never does, and an import of annotations
+/// refuses a file that has it (see [`suggested_marks`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestedMark {
+    pub source: String,
+    #[serde(default)]
+    pub score: Option<f64>,
+}
+
+/// The marks of one document of a prediction file, by annotation id (arguments by event
+/// id and position).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentMarks {
+    pub mentions: BTreeMap<Id, SuggestedMark>,
+    pub events: BTreeMap<Id, SuggestedMark>,
+    pub arguments: BTreeMap<(Id, usize), SuggestedMark>,
+}
+
+impl DocumentMarks {
+    pub fn len(&self) -> usize {
+        self.mentions.len() + self.events.len() + self.arguments.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Deserialize)]
+struct MarkedItem {
+    id: Id,
+    #[serde(default)]
+    suggested: Option<SuggestedMark>,
+    #[serde(default)]
+    arguments: Vec<MarkedArgument>,
+}
+
+#[derive(Deserialize)]
+struct MarkedArgument {
+    #[serde(default)]
+    suggested: Option<SuggestedMark>,
+}
+
+#[derive(Deserialize)]
+struct MarkedDoc {
+    #[serde(default)]
+    mentions: Vec<MarkedItem>,
+    #[serde(default)]
+    events: Vec<MarkedItem>,
+}
+
+#[derive(Deserialize)]
+struct MarkedFile {
+    #[serde(default)]
+    documents: Vec<MarkedDoc>,
+}
+
+/// The `suggested` marks of each document of a loupe/1 file, in document order; all empty
+/// for an ordinary file. A file that is not loupe/1 JSON gives an empty list.
+pub fn suggested_marks(json: &str) -> Vec<DocumentMarks> {
+    if !json.contains("\"suggested\"") {
+        return Vec::new();
+    }
+    let Ok(file) = serde_json::from_str::<MarkedFile>(json) else {
+        return Vec::new();
+    };
+    file.documents
+        .into_iter()
+        .map(|d| {
+            let mut marks = DocumentMarks::default();
+            for m in d.mentions {
+                if let Some(s) = m.suggested {
+                    marks.mentions.insert(m.id, s);
+                }
+            }
+            for e in d.events {
+                for (i, a) in e.arguments.into_iter().enumerate() {
+                    if let Some(s) = a.suggested {
+                        marks.arguments.insert((e.id.clone(), i), s);
+                    }
+                }
+                if let Some(s) = e.suggested {
+                    marks.events.insert(e.id, s);
+                }
+            }
+            marks
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,7 @@ pub mod csv;
 pub mod doccano;
 pub mod infer;
 #[cfg(test)]
-mod json_schema;
+pub(crate) mod json_schema;
 pub mod loupe;
 pub mod merge;
 pub mod oneie;
@@ -618,7 +618,14 @@ pub fn import_with(
     let expanded = archive::expand(files)?;
     let files = expanded.as_slice();
     let mut imported = match format {
-        Format::Loupe => return loupe::import(files, options),
+        Format::Loupe => {
+            for f in files {
+                let text = f.utf8()?;
+                check_json_depth(&f.name, text)?;
+                refuse_predictions(&f.name, text)?;
+            }
+            return loupe::import(files, options);
+        }
         Format::Brat => brat::import(files, options)?,
         Format::Doccano => doccano::import(files, options, formats.offsets)?,
         Format::W3c => w3c::import(files, options)?,
@@ -639,6 +646,25 @@ pub fn import_with(
         imported.schema = Some(schema);
     }
     Ok(imported)
+}
+
+/// A prediction file's suggested annotations are a model's guesses: taking them as
+/// annotations would pass them off as a person's work, so they go in only as suggestions.
+fn refuse_predictions(file: &str, json: &str) -> Result<(), ImportError> {
+    let marked: usize = loupe::suggested_marks(json)
+        .iter()
+        .map(loupe::DocumentMarks::len)
+        .sum();
+    if marked == 0 {
+        return Ok(());
+    }
+    Err(ImportError::Malformed {
+        file: file.to_owned(),
+        place: "\"suggested\"".into(),
+        message: format!(
+            "this is a prediction file (as `loupe suggest` writes): {marked} of its annotations are suggestions, not annotations; import it as suggestions instead"
+        ),
+    })
 }
 
 fn check_size(file: &str, bytes: usize) -> Result<(), ImportError> {
