@@ -51,7 +51,6 @@ pub fn App() -> impl IntoView {
                 </button>
                 <super::exchange::ExportMenu/>
                 <super::exchange::ImportMenu/>
-                <super::backups::BackupsMenu/>
             </nav>
             <div class="bar-group" role="group" aria-label="Annotations">
                 <button type="button" aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)"
@@ -66,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <button type="button" class="toggle" title="Compare annotators' files"
                     aria-pressed=move || ia.agreement.get().to_string()
                     on:click=move |_| ia.agreement.update(|a| *a = !*a)>"Agreement"</button>
+                <super::backups::BackupsMenu/>
                 <button type="button" aria-keyshortcuts="?" title="Keyboard shortcuts (?)"
                     on:click=move |_| ia.help.update(|h| *h = !*h)>"Help"</button>
             </div>
