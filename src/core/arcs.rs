@@ -427,7 +427,7 @@ pub fn bracket_levels(depths: impl IntoIterator<Item = usize>) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::model::{Argument, Entity, Event, Mention, Relation};
     use std::collections::BTreeMap;
@@ -562,7 +562,8 @@ mod tests {
         assert!(same_arcs(&drawn, &arcs_by_paragraph(&paras(), &b, None)[0]));
     }
 
-    fn bx(left: f64, right: f64, top: f64) -> EndBox {
+    /// An end box 20 px high: the fixture of the arc layout and render tests.
+    pub(crate) fn bx(left: f64, right: f64, top: f64) -> EndBox {
         EndBox {
             left,
             right,
@@ -571,7 +572,8 @@ mod tests {
         }
     }
 
-    fn arc<'a>(from: &'a str, to: &'a str, label: &'a str) -> ParaArc<&'a str> {
+    /// An argument arc of E1 whose both ends are in the paragraph.
+    pub(crate) fn arc<'a>(from: &'a str, to: &'a str, label: &'a str) -> ParaArc<&'a str> {
         ParaArc {
             kind: ArcKind::Argument,
             owner: "E1",

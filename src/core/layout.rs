@@ -230,10 +230,11 @@ pub fn segments(paragraph: Span, pieces: &[Piece]) -> Vec<Segment> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn mention(id: &str, fragments: &[(usize, usize)]) -> Mention {
+    /// A GPE mention over the given fragments: the fixture of the layout and render tests.
+    pub(crate) fn mention(id: &str, fragments: &[(usize, usize)]) -> Mention {
         Mention::new(
             id,
             "GPE",

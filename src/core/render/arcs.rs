@@ -155,30 +155,9 @@ pub fn arcs_html<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::arcs::{layout, EndBox};
+    use crate::core::arcs::layout;
+    use crate::core::arcs::tests::{arc, bx};
     use std::collections::HashMap;
-
-    fn bx(left: f64, right: f64, top: f64) -> EndBox {
-        EndBox {
-            left,
-            right,
-            top,
-            bottom: top + 20.0,
-        }
-    }
-
-    fn arc<'a>(from: &'a str, to: &'a str, label: &'a str) -> ParaArc<&'a str> {
-        ParaArc {
-            kind: ArcKind::Argument,
-            owner: "E1",
-            from,
-            to,
-            label,
-            from_here: true,
-            to_here: true,
-            forward: true,
-        }
-    }
 
     #[test]
     fn the_layer_is_hidden_from_assistive_tech_and_adds_no_text() {

@@ -216,17 +216,9 @@ fn bracket_style<'c>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::layout::tests::mention;
     use crate::core::layout::{bucket, paragraphs};
     use crate::core::model::Mention;
-
-    fn mention(id: &str, fragments: &[(usize, usize)]) -> Mention {
-        Mention::new(
-            id,
-            "GPE",
-            fragments.iter().map(|&f| f.into()).collect(),
-            String::new(),
-        )
-    }
 
     /// The text between tags, unescaped: what the browser shows.
     fn shown(html: &str) -> String {
