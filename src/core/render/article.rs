@@ -218,7 +218,6 @@ mod tests {
     use super::*;
     use crate::core::layout::tests::mention;
     use crate::core::layout::{bucket, paragraphs};
-    use crate::core::model::Mention;
 
     /// The text between tags, unescaped: what the browser shows.
     fn shown(html: &str) -> String {
@@ -282,7 +281,7 @@ mod tests {
         ) {
             let paras = paragraphs(&text);
             let len = text.chars().count();
-            let mentions: Vec<Mention> = spans
+            let mentions: Vec<crate::core::model::Mention> = spans
                 .iter()
                 .enumerate()
                 .filter(|(_, (s, _))| *s < len)
