@@ -274,7 +274,7 @@ mod tests {
             .count();
         assert!(hits * 2 >= gold, "{hits} of {gold}");
         // The same run gives the same file.
-        let (code, _, _) = run_cli(&[
+        let (code, again, _) = run_cli(&[
             "suggest",
             "--train",
             dir.join("train.json").to_str().unwrap(),
@@ -288,19 +288,6 @@ mod tests {
             "0.4",
         ]);
         assert_eq!(code, OK);
-        let (_, again, _) = run_cli(&[
-            "suggest",
-            "--train",
-            dir.join("train.json").to_str().unwrap(),
-            "--on",
-            dir.join("docs").to_str().unwrap(),
-            "--out",
-            "-",
-            "--gazetteer",
-            dir.join("gaz.tsv").to_str().unwrap(),
-            "--min-score",
-            "0.4",
-        ]);
         assert_eq!(again, json);
         // Annotated DOCS: the quality table.
         std::fs::write(
