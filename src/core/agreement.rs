@@ -1080,18 +1080,23 @@ pub(crate) mod tests {
         assert_eq!(t.token_kappa.items, 13);
     }
 
-    #[test]
-    fn total_disagreement_scores_zero_and_negative_kappa() {
+    /// "Anna met Ben": ann tags Anna as PER, bob tags Ben as ORG.
+    fn total_disagreement() -> AgreementReport {
         let text = "Anna met Ben";
         let ann = |mention: Mention| Annotations {
             mentions: vec![mention],
             ..Default::default()
         };
-        let r = agreement(&[
+        agreement(&[
             corpus("ann", vec![doc("d", text, ann(m("T1", "PER", "Anna")))]),
             corpus("bob", vec![doc("d", text, ann(m("T1", "ORG", "Ben")))]),
         ])
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn total_disagreement_scores_zero_and_negative_kappa() {
+        let r = total_disagreement();
         let t = &r.pairs[0].total;
         assert_eq!(t.mentions_exact.micro, Score::new(1, 1, 0));
         assert_eq!(t.mentions_overlap.micro.f1, 0.0);
@@ -1433,16 +1438,7 @@ pub(crate) mod tests {
         // As in total_disagreement: A = B-PER O O, B = O O B-ORG. Values: O 4, B-PER 1,
         // B-ORG 1 over 3 units of 2. Units 1 and 3 disagree: D_o = (2 + 2) / 6.
         // D_e = (36 − 16 − 1 − 1) / 30 = 18/30. α = 1 − (4/6)/(18/30) = −1/9.
-        let text = "Anna met Ben";
-        let ann = |mention: Mention| Annotations {
-            mentions: vec![mention],
-            ..Default::default()
-        };
-        let r = agreement(&[
-            corpus("ann", vec![doc("d", text, ann(m("T1", "PER", "Anna")))]),
-            corpus("bob", vec![doc("d", text, ann(m("T1", "ORG", "Ben")))]),
-        ])
-        .unwrap();
+        let r = total_disagreement();
         let a = r.pairs[0].total.token_alpha;
         assert!(close(a.alpha, -1.0 / 9.0), "{a:?}");
         assert!(close(r.krippendorff_alpha.alpha, a.alpha));
