@@ -214,6 +214,8 @@ test('the arcs of a nested argument and of an argument on another line: routed, 
   await page.getByRole('group', { name: /role/ }).getByRole('button', { name: /Place/ }).click();
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
+  // Arcs are drawn after the next frame: wait for the last argument's two runs before measuring.
+  await expect.poll(() => page.locator('.arcs g.arc[data-ends^="E1 T4 "]').count()).toBe(2);
 
   const arcs = await page.evaluate(() =>
     [...document.querySelectorAll('.arcs g.arc')].map((g) => {
