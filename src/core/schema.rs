@@ -998,13 +998,32 @@ impl Schema {
         visual: &str,
         kb_shortcuts: &str,
     ) -> Result<Schema, SchemaError> {
+        let mut schema = Schema::empty();
+        schema.name = "Imported from brat".into();
+        schema.read_brat_types(annotation)?;
+        schema.read_brat_visual(visual)?;
+        schema.read_brat_shortcuts(kb_shortcuts)?;
+        for t in schema
+            .entity_types
+            .iter_mut()
+            .filter(|t| t.color.is_empty())
+        {
+            t.color = "#cccccc".into();
+        }
+        for e in schema.event_types.iter_mut().filter(|e| e.color.is_empty()) {
+            e.color = "#cccccc".into();
+        }
+        schema.validate()?;
+        Ok(schema)
+    }
+
+    /// The types of brat's `annotation.conf`, added to this schema.
+    fn read_brat_types(&mut self, annotation: &str) -> Result<(), SchemaError> {
         let conf = |line: usize, message: String| SchemaError::Conf {
             file: "annotation.conf",
             line,
             message,
         };
-        let mut schema = Schema::empty();
-        schema.name = "Imported from brat".into();
         let mut section = "";
         // (depth, name, is a `!` group) of the lines above, for hierarchy.
         let mut stack: Vec<(usize, String, bool)> = Vec::new();
@@ -1012,7 +1031,7 @@ impl Schema {
             let line_no = n + 1;
             let trimmed = raw.trim();
             if let Some(name) = trimmed.strip_prefix("# Loupe schema:") {
-                schema.name = name.trim().to_owned();
+                self.name = name.trim().to_owned();
                 continue;
             }
             if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -1047,7 +1066,7 @@ impl Schema {
             }
             match section {
                 "entities" => {
-                    schema.entity_types.push(EntityType {
+                    self.entity_types.push(EntityType {
                         display: name.clone(),
                         color: String::new(),
                         hotkey: None,
@@ -1064,7 +1083,7 @@ impl Schema {
                             format!("relation {name} needs Arg1: and Arg2:"),
                         ));
                     };
-                    schema.relation_types.push(RelationType {
+                    self.relation_types.push(RelationType {
                         display: name.clone(),
                         name: name.clone(),
                         arg1,
@@ -1079,7 +1098,7 @@ impl Schema {
                         .map(|(_, n, _)| n.as_str())
                         .collect::<Vec<_>>();
                     full.push(&name);
-                    schema.event_types.push(EventType {
+                    self.event_types.push(EventType {
                         name: full.join(":"),
                         display: name.clone(),
                         color: String::new(),
@@ -1109,7 +1128,7 @@ impl Schema {
                         .find(|r| r.name == "Value")
                         .map(|r| r.types.clone())
                         .unwrap_or_default();
-                    schema.attributes.push(AttributeDef {
+                    self.attributes.push(AttributeDef {
                         name: name.clone(),
                         values,
                         applies_to,
@@ -1119,7 +1138,11 @@ impl Schema {
             }
             stack.push((depth, name, group));
         }
+        Ok(())
+    }
 
+    /// Display names and colours from brat's `visual.conf`.
+    fn read_brat_visual(&mut self, visual: &str) -> Result<(), SchemaError> {
         // visual.conf names brat types: event subtypes, not their full names.
         let mut section = "";
         for (n, raw) in visual.lines().enumerate() {
@@ -1142,7 +1165,7 @@ impl Schema {
                     let mut parts = line.split('|').map(str::trim);
                     let name = parts.next().unwrap_or_default();
                     if let Some(display) = parts.next() {
-                        schema.set_display(name, display);
+                        self.set_display(name, display);
                     }
                 }
                 "drawing" => {
@@ -1165,7 +1188,7 @@ impl Schema {
                             })?;
                             continue;
                         }
-                        schema.set_colour(name, colour);
+                        self.set_colour(name, colour);
                     }
                 }
                 _ => {
@@ -1177,6 +1200,11 @@ impl Schema {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Hotkeys from brat's `kb_shortcuts.conf`.
+    fn read_brat_shortcuts(&mut self, kb_shortcuts: &str) -> Result<(), SchemaError> {
         for (n, raw) in kb_shortcuts.lines().enumerate() {
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -1196,24 +1224,13 @@ impl Schema {
                     message: format!("{line:?} should read KEY TYPE, for example P PER"),
                 });
             };
-            if let Some(t) = schema.entity_types.iter_mut().find(|t| t.name == name) {
+            if let Some(t) = self.entity_types.iter_mut().find(|t| t.name == name) {
                 t.hotkey = Some(key);
-            } else if let Some(e) = schema.event_types.iter_mut().find(|e| e.subtype() == name) {
+            } else if let Some(e) = self.event_types.iter_mut().find(|e| e.subtype() == name) {
                 e.hotkey = Some(key);
             }
         }
-        for t in schema
-            .entity_types
-            .iter_mut()
-            .filter(|t| t.color.is_empty())
-        {
-            t.color = "#cccccc".into();
-        }
-        for e in schema.event_types.iter_mut().filter(|e| e.color.is_empty()) {
-            e.color = "#cccccc".into();
-        }
-        schema.validate()?;
-        Ok(schema)
+        Ok(())
     }
 
     fn set_display(&mut self, brat_name: &str, display: &str) {
