@@ -877,6 +877,7 @@ mod tests {
         custom.entity_types = Schema::ace2005().entity_types;
         let files = [
             to_json(&[rich(), sample()], "ana"),
+            to_json_with_schema(&[sample()], "ana", &crate::core::schema::guided_fixture()),
             to_json_with_schema(&[labelled], "", &custom),
             serialize(&LoupeFile {
                 annotator: String::new(),
