@@ -24,5 +24,6 @@ pub mod snap;
 pub mod storage;
 pub mod suggest;
 pub mod sync;
+pub mod timing;
 pub mod tokens;
 pub mod validate;
