@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("schema", 2),
     ("tokens", 2),
     ("snap", 2),
+    ("timing", 2),
     // The rules of annotations, then the edits that keep them.
     ("validate", 3),
     ("edit", 4),

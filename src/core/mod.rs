@@ -28,6 +28,7 @@ pub mod snap;
 pub mod storage;
 pub mod suggest;
 pub mod sync;
+pub mod timing;
 pub mod tokens;
 pub mod validate;
 pub mod workspace;
