@@ -35,6 +35,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("storage", 5),
     ("sync", 6),
     ("backup", 6),
+    ("autosave", 7),
     // Files in and out.
     ("format", 6),
     ("session", 6),

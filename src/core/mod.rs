@@ -4,6 +4,7 @@
 pub mod adjudication;
 pub mod agreement;
 pub mod arcs;
+pub mod autosave;
 pub mod backup;
 pub mod dashboard;
 pub mod diffview;
