@@ -103,7 +103,9 @@ fn permission_of(v: Result<JsValue, JsValue>) -> Permission {
 }
 
 impl Handle {
-    fn new(js: JsValue, kind: TargetKind) -> Self {
+    /// A handle from a `FileSystemFileHandle` (or, for a folder, a
+    /// `FileSystemDirectoryHandle`) got any way, such as from the private file system.
+    pub fn new(js: JsValue, kind: TargetKind) -> Self {
         let name = get(&js, "name").as_string().unwrap_or_default();
         Self {
             js,
