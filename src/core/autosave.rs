@@ -230,7 +230,11 @@ pub fn content(live: &BTreeMap<String, String>) -> Result<Content, Hold> {
         let n = loaded.problems.len();
         return Err(Hold(format!(
             "{} in storage {} damaged or missing, and writing now would leave {} out of the file",
-            count(n, "value", "values"),
+            if n == 1 {
+                "1 value".into()
+            } else {
+                format!("{n} values")
+            },
             if n == 1 { "is" } else { "are" },
             if n == 1 { "it" } else { "them" },
         )));
@@ -242,11 +246,6 @@ pub fn content(live: &BTreeMap<String, String>) -> Result<Content, Hold> {
         documents: loaded.documents.len(),
         json,
     })
-}
-
-/// `n` and the noun, singular or plural: “1 value”, “2 values”.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// How the panel shows the state: a sentence, and whether it is an error.
@@ -765,12 +764,5 @@ mod tests {
         assert!(why.starts_with("2 values in storage are"), "{why}");
 
         assert_eq!(content(&BTreeMap::new()).unwrap().documents, 0, "empty");
-    }
-
-    #[test]
-    fn counts_are_singular_or_plural() {
-        assert_eq!(count(1, "value", "values"), "1 value");
-        assert_eq!(count(0, "value", "values"), "0 values");
-        assert_eq!(count(2, "document", "documents"), "2 documents");
     }
 }
