@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("file_name", 0),
     ("samples", 0),
     ("ports", 0),
+    ("plural", 0),
     ("model", 1),
     ("schema", 2),
     ("tokens", 2),

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 use crate::core::format::loupe;
 use crate::core::model::sha256_hex;
+use crate::core::plural::{agree, count};
 use crate::core::schema::Schema;
 use crate::core::storage::{CorpusStore, KeyValueStore, MemoryStore};
 
@@ -230,13 +231,9 @@ pub fn content(live: &BTreeMap<String, String>) -> Result<Content, Hold> {
         let n = loaded.problems.len();
         return Err(Hold(format!(
             "{} in storage {} damaged or missing, and writing now would leave {} out of the file",
-            if n == 1 {
-                "1 value".into()
-            } else {
-                format!("{n} values")
-            },
-            if n == 1 { "is" } else { "are" },
-            if n == 1 { "it" } else { "them" },
+            count(n, "value"),
+            agree(n, "is", "are"),
+            agree(n, "it", "them"),
         )));
     }
     let schema = loaded.schema.unwrap_or_else(Schema::default);

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod lineage;
 pub mod model;
 pub mod offsets;
+pub mod plural;
 pub mod render;
 pub mod report;
 pub mod samples;
