@@ -10,6 +10,7 @@ use super::state::Workspace;
 use crate::core::keymap::help;
 use crate::core::model::{Annotations, AttrValue, Event, Id, Mention, Relation};
 use crate::core::offsets::OffsetIndex;
+use crate::core::plural::count;
 use crate::core::schema::{AnnotationKind, Schema};
 use crate::core::validate::validate_about;
 
@@ -173,7 +174,10 @@ pub fn ModeBar() -> impl IntoView {
                     .iter()
                     .filter(|(_, _, s)| !s.is_empty())
                     .count();
-                format!("Tag {n} more occurrences as {kind}? (“{needle}” in {docs} document(s) of the corpus)")
+                format!(
+                    "Tag {n} more occurrences as {kind}? (“{needle}” in {} of the corpus)",
+                    count(docs, "document")
+                )
             } else {
                 format!("Tag {n} more occurrences as {kind}? (“{needle}” in this document)")
             };

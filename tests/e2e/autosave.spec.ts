@@ -45,12 +45,17 @@ test.beforeEach(async ({ page }) => {
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Backups' });
 const status = (page: Page) => panel(page).locator('.autosave-status');
 
+/** Open the Backups panel by its key, B; the focus moves into it. */
 async function openBackups(page: Page) {
-  if (!(await panel(page).isVisible())) await page.getByRole('button', { name: 'Backups', exact: true }).click();
+  if (!(await panel(page).isVisible())) await page.keyboard.press('b');
   await expect(panel(page)).toBeVisible();
+  await expect(panel(page).locator('button').first()).toBeFocused();
 }
 
+/** Close the panel (B again) and tag `needle` by mouse and key. */
 async function tag(loupe: LoupePage, needle: string, key: string) {
+  if (await panel(loupe.page).isVisible()) await loupe.page.keyboard.press('b');
+  await expect(panel(loupe.page)).toBeHidden();
   await loupe.drag(needle);
   await loupe.page.keyboard.press(key);
   await expect(loupe.page.getByRole('status', { name: 'Save status' })).toHaveText('Saved');
@@ -177,6 +182,7 @@ test('a revoked permission turns autosave off, says so, and leaves the live keys
   // Off: later saves do not try again.
   await tag(loupe, 'ussian force', 'o');
   await page.waitForTimeout(1_000);
+  await openBackups(page);
   await expect(alert).toContainText('permission was revoked');
   expect(await readFile(page, [FILE])).toBe(before);
 });
