@@ -116,13 +116,18 @@ test('autosave writes the corpus to the chosen file as loupe/1, and resumes afte
 
   // After a reload the browser asks again; Loupe shows how to resume.
   await page.reload();
+  await expect(page.locator('.alerts')).toContainText(`Autosave to “${FILE}” is paused until you allow it again: press Shift+B`);
   await openBackups(page);
   await expect(status(page)).toContainText(`Autosave to “${FILE}” is paused`);
   await tag(loupe, 'hipping companie', 'o');
   expect(mentionsOf(await readFile(page, [FILE]))).toEqual(['GPE:Odesa']);
   await openBackups(page);
-  await panel(page).getByRole('button', { name: `Resume autosave to ${FILE}` }).click();
+  const resume = panel(page).getByRole('button', { name: `Resume autosave to ${FILE}` });
+  await expect(resume).toHaveAttribute('aria-keyshortcuts', 'Shift+B');
+  // The key press is the user gesture the browser needs to grant the file again.
+  await page.keyboard.press('Shift+B');
   await expect(status(page)).toContainText('last written at');
+  await expect(resume).toHaveCount(0);
   await expect.poll(async () => mentionsOf(await readFile(page, [FILE])), { timeout: 15_000 }).toEqual([
     'GPE:Odesa',
     'ORG:Shipping companies',

@@ -136,3 +136,46 @@ test('a full quota during a backup leaves the live keys untouched, and says so',
   await panel(page).getByRole('button', { name: 'Back up now' }).click();
   await expect(panel(page).locator('.backup-list li')).toHaveCount(1);
 });
+
+test('the Backups panel by keyboard: B opens it, S backs up, ↓/↑ pick a backup, R restores it', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await tag(loupe, 'desa', 'g');
+  await page.keyboard.press('?');
+  await expect(page.getByText('open or close the Backups panel')).toBeVisible();
+  await page.keyboard.press('?');
+
+  await page.keyboard.press('b');
+  await expect(panel(page)).toBeVisible();
+  const items = panel(page).locator('.backup-list li');
+  await expect(items).toHaveCount(1);
+  await page.keyboard.press('b');
+  await expect(panel(page)).toBeHidden();
+  await tag(loupe, 'hipping companie', 'o');
+  await page.keyboard.press('b');
+  await page.keyboard.press('s');
+  await expect(items).toHaveCount(2);
+  await expect(items.first()).toContainText('backed up by hand');
+
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(0).getByRole('button')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1).getByRole('button')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1).getByRole('button')).toBeFocused();
+  await page.keyboard.press('r');
+  const confirm = panel(page).getByRole('alertdialog');
+  await expect(confirm).toContainText('(3 documents, 1 annotation)?');
+  // Esc cancels the restore first, and leaves the panel open.
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(panel(page)).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('r');
+  await expect(panel(page).getByRole('button', { name: 'Restore this backup' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(loupe.highlight('Odesa')).toHaveAttribute('data-type', 'GPE');
+  await expect(loupe.highlight('Shipping companies')).toHaveCount(0);
+  expect(await storedMentions(page)).toEqual(['GPE:Odesa']);
+});
