@@ -25,6 +25,7 @@ use crate::core::diffview::{
 use crate::core::format::{self, archive, loupe, Format, OutFile};
 use crate::core::model::{Annotations, Document, Span, Status};
 use crate::core::offsets::{cp_len, slice_cp};
+use crate::core::plural::count;
 
 /// Read the curated set through the workspace's corpus store (see
 /// [`adjudication::load_curated`]); nothing when the browser has no storage.
@@ -445,7 +446,8 @@ pub fn Adjudication(
                 let n = set.len();
                 curated.set(set);
                 ws.alerts.info(format!(
-                    "Saved “{title}” to the curated set ({n} documents), kept in this browser."
+                    "Saved “{title}” to the curated set ({}), kept in this browser.",
+                    count(n, "document")
                 ));
             }
             Err(e) => ws.alerts.error(format!(
@@ -589,7 +591,7 @@ pub fn Adjudication(
             <p class="muted">{move || if a_idx.get() == b_idx.get() {
                 "Pick two different annotators to compare.".to_owned()
             } else {
-                format!("{} (A) and {} (B) share {} documents.", name(Side::A), name(Side::B), pairs.with(Vec::len))
+                format!("{} (A) and {} (B) share {}.", name(Side::A), name(Side::B), count(pairs.with(Vec::len), "document"))
             }}</p>
         </Show>
         <Show when=move || current_doc.with(Option::is_some)>
@@ -853,7 +855,7 @@ pub fn CuratedSet(curated: RwSignal<Vec<Document>>) -> impl IntoView {
             }}</p>
             <ul aria-label="Curated documents">
                 {move || curated.get().into_iter().map(|d| view! {
-                    <li>{format!("{} — {} annotations", d.meta.title, d.annotations.count())}</li>
+                    <li>{format!("{} — {}", d.meta.title, count(d.annotations.count(), "annotation"))}</li>
                 }).collect_view()}
             </ul>
             <Show when=move || curated.with(|c| !c.is_empty())>

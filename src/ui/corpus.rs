@@ -266,7 +266,7 @@ pub fn CorpusPane() -> impl IntoView {
                                             {status_label(meta.status)}
                                         </span>
                                         " · "
-                                        {move || counts.with(|c| c.get(&id_for_count).copied().unwrap_or(0))} " annotations"
+                                        {move || count(counts.with(|c| c.get(&id_for_count).copied().unwrap_or(0)), "annotation")}
                                         {meta.date.clone().map(|d| format!(" · {d}"))}
                                     </span>
                                 </button>

@@ -481,7 +481,7 @@ pub fn ExportMenu() -> impl IntoView {
                             <input type="radio" name="export-scope" value="corpus"
                                 prop:checked=move || scope.get() == Scope::Corpus
                                 on:change=move |_| scope.set(Scope::Corpus)/>
-                            {move || format!("Whole corpus ({} documents)", ws.corpus.index().with(Vec::len))}
+                            {move || format!("Whole corpus ({})", count(ws.corpus.index().with(Vec::len), "document"))}
                         </label>
                     </fieldset>
                     {move || progress.get().map(|(done, total)| view! {

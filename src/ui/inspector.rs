@@ -511,7 +511,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
                     let (eid, eid2) = (e.id.clone(), e.id.clone());
                     let norm = e.normalization.as_ref().map(|n| format!("{}:{}", n.resource, n.id)).unwrap_or_default();
                     view! {
-                        <p>{format!("Entity {} · {} mentions", e.id, members)}</p>
+                        <p>{format!("Entity {} · {}", e.id, count(members, "mention"))}</p>
                         <label for="entity-name">"Canonical name"</label>
                         <input id="entity-name" type="text" prop:value=e.name.clone()
                             on:change=move |ev| ia.set_entity_name(&eid, &event_target_value(&ev))/>
