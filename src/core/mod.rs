@@ -4,6 +4,7 @@
 pub mod adjudication;
 pub mod agreement;
 pub mod arcs;
+pub mod autosave;
 pub mod backup;
 pub mod commands;
 pub mod dashboard;
@@ -17,6 +18,7 @@ pub mod layout;
 pub mod lineage;
 pub mod model;
 pub mod offsets;
+pub mod plural;
 pub mod ports;
 pub mod render;
 pub mod report;

@@ -143,14 +143,7 @@ fn f3(x: f64) -> String {
     format!("{x:.3}")
 }
 
-/// "1 document", "2 documents".
-pub fn count(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::core::plural::count;
 
 fn token_units(tokens: usize, documents: usize) -> String {
     format!(
