@@ -31,9 +31,12 @@
 
 pub mod arguments;
 pub mod eval;
+pub mod layer;
 pub mod matcher;
 pub mod perceptron;
 pub mod predictions;
+pub mod split;
+pub mod stored;
 pub mod synthetic;
 pub mod tagger;
 pub mod text;
@@ -240,6 +243,19 @@ impl Rejections {
 
     pub fn is_empty(&self) -> bool {
         self.rejected.is_empty()
+    }
+
+    /// Every rejection, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &RejectKey> + '_ {
+        self.rejected.iter()
+    }
+}
+
+impl FromIterator<RejectKey> for Rejections {
+    fn from_iter<I: IntoIterator<Item = RejectKey>>(keys: I) -> Self {
+        Self {
+            rejected: keys.into_iter().collect(),
+        }
     }
 }
 
