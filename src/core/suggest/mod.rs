@@ -31,6 +31,7 @@
 
 pub mod arguments;
 pub mod eval;
+pub mod imports;
 pub mod layer;
 pub mod matcher;
 pub mod perceptron;
