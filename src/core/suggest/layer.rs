@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use super::{accept_edit, visible, AcceptError, Layer, Proposal, Recommenders, Rejections};
 use super::{text::Words, Suggestion};
 use crate::core::edit::Edit;
+use crate::core::layout::{bucket_spans, Piece};
 use crate::core::model::{Annotations, Id, Span};
 
 /// Where a suggestion sorts, for stepping: position first, then the longer span, then
@@ -260,6 +261,26 @@ impl DocSuggestions {
         let s = self.shown.remove(index);
         self.rejections.reject(&s, ann);
         Some(s)
+    }
+
+    /// The shown suggestions as layout pieces per paragraph, for drawing: each piece's id
+    /// is its layer's initial and its index (`m3`, `e4`, `a5`), its kind the type or role.
+    pub fn pieces(&self, paragraphs: &[Span]) -> Vec<Vec<Piece>> {
+        let ids: Vec<String> = self
+            .shown
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}{i}", &s.layer().name()[..1]))
+            .collect();
+        let spans: Vec<[Span; 1]> = self.shown.iter().map(|s| [s.span()]).collect();
+        bucket_spans(
+            paragraphs,
+            self.shown
+                .iter()
+                .zip(&ids)
+                .zip(&spans)
+                .map(|((s, id), span)| (id.as_str(), s.label(), &span[..], None)),
+        )
     }
 
     /// Take back a rejection (the undo of a reject).
@@ -552,5 +573,31 @@ mod tests {
         assert!(!layer.shown().iter().any(|s| s.layer() == Layer::Argument));
         layer.select_event(Some(&m), text, &ann, None);
         assert!(layer.selected_event().is_none());
+    }
+
+    #[test]
+    fn pieces_put_each_shown_suggestion_in_its_paragraph() {
+        let text = "Kyiv said.\n\nLater Odesa.";
+        let mut layer = DocSuggestions::new(
+            vec![
+                imported(text, "Kyiv", "GPE", Some(0.9)),
+                imported(text, "Odesa", "GPE", None),
+            ],
+            Rejections::default(),
+        );
+        layer.refresh(&Annotations::default());
+        let paras = crate::core::layout::paragraphs(text);
+        let pieces = layer.pieces(&paras);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(
+            (pieces[0][0].id.as_str(), pieces[0][0].kind.as_str()),
+            ("m0", "GPE")
+        );
+        assert_eq!(pieces[1][0].id, "m1");
+        assert_eq!(pieces[1][0].span, span(text, "Odesa"));
+        assert_eq!(
+            layer.get(0).unwrap().summary(),
+            "Suggested GPE: Kyiv (import:model.json, score 0.90)"
+        );
     }
 }

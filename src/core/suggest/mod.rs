@@ -181,6 +181,17 @@ impl Suggestion {
         self.score.unwrap_or(1.0)
     }
 
+    /// What it proposes, its source and score, for a tooltip or a screen reader:
+    /// "Suggested GPE: Kyiv (tagger, score 0.87)".
+    pub fn summary(&self) -> String {
+        let what = match &self.proposal {
+            Proposal::Mention { kind, .. } => kind.clone(),
+            Proposal::Event { kind, .. } => format!("event {kind}"),
+            Proposal::Argument { role, event, .. } => format!("{role} of {event}"),
+        };
+        format!("Suggested {what}: {} ({})", self.text, self.describe())
+    }
+
     /// Source and score as a line for a tooltip: "tagger, 0.87".
     pub fn describe(&self) -> String {
         match self.score {
