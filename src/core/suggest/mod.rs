@@ -30,6 +30,7 @@
 //! ```
 
 pub mod arguments;
+pub mod assist;
 pub mod eval;
 pub mod imports;
 pub mod layer;
