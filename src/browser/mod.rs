@@ -8,4 +8,5 @@ pub mod html;
 pub mod local_storage;
 pub mod paint;
 pub mod persist;
+pub mod ports;
 pub mod selection;
