@@ -99,6 +99,8 @@ pub enum When {
     WelcomeOverDocuments,
     /// The picker of a link's type (an argument role or a relation type) is open.
     TypePicker,
+    /// A suggestion is focused (stepped to): its keys accept or reject it.
+    Suggestion,
 }
 
 /// The state a key is pressed in.
@@ -118,6 +120,8 @@ pub struct Context {
     pub help: bool,
     pub welcome: bool,
     pub has_documents: bool,
+    /// A suggestion is focused.
+    pub suggestion: bool,
 }
 
 impl Context {
@@ -134,6 +138,7 @@ impl Context {
             When::Busy => self.armed || self.linking || self.tag_all || self.help,
             When::WelcomeOverDocuments => self.welcome && self.has_documents,
             When::TypePicker => self.type_picker,
+            When::Suggestion => self.suggestion,
         }
     }
 }
@@ -189,6 +194,16 @@ pub enum Command {
     },
     /// In the link type picker: pick the focused option (the first unless moved).
     PickerConfirm,
+    /// Focus the next or previous suggestion, in text order.
+    StepSuggestion {
+        forward: bool,
+    },
+    /// Accept the focused suggestion: it becomes an annotation (one undo step).
+    AcceptSuggestion,
+    /// Reject the focused suggestion: it is not proposed again for that span and type.
+    RejectSuggestion,
+    /// Open the suggestions menu: accept all of a type, or all above a score.
+    SuggestionsMenu,
 }
 
 /// One row of the table.
@@ -234,6 +249,9 @@ const ENTER: &str = "confirm tag-all, or fill the armed slot / finish a relation
 const TAG_ALL: &str = "annotate all other occurrences of the selected mention: preview in this document; A again switches to the whole corpus (count per document); Enter tags, as one undo step";
 const ESC: &str = "cancel whatever is in progress (a slot, a link, a preview, the help, a menu or a panel), then the selection; on the welcome screen, back to the documents";
 const PICKER: &str = "in the picker of a link's type (after a drag, or R): 1–9 pick a role or relation type; the arrows (and Tab) move between them; Enter picks the focused one; Esc cancels";
+const SUGGEST_STEP: &str = "focus the next / previous suggestion (dashed outline), in text order; its source and score show in the inspector";
+const ACCEPT: &str = "with a suggestion focused: accept it (it becomes an annotation; Ctrl+Z takes it back); a click on a suggestion accepts it too";
+const REJECT: &str = "with a suggestion focused: reject it, so it is not proposed again for that span and type; a double click rejects too";
 const DOCS: &str = "open the next / previous document in the list (also from the welcome screen)";
 
 /// Every global key, in order of precedence: the first row that matches wins.
@@ -249,6 +267,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(Named("ArrowUp"), PLAIN, &[W::TypePicker], C::PickerStep { forward: false }, PICKER),
     bind(Named("ArrowLeft"), PLAIN, &[W::TypePicker], C::PickerStep { forward: false }, PICKER),
     bind(Named("Enter"), PLAIN, &[W::TypePicker], C::PickerConfirm, PICKER),
+    bind(Named("Enter"), PLAIN, &[W::Suggestion], C::AcceptSuggestion, ACCEPT),
+    bind(Letter('y'), PLAIN, &[W::Suggestion], C::AcceptSuggestion, ACCEPT),
+    bind(Named("Backspace"), PLAIN, &[W::Suggestion], C::RejectSuggestion, REJECT),
+    bind(Letter('n'), PLAIN, &[W::Suggestion], C::RejectSuggestion, REJECT),
+    bind(Symbol('.'), PLAIN, &[], C::StepSuggestion { forward: true }, SUGGEST_STEP),
+    bind(Symbol(','), PLAIN, &[], C::StepSuggestion { forward: false }, SUGGEST_STEP),
+    bind(Symbol('!'), PLAIN, &[], C::SuggestionsMenu, "open the suggestions menu: accept all of one type, or all scored above a threshold, as one undo step; show or hide suggestions; retrain"),
     bind(Named("ArrowDown"), ALT, &[], C::NextDocument, DOCS),
     bind(Named("ArrowUp"), ALT, &[], C::PreviousDocument, DOCS),
     bind(Named("Escape"), PLAIN, &[W::WelcomeOverDocuments], C::BackToDocuments, ESC),
@@ -401,6 +426,9 @@ pub fn is_command_key(c: char) -> bool {
     BINDINGS.iter().any(|b| {
         !b.mods.ctrl
             && !b.mods.alt
+            // Y and N act only on a focused suggestion, when no type key could tag anything:
+            // a schema may still give them to types (ACE 2005's VALUE is N).
+            && !b.when.contains(&When::Suggestion)
             && match b.key {
                 Key::Letter(l) => l == lower,
                 Key::Symbol(s) => s == c,
@@ -542,6 +570,33 @@ mod tests {
             command_for(&KeyPress::plain("Escape"), &ctx),
             Some(Command::Cancel)
         );
+    }
+
+    #[test]
+    fn a_focused_suggestion_takes_enter_y_n_and_backspace_before_the_selection() {
+        let mut ctx = Context {
+            selected: true,
+            ..Context::default()
+        };
+        let press = |k: &str| command_for(&KeyPress::plain(k), &ctx);
+        assert_eq!(press("n"), None);
+        assert_eq!(press("Backspace"), Some(Command::DeleteAnnotation));
+        assert_eq!(press("."), Some(Command::StepSuggestion { forward: true }));
+        assert_eq!(press(","), Some(Command::StepSuggestion { forward: false }));
+        assert_eq!(press("!"), Some(Command::SuggestionsMenu));
+        ctx.suggestion = true;
+        let press = |k: &str| command_for(&KeyPress::plain(k), &ctx);
+        for (key, command) in [
+            ("Enter", Command::AcceptSuggestion),
+            ("y", Command::AcceptSuggestion),
+            ("n", Command::RejectSuggestion),
+            ("Backspace", Command::RejectSuggestion),
+        ] {
+            assert_eq!(press(key), Some(command), "{key}");
+        }
+        // N stays free for a schema's type key.
+        assert!(!is_command_key('n') && !is_command_key('y'));
+        assert!(is_command_key('.') && is_command_key(','));
     }
 
     #[test]

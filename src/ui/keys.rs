@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use super::annotate::{Interaction, Mode};
 use super::display::Display;
 use super::state::{Screen, Workspace};
+use super::suggest::Suggestions;
 use crate::core::commands::{Command, Context, KeyPress};
 use crate::core::keymap::{resolve, Resolved};
 
@@ -57,6 +58,7 @@ fn context(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> Contex
         help: ia.help().get_untracked(),
         welcome: ws.corpus.screen().get_untracked() == Screen::Welcome,
         has_documents: ws.corpus.index().with_untracked(|i| !i.is_empty()),
+        suggestion: expect_context::<Suggestions>().focused_index().is_some(),
     }
 }
 
@@ -100,7 +102,17 @@ fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bo
         // last annotation it leaves the article, so the keyboard is never trapped.
         Command::StepWithin { forward } => return ia.step_annotation(forward, false),
         Command::DeleteAnnotation => ia.delete_selected(),
-        Command::Cancel | Command::ClearSelection => ia.escape(),
+        Command::Cancel | Command::ClearSelection => {
+            if !expect_context::<Suggestions>().clear_focus() {
+                ia.escape();
+            }
+        }
+        Command::StepSuggestion { forward } => {
+            return expect_context::<Suggestions>().step(forward)
+        }
+        Command::AcceptSuggestion => return expect_context::<Suggestions>().accept_focused(),
+        Command::RejectSuggestion => return expect_context::<Suggestions>().reject_focused(),
+        Command::SuggestionsMenu => return super::suggest::open_menu(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),

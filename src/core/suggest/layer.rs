@@ -190,15 +190,15 @@ impl DocSuggestions {
     /// The index of the suggestion after (or before) `from` in reading order, wrapping
     /// around; from nothing, the first (or last). `from` need not be shown any more: after
     /// an accept or a reject, the next one is the one that followed it.
-    pub fn step(&self, from: Option<&Suggestion>, forward: bool) -> Option<usize> {
+    pub fn step(&self, from: Option<&Place>, forward: bool) -> Option<usize> {
         if self.shown.is_empty() {
             return None;
         }
         let last = self.shown.len() - 1;
-        let Some(from) = from else {
+        let Some(at) = from else {
             return Some(if forward { 0 } else { last });
         };
-        let at = place_of(from);
+        let at = at.clone();
         let after = self.shown.partition_point(|s| place_of(s) <= at);
         if forward {
             Some(if after > last { 0 } else { after })
@@ -454,7 +454,9 @@ mod tests {
         layer.refresh(&ann);
         let mut history = History::default();
         // One: the focused suggestion becomes an annotation, and the next one follows it.
-        let odesa = layer.step(layer.get(0), true).unwrap();
+        let odesa = layer
+            .step(Some(&place_of(layer.get(0).unwrap())), true)
+            .unwrap();
         let focused = layer.get(odesa).unwrap().clone();
         let edit = layer.accept(&ann, &[odesa]).unwrap();
         history.apply(&mut ann, text, edit).unwrap();
@@ -467,14 +469,14 @@ mod tests {
         assert_eq!(layer.len(), 4);
         assert_eq!(
             layer
-                .get(layer.step(Some(&focused), true).unwrap())
+                .get(layer.step(Some(&place_of(&focused)), true).unwrap())
                 .unwrap()
                 .text,
             "Lviv"
         );
         assert_eq!(
             layer
-                .get(layer.step(Some(&focused), false).unwrap())
+                .get(layer.step(Some(&place_of(&focused)), false).unwrap())
                 .unwrap()
                 .text,
             "Kyiv"
