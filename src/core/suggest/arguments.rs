@@ -15,10 +15,10 @@ use crate::core::model::{Annotations, Event, Mention};
 
 #[derive(Debug, Clone, Default)]
 pub struct ArgumentRanker {
-    weights: Weights,
+    pub(super) weights: Weights,
     /// Event type → the roles the corpus gave its events, each with the most arguments
     /// one event had in it (two for a meeting's Entity, say).
-    roles: Roles,
+    pub(super) roles: Roles,
 }
 
 /// A word range: `[first, end)`.

@@ -34,10 +34,13 @@ pub mod eval;
 pub mod matcher;
 pub mod perceptron;
 pub mod predictions;
+pub mod retrain;
+pub mod snapshot;
 pub mod synthetic;
 pub mod tagger;
 pub mod text;
 pub mod training;
+pub mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
