@@ -24,13 +24,16 @@ if (!scriptMatch || !jsName || !wasmName || !cssName) {
 // What the app truly needs: its own script (by hash) and wasm compilation; its own CSS;
 // inline style attributes for highlight colours (validated #rrggbb); a data: icon. No
 // connections anywhere, no frames, no forms posting out.
-function policy({ scripts, styles, connect }) {
+function policy({ scripts, styles, connect, workers }) {
   return [
     "default-src 'none'",
     `script-src ${scripts} 'wasm-unsafe-eval'`,
     `style-src ${styles}`,
     "style-src-attr 'unsafe-inline'",
     `connect-src ${connect}`,
+    // The training worker (src/browser/trainer.rs) is made from a Blob URL; served, it
+    // imports the glue JS, which Chromium checks against worker-src.
+    `worker-src ${workers}`,
     'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
@@ -41,7 +44,7 @@ const meta = (csp) => `<meta http-equiv="Content-Security-Policy" content="${csp
 // 1. The served bundle: its own files from 'self', and trunk's inline loader by hash.
 const served = index.replace(
   '<meta charset="utf-8" />',
-  `<meta charset="utf-8" />\n    ${meta(policy({ scripts: `'self' ${sha256(scriptMatch[1])}`, styles: "'self'", connect: "'self'" }))}`,
+  `<meta charset="utf-8" />\n    ${meta(policy({ scripts: `'self' ${sha256(scriptMatch[1])}`, styles: "'self'", connect: "'self'", workers: "'self' blob:" }))}`,
 );
 writeFileSync(join(dist, 'index.html'), served);
 
@@ -52,7 +55,12 @@ const glue = read(jsName)
   .replace(/^export (class|function|const|let) /gm, '$1 ');
 if (/^export /m.test(glue)) throw new Error(`unexpected export left in ${jsName}`);
 const wasmBase64 = read(wasmName).toString('base64');
+// The training worker reuses the glue: it cuts the page's script at this marker
+// (GLUE_END in src/browser/trainer.rs).
+const exported = [...read(jsName).toString('utf8').matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]);
 const loader = `${glue}
+//# loupe-glue-end
+window.wasmBindings = { ${exported.join(', ')} };
 const wasmBytes = Uint8Array.from(atob("${wasmBase64}"), (c) => c.charCodeAt(0));
 const started = await __wbg_init({ module_or_path: wasmBytes });
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: started } }));
@@ -67,7 +75,7 @@ const single = index
   .replace(/<link rel="preload"[^>]*>/, '')
   .replace(
     '<meta charset="utf-8" />',
-    () => `<meta charset="utf-8" />\n    ${meta(policy({ scripts: sha256(loader), styles: sha256(css), connect: "'none'" }))}`,
+    () => `<meta charset="utf-8" />\n    ${meta(policy({ scripts: sha256(loader), styles: sha256(css), connect: "'none'", workers: 'blob:' }))}`,
   );
 writeFileSync(join(dist, 'loupe.html'), single);
 console.log(`wrote ${join(dist, 'loupe.html')} (${(Buffer.byteLength(single) / 1024).toFixed(0)} KiB) and pinned the CSP on index.html`);

@@ -9,3 +9,4 @@ pub mod local_storage;
 pub mod paint;
 pub mod persist;
 pub mod selection;
+pub mod trainer;

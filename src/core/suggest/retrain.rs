@@ -12,7 +12,7 @@
 use super::snapshot::{read_snapshot, write_snapshot};
 use super::training::Training;
 use super::wire::{encode_model, Reader, WireError, Writer};
-use super::{Config, Gazetteer, Sample};
+use super::{Config, Gazetteer, Recommenders, Sample};
 
 /// When to retrain after edits. Times are milliseconds on any one clock.
 #[derive(Debug, Clone, PartialEq)]
@@ -262,20 +262,27 @@ impl Job {
     /// One slice of about `budget` words of work, at `now` (ms): the `Trained` message
     /// when this slice finished the training.
     pub fn work(&mut self, budget: usize, now: f64) -> Option<Vec<u8>> {
+        let (seq, ms, model) = self.work_model(budget, now)?;
+        let model = encode_model(&model);
+        Some(
+            FromWorker::Trained {
+                seq,
+                ms,
+                model: &model,
+            }
+            .encode(),
+        )
+    }
+
+    /// Like [`Job::work`], but the model itself with its snapshot number and training
+    /// time (for training where the model is used: nothing to encode).
+    pub fn work_model(&mut self, budget: usize, now: f64) -> Option<(u32, f64, Recommenders)> {
         let (_, training, _) = self.current.as_mut()?;
         if !training.step(budget) {
             return None;
         }
         let (seq, training, started) = self.current.take().expect("in training");
-        let model = encode_model(&training.finish());
-        Some(
-            FromWorker::Trained {
-                seq,
-                ms: now - started,
-                model: &model,
-            }
-            .encode(),
-        )
+        Some((seq, now - started, training.finish()))
     }
 }
 
@@ -287,7 +294,7 @@ pub struct Latest {
 
 impl Latest {
     /// The number of a new snapshot, superseding every earlier one.
-    pub fn next(&mut self) -> u32 {
+    pub fn next_seq(&mut self) -> u32 {
         self.sent += 1;
         self.sent
     }

@@ -55,10 +55,13 @@ fn get_spans(r: &mut Reader) -> Result<Vec<Span>, WireError> {
         .collect()
 }
 
+/// A document's mention types, and its events' types with their roles, by number.
+type Numbered = (Vec<usize>, Vec<(usize, Vec<usize>)>);
+
 /// Write the snapshot of `samples` into `w` (after whatever `w` holds already).
 pub fn write_snapshot(w: &mut Writer, samples: &[Sample], gazetteer: &Gazetteer, config: &Config) {
     let mut names = Names::default();
-    let mut numbered: Vec<(Vec<usize>, Vec<(usize, Vec<usize>)>)> = Vec::new();
+    let mut numbered: Vec<Numbered> = Vec::new();
     for s in samples {
         let m: Vec<usize> = s
             .annotations

@@ -134,7 +134,7 @@ fn messages_from_the_worker_round_trip() {
 #[test]
 fn the_page_keeps_only_the_newest_snapshots_model() {
     let mut l = Latest::default();
-    let a = l.next();
-    let b = l.next();
+    let a = l.next_seq();
+    let b = l.next_seq();
     assert!(!l.is_current(a) && l.is_current(b));
 }

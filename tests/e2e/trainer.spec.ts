@@ -1,0 +1,57 @@
+// Training in a Web Worker (src/browser/trainer.rs), served and from file://: the page
+// submits snapshots, the worker trains, the newest model comes back, and the main thread
+// is never blocked for 50 ms meanwhile (long-task entries: a correctness check with the
+// browser's own 50 ms bound, not a timed performance test).
+import { test, expect, targets } from './fixtures';
+import { trainingCorpus, trainingDocument } from './trainer-corpus.mjs';
+
+const corpus = JSON.stringify(trainingCorpus(80, 1, 30));
+// A document it never saw, not annotated yet: every suggestion on it is shown.
+const unseen = JSON.stringify({ text: trainingDocument(99_999, 30).text, annotations: {} });
+
+for (const target of targets) {
+  test(`${target.name}: the recommenders train in a worker and the page never blocks`, async ({ page }) => {
+    await page.addInitScript(() => {
+      const w = window as any;
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await page.goto(target.url);
+    await page.waitForFunction(() => (window as any).wasmBindings?.trainer_probe_train);
+    expect(await page.evaluate((c) => (window as any).wasmBindings.trainer_probe_load(c), corpus)).toBe(80);
+    // The observer must see a real block, or "no long task" would prove nothing. (Work in
+    // page.evaluate's own task is not reported, so every block here runs in a page task.)
+    await page.evaluate(() => new Promise<void>((done) => setTimeout(() => {
+      const t = performance.now();
+      while (performance.now() - t < 120);
+      done();
+    }, 0)));
+    await expect.poll(() => page.evaluate(() => Math.max(0, ...(window as any).__longTasks))).toBeGreaterThan(100);
+    await page.evaluate(() => { (window as any).__longTasks = []; });
+    // Three snapshots in a row: each supersedes the one before, so one model comes back.
+    const result = await page.evaluate(() => new Promise<any>((done) => setTimeout(() => {
+      (window as any).wasmBindings.trainer_probe_train(false, 3).then(done);
+    }, 0)));
+    await page.waitForTimeout(300); // long-task entries arrive after their task
+    const longTasks: number[] = await page.evaluate(() => (window as any).__longTasks);
+    expect(result.error, JSON.stringify(result)).toBeUndefined();
+    expect(result.mode, JSON.stringify(result.events)).toBe('worker');
+    expect(result.seq).toBe(3);
+    expect(result.events.filter((e: string) => e.startsWith('trained'))).toEqual(['trained 3']);
+    expect(result.events.some((e: string) => e.startsWith('fell back'))).toBe(false);
+    expect(result.modelBytes).toBeGreaterThan(2_000);
+    expect(result.taggerLabels).toBeGreaterThan(4);
+    expect(longTasks, 'main-thread tasks over 50 ms while the worker trained').toEqual([]);
+    // The model is real: it suggests the corpus's types in a document it never saw.
+    const predicted = await page.evaluate((d) => (window as any).wasmBindings.trainer_probe_predict(d), unseen);
+    expect(predicted.shown).toBeGreaterThan(20);
+    // The forced main-thread path trains the same corpus too, in slices.
+    const local = await page.evaluate(() => new Promise<any>((done) => setTimeout(() => {
+      (window as any).wasmBindings.trainer_probe_train(true, 1).then(done);
+    }, 0)));
+    expect(local.mode).toBe('main-thread');
+    expect(local.taggerLabels).toBe(result.taggerLabels);
+  });
+}
