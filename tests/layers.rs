@@ -19,13 +19,14 @@ const LAYERS: &[(&str, u32)] = &[
     ("file_name", 0),
     ("samples", 0),
     ("ports", 0),
+    // The command table uses nothing, so the schema can ask which keys it takes.
+    ("commands", 0),
     ("model", 1),
     ("schema", 2),
     ("tokens", 2),
     ("snap", 2),
     // The rules of annotations, then the edits that keep them.
     ("validate", 3),
-    ("commands", 3),
     ("edit", 4),
     ("keymap", 4),
     ("search", 5),

@@ -206,15 +206,13 @@ fn workspace_with_story(store: Rc<dyn KeyValueStore>) -> Workspace {
     let ws = Workspace::over(Ok(store));
     ws.load();
     ws.add_articles(vec![("Odesa".into(), STORY.into())]);
-    assert!(ws.current.get_untracked().is_some());
+    assert!(ws.corpus.current().get_untracked().is_some());
     ws
 }
 
 fn tag(ws: &Workspace, start: usize, end: usize) -> bool {
-    let id = ws.with_current(|s| s.doc.annotations.next_id("T")).unwrap();
-    let index = ws
-        .with_current(|s| s.doc.annotations.mentions.len())
-        .unwrap();
+    let id = ws.with_open(|s| s.doc.annotations.next_id("T")).unwrap();
+    let index = ws.with_open(|s| s.doc.annotations.mentions.len()).unwrap();
     ws.edit(Edit::InsertMention {
         index,
         mention: mention(&id, STORY, start, end),
@@ -222,7 +220,7 @@ fn tag(ws: &Workspace, start: usize, end: usize) -> bool {
 }
 
 fn in_memory(ws: &Workspace) -> Vec<String> {
-    ws.with_current(|s| {
+    ws.with_open(|s| {
         s.doc
             .annotations
             .mentions
@@ -250,7 +248,7 @@ fn a_full_quota_in_every_browsers_form_raises_the_banner_keeps_edits_and_retries
             let ws = workspace_with_story(store.clone());
             assert!(tag(&ws, 11, 16));
             assert!(ws.flush());
-            let id = ws.current.get_untracked().unwrap();
+            let id = ws.corpus.current().get_untracked().unwrap();
             let good = store.values.borrow().get(&ann_key(&id)).cloned().unwrap();
 
             // Storage fills up: the next save is refused.
@@ -258,10 +256,10 @@ fn a_full_quota_in_every_browsers_form_raises_the_banner_keeps_edits_and_retries
             assert!(tag(&ws, 36, 40));
             assert!(!ws.flush());
             assert!(matches!(
-                ws.trouble.get_untracked(),
-                Some(StorageTrouble::Full(_))
+                ws.trouble().get_untracked(),
+                Some(StorageTrouble::Full)
             ));
-            assert_eq!(ws.save_status.get_untracked(), SaveStatus::NotSaved);
+            assert_eq!(ws.save_status().get_untracked(), SaveStatus::NotSaved);
             assert_eq!(in_memory(&ws), ["Odesa", "Kyiv"], "edits stay in memory");
             assert_eq!(
                 store.values.borrow().get(&ann_key(&id)),
@@ -272,8 +270,8 @@ fn a_full_quota_in_every_browsers_form_raises_the_banner_keeps_edits_and_retries
             // Space is freed: retrying saves everything and lowers the banner.
             store.limit.set(1_000_000);
             ws.retry_save();
-            assert_eq!(ws.trouble.get_untracked(), None);
-            assert_eq!(ws.save_status.get_untracked(), SaveStatus::Saved);
+            assert_eq!(ws.trouble().get_untracked(), None);
+            assert_eq!(ws.save_status().get_untracked(), SaveStatus::Saved);
             let reloaded = CorpusStore::new(store.clone()).load().unwrap();
             let texts: Vec<_> = reloaded.documents[0]
                 .annotations
@@ -294,14 +292,14 @@ async fn an_edit_is_saved_within_the_save_delay_not_before() {
         let store = Rc::new(FaultyStore::new(1_000_000, JsValue::NULL));
         (workspace_with_story(store.clone()), store)
     });
-    let id = ws.current.get_untracked().unwrap();
+    let id = ws.corpus.current().get_untracked().unwrap();
     let before = store.values.borrow().get(&ann_key(&id)).cloned();
     owner.with(|| assert!(tag(&ws, 11, 16)));
     assert_eq!(store.values.borrow().get(&ann_key(&id)).cloned(), before);
-    assert_eq!(ws.save_status.get_untracked(), SaveStatus::Saving);
+    assert_eq!(ws.save_status().get_untracked(), SaveStatus::Saving);
     gloo::timers::future::TimeoutFuture::new(SAVE_DELAY_MS + 100).await;
     assert_ne!(store.values.borrow().get(&ann_key(&id)).cloned(), before);
-    assert_eq!(ws.save_status.get_untracked(), SaveStatus::Saved);
+    assert_eq!(ws.save_status().get_untracked(), SaveStatus::Saved);
     assert!(!ws.has_unsaved());
 }
 
@@ -325,8 +323,8 @@ fn garbage_in_one_document_leaves_the_others_loading() {
             .insert(key.clone(), "\u{1}\u{fffd}{{[".into());
         let ws = Workspace::over(Ok(store.clone()));
         ws.load();
-        assert_eq!(ws.index.get_untracked().len(), 2);
-        let alerts = ws.alerts.get_untracked();
+        assert_eq!(ws.corpus.index().get_untracked().len(), 2);
+        let alerts = ws.alerts.list().get_untracked();
         assert_eq!(alerts.len(), 1);
         assert!(
             alerts[0].message.contains("damaged"),
@@ -347,7 +345,7 @@ fn garbage_in_one_document_leaves_the_others_loading() {
 }
 
 fn in_memory_texts(ws: &Workspace) -> Vec<String> {
-    ws.with_current(|s| {
+    ws.with_open(|s| {
         s.doc
             .annotations
             .mentions
@@ -369,9 +367,9 @@ fn without_storage_the_app_works_in_memory_and_says_so() {
         ws.add_articles(vec![("Odesa".into(), STORY.into())]);
         assert!(tag(&ws, 11, 16));
         assert_eq!(in_memory(&ws), ["Odesa"]);
-        match ws.trouble.get_untracked() {
-            Some(StorageTrouble::Unavailable(m)) => {
-                assert!(m.contains("nothing will be kept"), "{m}")
+        match ws.trouble().get_untracked() {
+            Some(t @ StorageTrouble::Unavailable(_)) => {
+                assert!(t.to_string().contains("nothing will be kept"), "{t}")
             }
             other => panic!("{other:?}"),
         }
@@ -393,14 +391,14 @@ fn data_from_a_newer_version_opens_read_only_and_is_not_overwritten() {
         let ws = Workspace::over(Ok(store.clone()));
         ws.load();
         assert!(matches!(
-            ws.trouble.get_untracked(),
+            ws.trouble().get_untracked(),
             Some(StorageTrouble::ReadOnly(_))
         ));
         assert!(!tag(&ws, 36, 40), "edits are refused");
         ws.add_articles(vec![("Other".into(), "Another story.".into())]);
         ws.flush();
         assert_eq!(store.get(&key).unwrap().as_deref(), Some(newer));
-        assert_eq!(ws.index.get_untracked().len(), 1);
+        assert_eq!(ws.corpus.index().get_untracked().len(), 1);
     });
 }
 
@@ -411,9 +409,9 @@ fn deleting_documents_can_be_undone_with_their_annotations() {
         let store = Rc::new(MemoryStore::default());
         let ws = workspace_with_story(store.clone());
         assert!(tag(&ws, 11, 16));
-        let id = ws.current.get_untracked().unwrap();
+        let id = ws.corpus.current().get_untracked().unwrap();
         ws.delete(std::slice::from_ref(&id));
-        assert!(ws.index.get_untracked().is_empty());
+        assert!(ws.corpus.index().get_untracked().is_empty());
         assert_eq!(store.get(&ann_key(&id)).unwrap(), None);
         ws.undo_delete();
         let loaded = CorpusStore::new(store.clone()).load().unwrap();
@@ -459,7 +457,7 @@ fn another_tabs_edit_merges_with_unsaved_edits_by_id() {
     owner.with(|| {
         let store = Rc::new(MemoryStore::default());
         let ws = workspace_with_story(store.clone());
-        let id = ws.current.get_untracked().unwrap();
+        let id = ws.corpus.current().get_untracked().unwrap();
         // Another tab tags "Kyiv" and saves.
         let (other, mut theirs, lineage) = other_tab(&store, &id);
         theirs.mentions.push(mention("T1", STORY, 36, 40));
@@ -483,7 +481,7 @@ fn an_edit_overwritten_by_a_tab_that_had_not_seen_it_is_written_back() {
     owner.with(|| {
         let store = Rc::new(MemoryStore::default());
         let ws = workspace_with_story(store.clone());
-        let id = ws.current.get_untracked().unwrap();
+        let id = ws.corpus.current().get_untracked().unwrap();
         // The other tab loads before this tab's edit reaches storage.
         let (other, mut theirs, lineage) = other_tab(&store, &id);
         assert!(tag(&ws, 11, 16));

@@ -8,5 +8,6 @@ pub mod html;
 pub mod local_storage;
 pub mod paint;
 pub mod persist;
+pub mod ports;
 pub mod selection;
 pub mod trainer;

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::agreement::AnnotatorCorpus;
-use super::model::{sha256_hex, Status};
+use super::model::{sha256_hex, Document, Status};
 pub use super::render::charts::Chart;
 use super::schema::Schema;
 
@@ -70,6 +70,20 @@ pub struct CorpusStats {
 /// Count everything in one or more annotators' corpora. `schema` supplies the roles
 /// each event type may fill, so an unused role shows as 0 % instead of missing.
 pub fn corpus_stats(corpora: &[AnnotatorCorpus], schema: Option<&Schema>) -> CorpusStats {
+    stats_over(
+        corpora
+            .iter()
+            .flat_map(|c| c.documents.iter().map(move |d| (c.annotator.as_str(), d))),
+        schema,
+    )
+}
+
+/// [`corpus_stats`] over borrowed (annotator, document) pairs: the workspace's documents
+/// are counted where they are, without a copy of the corpus.
+pub fn stats_over<'a>(
+    documents: impl IntoIterator<Item = (&'a str, &'a Document)>,
+    schema: Option<&Schema>,
+) -> CorpusStats {
     let mut types: BTreeMap<(u8, &'static str, String), usize> = BTreeMap::new();
     let mut per_document: Vec<DocumentCount> = Vec::new();
     let mut doc_index: BTreeMap<String, usize> = BTreeMap::new();
@@ -77,8 +91,8 @@ pub fn corpus_stats(corpora: &[AnnotatorCorpus], schema: Option<&Schema>) -> Cor
     let mut per_annotator = BTreeMap::new();
     // Event type → (events, role → events with that role filled).
     let mut events: BTreeMap<String, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
-    for c in corpora {
-        for d in &c.documents {
+    for (annotator, d) in documents {
+        {
             let a = &d.annotations;
             for m in &a.mentions {
                 *types.entry((0, "mention", m.kind.clone())).or_default() += 1;
@@ -95,7 +109,7 @@ pub fn corpus_stats(corpora: &[AnnotatorCorpus], schema: Option<&Schema>) -> Cor
             for r in &a.relations {
                 *types.entry((2, "relation", r.kind.clone())).or_default() += 1;
             }
-            *per_annotator.entry(c.annotator.clone()).or_default() += a.count();
+            *per_annotator.entry(annotator.to_owned()).or_default() += a.count();
             let sum = sha256_hex(&d.text);
             let n = *doc_index.entry(sum.clone()).or_insert_with(|| {
                 per_document.push(DocumentCount {

@@ -209,6 +209,11 @@ pub enum SchemaError {
         first: String,
         second: String,
     },
+    /// A type's hotkey is a key of one of Loupe's commands (see [`crate::core::commands`]).
+    ReservedHotkey {
+        key: char,
+        name: String,
+    },
     BadColour {
         name: String,
         colour: String,
@@ -253,6 +258,10 @@ impl fmt::Display for SchemaError {
             Self::DuplicateHotkey { key, first, second } => write!(
                 f,
                 "the hotkey {key:?} is given to both {first} and {second}; choose another key for one of them"
+            ),
+            Self::ReservedHotkey { key, name } => write!(
+                f,
+                "{name}: the hotkey {key:?} is one of Loupe's command keys (press ? for the list); choose another key"
             ),
             Self::BadColour { name, colour } => write!(
                 f,
@@ -747,6 +756,12 @@ impl Schema {
                 out.push(SchemaError::BadColour {
                     name: name.clone(),
                     colour: colour.clone(),
+                });
+            }
+            if let Some(key) = hotkey.filter(|k| crate::core::commands::is_command_key(*k)) {
+                out.push(SchemaError::ReservedHotkey {
+                    key,
+                    name: name.clone(),
                 });
             }
             if let Some(key) = hotkey.map(|k| k.to_ascii_lowercase()) {
@@ -1427,6 +1442,36 @@ mod tests {
     }
 
     #[test]
+    fn a_hotkey_may_not_take_a_command_key() {
+        let mut s = Schema::conll2003();
+        s.entity_types.push(entity("DATE", "Date", "#000000", 'r'));
+        assert_eq!(
+            s.problems(),
+            [SchemaError::ReservedHotkey {
+                key: 'r',
+                name: "DATE".into()
+            }]
+        );
+        for preset in Schema::presets() {
+            assert!(preset.problems().is_empty(), "{}", preset.name);
+        }
+    }
+
+    #[test]
+    fn a_hotkey_may_not_take_the_arcs_key() {
+        // H shows and hides the arcs: a type keyed H could never be tagged by key.
+        let mut s = Schema::conll2003();
+        s.entity_types.push(entity("DATE", "Date", "#000000", 'H'));
+        assert_eq!(
+            s.problems(),
+            [SchemaError::ReservedHotkey {
+                key: 'H',
+                name: "DATE".into()
+            }]
+        );
+    }
+
+    #[test]
     fn bad_colour_is_rejected() {
         for bad in ["red", "#12345", "#12345g", "1234567", "#ff00ff0"] {
             let mut s = Schema::conll2003();
@@ -1538,7 +1583,8 @@ mod tests {
             name: "Protest".into(),
             display: "Protest".into(),
             color: "#abcdef".into(),
-            hotkey: Some('r'),
+            // Not R: that key starts a relation.
+            hotkey: Some('x'),
             roles: parse_roles("Who+:PER|ORG, Where{1-2}:LOC, Count{2}:<ANY>").unwrap(),
         });
         custom.attributes.push(AttributeDef {

@@ -676,6 +676,16 @@ impl<S: KeyValueStore> CorpusStore<S> {
         Ok(usage)
     }
 
+    /// The stored document list as another tab wrote it, read without side effects: no
+    /// rescue, no read-only lock. `None` when it is missing, damaged or newer.
+    pub fn read_index(&self) -> Option<Vec<DocumentMeta>> {
+        let raw = self.store.get(INDEX_KEY).ok()??;
+        match versioned(&raw).ok()? {
+            Versioned::Current(value) => index_documents(value).ok(),
+            Versioned::Newer(..) => None,
+        }
+    }
+
     /// Read one document's annotations as another tab stored them. `None` when the value
     /// is missing, damaged or newer: then the caller keeps what it has.
     pub fn read_annotations(&self, id: &str, text: &str) -> Option<(Annotations, Lineage)> {

@@ -12,7 +12,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::state::{AlertKind, Workspace};
+use super::state::Workspace;
 use crate::browser::download::{download_bytes, download_text};
 use crate::core::adjudication::{
     self, check_edit, curate, diff, put_curated, unreviewed, with_default, Choice, Curated,
@@ -411,13 +411,10 @@ pub fn Adjudication(
             Ok((doc, c)) => {
                 if !c.lost.is_empty() {
                     let lost: Vec<String> = c.lost.iter().map(ToString::to_string).collect();
-                    ws.alert(
-                        AlertKind::Info,
-                        format!(
-                            "The curated document was built without what its choices left out: {}.",
-                            lost.join("; ")
-                        ),
-                    );
+                    ws.alerts.info(format!(
+                        "The curated document was built without what its choices left out: {}.",
+                        lost.join("; ")
+                    ));
                 }
                 let mut out = doc;
                 out.annotations = c.annotations;
@@ -425,7 +422,7 @@ pub fn Adjudication(
                 Some(out)
             }
             Err(e) => {
-                ws.alert(AlertKind::Error, format!("No curated document: {e}."));
+                ws.alerts.error(format!("No curated document: {e}."));
                 None
             }
         }
@@ -436,7 +433,7 @@ pub fn Adjudication(
         // Start from what is stored now, so a document another tab saved is kept.
         let stored = load_curated(&ws);
         if let Some(problem) = stored.problem {
-            ws.alert(AlertKind::Error, problem);
+            ws.alerts.error(problem);
         }
         let mut set = stored.documents;
         if set.is_empty() {
@@ -447,17 +444,13 @@ pub fn Adjudication(
             Ok(()) => {
                 let n = set.len();
                 curated.set(set);
-                ws.alert(
-                    AlertKind::Info,
-                    format!(
-                        "Saved “{title}” to the curated set ({n} documents), kept in this browser."
-                    ),
-                );
+                ws.alerts.info(format!(
+                    "Saved “{title}” to the curated set ({n} documents), kept in this browser."
+                ));
             }
-            Err(e) => ws.alert(
-                AlertKind::Error,
-                format!("The curated set was not saved: {e}. What is stored did not change."),
-            ),
+            Err(e) => ws.alerts.error(format!(
+                "The curated set was not saved: {e}. What is stored did not change."
+            )),
         }
     };
     let download_now = move |default: &Choice| {
@@ -468,7 +461,7 @@ pub fn Adjudication(
             "application/json",
             &json,
         ) {
-            ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
+            ws.alerts.error(format!("The download failed: {e:?}"));
         }
     };
     let run = move |action: Action, default: &Choice| {
@@ -823,7 +816,7 @@ pub fn CuratedSet(curated: RwSignal<Vec<Document>>) -> impl IntoView {
     let export = move |_| {
         let set = curated.get_untracked();
         let f = format.get_untracked();
-        let schema = ws.schema.get_value();
+        let schema = ws.schema_now();
         let mut out = format::export(f, &set, &schema);
         if f == Format::Loupe {
             // The generic loupe/1 export names no annotator; the curated set is one.
@@ -835,24 +828,20 @@ pub fn CuratedSet(curated: RwSignal<Vec<Document>>) -> impl IntoView {
         let file = match archive::single_or_zip(&out.files, &format!("curated.{}.zip", f.name())) {
             Ok(file) => file,
             Err(e) => {
-                ws.alert(
-                    AlertKind::Error,
-                    format!("The curated set could not be exported: {e}"),
-                );
+                ws.alerts
+                    .error(format!("The curated set could not be exported: {e}"));
                 return;
             }
         };
         let name = file.name.replacen("corpus", "curated", 1);
         if let Err(e) = download_bytes(&name, mime(&name), &file.bytes) {
-            ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
+            ws.alerts.error(format!("The download failed: {e:?}"));
             return;
         }
         let lost = out.report.lines();
         if !lost.is_empty() {
-            ws.alert(
-                AlertKind::Info,
-                format!("Exported {name}; {}.", lost.join("; ")),
-            );
+            ws.alerts
+                .info(format!("Exported {name}; {}.", lost.join("; ")));
         }
     };
     view! {

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::adjudicate::{load_curated, Adjudication, CuratedSet};
 use super::annotate::Interaction;
 use super::dashboard::Dashboard;
-use super::state::{AlertKind, Workspace};
+use super::state::Workspace;
 use crate::browser::download::download_text;
 use crate::core::adjudication::CURATED;
 use crate::core::agreement::{
@@ -210,7 +210,7 @@ pub fn AgreementPanel() -> impl IntoView {
     let stored = load_curated(&ws);
     let curated = RwSignal::new(stored.documents);
     if let Some(problem) = stored.problem {
-        ws.alert(AlertKind::Error, problem);
+        ws.alerts.error(problem);
     }
     // The curated set takes part in the comparison like any annotator's file: its scores
     // against each annotator, and it can be A or B in the diff. A loaded file that is
@@ -228,7 +228,7 @@ pub fn AgreementPanel() -> impl IntoView {
                 report.set(Some(r));
                 view_shown.set(View::Scores);
             }
-            Err(e) => ws.alert(AlertKind::Error, format!("No agreement computed: {e}")),
+            Err(e) => ws.alerts.error(format!("No agreement computed: {e}")),
         }
     };
     let tab = move |v: View, label: &'static str| {
@@ -264,7 +264,7 @@ pub fn AgreementPanel() -> impl IntoView {
                     schemas.set(s.into_iter().flatten().collect());
                     report.set(Some(r));
                 }
-                Err(e) => ws.alert(AlertKind::Error, format!("No agreement computed: {e}")),
+                Err(e) => ws.alerts.error(format!("No agreement computed: {e}")),
             }
         });
     };
@@ -287,7 +287,7 @@ pub fn AgreementPanel() -> impl IntoView {
                 // The files' schemas, or the workspace's when the files carry none.
                 let mut given = schemas.get_untracked();
                 if given.is_empty() {
-                    given.push(ws.schema.get_value());
+                    given.push((*ws.schema_now()).clone());
                 }
                 let refs: Vec<&Schema> = given.iter().collect();
                 let m = corpora.with_untracked(|c| methods_report(c, &refs, opts()));
@@ -299,18 +299,18 @@ pub fn AgreementPanel() -> impl IntoView {
             }
         };
         if let Err(e) = download_text(name, mime, &body) {
-            ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
+            ws.alerts.error(format!("The download failed: {e:?}"));
         }
     };
     view! {
-        <Show when=move || ia.agreement.get()>
+        <Show when=move || ia.agreement().get()>
             <section class="agreement" role="dialog" aria-modal="false" aria-label="Annotator agreement">
                 <h2>"Annotator agreement"</h2>
                 <p class="muted">"Load the loupe/1 exports of two or more annotators. Documents are matched by their text checksum."</p>
                 <label class="button primary" for="agreement-files">"Load annotator files…"</label>
                 <input id="agreement-files" class="visually-hidden" type="file" multiple accept=".json,application/json"
                     on:change=on_files/>
-                <button type="button" on:click=move |_| ia.agreement.set(false)>"Close"</button>
+                <button type="button" on:click=move |_| ia.close_agreement()>"Close"</button>
                 <div class="actions-row" role="group" aria-label="Agreement views">
                     {tab(View::Scores, "Scores")}
                     {tab(View::Adjudicate, "Diff and adjudication")}

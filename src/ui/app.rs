@@ -18,7 +18,8 @@ use super::keys::install_hotkeys;
 use super::palette::Palette;
 use super::search::{CorpusSearch, DocSearch};
 use super::state::{
-    install_save_triggers, AlertKind, SaveStatus, Screen, StorageTrouble, Workspace,
+    install_save_triggers, provide_contexts, AlertKind, SaveStatus, Screen, StorageTrouble,
+    Workspace,
 };
 use super::welcome::Welcome;
 use crate::browser::download::{download_text, sanitize_file_name};
@@ -28,9 +29,10 @@ use crate::core::schema::Schema;
 #[component]
 pub fn App() -> impl IntoView {
     let ws = Workspace::new();
-    provide_context(ws);
-    let ia = Interaction::new();
+    provide_contexts(ws);
+    let ia = Interaction::new(ws);
     provide_context(ia);
+    ia.follow_document_switches();
     let display = Display::new();
     provide_context(display);
     ws.load();
@@ -43,7 +45,7 @@ pub fn App() -> impl IntoView {
         <header class="topbar">
             <h1 class="brand">"Loupe"</h1>
             <nav class="bar-group" aria-label="Document">
-                <button type="button" on:click=move |_| ws.screen.set(Screen::Welcome)>
+                <button type="button" on:click=move |_| ws.show_welcome()>
                     "Add articles"
                 </button>
                 <button type="button" class="primary" on:click=move |_| ws.export_current()>
@@ -54,20 +56,20 @@ pub fn App() -> impl IntoView {
             </nav>
             <div class="bar-group" role="group" aria-label="Annotations">
                 <button type="button" aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)"
-                    on:click=move |_| ws.undo_any(ia)>"Undo"</button>
+                    on:click=move |_| ws.undo()>"Undo"</button>
                 <button type="button" aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)"
-                    on:click=move |_| ws.redo_any(ia)>"Redo"</button>
+                    on:click=move |_| ws.redo()>"Redo"</button>
                 <SchemaControl/>
                 <SaveIndicator/>
             </div>
             <div class="bar-group end" role="group" aria-label="Workspace">
                 <ViewMenu/>
                 <button type="button" class="toggle" title="Compare annotators' files"
-                    aria-pressed=move || ia.agreement.get().to_string()
-                    on:click=move |_| ia.agreement.update(|a| *a = !*a)>"Agreement"</button>
+                    aria-pressed=move || ia.agreement().get().to_string()
+                    on:click=move |_| ia.toggle_agreement()>"Agreement"</button>
                 <super::backups::BackupsMenu/>
                 <button type="button" aria-keyshortcuts="?" title="Keyboard shortcuts (?)"
-                    on:click=move |_| ia.help.update(|h| *h = !*h)>"Help"</button>
+                    on:click=move |_| ia.toggle_help()>"Help"</button>
             </div>
         </header>
         <StorageBanner/>
@@ -77,10 +79,10 @@ pub fn App() -> impl IntoView {
             <div class="drop-overlay" aria-hidden="true"><p>"Drop files to import them"</p></div>
         </Show>
         <main>
-            {move || match ws.screen.get() {
+            {move || match ws.corpus.screen().get() {
                 Screen::Welcome => view! { <Welcome/> <Alerts/> }.into_any(),
                 Screen::Annotate => view! {
-                    <div class="panes" class:no-corpus=move || ia.hide_corpus.get() class:no-inspector=move || ia.hide_inspector.get()>
+                    <div class="panes" class:no-corpus=move || ia.hide_corpus().get() class:no-inspector=move || ia.hide_inspector().get()>
                         <CorpusPane/>
                         <section class="article-pane" aria-label="Article">
                             <div class="pane-head">
@@ -157,23 +159,37 @@ fn Menu(label: &'static str, children: ChildrenFn) -> impl IntoView {
 /// Panes and display settings.
 #[component]
 fn ViewMenu() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
     let display = expect_context::<Display>();
     view! {
         <Menu label="View">
             <button type="button" class="toggle" aria-keyshortcuts="H" title="Arcs for event arguments and relations above the text (H)"
-                aria-pressed=move || display.arcs.get().to_string()
+                aria-pressed=move || display.arcs().get().to_string()
                 on:click=move |_| display.toggle_arcs()>"Arcs (H)"</button>
             <button type="button" class="toggle" title="Let the article use the pane's width"
-                aria-pressed=move || display.wide.get().to_string()
-                on:click=move |_| display.wide.update(|w| *w = !*w)>"Wide text"</button>
+                aria-pressed=move || display.wide().get().to_string()
+                on:click=move |_| display.toggle_wide()>"Wide text"</button>
             <button type="button" class="toggle" aria-keyshortcuts="[" title="Show or hide the document list ([)"
-                aria-pressed=move || (!ia.hide_corpus.get()).to_string()
-                on:click=move |_| ia.hide_corpus.update(|h| *h = !*h)>"Documents ([)"</button>
+                aria-pressed=move || (!ia.hide_corpus().get()).to_string()
+                on:click=move |_| documents_button(ws, ia)>"Documents ([)"</button>
             <button type="button" class="toggle" aria-keyshortcuts="]" title="Show or hide the inspector (])"
-                aria-pressed=move || (!ia.hide_inspector.get()).to_string()
-                on:click=move |_| ia.hide_inspector.update(|h| *h = !*h)>"Inspector (])"</button>
+                aria-pressed=move || (!ia.hide_inspector().get()).to_string()
+                on:click=move |_| ia.toggle_inspector()>"Inspector (])"</button>
         </Menu>
+    }
+}
+
+/// The View menu's Documents: from the welcome screen it leads back to the open document
+/// with its list; on the annotation screen it shows or hides the list.
+fn documents_button(ws: Workspace, ia: Interaction) {
+    if ws.corpus.screen().get_untracked() == Screen::Welcome {
+        ws.back_to_documents();
+        if ia.hide_corpus().get_untracked() {
+            ia.toggle_corpus();
+        }
+    } else {
+        ia.toggle_corpus();
     }
 }
 
@@ -231,16 +247,12 @@ fn SchemaControl() -> impl IntoView {
     let switch_button = NodeRef::<html::Button>::new();
     let select_ref = NodeRef::<html::Select>::new();
     let apply = move |schema: Schema| {
-        let name = schema.name.clone();
-        match ws.set_schema(schema) {
-            Ok(()) => ws.alert(AlertKind::Info, format!("The schema is now {name}.")),
-            Err(e) => ws.alert(AlertKind::Error, e),
-        }
+        ws.set_schema(schema);
     };
     let choose = move |schema: Schema| {
         let lacking = ws
-            .corpus
-            .with_value(|c| schema.unknown_uses(c.iter().map(|slot| &slot.doc.annotations)));
+            .with_core(|c| schema.unknown_uses(c.documents().map(|d| &d.annotations)))
+            .unwrap_or_default();
         if lacking.is_empty() {
             apply(schema);
         } else {
@@ -261,11 +273,10 @@ fn SchemaControl() -> impl IntoView {
     // The select shows the current schema: a preset by its position, anything else as
     // itself.
     let current = move || {
-        ws.schema_rev.track();
         confirm.track();
-        ws.schema.with_value(|s| {
+        ws.schema.current().with(|s| {
             presets
-                .with_value(|p| p.iter().position(|x| x == s))
+                .with_value(|p| p.iter().position(|x| x == &**s))
                 .map_or("current".to_owned(), |i| format!("preset-{i}"))
         })
     };
@@ -280,8 +291,7 @@ fn SchemaControl() -> impl IntoView {
         });
     });
     let custom_name = move || {
-        ws.schema_rev.track();
-        ws.schema.with_value(|s| {
+        ws.schema.current().with(|s| {
             presets
                 .with_value(|p| !p.contains(s))
                 .then(|| s.name.clone())
@@ -299,15 +309,18 @@ fn SchemaControl() -> impl IntoView {
         spawn_local(async move {
             match read_schema(files).await {
                 Ok(schema) => choose(schema),
-                Err(e) => ws.alert(AlertKind::Error, format!("No schema was imported: {e}.")),
+                Err(e) => ws.alerts.error(format!("No schema was imported: {e}.")),
             }
         });
     };
     let export = move |_| {
-        let (name, json) = ws.schema.with_value(|s| (s.name.clone(), s.to_json()));
+        let (name, json) = ws
+            .schema
+            .current()
+            .with_untracked(|s| (s.name.clone(), s.to_json()));
         let file = format!("{}.schema.json", sanitize_file_name(&name));
         if let Err(e) = download_text(&file, "application/json", &json) {
-            ws.alert(AlertKind::Error, format!("The schema export failed: {e:?}"));
+            ws.alerts.error(format!("The schema export failed: {e:?}"));
         }
     };
     let confirm_panel = move || {
@@ -336,7 +349,7 @@ fn SchemaControl() -> impl IntoView {
         })
     };
     let offer_panel = move || {
-        let (schema, source) = ws.schema_offer.get()?;
+        let (schema, source) = ws.schema.offer().get()?;
         let text = format!(
             "{source} carry a schema, “{}” ({} entity, {} event and {} relation types). Use it as the workspace schema?",
             schema.name,
@@ -344,17 +357,17 @@ fn SchemaControl() -> impl IntoView {
             schema.event_types.len(),
             schema.relation_types.len()
         );
-        let current = ws.schema.with_value(|s| s.name.clone());
+        let current = ws.schema.current().with_untracked(|s| s.name.clone());
         Some(view! {
             <div class="exchange-panel schema-offer" role="alertdialog" aria-modal="false"
                 aria-labelledby="schema-offer-text">
                 <p id="schema-offer-text">{text}</p>
                 <div class="exchange-actions">
                     <button type="button" class="primary" on:click=move |_| {
-                        ws.schema_offer.set(None);
+                        ws.schema.dismiss_offer();
                         choose(schema.clone());
                     }>"Use this schema"</button>
-                    <button type="button" on:click=move |_| ws.schema_offer.set(None)>
+                    <button type="button" on:click=move |_| ws.schema.dismiss_offer()>
                         {format!("Keep {current}")}
                     </button>
                 </div>
@@ -442,7 +455,7 @@ fn install_drop_zone(ws: Workspace) -> RwSignal<bool> {
 #[component]
 fn SaveIndicator() -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let label = move || match (ws.save_status.get(), ws.trouble.get()) {
+    let label = move || match (ws.save_status().get(), ws.trouble().get()) {
         (_, Some(StorageTrouble::Unavailable(_))) => "Not saved: in memory only",
         (_, Some(StorageTrouble::ReadOnly(_))) => "Read-only",
         (SaveStatus::Saved, _) => "Saved",
@@ -451,7 +464,7 @@ fn SaveIndicator() -> impl IntoView {
     };
     view! {
         <span class="save-status" role="status" aria-label="Save status"
-            class:failed=move || ws.save_status.get() == SaveStatus::NotSaved>
+            class:failed=move || ws.save_status().get() == SaveStatus::NotSaved>
             {label}
         </span>
     }
@@ -462,12 +475,9 @@ fn SaveIndicator() -> impl IntoView {
 fn StorageBanner() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     move || {
-        let trouble = ws.trouble.get()?;
-        let (heading, message, retry) = match trouble {
-            StorageTrouble::Full(m) => ("Storage is full", m, true),
-            StorageTrouble::Unavailable(m) => ("Nothing is being saved", m, false),
-            StorageTrouble::ReadOnly(m) => ("Read-only", m, false),
-        };
+        let trouble = ws.trouble().get()?;
+        let (heading, message) = (trouble.heading(), trouble.to_string());
+        let retry = trouble == StorageTrouble::Full;
         Some(view! {
             <section class="storage-banner" role="alert" aria-labelledby="storage-banner-heading">
                 <strong id="storage-banner-heading">{heading}</strong>
@@ -488,7 +498,7 @@ fn StorageBanner() -> impl IntoView {
 fn ImportStatus() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let progress = move || {
-        let (done, total) = ws.importing.get()?;
+        let (done, total) = ws.importing().get()?;
         Some(view! {
             <div class="import-progress">
                 <label for="import-progress">{format!("Importing files: {done} of {total}")}</label>
@@ -497,7 +507,7 @@ fn ImportStatus() -> impl IntoView {
         })
     };
     let summary = move || {
-        let report = ws.import_report.get()?;
+        let report = ws.import_report().get()?;
         let rejected = report.rejected.clone();
         let duplicates = report.duplicates.clone();
         let any_rejected = !rejected.is_empty();
@@ -519,7 +529,7 @@ fn ImportStatus() -> impl IntoView {
                     </details>
                 })}
                 <button type="button" aria-label="Dismiss import summary"
-                    on:click=move |_| ws.import_report.set(None)>"×"</button>
+                    on:click=move |_| ws.dismiss_import_report()>"×"</button>
             </section>
         })
     };
@@ -540,7 +550,7 @@ fn Alerts() -> impl IntoView {
     // Each info notice is dismissed a few seconds after it first shows.
     let timed = StoredValue::new(std::collections::BTreeSet::<u64>::new());
     Effect::new(move |_| {
-        let infos: Vec<u64> = ws.alerts.with(|a| {
+        let infos: Vec<u64> = ws.alerts.list().with(|a| {
             a.iter()
                 .filter(|x| x.kind == AlertKind::Info)
                 .map(|x| x.id)
@@ -554,13 +564,13 @@ fn Alerts() -> impl IntoView {
                 t.insert(id);
             });
             gloo::timers::callback::Timeout::new(NOTICE_MS, move || {
-                ws.dismiss(id);
+                ws.alerts.dismiss(id);
             })
             .forget();
         }
     });
     let shown = move || {
-        let all = ws.alerts.get();
+        let all = ws.alerts.list().get();
         let skip = all.len().saturating_sub(MAX_NOTICES);
         all.into_iter().skip(skip).collect::<Vec<_>>()
     };
@@ -571,7 +581,7 @@ fn Alerts() -> impl IntoView {
                     <div class=match alert.kind { AlertKind::Error => "alert error", AlertKind::Info => "alert info" }
                         role=match alert.kind { AlertKind::Error => "alert", AlertKind::Info => "note" }>
                         <span>{alert.message.clone()}</span>
-                        <button type="button" aria-label="Dismiss message" on:click=move |_| ws.dismiss(alert.id)>
+                        <button type="button" aria-label="Dismiss message" on:click=move |_| ws.alerts.dismiss(alert.id)>
                             "×"
                         </button>
                     </div>

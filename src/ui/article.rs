@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::annotate::{Interaction, Mode};
+use super::annotate::Interaction;
 use super::arcs::{bounding, emphasise, paint, ArcsState};
 use super::display::Display;
 use super::state::Workspace;
@@ -24,15 +24,18 @@ pub fn Article() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     // A new schema brings new colours: the article is drawn again (a rare, whole switch).
     move || {
-        ws.schema_rev.track();
-        ws.current.get().map(|id| view! { <ArticleText id/> })
+        ws.schema.current().track();
+        ws.corpus
+            .current()
+            .get()
+            .map(|id| view! { <ArticleText id/> })
     }
 }
 
 #[component]
 fn ArticleText(id: Id) -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let colors = ws.schema.with_value(|s| {
+    let colors = ws.schema.current().with_untracked(|s| {
         s.entity_types
             .iter()
             .map(|t| (t.name.clone(), t.color.clone()))
@@ -46,12 +49,16 @@ fn ArticleText(id: Id) -> impl IntoView {
     let ia = expect_context::<Interaction>();
     // The roles of the selected (or armed) event's arguments, to mark them in the text.
     let roles = Memo::new(move |_| {
-        ws.version.track();
-        let event = ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
+        ws.corpus.open_rev().track();
+        let event = ia
+            .armed()
+            .get()
+            .map(|(e, _)| e)
+            .or_else(|| ws.selection.selected().get());
         let Some(event) = event else {
             return Vec::<(Id, String)>::new();
         };
-        ws.with_current(|slot| {
+        ws.with_open(|slot| {
             slot.doc
                 .annotations
                 .events
@@ -76,7 +83,7 @@ fn ArticleText(id: Id) -> impl IntoView {
     // borrowed, and rewrites only the paragraphs whose pieces changed. Both read the text
     // and its offset index where the document keeps them: neither is copied or rebuilt.
     let (paras, drawn, initial_html) = ws
-        .with_current(|slot| {
+        .with_open(|slot| {
             let (doc, index) = slot.indexed();
             let paras = paragraphs(&doc.text);
             let drawn = bucket_spans(&paras, drawn_spans(&doc.annotations));
@@ -90,24 +97,30 @@ fn ArticleText(id: Id) -> impl IntoView {
     let drawn = StoredValue::new(drawn);
     {
         let colors = colors.clone();
+        // Only an edit of this document repaints it: other documents' edits bump their
+        // own revisions, not this one.
         Effect::new(move |first: Option<()>| {
-            ws.version.track();
-            let Some(root) = article_ref.get_untracked().filter(|_| first.is_some()) else {
+            ws.corpus.open_rev().track();
+            let Some(root) = article_ref
+                .try_get_untracked()
+                .flatten()
+                .filter(|_| first.is_some())
+            else {
                 return;
             };
             let elements = root.children();
-            ws.with_current(|slot| {
+            ws.with_open(|slot| {
                 let (doc, index) = slot.indexed();
-                paras.with_value(|paras| {
+                paras.try_with_value(|paras| {
                     let new = bucket_refs(paras, drawn_spans(&doc.annotations));
-                    drawn.update_value(|drawn| {
+                    drawn.try_update_value(|drawn| {
                         for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
                             if same_pieces(drawn, new) {
                                 continue;
                             }
                             *drawn = new.iter().map(PieceRef::to_piece).collect();
                             // The new markup has no arcs layer: it is drawn again.
-                            arcs.update_value(|a| a.forget(i));
+                            arcs.try_update_value(|a| a.forget(i));
                             if let Some(el) = elements.item(i as u32) {
                                 el.set_inner_html(&paragraph_html(
                                     &doc.text,
@@ -126,15 +139,16 @@ fn ArticleText(id: Id) -> impl IntoView {
     // Where an annotation is drawn: its highlights are looked for in those paragraphs only.
     let locate = move |root: &web_sys::Element, id: &str| -> Vec<web_sys::Element> {
         let places = ws
-            .with_current(|slot| {
+            .with_open(|slot| {
                 let ann = &slot.doc.annotations;
                 let spans = ann
                     .mention(id)
                     .map(|m| m.fragments.as_slice())
                     .or_else(|| ann.event(id).map(|e| e.trigger.as_slice()))
                     .unwrap_or_default();
-                paras.with_value(|paras| paragraphs_of(paras, spans))
+                paras.try_with_value(|paras| paragraphs_of(paras, spans))
             })
+            .flatten()
             .unwrap_or_default();
         highlights(root, &places, id)
     };
@@ -150,12 +164,14 @@ fn ArticleText(id: Id) -> impl IntoView {
         let Some(Some(root)) = article_ref.try_get_untracked() else {
             return;
         };
-        if !display.arcs.try_get_untracked().unwrap_or(false) {
+        if !display.arcs().try_get_untracked().unwrap_or(false) {
             return;
         }
-        let selected = ws.selected.get_untracked();
+        let Some(selected) = ws.selection.selected().try_get_untracked() else {
+            return;
+        };
         let hot = hover.try_get_value().flatten().or_else(|| selected.clone());
-        ws.with_current(|slot| {
+        ws.with_open(|slot| {
             let ann = &slot.doc.annotations;
             // The selected mention's entity (or the selected entity) is linked up.
             let entity = selected.as_deref().and_then(|id| {
@@ -169,8 +185,8 @@ fn ArticleText(id: Id) -> impl IntoView {
             arcs.try_update_value(|state| {
                 state.hot = hot;
                 state.focused = focused;
-                let version = ws.version.get_untracked();
-                paras.with_value(|paras| {
+                let version = ws.corpus.open_rev().try_get_untracked().unwrap_or(0);
+                paras.try_with_value(|paras| {
                     paint(&root, paras, ann, entity.as_deref(), version, state)
                 });
                 emphasise(&root, state);
@@ -184,9 +200,9 @@ fn ArticleText(id: Id) -> impl IntoView {
         }
     };
     Effect::new(move |_| {
-        ws.version.track();
-        ws.selected.track();
-        display.arcs.track();
+        ws.corpus.open_rev().track();
+        ws.selection.selected().track();
+        display.arcs().track();
         schedule();
     });
     // Dropped with the component, which removes the listeners.
@@ -200,54 +216,55 @@ fn ArticleText(id: Id) -> impl IntoView {
     let wrap_ref = NodeRef::<leptos::html::Div>::new();
     let on_mousedown = move |ev: leptos::ev::MouseEvent| {
         let hit = ids_at(&ev);
-        drag.set_value(hit.and_then(|ids| {
+        drag.try_set_value(hit.and_then(|ids| {
             let from = ids.last()?.clone();
             Some((from, ids, ev.client_x() as f64, ev.client_y() as f64))
         }));
     };
     let on_mousemove = move |ev: leptos::ev::MouseEvent| {
         let over = ids_at(&ev).and_then(|ids| ids.last().cloned());
-        if over != hover.get_value() {
-            hover.set_value(over);
+        if Some(&over) != hover.try_get_value().as_ref() {
+            hover.try_set_value(over);
             schedule();
         }
-        let Some((_, _, x, y)) = drag.get_value() else {
+        let Some(Some((_, _, x, y))) = drag.try_get_value() else {
             return;
         };
         if ev.buttons() & 1 == 0 {
-            drag.set_value(None);
-            band.set(None);
+            drag.try_set_value(None);
+            band.try_set(None);
             return;
         }
         let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
         if (cx - x).hypot(cy - y) < 6.0 {
             return;
         }
-        if let Some((l, t, _, _)) = wrap_ref.get_untracked().and_then(|w| bounding(&w)) {
-            band.set(Some((x - l, y - t, cx - l, cy - t)));
+        if let Some((l, t, _, _)) = wrap_ref
+            .try_get_untracked()
+            .flatten()
+            .and_then(|w| bounding(&w))
+        {
+            band.try_set(Some((x - l, y - t, cx - l, cy - t)));
         }
     };
     let on_mouseleave = move |_| {
-        if hover.get_value().is_some() {
-            hover.set_value(None);
+        if hover.try_get_value().flatten().is_some() {
+            hover.try_set_value(None);
             schedule();
         }
     };
 
     let on_mouseup = move |ev: leptos::ev::MouseEvent| {
-        let dragged = drag.get_value();
-        drag.set_value(None);
-        let banded = band.get_untracked().is_some();
-        band.set(None);
+        let dragged = drag.try_get_value().flatten();
+        drag.try_set_value(None);
+        let banded = band.try_get_untracked().flatten().is_some();
+        band.try_set(None);
         if let (Some((from, from_ids, _, _)), Some(to_ids), true) = (dragged, ids_at(&ev), banded) {
             let to = to_ids.last().cloned().unwrap_or_default();
             // Not into a span nested in the start, nor out to one around it.
             if !from_ids.contains(&to) && !to_ids.contains(&from) {
                 clear_selection();
-                ws.pending.set(None);
-                ia.armed.set(None);
-                ws.selected.set(Some(from.clone()));
-                ia.mode.set(Mode::RelationType(from, to));
+                ia.pick_link_type(from, to);
                 return;
             }
         }
@@ -257,7 +274,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         // Alt turns snapping off; the span is still trimmed of spaces. The text is
         // borrowed: a copy of a 1 MB article per mouseup is a waste.
         let snapped = ws
-            .with_current(|slot| {
+            .with_open(|slot| {
                 let text = &slot.doc.text;
                 if ev.alt_key() {
                     trim_span(text, raw.start, raw.end)
@@ -268,15 +285,15 @@ fn ArticleText(id: Id) -> impl IntoView {
             .flatten();
         match snapped {
             // Shift+drag adds a fragment to the selected mention: a discontinuous span.
-            Some((s, e)) if ev.shift_key() && ws.add_fragment(Span::new(s, e)) => {}
+            Some((s, e)) if ev.shift_key() && ia.add_fragment(Span::new(s, e)) => {}
             Some((s, e)) => {
                 let span = Span::new(s, e);
-                ws.pending.set(Some(span));
-                if let Some(root) = article_ref.get_untracked() {
+                ws.selection.set_pending(Some(span));
+                if let Some(root) = article_ref.try_get_untracked().flatten() {
                     select_span(&root, span);
                 }
             }
-            None => ws.pending.set(None),
+            None => ws.selection.set_pending(None),
         }
     };
 
@@ -299,8 +316,8 @@ fn ArticleText(id: Id) -> impl IntoView {
             .split(' ')
             .map(str::to_owned)
             .collect();
-        let current = ws.selected.get_untracked();
-        let picking = ia.armed.get_untracked().is_some() || ia.mode.get_untracked() != Mode::Normal;
+        let current = ws.selection.selected().get_untracked();
+        let picking = ia.picking();
         let next = match current.and_then(|c| ids.iter().position(|i| *i == c)) {
             _ if picking => ids.last().cloned(),
             Some(0) => ids.last().cloned(),
@@ -308,7 +325,7 @@ fn ArticleText(id: Id) -> impl IntoView {
             None => ids.last().cloned(),
         };
         if let Some(next) = next {
-            ws.choose(ia, next);
+            ia.choose(next);
         }
     };
 
@@ -316,37 +333,34 @@ fn ArticleText(id: Id) -> impl IntoView {
     // reactive closure per highlight would put thousands of subscribers on one signal,
     // and Leptos unsubscribes them one by one (quadratic on a 10,000-annotation article).
     Effect::new(move |previous: Option<Option<Id>>| {
-        let selected = ws.selected.get();
+        let selected = ws.selection.selected().get();
         let marks = roles.get();
-        ws.version.track();
+        ws.corpus.open_rev().track();
         // While a slot is armed, the nearest mentions carry the digit that fills it.
         let numbered = ia
-            .armed
+            .armed()
             .get()
-            .map(|(event, _)| ws.candidates(&event))
+            .and_then(|(event, _)| ws.with_core(|c| c.candidates(&event)))
             .unwrap_or_default();
         // Bring a newly selected annotation into view (Tab and the arrows select ones
         // that may be off screen); a repaint of the same selection never scrolls.
         let scroll = selected.is_some() && previous.as_ref() != Some(&selected);
         let chosen = selected.clone();
         request_animation_frame(move || {
-            if let Some(root) = article_ref.get_untracked() {
-                let now = mark_annotations(
-                    &root,
-                    &locate,
-                    marked.get_value(),
-                    chosen.as_deref(),
-                    &marks,
-                    &numbered,
-                );
-                marked.set_value(now);
-                if scroll {
-                    if let Some(first) = chosen.and_then(|id| locate(&root, &id).into_iter().next())
-                    {
-                        let options = web_sys::ScrollIntoViewOptions::new();
-                        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                        first.scroll_into_view_with_scroll_into_view_options(&options);
-                    }
+            // The article may be gone by the time the frame comes.
+            let (Some(root), Some(old)) = (
+                article_ref.try_get_untracked().flatten(),
+                marked.try_get_value(),
+            ) else {
+                return;
+            };
+            let now = mark_annotations(&root, &locate, old, chosen.as_deref(), &marks, &numbered);
+            marked.try_set_value(now);
+            if scroll {
+                if let Some(first) = chosen.and_then(|id| locate(&root, &id).into_iter().next()) {
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                    first.scroll_into_view_with_scroll_into_view_options(&options);
                 }
             }
         });
@@ -359,8 +373,8 @@ fn ArticleText(id: Id) -> impl IntoView {
     view! {
         <div class="article-wrap" node_ref=wrap_ref>
             <div class="article" node_ref=article_ref data-doc=id tabindex="0" role="document"
-                class:arcs-on=move || display.arcs.get()
-                class:wide=move || display.wide.get()
+                class:arcs-on=move || display.arcs().get()
+                class:wide=move || display.wide().get()
                 aria-label="Article text: Tab and Shift+Tab move between annotations"
                 on:mousedown=on_mousedown on:mousemove=on_mousemove on:mouseleave=on_mouseleave
                 on:mouseup=on_mouseup on:click=on_click inner_html=initial_html>

@@ -181,7 +181,7 @@ impl BackupState {
                          still saved as you work; export it to keep a copy."
                     );
                     self.report(AlertKind::Error, message.clone());
-                    ws.alert(AlertKind::Error, message);
+                    ws.alerts.error(message);
                 }
             }
         });
@@ -294,7 +294,7 @@ pub fn install_backups(ws: Workspace) -> BackupState {
     spawn_local(async move {
         let _ = b.persistence.try_set(Some(persisted().await));
         match b.refresh().await {
-            Ok(found) if !found.is_empty() => ws.alert(
+            Ok(found) if !found.is_empty() => ws.alerts.push(
                 AlertKind::Error,
                 format!(
                     "{} stored value(s) are missing or unreadable, and a backup has them: open \
@@ -308,7 +308,7 @@ pub fn install_backups(ws: Workspace) -> BackupState {
     });
     // A save that completes is an edit that reached storage.
     Effect::new(move |previous: Option<SaveStatus>| {
-        let now = ws.save_status.get();
+        let now = ws.save_status().get();
         if previous == Some(SaveStatus::Saving) && now == SaveStatus::Saved {
             let due = b
                 .session
@@ -337,7 +337,7 @@ pub fn install_backups(ws: Workspace) -> BackupState {
     });
     // Persistent storage is asked for once the corpus has its first document.
     Effect::new(move |asked: Option<bool>| {
-        let any = ws.index.with(|i| !i.is_empty());
+        let any = ws.corpus.index().with(|i| !i.is_empty());
         let asked = asked.unwrap_or(false);
         if any && !asked {
             spawn_local(async move {
@@ -424,7 +424,7 @@ fn BackupList() -> impl IntoView {
     let confirm_view = move || {
         let meta = b.confirm.get()?;
         let when = time_of(meta.taken_at);
-        let docs = ws.index.with(Vec::len);
+        let docs = ws.corpus.index().with(Vec::len);
         Some(view! {
             <div class="backup-confirm" role="alertdialog" aria-labelledby="backup-confirm-text">
                 <p id="backup-confirm-text">{format!(

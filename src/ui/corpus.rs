@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::annotate::Interaction;
 use super::state::Workspace;
 use crate::core::import::{boilerplate_lines, without_lines};
 use crate::core::model::{DocumentMeta, Id, Status};
@@ -40,12 +41,13 @@ fn visible(
     let matches_text: BTreeSet<Id> = if query.is_empty() {
         BTreeSet::new()
     } else {
-        ws.corpus.with_value(|c| {
-            c.iter()
-                .filter(|s| s.doc.text.to_lowercase().contains(&query))
-                .map(|s| s.doc.meta.id.clone())
+        ws.with_core(|c| {
+            c.documents()
+                .filter(|d| d.text.to_lowercase().contains(&query))
+                .map(|d| d.meta.id.clone())
                 .collect()
         })
+        .unwrap_or_default()
     };
     let mut shown: Vec<DocumentMeta> = index
         .iter()
@@ -79,6 +81,7 @@ fn visible(
 #[component]
 pub fn CorpusPane() -> impl IntoView {
     let ws = expect_context::<Workspace>();
+    let ia = expect_context::<Interaction>();
     let query = RwSignal::new(String::new());
     let filter = RwSignal::new(Option::<Status>::None);
     let sort = RwSignal::new(Sort::Corpus);
@@ -87,73 +90,34 @@ pub fn CorpusPane() -> impl IntoView {
     let renaming = RwSignal::new(Option::<String>::None);
     let cleaning = RwSignal::new(false);
 
-    let shown = Memo::new(move |_| {
-        ws.index
-            .with(|i| visible(ws, i, &query.get(), filter.get(), sort.get()))
-    });
-    let counts = Memo::new(move |_| {
-        ws.version.track();
-        ws.index.track();
-        ws.counts()
-    });
-    let done = move || {
-        ws.index
-            .with(|i| i.iter().filter(|m| m.status == Status::Done).count())
-    };
-    let total = move || ws.index.with(Vec::len);
+    let index = ws.corpus.index();
+    let shown =
+        Memo::new(move |_| index.with(|i| visible(ws, i, &query.get(), filter.get(), sort.get())));
+    // Alt+↓ and Alt+↑ (in the keymap) follow the list as shown.
+    Effect::new(move |_| ia.set_shown(shown.with(|l| l.iter().map(|m| m.id.clone()).collect())));
+    let counts = ws.corpus.counts();
+    let done = move || index.with(|i| i.iter().filter(|m| m.status == Status::Done).count());
+    let total = move || index.with(Vec::len);
 
     let go = move |delta: isize| {
-        let list = shown.get_untracked();
-        if list.is_empty() {
-            return;
-        }
-        let at = ws
-            .current
-            .get_untracked()
-            .and_then(|c| list.iter().position(|m| m.id == c));
-        let next = match at {
-            Some(i) => (i as isize + delta).clamp(0, list.len() as isize - 1) as usize,
-            None => 0,
-        };
-        ws.open(list[next].id.clone());
+        let order: Vec<Id> = shown.with_untracked(|l| l.iter().map(|m| m.id.clone()).collect());
+        ws.open_neighbour(&order, delta);
     };
-    let keys = window_event_listener(ev::keydown, move |e| {
-        if e.alt_key() && !e.ctrl_key() && !e.meta_key() {
-            match e.key().as_str() {
-                "ArrowDown" => {
-                    e.prevent_default();
-                    go(1);
-                }
-                "ArrowUp" => {
-                    e.prevent_default();
-                    go(-1);
-                }
-                _ => {}
-            }
-        }
-    });
-    on_cleanup(move || keys.remove());
 
     let current_meta = move || {
-        let id = ws.current.get()?;
-        ws.index.with(|i| i.iter().find(|m| m.id == id).cloned())
+        let id = ws.corpus.current().get()?;
+        index.with(|i| i.iter().find(|m| m.id == id).cloned())
     };
     let toggle_done = move |_| {
         if let Some(meta) = current_meta() {
-            let next = if meta.status == Status::Done {
-                if counts.get_untracked().get(&meta.id).copied().unwrap_or(0) > 0 {
-                    Status::InProgress
-                } else {
-                    Status::NotStarted
-                }
-            } else {
-                Status::Done
-            };
-            ws.set_status(&meta.id, next);
+            ws.toggle_done(&meta.id);
         }
     };
     let save_rename = move || {
-        if let (Some(title), Some(id)) = (renaming.get_untracked(), ws.current.get_untracked()) {
+        if let (Some(title), Some(id)) = (
+            renaming.get_untracked(),
+            ws.corpus.current().get_untracked(),
+        ) {
             if ws.rename(&id, &title) {
                 renaming.set(None);
             }
@@ -234,7 +198,7 @@ pub fn CorpusPane() -> impl IntoView {
                     </div>
                 }
             })}
-            {move || (cleaning.get() && ws.current.get().is_some()).then(|| view! { <CleanUp open=cleaning/> })}
+            {move || (cleaning.get() && ws.corpus.current().get().is_some()).then(|| view! { <CleanUp open=cleaning/> })}
             {move || renaming.get().map(|title| view! {
                 <form class="rename" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save_rename(); }>
                     <label for="rename-title">"New title"</label>
@@ -268,9 +232,9 @@ pub fn CorpusPane() -> impl IntoView {
                     </div>
                 }
             })}
-            {move || (ws.deleted.get() > 0).then(|| view! {
+            {move || (ws.corpus.deleted().get() > 0).then(|| view! {
                 <div class="undo-delete" role="status">
-                    <span>{format!("Deleted {} document(s).", ws.deleted.get())}</span>
+                    <span>{format!("Deleted {} document(s).", ws.corpus.deleted().get())}</span>
                     <button type="button" on:click=move |_| ws.undo_delete()>"Undo delete"</button>
                 </div>
             })}
@@ -282,7 +246,7 @@ pub fn CorpusPane() -> impl IntoView {
                         let id_for_current = meta.id.clone();
                         let id_for_check = meta.id.clone();
                         let id_for_toggle = meta.id.clone();
-                        let is_current = move || ws.current.get().as_deref() == Some(id_for_current.as_str());
+                        let is_current = move || ws.corpus.current().get().as_deref() == Some(id_for_current.as_str());
                         view! {
                             <li class="doc-row">
                                 <input type="checkbox" aria-label=format!("Select {}", meta.title)
@@ -317,7 +281,7 @@ pub fn CorpusPane() -> impl IntoView {
             <div class="annotator">
                 <label for="annotator-name">"Your name (written into exports)"</label>
                 <input id="annotator-name" type="text" autocomplete="name"
-                    prop:value=move || ws.annotator.get()
+                    prop:value=move || ws.annotator().get()
                     on:change=move |ev| ws.set_annotator(event_target_value(&ev))/>
             </div>
         </nav>
@@ -338,19 +302,20 @@ fn StorageMeter() -> impl IntoView {
         if !open.get() {
             return None;
         }
-        ws.save_status.track();
-        ws.index.track();
+        ws.save_status().track();
+        ws.corpus.index().track();
         ws.usage()
     });
     let titles = move |id: &str| {
-        ws.index.with(|i| {
+        ws.corpus.index().with(|i| {
             i.iter()
                 .find(|m| m.id == id)
                 .map_or_else(|| id.to_owned(), |m| m.title.clone())
         })
     };
     let done_count = move || {
-        ws.index
+        ws.corpus
+            .index()
             .with(|i| i.iter().filter(|m| m.status == Status::Done).count())
     };
     view! {
@@ -395,7 +360,7 @@ fn StorageMeter() -> impl IntoView {
 #[component]
 fn CleanUp(open: RwSignal<bool>) -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let Some((id, text)) = ws.with_current(|s| (s.doc.meta.id.clone(), s.doc.text.clone())) else {
+    let Some((id, text)) = ws.with_open(|s| (s.doc.meta.id.clone(), s.doc.text.clone())) else {
         return ().into_any();
     };
     let marked = RwSignal::new(
@@ -411,9 +376,9 @@ fn CleanUp(open: RwSignal<bool>) -> impl IntoView {
         .collect();
     let apply = move |_| {
         let cleaned = without_lines(&text, &marked.get_untracked());
-        match ws.replace_text(&id, cleaned) {
+        match ws.replace_text(&id, &cleaned) {
             Ok(()) => open.set(false),
-            Err(e) => ws.alert(super::state::AlertKind::Error, e),
+            Err(e) => ws.alerts.refused(&e),
         }
     };
     view! {

@@ -12,10 +12,10 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::state::{AlertKind, Workspace};
+use super::state::Workspace;
 use crate::browser::download::{download_bytes, download_text};
 use crate::core::agreement::AnnotatorCorpus;
-use crate::core::dashboard::{charts, corpus_stats, Chart};
+use crate::core::dashboard::{charts, corpus_stats, stats_over, Chart};
 use crate::core::model::Document;
 use crate::core::render::charts::{bar_chart_svg, chart_size};
 
@@ -89,36 +89,40 @@ pub fn Dashboard(
     let ws = expect_context::<Workspace>();
     let source = RwSignal::new(Source::Workspace);
     let all = Memo::new(move |_| {
-        let chosen: Vec<AnnotatorCorpus> = match source.get() {
+        let schema = ws.schema.current().get();
+        let stats = match source.get() {
+            // The workspace's documents are counted where they are: an edit costs a
+            // recount while the dashboard is shown, never a copy of the corpus.
             Source::Workspace => {
-                ws.version.track();
-                ws.index.track();
-                let name = ws.annotator.get();
-                vec![AnnotatorCorpus {
-                    annotator: if name.trim().is_empty() {
-                        "you".into()
-                    } else {
-                        name
-                    },
-                    documents: ws
-                        .corpus
-                        .with_value(|c| c.iter().map(|s| s.doc.clone()).collect()),
-                }]
+                ws.corpus.corpus_rev().track();
+                ws.corpus.index().track();
+                let name = ws.annotator().get();
+                let name = if name.trim().is_empty() {
+                    "you".to_owned()
+                } else {
+                    name
+                };
+                ws.with_core(|c| {
+                    stats_over(c.documents().map(|d| (name.as_str(), d)), Some(&schema))
+                })
+                .unwrap_or_else(|| corpus_stats(&[], Some(&schema)))
             }
-            Source::Files => corpora.get(),
-            Source::Curated => vec![AnnotatorCorpus {
-                annotator: crate::core::adjudication::CURATED.into(),
-                documents: curated.get(),
-            }],
+            Source::Files => corpora.with(|c| corpus_stats(c, Some(&schema))),
+            Source::Curated => curated.with(|documents| {
+                stats_over(
+                    documents
+                        .iter()
+                        .map(|d| (crate::core::adjudication::CURATED, d)),
+                    Some(&schema),
+                )
+            }),
         };
-        ws.schema_rev.track();
-        let schema = ws.schema.get_value();
-        charts(&corpus_stats(&chosen, Some(&schema)))
+        charts(&stats)
     });
     let download_svg = move |chart: &Chart| {
         let name = format!("{}.svg", chart.file_stem());
         if let Err(e) = download_text(&name, "image/svg+xml", &bar_chart_svg(chart)) {
-            ws.alert(AlertKind::Error, format!("The download failed: {e:?}"));
+            ws.alerts.error(format!("The download failed: {e:?}"));
         }
     };
     let download_png = move |chart: Chart| {
@@ -131,10 +135,8 @@ pub fn Dashboard(
             };
             if let Err(e) = result {
                 let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
-                ws.alert(
-                    AlertKind::Error,
-                    format!("No PNG of “{}”: {why}", chart.title),
-                );
+                ws.alerts
+                    .error(format!("No PNG of “{}”: {why}", chart.title));
             }
         });
     };

@@ -1,6 +1,6 @@
 //! How the article is shown: the arcs mode (on by default, key H) and the wide text
-//! setting. A small context of its own, apart from the workspace; kept in localStorage,
-//! so a reload keeps the choice.
+//! setting. A narrow context of its own, apart from the workspace (read-only signals and
+//! actions); kept in localStorage, so a reload keeps the choice.
 
 use leptos::prelude::*;
 
@@ -9,9 +9,9 @@ const KEY: &str = "loupe/v1/display";
 #[derive(Clone, Copy)]
 pub struct Display {
     /// Arcs for event arguments and relations, drawn above the text.
-    pub arcs: RwSignal<bool>,
+    arcs: RwSignal<bool>,
     /// The article uses the width of the pane instead of a reading column.
-    pub wide: RwSignal<bool>,
+    wide: RwSignal<bool>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -42,8 +42,20 @@ impl Display {
         display
     }
 
+    pub fn arcs(&self) -> ReadSignal<bool> {
+        self.arcs.read_only()
+    }
+
+    pub fn wide(&self) -> ReadSignal<bool> {
+        self.wide.read_only()
+    }
+
     pub fn toggle_arcs(&self) {
         self.arcs.update(|a| *a = !*a);
+    }
+
+    pub fn toggle_wide(&self) {
+        self.wide.update(|w| *w = !*w);
     }
 }
 

@@ -13,17 +13,15 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{AlertKind, StorageTrouble, Workspace};
+use super::state::Workspace;
 use crate::browser::download::{download_bytes, download_text, sanitize_file_name};
 use crate::browser::files::files_of;
-use crate::core::edit::Edit;
-use crate::core::format::merge::plan_import;
 use crate::core::format::wordpiece::WordPiece;
 use crate::core::format::{
     self, archive, loupe, Format, FormatOptions, ImportOptions, InputFile, OffsetUnit, OutFile,
     MAX_INPUT_BYTES,
 };
-use crate::core::model::{Document, Id};
+use crate::core::model::Document;
 
 /// What an export covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,10 +147,10 @@ impl Workspace {
     /// The documents an export covers: the open one, or the whole corpus in order.
     fn documents_for(&self, scope: Scope) -> Vec<Document> {
         match scope {
-            Scope::Document => self.with_current(|s| s.doc.clone()).into_iter().collect(),
+            Scope::Document => self.with_open(|s| s.doc.clone()).into_iter().collect(),
             Scope::Corpus => self
-                .corpus
-                .with_value(|c| c.iter().map(|s| s.doc.clone()).collect()),
+                .with_core(|c| c.documents().cloned().collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -171,7 +169,7 @@ impl Workspace {
                 Scope::Document => "Open a document to export it.",
                 Scope::Corpus => "The corpus is empty; add articles to export them.",
             };
-            self.alert(AlertKind::Info, why);
+            self.alerts.info(why);
             return;
         }
         // Steps: converting (1), then each file packed, then saving (1).
@@ -180,11 +178,11 @@ impl Workspace {
             progress.set(Some((0, 2)));
         }
         next_frame().await;
-        let schema = self.schema.with_value(Clone::clone);
+        let schema = self.schema_now();
         let mut out = format::export_with(format, &docs, &schema, &options);
         if format == Format::Loupe {
             // loupe/1 carries who annotated; the generic export leaves the name empty.
-            let annotator = self.annotator.get_untracked();
+            let annotator = self.annotator().get_untracked();
             for f in &mut out.files {
                 f.bytes = loupe::to_json_with_schema(&docs, &annotator, &schema).into_bytes();
             }
@@ -230,12 +228,12 @@ impl Workspace {
                 } else {
                     format!("{}.", losses.join("; "))
                 };
-                self.alert(
-                    AlertKind::Info,
-                    format!("Exported {what} as {} to {name}. {report}", label(format)),
-                );
+                self.alerts.info(format!(
+                    "Exported {what} as {} to {name}. {report}",
+                    label(format)
+                ));
             }
-            Err(e) => self.alert(AlertKind::Error, format!("The export failed: {e}")),
+            Err(e) => self.alerts.error(format!("The export failed: {e}")),
         }
     }
 
@@ -318,7 +316,7 @@ impl Workspace {
             .collect();
         let notes = imported.report.notes.clone();
         let found = imported.documents.len();
-        match apply_import(self, imported.documents, strict) {
+        match self.apply_import(imported.documents, strict) {
             Ok(applied) => {
                 let mut summary = format!(
                     "Imported {} of {found} document(s) from {}",
@@ -350,72 +348,6 @@ impl Workspace {
             },
         }
     }
-}
-
-/// What applying an import did.
-pub(crate) struct Applied {
-    /// The documents added, in order.
-    pub added: Vec<Id>,
-    /// One line per document that got annotations merged into it.
-    pub merged: Vec<String>,
-    /// Annotations that could not be merged, each named.
-    pub problems: Vec<String>,
-}
-
-/// Add imported documents to the corpus; a text already there gets the annotations merged
-/// into it instead, as one undoable step of that document. In strict mode nothing is
-/// applied when any annotation cannot be merged. The error is the reason and its lines.
-pub(crate) fn apply_import(
-    ws: &Workspace,
-    documents: Vec<Document>,
-    strict: bool,
-) -> Result<Applied, (String, Vec<String>)> {
-    let plan = ws
-        .corpus
-        .with_value(|c| plan_import(c.iter().map(|slot| &slot.doc), documents));
-    let problems = plan.problems();
-    if strict && !problems.is_empty() {
-        return Err((
-            format!(
-                "strict mode, and {} annotation(s) cannot be merged into documents already in the corpus",
-                problems.len()
-            ),
-            problems,
-        ));
-    }
-    if let Some(StorageTrouble::ReadOnly(why)) = ws.trouble.get_untracked() {
-        return Err((why, Vec::new()));
-    }
-    let (added, _) = ws
-        .add_documents(plan.new_documents)
-        .map_err(|why| (why, Vec::new()))?;
-    let mut merged = Vec::new();
-    let mut problems = problems;
-    for merge in plan.merges.iter().chain(&plan.repeats) {
-        if let Some(edit) = &merge.edit {
-            // Only a read-only corpus refuses it, and that was checked above; say so anyway.
-            if !apply_merge(ws, &merge.id, edit.clone()) {
-                problems.push(format!(
-                    "“{}”: the annotations could not be merged; nothing in it changed",
-                    merge.title
-                ));
-                continue;
-            }
-        }
-        merged.push(merge.summary());
-    }
-    Ok(Applied {
-        added,
-        merged,
-        problems,
-    })
-}
-
-/// Apply a merge to a document through its own undo history. `Workspace::edit` works on
-/// the open document, so another one is made current for the call without telling the
-/// view, which keeps showing the open document.
-fn apply_merge(ws: &Workspace, id: &Id, edit: Edit) -> bool {
-    ws.edit_doc(id, edit)
 }
 
 /// Close a panel on Escape and give focus back to the button that opened it.
@@ -547,7 +479,7 @@ pub fn ExportMenu() -> impl IntoView {
                             <input type="radio" name="export-scope" value="corpus"
                                 prop:checked=move || scope.get() == Scope::Corpus
                                 on:change=move |_| scope.set(Scope::Corpus)/>
-                            {move || format!("Whole corpus ({} documents)", ws.index.with(Vec::len))}
+                            {move || format!("Whole corpus ({} documents)", ws.corpus.index().with(Vec::len))}
                         </label>
                     </fieldset>
                     {move || progress.get().map(|(done, total)| view! {
@@ -621,9 +553,9 @@ pub fn ImportMenu() -> impl IntoView {
         spawn_local(async move {
             let result = ws.import_annotations(files, choice, strict, formats).await;
             if result.failed {
-                ws.alert(AlertKind::Error, result.summary.clone());
+                ws.alerts.error(result.summary.clone());
             } else {
-                ws.alert(AlertKind::Info, result.summary.clone());
+                ws.alerts.info(result.summary.clone());
             }
             outcome.set(Some(result));
             busy.set(false);

@@ -6,55 +6,32 @@ use std::sync::OnceLock;
 use leptos::prelude::*;
 
 use super::annotate::{kind_of, Interaction, Kind, Mode};
-use super::state::{AlertKind, Workspace};
+use super::state::Workspace;
+use crate::core::keymap::help;
 use crate::core::model::{Annotations, AttrValue, Event, Id, Mention, Relation};
 use crate::core::offsets::OffsetIndex;
 use crate::core::schema::{AnnotationKind, Schema};
 use crate::core::validate::validate_about;
 
-/// Every shortcut, shown by `?`. Kept beside the inspector so the list and the help dialog
-/// cannot drift apart from each other.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Mouse drag", "select words (snaps to whole words); Alt+drag selects exact characters. A drag that starts on plain text (or inside one highlight) selects text"),
-    ("Drag highlight → highlight", "link two annotations, as in brat: from an event's trigger, pick the argument role (only the roles that take that type are offered) or a relation type; from a mention, pick the relation type"),
-    ("Shift+drag", "add the dragged text as another fragment of the selected mention (a discontinuous span)"),
-    ("↓ / ↑", "next / previous annotation, in text order"),
-    ("→ / ←", "with an annotation selected (or nothing): next / previous annotation. With text selected but not yet tagged: move that selection to the next / previous word"),
-    ("Shift+→ / Shift+←", "start a text selection at the word after the selected annotation (or the first word), then grow or shrink it by a word"),
-    ("P O G L F W V T N", "tag the selection as PER ORG GPE LOC FAC WEA VEH TIME VALUE"),
-    ("E", "filter the type palette (event types); Enter applies the first match"),
-    ("1–9", "with an event selected: arm its 1st–9th argument slot; with a slot armed: fill it with the mention showing that number. A filled slot disarms, so the next digit arms the next slot"),
-    ("Enter", "fill the armed slot, finish a relation or same-entity link with the annotation chosen by the arrows, or confirm tag-all"),
-    ("R", "link the selected annotation: choose the second one (arrows and Enter, or a click), then its role or relation type"),
-    ("In the type picker", "1–9 pick a type; ↑ ↓ ← → and Tab move between the types; Enter picks the focused one; Esc cancels"),
-    ("S", "same entity as…: choose the mention that refers to the same entity"),
-    ("A", "annotate all other occurrences of the selected mention: preview in this document; A again switches to the whole corpus (count per document); Enter tags, as one undo step"),
-    ("H", "show or hide the arcs (event arguments, relations, coreference) above the text"),
-    ("Tab / Shift+Tab", "with focus in the article: next / previous annotation (past the last one, Tab leaves the article)"),
-    ("Ctrl+Shift+F", "search every document; ↓/↑ pick a hit, Enter opens the document at it"),
-    ("D", "jump to the selected annotation's controls in the inspector"),
-    ("Delete", "delete the selected annotation"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-    ("Esc", "cancel whatever is in progress, close a menu or a panel"),
-    ("/", "search this document; Enter jumps to the next match, selects it and scrolls to it"),
-    ("[ / ]", "show or hide the document list / the inspector"),
-    ("?", "show or hide this list"),
-];
-
+/// The `?` help, generated from the keymap and the schema's type keys: it cannot drift
+/// from the keys.
 #[component]
 pub fn ShortcutHelp() -> impl IntoView {
     let ia = expect_context::<Interaction>();
+    let ws = expect_context::<Workspace>();
     view! {
-        <Show when=move || ia.help.get()>
+        <Show when=move || ia.help().get()>
             <div class="help" role="dialog" aria-modal="false" aria-labelledby="help-title">
                 <div class="help-head">
                     <h2 id="help-title">"Keyboard shortcuts"</h2>
-                    <button type="button" on:click=move |_| ia.help.set(false)>"Close (Esc)"</button>
+                    <button type="button" on:click=move |_| ia.close_help()>"Close (Esc)"</button>
                 </div>
                 <div class="help-body">
                     <table>
                         <tbody>
-                            {SHORTCUTS.iter().map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> }).collect_view()}
+                            {move || ws.schema.current().with(|s| help(s)).into_iter().map(|row| view! {
+                                <tr><th scope="row"><kbd>{row.keys}</kbd></th><td>{row.what}</td></tr>
+                            }).collect_view()}
                         </tbody>
                     </table>
                 </div>
@@ -97,10 +74,10 @@ impl Current {
     /// `f` must not reach the workspace's documents itself: they are borrowed for it.
     fn with<R>(self, f: impl FnOnce(&Open) -> R) -> R {
         let ws = self.0;
-        ws.version.track();
-        ws.current.track();
+        ws.corpus.open_rev().track();
+        ws.corpus.current().track();
         let mut f = Some(f);
-        let found = ws.with_current(|slot| {
+        let found = ws.with_open(|slot| {
             let open = Open {
                 ann: &slot.doc.annotations,
                 text: &slot.doc.text,
@@ -126,12 +103,17 @@ pub fn Inspector() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     let ann = Current(ws);
     // While a slot is armed, the inspector keeps showing its event.
-    let focus = move || ia.armed.get().map(|(e, _)| e).or_else(|| ws.selected.get());
+    let focus = move || {
+        ia.armed()
+            .get()
+            .map(|(e, _)| e)
+            .or_else(|| ws.selection.selected().get())
+    };
     // Annotations whose types the schema lacks (after a switch of schema) are kept; the
     // validator flags each, and this line counts them for the document.
     let outside_schema = move || {
-        ws.schema_rev.track();
-        let lacking = ann.with(|o| ws.schema.with_value(|s| s.unknown_uses([o.ann])));
+        let schema = ws.schema.current().get();
+        let lacking = ann.with(|o| schema.unknown_uses([o.ann]));
         (!lacking.is_empty()).then(|| {
             let list: Vec<String> = lacking.iter().map(|(t, n)| format!("{t} ({n})")).collect();
             view! {
@@ -148,7 +130,7 @@ pub fn Inspector() -> impl IntoView {
             <div id="annotation-actions">
                 {move || {
                     // Slots, attributes and warnings come from the schema.
-                    ws.schema_rev.track();
+                    ws.schema.current().track();
                     let Some(id) = focus() else {
                         return view! { <p class="muted">"Nothing selected. Click a highlight, or press ↓."</p> }.into_any();
                     };
@@ -156,7 +138,7 @@ pub fn Inspector() -> impl IntoView {
                     ann.with(|o| match kind_of(o.ann, &id) {
                         Some(Kind::Mention) => mention_panel(ws, ia, o, o.ann.mention(&id).cloned().expect("a mention")).into_any(),
                         Some(Kind::Event) => event_panel(ws, ia, o, o.ann.events.iter().find(|e| e.id == id).cloned().expect("an event")).into_any(),
-                        Some(Kind::Relation) => relation_panel(ws, o, o.ann.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
+                        Some(Kind::Relation) => relation_panel(ws, ia, o, o.ann.relations.iter().find(|r| r.id == id).cloned().expect("a relation")).into_any(),
                         _ => view! { <p class="muted">"Nothing selected."</p> }.into_any(),
                     })
                 }}
@@ -174,7 +156,7 @@ pub fn ModeBar() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     move || {
         let cancel = move |_| ia.cancel();
-        if let Some((event, role)) = ia.armed.get() {
+        if let Some((event, role)) = ia.armed().get() {
             return view! {
                 <div class="modebar" role="status">
                     <span>{format!("Filling {role} of {event}: click a mention, or select text and pick an entity type.")}</span>
@@ -182,7 +164,7 @@ pub fn ModeBar() -> impl IntoView {
                 </div>
             }.into_any();
         }
-        if let Some(preview) = ia.tag_all.get() {
+        if let Some(preview) = ia.tag_all().get() {
             let n = preview.total();
             let (kind, needle) = (preview.kind.clone(), preview.needle.clone());
             let question = if preview.corpus {
@@ -213,13 +195,13 @@ pub fn ModeBar() -> impl IntoView {
                 <div class="modebar" role="status">
                     <span>{question}</span>
                     {per_doc}
-                    <button type="button" class="primary" disabled=n == 0 on:click=move |_| ws.confirm_tag_all(ia)>"Tag all (Enter)"</button>
-                    <button type="button" aria-keyshortcuts="A" on:click=move |_| ws.toggle_tag_all_scope(ia)>{scope}</button>
+                    <button type="button" class="primary" disabled=n == 0 on:click=move |_| ia.confirm_tag_all()>"Tag all (Enter)"</button>
+                    <button type="button" aria-keyshortcuts="A" on:click=move |_| ia.toggle_tag_all_scope()>{scope}</button>
                     <button type="button" on:click=cancel>"Cancel (Esc)"</button>
                 </div>
             }.into_any();
         }
-        match ia.mode.get() {
+        match ia.mode().get() {
             Mode::RelationTo(from) => view! {
                 <div class="modebar" role="status">
                     <span>{format!("Link from {from}: click the second annotation, or move to it with ↓ ↑ and press Enter.")}</span>
@@ -251,35 +233,18 @@ enum LinkOption {
 /// The roles of `from`'s event type that accept `to`'s type, then the relation types the
 /// schema allows from `from` to `to`.
 fn link_options(ws: Workspace, from: &str, to: &str) -> Vec<LinkOption> {
-    let roles = ws
-        .with_current(|slot| {
-            let ann = &slot.doc.annotations;
-            let event = ann.event(from)?;
-            let (kind, is_event) = ann
-                .mention(to)
-                .map(|m| (m.kind.clone(), false))
-                .or_else(|| ann.event(to).map(|e| (e.kind.clone(), true)))?;
-            ws.schema.with_value(|s| {
-                let t = s.event_type(&event.kind)?;
-                Some(
-                    t.roles
-                        .iter()
-                        .filter(|r| s.type_allowed(&r.types, &kind, is_event))
-                        .map(|r| LinkOption::Role(r.name.clone()))
-                        .collect::<Vec<_>>(),
-                )
-            })
-        })
-        .flatten()
-        .unwrap_or_default();
-    roles
-        .into_iter()
-        .chain(
-            ws.relation_types_for(from, to)
-                .into_iter()
-                .map(LinkOption::Relation),
-        )
-        .collect()
+    ws.with_core(|c| {
+        c.link_roles(from, to)
+            .into_iter()
+            .map(LinkOption::Role)
+            .chain(
+                c.relation_types_for(from, to)
+                    .into_iter()
+                    .map(LinkOption::Relation),
+            )
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Focus the first element matching `selector` without scrolling to it (a 1 MB article
@@ -327,8 +292,8 @@ fn link_picker(ws: Workspace, ia: Interaction, from: Id, to: Id) -> impl IntoVie
             };
             let pick = move |_| {
                 match &option {
-                    LinkOption::Role(r) => ws.add_argument(ia, &f, r, &t),
-                    LinkOption::Relation(r) => ws.add_relation(ia, &f, &t, r),
+                    LinkOption::Role(r) => ia.add_argument(&f, r, &t),
+                    LinkOption::Relation(r) => ia.add_relation(&f, &t, r),
                 }
                 focus_first(".article");
             };
@@ -351,20 +316,11 @@ fn link_picker(ws: Workspace, ia: Interaction, from: Id, to: Id) -> impl IntoVie
     }
 }
 
-/// The type picker's keys, while it is open: 1–9 pick, the arrows move the focus between
-/// the options, Enter picks the focused option (the first one unless moved). With no
-/// option at all, Enter says so and closes the picker. Returns whether it took the key.
-pub fn picker_key(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> bool {
+/// The link type picker's options, and which has the focus.
+fn picker_options() -> (Vec<web_sys::HtmlElement>, Option<usize>) {
     use wasm_bindgen::JsCast;
-    if !matches!(ia.mode.get_untracked(), Mode::RelationType(..))
-        || e.ctrl_key()
-        || e.meta_key()
-        || e.alt_key()
-    {
-        return false;
-    }
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return false;
+        return (Vec::new(), None);
     };
     let options: Vec<web_sys::HtmlElement> = doc
         .query_selector_all(".picker [data-option]")
@@ -380,57 +336,66 @@ pub fn picker_key(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) ->
             .as_ref()
             .is_some_and(|a| a == o.as_ref() as &web_sys::Element)
     });
-    let key = e.key();
+    (options, at)
+}
+
+/// The picker's digit: pick the option with number `n + 1`.
+pub fn picker_pick(n: usize) {
+    if let Some(o) = picker_options().0.get(n) {
+        o.click();
+    }
+}
+
+/// The picker's arrows: move the focus to the next or previous option, round the ends.
+/// Returns whether there was an option to move to.
+pub fn picker_step(forward: bool) -> bool {
+    let (options, at) = picker_options();
     let n = options.len();
-    match key.as_str() {
-        k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit() && c != '0') => {
-            if let Some(o) = options.get(k.parse::<usize>().unwrap_or(1) - 1) {
-                o.click();
+    if n == 0 {
+        return false;
+    }
+    let next = match (at, forward) {
+        (None, true) => 0,
+        (None, false) => n - 1,
+        (Some(i), true) => (i + 1) % n,
+        (Some(i), false) => (i + n - 1) % n,
+    };
+    let _ = options[next].focus();
+    true
+}
+
+/// The picker's Enter: pick the focused option (the first unless moved). On the picker's
+/// other buttons (Cancel) it does what they say. With no option at all, it says so and
+/// closes the picker.
+pub fn picker_confirm(ws: Workspace, ia: Interaction) {
+    use wasm_bindgen::JsCast;
+    let (options, at) = picker_options();
+    let other = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .filter(|a| at.is_none() && a.closest(".picker").ok().flatten().is_some())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(button) = other {
+        button.click();
+        return;
+    }
+    match options.get(at.unwrap_or(0)) {
+        Some(o) => o.click(),
+        None => {
+            if let Mode::RelationType(from, to) = ia.mode().get_untracked() {
+                ws.alerts.info(format!(
+                    "Nothing was linked: the schema has no argument role or relation from {from} to {to}."
+                ));
             }
-            true
+            ia.cancel();
         }
-        "ArrowDown" | "ArrowRight" | "ArrowUp" | "ArrowLeft" if n > 0 => {
-            let forward = matches!(key.as_str(), "ArrowDown" | "ArrowRight");
-            let next = match (at, forward) {
-                (None, true) => 0,
-                (None, false) => n - 1,
-                (Some(i), true) => (i + 1) % n,
-                (Some(i), false) => (i + n - 1) % n,
-            };
-            let _ = options[next].focus();
-            true
-        }
-        "Enter" => {
-            // Enter on the picker's other buttons (Cancel) does what they say.
-            let other = active
-                .filter(|a| at.is_none() && a.closest(".picker").ok().flatten().is_some())
-                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(button) = other {
-                button.click();
-                return true;
-            }
-            match options.get(at.unwrap_or(0)) {
-                Some(o) => o.click(),
-                None => {
-                    if let Mode::RelationType(from, to) = ia.mode.get_untracked() {
-                        ws.alert(
-                            AlertKind::Info,
-                            format!("Nothing was linked: the schema has no argument role or relation from {from} to {to}."),
-                        );
-                    }
-                    ia.cancel();
-                }
-            }
-            true
-        }
-        _ => false,
     }
 }
 
 fn warnings_for(ws: Workspace, open: &Open, id: &str) -> Vec<String> {
     // Only this annotation's rules, over the document's kept offset index: this runs
     // after every edit of the selected annotation.
-    ws.schema.with_value(|schema| {
+    ws.schema.current().with_untracked(|schema| {
         validate_about(open.text, open.index, open.ann, Some(schema), id)
             .into_iter()
             .map(|i| i.message)
@@ -439,7 +404,7 @@ fn warnings_for(ws: Workspace, open: &Open, id: &str) -> Vec<String> {
 }
 
 fn attribute_editors(
-    ws: Workspace,
+    ia: Interaction,
     schema: &Schema,
     target: &Id,
     kind: AnnotationKind,
@@ -459,7 +424,7 @@ fn attribute_editors(
                     <label class="attr"><input type="checkbox" prop:checked=on
                         on:change=move |ev| {
                             let checked = event_target_checked(&ev);
-                            ws.set_attribute(&target, &name, checked.then_some(AttrValue::Flag(true)));
+                            ia.set_attribute(&target, &name, checked.then_some(AttrValue::Flag(true)));
                         }/>{a.name.clone()}</label>
                 }.into_any()
             } else {
@@ -468,7 +433,7 @@ fn attribute_editors(
                     <label class="attr" for=field.clone()>{a.name.clone()}</label>
                     <select id=field on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        ws.set_attribute(&target, &name, (!v.is_empty()).then_some(AttrValue::Value(v)));
+                        ia.set_attribute(&target, &name, (!v.is_empty()).then_some(AttrValue::Value(v)));
                     }>
                         <option value="" selected=value.is_empty()>"—"</option>
                         {a.values.iter().map(|v| view! { <option value=v.clone() selected=*v == value>{v.clone()}</option> }).collect_view()}
@@ -479,12 +444,12 @@ fn attribute_editors(
         .collect_view()
 }
 
-fn note_editor(ws: Workspace, target: &Id, note: Option<String>) -> impl IntoView {
+fn note_editor(ia: Interaction, target: &Id, note: Option<String>) -> impl IntoView {
     let target = target.clone();
     view! {
         <label for="note">"Note"</label>
         <textarea id="note" rows="2" prop:value=note.unwrap_or_default()
-            on:change=move |ev| ws.set_note(&target, event_target_value(&ev))></textarea>
+            on:change=move |ev| ia.set_note(&target, event_target_value(&ev))></textarea>
     }
 }
 
@@ -504,7 +469,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
                 .count()
         })
         .unwrap_or(0);
-    let types = ws.schema.with_value(|s| {
+    let types = ws.schema.current().with_untracked(|s| {
         s.entity_types
             .iter()
             .map(|t| t.name.clone())
@@ -517,8 +482,8 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
         m.id.clone(),
         m.id.clone(),
     );
-    let attrs = ws.schema.with_value(|s| {
-        attribute_editors(ws, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any()
+    let attrs = ws.schema.current().with_untracked(|s| {
+        attribute_editors(ia, s, &m.id, AnnotationKind::Mention, &m.attributes).into_any()
     });
     let warnings = warnings_for(ws, open, &m.id);
     view! {
@@ -535,7 +500,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
             {types.into_iter().map(|t| { let sel = t == m.kind; view! { <option value=t.clone() selected=sel>{t.clone()}</option> } }).collect_view()}
         </select>
         <Warnings list=warnings/>
-        {links_list(ws, ia, ann, &m.id)}
+        {links_list(ia, ann, &m.id)}
         <div class="entity-box">
             {match entity {
                 Some(e) => {
@@ -545,32 +510,35 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
                         <p>{format!("Entity {} · {} mentions", e.id, members)}</p>
                         <label for="entity-name">"Canonical name"</label>
                         <input id="entity-name" type="text" prop:value=e.name.clone()
-                            on:change=move |ev| ws.set_entity_name(&eid, &event_target_value(&ev))/>
+                            on:change=move |ev| ia.set_entity_name(&eid, &event_target_value(&ev))/>
                         <label for="entity-norm">"Normalisation (e.g. Wikidata:Q212)"</label>
                         <input id="entity-norm" type="text" prop:value=norm
-                            on:change=move |ev| ws.set_normalization(&eid2, &event_target_value(&ev))/>
-                        <button type="button" on:click=move |_| ws.split_from_entity(&id2)>"Split from entity"</button>
+                            on:change=move |ev| ia.set_normalization(&eid2, &event_target_value(&ev))/>
+                        <button type="button" on:click=move |_| ia.split_from_entity(&id2)>"Split from entity"</button>
                     }.into_any()
                 }
                 None => view! { <p class="muted">"Not linked to an entity."</p> }.into_any(),
             }}
         </div>
         <div class="actions-row">
-            <button type="button" aria-keyshortcuts="S" on:click=move |_| ia.mode.set(Mode::SameEntityAs(id3.clone()))>"Same entity as… (S)"</button>
-            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id4.clone()))>"Relation… (R)"</button>
-            <button type="button" aria-keyshortcuts="A" on:click=move |_| { ws.selected.set(Some(id5.clone())); ws.preview_tag_all(ia, false) }>"Tag all occurrences (A)"</button>
-            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+            <button type="button" aria-keyshortcuts="S" on:click=move |_| ia.start_same_entity(id3.clone())>"Same entity as… (S)"</button>
+            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.start_relation(id4.clone())>"Relation… (R)"</button>
+            <button type="button" aria-keyshortcuts="A" on:click=move |_| { ws.selection.select(id5.clone()); ia.preview_tag_all(false) }>"Tag all occurrences (A)"</button>
+            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ia.delete_selected()>"Delete (Del)"</button>
         </div>
         {attrs}
-        {note_editor(ws, &m.id, m.note.clone())}
+        {note_editor(ia, &m.id, m.note.clone())}
     }
 }
 
 fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl IntoView {
-    let schema_type = ws.schema.with_value(|s| s.event_type(&e.kind).cloned());
+    let schema_type = ws
+        .schema
+        .current()
+        .with_untracked(|s| s.event_type(&e.kind).cloned());
     let warnings = warnings_for(ws, open, &e.id);
-    let attrs = ws.schema.with_value(|s| {
-        attribute_editors(ws, s, &e.id, AnnotationKind::Event, &e.attributes).into_any()
+    let attrs = ws.schema.current().with_untracked(|s| {
+        attribute_editors(ia, s, &e.id, AnnotationKind::Event, &e.attributes).into_any()
     });
     let id_rel = e.id.clone();
     let slots = schema_type.map(|t| t.roles).unwrap_or_default();
@@ -595,7 +563,7 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                     .collect();
                 let (event, rname) = (e.id.clone(), role.name.clone());
                 let (event2, rname2) = (e.id.clone(), role.name.clone());
-                let armed = move || ia.armed.get() == Some((event2.clone(), rname2.clone()));
+                let armed = move || ia.armed().get() == Some((event2.clone(), rname2.clone()));
                 let key = if n < 9 { format!("{}", n + 1) } else { String::new() };
                 let pressed = armed.clone();
                 let need = slot_need(&role.cardinality, filled.len());
@@ -614,24 +582,24 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                                 let event = e.id.clone();
                                 view! { <li>{text.clone()}
                                     <button type="button" class="small" aria-label=format!("Remove {} {}", role.name, text)
-                                        on:click=move |_| ws.remove_argument(&event, i)>"×"</button></li> }
+                                        on:click=move |_| ia.remove_argument(&event, i)>"×"</button></li> }
                             }).collect_view()}
                         </ul>
                         <button type="button" class="small" aria-keyshortcuts=key.clone() aria-pressed=move || pressed().to_string()
-                            on:click=move |_| ia.armed.set(Some((event.clone(), rname.clone())))>
+                            on:click=move |_| ia.arm(event.clone(), rname.clone())>
                             {format!("Fill {}{}", role.name, if key.is_empty() { String::new() } else { format!(" ({key})") })}
                         </button>
                     </li>
                 }
             }).collect_view()}
         </ol>
-        {links_list(ws, ia, open.ann, &e.id)}
+        {links_list(ia, open.ann, &e.id)}
         <div class="actions-row">
-            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.mode.set(Mode::RelationTo(id_rel.clone()))>"Link… (R)"</button>
-            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+            <button type="button" aria-keyshortcuts="R" on:click=move |_| ia.start_relation(id_rel.clone())>"Link… (R)"</button>
+            <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ia.delete_selected()>"Delete (Del)"</button>
         </div>
         {attrs}
-        {note_editor(ws, &e.id, e.note.clone())}
+        {note_editor(ia, &e.id, e.note.clone())}
     }
 }
 
@@ -664,7 +632,7 @@ fn accepts_in_words(types: &[String]) -> String {
 /// Where an annotation is linked: the events it is an argument of (with the role), its
 /// relations, and for an event its own relations. Each row selects the other end. The
 /// arcs layer is hidden from screen readers; this list carries the same facts.
-fn links_list(ws: Workspace, ia: Interaction, ann: &Annotations, id: &str) -> impl IntoView {
+fn links_list(ia: Interaction, ann: &Annotations, id: &str) -> impl IntoView {
     let mut rows: Vec<(Id, String)> = Vec::new();
     for e in &ann.events {
         for a in e.arguments.iter().filter(|a| a.target == id) {
@@ -693,13 +661,13 @@ fn links_list(ws: Workspace, ia: Interaction, ann: &Annotations, id: &str) -> im
         {empty.then(|| view! { <p class="muted">"No event argument or relation."</p> })}
         <ul class="links" aria-label="Arguments and relations">
             {rows.into_iter().map(|(target, text)| view! {
-                <li><button type="button" class="link" on:click=move |_| ws.choose(ia, target.clone())>{text}</button></li>
+                <li><button type="button" class="link" on:click=move |_| ia.choose(target.clone())>{text}</button></li>
             }).collect_view()}
         </ul>
     }
 }
 
-fn relation_panel(ws: Workspace, open: &Open, r: Relation) -> impl IntoView {
+fn relation_panel(ws: Workspace, ia: Interaction, open: &Open, r: Relation) -> impl IntoView {
     let ann = open.ann;
     let warnings = warnings_for(ws, open, &r.id);
     view! {
@@ -709,7 +677,7 @@ fn relation_panel(ws: Workspace, open: &Open, r: Relation) -> impl IntoView {
             <dt>"To"</dt><dd>{format!("{} {}", r.arg2, label_of(ann, &r.arg2))}</dd>
         </dl>
         <Warnings list=warnings/>
-        <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ws.delete_annotation()>"Delete (Del)"</button>
+        <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ia.delete_selected()>"Delete (Del)"</button>
     }
 }
 
@@ -744,9 +712,9 @@ fn Outline(ann: Current) -> impl IntoView {
         view! {
             <li>
                 <button type="button" class="outline-item"
-                    class:selected=move || ws.selected.get().as_deref() == Some(id1.as_str())
+                    class:selected=move || ws.selection.selected().get().as_deref() == Some(id1.as_str())
                     aria-label=format!("{label} {id}: {text}")
-                    on:click=move |_| ws.choose(ia, id2.clone())>
+                    on:click=move |_| ia.choose(id2.clone())>
                     <span class="tag-label">{label.clone()}</span>" "{text.clone()}
                 </button>
             </li>

@@ -10,7 +10,9 @@ use super::state::Workspace;
 /// How many recent types get a button of their own.
 const RECENT: usize = 5;
 
-#[derive(Clone, PartialEq)]
+/// One row of the palette. The whole entry keys its button: a schema switch that gives a
+/// type another colour or key redraws that button.
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct PaletteEntry {
     name: String,
     display: String,
@@ -34,8 +36,7 @@ pub fn Palette() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     // The palette follows the schema: a switch in the top bar rebuilds the list.
     let all = Memo::new(move |_| {
-        ws.schema_rev.track();
-        ws.schema.with_value(|s| {
+        ws.schema.current().with(|s| {
             let entities = s.entity_types.iter().map(|t| PaletteEntry {
                 name: t.name.clone(),
                 display: t.display.clone(),
@@ -57,7 +58,7 @@ pub fn Palette() -> impl IntoView {
     // mouse. Without a filter it lists the entity types (the event types are many: the
     // filter, or the recent row, reaches them).
     let shown = Memo::new(move |_| {
-        let filter = ia.filter.get().to_lowercase();
+        let filter = ia.filter().get().to_lowercase();
         all.get()
             .into_iter()
             .filter(|e| {
@@ -72,7 +73,7 @@ pub fn Palette() -> impl IntoView {
     });
     // The last few types used, most recent first, in a short row of their own.
     let recent = Memo::new(move |_| {
-        let recent = ia.recent.get();
+        let recent = ia.recent().get();
         let all = all.get();
         recent
             .iter()
@@ -86,27 +87,27 @@ pub fn Palette() -> impl IntoView {
         <div class="palette" role="toolbar" aria-label="Annotation types">
             <input type="search" id="type-filter" class="type-filter" placeholder="Filter types (E)"
                 aria-label="Filter annotation types, Enter applies the first" aria-keyshortcuts="E"
-                prop:value=move || ia.filter.get()
-                on:input=move |ev| ia.filter.set(event_target_value(&ev))
+                prop:value=move || ia.filter().get()
+                on:input=move |ev| ia.set_filter(event_target_value(&ev))
                 on:keydown=move |ev| {
                     match ev.key().as_str() {
                         "Enter" => {
                             ev.prevent_default();
                             if let Some(kind) = first_match() {
-                                ws.apply_type(ia, &kind);
-                                ia.filter.set(String::new());
+                                ia.apply_type(&kind);
+                                ia.set_filter(String::new());
                                 // Hand the keyboard back to the article's shortcuts.
                                 blur(&ev);
                             }
                         }
                         "Escape" => {
-                            ia.filter.set(String::new());
+                            ia.set_filter(String::new());
                             blur(&ev);
                         }
                         _ => {}
                     }
                 }/>
-            <For each=move || shown.get() key=|e| e.name.clone() let:e>
+            <For each=move || shown.get() key=|e| e.clone() let:e>
                 {
                     let name = e.name.clone();
                     let key = e.hotkey.map(|k| k.to_uppercase().to_string()).unwrap_or_default();
@@ -121,9 +122,9 @@ pub fn Palette() -> impl IntoView {
                             style=format!("--type-color: {}", e.color)
                             aria-label=label title=e.display.clone() aria-keyshortcuts=key.clone()
                             data-type=e.name.clone()
-                            disabled=move || ws.pending.get().is_none()
+                            disabled=move || ws.selection.pending().get().is_none()
                             on:mousedown=|ev| ev.prevent_default()
-                            on:click=move |_| ws.apply_type(ia, &name)>
+                            on:click=move |_| ia.apply_type(&name)>
                             <span class="swatch" aria-hidden="true"></span>
                             {e.name.clone()}
                             {(!key.is_empty()).then(|| view! { <kbd>{key.clone()}</kbd> })}
@@ -134,16 +135,16 @@ pub fn Palette() -> impl IntoView {
             {move || (!recent.with(Vec::is_empty)).then(|| view! {
                 <span class="recent" role="group" aria-label="Recent types">
                     <span class="recent-label" aria-hidden="true">"Recent"</span>
-                    <For each=move || recent.get() key=|e| e.name.clone() let:e>
+                    <For each=move || recent.get() key=|e| e.clone() let:e>
                         {
                             let name = e.name.clone();
                             view! {
                                 <button type="button" class="recent-type" class:event=e.is_event
                                     style=format!("--type-color: {}", e.color)
                                     aria-label=format!("Recent type {}", e.name) title=e.display.clone()
-                                    disabled=move || ws.pending.get().is_none()
+                                    disabled=move || ws.selection.pending().get().is_none()
                                     on:mousedown=|ev| ev.prevent_default()
-                                    on:click=move |_| ws.apply_type(ia, &name)>
+                                    on:click=move |_| ia.apply_type(&name)>
                                     <span class="swatch" aria-hidden="true"></span>
                                     {e.name.rsplit(':').next().unwrap_or_default().to_owned()}
                                 </button>
@@ -153,9 +154,9 @@ pub fn Palette() -> impl IntoView {
                 </span>
             })}
             <span class="hint" aria-live="polite">
-                {move || if ia.armed.get().is_some() {
+                {move || if ia.armed().get().is_some() {
                     "Filling a slot: click a mention, or select text and pick an entity type."
-                } else if ws.pending.get().is_some() {
+                } else if ws.selection.pending().get().is_some() {
                     "Pick a type, or press its key. Type in the filter for event types."
                 } else {
                     "Select words to tag them (Alt: no snapping; Shift+→ by keyboard). ? lists the keys."

@@ -9,6 +9,7 @@ use super::state::Workspace;
 use crate::browser::selection::{cp_to_point, select_span};
 use crate::core::model::{Id, Span};
 use crate::core::search::{find_all, search_corpus, Hit};
+use crate::core::session::search_step;
 
 /// The corpus search lists this many hits; the count above the list is the full one.
 const CORPUS_HITS: usize = 200;
@@ -35,28 +36,21 @@ pub fn DocSearch() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let at = RwSignal::new(0usize);
     let hits = Memo::new(move |_| {
-        ws.current.track();
+        ws.corpus.current().track();
         let q = query.get();
         if q.trim().is_empty() {
             return Vec::new();
         }
-        ws.with_current(|s| find_all(&s.doc.text, &q))
+        ws.with_open(|s| find_all(&s.doc.text, &q))
             .unwrap_or_default()
     });
     let jump = move |forward: bool| {
         let list = hits.get_untracked();
-        if list.is_empty() {
+        let Some(i) = search_step(at.get_untracked(), list.len(), forward) else {
             return;
-        }
-        let n = list.len();
-        let i = if forward {
-            at.get_untracked() % n
-        } else {
-            (at.get_untracked() + n - 2) % n
         };
         at.set(i + 1);
-        ws.selected.set(None);
-        ws.pending.set(Some(list[i]));
+        ws.selection.pend(list[i]);
         reveal(list[i]);
     };
     view! {
@@ -101,7 +95,7 @@ pub fn DocSearch() -> impl IntoView {
 /// Open document `id` (if it is not open) and select `span` in it, scrolled into view.
 /// The article of a newly opened document is drawn on a later frame, so this waits for it.
 pub fn jump_to(ws: Workspace, id: Id, span: Span) {
-    if ws.current.get_untracked().as_deref() != Some(id.as_str()) {
+    if ws.corpus.current().get_untracked().as_deref() != Some(id.as_str()) {
         ws.open(id.clone());
     }
     leptos::task::spawn_local(async move {
@@ -116,11 +110,10 @@ pub fn jump_to(ws: Workspace, id: Id, span: Span) {
             }
             gloo::timers::future::TimeoutFuture::new(16).await;
         }
-        if ws.current.get_untracked().as_deref() != Some(id.as_str()) {
-            return; // the user went elsewhere meanwhile
+        if ws.corpus.current().try_get_untracked().flatten().as_deref() != Some(id.as_str()) {
+            return; // the user went elsewhere meanwhile, or the app is gone
         }
-        ws.selected.set(None);
-        ws.pending.set(Some(span));
+        ws.selection.pend(span);
         reveal(span);
     });
 }
@@ -134,12 +127,13 @@ pub fn CorpusSearch() -> impl IntoView {
     let at = RwSignal::new(0usize);
     let list_ref = NodeRef::<leptos::html::Ol>::new();
     let found = Memo::new(move |_| {
-        ws.index.track();
+        ws.corpus.index().track();
         let q = query.get();
         if q.trim().is_empty() {
             return (Vec::<(Id, String, Hit)>::new(), 0);
         }
-        ws.corpus.with_value(|c| {
+        ws.with_core(|core| {
+            let c = core.slots();
             let (hits, total) =
                 search_corpus(c.iter().map(|s| s.doc.text.as_str()), &q, CORPUS_HITS);
             let hits = hits
@@ -154,6 +148,7 @@ pub fn CorpusSearch() -> impl IntoView {
                 .collect();
             (hits, total)
         })
+        .unwrap_or_default()
     });
     let open = move |i: usize| {
         let Some((id, _, hit)) = found.with_untracked(|(h, _)| h.get(i).cloned()) else {
@@ -208,7 +203,7 @@ pub fn CorpusSearch() -> impl IntoView {
                             // The first Enter opens the first hit; back in the box, each
                             // next Enter the next one.
                             let shown = found.with_untracked(|(h, _)| h.get(at.get_untracked()).map(|x| x.2.span))
-                                == ws.pending.get_untracked();
+                                == ws.selection.pending().get_untracked();
                             let i = if shown { (at.get_untracked() + 1) % n } else { at.get_untracked() % n };
                             open(i);
                             // Give the keyboard back, so a type key tags the hit.

@@ -1,32 +1,37 @@
-//! The workspace state and the actions on it. Components call these methods; the domain
-//! rules themselves live in the core.
+//! The reactive shell over the application layer ([`crate::core::workspace`]). It keeps the
+//! core's workspace, runs its actions, and mirrors what an [`Outcome`] says changed into
+//! narrow contexts, each with read-only signals and action methods:
+//! [`Alerts`], [`Selection`], [`SchemaView`] and [`CorpusView`]. No component writes
+//! another's state: they call actions.
 //!
-//! Saving: an edit changes memory at once and marks its document dirty; the dirty
-//! annotations are written right after the next paint, at most [`SAVE_DELAY_MS`] after the
-//! edit, and at once when the page is hidden or unloaded. A refused write (a full quota)
-//! leaves the last good stored copy in place, keeps the edits in memory, raises the storage
-//! banner, and is retried on the next edit or by the banner's Retry button.
+//! A change to one document bumps only that document's revision ([`CorpusView::open_rev`]
+//! when it is the open one, its count otherwise), so an edit elsewhere never repaints the
+//! open article.
+//!
+//! Saving: an edit changes memory at once and marks its document dirty in the core; the
+//! dirty annotations are written right after the next paint, at most [`SAVE_DELAY_MS`]
+//! after the edit, and at once when the page is hidden or unloaded. A refused write (a
+//! full quota) leaves the last good stored copy in place, keeps the edits in memory, raises
+//! the storage banner, and is retried on the next edit or by the banner's Retry button.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::OnceLock;
 
 use leptos::prelude::*;
 
-use crate::browser::download::download_text;
 use crate::browser::files::read_documents;
 use crate::browser::local_storage::LocalStorage as BrowserStorage;
-use crate::core::edit::{Edit, EditError, History};
-use crate::core::format::loupe;
-use crate::core::model::{Document, DocumentMeta, Id, Mention, Span, Status};
-use crate::core::offsets::OffsetIndex;
+use crate::browser::ports::{BrowserClock, BrowserDownloads, BrowserEntropy};
+use crate::core::edit::Edit;
+use crate::core::model::{Document, DocumentMeta, Id, Span, Status};
+use crate::core::ports::{tab_id, Clock, Download, Downloads};
 use crate::core::schema::Schema;
-use crate::core::storage::{
-    document_of_key, text_key, CorpusStore, DocKey, KeyValueStore, StoreError, Usage, INDEX_KEY,
-    SCHEMA_KEY,
-};
-use crate::core::sync::{receive_stored, save_document, DocSync, Lineage, Received};
+use crate::core::session::Deferral;
+use crate::core::storage::{KeyValueStore, StoreError, Usage};
+use crate::core::workspace::{Applied, DocSlot, Notice, Outcome, Refusal};
+
+pub use crate::core::workspace::{SaveStatus, Trouble as StorageTrouble};
 
 /// The longest a save waits after an edit: it runs right after the next paint (see
 /// [`crate::browser::paint`]), so a tab torn down without unload events keeps every edit
@@ -36,62 +41,9 @@ pub const SAVE_DELAY_MS: u32 = crate::browser::paint::LATEST_MS;
 /// Imports of more files than this show a progress bar.
 const PROGRESS_AFTER_FILES: usize = 3;
 
-/// One document with its undo history and what this tab knows of its stored value, the
-/// base for merging edits made in another tab.
-#[derive(Clone)]
-pub struct DocSlot {
-    pub doc: Document,
-    pub history: History,
-    pub sync: DocSync,
-    /// The text's offset index, built on the first edit and kept: a slot's text never
-    /// changes, and indexing a 1 MB article took a third of a tag keypress.
-    pub index: OnceLock<OffsetIndex>,
-}
-
-impl DocSlot {
-    /// The document with its text's offset index, built on first use and then kept.
-    pub fn indexed(&self) -> (&Document, &OffsetIndex) {
-        let index = self.index.get_or_init(|| OffsetIndex::new(&self.doc.text));
-        (&self.doc, index)
-    }
-
-    /// One step back (`undo`) or forward through this document's history, over its kept
-    /// offset index. Returns whether there was a step to take.
-    pub fn undo_or_redo(&mut self, undo: bool) -> Result<bool, EditError> {
-        let Self {
-            doc,
-            history,
-            index,
-            ..
-        } = self;
-        if undo {
-            history.undo_in(&mut doc.annotations, &doc.text, index)
-        } else {
-            history.redo_in(&mut doc.annotations, &doc.text, index)
-        }
-    }
-
-    fn new(doc: Document, tab: &Arc<str>, lineage: Lineage) -> Self {
-        Self {
-            sync: DocSync::new(tab.clone(), doc.annotations.clone(), lineage),
-            doc,
-            history: History::default(),
-            index: OnceLock::new(),
-        }
-    }
-}
-
-/// A random id for this tab, so its writes are told apart from other tabs' (core::sync).
-fn new_tab_id() -> Arc<str> {
-    let n = (js_sys::Math::random() * 36f64.powi(6)) as u64;
-    let mut id = String::new();
-    let mut rest = n;
-    for _ in 0..6 {
-        id.push(char::from_digit((rest % 36) as u32, 36).unwrap_or('0'));
-        rest /= 36;
-    }
-    id.into()
-}
+/// The application layer's workspace, over the browser's store.
+pub type CoreWorkspace = crate::core::workspace::Workspace<Rc<dyn KeyValueStore>>;
+type Core = CoreWorkspace;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -112,25 +64,6 @@ pub struct Alert {
     pub message: String,
 }
 
-/// What the save indicator shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveStatus {
-    Saved,
-    Saving,
-    NotSaved,
-}
-
-/// Why work is not reaching storage; shown as a banner until it is resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StorageTrouble {
-    /// The quota is full: edits stay in memory, saving retries.
-    Full(String),
-    /// No storage at all: the app works in memory only.
-    Unavailable(String),
-    /// The stored corpus must not be written (newer version, or unbacked damage).
-    ReadOnly(String),
-}
-
 /// The result of one import, for the summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -140,62 +73,237 @@ pub struct ImportReport {
     pub rejected: Vec<String>,
 }
 
-/// Documents deleted last, with their positions, so the deletion can be undone.
-#[derive(Clone, Default)]
-struct Trash {
-    slots: Vec<(usize, DocSlot)>,
+/// The messages on screen.
+#[derive(Clone, Copy)]
+pub struct Alerts {
+    list: RwSignal<Vec<Alert>>,
+    next: StoredValue<u64>,
 }
 
-type Store = CorpusStore<Rc<dyn KeyValueStore>>;
+impl Alerts {
+    fn new() -> Self {
+        Self {
+            list: RwSignal::new(Vec::new()),
+            next: StoredValue::new(0),
+        }
+    }
 
-/// All state of the app, as copyable handles, shared through context.
+    pub fn list(&self) -> ReadSignal<Vec<Alert>> {
+        self.list.read_only()
+    }
+
+    pub fn push(&self, kind: AlertKind, message: impl Into<String>) {
+        let message = message.into();
+        // A message already on screen is not stacked again: repeated notices would only
+        // cover the article.
+        if self
+            .list
+            .with_untracked(|a| a.iter().any(|x| x.message == message))
+        {
+            return;
+        }
+        let Some(id) = self.next.try_get_value() else {
+            return;
+        };
+        self.next.set_value(id + 1);
+        self.list.update(|a| a.push(Alert { id, kind, message }));
+    }
+
+    pub fn info(&self, message: impl Into<String>) {
+        self.push(AlertKind::Info, message);
+    }
+
+    pub fn error(&self, message: impl Into<String>) {
+        self.push(AlertKind::Error, message);
+    }
+
+    pub fn notice(&self, notice: &Notice) {
+        let kind = if notice.is_error() {
+            AlertKind::Error
+        } else {
+            AlertKind::Info
+        };
+        self.push(kind, notice.to_string());
+    }
+
+    pub fn refused(&self, why: &Refusal) {
+        self.error(why.to_string());
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.list.try_update(|a| a.retain(|x| x.id != id));
+    }
+}
+
+/// The selected annotation, and the snapped text selection waiting for a type.
+#[derive(Clone, Copy)]
+pub struct Selection {
+    selected: RwSignal<Option<Id>>,
+    pending: RwSignal<Option<Span>>,
+}
+
+impl Selection {
+    fn new() -> Self {
+        Self {
+            selected: RwSignal::new(None),
+            pending: RwSignal::new(None),
+        }
+    }
+
+    pub fn selected(&self) -> ReadSignal<Option<Id>> {
+        self.selected.read_only()
+    }
+
+    pub fn pending(&self) -> ReadSignal<Option<Span>> {
+        self.pending.read_only()
+    }
+
+    /// Select an annotation; a text selection waiting for a type is dropped.
+    pub fn select(&self, id: Id) {
+        self.pending.set(None);
+        self.selected.set(Some(id));
+    }
+
+    pub fn deselect(&self) {
+        self.selected.set(None);
+    }
+
+    /// Make `span` the text waiting for a type, instead of a selected annotation.
+    pub fn pend(&self, span: Span) {
+        self.selected.set(None);
+        self.pending.set(Some(span));
+    }
+
+    /// Set (or drop) the text waiting for a type, keeping the selected annotation (a
+    /// Shift+drag adds a fragment to it).
+    pub fn set_pending(&self, span: Option<Span>) {
+        self.pending.set(span);
+    }
+
+    pub fn clear(&self) {
+        self.selected.set(None);
+        self.pending.set(None);
+    }
+}
+
+/// The workspace schema, and one offered by imported files.
+#[derive(Clone, Copy)]
+pub struct SchemaView {
+    schema: RwSignal<Arc<Schema>>,
+    offer: RwSignal<Option<(Schema, String)>>,
+}
+
+impl SchemaView {
+    /// The schema, as a reactive value: every view that reads it follows a switch.
+    pub fn current(&self) -> ReadSignal<Arc<Schema>> {
+        self.schema.read_only()
+    }
+
+    /// A schema that came with imported files: (schema, where it came from).
+    pub fn offer(&self) -> ReadSignal<Option<(Schema, String)>> {
+        self.offer.read_only()
+    }
+
+    pub fn dismiss_offer(&self) {
+        self.offer.set(None);
+    }
+}
+
+/// The corpus as the views see it.
+#[derive(Clone, Copy)]
+pub struct CorpusView {
+    index: RwSignal<Vec<DocumentMeta>>,
+    current: RwSignal<Option<Id>>,
+    /// Bumped when the open document's annotations change (and only then).
+    open_rev: RwSignal<u64>,
+    /// Bumped when any document's annotations change: for views of the whole corpus.
+    corpus_rev: RwSignal<u64>,
+    counts: RwSignal<BTreeMap<Id, usize>>,
+    deleted: RwSignal<usize>,
+    screen: RwSignal<Screen>,
+}
+
+impl CorpusView {
+    /// The document list as the navigator shows it.
+    pub fn index(&self) -> ReadSignal<Vec<DocumentMeta>> {
+        self.index.read_only()
+    }
+    pub fn current(&self) -> ReadSignal<Option<Id>> {
+        self.current.read_only()
+    }
+    pub fn open_rev(&self) -> ReadSignal<u64> {
+        self.open_rev.read_only()
+    }
+    pub fn corpus_rev(&self) -> ReadSignal<u64> {
+        self.corpus_rev.read_only()
+    }
+    /// Annotation counts by document id.
+    pub fn counts(&self) -> ReadSignal<BTreeMap<Id, usize>> {
+        self.counts.read_only()
+    }
+    /// How many documents the last deletion removed (0: nothing to undo).
+    pub fn deleted(&self) -> ReadSignal<usize> {
+        self.deleted.read_only()
+    }
+    pub fn screen(&self) -> ReadSignal<Screen> {
+        self.screen.read_only()
+    }
+}
+
+/// What the contexts mirror of the core after an outcome: only what it says changed is
+/// read (a count per changed document, the list when the list changed).
+struct Mirror {
+    current: Option<Id>,
+    metas: Option<Vec<DocumentMeta>>,
+    counts: Vec<(Id, usize)>,
+    schema: Option<Arc<Schema>>,
+    trouble: Option<StorageTrouble>,
+    status: SaveStatus,
+    deleted: usize,
+}
+
+impl Mirror {
+    fn of(c: &Core, out: &Outcome) -> Self {
+        let count = |s: &DocSlot| (s.doc.meta.id.clone(), s.doc.annotations.count());
+        let counts = if out.list {
+            c.slots().iter().map(count).collect()
+        } else {
+            out.changed
+                .iter()
+                .filter_map(|id| c.slot(id))
+                .map(count)
+                .collect()
+        };
+        Self {
+            current: c.open_id().cloned(),
+            metas: out.list.then(|| c.metas()),
+            counts,
+            schema: out.schema.then(|| Arc::new(c.schema().clone())),
+            trouble: c.trouble().cloned(),
+            status: c.save_status(),
+            deleted: c.deleted(),
+        }
+    }
+}
+
+/// The workspace: the core's corpus behind the contexts above, and every action on it.
 #[derive(Clone, Copy)]
 pub struct Workspace {
-    /// The workspace schema. Change it only with [`Workspace::set_schema`], which bumps
-    /// `schema_rev`: views that depend on the schema track that.
-    pub schema: StoredValue<Schema>,
-    pub schema_rev: RwSignal<u64>,
-    /// A schema that came with imported files, offered as the workspace schema:
-    /// (schema, where it came from).
-    pub schema_offer: RwSignal<Option<(Schema, String)>>,
-    /// Texts, annotations and histories: not reactive, read on demand.
-    pub corpus: StoredValue<Vec<DocSlot>>,
-    /// The corpus list as the sidebar shows it.
-    pub index: RwSignal<Vec<DocumentMeta>>,
-    pub current: RwSignal<Option<Id>>,
-    /// Bumped on every change to any document's annotations.
-    pub version: RwSignal<u64>,
-    pub selected: RwSignal<Option<Id>>,
-    /// The snapped text selection waiting for a type.
-    pub pending: RwSignal<Option<Span>>,
-    pub screen: RwSignal<Screen>,
-    pub alerts: RwSignal<Vec<Alert>>,
-    pub save_status: RwSignal<SaveStatus>,
-    pub trouble: RwSignal<Option<StorageTrouble>>,
+    core: StoredValue<Core, LocalStorage>,
+    pub alerts: Alerts,
+    pub selection: Selection,
+    pub schema: SchemaView,
+    pub corpus: CorpusView,
+    save_status: RwSignal<SaveStatus>,
+    trouble: RwSignal<Option<StorageTrouble>>,
     /// The annotator's name or id, written into every export.
-    pub annotator: RwSignal<String>,
+    annotator: RwSignal<String>,
     /// Files done and total, while an import of many files runs.
-    pub importing: RwSignal<Option<(usize, usize)>>,
-    pub import_report: RwSignal<Option<ImportReport>>,
-    /// How many documents the last deletion removed (0: nothing to undo).
-    pub deleted: RwSignal<usize>,
-    trash: StoredValue<Trash>,
-    next_alert: StoredValue<u64>,
-    store: StoredValue<Option<Store>, LocalStorage>,
-    /// Documents whose annotations changed since they were last stored.
-    dirty: StoredValue<BTreeSet<Id>>,
-    index_dirty: StoredValue<bool>,
-    settings_dirty: StoredValue<bool>,
-    /// Bumped by every schedule and flush, so only the latest scheduled save runs.
+    importing: RwSignal<Option<(usize, usize)>>,
+    import_report: RwSignal<Option<ImportReport>>,
+    /// Bumped by every flush; reading it tells whether the app is still there.
     save_generation: StoredValue<u64>,
-    /// When a mouse button went down (ms), if it is still down: another tab's changes wait
-    /// until it is released, so a repaint never pulls the text out from under a selection
-    /// being dragged.
-    pointer_down: StoredValue<Option<f64>>,
-    /// Keys another tab wrote while the pointer was down.
-    deferred: StoredValue<Vec<String>>,
-    /// This tab's id in the lineage of stored values.
-    tab: StoredValue<Arc<str>>,
+    deferral: StoredValue<Deferral>,
 }
 
 impl Workspace {
@@ -207,177 +315,194 @@ impl Workspace {
 
     /// A workspace over any store: tests hand in one that injects faults.
     pub fn over(store: Result<Rc<dyn KeyValueStore>, StoreError>) -> Self {
-        let (store, trouble) = match store {
-            Ok(s) => (Some(CorpusStore::new(s)), None),
-            Err(e) => (None, Some(unavailable(&e))),
-        };
+        let core = Core::new(store, tab_id(&BrowserEntropy));
         Self {
-            schema: StoredValue::new(Schema::ace2005()),
-            schema_rev: RwSignal::new(0),
-            schema_offer: RwSignal::new(None),
-            corpus: StoredValue::new(Vec::new()),
-            index: RwSignal::new(Vec::new()),
-            current: RwSignal::new(None),
-            version: RwSignal::new(0),
-            selected: RwSignal::new(None),
-            pending: RwSignal::new(None),
-            screen: RwSignal::new(Screen::Welcome),
-            alerts: RwSignal::new(Vec::new()),
-            save_status: RwSignal::new(if trouble.is_some() {
-                SaveStatus::NotSaved
-            } else {
-                SaveStatus::Saved
-            }),
-            trouble: RwSignal::new(trouble),
+            save_status: RwSignal::new(core.save_status()),
+            trouble: RwSignal::new(core.trouble().cloned()),
+            schema: SchemaView {
+                schema: RwSignal::new(Arc::new(core.schema().clone())),
+                offer: RwSignal::new(None),
+            },
+            core: StoredValue::new_local(core),
+            alerts: Alerts::new(),
+            selection: Selection::new(),
+            corpus: CorpusView {
+                index: RwSignal::new(Vec::new()),
+                current: RwSignal::new(None),
+                open_rev: RwSignal::new(0),
+                corpus_rev: RwSignal::new(0),
+                counts: RwSignal::new(BTreeMap::new()),
+                deleted: RwSignal::new(0),
+                screen: RwSignal::new(Screen::Welcome),
+            },
             annotator: RwSignal::new(String::new()),
             importing: RwSignal::new(None),
             import_report: RwSignal::new(None),
-            deleted: RwSignal::new(0),
-            trash: StoredValue::new(Trash::default()),
-            next_alert: StoredValue::new(0),
-            store: StoredValue::new_local(store),
-            dirty: StoredValue::new(BTreeSet::new()),
-            index_dirty: StoredValue::new(false),
-            settings_dirty: StoredValue::new(false),
             save_generation: StoredValue::new(0),
-            pointer_down: StoredValue::new(None),
-            deferred: StoredValue::new(Vec::new()),
-            tab: StoredValue::new(new_tab_id()),
+            deferral: StoredValue::new(Deferral::default()),
         }
     }
 
-    pub fn alert(&self, kind: AlertKind, message: impl Into<String>) {
-        let message = message.into();
-        // A message already on screen is not stacked again: repeated notices would only
-        // cover the article.
-        if self
-            .alerts
-            .with_untracked(|a| a.iter().any(|x| x.message == message))
-        {
-            return;
-        }
-        let id = self.next_alert.get_value();
-        self.next_alert.set_value(id + 1);
-        self.alerts.update(|a| a.push(Alert { id, kind, message }));
+    // --- reading -----------------------------------------------------------------------
+
+    /// Read the core's workspace. `f` must not call back into this workspace's actions.
+    pub fn with_core<R>(&self, f: impl FnOnce(&Core) -> R) -> Option<R> {
+        self.core.try_with_value(f)
     }
 
-    pub fn dismiss(&self, id: u64) {
-        self.alerts.update(|a| a.retain(|x| x.id != id));
+    /// Read the open document's slot (not tracked: track `corpus.open_rev()` to follow it).
+    pub fn with_open<R>(&self, f: impl FnOnce(&DocSlot) -> R) -> Option<R> {
+        self.with_core(|c| c.open_slot().map(f)).flatten()
     }
 
-    /// Run `f` on the store, or report that there is none.
+    /// The current schema, untracked.
+    pub fn schema_now(&self) -> Arc<Schema> {
+        self.schema.schema.get_untracked()
+    }
+
+    pub fn save_status(&self) -> ReadSignal<SaveStatus> {
+        self.save_status.read_only()
+    }
+    pub fn trouble(&self) -> ReadSignal<Option<StorageTrouble>> {
+        self.trouble.read_only()
+    }
+    pub fn annotator(&self) -> ReadSignal<String> {
+        self.annotator.read_only()
+    }
+    pub fn importing(&self) -> ReadSignal<Option<(usize, usize)>> {
+        self.importing.read_only()
+    }
+    pub fn import_report(&self) -> ReadSignal<Option<ImportReport>> {
+        self.import_report.read_only()
+    }
+    pub fn dismiss_import_report(&self) {
+        self.import_report.set(None);
+    }
+
+    pub fn has_unsaved(&self) -> bool {
+        self.with_core(Core::has_unsaved).unwrap_or(false)
+    }
+
+    /// Run `f` on the corpus store, or say there is none: the curated set is kept beside
+    /// the corpus, through the same store and its read-only mode.
     pub(crate) fn storing<R>(
         &self,
-        f: impl FnOnce(&Store) -> Result<R, StoreError>,
+        f: impl FnOnce(
+            &crate::core::storage::CorpusStore<Rc<dyn KeyValueStore>>,
+        ) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        self.store
-            .try_with_value(|s| match s {
-                Some(s) => f(s),
-                None => Err(StoreError::Unavailable("no storage".into())),
-            })
-            .unwrap_or_else(|| Err(StoreError::Unavailable("the app has closed".into())))
+        self.with_core(|c| match c.store() {
+            Some(s) => f(s),
+            None => Err(StoreError::Unavailable("no storage".into())),
+        })
+        .unwrap_or_else(|| Err(StoreError::Unavailable("the app has closed".into())))
     }
 
-    fn has_store(&self) -> bool {
-        self.store.with_value(Option::is_some)
+    /// What storage holds, for the usage meter; `None` without storage.
+    pub fn usage(&self) -> Option<Usage> {
+        self.with_core(Core::usage).flatten()
     }
 
-    fn is_read_only(&self) -> bool {
-        matches!(
-            self.trouble.get_untracked(),
-            Some(StorageTrouble::ReadOnly(_))
-        )
+    // --- running actions ---------------------------------------------------------------
+
+    /// Run an action of the core and show what it did.
+    pub(super) fn act(&self, f: impl FnOnce(&mut Core) -> Outcome) {
+        if let Some(out) = self.core.try_update_value(f) {
+            self.show(out);
+        }
     }
+
+    /// Run an action that may be refused: a refusal is shown, and gives `None`.
+    fn attempt<T>(&self, f: impl FnOnce(&mut Core) -> Result<T, Refusal>) -> Option<T> {
+        match self.core.try_update_value(f)? {
+            Ok(value) => Some(value),
+            Err(why) => {
+                self.alerts.refused(&why);
+                None
+            }
+        }
+    }
+
+    /// [`Self::attempt`] for actions that give an outcome; returns whether it was taken.
+    fn attempt_outcome(&self, f: impl FnOnce(&mut Core) -> Result<Outcome, Refusal>) -> bool {
+        match self.attempt(f) {
+            Some(out) => {
+                self.show(out);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Mirror what an outcome says changed into the contexts.
+    pub(super) fn show(&self, out: Outcome) {
+        let Some(Mirror {
+            current,
+            metas,
+            counts,
+            schema,
+            trouble,
+            status,
+            deleted,
+        }) = self.with_core(|c| Mirror::of(c, &out))
+        else {
+            return;
+        };
+        if out.opened && self.corpus.current.get_untracked() != current {
+            self.selection.clear();
+            self.set_screen(match current {
+                Some(_) => Screen::Annotate,
+                None => Screen::Welcome,
+            });
+            self.corpus.current.set(current.clone());
+        }
+        if let Some(metas) = metas {
+            self.corpus.index.set(metas);
+        }
+        if out.list || !counts.is_empty() {
+            let whole = out.list;
+            self.corpus.counts.update(|c| {
+                if whole {
+                    c.clear();
+                }
+                c.extend(counts);
+            });
+        }
+        if !out.changed.is_empty() {
+            self.corpus.corpus_rev.update(|r| *r += 1);
+            if current.as_ref().is_some_and(|id| out.changed.contains(id)) {
+                self.corpus.open_rev.update(|r| *r += 1);
+            }
+        }
+        if let Some(schema) = schema {
+            self.schema.schema.set(schema);
+        }
+        if self.trouble.get_untracked() != trouble {
+            self.trouble.set(trouble);
+        }
+        if self.save_status.get_untracked() != status {
+            self.save_status.set(status);
+        }
+        if self.corpus.deleted.get_untracked() != deleted {
+            self.corpus.deleted.set(deleted);
+        }
+        for notice in &out.notices {
+            self.alerts.notice(notice);
+        }
+        if out.save {
+            self.schedule_save();
+        }
+    }
+
+    // --- the corpus ----------------------------------------------------------------------
 
     /// Load the corpus saved in localStorage. Damage is reported, never silently dropped;
     /// storage that cannot be read leaves an empty workspace that works in memory.
     pub fn load(&self) {
-        if !self.has_store() {
-            return;
+        self.act(|c| c.load());
+        if let Some(name) = self.with_core(|c| c.annotator().to_owned()) {
+            self.annotator.set(name);
         }
-        let loaded = match self.storing(|s| s.load()) {
-            Ok(loaded) => loaded,
-            Err(e) => {
-                self.store.set_value(None);
-                self.trouble.set(Some(unavailable(&e)));
-                self.save_status.set(SaveStatus::NotSaved);
-                return;
-            }
-        };
-        for problem in loaded.problems {
-            self.alert(AlertKind::Error, problem);
-        }
-        if let Some(why) = loaded.read_only {
-            self.trouble.set(Some(StorageTrouble::ReadOnly(why)));
-            self.save_status.set(SaveStatus::NotSaved);
-        }
-        self.annotator.set(loaded.annotator);
-        if let Some(schema) = loaded.schema {
-            self.schema.set_value(schema);
-            self.schema_rev.update(|r| *r += 1);
-        }
-        let metas: Vec<DocumentMeta> = loaded.documents.iter().map(|d| d.meta.clone()).collect();
-        let first = metas.first().map(|m| m.id.clone());
-        let tab = self.tab.get_value();
-        let mut lineages = loaded.lineages;
-        self.corpus.set_value(
-            loaded
-                .documents
-                .into_iter()
-                .map(|d| {
-                    let lineage = lineages.remove(&d.meta.id).unwrap_or_default();
-                    DocSlot::new(d, &tab, lineage)
-                })
-                .collect(),
-        );
-        self.index.set(metas);
-        if first.is_some() {
-            self.current.set(first);
-            self.screen.set(Screen::Annotate);
-        }
-    }
-
-    /// Add documents to the corpus, storing them first when there is storage. Texts
-    /// already in the corpus are skipped and returned by title. The error says why nothing
-    /// was added.
-    pub fn add_documents(&self, docs: Vec<Document>) -> Result<(Vec<Id>, Vec<String>), String> {
-        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
-            return Err(why);
-        }
-        let mut new_docs: Vec<Document> = Vec::new();
-        let mut duplicates = Vec::new();
-        for doc in docs {
-            let known = self
-                .corpus
-                .with_value(|c| c.iter().any(|s| s.doc.meta.sha256 == doc.meta.sha256))
-                || new_docs.iter().any(|d| d.meta.sha256 == doc.meta.sha256);
-            if known {
-                duplicates.push(doc.meta.title);
-            } else {
-                new_docs.push(doc);
-            }
-        }
-        if new_docs.is_empty() {
-            return Ok((Vec::new(), duplicates));
-        }
-        let mut all = self.index.get_untracked();
-        all.extend(new_docs.iter().map(|d| d.meta.clone()));
-        if self.has_store() {
-            self.storing(|s| s.add_documents(&all, &new_docs))
-                .map_err(|e| e.to_string())?;
-            self.index_dirty.set_value(false);
-        }
-        let ids = new_docs.iter().map(|d| d.meta.id.clone()).collect();
-        let tab = self.tab.get_value();
-        self.corpus.update_value(|c| {
-            c.extend(
-                new_docs
-                    .into_iter()
-                    .map(|d| DocSlot::new(d, &tab, Lineage::default())),
-            )
-        });
-        self.index.set(all);
-        Ok((ids, duplicates))
     }
 
     /// Add pasted or sample articles and open the first new one.
@@ -391,22 +516,32 @@ impl Workspace {
 
     /// Add documents, tell what was skipped or refused, and open the first new one.
     pub fn add_and_open(&self, docs: Vec<Document>) {
-        match self.add_documents(docs) {
-            Ok((ids, duplicates)) => {
-                if !duplicates.is_empty() {
-                    self.alert(
-                        AlertKind::Info,
-                        format!("Already in the corpus, skipped: {}", duplicates.join(", ")),
-                    );
-                }
-                if let Some(first) = ids.into_iter().next() {
-                    self.open(first);
-                }
+        self.act(|c| c.add_and_open(docs));
+    }
+
+    /// Apply imported documents (see [`Core::apply_import`]). The error is the reason and
+    /// the problems behind it.
+    pub fn apply_import(
+        &self,
+        documents: Vec<Document>,
+        strict: bool,
+    ) -> Result<Applied, (String, Vec<String>)> {
+        let result = self
+            .core
+            .try_update_value(|c| c.apply_import(documents, strict))
+            .ok_or_else(|| ("the app has closed".to_owned(), Vec::new()))?;
+        match result {
+            Ok((applied, out)) => {
+                self.show(out);
+                Ok(applied)
             }
-            Err(e) => self.alert(
-                AlertKind::Error,
-                format!("The articles were not added: {e}"),
-            ),
+            Err(Refusal::StrictImport { problems }) => {
+                let why = Refusal::StrictImport {
+                    problems: problems.clone(),
+                };
+                Err((why.to_string(), problems))
+            }
+            Err(why) => Err((why.to_string(), Vec::new())),
         }
     }
 
@@ -427,15 +562,20 @@ impl Workspace {
         for (done, file) in files.into_iter().enumerate() {
             let name = file.name();
             match read_documents(file).await {
-                Ok(docs) => match self.add_documents(docs) {
-                    Ok((ids, duplicates)) => {
-                        report.added += ids.len();
-                        first = first.or(ids.into_iter().next());
-                        report
-                            .duplicates
-                            .extend(duplicates.into_iter().map(|t| format!("{name}: “{t}”")));
+                Ok(docs) => match self.core.try_update_value(|c| c.add_documents(docs)) {
+                    Some(Ok((added, out))) => {
+                        self.show(out);
+                        report.added += added.ids.len();
+                        first = first.or(added.ids.into_iter().next());
+                        report.duplicates.extend(
+                            added
+                                .duplicates
+                                .into_iter()
+                                .map(|t| format!("{name}: “{t}”")),
+                        );
                     }
-                    Err(why) => report.rejected.push(format!("{name}: not added, {why}")),
+                    Some(Err(why)) => report.rejected.push(format!("{name}: not added, {why}")),
+                    None => return,
                 },
                 Err(e) => report.rejected.push(e.to_string()),
             }
@@ -452,182 +592,119 @@ impl Workspace {
         }
     }
 
+    /// Set the progress and the summary of an import that runs outside
+    /// [`Self::import_files`] (archives).
+    pub fn set_importing(&self, progress: Option<(usize, usize)>) {
+        self.importing.set(progress);
+    }
+    pub fn set_import_report(&self, report: Option<ImportReport>) {
+        self.import_report.set(report);
+    }
+
     pub fn open(&self, id: Id) {
-        self.selected.set(None);
-        self.pending.set(None);
-        self.current.set(Some(id));
-        self.screen.set(Screen::Annotate);
+        self.act(|c| c.open(id));
+        self.back_to_documents();
     }
 
-    /// Run `f` on the open document's slot.
-    pub fn with_current<R>(&self, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
-        let id = self.current.get_untracked()?;
-        self.with_doc(&id, f)
+    /// The document `delta` places away from the open one in `order`.
+    pub fn open_neighbour(&self, order: &[Id], delta: isize) {
+        if let Some(id) = self.with_core(|c| c.neighbour(order, delta)).flatten() {
+            self.open(id);
+        }
     }
 
-    fn with_doc<R>(&self, id: &str, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
-        self.corpus
-            .try_update_value(|c| c.iter_mut().find(|s| s.doc.meta.id == id).map(f))?
+    /// Show the welcome screen, to add articles.
+    pub fn show_welcome(&self) {
+        self.set_screen(Screen::Welcome);
     }
 
-    /// Apply an edit to the open document, schedule its save, and repaint. Returns whether
-    /// it applied.
+    /// Switch screens; the same screen again is no change (a switch rebuilds the panes).
+    fn set_screen(&self, screen: Screen) {
+        if self.corpus.screen.get_untracked() != screen {
+            self.corpus.screen.set(screen);
+        }
+    }
+
+    /// Back from the welcome screen to the open document (the first one when none is
+    /// open); with no documents, the welcome screen stays.
+    pub fn back_to_documents(&self) {
+        if self.corpus.current.get_untracked().is_none() {
+            let first = self
+                .corpus
+                .index
+                .with_untracked(|i| i.first().map(|m| m.id.clone()));
+            if let Some(first) = first {
+                self.act(|c| c.open(first));
+            }
+        }
+        if self.corpus.current.get_untracked().is_some() {
+            self.set_screen(Screen::Annotate);
+        }
+    }
+
+    // --- editing -------------------------------------------------------------------------
+
+    /// Apply an edit to the open document; a refusal is shown. Returns whether it applied.
     pub fn edit(&self, edit: Edit) -> bool {
-        match self.current.get_untracked() {
-            Some(id) => self.edit_doc(&id, edit),
-            None => false,
-        }
+        self.attempt_outcome(|c| c.edit(edit))
     }
 
-    /// Apply an edit to any document, open or not, as one step of its own undo history;
-    /// schedule its save and repaint. Returns whether it applied.
+    /// Apply an edit to any document, open or not, as one step of its own undo history.
     pub fn edit_doc(&self, id: &str, edit: Edit) -> bool {
-        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
-            self.alert(AlertKind::Error, format!("Read-only: {why}"));
-            return false;
-        }
-        let result = self.with_doc(id, |slot| {
-            let DocSlot {
-                doc,
-                history,
-                index,
-                ..
-            } = slot;
-            history.apply_in(&mut doc.annotations, &doc.text, index, edit)
-        });
-        match result {
-            Some(Ok(())) => {
-                self.version.update(|v| *v += 1);
-                self.mark_changed(id);
-                self.schedule_save();
-                true
-            }
-            Some(Err(e)) => {
-                self.alert(AlertKind::Error, e.to_string());
-                false
-            }
-            None => false,
-        }
+        self.attempt_outcome(|c| c.edit_doc(id, edit))
     }
 
+    /// Run an annotation action of the core on the open document; a refusal is shown.
+    pub(super) fn annotate<T>(&self, f: impl FnOnce(&mut Core) -> Result<T, Refusal>) -> Option<T> {
+        self.attempt(f)
+    }
+
+    /// Undo: the last corpus-wide step while nothing was edited since, otherwise the
+    /// open document's last step.
     pub fn undo(&self) {
-        self.step(|slot| slot.undo_or_redo(true));
+        self.undo_or_redo(true);
     }
 
     pub fn redo(&self) {
-        self.step(|slot| slot.undo_or_redo(false));
+        self.undo_or_redo(false);
     }
 
-    fn step(&self, f: impl FnOnce(&mut DocSlot) -> Result<bool, EditError>) {
-        if self.is_read_only() {
-            return;
-        }
-        match self.with_current(f) {
-            Some(Ok(true)) => {
-                self.selected.set(None);
-                self.after_change();
-            }
-            Some(Err(e)) => self.alert(AlertKind::Error, e.to_string()),
-            _ => {}
-        }
-    }
-
-    /// Make `schema` the workspace schema and store it. Nothing changes when it is
-    /// invalid or cannot be stored. Annotations are never touched: those whose types it
-    /// lacks stay, and the validator reports them.
-    pub fn set_schema(&self, schema: Schema) -> Result<(), String> {
-        schema
-            .validate()
-            .map_err(|e| format!("The schema was not changed: {e}"))?;
-        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
-            return Err(format!("The schema was not changed: {why}"));
-        }
-        if self.has_store() {
-            self.storing(|s| s.save_schema(&schema))
-                .map_err(|e| format!("The schema was not changed: {e}"))?;
-        }
-        self.schema.set_value(schema);
-        self.schema_rev.update(|r| *r += 1);
-        Ok(())
-    }
-
-    /// Take the schema another tab chose. A value this tab cannot read leaves its own.
-    fn follow_schema(&self) {
-        let Ok(Some(schema)) = self.storing(|s| Ok(s.read_schema())) else {
+    fn undo_or_redo(&self, undo: bool) {
+        let Some(out) = self
+            .core
+            .try_update_value(|c| if undo { c.undo() } else { c.redo() })
+        else {
             return;
         };
-        if self.schema.with_value(|s| *s != schema) {
-            let name = schema.name.clone();
-            self.schema.set_value(schema);
-            self.schema_rev.update(|r| *r += 1);
-            self.alert(
-                AlertKind::Info,
-                format!("Another tab switched the schema to {name}."),
-            );
+        if !out.changed.is_empty() {
+            self.selection.deselect();
         }
+        self.show(out);
+    }
+
+    // --- the schema ----------------------------------------------------------------------
+
+    /// Make `schema` the workspace schema and store it; a refusal is shown. Annotations
+    /// are never touched: those whose types it lacks stay, and the validator flags them.
+    pub fn set_schema(&self, schema: Schema) -> bool {
+        self.attempt_outcome(|c| c.set_schema(schema))
     }
 
     /// Offer a schema that came with imported files; the schema control asks the user.
     pub fn offer_schema(&self, schema: Schema, source: &str) {
-        if self.schema.with_value(|s| *s != schema) {
-            self.schema_offer.set(Some((schema, source.to_owned())));
+        if *self.schema_now() != schema {
+            self.schema.offer.set(Some((schema, source.to_owned())));
         }
     }
 
-    /// Change document `id` (any document, open or not) the way an edit does: the
-    /// document is marked changed and in progress. The caller bumps `version` and
-    /// schedules the save once for all the documents it changed.
-    pub fn change_doc<R>(&self, id: &str, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
-        if self.is_read_only() {
-            return None;
-        }
-        let result = self.with_doc(id, f)?;
-        self.mark_changed(id);
-        Some(result)
-    }
-
-    /// Mark the open document changed (and in progress), and schedule the save.
-    fn after_change(&self) {
-        self.version.update(|v| *v += 1);
-        if let Some(id) = self.current.get_untracked() {
-            self.mark_changed(&id);
-        }
-        self.schedule_save();
-    }
-
-    fn mark_changed(&self, id: &str) {
-        let Some((id, status)) = self.with_doc(id, |slot| {
-            if slot.doc.meta.status == Status::NotStarted && !slot.doc.annotations.is_empty() {
-                slot.doc.meta.status = Status::InProgress;
-            }
-            (slot.doc.meta.id.clone(), slot.doc.meta.status)
-        }) else {
-            return;
-        };
-        self.dirty.update_value(|d| {
-            d.insert(id.clone());
-        });
-        let changed = self
-            .index
-            .with_untracked(|i| i.iter().any(|m| m.id == id && m.status != status));
-        if changed {
-            self.index.update(|index| {
-                index
-                    .iter_mut()
-                    .filter(|m| m.id == id)
-                    .for_each(|m| m.status = status)
-            });
-            self.index_dirty.set_value(true);
-        }
-    }
+    // --- saving --------------------------------------------------------------------------
 
     /// Save right after the next paint, at most [`SAVE_DELAY_MS`] after the change; the
     /// changes made before that paint are saved together.
     pub fn schedule_save(&self) {
-        if !self.has_store() || self.is_read_only() {
-            return;
+        if self.save_generation.try_get_value().is_none() {
+            return; // the app is gone
         }
-        self.save_status.set(SaveStatus::Saving);
         let ws = *self;
         // Plain browser callbacks: they need no reactive executor, so tests can drive them.
         // Every scheduled save runs (none is cancelled by a later edit, so a stream of edits
@@ -639,608 +716,151 @@ impl Workspace {
         });
     }
 
-    /// Whether anything is waiting to be saved.
-    pub fn has_unsaved(&self) -> bool {
-        self.dirty.with_value(|d| !d.is_empty())
-            || self.index_dirty.get_value()
-            || self.settings_dirty.get_value()
-    }
-
-    /// Write everything dirty now. Returns whether all of it reached storage. A refused
-    /// write leaves that key's stored copy as it was and the edits in memory.
+    /// Write everything dirty now. Returns whether all of it reached storage.
     pub fn flush(&self) -> bool {
         let Some(generation) = self.save_generation.try_get_value() else {
             return false; // the app is gone
         };
         self.save_generation.set_value(generation + 1);
-        if !self.has_store() || self.is_read_only() {
+        let Some((saved, out)) = self.core.try_update_value(Core::flush) else {
             return false;
-        }
-        let result = self.write_dirty();
-        match result {
-            Ok(()) => {
-                self.save_status.set(SaveStatus::Saved);
-                if matches!(self.trouble.get_untracked(), Some(StorageTrouble::Full(_))) {
-                    self.trouble.set(None);
-                    self.alert(
-                        AlertKind::Info,
-                        "Saved: storage has room again, and every edit is stored.",
-                    );
-                }
-                true
-            }
-            Err(e) => {
-                self.save_status.set(SaveStatus::NotSaved);
-                self.trouble.set(Some(match e {
-                    StoreError::QuotaExceeded { .. } => StorageTrouble::Full(
-                        "The browser's storage for Loupe is full, so your latest edits are not saved. \
-                         They are safe in this tab for now, and the last saved copy is untouched. \
-                         Export now to keep them, then delete documents you no longer need; \
-                         Loupe retries on your next edit, or press Retry saving."
-                            .into(),
-                    ),
-                    StoreError::ReadOnly(why) => StorageTrouble::ReadOnly(why),
-                    StoreError::Unavailable(_) => unavailable(&e),
-                    StoreError::TooLarge { .. } => StorageTrouble::Full(e.to_string()),
-                }));
-                false
-            }
-        }
-    }
-
-    fn write_dirty(&self) -> Result<(), StoreError> {
-        for id in self.dirty.get_value() {
-            let saved = self.with_doc(&id, |slot| {
-                let DocSlot {
-                    doc, history, sync, ..
-                } = slot;
-                let received =
-                    self.storing(|s| save_document(s, &id, &doc.text, &mut doc.annotations, sync))?;
-                // Only a fold-in of another tab's value changes them; no copy is needed to tell.
-                if received.as_ref().is_some_and(|r| r.changed) {
-                    // The undo steps were recorded against annotations that have changed.
-                    history.clear();
-                }
-                Ok(received)
-            });
-            if let Some(received) = saved {
-                if let Some(r) = received? {
-                    self.folded_in(&id, &r);
-                }
-            }
-            self.dirty.update_value(|d| {
-                d.remove(&id);
-            });
-        }
-        if self.index_dirty.get_value() {
-            let index = self.index.get_untracked();
-            self.storing(|s| s.save_index(&index))?;
-            self.index_dirty.set_value(false);
-        }
-        if self.settings_dirty.get_value() {
-            let name = self.annotator.get_untracked();
-            self.storing(|s| s.save_annotator(&name))?;
-            self.settings_dirty.set_value(false);
-        }
-        Ok(())
+        };
+        self.show(out);
+        saved
     }
 
     /// The banner's Retry: save now, and say so if storage is still full.
     pub fn retry_save(&self) {
-        if !self.flush() {
-            self.alert(
-                AlertKind::Error,
-                "Still not saved: storage is still full. Export, then delete documents you no longer need.",
-            );
-        }
+        self.act(Core::retry_save);
     }
+
+    // --- metadata --------------------------------------------------------------------------
 
     pub fn set_annotator(&self, name: String) {
-        self.annotator.set(name.trim().to_owned());
-        self.settings_dirty.set_value(true);
-        self.schedule_save();
-    }
-
-    fn update_meta(&self, id: &str, f: impl Fn(&mut DocumentMeta)) {
-        self.with_doc(id, |slot| f(&mut slot.doc.meta));
-        self.index
-            .update(|index| index.iter_mut().filter(|m| m.id == id).for_each(&f));
-        self.index_dirty.set_value(true);
-        self.schedule_save();
+        self.act(|c| c.set_annotator(&name));
+        if let Some(name) = self.with_core(|c| c.annotator().to_owned()) {
+            self.annotator.set(name);
+        }
     }
 
     pub fn set_status(&self, id: &str, status: Status) {
-        if self.is_read_only() {
-            return;
-        }
-        self.update_meta(id, |m| m.status = status);
+        self.act(|c| c.set_status(id, status));
     }
 
-    /// Rename a document. A blank title is refused, since the list would show nothing.
+    /// Mark the document done, or take the mark back.
+    pub fn toggle_done(&self, id: &str) {
+        self.act(|c| c.toggle_done(id));
+    }
+
+    /// Rename a document; a blank title is refused, and said so. Returns whether renamed.
     pub fn rename(&self, id: &str, title: &str) -> bool {
-        let title = title.trim().to_owned();
-        if title.is_empty() {
-            self.alert(
-                AlertKind::Error,
-                "A title cannot be empty: type at least one character.",
-            );
-            return false;
-        }
-        if self.is_read_only() {
-            return false;
-        }
-        self.update_meta(id, |m| m.title = title.clone());
-        true
+        self.attempt_outcome(|c| c.rename(id, title))
+    }
+
+    /// Replace a document's text with a cleaned-up version; see [`Core::replace_text`].
+    pub fn replace_text(&self, id: &str, text: &str) -> Result<(), Refusal> {
+        let result = self
+            .core
+            .try_update_value(|c| c.replace_text(id, text))
+            .unwrap_or(Err(Refusal::NoSuchDocument))?;
+        self.show(result);
+        Ok(())
     }
 
     /// Delete documents from memory and storage, keeping them for one undo.
     pub fn delete(&self, ids: &[Id]) {
-        if ids.is_empty() || self.is_read_only() {
-            return;
-        }
-        let remaining: Vec<DocumentMeta> = self
-            .index
-            .get_untracked()
-            .into_iter()
-            .filter(|m| !ids.contains(&m.id))
-            .collect();
-        if self.has_store() {
-            if let Err(e) = self.storing(|s| s.remove_documents(&remaining, ids)) {
-                self.alert(AlertKind::Error, format!("Nothing was deleted: {e}"));
-                return;
-            }
-            self.index_dirty.set_value(false);
-        }
-        let mut removed = Vec::new();
-        self.corpus.update_value(|c| {
-            let mut position = 0;
-            c.retain(|slot| {
-                let keep = !ids.contains(&slot.doc.meta.id);
-                if !keep {
-                    removed.push((position, slot.clone()));
-                }
-                position += 1;
-                keep
-            })
-        });
-        self.dirty
-            .update_value(|d| d.retain(|id| !ids.contains(id)));
-        self.deleted.set(removed.len());
-        self.trash.set_value(Trash { slots: removed });
-        self.index.set(remaining.clone());
-        if self
-            .current
-            .get_untracked()
-            .is_some_and(|c| ids.contains(&c))
-        {
-            self.selected.set(None);
-            self.pending.set(None);
-            self.current.set(remaining.first().map(|m| m.id.clone()));
-            if remaining.is_empty() {
-                self.screen.set(Screen::Welcome);
-            }
-        }
-        // Deleting frees space: if saving was refused, try again now.
-        if matches!(self.trouble.get_untracked(), Some(StorageTrouble::Full(_))) {
-            self.flush();
-        }
+        self.act(|c| c.delete(ids));
     }
 
     /// Put the last deleted documents back where they were, annotations and all.
     pub fn undo_delete(&self) {
-        let trash = self.trash.get_value();
-        if trash.slots.is_empty() {
-            return;
-        }
-        let mut corpus: Vec<DocSlot> = self.corpus.get_value();
-        for (position, slot) in &trash.slots {
-            corpus.insert((*position).min(corpus.len()), slot.clone());
-        }
-        let all: Vec<DocumentMeta> = corpus.iter().map(|s| s.doc.meta.clone()).collect();
-        let docs: Vec<Document> = trash.slots.iter().map(|(_, s)| s.doc.clone()).collect();
-        if self.has_store() {
-            if let Err(e) = self.storing(|s| s.add_documents(&all, &docs)) {
-                self.alert(
-                    AlertKind::Error,
-                    format!("The documents were not restored: {e}"),
-                );
-                return;
-            }
-        }
-        self.corpus.set_value(corpus);
-        self.index.set(all);
-        self.trash.set_value(Trash::default());
-        self.deleted.set(0);
-        if self.current.get_untracked().is_none() {
-            if let Some((_, slot)) = trash.slots.first() {
-                self.open(slot.doc.meta.id.clone());
-            }
-        }
+        self.act(Core::undo_delete);
+        self.back_to_documents();
     }
 
-    /// Another tab wrote `key`. A document this tab has not edited takes the stored
-    /// annotations; one edited in both is merged by annotation id, so no edit is lost.
+    // --- other tabs ----------------------------------------------------------------------
+
+    /// Another tab wrote `key`. While a selection is being dragged the change waits for
+    /// the release, so a repaint never pulls the text out from under it.
     pub fn on_storage_changed(&self, key: &str) {
-        // A release outside the window is never heard of, so a drag counts for 10 s at most.
-        let dragging = self
-            .pointer_down
-            .get_value()
-            .is_some_and(|at| js_sys::Date::now() - at < 10_000.0);
-        if dragging {
-            self.deferred.update_value(|d| {
-                if !d.iter().any(|k| k == key) {
-                    d.push(key.to_owned());
-                }
-            });
-            return;
-        }
-        if key == INDEX_KEY {
-            self.follow_index();
-            return;
-        }
-        if key == SCHEMA_KEY {
-            self.follow_schema();
-            return;
-        }
-        let id = match document_of_key(key) {
-            Some((id, DocKey::Annotations)) => id,
-            // A text key comes and goes with its document: another tab's import or
-            // deletion, which the list may have announced before the text changed.
-            Some((_, DocKey::Text)) => return self.follow_index(),
-            None => return,
-        };
-        let id = id.to_owned();
-        let received = self.with_doc(&id, |slot| {
-            let DocSlot {
-                doc, history, sync, ..
-            } = slot;
-            let r = self
-                .storing(|s| Ok(receive_stored(s, &id, &doc.text, &doc.annotations, sync)))
-                .ok()
-                .flatten()?;
-            if r.changed {
-                doc.annotations = r.annotations.clone();
-                // The undo steps were recorded against annotations that have now changed.
-                history.clear();
-            }
-            Some(r)
-        });
-        let Some(Some(r)) = received else {
-            return;
-        };
-        if r.needs_save {
-            self.dirty.update_value(|d| {
-                d.insert(id.clone());
-            });
-            self.schedule_save();
-        }
-        self.folded_in(&id, &r);
-    }
-
-    /// Repaint after another tab's stored value was folded into a document, and say so
-    /// when this tab's own edits were merged with it.
-    fn folded_in(&self, id: &str, r: &Received) {
-        if r.changed {
-            self.version.update(|v| *v += 1);
-            if self.current.get_untracked().as_deref() == Some(id) {
-                self.selected.set(None);
-            }
-        }
-        if r.merged {
-            let title = self
-                .with_doc(id, |s| s.doc.meta.title.clone())
-                .unwrap_or_default();
-            let detail = if r.conflicts == 0 {
-                String::new()
-            } else {
-                format!(
-                    " {} annotation(s) changed in both; this tab's version was kept.",
-                    r.conflicts
-                )
-            };
-            self.alert(
-                AlertKind::Info,
-                format!("“{title}” was also edited in another tab; both sets of edits were merged.{detail}"),
-            );
+        let now = BrowserClock.now_ms();
+        let held = self
+            .deferral
+            .try_update_value(|d| d.hold(key, now))
+            .unwrap_or(true);
+        if !held {
+            self.act(|c| c.on_storage_changed(key));
         }
     }
 
-    /// Follow another tab's changes to the document list: its additions appear here, and
-    /// when this tab has no unsaved list changes of its own, its renames, status changes
-    /// and deletions too. A deleted document this tab has unsaved edits to is kept.
-    fn follow_index(&self) {
-        let Ok(loaded) = self.storing(|s| s.load()) else {
-            return;
-        };
-        let known: BTreeSet<Id> = self
-            .index
-            .with_untracked(|i| i.iter().map(|m| m.id.clone()).collect());
-        let theirs: BTreeMap<Id, DocumentMeta> = loaded
-            .documents
-            .iter()
-            .map(|d| (d.meta.id.clone(), d.meta.clone()))
-            .collect();
-        let fresh: Vec<Document> = loaded
-            .documents
-            .into_iter()
-            .filter(|d| !known.contains(&d.meta.id))
-            .collect();
-        let mut notices = Vec::new();
-        if !fresh.is_empty() {
-            let titles: Vec<String> = fresh.iter().map(|d| d.meta.title.clone()).collect();
-            notices.push(format!("added {}", titles.join(", ")));
-            self.index
-                .update(|i| i.extend(fresh.iter().map(|d| d.meta.clone())));
-            let tab = self.tab.get_value();
-            let mut lineages = loaded.lineages;
-            self.corpus.update_value(|c| {
-                c.extend(fresh.into_iter().map(|d| {
-                    let lineage = lineages.remove(&d.meta.id).unwrap_or_default();
-                    DocSlot::new(d, &tab, lineage)
-                }))
-            });
-        }
-        if self.index_dirty.get_value() {
-            if !notices.is_empty() {
-                self.alert(
-                    AlertKind::Info,
-                    format!("Another tab {}.", notices.join("; ")),
-                );
-            }
-            return;
-        }
-        let dirty = self.dirty.get_value();
-        let gone: Vec<Id> = known
-            .iter()
-            .filter(|id| !theirs.contains_key(*id) && !dirty.contains(*id))
-            .filter(|id| {
-                // Only a document whose text is gone was deleted; otherwise the index
-                // was rewritten before this tab's own addition reached it.
-                matches!(self.storing(|s| s.store.get(&text_key(id))), Ok(None))
-            })
-            .cloned()
-            .collect();
-        let mut changed = false;
-        self.corpus.update_value(|c| {
-            c.retain(|slot| !gone.contains(&slot.doc.meta.id));
-            for slot in c.iter_mut() {
-                if let Some(meta) = theirs.get(&slot.doc.meta.id) {
-                    if *meta != slot.doc.meta {
-                        slot.doc.meta = meta.clone();
-                        changed = true;
-                    }
-                }
-            }
-        });
-        if changed || !gone.is_empty() {
-            let metas: Vec<DocumentMeta> = self
-                .corpus
-                .with_value(|c| c.iter().map(|s| s.doc.meta.clone()).collect());
-            self.index.set(metas);
-        }
-        if !gone.is_empty() {
-            notices.push(format!("deleted {} document(s)", gone.len()));
-            if self
-                .current
-                .get_untracked()
-                .is_some_and(|c| gone.contains(&c))
-            {
-                let first = self
-                    .index
-                    .with_untracked(|i| i.first().map(|m| m.id.clone()));
-                self.selected.set(None);
-                self.pending.set(None);
-                self.current.set(first.clone());
-                if first.is_none() {
-                    self.screen.set(Screen::Welcome);
-                }
-            }
-        }
-        if !notices.is_empty() {
-            self.alert(
-                AlertKind::Info,
-                format!("Another tab {}.", notices.join("; ")),
-            );
-        }
+    fn pointer_down(&self) {
+        let now = BrowserClock.now_ms();
+        self.deferral.try_update_value(|d| d.press(now));
     }
 
-    /// Replace a document's text with a cleaned-up version (boilerplate lines dropped).
-    /// Allowed only before the first annotation, because annotations anchor on the text.
-    /// The document gets the id of its new text, so duplicates are still recognised.
-    pub fn replace_text(&self, id: &str, text: String) -> Result<(), String> {
-        if let Some(StorageTrouble::ReadOnly(why)) = self.trouble.get_untracked() {
-            return Err(why);
-        }
-        if text.trim().is_empty() {
-            return Err("The clean-up would leave no text; keep at least one line.".into());
-        }
-        let Some((unannotated, old)) = self.with_doc(id, |slot| {
-            (slot.doc.annotations.is_empty(), slot.doc.meta.clone())
-        }) else {
-            return Err("That document is no longer in the corpus.".into());
-        };
-        if !unannotated {
-            return Err(
-                "Clean-up is allowed only before the first annotation, because \
-                        annotations anchor on the text. Remove the annotations first."
-                    .into(),
-            );
-        }
-        let mut doc = Document::new(&old.title, &text);
-        if doc.meta.id == old.id {
-            return Ok(());
-        }
-        let duplicate = self
-            .corpus
-            .with_value(|c| c.iter().any(|s| s.doc.meta.sha256 == doc.meta.sha256));
-        if duplicate {
-            return Err("The cleaned text is already in the corpus as another document.".into());
-        }
-        doc.meta.url = old.url.clone();
-        doc.meta.date = old.date.clone();
-        doc.meta.metadata = old.metadata.clone();
-        doc.meta.status = old.status;
-        let all: Vec<DocumentMeta> = self.index.with_untracked(|i| {
-            i.iter()
-                .map(|m| {
-                    if m.id == old.id {
-                        doc.meta.clone()
-                    } else {
-                        m.clone()
-                    }
-                })
-                .collect()
-        });
-        if self.has_store() {
-            self.storing(|s| {
-                s.add_documents(&all, std::slice::from_ref(&doc))?;
-                s.remove_documents(&all, std::slice::from_ref(&old.id))
-            })
-            .map_err(|e| e.to_string())?;
-            self.index_dirty.set_value(false);
-        }
-        let new_id = doc.meta.id.clone();
-        self.corpus.update_value(|c| {
-            if let Some(slot) = c.iter_mut().find(|s| s.doc.meta.id == old.id) {
-                *slot = DocSlot::new(doc, &self.tab.get_value(), Lineage::default());
-            }
-        });
-        self.index.set(all);
-        if self.current.get_untracked().as_deref() == Some(old.id.as_str()) {
-            self.open(new_id);
-        }
-        self.version.update(|v| *v += 1);
-        Ok(())
+    fn pointer_up(&self) -> Vec<String> {
+        self.deferral
+            .try_update_value(Deferral::release)
+            .unwrap_or_default()
     }
 
-    /// Tag the pending selection with an entity type.
-    pub fn tag(&self, kind: &str) {
-        let Some(span) = self.pending.get_untracked() else {
-            self.alert(
-                AlertKind::Info,
-                "Select some text in the article first, then pick a type.",
-            );
-            return;
-        };
-        let Some((id, index)) = self.with_current(|slot| {
-            let ann = &slot.doc.annotations;
-            let index = ann.mentions.partition_point(|m| {
-                (m.start(), std::cmp::Reverse(m.end())) <= (span.start, std::cmp::Reverse(span.end))
-            });
-            (ann.next_id("T"), index)
-        }) else {
-            return;
-        };
-        let mention = Mention::new(id.clone(), kind.to_owned(), vec![span], String::new());
-        if self.edit(Edit::InsertMention { index, mention }) {
-            self.pending.set(None);
-            crate::browser::selection::clear_selection();
-            self.selected.set(Some(id));
-        }
-    }
+    // --- exporting -----------------------------------------------------------------------
 
-    pub fn delete_selected(&self) {
-        if let Some(id) = self.selected.get_untracked() {
-            if self.edit(Edit::RemoveMention { id }) {
-                self.selected.set(None);
+    fn download(&self, file: &Download) -> bool {
+        match BrowserDownloads.download(file) {
+            Ok(()) => true,
+            Err(e) => {
+                self.alerts.error(format!("The export failed: {e}"));
+                false
             }
         }
     }
 
     /// Download the open document as a loupe/1 JSON file.
     pub fn export_current(&self) {
-        let annotator = self.annotator.get_untracked();
-        let Some((title, json)) = self.with_current(|slot| {
-            (
-                slot.doc.meta.title.clone(),
-                loupe::to_json(std::slice::from_ref(&slot.doc), &annotator),
-            )
-        }) else {
-            self.alert(AlertKind::Info, "Open a document to export it.");
-            return;
-        };
-        self.download(&format!("{title}.loupe.json"), &json);
+        match self.with_core(Core::export_open) {
+            Some(Ok(file)) => {
+                self.download(&file);
+            }
+            Some(Err(Refusal::NothingOpen)) => self.alerts.info("Open a document to export it."),
+            Some(Err(why)) => self.alerts.refused(&why),
+            None => {}
+        }
     }
 
     /// Download the whole corpus, as it is in memory, as one loupe/1 file: the way out
     /// when storage cannot hold it.
     pub fn export_all(&self) {
-        let annotator = self.annotator.get_untracked();
-        let json = self.corpus.with_value(|c| {
-            let docs: Vec<Document> = c.iter().map(|s| s.doc.clone()).collect();
-            loupe::to_json(&docs, &annotator)
-        });
-        self.download("loupe-corpus.loupe.json", &json);
-    }
-
-    fn download(&self, name: &str, json: &str) {
-        if let Err(e) = download_text(name, "application/json", json) {
-            self.alert(AlertKind::Error, format!("The export failed: {e:?}"));
+        if let Some(file) = self.with_core(Core::export_all) {
+            self.download(&file);
         }
-    }
-
-    /// What storage holds, for the usage meter; `None` without storage.
-    pub fn usage(&self) -> Option<Usage> {
-        self.storing(|s| s.usage()).ok()
     }
 
     /// Download every done document in one file, then delete them to free space. The
     /// deletion can be undone like any other.
     pub fn export_and_remove_done(&self) {
-        let done: Vec<Id> = self.index.with_untracked(|i| {
-            i.iter()
-                .filter(|m| m.status == Status::Done)
-                .map(|m| m.id.clone())
-                .collect()
-        });
-        if done.is_empty() {
-            self.alert(AlertKind::Info, "No document is marked done yet.");
-            return;
+        match self.with_core(Core::export_done) {
+            Some(Ok((file, ids))) if self.download(&file) => self.delete(&ids),
+            Some(Ok(_)) => {}
+            Some(Err(why)) => self.alerts.info(why.to_string()),
+            None => {}
         }
-        let annotator = self.annotator.get_untracked();
-        let json = self.corpus.with_value(|c| {
-            let docs: Vec<Document> = c
-                .iter()
-                .filter(|s| done.contains(&s.doc.meta.id))
-                .map(|s| s.doc.clone())
-                .collect();
-            loupe::to_json(&docs, &annotator)
-        });
-        if let Err(e) = download_text("loupe-done.loupe.json", "application/json", &json) {
-            self.alert(
-                AlertKind::Error,
-                format!("The export failed, so nothing was removed: {e:?}"),
-            );
-            return;
-        }
-        self.delete(&done);
     }
-
-    /// Annotation counts by document id, for the navigator.
-    pub fn counts(&self) -> BTreeMap<Id, usize> {
-        self.corpus.with_value(|c| {
-            c.iter()
-                .map(|s| (s.doc.meta.id.clone(), s.doc.annotations.count()))
-                .collect()
-        })
-    }
-}
-
-fn unavailable(e: &StoreError) -> StorageTrouble {
-    let why = match e {
-        StoreError::Unavailable(why) => why.clone(),
-        other => other.to_string(),
-    };
-    StorageTrouble::Unavailable(format!(
-        "Browser storage is unavailable ({why}), so Loupe is working in memory only: nothing will \
-         be kept when this tab closes. Export your work before you leave."
-    ))
 }
 
 impl Default for Workspace {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Give every narrow context of `ws` to the components below.
+pub fn provide_contexts(ws: Workspace) {
+    provide_context(ws);
+    provide_context(ws.alerts);
+    provide_context(ws.selection);
+    provide_context(ws.schema);
+    provide_context(ws.corpus);
 }
 
 /// Save at once when the page is hidden or unloaded, and follow other tabs' writes. The
@@ -1262,15 +882,9 @@ pub fn install_save_triggers(ws: Workspace) {
             ws.on_storage_changed(&key);
         }
     });
-    let down = window_event_listener(leptos::ev::mousedown, move |_| {
-        ws.pointer_down.set_value(Some(js_sys::Date::now()));
-    });
+    let down = window_event_listener(leptos::ev::mousedown, move |_| ws.pointer_down());
     let up = window_event_listener(leptos::ev::mouseup, move |_| {
-        ws.pointer_down.set_value(None);
-        let keys = ws
-            .deferred
-            .try_update_value(std::mem::take)
-            .unwrap_or_default();
+        let keys = ws.pointer_up();
         if !keys.is_empty() {
             // After this event's own handlers have turned the drag into a selection.
             wasm_bindgen_futures::spawn_local(async move {
@@ -1284,9 +898,13 @@ pub fn install_save_triggers(ws: Workspace) {
     // Leaving with edits that storage refused would lose them: ask first.
     let leaving = window_event_listener(leptos::ev::beforeunload, move |e| {
         let in_memory_only = matches!(
-            ws.trouble.get_untracked(),
+            ws.trouble.try_get_untracked().flatten(),
             Some(StorageTrouble::Unavailable(_))
-        ) && ws.index.with_untracked(|i| !i.is_empty());
+        ) && ws
+            .corpus
+            .index
+            .try_with_untracked(|i| !i.is_empty())
+            .unwrap_or(false);
         if !ws.flush() && (ws.has_unsaved() || in_memory_only) {
             e.prevent_default();
             e.set_return_value("Some edits are not saved. Export them before leaving.");

@@ -4,8 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::exchange::apply_import;
-use super::state::{AlertKind, ImportReport, Workspace};
+use super::state::{ImportReport, Workspace};
 use crate::browser::files::files_of;
 use crate::browser::html::html_article;
 use crate::core::format::MAX_INPUT_BYTES;
@@ -31,10 +30,8 @@ pub fn Welcome() -> impl IntoView {
         ev.prevent_default();
         let body = text.get_untracked();
         if body.trim().is_empty() {
-            ws.alert(
-                AlertKind::Error,
-                "Paste the article text first: the text area is empty.",
-            );
+            ws.alerts
+                .error("Paste the article text first: the text area is empty.");
             return;
         }
         let name = title.get_untracked();
@@ -49,10 +46,8 @@ pub fn Welcome() -> impl IntoView {
     let preview_cleanup = move |_| {
         let lines = boilerplate_lines(&text.get_untracked());
         if lines.is_empty() {
-            ws.alert(
-                AlertKind::Info,
-                "No boilerplate lines found in the pasted text.",
-            );
+            ws.alerts
+                .info("No boilerplate lines found in the pasted text.");
         }
         cleanup.set(Some(lines));
     };
@@ -106,6 +101,11 @@ pub fn Welcome() -> impl IntoView {
 
     view! {
         <div class="welcome">
+            // With documents in the corpus, this screen is a detour: the way back is always shown.
+            {move || (!ws.corpus.index().with(Vec::is_empty)).then(|| view! {
+                <button type="button" class="back-to-documents" aria-keyshortcuts="Escape"
+                    on:click=move |_| ws.back_to_documents()>"← Back to the documents (Esc)"</button>
+            })}
             <h2>"Annotate news articles, right in your browser"</h2>
             <p class="lede">
                 "Tag people, organisations, places and weapons. Everything stays in this browser: nothing is uploaded."
@@ -157,27 +157,27 @@ pub async fn import_files(ws: Workspace, files: Vec<web_sys::File>) {
     if !others.is_empty() {
         ws.import_files(others).await;
         // The archives' results join the summary the other files left.
-        report = ws.import_report.get_untracked().unwrap_or_default();
+        report = ws.import_report().get_untracked().unwrap_or_default();
     }
     if zips.is_empty() {
         return;
     }
-    ws.import_report.set(None);
-    if ws.importing.get_untracked().is_none() && zips.len() > 1 {
-        ws.importing.set(Some((0, zips.len())));
+    ws.set_import_report(None);
+    if ws.importing().get_untracked().is_none() && zips.len() > 1 {
+        ws.set_importing(Some((0, zips.len())));
     }
     let mut first = None;
     let total = zips.len();
     for (done, file) in zips.into_iter().enumerate() {
         read_zip(&ws, file, &mut report, &mut first).await;
         if total > 1 {
-            ws.importing.set(Some((done + 1, total)));
+            ws.set_importing(Some((done + 1, total)));
         }
         // Let the browser paint between archives.
         gloo::timers::future::TimeoutFuture::new(0).await;
     }
-    ws.importing.set(None);
-    ws.import_report.set(Some(report));
+    ws.set_importing(None);
+    ws.set_import_report(Some(report));
     if let Some(first) = first {
         ws.open(first);
     }
@@ -219,7 +219,7 @@ async fn read_zip(
     report
         .rejected
         .extend(contents.errors.iter().map(ToString::to_string));
-    match apply_import(ws, contents.documents, false) {
+    match ws.apply_import(contents.documents, false) {
         Ok(applied) => {
             report.added += applied.added.len();
             *first = first.take().or(applied.added.first().cloned());
@@ -227,10 +227,8 @@ async fn read_zip(
                 .rejected
                 .extend(applied.problems.into_iter().map(|p| format!("{name}: {p}")));
             if !applied.merged.is_empty() {
-                ws.alert(
-                    AlertKind::Info,
-                    format!("{name}: {}.", applied.merged.join("; ")),
-                );
+                ws.alerts
+                    .info(format!("{name}: {}.", applied.merged.join("; ")));
             }
         }
         Err((why, _)) => report.rejected.push(format!("{name}: not added, {why}")),
