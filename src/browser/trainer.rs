@@ -240,7 +240,7 @@ impl Mode {
 pub struct Trained {
     /// The snapshot's number, as [`Trainer::submit`] returned it.
     pub seq: u32,
-    pub model: Rc<Recommenders>,
+    pub model: Recommenders,
     pub mode: Mode,
     /// Training time where it ran (the worker's clock).
     pub train_ms: f64,
@@ -277,6 +277,8 @@ struct Sent {
 
 /// What [`Trainer::edited`] calls when a retrain is due.
 type Rebuild = Rc<dyn Fn(&Trainer)>;
+/// What [`Trainer::train`] calls with the model.
+type Done = Box<dyn FnOnce(Trained)>;
 
 struct State {
     mode: Mode,
@@ -293,6 +295,8 @@ struct State {
     debounce: Debounce,
     timer: Option<Timeout>,
     rebuild: Option<Rebuild>,
+    /// What [`Trainer::train`] was asked to call with the newest snapshot's model.
+    done: Option<(u32, Done)>,
     handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
@@ -304,6 +308,16 @@ struct Shared {
 /// The page's trainer. Cheap to clone; every clone is the same trainer.
 #[derive(Clone)]
 pub struct Trainer(Rc<Shared>);
+
+thread_local! {
+    static SHARED: Trainer = Trainer::new(|_| {});
+}
+
+/// The page's one trainer (its worker is started on first use), for callers that take
+/// their model through [`Trainer::train`]'s `done`.
+pub fn shared() -> Trainer {
+    SHARED.with(Trainer::clone)
+}
 
 impl Trainer {
     /// A trainer that trains in a worker, or on the main thread if none can start.
@@ -334,6 +348,7 @@ impl Trainer {
                 debounce: Debounce::default(),
                 timer: None,
                 rebuild: None,
+                done: None,
                 handlers: Vec::new(),
             }),
             on_event: Box::new(on_event),
@@ -342,6 +357,20 @@ impl Trainer {
 
     pub fn mode(&self) -> Mode {
         self.0.state.borrow().mode
+    }
+
+    /// Like [`Trainer::submit`], and call `done` with the model, unless a newer snapshot
+    /// supersedes this one first (then `done` is dropped, never called).
+    pub fn train(
+        &self,
+        samples: &[Sample],
+        gazetteer: &Gazetteer,
+        config: &Config,
+        done: impl FnOnce(Trained) + 'static,
+    ) -> u32 {
+        let seq = self.submit(samples, gazetteer, config);
+        self.0.state.borrow_mut().done = Some((seq, Box::new(done)));
+        seq
     }
 
     /// Train on `samples`, superseding any snapshot not yet trained. Returns the
@@ -380,6 +409,7 @@ impl Trainer {
         s.debounce = Debounce::new(s.debounce.quiet, s.debounce.max_wait);
         s.timer = None;
         s.rebuild = None;
+        s.done = None;
         if let Some(sent) = s.sent.take() {
             let cancel = cancel_message(sent.seq);
             match (&s.worker, s.mode) {
@@ -478,27 +508,21 @@ impl Trainer {
     fn on_local(&self, reply: Reply) {
         match reply {
             Reply::Message(bytes) => self.on_message(&bytes),
-            Reply::Model(seq, ms, model) => self.deliver(seq, ms, Rc::new(model), 0.0, 0),
+            Reply::Model(seq, ms, model) => self.deliver(seq, ms, model, 0.0, 0),
         }
     }
 
-    fn deliver(
-        &self,
-        seq: u32,
-        train_ms: f64,
-        model: Rc<Recommenders>,
-        decode_ms: f64,
-        bytes: usize,
-    ) {
-        let (mode, sent) = {
+    fn deliver(&self, seq: u32, train_ms: f64, model: Recommenders, decode_ms: f64, bytes: usize) {
+        let (mode, sent, done) = {
             let mut s = self.0.state.borrow_mut();
             if !s.latest.is_current(seq) {
                 return;
             }
-            (s.mode, s.sent.take())
+            let done = s.done.take().filter(|(n, _)| *n == seq).map(|(_, d)| d);
+            (s.mode, s.sent.take(), done)
         };
         let (at, encode_ms) = sent.map_or((performance_now(), 0.0), |s| (s.at, s.encode_ms));
-        self.emit(TrainerEvent::Trained(Trained {
+        let trained = Trained {
             seq,
             model,
             mode,
@@ -507,7 +531,14 @@ impl Trainer {
             encode_ms,
             decode_ms,
             model_bytes: bytes,
-        }));
+        };
+        match done {
+            Some(done) => {
+                self.emit(TrainerEvent::Trained(trained.clone()));
+                done(trained);
+            }
+            None => self.emit(TrainerEvent::Trained(trained)),
+        }
     }
 
     /// A message from the worker (or the main thread's job).
@@ -535,7 +566,7 @@ impl Trainer {
                 match decode_model(model) {
                     Ok(m) => {
                         let decode_ms = performance_now() - start;
-                        self.deliver(seq, ms, Rc::new(m), decode_ms, model.len());
+                        self.deliver(seq, ms, m, decode_ms, model.len());
                     }
                     Err(e) => self.emit(TrainerEvent::Failed {
                         message: e.to_string(),
@@ -750,7 +781,7 @@ fn probe_event(e: TrainerEvent) {
             }
             TrainerEvent::Trained(t) => {
                 p.events.push(format!("trained {}", t.seq));
-                p.model = Some(t.model.clone());
+                p.model = Some(Rc::new(t.model.clone()));
                 p.resolve.take().map(|r| (r, Ok(t)))
             }
         }

@@ -1,11 +1,15 @@
 // Training in a Web Worker (src/browser/trainer.rs), served and from file://: the page
 // submits snapshots, the worker trains, the newest model comes back, and the main thread
-// is never blocked for 50 ms meanwhile (long-task entries: a correctness check with the
-// browser's own 50 ms bound, not a timed performance test).
+// is not blocked meanwhile. Long-task entries (tasks over 50 ms) are the check, with a
+// generous bound: on a loaded machine the OS can stall any task for a while, so the bound
+// is a fraction of the training time, which one main-thread task doing the training
+// would exceed. Not a timed performance test (that is `make bench`).
 import { test, expect, targets } from './fixtures';
 import { trainingCorpus, trainingDocument } from './trainer-corpus.mjs';
 
-const corpus = JSON.stringify(trainingCorpus(80, 1, 30));
+const corpus = JSON.stringify(trainingCorpus(160, 1, 40));
+/** No main-thread task may come near this while the worker trains. */
+const BOUND_MS = 200;
 // A document it never saw, not annotated yet: every suggestion on it is shown.
 const unseen = JSON.stringify({ text: trainingDocument(99_999, 30).text, annotations: {} });
 
@@ -20,7 +24,7 @@ for (const target of targets) {
     });
     await page.goto(target.url);
     await page.waitForFunction(() => (window as any).wasmBindings?.trainer_probe_train);
-    expect(await page.evaluate((c) => (window as any).wasmBindings.trainer_probe_load(c), corpus)).toBe(80);
+    expect(await page.evaluate((c) => (window as any).wasmBindings.trainer_probe_load(c), corpus)).toBe(160);
     // The observer must see a real block, or "no long task" would prove nothing. (Work in
     // page.evaluate's own task is not reported, so every block here runs in a page task.)
     await page.evaluate(() => new Promise<void>((done) => setTimeout(() => {
@@ -43,7 +47,10 @@ for (const target of targets) {
     expect(result.events.some((e: string) => e.startsWith('fell back'))).toBe(false);
     expect(result.modelBytes).toBeGreaterThan(2_000);
     expect(result.taggerLabels).toBeGreaterThan(4);
-    expect(longTasks, 'main-thread tasks over 50 ms while the worker trained').toEqual([]);
+    console.log(`${target.name}: trained in ${result.trainMs.toFixed(0)} ms in the worker; main-thread long tasks meanwhile: ${JSON.stringify(longTasks)}`);
+    // The bound means something: the training alone is longer than it.
+    expect(result.trainMs).toBeGreaterThan(2 * BOUND_MS);
+    expect(Math.max(0, ...longTasks), `main-thread long tasks while the worker trained: ${longTasks}`).toBeLessThan(BOUND_MS);
     // The model is real: it suggests the corpus's types in a document it never saw.
     const predicted = await page.evaluate((d) => (window as any).wasmBindings.trainer_probe_predict(d), unseen);
     expect(predicted.shown).toBeGreaterThan(20);
