@@ -324,10 +324,14 @@ impl Trainer {
     /// `on_event` is called with progress and with each model.
     pub fn new(on_event: impl Fn(TrainerEvent) + 'static) -> Self {
         let t = Self::main_thread(on_event);
-        if let Err(reason) = t.start_worker() {
-            t.fall_back(reason);
-        } else {
-            t.0.state.borrow_mut().mode = Mode::Worker;
+        match t.start_worker() {
+            Ok(()) => t.0.state.borrow_mut().mode = Mode::Worker,
+            Err(reason) => {
+                // Told after `new` returns: an owner's handler may use what holds the trainer.
+                warn_fallback(&reason);
+                let me = t.clone();
+                spawn_local(async move { me.emit(TrainerEvent::FellBack { reason }) });
+            }
         }
         t
     }
@@ -596,7 +600,7 @@ impl Trainer {
                 sent.posted = false;
             }
         }
-        web_sys::console::warn_1(&format!("Loupe trains on the main thread: {reason}").into());
+        warn_fallback(&reason);
         self.emit(TrainerEvent::FellBack { reason });
         self.dispatch();
     }
@@ -668,6 +672,10 @@ impl Trainer {
         s.handlers = vec![on_message, on_error];
         Ok(())
     }
+}
+
+fn warn_fallback(reason: &str) {
+    web_sys::console::warn_1(&format!("Loupe trains on the main thread: {reason}").into());
 }
 
 fn js_text(v: &JsValue) -> String {

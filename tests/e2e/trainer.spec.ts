@@ -62,3 +62,20 @@ for (const target of targets) {
     expect(local.taggerLabels).toBe(result.taggerLabels);
   });
 }
+
+test('where no worker can start, training falls back to main-thread slices and says so', async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).Worker = function () {
+      throw new DOMException('workers are disabled here', 'SecurityError');
+    };
+  });
+  await page.goto('/index.html');
+  await page.waitForFunction(() => (window as any).wasmBindings?.trainer_probe_train);
+  await page.evaluate((c) => (window as any).wasmBindings.trainer_probe_load(c), JSON.stringify(trainingCorpus(20, 3, 20)));
+  const result = await page.evaluate(() => (window as any).wasmBindings.trainer_probe_train(false, 2));
+  expect(result.mode).toBe('main-thread');
+  expect(result.events[0]).toMatch(/^fell back: the worker was refused: workers are disabled here/);
+  expect(result.seq).toBe(2);
+  expect(result.events.filter((e: string) => e.startsWith('trained'))).toEqual(['trained 2']);
+  expect(result.taggerLabels).toBeGreaterThan(4);
+});
