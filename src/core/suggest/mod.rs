@@ -39,10 +39,13 @@ pub mod perceptron;
 pub mod predictions;
 pub mod split;
 pub mod stored;
+pub mod retrain;
+pub mod snapshot;
 pub mod synthetic;
 pub mod tagger;
 pub mod text;
 pub mod training;
+pub mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
