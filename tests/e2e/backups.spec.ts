@@ -154,6 +154,8 @@ test('the Backups panel by keyboard: B opens it, S backs up, ↓/↑ pick a back
   await expect(panel(page)).toBeHidden();
   await tag(loupe, 'hipping companie', 'o');
   await page.keyboard.press('b');
+  // Opening moves the focus into the panel, where its keys apply.
+  await expect(panel(page).locator('button').first()).toBeFocused();
   await page.keyboard.press('s');
   await expect(items).toHaveCount(2);
   await expect(items.first()).toContainText('backed up by hand');
