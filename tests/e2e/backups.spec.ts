@@ -2,17 +2,7 @@ import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { LoupePage } from './loupe-page';
 
-async function storedMentions(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const index = JSON.parse(localStorage.getItem('loupe/v1/index') ?? '{"documents":[]}');
-    return index.documents
-      .flatMap((d: any) => {
-        const ann = JSON.parse(localStorage.getItem(`loupe/v1/doc/${d.id}/ann`) ?? '{"mentions":[]}');
-        return ann.mentions.map((m: any) => `${m.type}:${m.text}`);
-      })
-      .sort();
-  });
-}
+const storedMentions = (page: Page) => new LoupePage(page).storedMentions();
 
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Backups' });
 
