@@ -199,6 +199,24 @@ pub struct Relation {
     pub attributes: BTreeMap<String, AttrValue>,
 }
 
+/// When an annotation was made and last changed, and by whom: milliseconds since the
+/// Unix epoch and annotator names. `core::timing::stamp` keeps them after every edit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// `None` for an annotation made before Loupe recorded timing and changed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<u64>,
+    pub modified: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub created_by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub modified_by: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// Everything annotated on one document. Stored apart from the text, so an edit rewrites
 /// only this.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,6 +232,12 @@ pub struct Annotations {
     /// Document-level labels: label set name → chosen labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, Vec<String>>,
+    /// Annotation id → when it was made and changed, and by whom.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stamps: BTreeMap<Id, Stamp>,
+    /// Active annotation time on this document, in milliseconds (see `core::timing`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub active_ms: u64,
 }
 
 impl Annotations {
@@ -307,6 +331,30 @@ impl Annotations {
             rename(&mut r.arg1);
             rename(&mut r.arg2);
         }
+        let stamps = std::mem::take(&mut self.stamps);
+        self.stamps = stamps
+            .into_iter()
+            .map(|(id, s)| (renames.get(&id).cloned().unwrap_or(id), s))
+            .collect();
+    }
+
+    /// Drop the stamps of annotations that no longer exist.
+    pub fn prune_stamps(&mut self) {
+        if self.stamps.is_empty() {
+            return;
+        }
+        let ids: std::collections::BTreeSet<Id> = self.ids().cloned().collect();
+        self.stamps.retain(|id, _| ids.contains(id));
+    }
+
+    /// Every annotation id: mentions, entities, events, relations.
+    pub fn ids(&self) -> impl Iterator<Item = &Id> + '_ {
+        self.mentions
+            .iter()
+            .map(|m| &m.id)
+            .chain(self.entities.iter().map(|e| &e.id))
+            .chain(self.events.iter().map(|e| &e.id))
+            .chain(self.relations.iter().map(|r| &r.id))
     }
 
     /// A fresh id with `prefix`, one past the highest number in use.

@@ -10,6 +10,7 @@ use super::state::Workspace;
 use crate::core::keymap::help;
 use crate::core::model::{Annotations, AttrValue, Event, Id, Lookup, Mention, Relation};
 use crate::core::offsets::OffsetIndex;
+use crate::core::plural::count;
 use crate::core::schema::{AnnotationKind, Schema};
 use crate::core::validate::validate_about;
 
@@ -156,6 +157,7 @@ pub fn Inspector() -> impl IntoView {
                     })
                 }}
             </div>
+            <super::suggest::SuggestPanel/>
             <Outline ann/>
         </aside>
     }
@@ -186,7 +188,10 @@ pub fn ModeBar() -> impl IntoView {
                     .iter()
                     .filter(|(_, _, s)| !s.is_empty())
                     .count();
-                format!("Tag {n} more occurrences as {kind}? (“{needle}” in {docs} document(s) of the corpus)")
+                format!(
+                    "Tag {n} more occurrences as {kind}? (“{needle}” in {} of the corpus)",
+                    count(docs, "document")
+                )
             } else {
                 format!("Tag {n} more occurrences as {kind}? (“{needle}” in this document)")
             };
@@ -520,7 +525,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
                     let (eid, eid2) = (e.id.clone(), e.id.clone());
                     let norm = e.normalization.as_ref().map(|n| format!("{}:{}", n.resource, n.id)).unwrap_or_default();
                     view! {
-                        <p>{format!("Entity {} · {} mentions", e.id, members)}</p>
+                        <p>{format!("Entity {} · {}", e.id, count(members, "mention"))}</p>
                         <label for="entity-name">"Canonical name"</label>
                         <input id="entity-name" type="text" prop:value=e.name.clone()
                             on:change=move |ev| ia.set_entity_name(&eid, &event_target_value(&ev))/>
