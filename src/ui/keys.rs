@@ -68,7 +68,9 @@ fn context(ws: Workspace, ia: Interaction, panels: Panels, e: &web_sys::Keyboard
         has_documents: ws.corpus.index().with_untracked(|i| !i.is_empty()),
         in_backups: target_in(e, "#backups-panel"),
         autosave_resumable: panels.autosave.is_some_and(|a| a.can_resume()),
-        suggestion: expect_context::<Suggestions>().focused_index().is_some(),
+        suggestion: panels
+            .suggestions
+            .is_some_and(|s| s.focused_index().is_some()),
     }
 }
 
@@ -78,6 +80,7 @@ fn context(ws: Workspace, ia: Interaction, panels: Panels, e: &web_sys::Keyboard
 struct Panels {
     backups: Option<BackupState>,
     autosave: Option<AutosaveState>,
+    suggestions: Option<Suggestions>,
 }
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
@@ -85,6 +88,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let panels = Panels {
         backups: use_context::<BackupState>(),
         autosave: use_context::<AutosaveState>(),
+        suggestions: use_context::<Suggestions>(),
     };
     let handle = window_event_listener(ev::keydown, move |e| {
         // A control that handled the key itself (the corpus hit list's arrows) keeps it.
@@ -125,15 +129,15 @@ fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command
         Command::StepWithin { forward } => return ia.step_annotation(forward, false),
         Command::DeleteAnnotation => ia.delete_selected(),
         Command::Cancel | Command::ClearSelection => {
-            if !expect_context::<Suggestions>().clear_focus() {
+            if !panels.suggestions.is_some_and(|s| s.clear_focus()) {
                 ia.escape();
             }
         }
         Command::StepSuggestion { forward } => {
-            return expect_context::<Suggestions>().step(forward)
+            return panels.suggestions.is_some_and(|s| s.step(forward))
         }
-        Command::AcceptSuggestion => return expect_context::<Suggestions>().accept_focused(),
-        Command::RejectSuggestion => return expect_context::<Suggestions>().reject_focused(),
+        Command::AcceptSuggestion => return panels.suggestions.is_some_and(|s| s.accept_focused()),
+        Command::RejectSuggestion => return panels.suggestions.is_some_and(|s| s.reject_focused()),
         Command::SuggestionsMenu => return super::suggest::open_menu(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),

@@ -461,9 +461,11 @@ each beside a baseline measured in the same run:
 - **Open and render**: from navigation start to the first frame after every paragraph of the
   article is in the DOM. Baseline: a static HTML page holding the very markup Loupe rendered
   (captured from the app), with the same CSS.
-- **Tag keypress**: from dispatching the key to the first animation frame whose DOM holds
-  the new highlight, with the scroll to the word and its selection already painted. Baseline:
-  a key Loupe ignores, timed the same way (the frame floor).
+- **Tag keypress**: from dispatching the key (from a task of its own, as the browser
+  dispatches a real key) to the end of the rendering of the first frame whose DOM holds the
+  new highlight (the first user-blocking task after it), with the scroll to the word and
+  its selection already painted. Arcs are on. Baseline: a key Loupe ignores, timed the
+  same way (the frame floor).
 - **Save**: the \`localStorage.setItem\` of the document's annotations key caused by the edit.
   Baseline: plain JS writing the same string to a scratch key.
 - **Export**: ${EXPORT_DOCS} stored documents (5 KB of text, 30 annotations each) exported
@@ -480,7 +482,8 @@ Document: ${(Buffer.byteLength(big.text) / 1e6).toFixed(2)} MB, ${big.paragraphs
   frame at 1366×768, with the arcs on; p95 of the frame times. Baseline: the static page
   (arcs as markup) scrolled the same way in the same run.
 - **Argument by drag**: a drag from a trigger to a mention of its paragraph, then a click
-  on the picker's first role; from the click to the first frame holding the new arc.
+  on the picker's first role (from a task); from the click to the end of the rendering of
+  the first frame holding the new arc.
   Baseline: a key Loupe ignores (the frame floor).
 - **Cold start**: from navigation to the first frame with an enabled button on the welcome
   screen, with an empty storage, served over HTTP and from \`file://\` (dist/loupe.html).
