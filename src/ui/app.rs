@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
     ia.follow_document_switches();
     let display = Display::new();
     provide_context(display);
+    provide_context(super::guidelines::GuidelinesView::new());
     ws.load();
     install_hotkeys(ws, ia);
     install_save_triggers(ws);
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                         </section>
                         <Inspector/>
                         <ShortcutHelp/>
+                        <super::guidelines::Guidelines/>
                     </div>
                 }.into_any(),
             }}

@@ -73,6 +73,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
             alt: e.alt_key(),
             shift: e.shift_key(),
         };
+        ws.interact();
         let ctx = context(ws, ia, &e);
         let handled = match resolve(&press, &ctx, &ws.schema_now()) {
             Some(Resolved::Tag(kind)) => {
@@ -103,6 +104,7 @@ fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bo
         Command::Cancel | Command::ClearSelection => ia.escape(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
+        Command::ToggleGuidelines => expect_context::<super::guidelines::GuidelinesView>().toggle(),
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),
         Command::MoveSelection { forward } => ia.move_pending(forward, false),
         Command::StepAnnotation { forward } => {
