@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::annotate::{Interaction, Mode};
 use super::display::Display;
+use super::guidelines::GuidelinesView;
 use super::state::{Screen, Workspace};
 use crate::core::commands::{Command, Context, KeyPress};
 use crate::core::keymap::{resolve, Resolved};
@@ -62,6 +63,7 @@ fn context(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> Contex
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let display = expect_context::<Display>();
+    let guidelines = expect_context::<GuidelinesView>();
     let handle = window_event_listener(ev::keydown, move |e| {
         // A control that handled the key itself (the corpus hit list's arrows) keeps it.
         if e.default_prevented() {
@@ -80,7 +82,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
                 ia.apply_type(&kind);
                 true
             }
-            Some(Resolved::Command(command)) => run(ws, ia, display, command),
+            Some(Resolved::Command(command)) => run(ws, ia, display, guidelines, command),
             None => false,
         };
         if handled {
@@ -92,7 +94,13 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
 
 /// Carry out a command. Returns whether it did something, so the key's default action
 /// (Tab moving the focus on) is kept otherwise.
-fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bool {
+fn run(
+    ws: Workspace,
+    ia: Interaction,
+    display: Display,
+    guidelines: GuidelinesView,
+    command: Command,
+) -> bool {
     match command {
         Command::Undo => ws.undo(),
         Command::Redo => ws.redo(),
@@ -104,7 +112,7 @@ fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bo
         Command::Cancel | Command::ClearSelection => ia.escape(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
-        Command::ToggleGuidelines => expect_context::<super::guidelines::GuidelinesView>().toggle(),
+        Command::ToggleGuidelines => guidelines.toggle(),
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),
         Command::MoveSelection { forward } => ia.move_pending(forward, false),
         Command::StepAnnotation { forward } => {
