@@ -167,6 +167,8 @@ pub enum Command {
     ClearSelection,
     BackToDocuments,
     ToggleHelp,
+    /// Open or close the schema's guidelines document.
+    ToggleGuidelines,
     ExtendSelection {
         forward: bool,
     },
@@ -324,6 +326,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Named("Escape"), PLAIN, &[W::Busy], C::Cancel, ESC),
     bind(Named("Escape"), PLAIN, &[], C::ClearSelection, ESC),
     bind(Symbol('?'), PLAIN, &[], C::ToggleHelp, "show or hide this list"),
+    bind(Named("F1"), PLAIN, &[], C::ToggleGuidelines, "open or close the annotation guidelines of the schema"),
     bind(Named("ArrowRight"), SHIFT, &[], C::ExtendSelection { forward: true }, EXTEND),
     bind(Named("ArrowLeft"), SHIFT, &[], C::ExtendSelection { forward: false }, EXTEND),
     bind(Named("ArrowRight"), PLAIN, &[W::Pending], C::MoveSelection { forward: true }, MOVE),

@@ -37,6 +37,20 @@ impl Guide {
     pub fn is_empty(&self) -> bool {
         self.description.trim().is_empty() && self.examples.is_empty()
     }
+
+    /// The description and the examples as one line of text: `A person. Examples: “Ana”,
+    /// “the minister”.` Empty when there are neither.
+    pub fn summary(&self) -> String {
+        let mut out = self.description.trim().to_owned();
+        if !self.examples.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let quoted: Vec<String> = self.examples.iter().map(|e| format!("“{e}”")).collect();
+            out.push_str(&format!("Examples: {}.", quoted.join(", ")));
+        }
+        out
+    }
 }
 
 /// The most characters a description may have: a paragraph or two. Longer explanations

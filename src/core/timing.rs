@@ -210,6 +210,24 @@ pub fn summarize<'a>(documents: impl IntoIterator<Item = &'a Annotations>) -> Ti
     s
 }
 
+/// A stamp's time as `2026-12-01 10:40 UTC`.
+pub fn utc(ms: u64) -> String {
+    let secs = ms / 1000;
+    let days = (secs / 86_400) as i64;
+    let (h, m) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    // Days to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02} UTC")
+}
+
 /// A duration for people: `1 h 05 min`, `6 min 40 s`, `42 s`, `0.8 s`.
 pub fn duration(ms: u64) -> String {
     let s = ms / 1000;
@@ -364,6 +382,13 @@ mod tests {
         assert_eq!(none.mean_per_annotation_ms, None);
         assert_eq!(median(&mut [3, 1]), Some(2));
         assert_eq!(median(&mut [u64::MAX, u64::MAX]), Some(u64::MAX));
+    }
+
+    #[test]
+    fn stamp_times_read_as_utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(1_764_585_600_000), "2025-12-01 10:40 UTC");
+        assert_eq!(utc(951_782_400_000), "2000-02-29 00:00 UTC");
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
     suggestions.install();
     let display = Display::new();
     provide_context(display);
+    provide_context(super::guidelines::GuidelinesView::new());
     ws.load();
     install_save_triggers(ws);
     super::backups::install_backups(ws);
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                         </section>
                         <Inspector/>
                         <ShortcutHelp/>
+                        <super::guidelines::Guidelines/>
                     </div>
                 }.into_any(),
             }}

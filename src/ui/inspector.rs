@@ -20,11 +20,16 @@ use crate::core::validate::validate_about;
 pub fn ShortcutHelp() -> impl IntoView {
     let ia = expect_context::<Interaction>();
     let ws = expect_context::<Workspace>();
+    let guidelines = expect_context::<super::guidelines::GuidelinesView>();
     view! {
         <Show when=move || ia.help().get()>
             <div class="help" role="dialog" aria-modal="false" aria-labelledby="help-title">
                 <div class="help-head">
                     <h2 id="help-title">"Keyboard shortcuts"</h2>
+                    <button type="button" aria-keyshortcuts="F1"
+                        on:click=move |_| guidelines.toggle()>
+                        "Annotation guidelines (F1)"
+                    </button>
                     <button type="button" on:click=move |_| ia.close_help()>"Close (Esc)"</button>
                 </div>
                 <div class="help-body">
@@ -471,8 +476,45 @@ fn note_editor(ia: Interaction, target: &Id, note: Option<String>) -> impl IntoV
     }
 }
 
+/// The schema's description and examples for the selected annotation's type.
+fn type_guide(summary: String) -> impl IntoView {
+    (!summary.is_empty()).then(|| view! { <p class="type-guide">{summary}</p> })
+}
+
+/// When the annotation was made and last changed, and by whom, when recorded.
+fn stamp_rows(ann: &Annotations, id: &str) -> impl IntoView {
+    use crate::core::timing::utc;
+    let stamp = ann.stamps.get(id).cloned();
+    stamp.map(|s| {
+        let by = |name: &str| {
+            if name.is_empty() {
+                String::new()
+            } else {
+                format!(" by {name}")
+            }
+        };
+        let created = s.created.map_or_else(
+            || "not recorded".to_owned(),
+            |c| format!("{}{}", utc(c), by(&s.created_by)),
+        );
+        let modified = format!("{}{}", utc(s.modified), by(&s.modified_by));
+        view! {
+            <dl class="details stamps">
+                <dt>"Created"</dt><dd class="created">{created}</dd>
+                <dt>"Modified"</dt><dd class="modified">{modified}</dd>
+            </dl>
+        }
+    })
+}
+
 fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> impl IntoView {
     let ann = open.ann;
+    let guide = ws.schema.current().with_untracked(|s| {
+        s.entity_type(&m.kind)
+            .map(|t| t.guide.summary())
+            .unwrap_or_default()
+    });
+    let stamps = stamp_rows(ann, &m.id);
     let entity = m
         .entity
         .as_ref()
@@ -510,6 +552,8 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
             <dt>"Text"</dt><dd class="quote">{m.text.clone()}</dd>
             <dt>"Offsets"</dt><dd>{fragments(&m)}</dd>
         </dl>
+        {type_guide(guide)}
+        {stamps}
         <label for="mention-type">"Type"</label>
         <select id="mention-type" on:change=move |ev| {
             let kind = event_target_value(&ev);
@@ -559,6 +603,11 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
         attribute_editors(ia, s, &e.id, AnnotationKind::Event, &e.attributes).into_any()
     });
     let id_rel = e.id.clone();
+    let guide = schema_type
+        .as_ref()
+        .map(|t| t.guide.summary())
+        .unwrap_or_default();
+    let stamps = stamp_rows(open.ann, &e.id);
     let slots = schema_type.map(|t| t.roles).unwrap_or_default();
     // Each argument's label, looked up now: the view must not hold the document.
     let labels: Vec<String> = e
@@ -571,6 +620,8 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
             <dt>"Event"</dt><dd>{format!("{} · {}", e.id, e.kind)}</dd>
             <dt>"Trigger"</dt><dd class="quote">{e.trigger_text.clone()}</dd>
         </dl>
+        {type_guide(guide)}
+        {stamps}
         <Warnings list=warnings/>
         <h3 class="slots-heading">"Arguments"</h3>
         <ol class="slots">
@@ -588,6 +639,7 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                 let empty = filled.is_empty();
                 let accepts = accepts_in_words(&role.types);
                 let accepts_all = role.types.join(", ");
+                let role_guide = role.guide.summary();
                 view! {
                     <li class="slot" class:armed=armed.clone() class:empty=empty>
                         <div class="slot-head">
@@ -595,6 +647,7 @@ fn event_panel(ws: Workspace, ia: Interaction, open: &Open, e: Event) -> impl In
                             <span class="need">{need}</span>
                         </div>
                         <div class="accepts" title=accepts_all>{accepts}</div>
+                        {(!role_guide.is_empty()).then(|| view! { <div class="role-guide">{role_guide.clone()}</div> })}
                         <ul class="fillers">
                             {filled.into_iter().map(|(i, text)| {
                                 let event = e.id.clone();
@@ -688,12 +741,20 @@ fn links_list(ia: Interaction, ann: &Annotations, id: &str) -> impl IntoView {
 fn relation_panel(ws: Workspace, ia: Interaction, open: &Open, r: Relation) -> impl IntoView {
     let ann = open.ann;
     let warnings = warnings_for(ws, open, &r.id);
+    let guide = ws.schema.current().with_untracked(|s| {
+        s.relation_type(&r.kind)
+            .map(|t| t.guide.summary())
+            .unwrap_or_default()
+    });
+    let stamps = stamp_rows(ann, &r.id);
     view! {
         <dl class="details">
             <dt>"Relation"</dt><dd>{format!("{} · {}", r.id, r.kind)}</dd>
             <dt>"From"</dt><dd>{format!("{} {}", r.arg1, label_of(ann, &r.arg1))}</dd>
             <dt>"To"</dt><dd>{format!("{} {}", r.arg2, label_of(ann, &r.arg2))}</dd>
         </dl>
+        {type_guide(guide)}
+        {stamps}
         <Warnings list=warnings/>
         <button type="button" aria-keyshortcuts="Delete" on:click=move |_| ia.delete_selected()>"Delete (Del)"</button>
     }

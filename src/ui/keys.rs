@@ -10,6 +10,7 @@ use super::annotate::{Interaction, Mode};
 use super::autosave::AutosaveState;
 use super::backups::BackupState;
 use super::display::Display;
+use super::guidelines::GuidelinesView;
 use super::state::{Screen, Workspace};
 use super::suggest::Suggestions;
 use crate::core::autosave::TargetKind;
@@ -81,6 +82,7 @@ struct Panels {
     backups: Option<BackupState>,
     autosave: Option<AutosaveState>,
     suggestions: Option<Suggestions>,
+    guidelines: GuidelinesView,
 }
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
@@ -89,6 +91,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
         backups: use_context::<BackupState>(),
         autosave: use_context::<AutosaveState>(),
         suggestions: use_context::<Suggestions>(),
+        guidelines: expect_context::<GuidelinesView>(),
     };
     let handle = window_event_listener(ev::keydown, move |e| {
         // A control that handled the key itself (the corpus hit list's arrows) keeps it.
@@ -101,6 +104,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
             alt: e.alt_key(),
             shift: e.shift_key(),
         };
+        ws.interact();
         let ctx = context(ws, ia, panels, &e);
         let handled = match resolve(&press, &ctx, &ws.schema_now()) {
             Some(Resolved::Tag(kind)) => {
@@ -141,6 +145,7 @@ fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command
         Command::SuggestionsMenu => return super::suggest::open_menu(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
+        Command::ToggleGuidelines => panels.guidelines.toggle(),
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),
         Command::MoveSelection { forward } => ia.move_pending(forward, false),
         Command::StepAnnotation { forward } => {

@@ -13,6 +13,7 @@ mod corpus;
 mod dashboard;
 mod display;
 mod exchange;
+mod guidelines;
 mod inspector;
 mod keys;
 mod palette;

@@ -19,6 +19,8 @@ struct PaletteEntry {
     color: String,
     hotkey: Option<char>,
     is_event: bool,
+    /// The schema's description and examples, as one line; empty when it gives none.
+    guide: String,
 }
 
 fn blur(ev: &web_sys::KeyboardEvent) {
@@ -28,6 +30,19 @@ fn blur(ev: &web_sys::KeyboardEvent) {
     {
         let _ = el.blur();
     }
+}
+
+/// A type name as an id fragment: letters and digits kept, anything else as its code.
+fn tip_key(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_string()
+            } else {
+                format!("_{:x}", c as u32)
+            }
+        })
+        .collect()
 }
 
 #[component]
@@ -43,6 +58,7 @@ pub fn Palette() -> impl IntoView {
                 color: t.color.clone(),
                 hotkey: t.hotkey,
                 is_event: false,
+                guide: t.guide.summary(),
             });
             let events = s.event_types.iter().map(|t| PaletteEntry {
                 name: t.name.clone(),
@@ -50,6 +66,7 @@ pub fn Palette() -> impl IntoView {
                 color: t.color.clone(),
                 hotkey: t.hotkey,
                 is_event: true,
+                guide: t.guide.summary(),
             });
             entities.chain(events).collect::<Vec<PaletteEntry>>()
         })
@@ -117,18 +134,31 @@ pub fn Palette() -> impl IntoView {
                     } else {
                         format!("Tag as {} ({} {what}), key {key}", e.name, e.display)
                     };
+                    // The description shows on hover and on keyboard focus, and is the
+                    // button's accessible description.
+                    let has_guide = !e.guide.is_empty();
+                    let tip_id = format!("type-tip-{}", tip_key(&e.name));
+                    let title = (!has_guide).then(|| e.display.clone());
                     view! {
-                        <button type="button" class="type-button" class:event=e.is_event
-                            style=format!("--type-color: {}", e.color)
-                            aria-label=label title=e.display.clone() aria-keyshortcuts=key.clone()
-                            data-type=e.name.clone()
-                            disabled=move || ws.selection.pending().get().is_none()
-                            on:mousedown=|ev| ev.prevent_default()
-                            on:click=move |_| ia.apply_type(&name)>
-                            <span class="swatch" aria-hidden="true"></span>
-                            {e.name.clone()}
-                            {(!key.is_empty()).then(|| view! { <kbd>{key.clone()}</kbd> })}
-                        </button>
+                        <span class="type-item">
+                            <button type="button" class="type-button" class:event=e.is_event
+                                style=format!("--type-color: {}", e.color)
+                                aria-label=label title=title aria-keyshortcuts=key.clone()
+                                aria-describedby=has_guide.then(|| tip_id.clone())
+                                data-type=e.name.clone()
+                                disabled=move || ws.selection.pending().get().is_none()
+                                on:mousedown=|ev| ev.prevent_default()
+                                on:click=move |_| ia.apply_type(&name)>
+                                <span class="swatch" aria-hidden="true"></span>
+                                {e.name.clone()}
+                                {(!key.is_empty()).then(|| view! { <kbd>{key.clone()}</kbd> })}
+                            </button>
+                            {has_guide.then(|| view! {
+                                <span class="type-tip" role="tooltip" id=tip_id.clone()>
+                                    <strong>{e.display.clone()}</strong>" "{e.guide.clone()}
+                                </span>
+                            })}
+                        </span>
                     }
                 }
             </For>

@@ -315,7 +315,8 @@ impl Workspace {
 
     /// A workspace over any store: tests hand in one that injects faults.
     pub fn over(store: Result<Rc<dyn KeyValueStore>, StoreError>) -> Self {
-        let core = Core::new(store, tab_id(&BrowserEntropy));
+        let mut core = Core::new(store, tab_id(&BrowserEntropy));
+        core.set_clock(Rc::new(BrowserClock));
         Self {
             save_status: RwSignal::new(core.save_status()),
             trouble: RwSignal::new(core.trouble().cloned()),
@@ -793,7 +794,15 @@ impl Workspace {
         }
     }
 
+    /// A key or a pointer press: active annotation time while a document is open.
+    pub fn interact(&self) {
+        if self.corpus.screen().get_untracked() == Screen::Annotate {
+            self.act(Core::interact);
+        }
+    }
+
     fn pointer_down(&self) {
+        self.interact();
         let now = BrowserClock.now_ms();
         self.deferral.try_update_value(|d| d.press(now));
     }

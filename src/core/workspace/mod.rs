@@ -829,7 +829,11 @@ impl<S: KeyValueStore> Workspace<S> {
     /// The open document as a loupe/1 JSON file.
     pub fn export_open(&self) -> Result<Download, Refusal> {
         let slot = self.open_slot().ok_or(Refusal::NothingOpen)?;
-        let json = loupe::to_json(std::slice::from_ref(&slot.doc), &self.annotator);
+        let json = loupe::to_json_with_schema(
+            std::slice::from_ref(&slot.doc),
+            &self.annotator,
+            &self.schema,
+        );
         Ok(Download::json(loupe_file_name(&slot.doc.meta.title), json))
     }
 
@@ -839,7 +843,7 @@ impl<S: KeyValueStore> Workspace<S> {
         let docs: Vec<Document> = self.documents().cloned().collect();
         Download::json(
             "loupe-corpus.loupe.json",
-            loupe::to_json(&docs, &self.annotator),
+            loupe::to_json_with_schema(&docs, &self.annotator, &self.schema),
         )
     }
 
@@ -854,7 +858,7 @@ impl<S: KeyValueStore> Workspace<S> {
         }
         let ids = done.iter().map(|d| d.meta.id.clone()).collect();
         let docs: Vec<Document> = done.into_iter().cloned().collect();
-        let json = loupe::to_json(&docs, &self.annotator);
+        let json = loupe::to_json_with_schema(&docs, &self.annotator, &self.schema);
         Ok((Download::json("loupe-done.loupe.json", json), ids))
     }
 }

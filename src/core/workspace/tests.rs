@@ -968,3 +968,17 @@ fn edits_are_stamped_with_the_clock_and_the_annotator_and_active_time_is_counted
     let json = String::from_utf8(ws.export_all().bytes).unwrap();
     assert!(json.contains("\"created\": 1764585600000") && json.contains("\"active_ms\": 31000"));
 }
+
+#[test]
+fn exports_carry_the_workspace_schema_with_its_guides() {
+    let (_, mut ws) = two_docs();
+    let guided = crate::core::schema::guided_fixture();
+    ws.set_schema(guided.clone()).unwrap();
+    for json in [
+        String::from_utf8(ws.export_all().bytes).unwrap(),
+        String::from_utf8(ws.export_open().unwrap().bytes).unwrap(),
+    ] {
+        let file = loupe::from_json(&json).unwrap();
+        assert_eq!(file.schema, Some(guided.clone()));
+    }
+}
