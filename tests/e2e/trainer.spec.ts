@@ -79,3 +79,16 @@ test('where no worker can start, training falls back to main-thread slices and s
   expect(result.events.filter((e: string) => e.startsWith('trained'))).toEqual(['trained 2']);
   expect(result.taggerLabels).toBeGreaterThan(4);
 });
+
+test('a burst of edits retrains once, after the pause', async ({ page }) => {
+  await page.goto('/index.html');
+  await page.waitForFunction(() => (window as any).wasmBindings?.trainer_probe_edits);
+  await page.evaluate((c) => (window as any).wasmBindings.trainer_probe_load(c), JSON.stringify(trainingCorpus(10, 4, 10)));
+  // Six edits 100 ms apart, retraining 400 ms after the last.
+  const result = await page.evaluate(() => (window as any).wasmBindings.trainer_probe_edits(6, 100, 400));
+  expect(result.mode).toBe('worker');
+  const submitted = result.events.filter((e: string) => e.startsWith('submitted'));
+  expect(submitted).toHaveLength(1);
+  expect(Number(submitted[0].match(/^submitted (\d+)/)[1])).toBeGreaterThanOrEqual(400);
+  expect(result.seq).toBe(1);
+});
