@@ -99,6 +99,12 @@ pub enum When {
     WelcomeOverDocuments,
     /// The picker of a link's type (an argument role or a relation type) is open.
     TypePicker,
+    /// The focus is in the Backups panel.
+    InBackups,
+    /// Autosave to a file waits for the user to grant it again (after a reload or an error).
+    AutosaveResumable,
+    /// A suggestion is focused (stepped to): its keys accept or reject it.
+    Suggestion,
 }
 
 /// The state a key is pressed in.
@@ -118,6 +124,11 @@ pub struct Context {
     pub help: bool,
     pub welcome: bool,
     pub has_documents: bool,
+    /// The focus is in the Backups panel.
+    pub in_backups: bool,
+    pub autosave_resumable: bool,
+    /// A suggestion is focused.
+    pub suggestion: bool,
 }
 
 impl Context {
@@ -134,6 +145,9 @@ impl Context {
             When::Busy => self.armed || self.linking || self.tag_all || self.help,
             When::WelcomeOverDocuments => self.welcome && self.has_documents,
             When::TypePicker => self.type_picker,
+            When::InBackups => self.in_backups,
+            When::AutosaveResumable => self.autosave_resumable,
+            When::Suggestion => self.suggestion,
         }
     }
 }
@@ -189,6 +203,34 @@ pub enum Command {
     },
     /// In the link type picker: pick the focused option (the first unless moved).
     PickerConfirm,
+    /// Open or close the Backups panel.
+    ToggleBackups,
+    /// Grant autosave to the remembered file again and go on writing to it.
+    ResumeAutosave,
+    /// In the Backups panel: move the focus to the next (older) or previous snapshot.
+    PickBackup {
+        forward: bool,
+    },
+    /// In the Backups panel: ask to restore the focused snapshot (the newest if none is).
+    RestoreBackup,
+    /// In the Backups panel: take a snapshot now.
+    BackUpNow,
+    /// In the Backups panel: choose a file (or a folder) to autosave to.
+    AutosaveTo {
+        folder: bool,
+    },
+    /// In the Backups panel: turn autosave off and forget the file.
+    AutosaveOff,
+    /// Focus the next or previous suggestion, in text order.
+    StepSuggestion {
+        forward: bool,
+    },
+    /// Accept the focused suggestion: it becomes an annotation (one undo step).
+    AcceptSuggestion,
+    /// Reject the focused suggestion: it is not proposed again for that span and type.
+    RejectSuggestion,
+    /// Open the suggestions menu: accept all of a type, or all above a score.
+    SuggestionsMenu,
 }
 
 /// One row of the table.
@@ -234,6 +276,13 @@ const ENTER: &str = "confirm tag-all, or fill the armed slot / finish a relation
 const TAG_ALL: &str = "annotate all other occurrences of the selected mention: preview in this document; A again switches to the whole corpus (count per document); Enter tags, as one undo step";
 const ESC: &str = "cancel whatever is in progress (a slot, a link, a preview, the help, a menu or a panel), then the selection; on the welcome screen, back to the documents";
 const PICKER: &str = "in the picker of a link's type (after a drag, or R): 1–9 pick a role or relation type; the arrows (and Tab) move between them; Enter picks the focused one; Esc cancels";
+const PICK_BACKUP: &str =
+    "in the Backups panel: pick the next (older) / previous backup in the list";
+const AUTOSAVE_TO: &str =
+    "in the Backups panel: autosave to a file (A) or a folder (Shift+A) that you choose (Chromium)";
+const SUGGEST_STEP: &str = "focus the next / previous suggestion (dashed outline), in text order; its source and score show in the inspector";
+const ACCEPT: &str = "with a suggestion focused: accept it (it becomes an annotation; Ctrl+Z takes it back); a click on a suggestion accepts it too";
+const REJECT: &str = "with a suggestion focused: reject it, so it is not proposed again for that span and type; a double click rejects too";
 const DOCS: &str = "open the next / previous document in the list (also from the welcome screen)";
 
 /// Every global key, in order of precedence: the first row that matches wins.
@@ -243,12 +292,28 @@ pub const BINDINGS: &[Binding] = &[
     bind(Letter('z'), CTRL_SHIFT, &[], C::Redo, REDO),
     bind(Letter('y'), CTRL, &[], C::Redo, REDO),
     bind(Letter('f'), CTRL_SHIFT, &[], C::FocusCorpusSearch, "search every document; ↓/↑ pick a hit, Enter opens the document at it"),
+    bind(Named("ArrowDown"), PLAIN, &[W::InBackups], C::PickBackup { forward: true }, PICK_BACKUP),
+    bind(Named("ArrowUp"), PLAIN, &[W::InBackups], C::PickBackup { forward: false }, PICK_BACKUP),
+    bind(Letter('r'), PLAIN, &[W::InBackups], C::RestoreBackup, "in the Backups panel: restore the picked backup (asks first; the newest when none is picked)"),
+    bind(Letter('s'), PLAIN, &[W::InBackups], C::BackUpNow, "in the Backups panel: back up now"),
+    bind(Letter('a'), SHIFT, &[W::InBackups], C::AutosaveTo { folder: true }, AUTOSAVE_TO),
+    bind(Letter('a'), PLAIN, &[W::InBackups], C::AutosaveTo { folder: false }, AUTOSAVE_TO),
+    bind(Letter('d'), PLAIN, &[W::InBackups], C::AutosaveOff, "in the Backups panel: turn autosave off"),
+    bind(Letter('b'), SHIFT, &[W::AutosaveResumable], C::ResumeAutosave, "resume autosave to the file chosen before (the browser asks again after a reload)"),
+    bind(Letter('b'), PLAIN, &[], C::ToggleBackups, "open or close the Backups panel (backups, restore, autosave to a file, persistent storage)"),
     bind(Digit, PLAIN, &[W::TypePicker], C::PickLinkType(0), PICKER),
     bind(Named("ArrowDown"), PLAIN, &[W::TypePicker], C::PickerStep { forward: true }, PICKER),
     bind(Named("ArrowRight"), PLAIN, &[W::TypePicker], C::PickerStep { forward: true }, PICKER),
     bind(Named("ArrowUp"), PLAIN, &[W::TypePicker], C::PickerStep { forward: false }, PICKER),
     bind(Named("ArrowLeft"), PLAIN, &[W::TypePicker], C::PickerStep { forward: false }, PICKER),
     bind(Named("Enter"), PLAIN, &[W::TypePicker], C::PickerConfirm, PICKER),
+    bind(Named("Enter"), PLAIN, &[W::Suggestion], C::AcceptSuggestion, ACCEPT),
+    bind(Letter('y'), PLAIN, &[W::Suggestion], C::AcceptSuggestion, ACCEPT),
+    bind(Named("Backspace"), PLAIN, &[W::Suggestion], C::RejectSuggestion, REJECT),
+    bind(Letter('n'), PLAIN, &[W::Suggestion], C::RejectSuggestion, REJECT),
+    bind(Symbol('.'), PLAIN, &[], C::StepSuggestion { forward: true }, SUGGEST_STEP),
+    bind(Symbol(','), PLAIN, &[], C::StepSuggestion { forward: false }, SUGGEST_STEP),
+    bind(Symbol('!'), PLAIN, &[], C::SuggestionsMenu, "open the suggestions menu: accept all of one type, or all scored above a threshold, as one undo step; show or hide suggestions; retrain"),
     bind(Named("ArrowDown"), ALT, &[], C::NextDocument, DOCS),
     bind(Named("ArrowUp"), ALT, &[], C::PreviousDocument, DOCS),
     bind(Named("Escape"), PLAIN, &[W::WelcomeOverDocuments], C::BackToDocuments, ESC),
@@ -401,6 +466,9 @@ pub fn is_command_key(c: char) -> bool {
     BINDINGS.iter().any(|b| {
         !b.mods.ctrl
             && !b.mods.alt
+            // Y and N act only on a focused suggestion, when no type key could tag anything:
+            // a schema may still give them to types (ACE 2005's VALUE is N).
+            && !b.when.contains(&When::Suggestion)
             && match b.key {
                 Key::Letter(l) => l == lower,
                 Key::Symbol(s) => s == c,
@@ -420,6 +488,64 @@ mod tests {
             shift,
             ..KeyPress::plain(key)
         }
+    }
+
+    #[test]
+    fn b_opens_the_backups_whose_keys_apply_only_inside_the_panel() {
+        let mut ctx = Context {
+            selected: true,
+            ..Context::default()
+        };
+        let shift_b = KeyPress {
+            shift: true,
+            ..KeyPress::plain("B")
+        };
+        assert_eq!(
+            command_for(&KeyPress::plain("b"), &ctx),
+            Some(Command::ToggleBackups)
+        );
+        assert_eq!(command_for(&shift_b, &ctx), Some(Command::ToggleBackups));
+        ctx.autosave_resumable = true;
+        assert_eq!(command_for(&shift_b, &ctx), Some(Command::ResumeAutosave));
+        // Outside the panel, R, S and the arrows keep their meaning.
+        assert_eq!(
+            command_for(&KeyPress::plain("r"), &ctx),
+            Some(Command::StartRelation)
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("ArrowDown"), &ctx),
+            Some(Command::StepAnnotation { forward: true })
+        );
+        ctx.in_backups = true;
+        assert_eq!(
+            command_for(&KeyPress::plain("r"), &ctx),
+            Some(Command::RestoreBackup)
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("s"), &ctx),
+            Some(Command::BackUpNow)
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("ArrowUp"), &ctx),
+            Some(Command::PickBackup { forward: false })
+        );
+        let shift_a = KeyPress {
+            shift: true,
+            ..KeyPress::plain("A")
+        };
+        assert_eq!(
+            command_for(&shift_a, &ctx),
+            Some(Command::AutosaveTo { folder: true })
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("a"), &ctx),
+            Some(Command::AutosaveTo { folder: false })
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("d"), &ctx),
+            Some(Command::AutosaveOff)
+        );
+        assert!(is_command_key('b'), "no schema type may take B");
     }
 
     #[test]
@@ -542,6 +668,33 @@ mod tests {
             command_for(&KeyPress::plain("Escape"), &ctx),
             Some(Command::Cancel)
         );
+    }
+
+    #[test]
+    fn a_focused_suggestion_takes_enter_y_n_and_backspace_before_the_selection() {
+        let mut ctx = Context {
+            selected: true,
+            ..Context::default()
+        };
+        let press = |k: &str| command_for(&KeyPress::plain(k), &ctx);
+        assert_eq!(press("n"), None);
+        assert_eq!(press("Backspace"), Some(Command::DeleteAnnotation));
+        assert_eq!(press("."), Some(Command::StepSuggestion { forward: true }));
+        assert_eq!(press(","), Some(Command::StepSuggestion { forward: false }));
+        assert_eq!(press("!"), Some(Command::SuggestionsMenu));
+        ctx.suggestion = true;
+        let press = |k: &str| command_for(&KeyPress::plain(k), &ctx);
+        for (key, command) in [
+            ("Enter", Command::AcceptSuggestion),
+            ("y", Command::AcceptSuggestion),
+            ("n", Command::RejectSuggestion),
+            ("Backspace", Command::RejectSuggestion),
+        ] {
+            assert_eq!(press(key), Some(command), "{key}");
+        }
+        // N stays free for a schema's type key.
+        assert!(!is_command_key('n') && !is_command_key('y'));
+        assert!(is_command_key('.') && is_command_key(','));
     }
 
     #[test]

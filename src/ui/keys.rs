@@ -7,8 +7,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::annotate::{Interaction, Mode};
+use super::autosave::AutosaveState;
+use super::backups::BackupState;
 use super::display::Display;
 use super::state::{Screen, Workspace};
+use super::suggest::Suggestions;
+use crate::core::autosave::TargetKind;
 use crate::core::commands::{Command, Context, KeyPress};
 use crate::core::keymap::{resolve, Resolved};
 
@@ -25,10 +29,15 @@ fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
 
 /// Whether the key went to the article text (the article element has the focus).
 fn in_article(event: &web_sys::KeyboardEvent) -> bool {
+    target_in(event, ".article")
+}
+
+/// Whether the key went to an element inside `selector`.
+fn target_in(event: &web_sys::KeyboardEvent, selector: &str) -> bool {
     event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| el.closest(".article").ok().flatten().is_some())
+        .is_some_and(|el| el.closest(selector).ok().flatten().is_some())
 }
 
 pub fn focus(selector: &str) {
@@ -42,7 +51,7 @@ pub fn focus(selector: &str) {
 }
 
 /// The state the key was pressed in, as the command table needs it.
-fn context(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> Context {
+fn context(ws: Workspace, ia: Interaction, panels: Panels, e: &web_sys::KeyboardEvent) -> Context {
     Context {
         typing: typing_in_a_field(e),
         in_article: in_article(e),
@@ -57,11 +66,26 @@ fn context(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> Contex
         help: ia.help().get_untracked(),
         welcome: ws.corpus.screen().get_untracked() == Screen::Welcome,
         has_documents: ws.corpus.index().with_untracked(|i| !i.is_empty()),
+        in_backups: target_in(e, "#backups-panel"),
+        autosave_resumable: panels.autosave.is_some_and(|a| a.can_resume()),
+        suggestion: expect_context::<Suggestions>().focused_index().is_some(),
     }
+}
+
+/// The panels whose actions have keys, taken from context when the keys are installed
+/// (an event handler has no reactive owner to ask).
+#[derive(Clone, Copy)]
+struct Panels {
+    backups: Option<BackupState>,
+    autosave: Option<AutosaveState>,
 }
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let display = expect_context::<Display>();
+    let panels = Panels {
+        backups: use_context::<BackupState>(),
+        autosave: use_context::<AutosaveState>(),
+    };
     let handle = window_event_listener(ev::keydown, move |e| {
         // A control that handled the key itself (the corpus hit list's arrows) keeps it.
         if e.default_prevented() {
@@ -73,13 +97,13 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
             alt: e.alt_key(),
             shift: e.shift_key(),
         };
-        let ctx = context(ws, ia, &e);
+        let ctx = context(ws, ia, panels, &e);
         let handled = match resolve(&press, &ctx, &ws.schema_now()) {
             Some(Resolved::Tag(kind)) => {
                 ia.apply_type(&kind);
                 true
             }
-            Some(Resolved::Command(command)) => run(ws, ia, display, command),
+            Some(Resolved::Command(command)) => run(ws, ia, display, panels, command),
             None => false,
         };
         if handled {
@@ -91,7 +115,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
 
 /// Carry out a command. Returns whether it did something, so the key's default action
 /// (Tab moving the focus on) is kept otherwise.
-fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bool {
+fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command: Command) -> bool {
     match command {
         Command::Undo => ws.undo(),
         Command::Redo => ws.redo(),
@@ -100,7 +124,17 @@ fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bo
         // last annotation it leaves the article, so the keyboard is never trapped.
         Command::StepWithin { forward } => return ia.step_annotation(forward, false),
         Command::DeleteAnnotation => ia.delete_selected(),
-        Command::Cancel | Command::ClearSelection => ia.escape(),
+        Command::Cancel | Command::ClearSelection => {
+            if !expect_context::<Suggestions>().clear_focus() {
+                ia.escape();
+            }
+        }
+        Command::StepSuggestion { forward } => {
+            return expect_context::<Suggestions>().step(forward)
+        }
+        Command::AcceptSuggestion => return expect_context::<Suggestions>().accept_focused(),
+        Command::RejectSuggestion => return expect_context::<Suggestions>().reject_focused(),
+        Command::SuggestionsMenu => return super::suggest::open_menu(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),
@@ -136,6 +170,31 @@ fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bo
         Command::PickerConfirm => super::inspector::picker_confirm(ws, ia),
         Command::FillCandidate(n) => return ia.fill_candidate(n),
         Command::ArmSlot(n) => return ia.arm_slot(n),
+        Command::ToggleBackups
+        | Command::PickBackup { .. }
+        | Command::RestoreBackup
+        | Command::BackUpNow => {
+            let Some(b) = panels.backups else {
+                return false;
+            };
+            match command {
+                Command::PickBackup { forward } => return b.pick(forward),
+                Command::RestoreBackup => return b.restore_picked(),
+                Command::BackUpNow => b.back_up_now(ws),
+                _ => b.toggle(),
+            }
+        }
+        Command::ResumeAutosave | Command::AutosaveTo { .. } | Command::AutosaveOff => {
+            let Some(a) = panels.autosave else {
+                return false;
+            };
+            match command {
+                Command::AutosaveTo { folder: true } => return a.choose(ws, TargetKind::Folder),
+                Command::AutosaveTo { folder: false } => return a.choose(ws, TargetKind::File),
+                Command::AutosaveOff => return a.stop(),
+                _ => a.resume(ws),
+            }
+        }
         Command::NextDocument | Command::PreviousDocument => {
             let delta = if command == Command::NextDocument {
                 1

@@ -7,6 +7,7 @@ mod annotate;
 mod app;
 mod arcs;
 mod article;
+mod autosave;
 mod backups;
 mod corpus;
 mod dashboard;
@@ -17,6 +18,7 @@ mod keys;
 mod palette;
 mod search;
 pub mod state;
+mod suggest;
 mod welcome;
 
 pub use app::App;
