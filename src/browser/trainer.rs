@@ -305,7 +305,17 @@ struct Shared {
     on_event: Box<dyn Fn(TrainerEvent)>,
 }
 
-/// The page's trainer. Cheap to clone; every clone is the same trainer.
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(w) = self.state.get_mut().worker.take() {
+            w.terminate();
+        }
+    }
+}
+
+/// The page's trainer. Cheap to clone; every clone is the same trainer. Keep one for as
+/// long as models are wanted (or use [`shared`]): its timers and its worker hold it only
+/// weakly, so when the last clone goes, the worker stops and no model comes.
 #[derive(Clone)]
 pub struct Trainer(Rc<Shared>);
 
@@ -404,6 +414,12 @@ impl Trainer {
         let at = s.debounce.edit(now);
         drop(s);
         self.arm(at - now);
+    }
+
+    /// Change the retrain rules of [`Trainer::edited`] (by default 1.5 s after the last
+    /// edit, at the latest 10 s after the first).
+    pub fn set_debounce(&self, quiet_ms: f64, max_wait_ms: f64) {
+        self.0.state.borrow_mut().debounce = Debounce::new(quiet_ms, max_wait_ms);
     }
 
     /// Drop the snapshot in training (and any pending retrain): no model will come.
@@ -755,6 +771,7 @@ struct Probe {
     model: Option<Rc<Recommenders>>,
     resolve: Option<js_sys::Function>,
     events: Vec<String>,
+    kept: Option<Trainer>,
 }
 
 thread_local! {
@@ -864,6 +881,50 @@ pub fn trainer_probe_train(main_thread: bool, times: u32) -> js_sys::Promise {
                 trainer.submit(&samples, &Gazetteer::default(), &Config::default());
             }
         });
+    })
+}
+
+/// Diagnostics: `edits` edits `gap_ms` apart, each calling [`Trainer::edited`] on the
+/// worker trainer with a `quiet_ms` pause rule. Resolves like [`trainer_probe_train`],
+/// with `sinceLastEdit`: the ms from the last edit to the submit.
+#[wasm_bindgen]
+pub fn trainer_probe_edits(edits: u32, gap_ms: u32, quiet_ms: f64) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        let trainer = Trainer::new(probe_event);
+        trainer.set_debounce(quiet_ms, 60_000.0);
+        PROBE.with(|p| {
+            let mut p = p.borrow_mut();
+            p.resolve = Some(resolve);
+            p.events.clear();
+            // Kept, as an owner keeps its trainer: timers and the worker hold it weakly.
+            p.kept = Some(trainer.clone());
+        });
+        let last_edit = Rc::new(Cell::new(0.0));
+        for i in 0..edits.max(1) {
+            let (t, last_edit) = (trainer.clone(), last_edit.clone());
+            Timeout::new(i * gap_ms, move || {
+                last_edit.set(performance_now());
+                let last = last_edit.clone();
+                t.edited(move |t| {
+                    let since = performance_now() - last.get();
+                    PROBE.with(|p| {
+                        p.borrow_mut()
+                            .events
+                            .push(format!("submitted {since:.0} ms after the last edit"))
+                    });
+                    PROBE.with(|p| {
+                        let p = p.borrow();
+                        let samples: Vec<Sample> = p
+                            .docs
+                            .iter()
+                            .map(|d| Sample::new(&d.text, &d.annotations))
+                            .collect();
+                        t.submit(&samples, &Gazetteer::default(), &Config::default());
+                    });
+                });
+            })
+            .forget();
+        }
     })
 }
 
