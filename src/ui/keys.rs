@@ -31,6 +31,17 @@ fn in_article(event: &web_sys::KeyboardEvent) -> bool {
         .is_some_and(|el| el.closest(".article").ok().flatten().is_some())
 }
 
+/// Take the focus off the control an event went to: the keyboard goes back to Loupe's
+/// keys (a type key then tags).
+pub fn blur(event: &web_sys::Event) {
+    if let Some(el) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.blur();
+    }
+}
+
 pub fn focus(selector: &str) {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())

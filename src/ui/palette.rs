@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::annotate::Interaction;
+use super::keys::blur;
 use super::state::Workspace;
 
 /// How many recent types get a button of their own.
@@ -19,15 +20,6 @@ struct PaletteEntry {
     color: String,
     hotkey: Option<char>,
     is_event: bool,
-}
-
-fn blur(ev: &web_sys::KeyboardEvent) {
-    if let Some(el) = ev
-        .target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-    {
-        let _ = el.blur();
-    }
 }
 
 #[component]
