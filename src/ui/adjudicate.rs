@@ -25,6 +25,7 @@ use crate::core::diffview::{
 use crate::core::format::{self, archive, loupe, Format, OutFile};
 use crate::core::model::{Annotations, Document, Span, Status};
 use crate::core::offsets::{cp_len, slice_cp};
+use crate::core::plural::count;
 
 /// Read the curated set through the workspace's corpus store (see
 /// [`adjudication::load_curated`]); nothing when the browser has no storage.
@@ -563,7 +564,8 @@ impl Review {
                 let n = set.len();
                 self.curated.set(set);
                 ws.alerts.info(format!(
-                    "Saved “{title}” to the curated set ({n} documents), kept in this browser."
+                    "Saved “{title}” to the curated set ({}), kept in this browser.",
+                    count(n, "document")
                 ));
             }
             Err(e) => ws.alerts.error(format!(
@@ -745,7 +747,7 @@ fn ReviewPickers(r: Review) -> impl IntoView {
         <p class="muted">{move || if r.a_idx.get() == r.b_idx.get() {
             "Pick two different annotators to compare.".to_owned()
         } else {
-            format!("{} (A) and {} (B) share {} documents.", r.name(Side::A), r.name(Side::B), r.pairs.with(Vec::len))
+            format!("{} (A) and {} (B) share {}.", r.name(Side::A), r.name(Side::B), count(r.pairs.with(Vec::len), "document"))
         }}</p>
     }
 }
@@ -1007,7 +1009,7 @@ pub fn CuratedSet(curated: RwSignal<Vec<Document>>) -> impl IntoView {
             }}</p>
             <ul aria-label="Curated documents">
                 {move || curated.get().into_iter().map(|d| view! {
-                    <li>{format!("{} — {} annotations", d.meta.title, d.annotations.count())}</li>
+                    <li>{format!("{} — {}", d.meta.title, count(d.annotations.count(), "annotation"))}</li>
                 }).collect_view()}
             </ul>
             <Show when=move || curated.with(|c| !c.is_empty())>

@@ -24,6 +24,7 @@ use super::state::{
 use super::welcome::Welcome;
 use crate::browser::download::{download_text, sanitize_file_name};
 use crate::browser::files::files_of;
+use crate::core::plural::{agree, count};
 use crate::core::schema::Schema;
 
 #[component]
@@ -36,9 +37,11 @@ pub fn App() -> impl IntoView {
     let display = Display::new();
     provide_context(display);
     ws.load();
-    install_hotkeys(ws, ia);
     install_save_triggers(ws);
     super::backups::install_backups(ws);
+    super::autosave::install_autosave(ws);
+    // After the panels whose actions the keys carry out.
+    install_hotkeys(ws, ia);
     let dragging = install_drop_zone(ws);
 
     view! {
@@ -381,8 +384,10 @@ fn SchemaConfirm(
                     close_confirm();
                 }>
                 <p id="schema-confirm-text">
-                    {format!("{name} lacks types that {total} annotation use(s) in this corpus: {}. \
-                        They are kept, and the inspector flags them as not in the schema.", lacking_summary(&lacking))}
+                    {format!("{name} lacks types that {} {} in this corpus: {}. \
+                        They are kept, and the inspector flags them as not in the schema.",
+                        count(total, "annotation"), agree(total, "uses", "use"),
+                        lacking_summary(&lacking))}
                 </p>
                 <div class="exchange-actions">
                     <button type="button" class="primary" node_ref=switch_button on:click=move |_| {
@@ -529,9 +534,9 @@ fn ImportStatus() -> impl IntoView {
             <section class="import-summary" aria-label="Import summary"
                 role=if any_rejected { "alert" } else { "status" }>
                 <p>
-                    {format!("Imported {} document(s)", report.added)}
+                    {format!("Imported {}", count(report.added, "document"))}
                     {(!duplicates.is_empty()).then(|| format!(", skipped {} already in the corpus", duplicates.len()))}
-                    {(!rejected.is_empty()).then(|| format!(", rejected {} file(s):", rejected.len()))}
+                    {(!rejected.is_empty()).then(|| format!(", rejected {}:", count(rejected.len(), "file")))}
                 </p>
                 {(!rejected.is_empty()).then(|| view! {
                     <ul class="rejected">{rejected.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>

@@ -11,6 +11,7 @@ use super::annotate::Interaction;
 use super::state::Workspace;
 use crate::core::import::{boilerplate_lines, without_lines};
 use crate::core::model::{DocumentMeta, Id, Status};
+use crate::core::plural::count;
 use crate::core::storage::TYPICAL_QUOTA_UNITS;
 
 fn status_label(status: Status) -> &'static str {
@@ -266,7 +267,7 @@ fn DeleteControls(checked: RwSignal<BTreeSet<Id>>, confirming: RwSignal<Vec<Id>>
             view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-text">
                     <p id="confirm-delete-text">
-                        {format!("Delete {n} document(s) and their annotations? You can undo this right after.")}
+                        {format!("Delete {} and their annotations? You can undo this right after.", count(n, "document"))}
                     </p>
                     <button type="button" class="danger" on:click=confirm_delete>"Delete"</button>
                     <button type="button" on:click=move |_| confirming.set(Vec::new())>"Cancel"</button>
@@ -275,7 +276,7 @@ fn DeleteControls(checked: RwSignal<BTreeSet<Id>>, confirming: RwSignal<Vec<Id>>
         })}
         {move || (ws.corpus.deleted().get() > 0).then(|| view! {
             <div class="undo-delete" role="status">
-                <span>{format!("Deleted {} document(s).", ws.corpus.deleted().get())}</span>
+                <span>{format!("Deleted {}.", count(ws.corpus.deleted().get(), "document"))}</span>
                 <button type="button" on:click=move |_| ws.undo_delete()>"Undo delete"</button>
             </div>
         })}
@@ -316,7 +317,7 @@ fn DocList(shown: Memo<Vec<DocumentMeta>>, checked: RwSignal<BTreeSet<Id>>) -> i
                                         {status_label(meta.status)}
                                     </span>
                                     " · "
-                                    {move || counts.with(|c| c.get(&id_for_count).copied().unwrap_or(0))} " annotations"
+                                    {move || count(counts.with(|c| c.get(&id_for_count).copied().unwrap_or(0)), "annotation")}
                                     {meta.date.clone().map(|d| format!(" · {d}"))}
                                 </span>
                             </button>
@@ -437,7 +438,7 @@ fn CleanUp(open: RwSignal<bool>) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <button type="button" class="primary" disabled=move || marked.with(BTreeSet::is_empty) on:click=apply>
-                {move || format!("Remove {} line(s)", marked.with(BTreeSet::len))}
+                {move || format!("Remove {}", count(marked.with(BTreeSet::len), "line"))}
             </button>
             <button type="button" on:click=move |_| open.set(false)>"Cancel clean-up"</button>
         </section>

@@ -229,6 +229,22 @@ for (const name of browsers) {
       await loupe.captureDownloads();
       assert.deepEqual(await loupe.storedMentions(), ['GPE:Odesa']);
     });
+
+    test('autosave to a file is not offered, and the Backups panel says why', async () => {
+      for (const url of [`${server.base}/index.html`, singleFileUrl]) {
+        await fresh(url);
+        await loupe.loadSamples();
+        await loupe.click('Backups');
+        const why = await eventually('the explanation', async () => {
+          const t = await loupe.text('.backups-panel .autosave-unsupported');
+          return t.includes('not offered in this browser') ? t : null;
+        });
+        assert.match(why, /Firefox and Safari do not/);
+        const controls = await loupe.driver.findElements({ css: '.backups-panel button.autosave-choose' });
+        assert.equal(controls.length, 0, `${url}: no autosave control`);
+        assert.equal(await loupe.js('return typeof window.showSaveFilePicker;'), 'undefined');
+      }
+    });
   });
 }
 

@@ -40,6 +40,7 @@ use crate::core::validate::Rule;
 /// The corpus as brat files: the three configuration files, then `.txt` and `.ann` pairs.
 pub fn export(documents: &[Document], schema: &Schema, report: &mut ExportReport) -> Vec<OutFile> {
     let conf = schema.to_brat();
+    report_schema_losses(schema, report);
     let mut files = vec![
         OutFile::text("annotation.conf", conf.annotation),
         OutFile::text("visual.conf", conf.visual),
@@ -52,6 +53,22 @@ pub fn export(documents: &[Document], schema: &Schema, report: &mut ExportReport
         files.push(OutFile::text(format!("{stem}.ann"), write_ann(doc, report)));
     }
     files
+}
+
+/// What of the schema `annotation.conf` cannot hold: descriptions, examples, the
+/// guidelines document and the version live only in loupe schema JSON.
+fn report_schema_losses(schema: &Schema, report: &mut ExportReport) {
+    const WHY: &str = "brat's annotation.conf has no place for them; export the schema as \
+                       loupe schema JSON to keep them";
+    let (descriptions, examples, guidelines) = schema.guide_counts();
+    report.drop("schema descriptions", WHY, descriptions);
+    report.drop("schema examples", WHY, examples);
+    report.drop("schema guidelines documents", WHY, usize::from(guidelines));
+    report.drop(
+        "schema versions",
+        WHY,
+        usize::from(!schema.version.is_empty()),
+    );
 }
 
 /// brat's span syntax: `0 4;10 15`.
@@ -875,6 +892,52 @@ mod tests {
         out.iter()
             .map(|f| InputFile::new(&f.name, f.bytes.clone()))
             .collect()
+    }
+
+    #[test]
+    fn exporting_a_guided_schema_names_what_annotation_conf_leaves_out() {
+        let guided = crate::core::schema::guided_fixture();
+        let mut report = ExportReport::default();
+        let out = export(&[fixtures::document()], &guided, &mut report);
+        let lines = report.lines();
+        for expected in [
+            "4 schema descriptions dropped: brat's annotation.conf has no place for them",
+            "4 schema examples dropped",
+            "1 schema guidelines documents dropped",
+            "1 schema versions dropped",
+        ] {
+            assert!(
+                lines.iter().any(|l| l.starts_with(expected)),
+                "{expected}: {lines:?}"
+            );
+        }
+        // Everything else of the schema comes back.
+        let back = import_any(Format::Brat, &files(&out), ImportOptions { strict: true }).unwrap();
+        let mut plain = guided.clone();
+        plain.version.clear();
+        plain.guidelines.clear();
+        for t in &mut plain.entity_types {
+            t.guide = Default::default();
+        }
+        for e in &mut plain.event_types {
+            e.guide = Default::default();
+            e.roles
+                .iter_mut()
+                .for_each(|r| r.guide = Default::default());
+        }
+        plain
+            .relation_types
+            .iter_mut()
+            .for_each(|r| r.guide = Default::default());
+        plain
+            .attributes
+            .iter_mut()
+            .for_each(|a| a.guide = Default::default());
+        assert_eq!(back.schema, Some(plain));
+        // A schema without guides loses nothing of itself.
+        let mut report = ExportReport::default();
+        export(&[], &Schema::ace2005(), &mut report);
+        assert!(report.is_lossless(), "{:?}", report.lines());
     }
 
     #[test]
