@@ -293,7 +293,10 @@ pub fn paint(
             state.drawn[*i] = true;
         }
     }
-    for (m, p) in first.iter().filter_map(|m| Some((m, element(&todo, m.index)?))) {
+    for (m, p) in first
+        .iter()
+        .filter_map(|m| Some((m, element(&todo, m.index)?)))
+    {
         if set_struts(p, Some(m)) {
             moved_lines.push(m.index);
         }
