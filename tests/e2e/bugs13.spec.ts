@@ -177,3 +177,93 @@ test('bug 18: another tab’s new documents are followed without locking this ta
   await expect(a.highlight('Shipping companies')).toHaveAttribute('data-type', 'ORG');
   await expect(a.page.locator('.doc-list .doc-title')).toHaveCount(4);
 });
+
+const jsonFile = (name: string, json: unknown): Upload => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json)) });
+
+/** Tag the sample's "Russian forces" ORG, "Oleh Marchenko" and "who" PER in one entity,
+ * and export: one annotator's file. */
+async function annotatorFile(page: Page) {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await loupe.drag('Russian forces');
+  await page.keyboard.press('o');
+  await loupe.drag('Oleh Marchenko');
+  await page.keyboard.press('p');
+  await loupe.drag('who');
+  await page.keyboard.press('p');
+  await loupe.highlight('Oleh Marchenko').click();
+  await page.keyboard.press('s');
+  await loupe.highlight('who').click();
+  const { json } = await loupe.exportJson();
+  return json;
+}
+
+/** Load two annotators' files and open the diff. */
+async function adjudicate(page: Page, ana: unknown, ben: unknown) {
+  await page.getByRole('button', { name: 'Agreement' }).click();
+  const panel = page.getByRole('dialog', { name: 'Annotator agreement' });
+  await panel.locator('#agreement-files').setInputFiles([jsonFile('ana.json', ana), jsonFile('ben.json', ben)]);
+  await panel.getByRole('button', { name: 'Diff and adjudication' }).click();
+  return panel;
+}
+
+test('bug 5: adjudication keeps the coreference cluster both annotators made', async ({ page }) => {
+  const json = await annotatorFile(page);
+  const ana = { ...json, annotator: 'ana' };
+  const ben = structuredClone({ ...json, annotator: 'ben' });
+  ben.documents[0].mentions.find((m: any) => m.text === 'Russian forces').type = 'GPE';
+  const panel = await adjudicate(page, ana, ben);
+  const disagreements = panel.getByRole('list', { name: 'Disagreements' }).getByRole('listitem');
+  await expect(disagreements).toHaveCount(1);
+  await disagreements.first().getByRole('radio', { name: 'Take B' }).check();
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Download curated file' }).click();
+  const curated = JSON.parse(readFileSync((await (await download).path())!, 'utf8')).documents[0];
+  expect(curated.entities).toHaveLength(1);
+  const members = curated.mentions.filter((m: any) => m.entity === curated.entities[0].id).map((m: any) => m.text);
+  expect(members.sort()).toEqual(['Oleh Marchenko', 'who']);
+});
+
+test('bug 6: a kept event whose argument was not kept says what it lost', async ({ page }) => {
+  const json = await annotatorFile(page);
+  const doc = json.documents[0];
+  const text = Array.from(doc.text as string).join('');
+  const at = Array.from(text.slice(0, text.indexOf('launched'))).length;
+  const forces = doc.mentions.find((m: any) => m.text === 'Russian forces');
+  const attack = (args: unknown[]) => ({ id: 'E1', type: 'Conflict:Attack', trigger: [[at, at + 8]], trigger_text: 'launched', arguments: args });
+  const ana = structuredClone({ ...json, annotator: 'ana' });
+  ana.documents[0].events = [attack([{ role: 'Attacker', target: forces.id }])];
+  // Ben has the attack, but neither the mention nor the argument.
+  const ben = structuredClone({ ...json, annotator: 'ben' });
+  ben.documents[0].mentions = ben.documents[0].mentions.filter((m: any) => m.text !== 'Russian forces');
+  ben.documents[0].events = [attack([])];
+  const panel = await adjudicate(page, ana, ben);
+  const disagreements = panel.getByRole('list', { name: 'Disagreements' }).getByRole('listitem');
+  await expect(disagreements).toHaveCount(2);
+  const mention = disagreements.filter({ hasText: 'Russian forces' }).filter({ hasNotText: 'launched' });
+  await mention.getByRole('radio', { name: 'Neither', exact: true }).check();
+  await disagreements.filter({ hasText: 'launched' }).getByRole('radio', { name: 'Take A' }).check();
+  const losses = panel.getByRole('region', { name: 'What the curated document loses with these choices' });
+  await expect(losses).toContainText('the Conflict:Attack event “launched” loses its Attacker argument “Russian forces”, which was not kept');
+});
+
+test('bug 15: the curated set is kept through the corpus store, so a read-only corpus refuses it', async ({ page }) => {
+  const json = await annotatorFile(page);
+  const ana = { ...json, annotator: 'ana' };
+  const ben = structuredClone({ ...json, annotator: 'ben' });
+  ben.documents[0].mentions.find((m: any) => m.text === 'Russian forces').type = 'GPE';
+  // Data saved by a newer Loupe: the corpus opens read-only.
+  await page.evaluate(() => {
+    const index = JSON.parse(localStorage.getItem('loupe/v1/index')!);
+    localStorage.setItem('loupe/v1/index', JSON.stringify({ ...index, version: 2 }));
+  });
+  await page.reload();
+  await expect(page.getByRole('alert').filter({ hasText: 'Read-only' })).toBeVisible();
+  const before = await page.evaluate(() => Object.keys(localStorage).sort());
+  const panel = await adjudicate(page, ana, ben);
+  await panel.getByRole('list', { name: 'Disagreements' }).getByRole('listitem').first().getByRole('radio', { name: 'Take B' }).check();
+  await panel.getByRole('button', { name: 'Save to curated set' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The curated set was not saved' })).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).sort())).toEqual(before);
+});
