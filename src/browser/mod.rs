@@ -11,3 +11,4 @@ pub mod paint;
 pub mod persist;
 pub mod ports;
 pub mod selection;
+pub mod trainer;

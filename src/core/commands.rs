@@ -103,6 +103,8 @@ pub enum When {
     InBackups,
     /// Autosave to a file waits for the user to grant it again (after a reload or an error).
     AutosaveResumable,
+    /// A suggestion is focused (stepped to): its keys accept or reject it.
+    Suggestion,
 }
 
 /// The state a key is pressed in.
@@ -125,6 +127,8 @@ pub struct Context {
     /// The focus is in the Backups panel.
     pub in_backups: bool,
     pub autosave_resumable: bool,
+    /// A suggestion is focused.
+    pub suggestion: bool,
 }
 
 impl Context {
@@ -143,6 +147,7 @@ impl Context {
             When::TypePicker => self.type_picker,
             When::InBackups => self.in_backups,
             When::AutosaveResumable => self.autosave_resumable,
+            When::Suggestion => self.suggestion,
         }
     }
 }
@@ -216,6 +221,16 @@ pub enum Command {
     },
     /// In the Backups panel: turn autosave off and forget the file.
     AutosaveOff,
+    /// Focus the next or previous suggestion, in text order.
+    StepSuggestion {
+        forward: bool,
+    },
+    /// Accept the focused suggestion: it becomes an annotation (one undo step).
+    AcceptSuggestion,
+    /// Reject the focused suggestion: it is not proposed again for that span and type.
+    RejectSuggestion,
+    /// Open the suggestions menu: accept all of a type, or all above a score.
+    SuggestionsMenu,
 }
 
 /// One row of the table.
@@ -265,6 +280,9 @@ const PICK_BACKUP: &str =
     "in the Backups panel: pick the next (older) / previous backup in the list";
 const AUTOSAVE_TO: &str =
     "in the Backups panel: autosave to a file (A) or a folder (Shift+A) that you choose (Chromium)";
+const SUGGEST_STEP: &str = "focus the next / previous suggestion (dashed outline), in text order; its source and score show in the inspector";
+const ACCEPT: &str = "with a suggestion focused: accept it (it becomes an annotation; Ctrl+Z takes it back); a click on a suggestion accepts it too";
+const REJECT: &str = "with a suggestion focused: reject it, so it is not proposed again for that span and type; a double click rejects too";
 const DOCS: &str = "open the next / previous document in the list (also from the welcome screen)";
 
 /// Every global key, in order of precedence: the first row that matches wins.
@@ -289,6 +307,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(Named("ArrowUp"), PLAIN, &[W::TypePicker], C::PickerStep { forward: false }, PICKER),
     bind(Named("ArrowLeft"), PLAIN, &[W::TypePicker], C::PickerStep { forward: false }, PICKER),
     bind(Named("Enter"), PLAIN, &[W::TypePicker], C::PickerConfirm, PICKER),
+    bind(Named("Enter"), PLAIN, &[W::Suggestion], C::AcceptSuggestion, ACCEPT),
+    bind(Letter('y'), PLAIN, &[W::Suggestion], C::AcceptSuggestion, ACCEPT),
+    bind(Named("Backspace"), PLAIN, &[W::Suggestion], C::RejectSuggestion, REJECT),
+    bind(Letter('n'), PLAIN, &[W::Suggestion], C::RejectSuggestion, REJECT),
+    bind(Symbol('.'), PLAIN, &[], C::StepSuggestion { forward: true }, SUGGEST_STEP),
+    bind(Symbol(','), PLAIN, &[], C::StepSuggestion { forward: false }, SUGGEST_STEP),
+    bind(Symbol('!'), PLAIN, &[], C::SuggestionsMenu, "open the suggestions menu: accept all of one type, or all scored above a threshold, as one undo step; show or hide suggestions; retrain"),
     bind(Named("ArrowDown"), ALT, &[], C::NextDocument, DOCS),
     bind(Named("ArrowUp"), ALT, &[], C::PreviousDocument, DOCS),
     bind(Named("Escape"), PLAIN, &[W::WelcomeOverDocuments], C::BackToDocuments, ESC),
@@ -441,6 +466,9 @@ pub fn is_command_key(c: char) -> bool {
     BINDINGS.iter().any(|b| {
         !b.mods.ctrl
             && !b.mods.alt
+            // Y and N act only on a focused suggestion, when no type key could tag anything:
+            // a schema may still give them to types (ACE 2005's VALUE is N).
+            && !b.when.contains(&When::Suggestion)
             && match b.key {
                 Key::Letter(l) => l == lower,
                 Key::Symbol(s) => s == c,
@@ -640,6 +668,33 @@ mod tests {
             command_for(&KeyPress::plain("Escape"), &ctx),
             Some(Command::Cancel)
         );
+    }
+
+    #[test]
+    fn a_focused_suggestion_takes_enter_y_n_and_backspace_before_the_selection() {
+        let mut ctx = Context {
+            selected: true,
+            ..Context::default()
+        };
+        let press = |k: &str| command_for(&KeyPress::plain(k), &ctx);
+        assert_eq!(press("n"), None);
+        assert_eq!(press("Backspace"), Some(Command::DeleteAnnotation));
+        assert_eq!(press("."), Some(Command::StepSuggestion { forward: true }));
+        assert_eq!(press(","), Some(Command::StepSuggestion { forward: false }));
+        assert_eq!(press("!"), Some(Command::SuggestionsMenu));
+        ctx.suggestion = true;
+        let press = |k: &str| command_for(&KeyPress::plain(k), &ctx);
+        for (key, command) in [
+            ("Enter", Command::AcceptSuggestion),
+            ("y", Command::AcceptSuggestion),
+            ("n", Command::RejectSuggestion),
+            ("Backspace", Command::RejectSuggestion),
+        ] {
+            assert_eq!(press(key), Some(command), "{key}");
+        }
+        // N stays free for a schema's type key.
+        assert!(!is_command_key('n') && !is_command_key('y'));
+        assert!(is_command_key('.') && is_command_key(','));
     }
 
     #[test]

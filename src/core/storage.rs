@@ -11,6 +11,8 @@
 //! | `loupe/v1/doc/<id>/ann` | `{"version":1,"mentions":[…],…,"writes":[…]}`: the document's annotations, and the saves they incorporate (see [`crate::core::sync`]) |
 //! | `loupe/v1/settings` | `{"version":1,"annotator":"…"}` |
 //! | `loupe/v1/schema` | `{"version":1,"schema":{…}}`: the workspace schema (absent: ACE 2005) |
+//! | `loupe/v1/doc/<id>/suggestions` | `{"version":1,"sources":[…],"suggestions":[…]}`: pre-annotations imported as suggestions (see [`crate::core::suggest::stored`]) |
+//! | `loupe/v1/doc/<id>/rejections` | `{"version":1,"rejected":[…]}`: the suggestions rejected in the document |
 //! | `loupe/v1/rescued/<key>` | a stored value that failed to parse, kept untouched |
 //!
 //! An edit rewrites only its document's `ann` key. Values are compact JSON: a corpus of
@@ -53,6 +55,13 @@ pub fn text_key(id: &str) -> String {
 pub fn ann_key(id: &str) -> String {
     format!("loupe/v1/doc/{id}/ann")
 }
+/// Imported pre-annotations: suggestions, never annotations (see core::suggest::stored).
+pub fn suggestions_key(id: &str) -> String {
+    format!("loupe/v1/doc/{id}/suggestions")
+}
+pub fn rejections_key(id: &str) -> String {
+    format!("loupe/v1/doc/{id}/rejections")
+}
 pub fn rescued_key(key: &str) -> String {
     format!("loupe/v1/rescued/{key}")
 }
@@ -65,6 +74,13 @@ pub fn document_of_key(key: &str) -> Option<(&str, DocKey)> {
     } else {
         rest.strip_suffix("/text").map(|id| (id, DocKey::Text))
     }
+}
+
+/// The id a document's suggestions or rejections key belongs to.
+pub fn suggestions_of_key(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("loupe/v1/doc/")?;
+    rest.strip_suffix("/suggestions")
+        .or_else(|| rest.strip_suffix("/rejections"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -665,7 +681,10 @@ impl<S: KeyValueStore> CorpusStore<S> {
         for key in self.store.keys()? {
             let units = utf16_units(&key) + self.store.get(&key)?.as_deref().map_or(0, utf16_units);
             usage.total += units;
-            if let Some((id, _)) = document_of_key(&key) {
+            if let Some(id) = document_of_key(&key)
+                .map(|(id, _)| id)
+                .or_else(|| suggestions_of_key(&key))
+            {
                 *by_doc.entry(id.to_owned()).or_default() += units;
             }
         }
@@ -752,6 +771,8 @@ impl<S: KeyValueStore> CorpusStore<S> {
         for id in removed {
             let _ = self.store.remove(&text_key(id));
             let _ = self.store.remove(&ann_key(id));
+            let _ = self.store.remove(&suggestions_key(id));
+            let _ = self.store.remove(&rejections_key(id));
         }
         Ok(())
     }

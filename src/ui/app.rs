@@ -34,6 +34,9 @@ pub fn App() -> impl IntoView {
     let ia = Interaction::new(ws);
     provide_context(ia);
     ia.follow_document_switches();
+    let suggestions = super::suggest::Suggestions::new(ws);
+    provide_context(suggestions);
+    suggestions.install();
     let display = Display::new();
     provide_context(display);
     ws.load();
@@ -67,6 +70,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="bar-group end" role="group" aria-label="Workspace">
                 <ViewMenu/>
+                <super::suggest::SuggestMenu/>
                 <button type="button" class="toggle" title="Compare annotators' files"
                     aria-pressed=move || ia.agreement().get().to_string()
                     on:click=move |_| ia.toggle_agreement()>"Agreement"</button>
@@ -109,7 +113,11 @@ pub fn App() -> impl IntoView {
 /// A button that opens a small menu below it. Esc or a click elsewhere closes it, and Esc
 /// gives the focus back to the button.
 #[component]
-fn Menu(label: &'static str, children: ChildrenFn) -> impl IntoView {
+pub(super) fn Menu(
+    label: &'static str,
+    #[prop(optional)] id: Option<&'static str>,
+    children: ChildrenFn,
+) -> impl IntoView {
     let open = RwSignal::new(false);
     let button = NodeRef::<html::Button>::new();
     let root = NodeRef::<html::Div>::new();
@@ -135,7 +143,7 @@ fn Menu(label: &'static str, children: ChildrenFn) -> impl IntoView {
     });
     let children = StoredValue::new(children);
     view! {
-        <div class="menu" node_ref=root on:keydown=move |e: ev::KeyboardEvent| {
+        <div class="menu" id=id node_ref=root on:keydown=move |e: ev::KeyboardEvent| {
             if e.key() == "Escape" && open.get_untracked() {
                 e.stop_propagation();
                 e.prevent_default();

@@ -10,13 +10,15 @@ use super::annotate::Interaction;
 use super::arcs::{bounding, emphasise, paint, ArcsState};
 use super::display::Display;
 use super::state::Workspace;
+use super::suggest::Suggestions;
 use crate::browser::selection::{clear_selection, select_span, selection_span};
 use crate::core::arcs::has_arcs;
 use crate::core::layout::{
     bucket_refs, bucket_spans, drawn_spans, paragraphs, paragraphs_of, same_pieces, Piece, PieceRef,
 };
 use crate::core::model::{Id, Span};
-use crate::core::render::article::{article_html, paragraph_html};
+use crate::core::render::article::{article_html, paragraph_html_suggested};
+use crate::core::render::suggested::{index_of, Suggested};
 use crate::core::snap::{snap_to_words, trim_span};
 
 #[component]
@@ -64,6 +66,10 @@ struct Painter {
     wrap_ref: NodeRef<leptos::html::Div>,
     paras: StoredValue<Vec<Span>>,
     drawn: StoredValue<Vec<Vec<Piece>>>,
+    /// Each paragraph's suggestions as last drawn, and the suggestion focused then.
+    suggested: StoredValue<Vec<Vec<Piece>>>,
+    sug_focus: StoredValue<Option<usize>>,
+    sug: Suggestions,
     arcs: StoredValue<ArcsState, LocalStorage>,
     /// The elements marked last time, to unmark without searching the article for them.
     marked: StoredValue<Vec<web_sys::Element>, LocalStorage>,
@@ -96,42 +102,77 @@ impl Painter {
     }
 
     /// After an edit, bucket the spans again, borrowed, and rewrite only the paragraphs
-    /// whose pieces changed. Only an edit of this document repaints it: other documents'
-    /// edits bump their own revisions, not this one.
+    /// whose pieces changed. Only an edit of this document (or a change of its suggestions)
+    /// repaints it: other documents' edits bump their own revisions, not this one. A
+    /// paragraph is drawn again only when its annotations, its suggestions or the focus in
+    /// it changed.
     fn repaint_on_edits(self, colors: Colors) {
-        Effect::new(move |first: Option<()>| {
+        let sug = self.sug;
+        Effect::new(move |_| {
             self.ws.corpus.open_rev().track();
-            let Some(root) = self
-                .article_ref
-                .try_get_untracked()
-                .flatten()
-                .filter(|_| first.is_some())
-            else {
+            sug.rev().track();
+            sug.focused().track();
+            let hidden = sug.hidden().get();
+            let Some(root) = self.article_ref.try_get_untracked().flatten() else {
                 return;
             };
             let elements = root.children();
+            let focus = sug.focused_index();
+            let old_focus = self.sug_focus.try_get_value().flatten();
+            self.sug_focus.try_set_value(focus);
             self.ws.with_open(|slot| {
                 let (doc, index) = slot.indexed();
                 self.paras.try_with_value(|paras| {
                     let new = bucket_refs(paras, drawn_spans(&doc.annotations));
+                    let new_sug = if hidden {
+                        vec![Vec::new(); paras.len()]
+                    } else {
+                        sug.with_layer(|l| l.pieces(paras))
+                            .unwrap_or_else(|| vec![Vec::new(); paras.len()])
+                    };
+                    let focus_para = |f: Option<usize>| {
+                        f.and_then(|f| {
+                            new_sug
+                                .iter()
+                                .position(|p| p.iter().any(|x| index_of(&x.id) == Some(f)))
+                        })
+                    };
+                    let touched = [focus_para(focus), focus_para(old_focus)];
+                    let title = |i: usize| {
+                        sug.with_layer(|l| l.get(i).map(|s| s.summary()))
+                            .flatten()
+                            .unwrap_or_default()
+                    };
                     self.drawn.try_update_value(|drawn| {
-                        for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
-                            if same_pieces(drawn, new) {
-                                continue;
+                        self.suggested.try_update_value(|suggested| {
+                            for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
+                                if same_pieces(drawn, new)
+                                    && suggested[i] == new_sug[i]
+                                    && !touched.contains(&Some(i))
+                                {
+                                    continue;
+                                }
+                                *drawn = new.iter().map(PieceRef::to_piece).collect();
+                                suggested[i] = new_sug[i].clone();
+                                // The new markup has no arcs layer: it is drawn again.
+                                self.arcs.try_update_value(|a| a.forget(i));
+                                if let Some(el) = elements.item(i as u32) {
+                                    let s = Suggested {
+                                        pieces: &suggested[i],
+                                        title: &title,
+                                        focused: focus,
+                                    };
+                                    el.set_inner_html(&paragraph_html_suggested(
+                                        &doc.text,
+                                        index,
+                                        paras[i],
+                                        drawn,
+                                        &s,
+                                        |k| color_of(&colors, k),
+                                    ));
+                                }
                             }
-                            *drawn = new.iter().map(PieceRef::to_piece).collect();
-                            // The new markup has no arcs layer: it is drawn again.
-                            self.arcs.try_update_value(|a| a.forget(i));
-                            if let Some(el) = elements.item(i as u32) {
-                                el.set_inner_html(&paragraph_html(
-                                    &doc.text,
-                                    index,
-                                    paras[i],
-                                    drawn,
-                                    |k| color_of(&colors, k),
-                                ));
-                            }
-                        }
+                        });
                     });
                 });
             });
@@ -291,6 +332,12 @@ impl Painter {
         if selection_span().is_some() {
             return;
         }
+        // A click on a suggestion (outside any annotation) accepts it; a double click
+        // rejects it instead.
+        if let Some(i) = suggestion_at(ev) {
+            self.sug.click(i, ev.detail() >= 2);
+            return;
+        }
         let Some(ids) = ids_at(ev) else {
             return;
         };
@@ -399,6 +446,7 @@ fn ArticleText(id: Id) -> impl IntoView {
             (paras, drawn, html)
         })
         .unwrap_or_default();
+    let paras_len = paras.len();
     let p = Painter {
         ws,
         ia,
@@ -407,6 +455,9 @@ fn ArticleText(id: Id) -> impl IntoView {
         wrap_ref: NodeRef::new(),
         arcs: StoredValue::new_local(ArcsState::new(paras.len())),
         paras: StoredValue::new(paras),
+        suggested: StoredValue::new(vec![Vec::new(); paras_len]),
+        sug_focus: StoredValue::new(None),
+        sug: expect_context::<Suggestions>(),
         drawn: StoredValue::new(drawn),
         marked: StoredValue::new_local(Vec::new()),
         hover: StoredValue::new_local(None),
@@ -448,6 +499,21 @@ fn ArticleText(id: Id) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// The innermost suggestion under the pointer, where no annotation is.
+fn suggestion_at(ev: &leptos::ev::MouseEvent) -> Option<usize> {
+    let seg = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-sg]").ok().flatten())?;
+    if seg.has_attribute("data-m") {
+        return None;
+    }
+    seg.get_attribute("data-sg")?
+        .split(' ')
+        .next_back()
+        .and_then(|i| i.parse().ok())
 }
 
 /// The ids covering the highlight under the pointer, outermost first.

@@ -238,6 +238,24 @@ impl Workspace {
         }
     }
 
+    /// Read `files` and import them as suggestions (see [`super::suggest`]).
+    async fn import_suggestions(
+        &self,
+        files: Vec<web_sys::File>,
+        choice: Option<Format>,
+    ) -> ImportOutcome {
+        let result = match read_inputs(files).await {
+            Ok(inputs) => expect_context::<super::suggest::Suggestions>().import(&inputs, choice),
+            Err(why) => Err(why),
+        };
+        let failed = result.is_err();
+        ImportOutcome {
+            summary: result.unwrap_or_else(|e| e),
+            problems: Vec::new(),
+            failed,
+        }
+    }
+
     /// Read `files`, import them as `choice` (or the detected format), and add the
     /// documents to the corpus. Nothing is stored when the import is refused.
     async fn import_annotations(
@@ -252,28 +270,10 @@ impl Workspace {
             problems: Vec::new(),
             failed: true,
         };
-        if files.is_empty() {
-            return refused("Choose the files to import first.".into());
-        }
-        let mut inputs = Vec::with_capacity(files.len());
-        for file in files {
-            let file = gloo::file::File::from(file);
-            let name = file.name();
-            if file.size() as usize > MAX_INPUT_BYTES {
-                let error = format::ImportError::TooLarge {
-                    file: name,
-                    bytes: file.size(),
-                    limit: MAX_INPUT_BYTES as u64,
-                };
-                return refused(format!("Nothing was imported: {error}"));
-            }
-            match read_as_bytes(&file).await {
-                Ok(bytes) => inputs.push(InputFile::new(&name, bytes)),
-                Err(e) => {
-                    return refused(format!("Nothing was imported: {name} cannot be read ({e})"))
-                }
-            }
-        }
+        let inputs = match read_inputs(files).await {
+            Ok(inputs) => inputs,
+            Err(why) => return refused(why),
+        };
         let format = match choice {
             Some(f) => f,
             None => match format::detect(&inputs) {
@@ -514,10 +514,36 @@ fn close_on_any_escape(open: RwSignal<bool>, button: NodeRef<html::Button>) {
     on_cleanup(move || handle.remove());
 }
 
-/// "Import annotations…": files, a format (detected unless chosen), strict mode, and the
-/// report of what was not applied.
+/// The chosen files, read, or why not.
+async fn read_inputs(files: Vec<web_sys::File>) -> Result<Vec<InputFile>, String> {
+    if files.is_empty() {
+        return Err("Choose the files to import first.".into());
+    }
+    let mut inputs = Vec::with_capacity(files.len());
+    for file in files {
+        let file = gloo::file::File::from(file);
+        let name = file.name();
+        if file.size() as usize > MAX_INPUT_BYTES {
+            let error = format::ImportError::TooLarge {
+                file: name,
+                bytes: file.size(),
+                limit: MAX_INPUT_BYTES as u64,
+            };
+            return Err(format!("Nothing was imported: {error}"));
+        }
+        match read_as_bytes(&file).await {
+            Ok(bytes) => inputs.push(InputFile::new(&name, bytes)),
+            Err(e) => return Err(format!("Nothing was imported: {name} cannot be read ({e})")),
+        }
+    }
+    Ok(inputs)
+}
+
+/// "Import annotations…": files, a format (detected unless chosen), strict mode, whether
+/// they are suggestions rather than annotations, and the report of what was not applied.
 #[component]
 pub fn ImportMenu() -> impl IntoView {
+    let as_suggestions = RwSignal::new(false);
     let ws = expect_context::<Workspace>();
     let open = RwSignal::new(false);
     let strict = RwSignal::new(false);
@@ -552,8 +578,13 @@ pub fn ImportMenu() -> impl IntoView {
         };
         busy.set(true);
         outcome.set(None);
+        let suggest = as_suggestions.get_untracked();
         spawn_local(async move {
-            let result = ws.import_annotations(files, choice, strict, formats).await;
+            let result = if suggest {
+                ws.import_suggestions(files, choice).await
+            } else {
+                ws.import_annotations(files, choice, strict, formats).await
+            };
             if result.failed {
                 ws.alerts.error(result.summary.clone());
             } else {
@@ -569,6 +600,7 @@ pub fn ImportMenu() -> impl IntoView {
         Format::W3c,
         Format::LabelStudio,
         Format::Loupe,
+        Format::Spacy,
     ];
     view! {
         <div class="exchange">
@@ -593,6 +625,11 @@ pub fn ImportMenu() -> impl IntoView {
                         <label for="import-offsets">"Offsets in doccano files"</label>
                         {unit_select("import-offsets", offsets)}
                     </Show>
+                    <label class="exchange-check">
+                        <input type="checkbox" id="import-as-suggestions" prop:checked=move || as_suggestions.get()
+                            on:change=move |e| as_suggestions.set(event_target_checked(&e))/>
+                        "Import as suggestions: a model's output to correct (Label Studio predictions, spaCy JSON, loupe suggest files…); nothing becomes an annotation until you accept it"
+                    </label>
                     <label class="exchange-check">
                         <input type="checkbox" prop:checked=move || strict.get()
                             on:change=move |e| strict.set(event_target_checked(&e))/>

@@ -157,6 +157,7 @@ pub fn Inspector() -> impl IntoView {
                     })
                 }}
             </div>
+            <super::suggest::SuggestPanel/>
             <Outline ann/>
         </aside>
     }

@@ -11,6 +11,7 @@ use super::autosave::AutosaveState;
 use super::backups::BackupState;
 use super::display::Display;
 use super::state::{Screen, Workspace};
+use super::suggest::Suggestions;
 use crate::core::autosave::TargetKind;
 use crate::core::commands::{Command, Context, KeyPress};
 use crate::core::keymap::{resolve, Resolved};
@@ -78,6 +79,7 @@ fn context(ws: Workspace, ia: Interaction, panels: Panels, e: &web_sys::Keyboard
         has_documents: ws.corpus.index().with_untracked(|i| !i.is_empty()),
         in_backups: target_in(e, "#backups-panel"),
         autosave_resumable: panels.autosave.is_some_and(|a| a.can_resume()),
+        suggestion: expect_context::<Suggestions>().focused_index().is_some(),
     }
 }
 
@@ -133,7 +135,17 @@ fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command
         // last annotation it leaves the article, so the keyboard is never trapped.
         Command::StepWithin { forward } => return ia.step_annotation(forward, false),
         Command::DeleteAnnotation => ia.delete_selected(),
-        Command::Cancel | Command::ClearSelection => ia.escape(),
+        Command::Cancel | Command::ClearSelection => {
+            if !expect_context::<Suggestions>().clear_focus() {
+                ia.escape();
+            }
+        }
+        Command::StepSuggestion { forward } => {
+            return expect_context::<Suggestions>().step(forward)
+        }
+        Command::AcceptSuggestion => return expect_context::<Suggestions>().accept_focused(),
+        Command::RejectSuggestion => return expect_context::<Suggestions>().reject_focused(),
+        Command::SuggestionsMenu => return super::suggest::open_menu(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),

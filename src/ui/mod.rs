@@ -18,6 +18,7 @@ mod keys;
 mod palette;
 mod search;
 pub mod state;
+mod suggest;
 mod welcome;
 
 pub use app::App;

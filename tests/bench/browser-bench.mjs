@@ -498,5 +498,8 @@ try { notes = readFileSync('tests/bench/NOTES.md', 'utf8'); } catch {}
 // The native suggestion benchmark (run just before by scripts/bench.sh) writes its section.
 let suggest = '';
 try { suggest = `\n${readFileSync('tests/bench/suggest.md', 'utf8')}`; } catch {}
-writeFileSync('BENCHMARKS.md', `${md}\n${notes}${suggest}`);
+// Training in the browser (tests/bench/trainer-bench.mjs, run just before) writes its own.
+let trainer = '';
+try { trainer = `\n${readFileSync('tests/bench/trainer.md', 'utf8')}`; } catch {}
+writeFileSync('BENCHMARKS.md', `${md}\n${notes}${suggest}${trainer}`);
 console.log('wrote BENCHMARKS.md');

@@ -86,16 +86,17 @@ function mentionsOf(text: string | null): string[] {
   return file.documents.flatMap((d: any) => (d.mentions ?? []).map((m: any) => `${m.type}:${m.text}`)).sort();
 }
 
-async function storedMentions(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const index = JSON.parse(localStorage.getItem('loupe/v1/index') ?? '{"documents":[]}');
-    return index.documents
-      .flatMap((d: any) => {
-        const ann = JSON.parse(localStorage.getItem(`loupe/v1/doc/${d.id}/ann`) ?? '{"mentions":[]}');
-        return ann.mentions.map((m: any) => `${m.type}:${m.text}`);
-      })
-      .sort();
-  });
+const storedMentions = (page: Page) => new LoupePage(page).storedMentions();
+
+/** Open Loupe with the sample articles and turn autosave on to `button`'s choice. */
+async function startAutosave(page: Page, button = 'Autosave to a file…'): Promise<LoupePage> {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await openBackups(page);
+  await panel(page).getByRole('button', { name: button }).click();
+  await expect(status(page)).toContainText('last written at');
+  return loupe;
 }
 
 test('autosave writes the corpus to the chosen file as loupe/1, and resumes after a reload', async ({ page }) => {
@@ -143,11 +144,7 @@ test('autosave writes the corpus to the chosen file as loupe/1, and resumes afte
 });
 
 test('autosave to a folder writes loupe-corpus.loupe.json in it', async ({ page }) => {
-  const loupe = new LoupePage(page);
-  await loupe.open();
-  await loupe.loadSamples();
-  await openBackups(page);
-  await panel(page).getByRole('button', { name: 'Autosave to a folder…' }).click();
+  const loupe = await startAutosave(page, 'Autosave to a folder…');
   await expect(status(page)).toContainText('Autosaving to “Corpus folder/loupe-corpus.loupe.json”: last written at');
   await tag(loupe, 'desa', 'g');
   await expect
@@ -158,12 +155,7 @@ test('autosave to a folder writes loupe-corpus.loupe.json in it', async ({ page 
 test('a revoked permission turns autosave off, says so, and leaves the live keys and the file as they were', async ({
   page,
 }) => {
-  const loupe = new LoupePage(page);
-  await loupe.open();
-  await loupe.loadSamples();
-  await openBackups(page);
-  await panel(page).getByRole('button', { name: 'Autosave to a file…' }).click();
-  await expect(status(page)).toContainText('last written at');
+  const loupe = await startAutosave(page);
   await tag(loupe, 'desa', 'g');
   await expect.poll(async () => mentionsOf(await readFile(page, [FILE])), { timeout: 15_000 }).toEqual(['GPE:Odesa']);
   const before = await readFile(page, [FILE]);
@@ -193,12 +185,7 @@ test('a revoked permission turns autosave off, says so, and leaves the live keys
 });
 
 test('a full disk turns autosave off with the file keeping its last complete copy', async ({ page, context, baseURL }) => {
-  const loupe = new LoupePage(page);
-  await loupe.open();
-  await loupe.loadSamples();
-  await openBackups(page);
-  await panel(page).getByRole('button', { name: 'Autosave to a file…' }).click();
-  await expect(status(page)).toContainText('last written at');
+  const loupe = await startAutosave(page);
   const before = await readFile(page, [FILE]);
   expect(mentionsOf(before)).toEqual([]);
 

@@ -2,17 +2,7 @@ import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { LoupePage } from './loupe-page';
 
-async function storedMentions(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const index = JSON.parse(localStorage.getItem('loupe/v1/index') ?? '{"documents":[]}');
-    return index.documents
-      .flatMap((d: any) => {
-        const ann = JSON.parse(localStorage.getItem(`loupe/v1/doc/${d.id}/ann`) ?? '{"mentions":[]}');
-        return ann.mentions.map((m: any) => `${m.type}:${m.text}`);
-      })
-      .sort();
-  });
-}
+const storedMentions = (page: Page) => new LoupePage(page).storedMentions();
 
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Backups' });
 
@@ -154,6 +144,8 @@ test('the Backups panel by keyboard: B opens it, S backs up, ↓/↑ pick a back
   await expect(panel(page)).toBeHidden();
   await tag(loupe, 'hipping companie', 'o');
   await page.keyboard.press('b');
+  // Opening moves the focus into the panel, where its keys apply.
+  await expect(panel(page).locator('button').first()).toBeFocused();
   await page.keyboard.press('s');
   await expect(items).toHaveCount(2);
   await expect(items.first()).toContainText('backed up by hand');

@@ -233,8 +233,18 @@ pub fn export(documents: &[Document], schema: &Schema, report: &mut ExportReport
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskPredictions {
     pub document: Document,
-    /// Each prediction's `model_version` (if any), `score` (if any) and annotations.
-    pub predictions: Vec<(Option<String>, Option<f64>, Annotations)>,
+    pub predictions: Vec<Prediction>,
+}
+
+/// One prediction of a task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub model_version: Option<String>,
+    /// The prediction's overall `score`.
+    pub score: Option<f64>,
+    pub annotations: Annotations,
+    /// The `score` of each region that has one, by span and label.
+    pub region_scores: BTreeMap<(Span, String), f64>,
 }
 
 /// The tasks of the files.
@@ -570,13 +580,32 @@ pub fn predictions(files: &[InputFile]) -> Result<Vec<TaskPredictions>, ImportEr
                     .get("result")
                     .and_then(Value::as_array)
                     .map_or(&[][..], Vec::as_slice);
-                (
-                    p.get("model_version")
+                let mut region_scores = BTreeMap::new();
+                for item in items {
+                    let Some(score) = item.get("score").and_then(Value::as_f64) else {
+                        continue;
+                    };
+                    // One region alone gives its own span and labels.
+                    let one =
+                        read_result(&document.text, std::slice::from_ref(item), &mut |_, _| {});
+                    let spans = one.mentions.iter().map(|m| (&m.fragments, &m.kind));
+                    for (frags, kind) in
+                        spans.chain(one.events.iter().map(|e| (&e.trigger, &e.kind)))
+                    {
+                        if let [f] = frags[..] {
+                            region_scores.insert((f, kind.clone()), score);
+                        }
+                    }
+                }
+                Prediction {
+                    model_version: p
+                        .get("model_version")
                         .and_then(Value::as_str)
                         .map(str::to_owned),
-                    p.get("score").and_then(Value::as_f64),
-                    read_result(&document.text, items, &mut |_, _| {}),
-                )
+                    score: p.get("score").and_then(Value::as_f64),
+                    annotations: read_result(&document.text, items, &mut |_, _| {}),
+                    region_scores,
+                }
             })
             .collect();
         out.push(TaskPredictions {
@@ -730,7 +759,12 @@ mod tests {
             .iter()
             .any(|n| n.starts_with("1 predictions")));
         let predicted = predictions(&files).unwrap();
-        let (version, score, p) = &predicted[0].predictions[0];
+        let Prediction {
+            model_version: version,
+            score,
+            annotations: p,
+            ..
+        } = &predicted[0].predictions[0];
         assert_eq!((version.as_deref(), *score), (Some("m1"), Some(0.9)));
         assert_eq!(
             (p.mentions[0].kind.as_str(), p.mentions[0].text.as_str()),

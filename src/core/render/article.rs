@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::escape_html_into;
+use super::suggested::{Suggested, SuggestedAttrs};
 use crate::core::arcs::metrics::BRACKET;
 use crate::core::layout::{segments, Piece};
 use crate::core::model::Span;
@@ -90,11 +91,50 @@ fn write_paragraph_html<'c>(
     pieces: &[Piece],
     color: impl Fn(&str) -> &'c str,
 ) {
+    write_paragraph_with(html, text, index, para, pieces, None, color);
+}
+
+/// [`paragraph_html`] with the paragraph's suggestions drawn over it (see
+/// [`super::suggested`]).
+pub fn paragraph_html_suggested<'c>(
+    text: &str,
+    index: &OffsetIndex,
+    para: Span,
+    pieces: &[Piece],
+    suggested: &Suggested,
+    color: impl Fn(&str) -> &'c str,
+) -> String {
+    let mut html = String::with_capacity((para.len() * 3) / 2 + pieces.len() * 200);
+    write_paragraph_with(&mut html, text, index, para, pieces, Some(suggested), color);
+    html
+}
+
+/// The segment walk of [`paragraph_html`]. Suggestion pieces join the annotation pieces
+/// for cutting only: a segment's `data-m`, type, label and brackets are the annotations',
+/// and its suggestions get attributes of their own.
+fn write_paragraph_with<'c>(
+    html: &mut String,
+    text: &str,
+    index: &OffsetIndex,
+    para: Span,
+    pieces: &[Piece],
+    suggested: Option<&Suggested>,
+    color: impl Fn(&str) -> &'c str,
+) {
     let depths = bracket_depths(pieces);
+    let annotated = pieces.len();
+    let joined: Vec<Piece>;
+    let all = match suggested {
+        Some(s) if !s.pieces.is_empty() => {
+            joined = pieces.iter().chain(s.pieces).cloned().collect();
+            &joined[..]
+        }
+        _ => pieces,
+    };
     // Segments tile the paragraph in order, so one cursor walks its text once; slicing
     // each segment through the index rescanned up to 255 characters twice per segment.
     let mut byte = index.byte_of(text, para.start).unwrap_or(text.len());
-    for seg in segments(para, pieces) {
+    for mut seg in segments(para, all) {
         let rest = &text[byte..];
         let len = rest
             .char_indices()
@@ -103,11 +143,26 @@ fn write_paragraph_html<'c>(
         let content = &rest[..len];
         byte += len;
         let (start, end) = (seg.span.start, seg.span.end);
+        let sug = match suggested {
+            Some(s) if seg.covering.iter().any(|&i| i >= annotated) => {
+                super::suggested::attributes(s, &all[annotated..], &seg, annotated, &color)
+            }
+            _ => SuggestedAttrs::default(),
+        };
+        seg.covering.retain(|&i| i < annotated);
+        seg.ending.retain(|&i| i < annotated);
         let Some(&inner) = seg.covering.last() else {
             let _ = write!(
                 html,
-                r#"<span class="seg" data-s="{start}" data-e="{end}">"#
+                r#"<span class="seg{}" data-s="{start}" data-e="{end}"{}"#,
+                sug.class, sug.attrs
             );
+            if !sug.style.is_empty() {
+                html.push_str(r#" style=""#);
+                escape_html_into(html, &sug.style);
+                html.push('"');
+            }
+            html.push('>');
             escape_html_into(html, content);
             html.push_str("</span>");
             continue;
@@ -120,7 +175,8 @@ fn write_paragraph_html<'c>(
         };
         let _ = write!(
             html,
-            r#"<span class="seg m{trigger}" data-s="{start}" data-e="{end}" data-m=""#
+            r#"<span class="seg m{trigger}{}" data-s="{start}" data-e="{end}"{} data-m=""#,
+            sug.class, sug.attrs
         );
         for (n, &i) in seg.covering.iter().enumerate() {
             if n > 0 {
@@ -155,6 +211,10 @@ fn write_paragraph_html<'c>(
             html,
             &bracket_style(seg.span, pieces, &seg.covering, &depths, &color),
         );
+        if !sug.style.is_empty() {
+            html.push_str("; ");
+            escape_html_into(html, &sug.style);
+        }
         html.push_str(r#"">"#);
         escape_html_into(html, content);
         html.push_str("</span>");

@@ -15,10 +15,10 @@ use crate::core::model::{Annotations, Event, Mention};
 
 #[derive(Debug, Clone, Default)]
 pub struct ArgumentRanker {
-    weights: Weights,
+    pub(super) weights: Weights,
     /// Event type → the roles the corpus gave its events, each with the most arguments
     /// one event had in it (two for a meeting's Entity, say).
-    roles: Roles,
+    pub(super) roles: Roles,
 }
 
 /// A word range: `[first, end)`.
@@ -176,22 +176,41 @@ impl ArgumentRanker {
         }
         let at = Located::new(text, ann);
         for e in &ann.events {
-            let Some(roles) = self.roles.get(&e.kind) else {
-                continue;
-            };
-            let mut taken: BTreeSet<&str> = e.arguments.iter().map(|a| a.target.as_str()).collect();
-            for (role, most) in roles {
-                let filled = e.arguments.iter().filter(|a| &a.role == role).count();
-                for _ in filled..*most {
-                    let Some((s, target)) = self.best_for(&at, ann, e, role, &taken) else {
-                        break;
-                    };
-                    taken.insert(target);
-                    out.push(s);
-                }
-            }
+            self.suggest_into(&at, ann, e, &mut out);
         }
         out
+    }
+
+    /// [`ArgumentRanker::suggest`] for one event only: what the user sees for the event
+    /// selected.
+    pub fn suggest_for(&self, text: &str, ann: &Annotations, event: &str) -> Vec<Suggestion> {
+        let mut out = Vec::new();
+        let Some(e) = ann.event(event) else {
+            return out;
+        };
+        if self.weights.is_empty() || !self.roles.contains_key(&e.kind) {
+            return out;
+        }
+        let at = Located::new(text, ann);
+        self.suggest_into(&at, ann, e, &mut out);
+        out
+    }
+
+    fn suggest_into(&self, at: &Located, ann: &Annotations, e: &Event, out: &mut Vec<Suggestion>) {
+        let Some(roles) = self.roles.get(&e.kind) else {
+            return;
+        };
+        let mut taken: BTreeSet<&str> = e.arguments.iter().map(|a| a.target.as_str()).collect();
+        for (role, most) in roles {
+            let filled = e.arguments.iter().filter(|a| &a.role == role).count();
+            for _ in filled..*most {
+                let Some((s, target)) = self.best_for(at, ann, e, role, &taken) else {
+                    break;
+                };
+                taken.insert(target);
+                out.push(s);
+            }
+        }
     }
 
     fn best_for<'a>(
@@ -390,10 +409,36 @@ impl RankerTraining {
         true
     }
 
-    pub fn finish(mut self) -> ArgumentRanker {
+    pub fn finish(self) -> ArgumentRanker {
+        self.averaging().finish()
+    }
+
+    /// Finish the epochs, then average the weights one shard per
+    /// [`RankerAveraging::step`].
+    pub fn averaging(mut self) -> RankerAveraging {
         while !self.step(usize::MAX) {}
+        RankerAveraging {
+            averaging: self.trainer.averaging(),
+            roles: self.roles,
+        }
+    }
+}
+
+/// The ranker's weights being averaged, so no single step takes long.
+pub struct RankerAveraging {
+    averaging: super::perceptron::Averaging,
+    roles: Roles,
+}
+
+impl RankerAveraging {
+    /// Average one more shard; true when all are done.
+    pub fn step(&mut self) -> bool {
+        self.averaging.step()
+    }
+
+    pub fn finish(self) -> ArgumentRanker {
         ArgumentRanker {
-            weights: self.trainer.average(),
+            weights: self.averaging.finish(),
             roles: self.roles,
         }
     }

@@ -30,14 +30,22 @@
 //! ```
 
 pub mod arguments;
+pub mod assist;
 pub mod eval;
+pub mod imports;
+pub mod layer;
 pub mod matcher;
 pub mod perceptron;
 pub mod predictions;
+pub mod split;
+pub mod stored;
+pub mod retrain;
+pub mod snapshot;
 pub mod synthetic;
 pub mod tagger;
 pub mod text;
 pub mod training;
+pub mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -177,6 +185,17 @@ impl Suggestion {
         self.score.unwrap_or(1.0)
     }
 
+    /// What it proposes, its source and score, for a tooltip or a screen reader:
+    /// "Suggested GPE: Kyiv (tagger, score 0.87)".
+    pub fn summary(&self) -> String {
+        let what = match &self.proposal {
+            Proposal::Mention { kind, .. } => kind.clone(),
+            Proposal::Event { kind, .. } => format!("event {kind}"),
+            Proposal::Argument { role, event, .. } => format!("{role} of {event}"),
+        };
+        format!("Suggested {what}: {} ({})", self.text, self.describe())
+    }
+
     /// Source and score as a line for a tooltip: "tagger, 0.87".
     pub fn describe(&self) -> String {
         match self.score {
@@ -240,6 +259,19 @@ impl Rejections {
 
     pub fn is_empty(&self) -> bool {
         self.rejected.is_empty()
+    }
+
+    /// Every rejection, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &RejectKey> + '_ {
+        self.rejected.iter()
+    }
+}
+
+impl FromIterator<RejectKey> for Rejections {
+    fn from_iter<I: IntoIterator<Item = RejectKey>>(keys: I) -> Self {
+        Self {
+            rejected: keys.into_iter().collect(),
+        }
     }
 }
 

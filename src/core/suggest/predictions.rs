@@ -7,8 +7,8 @@
 //! is refused with a message; it is read only through [`read_suggestions`], which turns
 //! every annotation in it into a suggestion.
 //!
-//! Other formats the importer reads (brat, doccano, W3C, ...) come in the same way, every
-//! annotation a suggestion with the source `import:FORMAT` and no score.
+//! Other formats (brat, doccano, W3C, Label Studio predictions, spaCy JSON) come in the
+//! same way, each suggestion with the source `import:FILE` (see [`super::imports`]).
 
 use std::collections::BTreeMap;
 
@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::{accept_edit, Proposal, Recommenders, Source, Suggestion};
 use crate::core::edit::Edit;
 use crate::core::format::loupe::{suggested_marks, DocumentMarks, SuggestedMark, FORMAT};
-use crate::core::format::{self, Format, ImportError, ImportOptions, InputFile};
+use crate::core::format::{self, Format, ImportError, InputFile};
 use crate::core::model::{
     Annotations, Argument, AttrValue, Document, DocumentMeta, Entity, Id, Mention, Relation, Span,
 };
@@ -331,7 +331,7 @@ pub fn into_suggestions(
     }
 }
 
-fn note_lines(notes: BTreeMap<&'static str, usize>) -> Vec<String> {
+pub(super) fn note_lines(notes: BTreeMap<&'static str, usize>) -> Vec<String> {
     notes
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -346,40 +346,46 @@ fn note_lines(notes: BTreeMap<&'static str, usize>) -> Vec<String> {
         .collect()
 }
 
-/// Read a model's output as suggestions: loupe/1 (with or without `suggested` marks) or
-/// any format the importer reads. Nothing becomes an annotation.
+/// Read a model's output as suggestions: loupe/1 (with or without `suggested` marks),
+/// Label Studio predictions, spaCy JSON, or any format the importer reads (see
+/// [`super::imports`]). Nothing becomes an annotation.
 pub fn read_suggestions(fmt: Format, files: &[InputFile]) -> Result<ReadSuggestions, ImportError> {
+    match fmt {
+        Format::Loupe => read_loupe(files),
+        Format::LabelStudio => super::imports::read_label_studio(files),
+        Format::Spacy => super::imports::read_spacy(files),
+        other => super::imports::read_other(other, files),
+    }
+}
+
+/// loupe/1: a mark's recommender is kept beside the file's name.
+fn read_loupe(files: &[InputFile]) -> Result<ReadSuggestions, ImportError> {
     let mut notes = BTreeMap::new();
     let mut out = ReadSuggestions::default();
-    if fmt == Format::Loupe {
-        let source = Source::Imported(fmt.name().to_owned());
-        for f in files {
-            let text = f.utf8()?;
-            format::check_json_depth(&f.name, text)?;
-            let file = format::loupe::from_json(text).map_err(|error| ImportError::Loupe {
-                file: f.name.clone(),
-                error,
-            })?;
-            let marks = suggested_marks(text);
-            for (i, doc) in file.documents.into_iter().enumerate() {
-                let m = marks.get(i).cloned().unwrap_or_default();
-                out.documents
-                    .push(into_suggestions(doc, &m, &source, &mut notes));
+    for f in files {
+        let text = f.utf8()?;
+        format::check_json_depth(&f.name, text)?;
+        let file = format::loupe::from_json(text).map_err(|error| ImportError::Loupe {
+            file: f.name.clone(),
+            error,
+        })?;
+        let name = f.base_name();
+        let mut marks = suggested_marks(text);
+        for m in &mut marks {
+            for mark in m
+                .mentions
+                .values_mut()
+                .chain(m.events.values_mut())
+                .chain(m.arguments.values_mut())
+            {
+                mark.source = format!("import:{name} ({})", mark.source);
             }
         }
-    } else {
-        let imported = format::import(fmt, files, ImportOptions::default())?;
-        for p in &imported.report.skipped {
-            out.notes.push(p.to_string());
-        }
-        let source = Source::Imported(fmt.name().to_owned());
-        for doc in imported.documents {
-            out.documents.push(into_suggestions(
-                doc,
-                &DocumentMarks::default(),
-                &source,
-                &mut notes,
-            ));
+        let source = Source::Imported(name.to_owned());
+        for (i, doc) in file.documents.into_iter().enumerate() {
+            let m = marks.get(i).cloned().unwrap_or_default();
+            out.documents
+                .push(into_suggestions(doc, &m, &source, &mut notes));
         }
     }
     out.notes.extend(note_lines(notes));

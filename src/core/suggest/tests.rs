@@ -458,10 +458,12 @@ fn the_prediction_file_marks_every_prediction_and_is_read_back_only_as_suggestio
         .unwrap();
     assert_eq!(kyiv.label(), "GPE");
     assert!(kyiv.score.is_some());
-    assert!(matches!(
-        kyiv.source,
-        Source::StringMatcher | Source::Tagger
-    ));
+    // The file is the source, with the recommender it names.
+    assert!(
+        matches!(&kyiv.source, Source::Imported(s) if s == "pred.json (string-matcher)" || s == "pred.json (tagger)"),
+        "{}",
+        kyiv.source
+    );
     assert!(
         read.notes
             .iter()
@@ -481,9 +483,9 @@ fn other_formats_import_as_unscored_suggestions() {
     let read = read_suggestions(Format::Brat, &files).unwrap();
     let s = &read.documents[0].suggestions;
     assert_eq!(s.len(), 2);
-    assert_eq!(s[0].source, Source::Imported("brat".into()));
+    assert_eq!(s[0].source, Source::Imported("a.ann".into()));
     assert_eq!(s[0].score, None);
-    assert_eq!(s[0].describe(), "import:brat, no score");
+    assert_eq!(s[0].describe(), "import:a.ann, no score");
     assert!(read.documents[0].document.annotations.is_empty());
 }
 
