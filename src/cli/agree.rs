@@ -39,16 +39,21 @@ pub(crate) struct AgreeArgs {
     pub files: Vec<String>,
 }
 
-/// The annotator named in a loupe/1 file, or the file's name when there is none.
-fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
-    let named = if fmt == Format::Loupe {
+/// The annotator a loupe/1 file names (empty when it names none: only loupe/1 does).
+pub(super) fn named_annotator(path: &str, fmt: Format) -> Result<String, CliError> {
+    Ok(if fmt == Format::Loupe {
         let bytes = read(Path::new(path))?;
         format::loupe::from_json(&String::from_utf8_lossy(&bytes))
             .map(|f| f.annotator)
             .unwrap_or_default()
     } else {
         String::new()
-    };
+    })
+}
+
+/// The annotator named in a loupe/1 file, or the file's name when there is none.
+fn annotator_name(path: &str, fmt: Format) -> Result<String, CliError> {
+    let named = named_annotator(path, fmt)?;
     Ok(if named.trim().is_empty() {
         Path::new(path)
             .file_stem()

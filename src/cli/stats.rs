@@ -2,12 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 
 use clap::Args;
 
-use super::{load, read, CliError, InputArgs};
-use crate::core::format::{self, Format};
+use super::{load, CliError, InputArgs};
 
 #[derive(Args, Debug)]
 pub(crate) struct StatsArgs {
@@ -24,15 +22,7 @@ pub(crate) fn stats(args: &StatsArgs, out: &mut dyn Write) -> Result<(), CliErro
     let mut lines = Vec::new();
     for path in &args.files {
         let (fmt, imported) = load(&args.input, path, false)?;
-        // Only loupe/1 names its annotator.
-        let annotator = if fmt == Format::Loupe {
-            let bytes = read(Path::new(path))?;
-            format::loupe::from_json(&String::from_utf8_lossy(&bytes))
-                .map(|f| f.annotator)
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let annotator = super::agree::named_annotator(path, fmt)?;
         let annotator = if annotator.is_empty() {
             "(unnamed)".to_owned()
         } else {

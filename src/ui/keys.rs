@@ -41,6 +41,17 @@ fn target_in(event: &web_sys::KeyboardEvent, selector: &str) -> bool {
         .is_some_and(|el| el.closest(selector).ok().flatten().is_some())
 }
 
+/// Take the focus off the control an event went to: the keyboard goes back to Loupe's
+/// keys (a type key then tags).
+pub fn blur(event: &web_sys::Event) {
+    if let Some(el) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.blur();
+    }
+}
+
 pub fn focus(selector: &str) {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())

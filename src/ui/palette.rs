@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::annotate::Interaction;
+use super::keys::blur;
 use super::state::Workspace;
 
 /// How many recent types get a button of their own.
@@ -21,15 +22,6 @@ struct PaletteEntry {
     is_event: bool,
     /// The schema's description and examples, as one line; empty when it gives none.
     guide: String,
-}
-
-fn blur(ev: &web_sys::KeyboardEvent) {
-    if let Some(el) = ev
-        .target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-    {
-        let _ = el.blur();
-    }
 }
 
 /// A type name as an id fragment: letters and digits kept, anything else as its code.

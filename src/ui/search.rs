@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::keys::blur;
 use super::state::Workspace;
 use crate::browser::selection::{cp_to_point, select_span};
 use crate::core::model::{Id, Span};
@@ -65,15 +66,11 @@ pub fn DocSearch() -> impl IntoView {
                         ev.prevent_default();
                         jump(!ev.shift_key());
                         // Give the keyboard back, so a type key tags the match.
-                        if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                            let _ = el.blur();
-                        }
+                        blur(&ev);
                     }
                     "Escape" => {
                         query.set(String::new());
-                        if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                            let _ = el.blur();
-                        }
+                        blur(&ev);
                     }
                     _ => {}
                 }/>
@@ -208,9 +205,7 @@ pub fn CorpusSearch() -> impl IntoView {
                             let i = if shown { (at.get_untracked() + 1) % n } else { at.get_untracked() % n };
                             open(i);
                             // Give the keyboard back, so a type key tags the hit.
-                            if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                                let _ = el.blur();
-                            }
+                            blur(&ev);
                         }
                     }
                     "ArrowDown" => {
@@ -219,9 +214,7 @@ pub fn CorpusSearch() -> impl IntoView {
                     }
                     "Escape" => {
                         query.set(String::new());
-                        if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                            let _ = el.blur();
-                        }
+                        blur(&ev);
                     }
                     _ => {}
                 }/>

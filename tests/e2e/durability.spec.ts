@@ -74,7 +74,7 @@ test('an edit 25 ms before its renderer is killed, with no unload event, is stor
   }
 });
 
-test('an edit made just before the tab closes is stored', async ({ page, context }) => {
+test('bug 17: an edit made just before the tab closes is stored', async ({ page, context }) => {
   await tagTwo(page);
   await page.keyboard.press('o');
   await page.close();
