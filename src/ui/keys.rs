@@ -43,7 +43,12 @@ pub fn focus(selector: &str) {
 }
 
 /// The state the key was pressed in, as the command table needs it.
-fn context(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> Context {
+fn context(
+    ws: Workspace,
+    ia: Interaction,
+    sug: Suggestions,
+    e: &web_sys::KeyboardEvent,
+) -> Context {
     Context {
         typing: typing_in_a_field(e),
         in_article: in_article(e),
@@ -58,12 +63,13 @@ fn context(ws: Workspace, ia: Interaction, e: &web_sys::KeyboardEvent) -> Contex
         help: ia.help().get_untracked(),
         welcome: ws.corpus.screen().get_untracked() == Screen::Welcome,
         has_documents: ws.corpus.index().with_untracked(|i| !i.is_empty()),
-        suggestion: expect_context::<Suggestions>().focused_index().is_some(),
+        suggestion: sug.focused_index().is_some(),
     }
 }
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let display = expect_context::<Display>();
+    let sug = expect_context::<Suggestions>();
     let handle = window_event_listener(ev::keydown, move |e| {
         // A control that handled the key itself (the corpus hit list's arrows) keeps it.
         if e.default_prevented() {
@@ -75,13 +81,13 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
             alt: e.alt_key(),
             shift: e.shift_key(),
         };
-        let ctx = context(ws, ia, &e);
+        let ctx = context(ws, ia, sug, &e);
         let handled = match resolve(&press, &ctx, &ws.schema_now()) {
             Some(Resolved::Tag(kind)) => {
                 ia.apply_type(&kind);
                 true
             }
-            Some(Resolved::Command(command)) => run(ws, ia, display, command),
+            Some(Resolved::Command(command)) => run(ws, ia, display, sug, command),
             None => false,
         };
         if handled {
@@ -93,7 +99,13 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
 
 /// Carry out a command. Returns whether it did something, so the key's default action
 /// (Tab moving the focus on) is kept otherwise.
-fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bool {
+fn run(
+    ws: Workspace,
+    ia: Interaction,
+    display: Display,
+    sug: Suggestions,
+    command: Command,
+) -> bool {
     match command {
         Command::Undo => ws.undo(),
         Command::Redo => ws.redo(),
@@ -103,16 +115,23 @@ fn run(ws: Workspace, ia: Interaction, display: Display, command: Command) -> bo
         Command::StepWithin { forward } => return ia.step_annotation(forward, false),
         Command::DeleteAnnotation => ia.delete_selected(),
         Command::Cancel | Command::ClearSelection => {
-            if !expect_context::<Suggestions>().clear_focus() {
+            if !sug.clear_focus() {
                 ia.escape();
             }
         }
-        Command::StepSuggestion { forward } => {
-            return expect_context::<Suggestions>().step(forward)
+        Command::StepSuggestion { forward } => return sug.step(forward),
+        Command::AcceptSuggestion => return sug.accept_focused(),
+        Command::RejectSuggestion => return sug.reject_focused(),
+        Command::SuggestionsMenu => {
+            if ia.hide_inspector().get_untracked() {
+                ia.toggle_inspector();
+                request_animation_frame(|| {
+                    super::suggest::open_menu();
+                });
+            } else {
+                return super::suggest::open_menu();
+            }
         }
-        Command::AcceptSuggestion => return expect_context::<Suggestions>().accept_focused(),
-        Command::RejectSuggestion => return expect_context::<Suggestions>().reject_focused(),
-        Command::SuggestionsMenu => return super::suggest::open_menu(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),
