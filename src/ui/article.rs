@@ -341,13 +341,21 @@ fn ArticleText(id: Id) -> impl IntoView {
     // A click on a highlight selects its innermost mention; clicking again walks outward,
     // so every nested span stays reachable.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        if selection_span().is_some() {
-            return;
-        }
         // A click on a suggestion (outside any annotation) accepts it; a double click
-        // rejects it instead.
+        // rejects it instead, and the word it selected is let go.
         if let Some(i) = suggestion_at(&ev) {
-            sug.click(i, ev.detail() >= 2);
+            if ev.detail() >= 2 {
+                clear_selection();
+                ws.selection.set_pending(None);
+                sug.click(i, true);
+                return;
+            }
+            if selection_span().is_none() {
+                sug.click(i, false);
+                return;
+            }
+        }
+        if selection_span().is_some() {
             return;
         }
         let Some(seg) = ev
