@@ -10,8 +10,10 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use loupe::core::arcs::{arcs_by_paragraph, ArcIndex};
 use loupe::core::format::loupe as native;
-use loupe::core::model::{Annotations, Argument, Document, Event, Mention, Span};
+use loupe::core::layout::paragraphs;
+use loupe::core::model::{Annotations, Argument, Document, Event, Mention, Relation, Span};
 use loupe::core::schema::Schema;
 use loupe::core::validate::validate;
 
@@ -125,6 +127,29 @@ fn main() {
     let check = time(|| validate(&doc.text, &doc.annotations, Some(&schema)));
     let write = time(|| native::serialize(&parsed));
     let full = time(|| native::serialize(&native::from_json(&json).unwrap()));
+    // Issue 14: the arcs of every paragraph, sorted from scratch, and the index's update
+    // after one edit (an argument role changed), which keeps the unchanged paragraphs.
+    let paras = paragraphs(&doc.text);
+    let mut linked = doc.annotations.clone();
+    for i in 0..700 {
+        linked.relations.push(Relation {
+            id: format!("R{}", i + 1),
+            kind: "PART-WHOLE".into(),
+            arg1: format!("T{}", 2 * i + 1),
+            arg2: format!("T{}", 2 * i + 2),
+            attributes: Default::default(),
+        });
+    }
+    let sort = time(|| arcs_by_paragraph(&paras, &linked, None).len());
+    let mut index = ArcIndex::default();
+    index.update(&paras, &linked, None, 0);
+    let mut version = 0;
+    let mut edited = linked.clone();
+    let update = time(|| {
+        version += 1;
+        edited.events[0].arguments[0].role = format!("Target{version}");
+        index.update(&paras, &edited, None, version).len()
+    });
     let baseline = time(|| {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         serde_json::to_string_pretty(&value).unwrap()
@@ -147,6 +172,8 @@ fn main() {
         ("  validate alone (ACE 2005 schema)", check),
         ("serialise (pretty, stable key order)", write),
         ("parse + validate + serialise, one pass", full),
+        ("arcs of every paragraph, sorted afresh", sort),
+        ("  arc index update after one edit", update),
         ("baseline: serde_json Value parse + pretty", baseline),
     ];
     for (name, (median, min)) in rows {

@@ -109,6 +109,7 @@ fn speed() {
     let start = Instant::now();
     black_box(sliced.finish());
     let averaging = start.elapsed();
+    write_browser_corpus(&corpus, &small, &big);
     let shown_big = visible(
         predict(&big),
         &big.annotations,
@@ -156,6 +157,17 @@ fn speed() {
         big.text.len() as f64 / 1e6,
         shown_big.len()
     );
+}
+
+/// The same corpus and documents for the browser benchmark (tests/bench/trainer-bench.mjs),
+/// so its worker figures stand beside these.
+fn write_browser_corpus(corpus: &[Document], small: &Document, big: &Document) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&dir).expect("target/bench");
+    let doc = |d: &Document| serde_json::json!({ "text": d.text, "annotations": d.annotations });
+    let train: Vec<_> = corpus.iter().map(doc).collect();
+    let json = serde_json::json!({ "train": train, "small": doc(small), "big": doc(big) });
+    std::fs::write(dir.join("suggest-corpus.json"), json.to_string()).expect("written");
 }
 
 fn row(q: &Quality, who: Measured, layer: Option<Layer>) -> String {

@@ -11,4 +11,8 @@ if [ -f benches/suggest.rs ]; then
   cargo bench --bench suggest
 fi
 scripts/build.sh
+# Training in a worker, on the corpus the suggest benchmark wrote (tests/bench/trainer.md).
+if [ -f benches/suggest.rs ]; then
+  node tests/bench/trainer-bench.mjs
+fi
 node tests/bench/browser-bench.mjs

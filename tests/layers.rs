@@ -19,12 +19,14 @@ const LAYERS: &[(&str, u32)] = &[
     ("file_name", 0),
     ("samples", 0),
     ("ports", 0),
+    ("plural", 0),
     // The command table uses nothing, so the schema can ask which keys it takes.
     ("commands", 0),
     ("model", 1),
     ("schema", 2),
     ("tokens", 2),
     ("snap", 2),
+    ("timing", 2),
     // The rules of annotations, then the edits that keep them.
     ("validate", 3),
     ("edit", 4),
@@ -36,6 +38,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("storage", 5),
     ("sync", 6),
     ("backup", 6),
+    ("autosave", 7),
     // Files in and out.
     ("format", 6),
     ("session", 6),

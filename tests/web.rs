@@ -523,3 +523,102 @@ fn html_keeps_only_text_with_blocks_as_paragraphs() {
             .is_undefined()
     );
 }
+
+/// The private file system's root (OPFS): real file handles without a picker.
+async fn opfs_root() -> JsValue {
+    let storage =
+        js_sys::Reflect::get(&web_sys::window().unwrap().navigator(), &"storage".into()).unwrap();
+    let get: js_sys::Function = js_sys::Reflect::get(&storage, &"getDirectory".into())
+        .unwrap()
+        .into();
+    let promise: js_sys::Promise = get.call0(&storage).unwrap().into();
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap()
+}
+
+/// Call `obj.name(args…)` and await it.
+async fn js_call(obj: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function = js_sys::Reflect::get(obj, &name.into()).unwrap().into();
+    let args: js_sys::Array = args.iter().collect();
+    let out = f.apply(obj, &args)?;
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&out)).await
+}
+
+async fn opfs_text(dir: &JsValue, name: &str) -> String {
+    let handle = js_call(dir, "getFileHandle", &[name.into()]).await.unwrap();
+    let file = js_call(&handle, "getFile", &[]).await.unwrap();
+    js_call(&file, "text", &[])
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn autosave_writes_whole_files_and_a_failed_write_keeps_the_last_copy() {
+    use loupe::browser::autosave::{remember, remembered, Handle, Permission};
+    use loupe::core::autosave::{Failure, TargetKind, FOLDER_FILE};
+
+    let root = opfs_root().await;
+    let create = js_sys::Object::new();
+    js_sys::Reflect::set(&create, &"create".into(), &JsValue::TRUE).unwrap();
+    let js = js_call(
+        &root,
+        "getFileHandle",
+        &["port-test.json".into(), create.clone().into()],
+    )
+    .await
+    .unwrap();
+    let file = Handle::new(js.clone(), TargetKind::File);
+    assert_eq!(file.target.name, "port-test.json");
+    assert_eq!(file.permission().await, Permission::Granted);
+    file.write("{\"first\": true}\n").await.unwrap();
+    file.write("{\"second\": true}\n").await.unwrap();
+    assert_eq!(
+        opfs_text(&root, "port-test.json").await,
+        "{\"second\": true}\n"
+    );
+
+    // A write that fails halfway is discarded whole.
+    let proto = js_sys::Reflect::get(
+        &js_sys::Reflect::get(
+            &web_sys::window().unwrap(),
+            &"FileSystemWritableFileStream".into(),
+        )
+        .unwrap(),
+        &"prototype".into(),
+    )
+    .unwrap();
+    let write = js_sys::Reflect::get(&proto, &"write".into()).unwrap();
+    let failing = js_sys::Function::new_no_args(
+        "return Promise.reject(new DOMException('no room', 'QuotaExceededError'));",
+    );
+    js_sys::Reflect::set(&proto, &"write".into(), &failing).unwrap();
+    let failed = file.write("{\"third\"").await;
+    js_sys::Reflect::set(&proto, &"write".into(), &write).unwrap();
+    assert_eq!(failed, Err(Failure::DiskFull));
+    assert_eq!(
+        opfs_text(&root, "port-test.json").await,
+        "{\"second\": true}\n"
+    );
+
+    // A folder gets Loupe's file inside it.
+    let dir = js_call(
+        &root,
+        "getDirectoryHandle",
+        &["port-folder".into(), create.into()],
+    )
+    .await
+    .unwrap();
+    let folder = Handle::new(dir.clone(), TargetKind::Folder);
+    folder.write("{}\n").await.unwrap();
+    assert_eq!(opfs_text(&dir, FOLDER_FILE).await, "{}\n");
+
+    // The handle survives in IndexedDB, as a reload would find it.
+    remember(&folder).await.unwrap();
+    let back = remembered().await.expect("a remembered handle");
+    assert_eq!(back.target, folder.target);
+    back.write("{\"again\": 1}\n").await.unwrap();
+    assert_eq!(opfs_text(&dir, FOLDER_FILE).await, "{\"again\": 1}\n");
+    loupe::browser::autosave::forget().await.unwrap();
+    assert!(remembered().await.is_none());
+}

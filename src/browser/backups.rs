@@ -49,7 +49,7 @@ fn classify(e: &JsValue) -> BackupError {
 }
 
 /// Resolve with the request's result, or reject with its error.
-async fn request(req: &IdbRequest) -> Result<JsValue, JsValue> {
+pub(crate) async fn request(req: &IdbRequest) -> Result<JsValue, JsValue> {
     let promise = Promise::new(&mut |resolve, reject| {
         let ok_req = req.clone();
         let ok = Closure::once_into_js(move || {
@@ -67,7 +67,7 @@ async fn request(req: &IdbRequest) -> Result<JsValue, JsValue> {
 }
 
 /// Resolve when the transaction has committed; reject with its error when it aborts.
-async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
+pub(crate) async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
     let promise = Promise::new(&mut |resolve, reject| {
         let done = Closure::once_into_js(move || {
             let _ = resolve.call0(&JsValue::NULL);

@@ -125,3 +125,31 @@ impl KeyValueStore for LocalStorage {
             .collect())
     }
 }
+
+/// Keys read per task: a 500-document corpus (4 MB) is read in about ten short tasks, so
+/// a backup or an autosave never blocks input for long.
+const KEYS_PER_TASK: usize = 100;
+
+/// Every live key that [`crate::core::backup::is_backed_up`] and its value, read a batch
+/// per task.
+pub async fn live_entries() -> Result<std::collections::BTreeMap<String, String>, String> {
+    let ls = LocalStorage::reader().map_err(|e| e.to_string())?;
+    let keys: Vec<String> = ls
+        .keys()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|k| crate::core::backup::is_backed_up(k))
+        .collect();
+    let mut out = std::collections::BTreeMap::new();
+    for batch in keys.chunks(KEYS_PER_TASK) {
+        for key in batch {
+            if let Some(v) = ls.get(key).map_err(|e| e.to_string())? {
+                out.insert(key.clone(), v);
+            }
+        }
+        if keys.len() > KEYS_PER_TASK {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
+    }
+    Ok(out)
+}

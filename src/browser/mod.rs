@@ -1,6 +1,7 @@
 //! The thin port between the pure core and the browser: storage, files, downloads and
 //! the DOM selection. Nothing here knows about annotations beyond what the core hands it.
 
+pub mod autosave;
 pub mod backups;
 pub mod download;
 pub mod files;
@@ -10,3 +11,4 @@ pub mod paint;
 pub mod persist;
 pub mod ports;
 pub mod selection;
+pub mod trainer;

@@ -21,6 +21,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::core::model::{sha256_hex, DocumentMeta, Status};
+use crate::core::plural::{agree, count};
 use crate::core::storage::{
     ann_key, text_key, utf16_units, INDEX_KEY, SCHEMA_KEY, SETTINGS_KEY, STORAGE_VERSION,
 };
@@ -83,6 +84,39 @@ pub struct SnapshotMeta {
     pub units: usize,
     /// SHA-256 over the entries: tells an unchanged corpus from a changed one.
     pub digest: String,
+}
+
+impl SnapshotMeta {
+    /// What it holds, for people: “3 documents, 1 annotation”.
+    pub fn counts(&self) -> String {
+        format!(
+            "{}, {}",
+            count(self.documents, "document"),
+            count(self.annotations, "annotation")
+        )
+    }
+
+    /// The question before restoring it over a corpus of `live_documents`, `when` being
+    /// the time it was taken as people read it.
+    pub fn restore_question(&self, live_documents: usize, when: &str) -> String {
+        format!(
+            "Replace the corpus ({}) with the backup of {when} ({})? The corpus as it is now is \
+             backed up first, so this can be undone by restoring that backup.",
+            count(live_documents, "document"),
+            self.counts()
+        )
+    }
+}
+
+/// The notice on opening when backups can repair `n` damaged or missing stored values.
+pub fn repair_notice(n: usize) -> String {
+    format!(
+        "{} {} missing or unreadable, and a backup has {}: open Backups to restore {}.",
+        count(n, "stored value"),
+        agree(n, "is", "are"),
+        agree(n, "it", "them"),
+        agree(n, "it", "them"),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -658,6 +692,31 @@ mod tests {
         fresh.remove(&ann);
         assert!(!looks_damaged(&fresh));
         assert!(looks_damaged(&BTreeMap::new()), "a wiped store");
+    }
+
+    #[test]
+    fn counts_in_the_backup_texts_are_singular_or_plural() {
+        let mut one = meta("a", 1.0, "d");
+        one.documents = 1;
+        one.annotations = 1;
+        assert_eq!(one.counts(), "1 document, 1 annotation");
+        assert!(one.restore_question(1, "noon").starts_with(
+            "Replace the corpus (1 document) with the backup of noon (1 document, 1 annotation)?"
+        ));
+        let mut many = one.clone();
+        many.documents = 3;
+        many.annotations = 0;
+        assert_eq!(many.counts(), "3 documents, 0 annotations");
+        assert_eq!(
+            repair_notice(1),
+            "1 stored value is missing or unreadable, and a backup has it: open Backups to \
+             restore it."
+        );
+        assert_eq!(
+            repair_notice(2),
+            "2 stored values are missing or unreadable, and a backup has them: open Backups to \
+             restore them."
+        );
     }
 
     #[test]

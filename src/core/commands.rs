@@ -99,6 +99,10 @@ pub enum When {
     WelcomeOverDocuments,
     /// The picker of a link's type (an argument role or a relation type) is open.
     TypePicker,
+    /// The focus is in the Backups panel.
+    InBackups,
+    /// Autosave to a file waits for the user to grant it again (after a reload or an error).
+    AutosaveResumable,
     /// A suggestion is focused (stepped to): its keys accept or reject it.
     Suggestion,
 }
@@ -120,6 +124,9 @@ pub struct Context {
     pub help: bool,
     pub welcome: bool,
     pub has_documents: bool,
+    /// The focus is in the Backups panel.
+    pub in_backups: bool,
+    pub autosave_resumable: bool,
     /// A suggestion is focused.
     pub suggestion: bool,
 }
@@ -138,6 +145,8 @@ impl Context {
             When::Busy => self.armed || self.linking || self.tag_all || self.help,
             When::WelcomeOverDocuments => self.welcome && self.has_documents,
             When::TypePicker => self.type_picker,
+            When::InBackups => self.in_backups,
+            When::AutosaveResumable => self.autosave_resumable,
             When::Suggestion => self.suggestion,
         }
     }
@@ -194,6 +203,24 @@ pub enum Command {
     },
     /// In the link type picker: pick the focused option (the first unless moved).
     PickerConfirm,
+    /// Open or close the Backups panel.
+    ToggleBackups,
+    /// Grant autosave to the remembered file again and go on writing to it.
+    ResumeAutosave,
+    /// In the Backups panel: move the focus to the next (older) or previous snapshot.
+    PickBackup {
+        forward: bool,
+    },
+    /// In the Backups panel: ask to restore the focused snapshot (the newest if none is).
+    RestoreBackup,
+    /// In the Backups panel: take a snapshot now.
+    BackUpNow,
+    /// In the Backups panel: choose a file (or a folder) to autosave to.
+    AutosaveTo {
+        folder: bool,
+    },
+    /// In the Backups panel: turn autosave off and forget the file.
+    AutosaveOff,
     /// Focus the next or previous suggestion, in text order.
     StepSuggestion {
         forward: bool,
@@ -249,6 +276,10 @@ const ENTER: &str = "confirm tag-all, or fill the armed slot / finish a relation
 const TAG_ALL: &str = "annotate all other occurrences of the selected mention: preview in this document; A again switches to the whole corpus (count per document); Enter tags, as one undo step";
 const ESC: &str = "cancel whatever is in progress (a slot, a link, a preview, the help, a menu or a panel), then the selection; on the welcome screen, back to the documents";
 const PICKER: &str = "in the picker of a link's type (after a drag, or R): 1–9 pick a role or relation type; the arrows (and Tab) move between them; Enter picks the focused one; Esc cancels";
+const PICK_BACKUP: &str =
+    "in the Backups panel: pick the next (older) / previous backup in the list";
+const AUTOSAVE_TO: &str =
+    "in the Backups panel: autosave to a file (A) or a folder (Shift+A) that you choose (Chromium)";
 const SUGGEST_STEP: &str = "focus the next / previous suggestion (dashed outline), in text order; its source and score show in the inspector";
 const ACCEPT: &str = "with a suggestion focused: accept it (it becomes an annotation; Ctrl+Z takes it back); a click on a suggestion accepts it too";
 const REJECT: &str = "with a suggestion focused: reject it, so it is not proposed again for that span and type; a double click rejects too";
@@ -261,6 +292,15 @@ pub const BINDINGS: &[Binding] = &[
     bind(Letter('z'), CTRL_SHIFT, &[], C::Redo, REDO),
     bind(Letter('y'), CTRL, &[], C::Redo, REDO),
     bind(Letter('f'), CTRL_SHIFT, &[], C::FocusCorpusSearch, "search every document; ↓/↑ pick a hit, Enter opens the document at it"),
+    bind(Named("ArrowDown"), PLAIN, &[W::InBackups], C::PickBackup { forward: true }, PICK_BACKUP),
+    bind(Named("ArrowUp"), PLAIN, &[W::InBackups], C::PickBackup { forward: false }, PICK_BACKUP),
+    bind(Letter('r'), PLAIN, &[W::InBackups], C::RestoreBackup, "in the Backups panel: restore the picked backup (asks first; the newest when none is picked)"),
+    bind(Letter('s'), PLAIN, &[W::InBackups], C::BackUpNow, "in the Backups panel: back up now"),
+    bind(Letter('a'), SHIFT, &[W::InBackups], C::AutosaveTo { folder: true }, AUTOSAVE_TO),
+    bind(Letter('a'), PLAIN, &[W::InBackups], C::AutosaveTo { folder: false }, AUTOSAVE_TO),
+    bind(Letter('d'), PLAIN, &[W::InBackups], C::AutosaveOff, "in the Backups panel: turn autosave off"),
+    bind(Letter('b'), SHIFT, &[W::AutosaveResumable], C::ResumeAutosave, "resume autosave to the file chosen before (the browser asks again after a reload)"),
+    bind(Letter('b'), PLAIN, &[], C::ToggleBackups, "open or close the Backups panel (backups, restore, autosave to a file, persistent storage)"),
     bind(Digit, PLAIN, &[W::TypePicker], C::PickLinkType(0), PICKER),
     bind(Named("ArrowDown"), PLAIN, &[W::TypePicker], C::PickerStep { forward: true }, PICKER),
     bind(Named("ArrowRight"), PLAIN, &[W::TypePicker], C::PickerStep { forward: true }, PICKER),
@@ -448,6 +488,64 @@ mod tests {
             shift,
             ..KeyPress::plain(key)
         }
+    }
+
+    #[test]
+    fn b_opens_the_backups_whose_keys_apply_only_inside_the_panel() {
+        let mut ctx = Context {
+            selected: true,
+            ..Context::default()
+        };
+        let shift_b = KeyPress {
+            shift: true,
+            ..KeyPress::plain("B")
+        };
+        assert_eq!(
+            command_for(&KeyPress::plain("b"), &ctx),
+            Some(Command::ToggleBackups)
+        );
+        assert_eq!(command_for(&shift_b, &ctx), Some(Command::ToggleBackups));
+        ctx.autosave_resumable = true;
+        assert_eq!(command_for(&shift_b, &ctx), Some(Command::ResumeAutosave));
+        // Outside the panel, R, S and the arrows keep their meaning.
+        assert_eq!(
+            command_for(&KeyPress::plain("r"), &ctx),
+            Some(Command::StartRelation)
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("ArrowDown"), &ctx),
+            Some(Command::StepAnnotation { forward: true })
+        );
+        ctx.in_backups = true;
+        assert_eq!(
+            command_for(&KeyPress::plain("r"), &ctx),
+            Some(Command::RestoreBackup)
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("s"), &ctx),
+            Some(Command::BackUpNow)
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("ArrowUp"), &ctx),
+            Some(Command::PickBackup { forward: false })
+        );
+        let shift_a = KeyPress {
+            shift: true,
+            ..KeyPress::plain("A")
+        };
+        assert_eq!(
+            command_for(&shift_a, &ctx),
+            Some(Command::AutosaveTo { folder: true })
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("a"), &ctx),
+            Some(Command::AutosaveTo { folder: false })
+        );
+        assert_eq!(
+            command_for(&KeyPress::plain("d"), &ctx),
+            Some(Command::AutosaveOff)
+        );
+        assert!(is_command_key('b'), "no schema type may take B");
     }
 
     #[test]

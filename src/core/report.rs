@@ -3,9 +3,9 @@
 //! annotations per type, the schema, the annotation time, and (with two annotators or
 //! more) the agreement figures with their units.
 //!
-//! **Loupe:** nothing is estimated. The files carry no annotation timing today, so the
-//! report says "not recorded" rather than inventing a figure; a schema has a name but no
-//! version field, so the version is reported as not recorded too.
+//! Nothing is estimated: active annotation time (see [`crate::core::timing`]) comes from
+//! the files, and where a file records none, or a schema no version, the report says
+//! "not recorded" rather than inventing a figure.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -17,6 +17,7 @@ use super::agreement::{
 };
 use super::model::sha256_hex;
 use super::schema::Schema;
+use super::timing::{duration, summarize, TimingSummary, IDLE_GAP_MS};
 use super::tokens::tokens;
 
 /// One annotator's share of the corpus.
@@ -29,6 +30,8 @@ pub struct AnnotatorRow {
     pub relations: usize,
     /// Coreference chains (entities with at least one member).
     pub chains: usize,
+    /// Active annotation time over this annotator's documents, in milliseconds.
+    pub active_ms: u64,
 }
 
 /// How many annotations of one type each annotator made, in the order of the annotators.
@@ -52,9 +55,10 @@ pub struct MethodsReport {
     pub per_type: Vec<TypeRow>,
     /// The schema names the files carry (several when the files disagree).
     pub schemas: Vec<String>,
+    /// The version the schema gives, when the files' schemas agree on one.
     pub schema_version: Option<String>,
-    /// Annotation time: `None` when the files record none.
-    pub timing: Option<String>,
+    /// Active annotation time over every annotator's documents.
+    pub timing: TimingSummary,
     /// With two annotators or more.
     pub agreement: Option<AgreementReport>,
 }
@@ -107,18 +111,30 @@ pub fn methods_report(
                 events: docs.iter().map(|d| d.annotations.events.len()).sum(),
                 relations: docs.iter().map(|d| d.annotations.relations.len()).sum(),
                 chains: docs.iter().map(|d| chains(&d.annotations).len()).sum(),
+                active_ms: docs.iter().map(|d| d.annotations.active_ms).sum(),
             }
         })
         .collect();
     let names: BTreeSet<&str> = schemas.iter().map(|s| s.name.as_str()).collect();
+    let versions: BTreeSet<&str> = schemas.iter().map(|s| s.version.as_str()).collect();
+    let schema_version = match versions.into_iter().collect::<Vec<_>>().as_slice() {
+        [one] if !one.is_empty() => Some((*one).to_owned()),
+        _ => None,
+    };
+    let timing = summarize(
+        corpora
+            .iter()
+            .flat_map(|c| &c.documents)
+            .map(|d| &d.annotations),
+    );
     MethodsReport {
         documents: texts.len(),
         tokens: texts.values().map(|t| tokens(t).len()).sum(),
         annotators,
         per_type: type_rows(corpora),
         schemas: names.into_iter().map(str::to_owned).collect(),
-        schema_version: None,
-        timing: None,
+        schema_version,
+        timing,
         agreement: agreement_with(corpora, opts).ok(),
     }
 }
@@ -127,14 +143,7 @@ fn f3(x: f64) -> String {
     format!("{x:.3}")
 }
 
-/// "1 document", "2 documents".
-pub fn count(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::core::plural::count;
 
 fn token_units(tokens: usize, documents: usize) -> String {
     format!(
@@ -228,10 +237,10 @@ fn md_cell(s: &str) -> String {
 
 impl MethodsReport {
     fn schema_text(&self) -> String {
-        let version = self
-            .schema_version
-            .as_deref()
-            .unwrap_or("version not recorded");
+        let version = self.schema_version.as_deref().map_or_else(
+            || "version not recorded".to_owned(),
+            |v| format!("version {v}"),
+        );
         match self.schemas.as_slice() {
             [] => "not recorded".to_owned(),
             [one] => format!("“{one}” ({version})"),
@@ -246,9 +255,70 @@ impl MethodsReport {
     }
 
     fn timing_text(&self) -> String {
-        self.timing
-            .clone()
-            .unwrap_or_else(|| "not recorded (the files carry no annotation timing)".to_owned())
+        let t = &self.timing;
+        if t.timed_documents == 0 {
+            return "not recorded (the files carry no active time)".to_owned();
+        }
+        let mut s = format!(
+            "{} of active time over {} of {} (idle gaps over {} s left out)",
+            duration(t.total_ms),
+            t.timed_documents,
+            count(t.documents, "document"),
+            IDLE_GAP_MS / 1000
+        );
+        if let Some(m) = t.median_per_document_ms {
+            let _ = write!(s, ", a median of {} per document", duration(m));
+        }
+        match (t.median_per_annotation_ms, t.mean_per_annotation_ms) {
+            (Some(median), Some(mean)) => {
+                let _ = write!(
+                    s,
+                    " and {} per annotation (mean {})",
+                    duration(median),
+                    duration(mean)
+                );
+            }
+            _ => s.push_str("; no annotation in the timed documents"),
+        }
+        s
+    }
+
+    fn ms_cell(ms: Option<u64>) -> String {
+        ms.map_or_else(|| "not recorded".to_owned(), duration)
+    }
+
+    /// The timing table in Markdown: totals and medians per document and per annotation.
+    fn timing_markdown(&self, m: &mut String) {
+        let t = &self.timing;
+        let recorded = t.timed_documents > 0;
+        m.push_str("\n## Annotation time\n\n");
+        let _ = writeln!(
+            m,
+            "Active time: interactions at most {} s apart; longer gaps are idle and left out. \
+             Created and modified times are recorded for {} of {} annotations.\n",
+            IDLE_GAP_MS / 1000,
+            t.stamped_annotations,
+            t.annotations
+        );
+        m.push_str("| Active time | Over | Total | Median |\n|---|---|---:|---:|\n");
+        let _ = writeln!(
+            m,
+            "| Per document | {} of {} | {} | {} |",
+            t.timed_documents,
+            count(t.documents, "document"),
+            Self::ms_cell(recorded.then_some(t.total_ms)),
+            Self::ms_cell(t.median_per_document_ms)
+        );
+        let _ = writeln!(
+            m,
+            "| Per annotation | {} | {} | {} |",
+            count(t.timed_annotations, "annotation"),
+            t.mean_per_annotation_ms.map_or_else(
+                || "not recorded".to_owned(),
+                |x| format!("{} (mean)", duration(x))
+            ),
+            Self::ms_cell(t.median_per_annotation_ms)
+        );
     }
 
     /// A methods paragraph in prose.
@@ -307,19 +377,21 @@ impl MethodsReport {
         );
         let _ = writeln!(m, "- Schema: {}", self.schema_text());
         let _ = writeln!(m, "- Annotation time: {}\n", self.timing_text());
-        m.push_str("## Annotators\n\n| Annotator | Documents | Mentions | Events | Relations | Chains |\n|---|---:|---:|---:|---:|---:|\n");
+        m.push_str("## Annotators\n\n| Annotator | Documents | Mentions | Events | Relations | Chains | Active time |\n|---|---:|---:|---:|---:|---:|---:|\n");
         for a in &self.annotators {
             let _ = writeln!(
                 m,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 md_cell(&a.annotator),
                 a.documents,
                 a.mentions,
                 a.events,
                 a.relations,
-                a.chains
+                a.chains,
+                Self::ms_cell((a.active_ms > 0).then_some(a.active_ms))
             );
         }
+        self.timing_markdown(&mut m);
         m.push_str("\n## Annotations per type\n\n| Layer | Type |");
         for a in &self.annotators {
             let _ = write!(m, " {} |", md_cell(&a.annotator));
@@ -536,6 +608,55 @@ mod tests {
         for line in tex.lines().filter(|l| l.ends_with("\\\\")) {
             assert_eq!(line.matches(" & ").count(), 3, "{line}");
         }
+    }
+
+    #[test]
+    fn the_report_gives_active_time_per_document_and_per_annotation_and_the_schema_version() {
+        let (mut a, mut b) = (corpus(A), corpus(B));
+        a.documents[0].annotations.active_ms = 90_000;
+        b.documents[0].annotations.active_ms = 150_000;
+        let before = crate::core::model::Annotations::default();
+        crate::core::timing::stamp(&before, &mut a.documents[0].annotations, 1_000, "ann");
+        let mut schema = Schema::ace2005();
+        schema.version = "2.1".into();
+        let r = methods_report(&[a, b], &[&schema], AgreementOptions::default());
+        // Hand-computed: 11 annotations each; 90 s and 150 s → total 240 s, median 120 s;
+        // per annotation 8.18 s and 13.64 s → median 10.9 s, mean 240 s ÷ 22 = 10.9 s.
+        assert_eq!(r.timing.total_ms, 240_000);
+        assert_eq!(r.timing.median_per_document_ms, Some(120_000));
+        assert_eq!(r.timing.median_per_annotation_ms, Some(10_908));
+        assert_eq!(r.timing.mean_per_annotation_ms, Some(10_909));
+        assert_eq!(r.timing.stamped_annotations, 11);
+        assert_eq!(r.schema_version.as_deref(), Some("2.1"));
+        let md = r.markdown();
+        for needle in [
+            "Annotation time: 4 min 00 s of active time over 2 of 2 documents (idle gaps over 120 s left out), \
+             a median of 2 min 00 s per document and 10 s per annotation (mean 10 s)",
+            "| ann | 1 | 8 | 2 | 1 | 0 | 1 min 30 s |",
+            "| Per document | 2 of 2 documents | 4 min 00 s | 2 min 00 s |",
+            "| Per annotation | 22 annotations | 10 s (mean) | 10 s |",
+            "recorded for 11 of 22 annotations",
+            "“ACE 2005 (news)” (version 2.1)",
+        ] {
+            assert!(md.contains(needle), "{needle:?} missing from\n{md}");
+        }
+        assert!(!md.contains("not recorded"), "{md}");
+        assert!(r
+            .latex()
+            .contains("Annotation time: 4 min 00 s of active time"));
+        // One file timed and one not: the figures cover the timed one and say so.
+        let mut a = corpus(A);
+        a.documents[0].annotations.active_ms = 90_000;
+        let r = methods_report(&[a, corpus(B)], &[], AgreementOptions::default());
+        let md = r.markdown();
+        assert!(
+            md.contains("| Per document | 1 of 2 documents | 1 min 30 s | 1 min 30 s |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| bob | 1 | 8 | 2 | 1 | 0 | not recorded |"),
+            "{md}"
+        );
     }
 
     #[test]

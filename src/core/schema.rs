@@ -21,6 +21,37 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// What a type, role or attribute means, for the people who annotate with it: the
+/// palette and the inspector show it. brat's configuration has no place for it, so it
+/// travels in loupe schema JSON only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guide {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Short phrases that are (or, when they say so, are not) of this type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
+}
+
+impl Guide {
+    pub fn is_empty(&self) -> bool {
+        self.description.trim().is_empty() && self.examples.is_empty()
+    }
+}
+
+/// The most characters a description may have: a paragraph or two. Longer explanations
+/// belong in the guidelines document.
+pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
+/// The most examples one type, role or attribute may list.
+pub const MAX_EXAMPLES: usize = 30;
+/// The most characters one example may have.
+pub const MAX_EXAMPLE_CHARS: usize = 300;
+/// The most characters the guidelines document may have: about 100 printed pages, and
+/// under 4% of a browser's localStorage, where the schema is kept.
+pub const MAX_GUIDELINES_CHARS: usize = 200_000;
+/// The most characters the schema's version may have.
+pub const MAX_VERSION_CHARS: usize = 100;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityType {
     /// The short name stored in annotations, e.g. `PER`.
@@ -35,6 +66,8 @@ pub struct EntityType {
     /// The parent in the type hierarchy, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    #[serde(flatten)]
+    pub guide: Guide,
 }
 
 /// How many arguments a role takes.
@@ -59,6 +92,8 @@ pub struct Role {
     /// Allowed argument types (entity or event type names).
     pub types: Vec<String>,
     pub cardinality: Cardinality,
+    #[serde(flatten)]
+    pub guide: Guide,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +105,8 @@ pub struct EventType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hotkey: Option<char>,
     pub roles: Vec<Role>,
+    #[serde(flatten)]
+    pub guide: Guide,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +115,8 @@ pub struct RelationType {
     pub display: String,
     pub arg1: Vec<String>,
     pub arg2: Vec<String>,
+    #[serde(flatten)]
+    pub guide: Guide,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +136,8 @@ pub struct AttributeDef {
     #[serde(default)]
     pub values: Vec<String>,
     pub applies_to: Vec<AnnotationKind>,
+    #[serde(flatten)]
+    pub guide: Guide,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +152,13 @@ pub struct LabelSet {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
     pub name: String,
+    /// The guidelines' version, such as `2.1`, as the methods report cites it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// The annotation guidelines, in Markdown; rendered as text with simple formatting by
+    /// `core::render::guidelines`, never as HTML.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub guidelines: String,
     pub entity_types: Vec<EntityType>,
     #[serde(default)]
     pub event_types: Vec<EventType>,
@@ -239,6 +287,17 @@ pub enum SchemaError {
     NoValues {
         name: String,
     },
+    /// A description, an example, the version or the guidelines is longer than a schema
+    /// may hold.
+    TooLong {
+        what: String,
+        chars: usize,
+        max: usize,
+    },
+    TooManyExamples {
+        what: String,
+        count: usize,
+    },
     Json {
         message: String,
     },
@@ -285,6 +344,16 @@ impl fmt::Display for SchemaError {
                 f,
                 "{name} lists no values; add at least one, or make it a yes/no attribute"
             ),
+            Self::TooLong { what, chars, max } => write!(
+                f,
+                "{what} has {chars} characters, more than the {max} a schema may hold; shorten it \
+                 (a long explanation belongs in the guidelines document)"
+            ),
+            Self::TooManyExamples { what, count } => write!(
+                f,
+                "{what} lists {count} examples, more than the {MAX_EXAMPLES} a schema may hold; \
+                 keep the most telling ones"
+            ),
             Self::Json { message } => {
                 write!(f, "the schema file is not a valid Loupe schema ({message}); export a schema from Loupe to see the expected shape")
             }
@@ -313,6 +382,7 @@ fn entity(name: &str, display: &str, color: &str, hotkey: char) -> EntityType {
         color: color.into(),
         hotkey: Some(hotkey),
         parent: None,
+        guide: Guide::default(),
     }
 }
 
@@ -340,6 +410,7 @@ fn parse_roles(spec: &str) -> Result<Vec<Role>, String> {
                 name: name.to_owned(),
                 types,
                 cardinality,
+                guide: Guide::default(),
             }),
         }
     }
@@ -499,6 +570,7 @@ fn attribute(name: &str, values: &[&str], applies_to: AnnotationKind) -> Attribu
         name: name.into(),
         values: values.iter().map(|v| (*v).to_owned()).collect(),
         applies_to: vec![applies_to],
+        guide: Guide::default(),
     }
 }
 
@@ -539,6 +611,7 @@ impl Schema {
                     color: color.into(),
                     hotkey: None,
                     roles: parse_roles(&spec).expect("the ACE role table is well formed"),
+                    guide: Guide::default(),
                 };
                 event.display = event.subtype().to_owned();
                 event
@@ -551,11 +624,14 @@ impl Schema {
                 display: (*display).into(),
                 arg1: split_types(a1),
                 arg2: split_types(a2),
+                guide: Guide::default(),
             })
             .collect();
         use AnnotationKind::{Event, Mention};
         Schema {
             name: "ACE 2005 (news)".into(),
+            version: String::new(),
+            guidelines: String::new(),
             entity_types: vec![
                 entity("PER", "Person", "#e6194b", 'p'),
                 entity("ORG", "Organisation", "#4363d8", 'o'),
@@ -589,6 +665,8 @@ impl Schema {
     pub fn conll2003() -> Self {
         Schema {
             name: "CoNLL-2003 NER".into(),
+            version: String::new(),
+            guidelines: String::new(),
             entity_types: vec![
                 entity("PER", "Person", "#e6194b", 'p'),
                 entity("ORG", "Organisation", "#4363d8", 'o'),
@@ -606,6 +684,8 @@ impl Schema {
     pub fn empty() -> Self {
         Schema {
             name: "Empty".into(),
+            version: String::new(),
+            guidelines: String::new(),
             entity_types: Vec::new(),
             event_types: Vec::new(),
             relation_types: Vec::new(),
@@ -810,6 +890,7 @@ impl Schema {
                 }
             }
         }
+        self.guide_problems(&mut out);
         for rel in &self.relation_types {
             for (role, types) in [("Arg1", &rel.arg1), ("Arg2", &rel.arg2)] {
                 for t in types.iter().filter(|t| !self.is_known_arg_type(t)) {
@@ -822,6 +903,79 @@ impl Schema {
             }
         }
         out
+    }
+
+    /// Every description and list of examples, with what it belongs to: `entity type PER`,
+    /// `role Conflict:Attack.Attacker`, and so on.
+    pub fn guides(&self) -> Vec<(String, &Guide)> {
+        let mut out = Vec::new();
+        for t in &self.entity_types {
+            out.push((format!("entity type {}", t.name), &t.guide));
+        }
+        for e in &self.event_types {
+            out.push((format!("event type {}", e.name), &e.guide));
+            for r in &e.roles {
+                out.push((format!("role {}.{}", e.name, r.name), &r.guide));
+            }
+        }
+        for r in &self.relation_types {
+            out.push((format!("relation type {}", r.name), &r.guide));
+        }
+        for a in &self.attributes {
+            out.push((format!("attribute {}", a.name), &a.guide));
+        }
+        out
+    }
+
+    /// Sizes that bad input could blow up: each description, each example, the version
+    /// and the guidelines document.
+    fn guide_problems(&self, out: &mut Vec<SchemaError>) {
+        let mut check = |what: String, text: &str, max: usize| {
+            let chars = text.chars().count();
+            if chars > max {
+                out.push(SchemaError::TooLong { what, chars, max });
+            }
+        };
+        check("the version".into(), &self.version, MAX_VERSION_CHARS);
+        check(
+            "the guidelines document".into(),
+            &self.guidelines,
+            MAX_GUIDELINES_CHARS,
+        );
+        let mut too_many = Vec::new();
+        for (what, guide) in self.guides() {
+            check(
+                format!("the description of {what}"),
+                &guide.description,
+                MAX_DESCRIPTION_CHARS,
+            );
+            for (n, example) in guide.examples.iter().enumerate() {
+                check(
+                    format!("example {} of {what}", n + 1),
+                    example,
+                    MAX_EXAMPLE_CHARS,
+                );
+            }
+            if guide.examples.len() > MAX_EXAMPLES {
+                too_many.push(SchemaError::TooManyExamples {
+                    what,
+                    count: guide.examples.len(),
+                });
+            }
+        }
+        out.extend(too_many);
+    }
+
+    /// How many descriptions and how many examples the schema holds, and whether it has
+    /// guidelines: what an export to brat's configuration leaves out.
+    pub fn guide_counts(&self) -> (usize, usize, bool) {
+        let guides = self.guides();
+        let descriptions = guides
+            .iter()
+            .filter(|(_, g)| !g.description.trim().is_empty())
+            .count();
+        let examples = guides.iter().map(|(_, g)| g.examples.len()).sum();
+        (descriptions, examples, !self.guidelines.trim().is_empty())
     }
 
     /// The first problem, if any; see [`Schema::problems`] for all of them.
@@ -998,13 +1152,32 @@ impl Schema {
         visual: &str,
         kb_shortcuts: &str,
     ) -> Result<Schema, SchemaError> {
+        let mut schema = Schema::empty();
+        schema.name = "Imported from brat".into();
+        schema.read_brat_types(annotation)?;
+        schema.read_brat_visual(visual)?;
+        schema.read_brat_shortcuts(kb_shortcuts)?;
+        for t in schema
+            .entity_types
+            .iter_mut()
+            .filter(|t| t.color.is_empty())
+        {
+            t.color = "#cccccc".into();
+        }
+        for e in schema.event_types.iter_mut().filter(|e| e.color.is_empty()) {
+            e.color = "#cccccc".into();
+        }
+        schema.validate()?;
+        Ok(schema)
+    }
+
+    /// The types of brat's `annotation.conf`, added to this schema.
+    fn read_brat_types(&mut self, annotation: &str) -> Result<(), SchemaError> {
         let conf = |line: usize, message: String| SchemaError::Conf {
             file: "annotation.conf",
             line,
             message,
         };
-        let mut schema = Schema::empty();
-        schema.name = "Imported from brat".into();
         let mut section = "";
         // (depth, name, is a `!` group) of the lines above, for hierarchy.
         let mut stack: Vec<(usize, String, bool)> = Vec::new();
@@ -1012,7 +1185,7 @@ impl Schema {
             let line_no = n + 1;
             let trimmed = raw.trim();
             if let Some(name) = trimmed.strip_prefix("# Loupe schema:") {
-                schema.name = name.trim().to_owned();
+                self.name = name.trim().to_owned();
                 continue;
             }
             if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -1047,12 +1220,13 @@ impl Schema {
             }
             match section {
                 "entities" => {
-                    schema.entity_types.push(EntityType {
+                    self.entity_types.push(EntityType {
                         display: name.clone(),
                         color: String::new(),
                         hotkey: None,
                         parent: stack.last().map(|(_, p, _)| p.clone()),
                         name: name.clone(),
+                        guide: Guide::default(),
                     });
                 }
                 "relations" => {
@@ -1064,11 +1238,12 @@ impl Schema {
                             format!("relation {name} needs Arg1: and Arg2:"),
                         ));
                     };
-                    schema.relation_types.push(RelationType {
+                    self.relation_types.push(RelationType {
                         display: name.clone(),
                         name: name.clone(),
                         arg1,
                         arg2,
+                        guide: Guide::default(),
                     });
                 }
                 "events" if group => {}
@@ -1079,12 +1254,13 @@ impl Schema {
                         .map(|(_, n, _)| n.as_str())
                         .collect::<Vec<_>>();
                     full.push(&name);
-                    schema.event_types.push(EventType {
+                    self.event_types.push(EventType {
                         name: full.join(":"),
                         display: name.clone(),
                         color: String::new(),
                         hotkey: None,
                         roles: parse_roles(rest).map_err(|m| conf(line_no, m))?,
+                        guide: Guide::default(),
                     });
                 }
                 "attributes" => {
@@ -1109,17 +1285,22 @@ impl Schema {
                         .find(|r| r.name == "Value")
                         .map(|r| r.types.clone())
                         .unwrap_or_default();
-                    schema.attributes.push(AttributeDef {
+                    self.attributes.push(AttributeDef {
                         name: name.clone(),
                         values,
                         applies_to,
+                        guide: Guide::default(),
                     });
                 }
                 _ => return Err(conf(line_no, "a type appears before any [section]".into())),
             }
             stack.push((depth, name, group));
         }
+        Ok(())
+    }
 
+    /// Display names and colours from brat's `visual.conf`.
+    fn read_brat_visual(&mut self, visual: &str) -> Result<(), SchemaError> {
         // visual.conf names brat types: event subtypes, not their full names.
         let mut section = "";
         for (n, raw) in visual.lines().enumerate() {
@@ -1142,7 +1323,7 @@ impl Schema {
                     let mut parts = line.split('|').map(str::trim);
                     let name = parts.next().unwrap_or_default();
                     if let Some(display) = parts.next() {
-                        schema.set_display(name, display);
+                        self.set_display(name, display);
                     }
                 }
                 "drawing" => {
@@ -1165,7 +1346,7 @@ impl Schema {
                             })?;
                             continue;
                         }
-                        schema.set_colour(name, colour);
+                        self.set_colour(name, colour);
                     }
                 }
                 _ => {
@@ -1177,6 +1358,11 @@ impl Schema {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Hotkeys from brat's `kb_shortcuts.conf`.
+    fn read_brat_shortcuts(&mut self, kb_shortcuts: &str) -> Result<(), SchemaError> {
         for (n, raw) in kb_shortcuts.lines().enumerate() {
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -1196,24 +1382,13 @@ impl Schema {
                     message: format!("{line:?} should read KEY TYPE, for example P PER"),
                 });
             };
-            if let Some(t) = schema.entity_types.iter_mut().find(|t| t.name == name) {
+            if let Some(t) = self.entity_types.iter_mut().find(|t| t.name == name) {
                 t.hotkey = Some(key);
-            } else if let Some(e) = schema.event_types.iter_mut().find(|e| e.subtype() == name) {
+            } else if let Some(e) = self.event_types.iter_mut().find(|e| e.subtype() == name) {
                 e.hotkey = Some(key);
             }
         }
-        for t in schema
-            .entity_types
-            .iter_mut()
-            .filter(|t| t.color.is_empty())
-        {
-            t.color = "#cccccc".into();
-        }
-        for e in schema.event_types.iter_mut().filter(|e| e.color.is_empty()) {
-            e.color = "#cccccc".into();
-        }
-        schema.validate()?;
-        Ok(schema)
+        Ok(())
     }
 
     fn set_display(&mut self, brat_name: &str, display: &str) {
@@ -1295,6 +1470,25 @@ impl Schema {
         }
         out
     }
+}
+
+/// A schema that uses every guide field: descriptions and examples on an entity type, an
+/// event type and its role, a relation type and an attribute, a version and guidelines.
+#[cfg(test)]
+pub(crate) fn guided_fixture() -> Schema {
+    let mut s = Schema::ace2005();
+    s.version = "2.1".into();
+    s.guidelines = "# Guidelines\n\nTag *people* by name.\n\n- one\n- two\n".into();
+    let guide = |d: &str, ex: &[&str]| Guide {
+        description: d.into(),
+        examples: ex.iter().map(|e| (*e).to_owned()).collect(),
+    };
+    s.entity_types[0].guide = guide("A person, alive or dead.", &["Ana Ruiz", "the minister"]);
+    s.event_types[0].guide = guide("Someone is born.", &[]);
+    s.event_types[0].roles[0].guide = guide("The one born.", &["the baby"]);
+    s.relation_types[0].guide = guide("", &["his office"]);
+    s.attributes[0].guide = guide("How the mention names its entity.", &[]);
+    s
 }
 
 #[cfg(test)]
@@ -1559,6 +1753,94 @@ mod tests {
     }
 
     #[test]
+    fn descriptions_examples_version_and_guidelines_round_trip_through_json() {
+        let guided = guided_fixture();
+        let json = guided.to_json();
+        for key in [
+            "\"description\"",
+            "\"examples\"",
+            "\"guidelines\"",
+            "\"version\"",
+        ] {
+            assert!(json.contains(key), "{key}");
+        }
+        assert_eq!(Schema::from_json(&json).unwrap(), guided);
+        assert_eq!(guided.guide_counts(), (4, 4, true));
+        // A schema without them writes none of the keys, so older readers are unaffected.
+        let plain = Schema::ace2005().to_json();
+        for key in [
+            "\"description\"",
+            "\"examples\"",
+            "\"guidelines\"",
+            "\"version\"",
+        ] {
+            assert!(!plain.contains(key), "{key}");
+        }
+        // A file written before guides existed still reads.
+        let old = "{\"name\":\"Old\",\"entity_types\":[{\"name\":\"PER\",\"display\":\"Person\",\"color\":\"#e6194b\"}]}";
+        let old = Schema::from_json(old).unwrap();
+        assert!(old.entity_types[0].guide.is_empty() && old.guidelines.is_empty());
+    }
+
+    #[test]
+    fn oversized_guides_are_refused_with_what_and_how_long() {
+        let mut s = guided_fixture();
+        s.entity_types[0].guide.description = "x".repeat(MAX_DESCRIPTION_CHARS + 1);
+        let err = Schema::from_json(&s.to_json()).unwrap_err();
+        assert_eq!(
+            err,
+            SchemaError::TooLong {
+                what: "the description of entity type PER".into(),
+                chars: MAX_DESCRIPTION_CHARS + 1,
+                max: MAX_DESCRIPTION_CHARS,
+            }
+        );
+        assert!(
+            err.to_string()
+                .contains("4001 characters, more than the 4000"),
+            "{err}"
+        );
+
+        // Exactly at the limits is fine; characters are counted, not bytes.
+        let mut s = guided_fixture();
+        s.entity_types[0].guide.description = "é".repeat(MAX_DESCRIPTION_CHARS);
+        s.guidelines = "ü".repeat(MAX_GUIDELINES_CHARS);
+        s.event_types[0].roles[0].guide.examples =
+            vec!["e".repeat(MAX_EXAMPLE_CHARS); MAX_EXAMPLES];
+        assert_eq!(s.validate(), Ok(()));
+
+        s.event_types[0].roles[0]
+            .guide
+            .examples
+            .push("one too many".into());
+        s.attributes[0].guide.examples = vec!["e".repeat(MAX_EXAMPLE_CHARS + 1)];
+        s.guidelines.push('!');
+        s.version = "v".repeat(MAX_VERSION_CHARS + 1);
+        let problems = s.problems();
+        let whats: Vec<String> = problems
+            .iter()
+            .map(|p| match p {
+                SchemaError::TooLong { what, .. } | SchemaError::TooManyExamples { what, .. } => {
+                    what.clone()
+                }
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            whats,
+            [
+                "the version",
+                "the guidelines document",
+                "example 1 of attribute MentionType",
+                "role Life:Be-Born.Person",
+            ]
+        );
+        assert!(problems[3]
+            .to_string()
+            .contains("31 examples, more than the 30"));
+    }
+
+    #[test]
     fn json_round_trip() {
         for preset in Schema::presets() {
             let json = preset.to_json();
@@ -1578,6 +1860,7 @@ mod tests {
             color: "#00aa00".into(),
             hotkey: Some('c'),
             parent: Some("LOC".into()),
+            guide: Guide::default(),
         });
         custom.event_types.push(EventType {
             name: "Protest".into(),
@@ -1586,11 +1869,13 @@ mod tests {
             // Not R: that key starts a relation.
             hotkey: Some('x'),
             roles: parse_roles("Who+:PER|ORG, Where{1-2}:LOC, Count{2}:<ANY>").unwrap(),
+            guide: Guide::default(),
         });
         custom.attributes.push(AttributeDef {
             name: "Negated".into(),
             values: Vec::new(),
             applies_to: vec![AnnotationKind::Event, AnnotationKind::Relation],
+            guide: Guide::default(),
         });
         // The tree order puts CITY right after its parent.
         let mut expected = custom.clone();

@@ -334,6 +334,8 @@ pub fn merge_annotations(
             &mut conflicts,
         ),
         labels: BTreeMap::new(),
+        stamps: BTreeMap::new(),
+        active_ms: merge_active_ms(base, ours, theirs),
     };
     let keys: BTreeSet<&String> = ours.labels.keys().chain(theirs.labels.keys()).collect();
     for key in keys {
@@ -347,7 +349,31 @@ pub fn merge_annotations(
         }
     }
     drop_dangling(&mut merged);
+    merge_stamps(&mut merged, ours, theirs);
     (merged, conflicts)
+}
+
+/// Both tabs' active time counts: what each added since the base. Without a known
+/// ancestor the two may share their past, so the larger is kept rather than a sum.
+fn merge_active_ms(base: &Annotations, ours: &Annotations, theirs: &Annotations) -> u64 {
+    if *base == Annotations::default() {
+        return ours.active_ms.max(theirs.active_ms);
+    }
+    (ours.active_ms + theirs.active_ms).saturating_sub(base.active_ms)
+}
+
+/// Each merged annotation keeps the later-changed side's stamp.
+fn merge_stamps(merged: &mut Annotations, ours: &Annotations, theirs: &Annotations) {
+    let ids: Vec<Id> = merged.ids().cloned().collect();
+    for id in ids {
+        let stamp = match (ours.stamps.get(&id), theirs.stamps.get(&id)) {
+            (Some(o), Some(t)) if t.modified > o.modified => t,
+            (Some(o), _) => o,
+            (None, Some(t)) => t,
+            (None, None) => continue,
+        };
+        merged.stamps.insert(id, stamp.clone());
+    }
 }
 
 /// Mentions back in tagging order, and references to annotations that no longer exist
@@ -466,6 +492,31 @@ mod tests {
             note: None,
             entity: None,
         });
+    }
+
+    #[test]
+    fn a_merge_keeps_both_tabs_active_time_and_the_later_stamp() {
+        let mut base = Annotations::default();
+        tag(&mut base, 1);
+        crate::core::timing::stamp(&Annotations::default(), &mut base, 1_000, "ana");
+        base.active_ms = 50_000;
+        let (mut ours, mut theirs) = (base.clone(), base.clone());
+        // Ours retypes m1 at 5 s and works 30 s more; theirs tags w02 at 4 s, 40 s more.
+        ours.mentions[0].kind = "ORG".into();
+        crate::core::timing::stamp(&base, &mut ours, 5_000, "ana");
+        ours.active_ms += 30_000;
+        let before = theirs.clone();
+        tag(&mut theirs, 2);
+        crate::core::timing::stamp(&before, &mut theirs, 4_000, "ben");
+        theirs.active_ms += 40_000;
+        let (merged, conflicts) = merge_annotations(&base, &ours, &theirs);
+        assert_eq!(conflicts, 0);
+        assert_eq!(merged.active_ms, 120_000);
+        assert_eq!(merged.stamps["m1"].modified, 5_000);
+        assert_eq!(merged.stamps["m2"].created_by, "ben");
+        // Without a known ancestor, the two may share their past: the larger is kept.
+        let (merged, _) = merge_annotations(&Annotations::default(), &ours, &theirs);
+        assert_eq!(merged.active_ms, 90_000);
     }
 
     fn words(annotations: &Annotations) -> BTreeSet<usize> {

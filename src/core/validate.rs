@@ -21,6 +21,7 @@ use std::fmt;
 use super::model::{Annotations, Argument, AttrValue, Event, Id, Relation, Span};
 use super::offsets::OffsetIndex;
 use super::schema::{AnnotationKind, EventType, Schema};
+use crate::core::plural::count;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -620,10 +621,12 @@ fn cardinality(e: &Event, event_type: &EventType, label: &str, report: &mut Repo
             ))
         } else if max.is_some_and(|max| n > max) {
             Some(format!(
-                "{} ({label}): {label} takes at most {} {} argument(s) and has {n}; remove the extra ones",
+                "{} ({label}): {label} takes at most {} and has {n}; remove the extra ones",
                 e.id,
-                max.unwrap_or_default(),
-                role.name
+                count(
+                    max.unwrap_or_default() as usize,
+                    &format!("{} argument", role.name)
+                )
             ))
         } else {
             None

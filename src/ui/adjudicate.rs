@@ -25,6 +25,7 @@ use crate::core::diffview::{
 use crate::core::format::{self, archive, loupe, Format, OutFile};
 use crate::core::model::{Annotations, Document, Span, Status};
 use crate::core::offsets::{cp_len, slice_cp};
+use crate::core::plural::count;
 
 /// Read the curated set through the workspace's corpus store (see
 /// [`adjudication::load_curated`]); nothing when the browser has no storage.
@@ -140,94 +141,236 @@ enum Action {
     Download,
 }
 
-#[component]
-pub fn Adjudication(
+/// Focus the element with `id` once it is drawn.
+fn focus_id(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// The edit form of the current disagreement.
+#[derive(Clone, Copy)]
+struct EditForm {
+    from: RwSignal<Side>,
+    kind: RwSignal<String>,
+    start: RwSignal<String>,
+    end: RwSignal<String>,
+    orig: RwSignal<Option<Span>>,
+    error: RwSignal<Option<String>>,
+}
+
+impl EditForm {
+    fn new() -> Self {
+        Self {
+            from: RwSignal::new(Side::A),
+            kind: RwSignal::new(String::new()),
+            start: RwSignal::new(String::new()),
+            end: RwSignal::new(String::new()),
+            orig: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    fn set_span(&self, span: Span) {
+        self.start.set(span.start.to_string());
+        self.end.set(span.end.to_string());
+    }
+}
+
+/// The review of two annotators' documents: which two, which document, its
+/// disagreements, the choice made for each, and what waits for the reviewer.
+#[derive(Clone, Copy)]
+struct Review {
+    ws: Workspace,
     corpora: RwSignal<Vec<AnnotatorCorpus>>,
     curated: RwSignal<Vec<Document>>,
-) -> impl IntoView {
-    let ws = expect_context::<Workspace>();
-    let a_idx = RwSignal::new(0usize);
-    let b_idx = RwSignal::new(1usize);
-    Effect::new(move |_| {
-        corpora.track();
-        a_idx.set(0);
-        b_idx.set(1);
-    });
-    let doc_index = RwSignal::new(0usize);
-    // (A's document, B's annotations) for each document both annotators have.
-    let pairs = Memo::new(move |_| {
-        let (ai, bi) = (a_idx.get(), b_idx.get());
-        corpora.with(|c| {
-            let (Some(a), Some(b)) = (c.get(ai), c.get(bi)) else {
-                return Vec::new();
-            };
-            if ai == bi {
-                return Vec::new();
-            }
-            a.documents
-                .iter()
-                .filter_map(|da| {
-                    let db = b
-                        .documents
-                        .iter()
-                        .find(|d| d.meta.sha256 == da.meta.sha256)?;
-                    Some((da.clone(), db.annotations.clone()))
-                })
-                .collect::<Vec<(Document, Annotations)>>()
-        })
-    });
-    Effect::new(move |_| {
-        pairs.track();
-        doc_index.set(0);
-    });
-    let current_doc = Memo::new(move |_| pairs.with(|p| p.get(doc_index.get()).cloned()));
-    let items = Memo::new(move |_| {
-        current_doc.with(|d| {
-            d.as_ref()
-                .map(|(a, b)| diff(&a.annotations, b))
-                .unwrap_or_default()
-        })
-    });
-    let dis = Memo::new(move |_| items.with(|it| disagreements(it)));
-    // One choice per disagreement; `None` until the reviewer makes it.
-    let choices = RwSignal::new(Vec::<Option<Choice>>::new());
-    // Saving or downloading waits here while unreviewed disagreements are confirmed.
-    let asking = RwSignal::new(None::<Action>);
-    // The position of the current disagreement among `dis`.
-    let current = RwSignal::new(None::<usize>);
-    let editing = RwSignal::new(false);
-    Effect::new(move |_| {
-        let n = dis.with(Vec::len);
-        choices.set(vec![None; n]);
-        asking.set(None);
-        current.set(None);
-        editing.set(false);
-    });
-    let interleaved = RwSignal::new(false);
-    let name = move |s: Side| {
-        let i = match s {
-            Side::A => a_idx.get(),
-            Side::B => b_idx.get(),
-        };
-        corpora.with(|c| c.get(i).map(|x| x.annotator.clone()).unwrap_or_default())
-    };
-    let cur_item = move || {
-        current
-            .get()
-            .and_then(|c| dis.with(|d| d.get(c).copied()))
-            .and_then(|i| items.with(|its| its.get(i).cloned().map(|it| (i, it))))
-    };
+    a_idx: RwSignal<usize>,
+    b_idx: RwSignal<usize>,
+    doc_index: RwSignal<usize>,
+    /// (A's document, B's annotations) for each document both annotators have.
+    pairs: Memo<Vec<(Document, Annotations)>>,
+    current_doc: Memo<Option<(Document, Annotations)>>,
+    items: Memo<Vec<DiffItem>>,
+    dis: Memo<Vec<usize>>,
+    /// One choice per disagreement; `None` until the reviewer makes it.
+    choices: RwSignal<Vec<Option<Choice>>>,
+    /// Saving or downloading waits here while unreviewed disagreements are confirmed.
+    asking: RwSignal<Option<Action>>,
+    /// The position of the current disagreement among `dis`.
+    current: RwSignal<Option<usize>>,
+    /// The item index of the current disagreement.
+    cur_idx: Memo<Option<usize>>,
+    editing: RwSignal<bool>,
+    interleaved: RwSignal<bool>,
+    form: EditForm,
+}
 
-    // The edit form of the current disagreement.
-    let edit_from = RwSignal::new(Side::A);
-    let edit_kind = RwSignal::new(String::new());
-    let edit_start = RwSignal::new(String::new());
-    let edit_end = RwSignal::new(String::new());
-    let edit_orig = RwSignal::new(None::<Span>);
-    let edit_error = RwSignal::new(None::<String>);
-    let fill_edit = move |from: Side| {
-        let Some((_, it)) = cur_item() else { return };
-        let found = current_doc.with_untracked(|d| {
+/// (A's document, B's annotations) for each document annotators `ai` and `bi` both have.
+fn shared_documents(
+    corpora: &[AnnotatorCorpus],
+    ai: usize,
+    bi: usize,
+) -> Vec<(Document, Annotations)> {
+    let (Some(a), Some(b)) = (corpora.get(ai), corpora.get(bi)) else {
+        return Vec::new();
+    };
+    if ai == bi {
+        return Vec::new();
+    }
+    a.documents
+        .iter()
+        .filter_map(|da| {
+            let db = b
+                .documents
+                .iter()
+                .find(|d| d.meta.sha256 == da.meta.sha256)?;
+            Some((da.clone(), db.annotations.clone()))
+        })
+        .collect()
+}
+
+impl Review {
+    fn new(corpora: RwSignal<Vec<AnnotatorCorpus>>, curated: RwSignal<Vec<Document>>) -> Self {
+        let a_idx = RwSignal::new(0usize);
+        let b_idx = RwSignal::new(1usize);
+        Effect::new(move |_| {
+            corpora.track();
+            a_idx.set(0);
+            b_idx.set(1);
+        });
+        let doc_index = RwSignal::new(0usize);
+        let pairs =
+            Memo::new(move |_| corpora.with(|c| shared_documents(c, a_idx.get(), b_idx.get())));
+        Effect::new(move |_| {
+            pairs.track();
+            doc_index.set(0);
+        });
+        let current_doc = Memo::new(move |_| pairs.with(|p| p.get(doc_index.get()).cloned()));
+        let items = Memo::new(move |_| {
+            current_doc.with(|d| {
+                d.as_ref()
+                    .map(|(a, b)| diff(&a.annotations, b))
+                    .unwrap_or_default()
+            })
+        });
+        let dis = Memo::new(move |_| items.with(|it| disagreements(it)));
+        let choices = RwSignal::new(Vec::<Option<Choice>>::new());
+        let asking = RwSignal::new(None::<Action>);
+        let current = RwSignal::new(None::<usize>);
+        let editing = RwSignal::new(false);
+        Effect::new(move |_| {
+            let n = dis.with(Vec::len);
+            choices.set(vec![None; n]);
+            asking.set(None);
+            current.set(None);
+            editing.set(false);
+        });
+        let cur_idx =
+            Memo::new(move |_| current.get().and_then(|c| dis.with(|d| d.get(c).copied())));
+        Self {
+            ws: expect_context::<Workspace>(),
+            corpora,
+            curated,
+            a_idx,
+            b_idx,
+            doc_index,
+            pairs,
+            current_doc,
+            items,
+            dis,
+            choices,
+            asking,
+            current,
+            cur_idx,
+            editing,
+            interleaved: RwSignal::new(false),
+            form: EditForm::new(),
+        }
+    }
+
+    fn name(&self, s: Side) -> String {
+        let i = match s {
+            Side::A => self.a_idx.get(),
+            Side::B => self.b_idx.get(),
+        };
+        self.corpora
+            .with(|c| c.get(i).map(|x| x.annotator.clone()).unwrap_or_default())
+    }
+
+    fn cur_item(&self) -> Option<(usize, DiffItem)> {
+        let i = self.cur_idx.get()?;
+        self.items.with(|its| its.get(i).cloned().map(|it| (i, it)))
+    }
+
+    fn has_side(&self, s: Side) -> bool {
+        self.cur_item().is_some_and(|(_, it)| match s {
+            Side::A => it.a.is_some(),
+            Side::B => it.b.is_some(),
+        })
+    }
+
+    /// Whether the current choice is one `want` accepts, for `aria-pressed`.
+    fn pressed(self, want: fn(&Choice) -> bool) -> impl Fn() -> String + Copy {
+        move || {
+            self.current
+                .get()
+                .and_then(|pos| {
+                    self.choices
+                        .with(|c| c.get(pos).and_then(Option::as_ref).map(want))
+                })
+                .unwrap_or(false)
+                .to_string()
+        }
+    }
+
+    fn go(&self, forward: bool) {
+        let n = self.dis.with_untracked(Vec::len);
+        self.current
+            .set(step(self.current.get_untracked(), n, forward));
+        self.editing.set(false);
+        focus_current();
+    }
+
+    /// The next disagreement not reviewed yet, after the current one, wrapping around.
+    fn go_unreviewed(&self) {
+        let open = self.choices.with_untracked(|c| unreviewed(c));
+        let Some(&first) = open.first() else { return };
+        let here = self.current.get_untracked();
+        let next = open
+            .iter()
+            .copied()
+            .find(|&p| here.is_none_or(|h| p > h))
+            .unwrap_or(first);
+        self.current.set(Some(next));
+        self.asking.set(None);
+        self.editing.set(false);
+        focus_current();
+    }
+
+    fn choose(&self, c: Choice) {
+        let Some(pos) = self.current.get_untracked() else {
+            return;
+        };
+        self.choices.update(|cs| {
+            if let Some(x) = cs.get_mut(pos) {
+                *x = Some(c);
+            }
+        });
+        self.editing.set(false);
+        focus_current();
+    }
+
+    /// Fill the edit form from side `from` of the current disagreement.
+    fn fill_edit(&self, from: Side) {
+        let Some((_, it)) = self.cur_item() else {
+            return;
+        };
+        let found = self.current_doc.with_untracked(|d| {
             let (doc, b) = d.as_ref()?;
             let (ann, id) = match from {
                 Side::A => (&doc.annotations, it.a.as_ref()?),
@@ -236,129 +379,104 @@ pub fn Adjudication(
             kind_and_span(ann, it.layer, id)
         });
         let Some((kind, span)) = found else { return };
-        edit_from.set(from);
-        edit_kind.set(kind);
-        edit_orig.set(span);
-        edit_start.set(span.map(|s| s.start.to_string()).unwrap_or_default());
-        edit_end.set(span.map(|s| s.end.to_string()).unwrap_or_default());
-        edit_error.set(None);
-    };
-    let open_edit = move || {
-        let Some((_, it)) = cur_item() else { return };
-        let pos = current.get_untracked().unwrap_or(0);
-        match choices.with_untracked(|c| c.get(pos).cloned().flatten()) {
-            Some(Choice::Edit(e)) => {
-                fill_edit(e.from);
-                edit_kind.set(e.kind.clone());
-                if let Some(s) = e.span {
-                    edit_start.set(s.start.to_string());
-                    edit_end.set(s.end.to_string());
-                }
-            }
-            _ => fill_edit(if it.a.is_some() { Side::A } else { Side::B }),
-        }
-        editing.set(true);
-        request_animation_frame(|| {
-            if let Some(el) = document()
-                .get_element_by_id("diff-edit-type")
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = el.focus();
-            }
-        });
-    };
-    let apply_edit = move || {
-        let (Some(pos), Some((_, it))) = (current.get_untracked(), cur_item()) else {
+        let f = self.form;
+        f.from.set(from);
+        f.kind.set(kind);
+        f.orig.set(span);
+        f.start
+            .set(span.map(|s| s.start.to_string()).unwrap_or_default());
+        f.end
+            .set(span.map(|s| s.end.to_string()).unwrap_or_default());
+        f.error.set(None);
+    }
+
+    fn open_edit(&self) {
+        let Some((_, it)) = self.cur_item() else {
             return;
         };
-        let Some(text) =
-            current_doc.with_untracked(|d| d.as_ref().map(|(doc, _)| doc.text.clone()))
+        let pos = self.current.get_untracked().unwrap_or(0);
+        match self
+            .choices
+            .with_untracked(|c| c.get(pos).cloned().flatten())
+        {
+            Some(Choice::Edit(e)) => {
+                self.fill_edit(e.from);
+                self.form.kind.set(e.kind.clone());
+                if let Some(s) = e.span {
+                    self.form.set_span(s);
+                }
+            }
+            _ => self.fill_edit(if it.a.is_some() { Side::A } else { Side::B }),
+        }
+        self.editing.set(true);
+        focus_id("diff-edit-type");
+    }
+
+    /// The span the form asks for: `None` for a relation, or for the original span
+    /// unchanged (which keeps its fragments, discontinuous or not).
+    fn form_span(&self, layer: Layer) -> Result<Option<Span>, ()> {
+        if layer == Layer::Relation {
+            return Ok(None);
+        }
+        let parse = |s: String| s.trim().parse::<usize>();
+        match (
+            parse(self.form.start.get_untracked()),
+            parse(self.form.end.get_untracked()),
+        ) {
+            (Ok(start), Ok(end)) => {
+                let span = Span::new(start, end);
+                Ok((self.form.orig.get_untracked() != Some(span)).then_some(span))
+            }
+            _ => Err(()),
+        }
+    }
+
+    fn apply_edit(&self) {
+        let (Some(pos), Some((_, it))) = (self.current.get_untracked(), self.cur_item()) else {
+            return;
+        };
+        let Some(text) = self
+            .current_doc
+            .with_untracked(|d| d.as_ref().map(|(doc, _)| doc.text.clone()))
         else {
             return;
         };
-        let span = if it.layer == Layer::Relation {
-            None
-        } else {
-            let parse = |s: String| s.trim().parse::<usize>();
-            match (
-                parse(edit_start.get_untracked()),
-                parse(edit_end.get_untracked()),
-            ) {
-                (Ok(start), Ok(end)) => {
-                    let span = Span::new(start, end);
-                    // An unchanged span keeps the original fragments, discontinuous or not.
-                    (edit_orig.get_untracked() != Some(span)).then_some(span)
-                }
-                _ => {
-                    edit_error.set(Some(
-                        "Start and end must be whole numbers of characters.".into(),
-                    ));
-                    return;
-                }
-            }
+        let Ok(span) = self.form_span(it.layer) else {
+            self.form.error.set(Some(
+                "Start and end must be whole numbers of characters.".into(),
+            ));
+            return;
         };
         let edit = Edit {
-            from: edit_from.get_untracked(),
-            kind: edit_kind.get_untracked().trim().to_owned(),
+            from: self.form.from.get_untracked(),
+            kind: self.form.kind.get_untracked().trim().to_owned(),
             span,
         };
         match check_edit(&text, &it, pos, &edit) {
             Ok(_) => {
-                choices.update(|c| {
+                self.choices.update(|c| {
                     if let Some(x) = c.get_mut(pos) {
                         *x = Some(Choice::Edit(edit));
                     }
                 });
-                edit_error.set(None);
-                editing.set(false);
+                self.form.error.set(None);
+                self.editing.set(false);
                 focus_current();
             }
-            Err(e) => edit_error.set(Some(format!("Not applied: {e}."))),
+            Err(e) => self.form.error.set(Some(format!("Not applied: {e}."))),
         }
-    };
-    let edit_preview = move || {
-        let start = edit_start.get().trim().parse::<usize>().ok()?;
-        let end = edit_end.get().trim().parse::<usize>().ok()?;
-        current_doc.with(|d| {
+    }
+
+    fn edit_preview(&self) -> Option<String> {
+        let start = self.form.start.get().trim().parse::<usize>().ok()?;
+        let end = self.form.end.get().trim().parse::<usize>().ok()?;
+        self.current_doc.with(|d| {
             let (doc, _) = d.as_ref()?;
             slice_cp(&doc.text, start, end).map(str::to_owned)
         })
-    };
+    }
 
-    let go = move |forward: bool| {
-        let n = dis.with_untracked(Vec::len);
-        current.set(step(current.get_untracked(), n, forward));
-        editing.set(false);
-        focus_current();
-    };
-    // The next disagreement not reviewed yet, after the current one, wrapping around.
-    let go_unreviewed = move || {
-        let open = choices.with_untracked(|c| unreviewed(c));
-        let Some(&first) = open.first() else { return };
-        let here = current.get_untracked();
-        let next = open
-            .iter()
-            .copied()
-            .find(|&p| here.is_none_or(|h| p > h))
-            .unwrap_or(first);
-        current.set(Some(next));
-        asking.set(None);
-        editing.set(false);
-        focus_current();
-    };
-    let choose = move |c: Choice| {
-        let Some(pos) = current.get_untracked() else {
-            return;
-        };
-        choices.update(|cs| {
-            if let Some(x) = cs.get_mut(pos) {
-                *x = Some(c);
-            }
-        });
-        editing.set(false);
-        focus_current();
-    };
-    let on_key = move |e: KeyboardEvent| {
+    fn on_key(&self, e: KeyboardEvent) {
         if e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }
@@ -371,43 +489,40 @@ pub fn Adjudication(
         }
         let key = e.key();
         match key.to_ascii_lowercase().as_str() {
-            "n" | "j" => go(true),
-            "p" | "k" => go(false),
-            "a" => choose(Choice::TakeA),
-            "b" => choose(Choice::TakeB),
-            "h" => choose(Choice::TakeBoth),
-            "x" => choose(Choice::TakeNeither),
-            "e" => open_edit(),
-            "u" => go_unreviewed(),
+            "n" | "j" => self.go(true),
+            "p" | "k" => self.go(false),
+            "a" => self.choose(Choice::TakeA),
+            "b" => self.choose(Choice::TakeB),
+            "h" => self.choose(Choice::TakeBoth),
+            "x" => self.choose(Choice::TakeNeither),
+            "e" => self.open_edit(),
+            "u" => self.go_unreviewed(),
             // Other letters would reach the annotation shortcuts behind the panel.
             k if k.chars().count() == 1 && k.chars().all(char::is_alphanumeric) => {}
             _ => return,
         }
         e.prevent_default();
         e.stop_propagation();
-    };
+    }
 
-    // The curated result of the choices, unreviewed ones taken as `default`.
-    let curated_with = move |default: &Choice| -> Option<Result<(Document, Curated), String>> {
-        current_doc.with(|d| {
+    /// The curated result of the choices, unreviewed ones taken as `default`.
+    fn curated_with(&self, default: &Choice) -> Option<Result<(Document, Curated), String>> {
+        self.current_doc.with(|d| {
             let (doc, b) = d.as_ref()?;
-            let cs = choices.with(|c| with_default(c, default));
+            let cs = self.choices.with(|c| with_default(c, default));
             Some(
-                items
+                self.items
                     .with(|list| curate(&doc.text, &doc.annotations, b, list, &cs))
                     .map(|c| (doc.clone(), c))
                     .map_err(|e| e.to_string()),
             )
         })
-    };
-    // What the curated document loses, live, so nothing is lost unseen.
-    let losses = Memo::new(move |_| match curated_with(&Choice::TakeA) {
-        Some(Ok((_, c))) => c.lost.iter().map(ToString::to_string).collect(),
-        _ => Vec::<String>::new(),
-    });
-    // The curated document, or an alert saying why not.
-    let build = move |default: &Choice| -> Option<Document> {
-        match untrack(|| curated_with(default))? {
+    }
+
+    /// The curated document, or an alert saying why not.
+    fn build(&self, default: &Choice) -> Option<Document> {
+        let ws = self.ws;
+        match untrack(|| self.curated_with(default))? {
             Ok((doc, c)) => {
                 if !c.lost.is_empty() {
                     let lost: Vec<String> = c.lost.iter().map(ToString::to_string).collect();
@@ -426,9 +541,13 @@ pub fn Adjudication(
                 None
             }
         }
-    };
-    let save_now = move |default: &Choice| {
-        let Some(doc) = build(default) else { return };
+    }
+
+    fn save_now(&self, default: &Choice) {
+        let ws = self.ws;
+        let Some(doc) = self.build(default) else {
+            return;
+        };
         let title = doc.meta.title.clone();
         // Start from what is stored now, so a document another tab saved is kept.
         let stored = load_curated(&ws);
@@ -437,63 +556,63 @@ pub fn Adjudication(
         }
         let mut set = stored.documents;
         if set.is_empty() {
-            set = curated.get_untracked();
+            set = self.curated.get_untracked();
         }
         put_curated(&mut set, doc);
         match ws.storing(|s| adjudication::save_curated(s, &set)) {
             Ok(()) => {
                 let n = set.len();
-                curated.set(set);
+                self.curated.set(set);
                 ws.alerts.info(format!(
-                    "Saved “{title}” to the curated set ({n} documents), kept in this browser."
+                    "Saved “{title}” to the curated set ({}), kept in this browser.",
+                    count(n, "document")
                 ));
             }
             Err(e) => ws.alerts.error(format!(
                 "The curated set was not saved: {e}. What is stored did not change."
             )),
         }
-    };
-    let download_now = move |default: &Choice| {
-        let Some(doc) = build(default) else { return };
+    }
+
+    fn download_now(&self, default: &Choice) {
+        let Some(doc) = self.build(default) else {
+            return;
+        };
         let json = loupe::to_json(std::slice::from_ref(&doc), CURATED);
         if let Err(e) = download_text(
             &format!("{}.curated.loupe.json", doc.meta.title),
             "application/json",
             &json,
         ) {
-            ws.alerts.error(format!("The download failed: {e:?}"));
+            self.ws.alerts.error(format!("The download failed: {e:?}"));
         }
-    };
-    let run = move |action: Action, default: &Choice| {
-        asking.set(None);
-        match action {
-            Action::Save => save_now(default),
-            Action::Download => download_now(default),
-        }
-    };
-    // Save or download at once when every disagreement is reviewed; else ask first.
-    let request = move |action: Action| {
-        if choices.with_untracked(|c| unreviewed(c).is_empty()) {
-            run(action, &Choice::TakeA);
-        } else {
-            asking.set(Some(action));
-            request_animation_frame(|| {
-                if let Some(el) = document()
-                    .get_element_by_id("diff-ask")
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = el.focus();
-                }
-            });
-        }
-    };
+    }
 
-    let cur_idx = Memo::new(move |_| current.get().and_then(|c| dis.with(|d| d.get(c).copied())));
-    // The text is drawn once per document and layout; stepping only moves the `current`
-    // class, so the focused mark is never replaced under the keyboard.
-    let text_view = move |sides: &'static [Side]| {
-        let its = items.get();
-        current_doc.with(|d| {
+    fn run(&self, action: Action, default: &Choice) {
+        self.asking.set(None);
+        match action {
+            Action::Save => self.save_now(default),
+            Action::Download => self.download_now(default),
+        }
+    }
+
+    /// Save or download at once when every disagreement is reviewed; else ask first.
+    fn request(&self, action: Action) {
+        if self.choices.with_untracked(|c| unreviewed(c).is_empty()) {
+            self.run(action, &Choice::TakeA);
+        } else {
+            self.asking.set(Some(action));
+            focus_id("diff-ask");
+        }
+    }
+
+    /// The text of one side (or both, interleaved). It is drawn once per document and
+    /// layout; stepping only moves the `current` class, so the focused mark is never
+    /// replaced under the keyboard.
+    fn text_view(&self, sides: &'static [Side]) -> Vec<AnyView> {
+        let its = self.items.get();
+        let cur_idx = self.cur_idx;
+        self.current_doc.with(|d| {
             let Some((doc, b)) = d else {
                 return Vec::new();
             };
@@ -522,19 +641,22 @@ pub fn Adjudication(
                             tabindex=focusable>{text}</span>
                         {tags.into_iter().map(|t| view! { <span class="diff-tag">{t}</span> }).collect_view()}
                     }
+                    .into_any()
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    }
 
-    let status = move || {
-        let total = dis.with(Vec::len);
-        match (current.get(), cur_item()) {
-            (Some(pos), Some((_, it))) => current_doc.with(|d| {
+    fn status(&self) -> String {
+        let total = self.dis.with(Vec::len);
+        match (self.current.get(), self.cur_item()) {
+            (Some(pos), Some((_, it))) => self.current_doc.with(|d| {
                 let Some((doc, b)) = d else {
                     return String::new();
                 };
-                let chosen = choices.with(|c| choice_label(c.get(pos).and_then(Option::as_ref)));
+                let chosen = self
+                    .choices
+                    .with(|c| choice_label(c.get(pos).and_then(Option::as_ref)));
                 format!(
                     "{} of {total}: {} — A: {} · B: {} — choice: {chosen}",
                     pos + 1,
@@ -546,59 +668,26 @@ pub fn Adjudication(
             _ if total == 0 => "No disagreements in this document.".to_owned(),
             _ => format!("{total} disagreements. Press n for the first, p for the last."),
         }
-    };
-    let pressed = move |want: fn(&Choice) -> bool| {
-        move || {
-            current
-                .get()
-                .and_then(|pos| choices.with(|c| c.get(pos).and_then(Option::as_ref).map(want)))
-                .unwrap_or(false)
-                .to_string()
-        }
-    };
-    let has_side = move |s: Side| {
-        cur_item().is_some_and(|(_, it)| match s {
-            Side::A => it.a.is_some(),
-            Side::B => it.b.is_some(),
-        })
-    };
-    let picker = move |side: Side, sig: RwSignal<usize>| {
-        let id = format!("diff-pick-{}", side.letter().to_ascii_lowercase());
-        view! {
-            <label for=id.clone()>{format!("Annotator {}", side.letter())}</label>
-            <select id=id prop:value=move || sig.get().to_string()
-                on:change=move |ev| sig.set(event_target_value(&ev).parse().unwrap_or(0))>
-                {move || corpora.with(|c| c.iter().enumerate().map(|(i, x)| view! {
-                    <option value=i.to_string() selected=move || sig.get() == i>{x.annotator.clone()}</option>
-                }).collect_view())}
-            </select>
-        }
-    };
+    }
+}
 
+#[component]
+pub fn Adjudication(
+    corpora: RwSignal<Vec<AnnotatorCorpus>>,
+    curated: RwSignal<Vec<Document>>,
+) -> impl IntoView {
+    let r = Review::new(corpora, curated);
     view! {
         <Show when=move || { corpora.with(|c| c.len() >= 2) }>
-            <div class="actions-row diff-pickers">
-                {picker(Side::A, a_idx)}
-                {picker(Side::B, b_idx)}
-                <label for="adjudicate-doc">"Document"</label>
-                <select id="adjudicate-doc" prop:value=move || doc_index.get().to_string()
-                    on:change=move |ev| doc_index.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    {move || pairs.get().iter().enumerate().map(|(i, (d, _))| view! { <option value=i.to_string()>{d.meta.title.clone()}</option> }).collect_view()}
-                </select>
-            </div>
-            <p class="muted">{move || if a_idx.get() == b_idx.get() {
-                "Pick two different annotators to compare.".to_owned()
-            } else {
-                format!("{} (A) and {} (B) share {} documents.", name(Side::A), name(Side::B), pairs.with(Vec::len))
-            }}</p>
+            <ReviewPickers r/>
         </Show>
-        <Show when=move || current_doc.with(Option::is_some)>
-            <div class="diff-view" on:keydown=on_key>
+        <Show when=move || r.current_doc.with(Option::is_some)>
+            <div class="diff-view" on:keydown=move |e| r.on_key(e)>
                 <div class="actions-row" role="group" aria-label="Diff layout">
-                    <button type="button" aria-pressed=move || (!interleaved.get()).to_string()
-                        on:click=move |_| interleaved.set(false)>"Side by side"</button>
-                    <button type="button" aria-pressed=move || interleaved.get().to_string()
-                        on:click=move |_| interleaved.set(true)>"Interleaved"</button>
+                    <button type="button" aria-pressed=move || (!r.interleaved.get()).to_string()
+                        on:click=move |_| r.interleaved.set(false)>"Side by side"</button>
+                    <button type="button" aria-pressed=move || r.interleaved.get().to_string()
+                        on:click=move |_| r.interleaved.set(true)>"Interleaved"</button>
                 </div>
                 <ul class="diff-legend" aria-label="Legend">
                     <li><span class="d-a-match">"solid"</span>" match"</li>
@@ -609,96 +698,163 @@ pub fn Adjudication(
                     <li>"A's marks are underlined, B's overlined; each is tagged with side, type and kind. Coreference clusters and relations have no mark of their own: they are in the list below, where clusters can also differ in members."</li>
                 </ul>
                 <p class="muted">"Keys in the diff: n or j next disagreement, p or k previous, u next not reviewed; a take A, b take B, h take both, x take neither, e edit."</p>
-                <div class="diff-toolbar" role="group" aria-label="Current disagreement">
-                    <button type="button" aria-keyshortcuts="p k" on:click=move |_| go(false)>"Previous"</button>
-                    <button type="button" aria-keyshortcuts="n j" on:click=move |_| go(true)>"Next"</button>
-                    <button type="button" aria-keyshortcuts="u" on:click=move |_| go_unreviewed()>"Next unreviewed"</button>
-                    <p class="diff-status" tabindex="-1" aria-live="polite">{status}</p>
-                    <Show when=move || current.get().is_some()>
-                        <div class="diff-choices" role="group" aria-label="Choice for this disagreement">
-                            <button type="button" aria-keyshortcuts="a" disabled=move || !has_side(Side::A)
-                                aria-pressed=pressed(|c| *c == Choice::TakeA) on:click=move |_| choose(Choice::TakeA)>"Take A"</button>
-                            <button type="button" aria-keyshortcuts="b" disabled=move || !has_side(Side::B)
-                                aria-pressed=pressed(|c| *c == Choice::TakeB) on:click=move |_| choose(Choice::TakeB)>"Take B"</button>
-                            <button type="button" aria-keyshortcuts="h"
-                                aria-pressed=pressed(|c| *c == Choice::TakeBoth) on:click=move |_| choose(Choice::TakeBoth)>"Take both"</button>
-                            <button type="button" aria-keyshortcuts="x"
-                                aria-pressed=pressed(|c| *c == Choice::TakeNeither) on:click=move |_| choose(Choice::TakeNeither)>"Take neither"</button>
-                            <button type="button" aria-keyshortcuts="e"
-                                aria-pressed=pressed(|c| matches!(c, Choice::Edit(_))) on:click=move |_| open_edit()>"Edit…"</button>
-                        </div>
-                    </Show>
-                </div>
-                <Show when=move || editing.get()>
-                    <div class="diff-edit" role="group" aria-label="Edit the annotation">
-                        <span role="radiogroup" aria-label="Start from">
-                            {[Side::A, Side::B].into_iter().map(|s| view! {
-                                <label class="choice"><input type="radio" name="diff-edit-from"
-                                    disabled=move || !has_side(s)
-                                    prop:checked=move || edit_from.get() == s
-                                    on:change=move |_| fill_edit(s)/>{format!("Start from {}", s.letter())}</label>
-                            }).collect_view()}
-                        </span>
-                        <label for="diff-edit-type">"Type"</label>
-                        <input id="diff-edit-type" type="text" prop:value=move || edit_kind.get()
-                            on:input=move |ev| edit_kind.set(event_target_value(&ev))
-                            on:keydown=move |ev| if ev.key() == "Enter" { apply_edit() }/>
-                        <Show when=move || cur_item().is_some_and(|(_, it)| it.layer != Layer::Relation)>
-                            <label for="diff-edit-start">"Start"</label>
-                            <input id="diff-edit-start" type="number" min="0" prop:value=move || edit_start.get()
-                                on:input=move |ev| edit_start.set(event_target_value(&ev))
-                                on:keydown=move |ev| if ev.key() == "Enter" { apply_edit() }/>
-                            <label for="diff-edit-end">"End"</label>
-                            <input id="diff-edit-end" type="number" min="0" prop:value=move || edit_end.get()
-                                on:input=move |ev| edit_end.set(event_target_value(&ev))
-                                on:keydown=move |ev| if ev.key() == "Enter" { apply_edit() }/>
-                            <button type="button" on:click=move |_| match selected_span() {
-                                Some(s) => {
-                                    edit_start.set(s.start.to_string());
-                                    edit_end.set(s.end.to_string());
-                                    edit_error.set(None);
-                                }
-                                None => edit_error.set(Some("Select the new span in the diff's text first, then press Use selected text.".into())),
-                            }>"Use selected text"</button>
-                            <span class="muted">{move || match edit_preview() {
-                                Some(t) => format!("covers “{t}”"),
-                                None => "outside the text".to_owned(),
-                            }}</span>
-                        </Show>
-                        <button type="button" class="primary" on:click=move |_| apply_edit()>"Apply edit"</button>
-                        <button type="button" on:click=move |_| { editing.set(false); focus_current(); }>"Cancel edit"</button>
-                        {move || edit_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                    </div>
+                <DiffToolbar r/>
+                <Show when=move || r.editing.get()>
+                    <EditPanel r/>
                 </Show>
-                <div class="diff-text" class:interleaved=move || interleaved.get()>
-                    {move || if interleaved.get() {
-                        view! {
-                            <section class="diff-col" aria-label=move || format!("A ({}) and B ({}) interleaved", name(Side::A), name(Side::B))>
-                                <h4>{move || format!("A: {} · B: {}", name(Side::A), name(Side::B))}</h4>
-                                <p>{move || text_view(&[Side::A, Side::B])}</p>
-                            </section>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <section class="diff-col" aria-label=move || format!("A: {}", name(Side::A))>
-                                <h4>{move || format!("A: {}", name(Side::A))}</h4>
-                                <p>{move || text_view(&[Side::A])}</p>
-                            </section>
-                            <section class="diff-col" aria-label=move || format!("B: {}", name(Side::B))>
-                                <h4>{move || format!("B: {}", name(Side::B))}</h4>
-                                <p>{move || text_view(&[Side::B])}</p>
-                            </section>
-                        }.into_any()
-                    }}
-                </div>
+                <DiffText r/>
             </div>
-            <DisagreementList current_doc items dis choices current
-                on_edit=Callback::new(move |pos: usize| { current.set(Some(pos)); open_edit(); })/>
-            <SaveBar losses choices asking
-                on_review=Callback::new(move |()| go_unreviewed())
-                on_run=Callback::new(move |(action, default): (Action, Choice)| run(action, &default))
-                on_request=Callback::new(request)/>
+            <DisagreementList current_doc=r.current_doc items=r.items dis=r.dis choices=r.choices current=r.current
+                on_edit=Callback::new(move |pos: usize| { r.current.set(Some(pos)); r.open_edit(); })/>
+            <SaveBar losses=Memo::new(move |_| match r.curated_with(&Choice::TakeA) {
+                    // What the curated document loses, live, so nothing is lost unseen.
+                    Some(Ok((_, c))) => c.lost.iter().map(ToString::to_string).collect(),
+                    _ => Vec::<String>::new(),
+                })
+                choices=r.choices asking=r.asking
+                on_review=Callback::new(move |()| r.go_unreviewed())
+                on_run=Callback::new(move |(action, default): (Action, Choice)| r.run(action, &default))
+                on_request=Callback::new(move |action| r.request(action))/>
         </Show>
+    }
+}
+
+/// The two annotators to compare, and the document they share.
+#[component]
+fn ReviewPickers(r: Review) -> impl IntoView {
+    let picker = move |side: Side, sig: RwSignal<usize>| {
+        let id = format!("diff-pick-{}", side.letter().to_ascii_lowercase());
+        view! {
+            <label for=id.clone()>{format!("Annotator {}", side.letter())}</label>
+            <select id=id prop:value=move || sig.get().to_string()
+                on:change=move |ev| sig.set(event_target_value(&ev).parse().unwrap_or(0))>
+                {move || r.corpora.with(|c| c.iter().enumerate().map(|(i, x)| view! {
+                    <option value=i.to_string() selected=move || sig.get() == i>{x.annotator.clone()}</option>
+                }).collect_view())}
+            </select>
+        }
+    };
+    view! {
+        <div class="actions-row diff-pickers">
+            {picker(Side::A, r.a_idx)}
+            {picker(Side::B, r.b_idx)}
+            <label for="adjudicate-doc">"Document"</label>
+            <select id="adjudicate-doc" prop:value=move || r.doc_index.get().to_string()
+                on:change=move |ev| r.doc_index.set(event_target_value(&ev).parse().unwrap_or(0))>
+                {move || r.pairs.get().iter().enumerate().map(|(i, (d, _))| view! { <option value=i.to_string()>{d.meta.title.clone()}</option> }).collect_view()}
+            </select>
+        </div>
+        <p class="muted">{move || if r.a_idx.get() == r.b_idx.get() {
+            "Pick two different annotators to compare.".to_owned()
+        } else {
+            format!("{} (A) and {} (B) share {}.", r.name(Side::A), r.name(Side::B), count(r.pairs.with(Vec::len), "document"))
+        }}</p>
+    }
+}
+
+/// Stepping through the disagreements, and the choice for the current one.
+#[component]
+fn DiffToolbar(r: Review) -> impl IntoView {
+    view! {
+        <div class="diff-toolbar" role="group" aria-label="Current disagreement">
+            <button type="button" aria-keyshortcuts="p k" on:click=move |_| r.go(false)>"Previous"</button>
+            <button type="button" aria-keyshortcuts="n j" on:click=move |_| r.go(true)>"Next"</button>
+            <button type="button" aria-keyshortcuts="u" on:click=move |_| r.go_unreviewed()>"Next unreviewed"</button>
+            <p class="diff-status" tabindex="-1" aria-live="polite">{move || r.status()}</p>
+            <Show when=move || r.current.get().is_some()>
+                <div class="diff-choices" role="group" aria-label="Choice for this disagreement">
+                    <button type="button" aria-keyshortcuts="a" disabled=move || !r.has_side(Side::A)
+                        aria-pressed=r.pressed(|c| *c == Choice::TakeA) on:click=move |_| r.choose(Choice::TakeA)>"Take A"</button>
+                    <button type="button" aria-keyshortcuts="b" disabled=move || !r.has_side(Side::B)
+                        aria-pressed=r.pressed(|c| *c == Choice::TakeB) on:click=move |_| r.choose(Choice::TakeB)>"Take B"</button>
+                    <button type="button" aria-keyshortcuts="h"
+                        aria-pressed=r.pressed(|c| *c == Choice::TakeBoth) on:click=move |_| r.choose(Choice::TakeBoth)>"Take both"</button>
+                    <button type="button" aria-keyshortcuts="x"
+                        aria-pressed=r.pressed(|c| *c == Choice::TakeNeither) on:click=move |_| r.choose(Choice::TakeNeither)>"Take neither"</button>
+                    <button type="button" aria-keyshortcuts="e"
+                        aria-pressed=r.pressed(|c| matches!(c, Choice::Edit(_))) on:click=move |_| r.open_edit()>"Edit…"</button>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The form that edits the current disagreement's annotation: its type and span.
+#[component]
+fn EditPanel(r: Review) -> impl IntoView {
+    let f = r.form;
+    let on_enter = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" {
+            r.apply_edit();
+        }
+    };
+    view! {
+        <div class="diff-edit" role="group" aria-label="Edit the annotation">
+            <span role="radiogroup" aria-label="Start from">
+                {[Side::A, Side::B].into_iter().map(|s| view! {
+                    <label class="choice"><input type="radio" name="diff-edit-from"
+                        disabled=move || !r.has_side(s)
+                        prop:checked=move || f.from.get() == s
+                        on:change=move |_| r.fill_edit(s)/>{format!("Start from {}", s.letter())}</label>
+                }).collect_view()}
+            </span>
+            <label for="diff-edit-type">"Type"</label>
+            <input id="diff-edit-type" type="text" prop:value=move || f.kind.get()
+                on:input=move |ev| f.kind.set(event_target_value(&ev))
+                on:keydown=on_enter/>
+            <Show when=move || r.cur_item().is_some_and(|(_, it)| it.layer != Layer::Relation)>
+                <label for="diff-edit-start">"Start"</label>
+                <input id="diff-edit-start" type="number" min="0" prop:value=move || f.start.get()
+                    on:input=move |ev| f.start.set(event_target_value(&ev))
+                    on:keydown=on_enter/>
+                <label for="diff-edit-end">"End"</label>
+                <input id="diff-edit-end" type="number" min="0" prop:value=move || f.end.get()
+                    on:input=move |ev| f.end.set(event_target_value(&ev))
+                    on:keydown=on_enter/>
+                <button type="button" on:click=move |_| match selected_span() {
+                    Some(s) => {
+                        f.set_span(s);
+                        f.error.set(None);
+                    }
+                    None => f.error.set(Some("Select the new span in the diff's text first, then press Use selected text.".into())),
+                }>"Use selected text"</button>
+                <span class="muted">{move || match r.edit_preview() {
+                    Some(t) => format!("covers “{t}”"),
+                    None => "outside the text".to_owned(),
+                }}</span>
+            </Show>
+            <button type="button" class="primary" on:click=move |_| r.apply_edit()>"Apply edit"</button>
+            <button type="button" on:click=move |_| { r.editing.set(false); focus_current(); }>"Cancel edit"</button>
+            {move || f.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </div>
+    }
+}
+
+/// The document's text with both annotators' marks: side by side, or interleaved.
+#[component]
+fn DiffText(r: Review) -> impl IntoView {
+    view! {
+        <div class="diff-text" class:interleaved=move || r.interleaved.get()>
+            {move || if r.interleaved.get() {
+                view! {
+                    <section class="diff-col" aria-label=move || format!("A ({}) and B ({}) interleaved", r.name(Side::A), r.name(Side::B))>
+                        <h4>{move || format!("A: {} · B: {}", r.name(Side::A), r.name(Side::B))}</h4>
+                        <p>{move || r.text_view(&[Side::A, Side::B])}</p>
+                    </section>
+                }.into_any()
+            } else {
+                view! {
+                    <section class="diff-col" aria-label=move || format!("A: {}", r.name(Side::A))>
+                        <h4>{move || format!("A: {}", r.name(Side::A))}</h4>
+                        <p>{move || r.text_view(&[Side::A])}</p>
+                    </section>
+                    <section class="diff-col" aria-label=move || format!("B: {}", r.name(Side::B))>
+                        <h4>{move || format!("B: {}", r.name(Side::B))}</h4>
+                        <p>{move || r.text_view(&[Side::B])}</p>
+                    </section>
+                }.into_any()
+            }}
+        </div>
     }
 }
 
@@ -853,7 +1009,7 @@ pub fn CuratedSet(curated: RwSignal<Vec<Document>>) -> impl IntoView {
             }}</p>
             <ul aria-label="Curated documents">
                 {move || curated.get().into_iter().map(|d| view! {
-                    <li>{format!("{} — {} annotations", d.meta.title, d.annotations.count())}</li>
+                    <li>{format!("{} — {}", d.meta.title, count(d.annotations.count(), "annotation"))}</li>
                 }).collect_view()}
             </ul>
             <Show when=move || curated.with(|c| !c.is_empty())>

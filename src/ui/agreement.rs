@@ -268,6 +268,51 @@ pub fn AgreementPanel() -> impl IntoView {
             }
         });
     };
+    view! {
+        <Show when=move || ia.agreement().get()>
+            <section class="agreement" role="dialog" aria-modal="false" aria-label="Annotator agreement">
+                <h2>"Annotator agreement"</h2>
+                <p class="muted">"Load the loupe/1 exports of two or more annotators. Documents are matched by their text checksum."</p>
+                <label class="button primary" for="agreement-files">"Load annotator files…"</label>
+                <input id="agreement-files" class="visually-hidden" type="file" multiple accept=".json,application/json"
+                    on:change=on_files/>
+                <button type="button" on:click=move |_| ia.close_agreement()>"Close"</button>
+                <div class="actions-row" role="group" aria-label="Agreement views">
+                    {tab(View::Scores, "Scores")}
+                    {tab(View::Adjudicate, "Diff and adjudication")}
+                    {tab(View::Statistics, "Statistics")}
+                </div>
+                <Show when=move || view_shown.get() == View::Scores>
+                    <Scores report corpora schemas include_untouched/>
+                </Show>
+                <Show when=move || view_shown.get() == View::Adjudicate>
+                    <Adjudication corpora curated/>
+                    <CuratedSet curated/>
+                    <Show when=move || curated.with(|c| !c.is_empty()) && corpora.with(|c| !c.is_empty())>
+                        <button type="button" on:click=compare_curated>"Compare the curated set with the annotators"</button>
+                    </Show>
+                </Show>
+                <Show when=move || view_shown.get() == View::Statistics>
+                    <Dashboard corpora curated/>
+                </Show>
+            </section>
+        </Show>
+    }
+}
+
+/// The scores of the loaded files: every pair of annotators, the unmatched documents,
+/// and the downloads of the report.
+#[component]
+fn Scores(
+    report: RwSignal<Option<AgreementReport>>,
+    corpora: RwSignal<Vec<AnnotatorCorpus>>,
+    schemas: RwSignal<Vec<Schema>>,
+    include_untouched: RwSignal<bool>,
+) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let opts = move || AgreementOptions {
+        include_untouched: include_untouched.get_untracked(),
+    };
     let recompute = move || {
         let all = corpora.get_untracked();
         if all.len() >= 2 {
@@ -303,57 +348,30 @@ pub fn AgreementPanel() -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || ia.agreement().get()>
-            <section class="agreement" role="dialog" aria-modal="false" aria-label="Annotator agreement">
-                <h2>"Annotator agreement"</h2>
-                <p class="muted">"Load the loupe/1 exports of two or more annotators. Documents are matched by their text checksum."</p>
-                <label class="button primary" for="agreement-files">"Load annotator files…"</label>
-                <input id="agreement-files" class="visually-hidden" type="file" multiple accept=".json,application/json"
-                    on:change=on_files/>
-                <button type="button" on:click=move |_| ia.close_agreement()>"Close"</button>
-                <div class="actions-row" role="group" aria-label="Agreement views">
-                    {tab(View::Scores, "Scores")}
-                    {tab(View::Adjudicate, "Diff and adjudication")}
-                    {tab(View::Statistics, "Statistics")}
-                </div>
-                <Show when=move || view_shown.get() == View::Scores>
-                {move || report.get().map(|r| {
-                    let unmatched = r.unmatched.clone();
-                    let units = units_text(&r.token_units);
-                    view! {
-                        <p>{format!("{}, {} matched. All annotators: Fleiss' κ {:.3}, Krippendorff's α {:.3} over IOB tags.",
-                            count(r.annotators.len(), "annotator"), count(r.documents.len(), "document"), r.fleiss_kappa.kappa, r.krippendorff_alpha.alpha)}</p>
-                        <p class="muted units">{units}</p>
-                        <label class="choice"><input type="checkbox" prop:checked=move || include_untouched.get()
-                            on:change=move |ev| { include_untouched.set(event_target_checked(&ev)); recompute(); }/>
-                            "Count the tokens of documents no one compared touched"</label>
-                        <div class="actions-row" role="group" aria-label="Downloads">
-                            <button type="button" on:click=move |_| download(Export::Json)>"Download JSON"</button>
-                            <button type="button" on:click=move |_| download(Export::Csv)>"Download CSV"</button>
-                            <button type="button" on:click=move |_| download(Export::Markdown)>"Methods report (Markdown)"</button>
-                            <button type="button" on:click=move |_| download(Export::Latex)>"Methods report (LaTeX)"</button>
-                        </div>
-                        {r.pairs.into_iter().map(pair_view).collect_view()}
-                        {(!unmatched.is_empty()).then(|| view! {
-                            <h3>"Unmatched documents"</h3>
-                            <ul>{unmatched.into_iter().map(|u| view! {
-                                <li>{format!("{}: in {}, missing from {}", u.title, u.present_in.join(", "), u.missing_from.join(", "))}</li>
-                            }).collect_view()}</ul>
-                        })}
-                    }
-                })}
-                </Show>
-                <Show when=move || view_shown.get() == View::Adjudicate>
-                    <Adjudication corpora curated/>
-                    <CuratedSet curated/>
-                    <Show when=move || curated.with(|c| !c.is_empty()) && corpora.with(|c| !c.is_empty())>
-                        <button type="button" on:click=compare_curated>"Compare the curated set with the annotators"</button>
-                    </Show>
-                </Show>
-                <Show when=move || view_shown.get() == View::Statistics>
-                    <Dashboard corpora curated/>
-                </Show>
-            </section>
-        </Show>
+            {move || report.get().map(|r| {
+                let unmatched = r.unmatched.clone();
+                let units = units_text(&r.token_units);
+                view! {
+                    <p>{format!("{}, {} matched. All annotators: Fleiss' κ {:.3}, Krippendorff's α {:.3} over IOB tags.",
+                        count(r.annotators.len(), "annotator"), count(r.documents.len(), "document"), r.fleiss_kappa.kappa, r.krippendorff_alpha.alpha)}</p>
+                    <p class="muted units">{units}</p>
+                    <label class="choice"><input type="checkbox" prop:checked=move || include_untouched.get()
+                        on:change=move |ev| { include_untouched.set(event_target_checked(&ev)); recompute(); }/>
+                        "Count the tokens of documents no one compared touched"</label>
+                    <div class="actions-row" role="group" aria-label="Downloads">
+                        <button type="button" on:click=move |_| download(Export::Json)>"Download JSON"</button>
+                        <button type="button" on:click=move |_| download(Export::Csv)>"Download CSV"</button>
+                        <button type="button" on:click=move |_| download(Export::Markdown)>"Methods report (Markdown)"</button>
+                        <button type="button" on:click=move |_| download(Export::Latex)>"Methods report (LaTeX)"</button>
+                    </div>
+                    {r.pairs.into_iter().map(pair_view).collect_view()}
+                    {(!unmatched.is_empty()).then(|| view! {
+                        <h3>"Unmatched documents"</h3>
+                        <ul>{unmatched.into_iter().map(|u| view! {
+                            <li>{format!("{}: in {}, missing from {}", u.title, u.present_in.join(", "), u.missing_from.join(", "))}</li>
+                        }).collect_view()}</ul>
+                    })}
+                }
+            })}
     }
 }

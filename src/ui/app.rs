@@ -24,6 +24,7 @@ use super::state::{
 use super::welcome::Welcome;
 use crate::browser::download::{download_text, sanitize_file_name};
 use crate::browser::files::files_of;
+use crate::core::plural::{agree, count};
 use crate::core::schema::Schema;
 
 #[component]
@@ -39,9 +40,11 @@ pub fn App() -> impl IntoView {
     let display = Display::new();
     provide_context(display);
     ws.load();
-    install_hotkeys(ws, ia);
     install_save_triggers(ws);
     super::backups::install_backups(ws);
+    super::autosave::install_autosave(ws);
+    // After the panels whose actions the keys carry out.
+    install_hotkeys(ws, ia);
     let dragging = install_drop_zone(ws);
 
     view! {
@@ -253,15 +256,12 @@ fn SchemaControl() -> impl IntoView {
     let file_input = NodeRef::<html::Input>::new();
     let switch_button = NodeRef::<html::Button>::new();
     let select_ref = NodeRef::<html::Select>::new();
-    let apply = move |schema: Schema| {
-        ws.set_schema(schema);
-    };
     let choose = move |schema: Schema| {
         let lacking = ws
             .with_core(|c| schema.unknown_uses(c.documents().map(|d| &d.annotations)))
             .unwrap_or_default();
         if lacking.is_empty() {
-            apply(schema);
+            ws.set_schema(schema);
         } else {
             confirm.set(Some((schema, lacking)));
             request_animation_frame(move || {
@@ -269,12 +269,6 @@ fn SchemaControl() -> impl IntoView {
                     let _ = b.focus();
                 }
             });
-        }
-    };
-    let close_confirm = move || {
-        confirm.set(None);
-        if let Some(s) = select_ref.get_untracked() {
-            let _ = s.focus();
         }
     };
     // The select shows the current schema: a preset by its position, anything else as
@@ -330,57 +324,6 @@ fn SchemaControl() -> impl IntoView {
             ws.alerts.error(format!("The schema export failed: {e:?}"));
         }
     };
-    let confirm_panel = move || {
-        let (schema, lacking) = confirm.get()?;
-        let total: usize = lacking.values().sum();
-        let name = schema.name.clone();
-        Some(view! {
-            <div class="exchange-panel schema-confirm" role="alertdialog" aria-modal="false"
-                aria-labelledby="schema-confirm-text"
-                on:keydown=move |e: ev::KeyboardEvent| if e.key() == "Escape" {
-                    e.stop_propagation();
-                    close_confirm();
-                }>
-                <p id="schema-confirm-text">
-                    {format!("{name} lacks types that {total} annotation use(s) in this corpus: {}. \
-                        They are kept, and the inspector flags them as not in the schema.", lacking_summary(&lacking))}
-                </p>
-                <div class="exchange-actions">
-                    <button type="button" class="primary" node_ref=switch_button on:click=move |_| {
-                        confirm.set(None);
-                        apply(schema.clone());
-                    }>{format!("Switch to {name}")}</button>
-                    <button type="button" on:click=move |_| close_confirm()>"Cancel (Esc)"</button>
-                </div>
-            </div>
-        })
-    };
-    let offer_panel = move || {
-        let (schema, source) = ws.schema.offer().get()?;
-        let text = format!(
-            "{source} carry a schema, “{}” ({} entity, {} event and {} relation types). Use it as the workspace schema?",
-            schema.name,
-            schema.entity_types.len(),
-            schema.event_types.len(),
-            schema.relation_types.len()
-        );
-        let current = ws.schema.current().with_untracked(|s| s.name.clone());
-        Some(view! {
-            <div class="exchange-panel schema-offer" role="alertdialog" aria-modal="false"
-                aria-labelledby="schema-offer-text">
-                <p id="schema-offer-text">{text}</p>
-                <div class="exchange-actions">
-                    <button type="button" class="primary" on:click=move |_| {
-                        ws.schema.dismiss_offer();
-                        choose(schema.clone());
-                    }>"Use this schema"</button>
-                    <button type="button" on:click=move |_| ws.schema.dismiss_offer()>
-                        {format!("Keep {current}")}
-                    </button>
-                </div>
-            </div>
-        })
-    };
     view! {
         <div class="schema-control exchange" role="group" aria-label="Schema">
             <select aria-label="Annotation schema" title="Annotation schema" node_ref=select_ref
@@ -415,9 +358,85 @@ fn SchemaControl() -> impl IntoView {
             </Menu>
             <input type="file" hidden multiple accept=".conf,.json" aria-label="Schema files"
                 node_ref=file_input on:change=on_files/>
-            {confirm_panel}
-            {offer_panel}
+            <SchemaConfirm confirm switch_button select_ref/>
+            <SchemaOffer choose=Callback::new(choose)/>
         </div>
+    }
+}
+
+/// A switch of schema that leaves annotations outside it waits here for a yes: it names
+/// the types it lacks, with their counts.
+#[component]
+fn SchemaConfirm(
+    confirm: RwSignal<Option<(Schema, BTreeMap<String, usize>)>>,
+    switch_button: NodeRef<html::Button>,
+    select_ref: NodeRef<html::Select>,
+) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let close_confirm = move || {
+        confirm.set(None);
+        if let Some(s) = select_ref.get_untracked() {
+            let _ = s.focus();
+        }
+    };
+    move || {
+        let (schema, lacking) = confirm.get()?;
+        let total: usize = lacking.values().sum();
+        let name = schema.name.clone();
+        Some(view! {
+            <div class="exchange-panel schema-confirm" role="alertdialog" aria-modal="false"
+                aria-labelledby="schema-confirm-text"
+                on:keydown=move |e: ev::KeyboardEvent| if e.key() == "Escape" {
+                    e.stop_propagation();
+                    close_confirm();
+                }>
+                <p id="schema-confirm-text">
+                    {format!("{name} lacks types that {} {} in this corpus: {}. \
+                        They are kept, and the inspector flags them as not in the schema.",
+                        count(total, "annotation"), agree(total, "uses", "use"),
+                        lacking_summary(&lacking))}
+                </p>
+                <div class="exchange-actions">
+                    <button type="button" class="primary" node_ref=switch_button on:click=move |_| {
+                        confirm.set(None);
+                        ws.set_schema(schema.clone());
+                    }>{format!("Switch to {name}")}</button>
+                    <button type="button" on:click=move |_| close_confirm()>"Cancel (Esc)"</button>
+                </div>
+            </div>
+        })
+    }
+}
+
+/// A schema that came with imported files, offered (never imposed) as the workspace's.
+#[component]
+fn SchemaOffer(choose: Callback<Schema>) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    move || {
+        let (schema, source) = ws.schema.offer().get()?;
+        let text = format!(
+            "{source} carry a schema, “{}” ({} entity, {} event and {} relation types). Use it as the workspace schema?",
+            schema.name,
+            schema.entity_types.len(),
+            schema.event_types.len(),
+            schema.relation_types.len()
+        );
+        let current = ws.schema.current().with_untracked(|s| s.name.clone());
+        Some(view! {
+            <div class="exchange-panel schema-offer" role="alertdialog" aria-modal="false"
+                aria-labelledby="schema-offer-text">
+                <p id="schema-offer-text">{text}</p>
+                <div class="exchange-actions">
+                    <button type="button" class="primary" on:click=move |_| {
+                        ws.schema.dismiss_offer();
+                        choose.run(schema.clone());
+                    }>"Use this schema"</button>
+                    <button type="button" on:click=move |_| ws.schema.dismiss_offer()>
+                        {format!("Keep {current}")}
+                    </button>
+                </div>
+            </div>
+        })
     }
 }
 
@@ -522,9 +541,9 @@ fn ImportStatus() -> impl IntoView {
             <section class="import-summary" aria-label="Import summary"
                 role=if any_rejected { "alert" } else { "status" }>
                 <p>
-                    {format!("Imported {} document(s)", report.added)}
+                    {format!("Imported {}", count(report.added, "document"))}
                     {(!duplicates.is_empty()).then(|| format!(", skipped {} already in the corpus", duplicates.len()))}
-                    {(!rejected.is_empty()).then(|| format!(", rejected {} file(s):", rejected.len()))}
+                    {(!rejected.is_empty()).then(|| format!(", rejected {}:", count(rejected.len(), "file")))}
                 </p>
                 {(!rejected.is_empty()).then(|| view! {
                     <ul class="rejected">{rejected.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>

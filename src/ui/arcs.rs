@@ -1,41 +1,46 @@
 //! The arcs layer in the page: each paragraph on screen (plus a margin) gets its arcs
-//! drawn inside it, from [`crate::core::arcs`] and [`crate::core::render::arcs`]. A drawn
-//! paragraph keeps its drawing; after an edit only the paragraphs whose arcs changed, or
-//! whose text was drawn again, are redrawn, and off-screen ones wait until they are seen.
+//! drawn inside it, from [`crate::core::arcs`] and [`crate::core::render::arcs`]. The arcs
+//! of every paragraph are kept between frames ([`ArcIndex`]); after an edit only the
+//! paragraphs whose arcs changed, or whose text was drawn again, are redrawn, and
+//! off-screen ones wait until they are seen. A scroll frame that brings no paragraph into
+//! the margin costs one box read.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use js_sys::Reflect;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::core::arcs::{arcs_by_paragraph, layout, same_arcs, ArcLayout, EndBox, ParaArc};
+use crate::core::arcs::{layout, ArcIndex, ArcLayout, EndBox, ParaArc};
 use crate::core::model::{Annotations, Span};
 use crate::core::render::arcs::arcs_html;
 
-/// What one paragraph shows.
-struct Drawn {
-    arcs: Vec<ParaArc<String>>,
-    width: f64,
-}
-
-/// The painter's memory: what each paragraph shows, and the emphasis.
+/// The painter's memory: every paragraph's arcs, which paragraphs show them, and the
+/// emphasis.
 #[derive(Default)]
 pub struct ArcsState {
-    drawn: Vec<Option<Drawn>>,
+    index: ArcIndex,
+    /// Whether each paragraph shows its current arcs.
+    drawn: Vec<bool>,
+    /// The article's width the drawings are for: another width redraws them all.
+    width: Option<f64>,
     /// The annotation whose arcs are lit, and whether the others fade.
     pub hot: Option<String>,
     pub focused: bool,
+    /// The emphasis the drawn layers show.
+    shown: Option<(Option<String>, bool)>,
     /// Segments marked as the far ends of the lit arcs.
     linked: Vec<Element>,
-    /// The document version and selected entity the drawings are of.
-    seen: Option<(u64, Option<String>)>,
+    /// Where the article's top was on screen, and the viewport's height, when the
+    /// paragraphs on screen were last looked for; and what they were.
+    looked: Option<(f64, f64)>,
+    range: Range<usize>,
 }
 
 impl ArcsState {
     pub fn new(paragraphs: usize) -> Self {
         Self {
-            drawn: (0..paragraphs).map(|_| None).collect(),
+            drawn: vec![false; paragraphs],
             ..Self::default()
         }
     }
@@ -43,42 +48,25 @@ impl ArcsState {
     /// The paragraph's text was drawn again, and its arcs layer with it.
     pub fn forget(&mut self, paragraph: usize) {
         if let Some(d) = self.drawn.get_mut(paragraph) {
-            *d = None;
+            *d = false;
         }
     }
 }
 
-/// (left, top, right, bottom) of `getBoundingClientRect`, read by name: the web-sys
-/// `DomRect` binding is not built in.
-fn rect_of(value: &wasm_bindgen::JsValue) -> Option<(f64, f64, f64, f64)> {
-    let n = |k: &str| Reflect::get(value, &k.into()).ok()?.as_f64();
-    Some((n("left")?, n("top")?, n("right")?, n("bottom")?))
+fn rect_of(r: &web_sys::DomRect) -> (f64, f64, f64, f64) {
+    (r.left(), r.top(), r.right(), r.bottom())
 }
 
-fn call0(el: &Element, name: &str) -> Option<wasm_bindgen::JsValue> {
-    Reflect::get(el, &name.into())
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?
-        .call0(el)
-        .ok()
-}
-
+/// (left, top, right, bottom) of `getBoundingClientRect`.
 pub fn bounding(el: &Element) -> Option<(f64, f64, f64, f64)> {
-    rect_of(&call0(el, "getBoundingClientRect")?)
+    Some(rect_of(&el.get_bounding_client_rect()))
 }
 
 /// The line boxes of an inline element.
 fn line_boxes(el: &Element) -> Vec<(f64, f64, f64, f64)> {
-    let Some(rects) = call0(el, "getClientRects") else {
-        return Vec::new();
-    };
-    let n = Reflect::get(&rects, &"length".into())
-        .ok()
-        .and_then(|l| l.as_f64())
-        .unwrap_or(0.0) as u32;
-    (0..n)
-        .filter_map(|i| rect_of(&Reflect::get_u32(&rects, i).ok()?))
+    let rects = el.get_client_rects();
+    (0..rects.length())
+        .filter_map(|i| rects.item(i).as_ref().map(rect_of))
         .collect()
 }
 
@@ -125,13 +113,9 @@ fn end_box(p: &Element, id: &str, origin: (f64, f64)) -> Option<(EndBox, Element
 /// The paragraphs within the viewport, grown by half its height on each side: found by
 /// binary search over the paragraphs' boxes, so a 3,000-paragraph article costs a few
 /// reads per frame.
-fn visible(root: &Element) -> std::ops::Range<usize> {
+fn visible(root: &Element, height: f64) -> Range<usize> {
     let children = root.children();
     let n = children.length() as usize;
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(800.0);
     let (top, bottom) = (-height / 2.0, height * 1.5);
     let rect = |i: usize| children.item(i as u32).as_ref().and_then(bounding);
     let first = partition(n, |i| rect(i).is_some_and(|r| r.3 < top));
@@ -157,17 +141,16 @@ fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
 struct Measured {
     index: usize,
     layout: ArcLayout,
-    width: f64,
     boxes: Vec<EndBox>,
     /// The first segment of each box: the line's strut goes there.
     elements: Vec<Element>,
 }
 
-fn measure(p: &Element, index: usize, arcs: &[ParaArc<&str>]) -> Option<Measured> {
+fn measure(p: &Element, index: usize, arcs: &[ParaArc<String>]) -> Option<Measured> {
     let (left, top, right, _) = bounding(p)?;
     let mut ends: Vec<String> = Vec::new();
     for a in arcs {
-        for (here, id) in [(a.from_here, a.from), (a.to_here, a.to)] {
+        for (here, id) in [(a.from_here, &a.from), (a.to_here, &a.to)] {
             if here && !ends.iter().any(|e| e == id) {
                 ends.push(id.to_owned());
             }
@@ -183,12 +166,10 @@ fn measure(p: &Element, index: usize, arcs: &[ParaArc<&str>]) -> Option<Measured
             elements.push(el);
         }
     }
-    let width = right - left;
-    let layout = layout(arcs, &at, &boxes, width);
+    let layout = layout(arcs, &at, &boxes, right - left);
     Some(Measured {
         index,
         layout,
-        width,
         boxes,
         elements,
     })
@@ -242,9 +223,13 @@ fn remove_layer(p: &Element) {
 }
 
 /// Draw the arcs of the paragraphs on screen that do not show their current arcs.
-/// `entity` is the selected entity, whose mentions are linked; `version` tells an edit
-/// from a scroll: while it and the entity stay, only paragraphs not yet drawn (or drawn
-/// at another width) are looked at, and a scroll frame that shows none costs a few reads.
+/// `entity` is the selected entity, whose mentions are linked; `version` is the open
+/// document's revision. The arcs are sorted into paragraphs once per revision or entity
+/// ([`ArcIndex`]), so a scroll never sorts them. Which paragraphs are on screen is looked
+/// up again only once the article has moved by a quarter of the viewport since the last
+/// look: the paragraphs within half a viewport were drawn then, so nothing new can be on
+/// screen before. All reads come before all writes, in two rounds: two layouts per frame,
+/// however many paragraphs are drawn.
 pub fn paint(
     root: &Element,
     paragraphs: &[Span],
@@ -253,100 +238,120 @@ pub fn paint(
     version: u64,
     state: &mut ArcsState,
 ) {
-    let range = visible(root);
     if state.drawn.len() != paragraphs.len() {
-        *state = ArcsState::new(paragraphs.len());
+        *state = ArcsState {
+            hot: state.hot.take(),
+            focused: state.focused,
+            ..ArcsState::new(paragraphs.len())
+        };
+    }
+    for i in state.index.update(paragraphs, ann, entity, version) {
+        state.drawn[i] = false;
+    }
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(800.0);
+    let Some((left, top, right, _)) = bounding(root) else {
+        return;
+    };
+    let width = right - left;
+    if state.width != Some(width) {
+        state.width = Some(width);
+        state.drawn.iter_mut().for_each(|d| *d = false);
+        state.looked = None;
+    }
+    let moved = state
+        .looked
+        .is_none_or(|(t, h)| h != height || (t - top).abs() >= height / 4.0);
+    if moved {
+        state.range = visible(root, height);
+        state.looked = Some((top, height));
     }
     let children = root.children();
-    let key = (version, entity.map(str::to_owned));
-    if state.seen.as_ref() == Some(&key) {
-        let stale = range.clone().any(|i| {
-            let width = children.item(i as u32).map(|p| p.client_width() as f64);
-            state.drawn[i].as_ref().map(|d| d.width) != width
-        });
-        if !stale {
-            return;
-        }
+    let todo: Vec<(usize, Element)> = state
+        .range
+        .clone()
+        .filter(|&i| !state.drawn[i])
+        .filter_map(|i| Some((i, children.item(i as u32)?)))
+        .collect();
+    if todo.is_empty() {
+        return;
     }
-    state.seen = Some(key);
-    let by = arcs_by_paragraph(paragraphs, ann, entity);
-    // Reads first, then writes, then reads again: two layouts, whatever the count.
-    let mut todo = Vec::new();
-    for i in range {
-        let Some(p) = children.item(i as u32) else {
-            continue;
-        };
-        let width = p.client_width() as f64;
-        let current = state.drawn[i]
-            .as_ref()
-            .is_some_and(|d| d.width == width && same_arcs(&d.arcs, &by[i]));
-        if !current {
-            todo.push((i, p, width));
-        }
-    }
-    // Paragraphs off screen whose arcs changed are drawn again once seen.
-    for (i, d) in state.drawn.iter_mut().enumerate() {
-        if d.as_ref().is_some_and(|d| !same_arcs(&d.arcs, &by[i])) {
-            *d = None;
-        }
-    }
-    let mut first = Vec::new();
-    for (i, p, _) in &todo {
-        if by[*i].is_empty() {
-            continue;
-        }
-        if let Some(m) = measure(p, *i, &by[*i]) {
-            first.push(m);
-        }
-    }
-    for (i, p, width) in &todo {
-        if by[*i].is_empty() {
+    // Reads: every paragraph to draw is measured.
+    let first: Vec<Measured> = todo
+        .iter()
+        .filter(|(i, _)| !state.index.arcs(*i).is_empty())
+        .filter_map(|(i, p)| measure(p, *i, state.index.arcs(*i)))
+        .collect();
+    // Writes: the struts open the lines up; paragraphs without arcs lose theirs.
+    let mut moved_lines = Vec::new();
+    for (i, p) in &todo {
+        if state.index.arcs(*i).is_empty() {
             remove_layer(p);
             set_struts(p, None);
-            state.drawn[*i] = Some(Drawn {
-                arcs: Vec::new(),
-                width: *width,
-            });
+            state.drawn[*i] = true;
         }
     }
-    let mut moved = Vec::new();
-    for m in &first {
-        let Some(p) = children.item(m.index as u32) else {
-            continue;
-        };
-        if set_struts(&p, Some(m)) {
-            moved.push(m.index);
+    for (m, p) in first
+        .iter()
+        .filter_map(|m| Some((m, element(&todo, m.index)?)))
+    {
+        if set_struts(p, Some(m)) {
+            moved_lines.push(m.index);
         }
     }
-    for m in first {
-        let i = m.index;
-        let Some(p) = children.item(i as u32) else {
+    // Reads again, where a strut moved the text; then the layers are written.
+    let measured: Vec<Measured> = first
+        .into_iter()
+        .map(|m| match element(&todo, m.index) {
+            Some(p) if moved_lines.contains(&m.index) => {
+                measure(p, m.index, state.index.arcs(m.index)).unwrap_or(m)
+            }
+            _ => m,
+        })
+        .collect();
+    let mut fresh = Vec::with_capacity(measured.len());
+    for m in measured {
+        let Some(p) = element(&todo, m.index) else {
             continue;
         };
-        let m = if moved.contains(&i) {
-            measure(&p, i, &by[i]).unwrap_or(m)
-        } else {
-            m
-        };
-        let html = arcs_html(&by[i], &m.layout, state.hot.as_deref(), state.focused);
-        remove_layer(&p);
+        let html = arcs_html(
+            state.index.arcs(m.index),
+            &m.layout,
+            state.hot.as_deref(),
+            state.focused,
+        );
+        remove_layer(p);
         let _ = p.insert_adjacent_html("beforeend", &html);
-        state.drawn[i] = Some(Drawn {
-            arcs: by[i].iter().map(ParaArc::to_owned_arc).collect(),
-            width: m.width,
-        });
+        state.drawn[m.index] = true;
+        fresh.push(m.index);
+    }
+    // New layers are drawn with the emphasis of the moment; their far ends get marked.
+    if state.shown == Some((state.hot.clone(), state.focused)) {
+        mark_far_ends(root, state, &fresh);
     }
 }
 
+fn element(todo: &[(usize, Element)], index: usize) -> Option<&Element> {
+    todo.iter().find(|(i, _)| *i == index).map(|(_, p)| p)
+}
+
 /// Light up the arcs of `state.hot` in the drawn paragraphs on screen, mark the
-/// annotations at their other ends, and fade the rest when `state.focused`.
+/// annotations at their other ends, and fade the rest when `state.focused`. Nothing to do
+/// while the emphasis stays what the layers show (a scroll, or an edit that kept it).
 pub fn emphasise(root: &Element, state: &mut ArcsState) {
+    let now = (state.hot.clone(), state.focused);
+    if state.shown.as_ref() == Some(&now) {
+        return;
+    }
+    state.shown = Some(now);
     for el in state.linked.drain(..) {
         let _ = el.class_list().remove_1("linked");
     }
     let children = root.children();
     let hot = state.hot.clone();
-    for i in visible(root) {
+    for i in state.range.clone() {
         let Some(p) = children.item(i as u32) else {
             continue;
         };
@@ -359,7 +364,6 @@ pub fn emphasise(root: &Element, state: &mut ArcsState) {
         let Ok(parts) = layer.query_selector_all("[data-ends]") else {
             continue;
         };
-        let mut far: Vec<String> = Vec::new();
         for k in 0..parts.length() {
             let Some(el) = parts.item(k).and_then(|n| n.dyn_into::<Element>().ok()) else {
                 continue;
@@ -369,20 +373,34 @@ pub fn emphasise(root: &Element, state: &mut ArcsState) {
                 .as_deref()
                 .is_some_and(|h| ends.split(' ').any(|e| e == h));
             let _ = el.class_list().toggle_with_force("hot", lit);
-            if lit {
-                let h = hot.as_deref().unwrap_or_default();
-                far.extend(
-                    ends.split(' ')
-                        .take(2)
-                        .filter(|e| *e != h)
-                        .map(str::to_owned),
-                );
-            }
         }
-        far.sort();
+    }
+    let range: Vec<usize> = state.range.clone().collect();
+    mark_far_ends(root, state, &range);
+}
+
+/// Mark, in `paragraphs`, the annotations at the far ends of the lit arcs drawn there.
+fn mark_far_ends(root: &Element, state: &mut ArcsState, paragraphs: &[usize]) {
+    let Some(hot) = state.hot.clone() else {
+        return;
+    };
+    let children = root.children();
+    for &i in paragraphs {
+        let Some(p) = children.item(i as u32) else {
+            continue;
+        };
+        let mut far: Vec<&str> = state
+            .index
+            .arcs(i)
+            .iter()
+            .filter(|a| a.from == hot || a.to == hot || a.owner == hot)
+            .flat_map(|a| [a.from.as_str(), a.to.as_str()])
+            .filter(|e| *e != hot)
+            .collect();
+        far.sort_unstable();
         far.dedup();
         for id in far {
-            if let Ok(list) = p.query_selector_all(&id_selector(&id)) {
+            if let Ok(list) = p.query_selector_all(&id_selector(id)) {
                 for k in 0..list.length() {
                     if let Some(el) = list.item(k).and_then(|n| n.dyn_into::<Element>().ok()) {
                         let _ = el.class_list().add_1("linked");

@@ -13,9 +13,8 @@ use super::state::Workspace;
 use super::suggest::Suggestions;
 use crate::browser::selection::{clear_selection, select_span, selection_span};
 use crate::core::arcs::has_arcs;
-use crate::core::layout::Piece;
 use crate::core::layout::{
-    bucket_refs, bucket_spans, drawn_spans, paragraphs, paragraphs_of, same_pieces, PieceRef,
+    bucket_refs, bucket_spans, drawn_spans, paragraphs, paragraphs_of, same_pieces, Piece, PieceRef,
 };
 use crate::core::model::{Id, Span};
 use crate::core::render::article::{article_html, paragraph_html_suggested};
@@ -35,10 +34,11 @@ pub fn Article() -> impl IntoView {
     }
 }
 
-#[component]
-fn ArticleText(id: Id) -> impl IntoView {
-    let ws = expect_context::<Workspace>();
-    let colors = ws.schema.current().with_untracked(|s| {
+/// The colours of the schema's types, by type name.
+type Colors = Arc<Vec<(String, String)>>;
+
+fn schema_colors(ws: Workspace) -> Colors {
+    Arc::new(ws.schema.current().with_untracked(|s| {
         s.entity_types
             .iter()
             .map(|t| (t.name.clone(), t.color.clone()))
@@ -48,79 +48,81 @@ fn ArticleText(id: Id) -> impl IntoView {
                     .map(|t| (t.name.clone(), t.color.clone())),
             )
             .collect::<Vec<_>>()
-    });
-    let ia = expect_context::<Interaction>();
-    // The roles of the selected (or armed) event's arguments, to mark them in the text.
-    let roles = Memo::new(move |_| {
-        ws.corpus.open_rev().track();
-        let event = ia
-            .armed()
-            .get()
-            .map(|(e, _)| e)
-            .or_else(|| ws.selection.selected().get());
-        let Some(event) = event else {
-            return Vec::<(Id, String)>::new();
-        };
-        ws.with_open(|slot| {
-            slot.doc
-                .annotations
-                .events
-                .iter()
-                .find(|e| e.id == event)
-                .map(|e| {
-                    e.arguments
-                        .iter()
-                        .map(|a| (a.target.clone(), a.role.clone()))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-        .unwrap_or_default()
-    });
-    let colors = Arc::new(colors);
-    let article_ref = NodeRef::<leptos::html::Div>::new();
+    }))
+}
 
-    // The whole article is one HTML string, parsed once: the parser builds a 1 MB article's
-    // 30,000 nodes far faster than wasm creating them, or than one parse per paragraph
-    // (see core::render::article::article_html). After an edit, one effect buckets the spans again,
-    // borrowed, and rewrites only the paragraphs whose pieces changed. Both read the text
-    // and its offset index where the document keeps them: neither is copied or rebuilt.
-    let (paras, drawn, initial_html) = ws
-        .with_open(|slot| {
-            let (doc, index) = slot.indexed();
-            let paras = paragraphs(&doc.text);
-            let drawn = bucket_spans(&paras, drawn_spans(&doc.annotations));
-            let html = article_html(&doc.text, index, &paras, &drawn, |k| color_of(&colors, k));
-            (paras, drawn, html)
-        })
-        .unwrap_or_default();
-    // (Stored values are Copy, like the closures that use them.)
-    let arcs = StoredValue::new_local(ArcsState::new(paras.len()));
-    let suggested = StoredValue::new(vec![Vec::<Piece>::new(); paras.len()]);
-    let sug_focus = StoredValue::new(None::<usize>);
-    let paras = StoredValue::new(paras);
-    let drawn = StoredValue::new(drawn);
-    let sug = expect_context::<Suggestions>();
-    {
-        let colors = colors.clone();
-        // Only an edit of this document (or a change of its suggestions) repaints it:
-        // other documents' edits bump their own revisions, not this one. A paragraph is
-        // drawn again only when its annotations, its suggestions or the focus in it changed.
+/// A drag that started on a highlight: (the innermost id, every id there, x, y).
+type DragStart = (String, Vec<String>, f64, f64);
+
+/// The open article's handles, shared by its effects and event handlers. Frames and
+/// listeners can fire after the article is gone (a switch of document): every handle is
+/// read with its `try_` form, so a late call does nothing.
+#[derive(Clone, Copy)]
+struct Painter {
+    ws: Workspace,
+    ia: Interaction,
+    display: Display,
+    article_ref: NodeRef<leptos::html::Div>,
+    wrap_ref: NodeRef<leptos::html::Div>,
+    paras: StoredValue<Vec<Span>>,
+    drawn: StoredValue<Vec<Vec<Piece>>>,
+    /// Each paragraph's suggestions as last drawn, and the suggestion focused then.
+    suggested: StoredValue<Vec<Vec<Piece>>>,
+    sug_focus: StoredValue<Option<usize>>,
+    sug: Suggestions,
+    arcs: StoredValue<ArcsState, LocalStorage>,
+    /// The elements marked last time, to unmark without searching the article for them.
+    marked: StoredValue<Vec<web_sys::Element>, LocalStorage>,
+    hover: StoredValue<Option<Id>, LocalStorage>,
+    /// Whether an arcs frame is already asked for.
+    queued: StoredValue<bool, LocalStorage>,
+    drag: StoredValue<Option<DragStart>, LocalStorage>,
+    /// The line of a drag in progress, relative to the article's wrapper.
+    band: RwSignal<Option<(f64, f64, f64, f64)>>,
+}
+
+impl Painter {
+    /// Where an annotation is drawn: its highlights are looked for in those paragraphs only.
+    fn locate(&self, root: &web_sys::Element, id: &str) -> Vec<web_sys::Element> {
+        let places = self
+            .ws
+            .with_open(|slot| {
+                let ann = &slot.doc.annotations;
+                let spans = ann
+                    .mention(id)
+                    .map(|m| m.fragments.as_slice())
+                    .or_else(|| ann.event(id).map(|e| e.trigger.as_slice()))
+                    .unwrap_or_default();
+                self.paras
+                    .try_with_value(|paras| paragraphs_of(paras, spans))
+            })
+            .flatten()
+            .unwrap_or_default();
+        highlights(root, &places, id)
+    }
+
+    /// After an edit, bucket the spans again, borrowed, and rewrite only the paragraphs
+    /// whose pieces changed. Only an edit of this document (or a change of its suggestions)
+    /// repaints it: other documents' edits bump their own revisions, not this one. A
+    /// paragraph is drawn again only when its annotations, its suggestions or the focus in
+    /// it changed.
+    fn repaint_on_edits(self, colors: Colors) {
+        let sug = self.sug;
         Effect::new(move |_| {
-            ws.corpus.open_rev().track();
+            self.ws.corpus.open_rev().track();
             sug.rev().track();
             sug.focused().track();
             let hidden = sug.hidden().get();
-            let Some(root) = article_ref.try_get_untracked().flatten() else {
+            let Some(root) = self.article_ref.try_get_untracked().flatten() else {
                 return;
             };
             let elements = root.children();
             let focus = sug.focused_index();
-            let old_focus = sug_focus.get_value();
-            sug_focus.set_value(focus);
-            ws.with_open(|slot| {
+            let old_focus = self.sug_focus.try_get_value().flatten();
+            self.sug_focus.try_set_value(focus);
+            self.ws.with_open(|slot| {
                 let (doc, index) = slot.indexed();
-                paras.try_with_value(|paras| {
+                self.paras.try_with_value(|paras| {
                     let new = bucket_refs(paras, drawn_spans(&doc.annotations));
                     let new_sug = if hidden {
                         vec![Vec::new(); paras.len()]
@@ -141,12 +143,11 @@ fn ArticleText(id: Id) -> impl IntoView {
                             .flatten()
                             .unwrap_or_default()
                     };
-                    drawn.try_update_value(|drawn| {
-                        suggested.try_update_value(|suggested| {
+                    self.drawn.try_update_value(|drawn| {
+                        self.suggested.try_update_value(|suggested| {
                             for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
-                                let same_sug = suggested[i] == new_sug[i];
                                 if same_pieces(drawn, new)
-                                    && same_sug
+                                    && suggested[i] == new_sug[i]
                                     && !touched.contains(&Some(i))
                                 {
                                     continue;
@@ -154,7 +155,7 @@ fn ArticleText(id: Id) -> impl IntoView {
                                 *drawn = new.iter().map(PieceRef::to_piece).collect();
                                 suggested[i] = new_sug[i].clone();
                                 // The new markup has no arcs layer: it is drawn again.
-                                arcs.try_update_value(|a| a.forget(i));
+                                self.arcs.try_update_value(|a| a.forget(i));
                                 if let Some(el) = elements.item(i as u32) {
                                     let s = Suggested {
                                         pieces: &suggested[i],
@@ -177,42 +178,27 @@ fn ArticleText(id: Id) -> impl IntoView {
             });
         });
     }
-    // Where an annotation is drawn: its highlights are looked for in those paragraphs only.
-    let locate = move |root: &web_sys::Element, id: &str| -> Vec<web_sys::Element> {
-        let places = ws
-            .with_open(|slot| {
-                let ann = &slot.doc.annotations;
-                let spans = ann
-                    .mention(id)
-                    .map(|m| m.fragments.as_slice())
-                    .or_else(|| ann.event(id).map(|e| e.trigger.as_slice()))
-                    .unwrap_or_default();
-                paras.try_with_value(|paras| paragraphs_of(paras, spans))
-            })
-            .flatten()
-            .unwrap_or_default();
-        highlights(root, &places, id)
-    };
-    // The elements marked last time, to unmark without searching the article for them.
-    let marked = StoredValue::new_local(Vec::<web_sys::Element>::new());
 
-    let display = expect_context::<Display>();
-    // Arcs are drawn a frame after what changed them, at most once a frame.
-    let hover = StoredValue::new_local(None::<Id>);
-    let queued = StoredValue::new_local(false);
-    let frame = move || {
-        queued.try_set_value(false);
-        let Some(Some(root)) = article_ref.try_get_untracked() else {
+    /// Draw the arcs of the paragraphs on screen (see super::arcs), lit for the hovered or
+    /// selected annotation.
+    fn arcs_frame(&self) {
+        self.queued.try_set_value(false);
+        let Some(Some(root)) = self.article_ref.try_get_untracked() else {
             return;
         };
-        if !display.arcs().try_get_untracked().unwrap_or(false) {
+        if !self.display.arcs().try_get_untracked().unwrap_or(false) {
             return;
         }
-        let Some(selected) = ws.selection.selected().try_get_untracked() else {
+        let Some(selected) = self.ws.selection.selected().try_get_untracked() else {
             return;
         };
-        let hot = hover.try_get_value().flatten().or_else(|| selected.clone());
-        ws.with_open(|slot| {
+        let hot = self
+            .hover
+            .try_get_value()
+            .flatten()
+            .or_else(|| selected.clone());
+        let version = self.ws.corpus.open_rev().try_get_untracked().unwrap_or(0);
+        self.ws.with_open(|slot| {
             let ann = &slot.doc.annotations;
             // The selected mention's entity (or the selected entity) is linked up.
             let entity = selected.as_deref().and_then(|id| {
@@ -223,97 +209,99 @@ fn ArticleText(id: Id) -> impl IntoView {
             let focused = selected.is_some()
                 && hot == selected
                 && has_arcs(ann, selected.as_deref().unwrap_or_default());
-            arcs.try_update_value(|state| {
+            self.arcs.try_update_value(|state| {
                 state.hot = hot;
                 state.focused = focused;
-                let version = ws.corpus.open_rev().try_get_untracked().unwrap_or(0);
-                paras.try_with_value(|paras| {
+                self.paras.try_with_value(|paras| {
                     paint(&root, paras, ann, entity.as_deref(), version, state)
                 });
                 emphasise(&root, state);
             });
         });
-    };
-    let schedule = move || {
-        if queued.try_get_value() == Some(false) {
-            queued.try_set_value(true);
-            request_animation_frame(frame);
-        }
-    };
-    Effect::new(move |_| {
-        ws.corpus.open_rev().track();
-        ws.selection.selected().track();
-        display.arcs().track();
-        schedule();
-    });
-    // Dropped with the component, which removes the listeners.
-    let _follow = StoredValue::new_local(window_follow(schedule));
+    }
 
-    // Drag from one annotation to another links them, as in brat: from a trigger, an
-    // argument (a role picker follows), otherwise a relation. A drag that stays in one
-    // annotation, or runs into one nested in it, selects text as usual.
-    let drag = StoredValue::new_local(None::<(String, Vec<String>, f64, f64)>);
-    let band = RwSignal::new(None::<(f64, f64, f64, f64)>);
-    let wrap_ref = NodeRef::<leptos::html::Div>::new();
-    let on_mousedown = move |ev: leptos::ev::MouseEvent| {
-        let hit = ids_at(&ev);
-        drag.try_set_value(hit.and_then(|ids| {
+    /// Arcs are drawn a frame after what changed them, at most once a frame.
+    fn schedule_arcs(self) {
+        if self.queued.try_get_value() == Some(false) {
+            self.queued.try_set_value(true);
+            request_animation_frame(move || self.arcs_frame());
+        }
+    }
+
+    fn on_mousedown(&self, ev: &leptos::ev::MouseEvent) {
+        let hit = ids_at(ev);
+        self.drag.try_set_value(hit.and_then(|ids| {
             let from = ids.last()?.clone();
             Some((from, ids, ev.client_x() as f64, ev.client_y() as f64))
         }));
-    };
-    let on_mousemove = move |ev: leptos::ev::MouseEvent| {
-        let over = ids_at(&ev).and_then(|ids| ids.last().cloned());
-        if Some(&over) != hover.try_get_value().as_ref() {
-            hover.try_set_value(over);
-            schedule();
+    }
+
+    /// Follow the pointer: the hovered annotation's arcs light up, and a drag from a
+    /// highlight draws its line.
+    fn on_mousemove(&self, ev: &leptos::ev::MouseEvent) {
+        let over = ids_at(ev).and_then(|ids| ids.last().cloned());
+        if Some(&over) != self.hover.try_get_value().as_ref() {
+            self.hover.try_set_value(over);
+            self.schedule_arcs();
         }
-        let Some(Some((_, _, x, y))) = drag.try_get_value() else {
+        let Some(Some((_, _, x, y))) = self.drag.try_get_value() else {
             return;
         };
         if ev.buttons() & 1 == 0 {
-            drag.try_set_value(None);
-            band.try_set(None);
+            self.drag.try_set_value(None);
+            self.band.try_set(None);
             return;
         }
         let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
         if (cx - x).hypot(cy - y) < 6.0 {
             return;
         }
-        if let Some((l, t, _, _)) = wrap_ref
+        if let Some((l, t, _, _)) = self
+            .wrap_ref
             .try_get_untracked()
             .flatten()
             .and_then(|w| bounding(&w))
         {
-            band.try_set(Some((x - l, y - t, cx - l, cy - t)));
+            self.band.try_set(Some((x - l, y - t, cx - l, cy - t)));
         }
-    };
-    let on_mouseleave = move |_| {
-        if hover.try_get_value().flatten().is_some() {
-            hover.try_set_value(None);
-            schedule();
-        }
-    };
+    }
 
-    let on_mouseup = move |ev: leptos::ev::MouseEvent| {
-        let dragged = drag.try_get_value().flatten();
-        drag.try_set_value(None);
-        let banded = band.try_get_untracked().flatten().is_some();
-        band.try_set(None);
-        if let (Some((from, from_ids, _, _)), Some(to_ids), true) = (dragged, ids_at(&ev), banded) {
+    fn on_mouseleave(&self) {
+        if self.hover.try_get_value().flatten().is_some() {
+            self.hover.try_set_value(None);
+            self.schedule_arcs();
+        }
+    }
+
+    /// The end of a drag: onto another annotation it links them, as in brat (from a
+    /// trigger, an argument: a role picker follows; otherwise a relation); else it
+    /// selects text. A drag that stays in one annotation, or runs into one nested in it,
+    /// selects text as usual.
+    fn on_mouseup(&self, ev: &leptos::ev::MouseEvent) {
+        let dragged = self.drag.try_get_value().flatten();
+        self.drag.try_set_value(None);
+        let banded = self.band.try_get_untracked().flatten().is_some();
+        self.band.try_set(None);
+        if let (Some((from, from_ids, _, _)), Some(to_ids), true) = (dragged, ids_at(ev), banded) {
             let to = to_ids.last().cloned().unwrap_or_default();
             // Not into a span nested in the start, nor out to one around it.
             if !from_ids.contains(&to) && !to_ids.contains(&from) {
                 clear_selection();
-                ia.pick_link_type(from, to);
+                self.ia.pick_link_type(from, to);
                 return;
             }
         }
+        self.select_text(ev);
+    }
+
+    /// Take the browser's text selection as the text waiting for a type. Alt turns
+    /// snapping off; the span is still trimmed of spaces. The text is borrowed: a copy of
+    /// a 1 MB article per mouseup is a waste.
+    fn select_text(&self, ev: &leptos::ev::MouseEvent) {
         let Some(raw) = selection_span() else {
             return;
         };
-        // Alt turns snapping off; the span is still trimmed of spaces. The text is
-        // borrowed: a copy of a 1 MB article per mouseup is a waste.
+        let ws = self.ws;
         let snapped = ws
             .with_open(|slot| {
                 let text = &slot.doc.text;
@@ -326,115 +314,193 @@ fn ArticleText(id: Id) -> impl IntoView {
             .flatten();
         match snapped {
             // Shift+drag adds a fragment to the selected mention: a discontinuous span.
-            Some((s, e)) if ev.shift_key() && ia.add_fragment(Span::new(s, e)) => {}
+            Some((s, e)) if ev.shift_key() && self.ia.add_fragment(Span::new(s, e)) => {}
             Some((s, e)) => {
                 let span = Span::new(s, e);
                 ws.selection.set_pending(Some(span));
-                if let Some(root) = article_ref.try_get_untracked().flatten() {
+                if let Some(root) = self.article_ref.try_get_untracked().flatten() {
                     select_span(&root, span);
                 }
             }
             None => ws.selection.set_pending(None),
         }
-    };
+    }
 
-    // A click on a highlight selects its innermost mention; clicking again walks outward,
-    // so every nested span stays reachable.
-    let on_click = move |ev: leptos::ev::MouseEvent| {
+    /// A click on a highlight selects its innermost mention; clicking again walks outward,
+    /// so every nested span stays reachable.
+    fn on_click(&self, ev: &leptos::ev::MouseEvent) {
         // A click on a suggestion (outside any annotation) accepts it; a double click
-        // rejects it instead, and the word it selected is let go.
-        if let Some(i) = suggestion_at(&ev) {
+        // rejects it instead, and the word the browser selected is let go.
+        if let Some(i) = suggestion_at(ev) {
             if ev.detail() >= 2 {
                 clear_selection();
-                ws.selection.set_pending(None);
-                sug.click(i, true);
+                self.ws.selection.set_pending(None);
+                self.sug.click(i, true);
                 return;
             }
             if selection_span().is_none() {
-                sug.click(i, false);
+                self.sug.click(i, false);
                 return;
             }
         }
         if selection_span().is_some() {
             return;
         }
-        let Some(seg) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-m]").ok().flatten())
-        else {
+        let Some(ids) = ids_at(ev) else {
             return;
         };
-        let ids: Vec<String> = seg
-            .get_attribute("data-m")
-            .unwrap_or_default()
-            .split(' ')
-            .map(str::to_owned)
-            .collect();
-        let current = ws.selection.selected().get_untracked();
-        let picking = ia.picking();
+        let current = self.ws.selection.selected().get_untracked();
         let next = match current.and_then(|c| ids.iter().position(|i| *i == c)) {
-            _ if picking => ids.last().cloned(),
+            _ if self.ia.picking() => ids.last().cloned(),
             Some(0) => ids.last().cloned(),
             Some(pos) => ids.get(pos - 1).cloned(),
             None => ids.last().cloned(),
         };
         if let Some(next) = next {
-            ia.choose(next);
+            self.ia.choose(next);
         }
-    };
+    }
 
-    // Selection and argument marks are set on the DOM directly, from one effect: a
-    // reactive closure per highlight would put thousands of subscribers on one signal,
-    // and Leptos unsubscribes them one by one (quadratic on a 10,000-annotation article).
-    Effect::new(move |previous: Option<Option<Id>>| {
-        let selected = ws.selection.selected().get();
-        let marks = roles.get();
+    /// Selection and argument marks are set on the DOM directly, from one effect: a
+    /// reactive closure per highlight would put thousands of subscribers on one signal,
+    /// and Leptos unsubscribes them one by one (quadratic on a 10,000-annotation article).
+    fn mark_on_changes(self, roles: Memo<Vec<(Id, String)>>) {
+        let (ws, ia) = (self.ws, self.ia);
+        Effect::new(move |previous: Option<Option<Id>>| {
+            let selected = ws.selection.selected().get();
+            let marks = roles.get();
+            ws.corpus.open_rev().track();
+            // While a slot is armed, the nearest mentions carry the digit that fills it.
+            let numbered = ia
+                .armed()
+                .get()
+                .and_then(|(event, _)| ws.with_core(|c| c.candidates(&event)))
+                .unwrap_or_default();
+            // Bring a newly selected annotation into view (Tab and the arrows select ones
+            // that may be off screen); a repaint of the same selection never scrolls.
+            let scroll = selected.is_some() && previous.as_ref() != Some(&selected);
+            let chosen = selected.clone();
+            request_animation_frame(move || {
+                // The article may be gone by the time the frame comes.
+                let (Some(root), Some(old)) = (
+                    self.article_ref.try_get_untracked().flatten(),
+                    self.marked.try_get_value(),
+                ) else {
+                    return;
+                };
+                let locate = |root: &web_sys::Element, id: &str| self.locate(root, id);
+                let now =
+                    mark_annotations(&root, &locate, old, chosen.as_deref(), &marks, &numbered);
+                self.marked.try_set_value(now);
+                if scroll {
+                    if let Some(first) =
+                        chosen.and_then(|id| self.locate(&root, &id).into_iter().next())
+                    {
+                        let options = web_sys::ScrollIntoViewOptions::new();
+                        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                        first.scroll_into_view_with_scroll_into_view_options(&options);
+                    }
+                }
+            });
+            selected
+        });
+    }
+}
+
+/// The roles of the selected (or armed) event's arguments, to mark them in the text.
+fn argument_roles(ws: Workspace, ia: Interaction) -> Memo<Vec<(Id, String)>> {
+    Memo::new(move |_| {
         ws.corpus.open_rev().track();
-        // While a slot is armed, the nearest mentions carry the digit that fills it.
-        let numbered = ia
+        let event = ia
             .armed()
             .get()
-            .and_then(|(event, _)| ws.with_core(|c| c.candidates(&event)))
-            .unwrap_or_default();
-        // Bring a newly selected annotation into view (Tab and the arrows select ones
-        // that may be off screen); a repaint of the same selection never scrolls.
-        let scroll = selected.is_some() && previous.as_ref() != Some(&selected);
-        let chosen = selected.clone();
-        request_animation_frame(move || {
-            // The article may be gone by the time the frame comes.
-            let (Some(root), Some(old)) = (
-                article_ref.try_get_untracked().flatten(),
-                marked.try_get_value(),
-            ) else {
-                return;
-            };
-            let now = mark_annotations(&root, &locate, old, chosen.as_deref(), &marks, &numbered);
-            marked.try_set_value(now);
-            if scroll {
-                if let Some(first) = chosen.and_then(|id| locate(&root, &id).into_iter().next()) {
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                    first.scroll_into_view_with_scroll_into_view_options(&options);
-                }
-            }
-        });
-        selected
+            .map(|(e, _)| e)
+            .or_else(|| ws.selection.selected().get());
+        let Some(event) = event else {
+            return Vec::new();
+        };
+        ws.with_open(|slot| {
+            slot.doc
+                .annotations
+                .event(&event)
+                .map(|e| {
+                    e.arguments
+                        .iter()
+                        .map(|a| (a.target.clone(), a.role.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+    })
+}
+
+#[component]
+fn ArticleText(id: Id) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let ia = expect_context::<Interaction>();
+    let display = expect_context::<Display>();
+    let colors = schema_colors(ws);
+    // The whole article is one HTML string, parsed once: the parser builds a 1 MB article's
+    // 30,000 nodes far faster than wasm creating them, or than one parse per paragraph
+    // (see core::render::article::article_html). Both this and the repaint read the text
+    // and its offset index where the document keeps them: neither is copied or rebuilt.
+    let (paras, drawn, initial_html) = ws
+        .with_open(|slot| {
+            let (doc, index) = slot.indexed();
+            let paras = paragraphs(&doc.text);
+            let drawn = bucket_spans(&paras, drawn_spans(&doc.annotations));
+            let html = article_html(&doc.text, index, &paras, &drawn, |k| color_of(&colors, k));
+            (paras, drawn, html)
+        })
+        .unwrap_or_default();
+    let paras_len = paras.len();
+    let p = Painter {
+        ws,
+        ia,
+        display,
+        article_ref: NodeRef::new(),
+        wrap_ref: NodeRef::new(),
+        arcs: StoredValue::new_local(ArcsState::new(paras.len())),
+        paras: StoredValue::new(paras),
+        suggested: StoredValue::new(vec![Vec::new(); paras_len]),
+        sug_focus: StoredValue::new(None),
+        sug: expect_context::<Suggestions>(),
+        drawn: StoredValue::new(drawn),
+        marked: StoredValue::new_local(Vec::new()),
+        hover: StoredValue::new_local(None),
+        queued: StoredValue::new_local(false),
+        drag: StoredValue::new_local(None),
+        band: RwSignal::new(None),
+    };
+    p.repaint_on_edits(colors);
+    Effect::new(move |_| {
+        ws.corpus.open_rev().track();
+        ws.selection.selected().track();
+        display.arcs().track();
+        p.schedule_arcs();
     });
+    // Dropped with the component, which removes the listeners.
+    let _follow = StoredValue::new_local(window_follow(move || p.schedule_arcs()));
+    p.mark_on_changes(argument_roles(ws, ia));
 
     // Each paragraph's arcs are drawn inside it (see super::arcs); only the line of a
     // drag in progress is a layer of its own, a sibling of the article, whose children
     // are exactly its paragraphs.
     view! {
-        <div class="article-wrap" node_ref=wrap_ref>
-            <div class="article" node_ref=article_ref data-doc=id tabindex="0" role="document"
+        <div class="article-wrap" node_ref=p.wrap_ref>
+            <div class="article" node_ref=p.article_ref data-doc=id tabindex="0" role="document"
                 class:arcs-on=move || display.arcs().get()
                 class:wide=move || display.wide().get()
                 aria-label="Article text: Tab and Shift+Tab move between annotations"
-                on:mousedown=on_mousedown on:mousemove=on_mousemove on:mouseleave=on_mouseleave
-                on:mouseup=on_mouseup on:click=on_click inner_html=initial_html>
+                on:mousedown=move |ev| p.on_mousedown(&ev)
+                on:mousemove=move |ev| p.on_mousemove(&ev)
+                on:mouseleave=move |_| p.on_mouseleave()
+                on:mouseup=move |ev| p.on_mouseup(&ev)
+                on:click=move |ev| p.on_click(&ev)
+                inner_html=initial_html>
             </div>
-            {move || band.get().map(|(x1, y1, x2, y2)| view! {
+            {move || p.band.get().map(|(x1, y1, x2, y2)| view! {
                 <svg class="drag-arc" aria-hidden="true" focusable="false">
                     <line x1=x1 y1=y1 x2=x2 y2=y2></line>
                 </svg>

@@ -5,19 +5,18 @@
 //! A restore writes the live keys and reloads the page, so the workspace loads the
 //! restored corpus as it loads any stored one; what it replaces is backed up first.
 
-use std::collections::BTreeMap;
-
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use super::state::{AlertKind, SaveStatus, Workspace};
 use crate::browser::backups::{BackupError, Backups};
-use crate::browser::local_storage::LocalStorage;
+use crate::browser::local_storage::{live_entries, LocalStorage};
 use crate::browser::persist::{persist, persisted, Persistence};
 use crate::core::backup::{
-    admit, is_backed_up, looks_damaged, newest_first, repairs, restore_plan, Admission, Fault,
+    admit, looks_damaged, newest_first, repair_notice, repairs, restore_plan, Admission, Fault,
     Reason, Repair, RestorePlan, Session, Snapshot, SnapshotMeta, POLICY,
 };
 use crate::core::storage::KeyValueStore;
@@ -41,36 +40,9 @@ pub struct BackupState {
     tab: StoredValue<String>,
 }
 
-/// Keys read per task: a 500-document corpus (4 MB) is read in about ten short tasks, so
-/// a backup never blocks input for long.
-const KEYS_PER_TASK: usize = 100;
-
 /// Let the browser handle input and paint.
 async fn yield_now() {
     gloo::timers::future::TimeoutFuture::new(0).await;
-}
-
-/// Every backed-up live key and its value, read a batch per task.
-async fn live_entries() -> Result<BTreeMap<String, String>, String> {
-    let ls = LocalStorage::reader().map_err(|e| e.to_string())?;
-    let keys: Vec<String> = ls
-        .keys()
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|k| is_backed_up(k))
-        .collect();
-    let mut out = BTreeMap::new();
-    for batch in keys.chunks(KEYS_PER_TASK) {
-        for key in batch {
-            if let Some(v) = ls.get(key).map_err(|e| e.to_string())? {
-                out.insert(key.clone(), v);
-            }
-        }
-        if keys.len() > KEYS_PER_TASK {
-            yield_now().await;
-        }
-    }
-    Ok(out)
 }
 
 fn time_of(ms: f64) -> String {
@@ -285,6 +257,84 @@ impl BackupState {
     }
 }
 
+/// The snapshots' Restore buttons, newest first, and which of them has the focus.
+fn snapshot_buttons() -> (Vec<web_sys::HtmlElement>, Option<usize>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return (Vec::new(), None);
+    };
+    let list = doc
+        .query_selector_all("#backups-panel .backup-list li button")
+        .ok();
+    let buttons: Vec<web_sys::HtmlElement> = list
+        .map(|l| {
+            (0..l.length())
+                .filter_map(|i| l.item(i))
+                .filter_map(|n| n.dyn_into().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let active = doc.active_element();
+    let at = buttons
+        .iter()
+        .position(|b| active.as_ref().is_some_and(|a| a.is_same_node(Some(b))));
+    (buttons, at)
+}
+
+impl BackupState {
+    /// Open or close the panel; opening moves the focus into it, closing back to its button.
+    pub fn toggle(self) {
+        self.open.update(|o| *o = !*o);
+        if self.open.get_untracked() {
+            spawn_local(async move {
+                yield_now().await;
+                super::keys::focus("#backups-panel button");
+                if let Err(e) = self.refresh().await {
+                    self.report(AlertKind::Error, format!("Backups are off: {e}."));
+                }
+            });
+        } else {
+            self.confirm.set(None);
+            super::keys::focus("#backups-button");
+        }
+    }
+
+    /// Move the focus to the next (older) or previous (newer) snapshot in the list.
+    pub fn pick(&self, forward: bool) -> bool {
+        let (buttons, at) = snapshot_buttons();
+        if buttons.is_empty() {
+            return false;
+        }
+        let next = match (at, forward) {
+            (None, _) => 0,
+            (Some(i), true) => (i + 1).min(buttons.len() - 1),
+            (Some(i), false) => i.saturating_sub(1),
+        };
+        let _ = buttons[next].focus();
+        true
+    }
+
+    /// Ask to restore the snapshot that has the focus (the newest when none has it).
+    pub fn restore_picked(&self) -> bool {
+        let (_, at) = snapshot_buttons();
+        let Some(meta) = self
+            .list
+            .with_untracked(|l| l.get(at.unwrap_or(0)).cloned())
+        else {
+            return false;
+        };
+        self.confirm.set(Some(meta));
+        spawn_local(async {
+            yield_now().await;
+            super::keys::focus("#backups-panel .backup-confirm button.primary");
+        });
+        true
+    }
+
+    pub fn back_up_now(self, ws: Workspace) {
+        self.take_in_background(ws, Reason::Manual);
+    }
+}
+
 /// Start the backups: find what a backup can repair, snapshot on the first edit and then
 /// every interval of editing, and ask for persistent storage once the corpus has a
 /// document.
@@ -294,14 +344,9 @@ pub fn install_backups(ws: Workspace) -> BackupState {
     spawn_local(async move {
         let _ = b.persistence.try_set(Some(persisted().await));
         match b.refresh().await {
-            Ok(found) if !found.is_empty() => ws.alerts.push(
-                AlertKind::Error,
-                format!(
-                    "{} stored value(s) are missing or unreadable, and a backup has them: open \
-                     Backups to restore them.",
-                    found.len()
-                ),
-            ),
+            Ok(found) if !found.is_empty() => {
+                ws.alerts.push(AlertKind::Error, repair_notice(found.len()))
+            }
             Ok(_) => {}
             Err(e) => b.report(AlertKind::Error, format!("Backups are off: {e}.")),
         }
@@ -427,10 +472,7 @@ fn BackupList() -> impl IntoView {
         let docs = ws.corpus.index().with(Vec::len);
         Some(view! {
             <div class="backup-confirm" role="alertdialog" aria-labelledby="backup-confirm-text">
-                <p id="backup-confirm-text">{format!(
-                    "Replace the corpus ({docs} documents) with the backup of {when} ({} documents, \
-                     {} annotations)? The corpus as it is now is backed up first, so this can be undone \
-                     by restoring that backup.", meta.documents, meta.annotations)}</p>
+                <p id="backup-confirm-text">{meta.restore_question(docs, &when)}</p>
                 <div class="exchange-actions">
                     <button type="button" class="primary" on:click=move |_| {
                         let meta = meta.clone();
@@ -458,12 +500,13 @@ fn BackupList() -> impl IntoView {
                     {list.into_iter().map(|meta| {
                         let when = time_of(meta.taken_at);
                         let label = format!("Restore the backup of {when}");
-                        let text = format!("{when} · {} · {} documents, {} annotations · {}",
-                            meta.reason.label(), meta.documents, meta.annotations, size_of(meta.units));
+                        let text = format!("{when} · {} · {} · {}",
+                            meta.reason.label(), meta.counts(), size_of(meta.units));
                         view! {
                             <li>
                                 <span>{text}</span>
-                                <button type="button" aria-label=label
+                                <button type="button" aria-label=label aria-keyshortcuts="R"
+                                    title="Restore this backup (R); ↑/↓ pick another"
                                     on:click=move |_| b.confirm.set(Some(meta.clone()))>"Restore…"</button>
                             </li>
                         }
@@ -481,19 +524,15 @@ pub fn BackupsMenu() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let b = expect_context::<BackupState>();
     let button = NodeRef::<html::Button>::new();
-    let toggle = move |_| {
-        b.open.update(|o| *o = !*o);
-        if b.open.get_untracked() {
-            spawn_local(async move {
-                if let Err(e) = b.refresh().await {
-                    b.report(AlertKind::Error, format!("Backups are off: {e}."));
-                }
-            });
-        }
-    };
+    // Esc cancels a restore being confirmed, then closes the panel.
     let close = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" {
             e.stop_propagation();
+            if b.confirm.get_untracked().is_some() {
+                b.confirm.set(None);
+                super::keys::focus("#backups-panel .backup-list li button");
+                return;
+            }
             b.open.set(false);
             if let Some(el) = button.get_untracked() {
                 let _ = el.focus();
@@ -502,9 +541,10 @@ pub fn BackupsMenu() -> impl IntoView {
     };
     view! {
         <div class="exchange backups">
-            <button type="button" node_ref=button aria-haspopup="dialog" aria-controls="backups-panel"
-                title="Backups and persistent storage"
-                aria-expanded=move || b.open.get().to_string() on:click=toggle>"Backups"</button>
+            <button type="button" id="backups-button" node_ref=button aria-haspopup="dialog"
+                aria-controls="backups-panel" aria-keyshortcuts="B"
+                title="Backups, autosave and persistent storage (B)"
+                aria-expanded=move || b.open.get().to_string() on:click=move |_| b.toggle()>"Backups"</button>
             <Show when=move || b.open.get()>
                 <section id="backups-panel" class="exchange-panel backups-panel" role="dialog"
                     aria-label="Backups" on:keydown=close>
@@ -514,11 +554,11 @@ pub fn BackupsMenu() -> impl IntoView {
                         {move || persistence_text(b.persistence.get()).1}
                     </p>
                     <RepairList/>
+                    <super::autosave::AutosaveSection/>
                     <BackupList/>
                     <div class="exchange-actions">
-                        <button type="button" on:click=move |_| b.take_in_background(ws, Reason::Manual)>
-                            "Back up now"
-                        </button>
+                        <button type="button" aria-keyshortcuts="S" title="Back up now (S)"
+                            on:click=move |_| b.back_up_now(ws)>"Back up now"</button>
                     </div>
                     {move || b.status.get().map(|(kind, message)| view! {
                         <p class="backup-status" role=match kind { AlertKind::Error => "alert", AlertKind::Info => "status" }>

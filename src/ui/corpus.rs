@@ -11,6 +11,7 @@ use super::annotate::Interaction;
 use super::state::Workspace;
 use crate::core::import::{boilerplate_lines, without_lines};
 use crate::core::model::{DocumentMeta, Id, Status};
+use crate::core::plural::count;
 use crate::core::storage::TYPICAL_QUOTA_UNITS;
 
 fn status_label(status: Status) -> &'static str {
@@ -87,15 +88,12 @@ pub fn CorpusPane() -> impl IntoView {
     let sort = RwSignal::new(Sort::Corpus);
     let checked = RwSignal::new(BTreeSet::<Id>::new());
     let confirming = RwSignal::new(Vec::<Id>::new());
-    let renaming = RwSignal::new(Option::<String>::None);
-    let cleaning = RwSignal::new(false);
 
     let index = ws.corpus.index();
     let shown =
         Memo::new(move |_| index.with(|i| visible(ws, i, &query.get(), filter.get(), sort.get())));
     // Alt+↓ and Alt+↑ (in the keymap) follow the list as shown.
     Effect::new(move |_| ia.set_shown(shown.with(|l| l.iter().map(|m| m.id.clone()).collect())));
-    let counts = ws.corpus.counts();
     let done = move || index.with(|i| i.iter().filter(|m| m.status == Status::Done).count());
     let total = move || index.with(Vec::len);
 
@@ -104,6 +102,89 @@ pub fn CorpusPane() -> impl IntoView {
         ws.open_neighbour(&order, delta);
     };
 
+    view! {
+        <nav class="corpus-pane" aria-label="Corpus">
+            <h2>"Documents"</h2>
+            <div class="progress-summary">
+                <label for="corpus-progress">{move || format!("{} of {} done", done(), total())}</label>
+                <progress id="corpus-progress" max=total value=done></progress>
+            </div>
+            <CorpusTools query filter sort/>
+            <div class="doc-nav">
+                <button type="button" aria-keyshortcuts="Alt+ArrowUp" title="Previous document (Alt+↑)"
+                    on:click=move |_| go(-1)>"Previous"</button>
+                <button type="button" aria-keyshortcuts="Alt+ArrowDown" title="Next document (Alt+↓)"
+                    on:click=move |_| go(1)>"Next"</button>
+            </div>
+            <CurrentActions confirming/>
+            <DeleteControls checked confirming/>
+            <DocList shown checked/>
+            {move || (shown.with(Vec::is_empty) && total() > 0).then(|| view! {
+                <p class="muted">"No document matches the search or filter."</p>
+            })}
+            <StorageMeter/>
+            <div class="annotator">
+                <label for="annotator-name">"Your name (written into exports)"</label>
+                <input id="annotator-name" type="text" autocomplete="name"
+                    prop:value=move || ws.annotator().get()
+                    on:change=move |ev| ws.set_annotator(event_target_value(&ev))/>
+            </div>
+        </nav>
+    }
+}
+
+/// The search, the status filter and the order of the list.
+#[component]
+fn CorpusTools(
+    query: RwSignal<String>,
+    filter: RwSignal<Option<Status>>,
+    sort: RwSignal<Sort>,
+) -> impl IntoView {
+    let status_options = [
+        ("all", "All documents"),
+        ("not_started", "Not started"),
+        ("in_progress", "In progress"),
+        ("done", "Done"),
+    ];
+    view! {
+        <div class="corpus-tools">
+            <label for="corpus-search">"Search titles and text"</label>
+            <input id="corpus-search" type="search" prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))/>
+            <label for="corpus-filter">"Show"</label>
+            <select id="corpus-filter" on:change=move |ev| filter.set(match event_target_value(&ev).as_str() {
+                "not_started" => Some(Status::NotStarted),
+                "in_progress" => Some(Status::InProgress),
+                "done" => Some(Status::Done),
+                _ => None,
+            })>
+                {status_options.map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+            </select>
+            <label for="corpus-sort">"Sort by"</label>
+            <select id="corpus-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                "title" => Sort::Title,
+                "date" => Sort::Date,
+                "status" => Sort::Status,
+                _ => Sort::Corpus,
+            })>
+                <option value="corpus">"Order added"</option>
+                <option value="title">"Title"</option>
+                <option value="date">"Date"</option>
+                <option value="status">"Status"</option>
+            </select>
+        </div>
+    }
+}
+
+/// What can be done to the open document: mark it done, rename it, clean up its text
+/// (while it has no annotations), delete it (after `confirming`).
+#[component]
+fn CurrentActions(confirming: RwSignal<Vec<Id>>) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let renaming = RwSignal::new(Option::<String>::None);
+    let cleaning = RwSignal::new(false);
+    let index = ws.corpus.index();
+    let counts = ws.corpus.counts();
     let current_meta = move || {
         let id = ws.corpus.current().get()?;
         index.with(|i| i.iter().find(|m| m.id == id).cloned())
@@ -123,168 +204,128 @@ pub fn CorpusPane() -> impl IntoView {
             }
         }
     };
-    let ask_delete = move |ids: Vec<Id>| confirming.set(ids);
+    view! {
+        {move || current_meta().map(|meta| {
+            let done_now = meta.status == Status::Done;
+            view! {
+                <div class="current-actions" role="group" aria-label="This document">
+                    <button type="button" aria-pressed=if done_now { "true" } else { "false" }
+                        on:click=toggle_done>{if done_now { "Done ✓" } else { "Mark done" }}</button>
+                    <button type="button" on:click=move |_| renaming.set(Some(meta.title.clone()))>"Rename"</button>
+                    {let id = meta.id.clone(); move || {
+                        // Annotations anchor on the text, so clean-up ends with the first one.
+                        let unannotated = counts.with(|c| c.get(&id).copied().unwrap_or(0)) == 0;
+                        unannotated.then(|| view! {
+                            <button type="button" on:click=move |_| cleaning.set(true)>"Clean up text…"</button>
+                        })
+                    }}
+                    <button type="button" on:click={
+                        let id = meta.id.clone();
+                        move |_| confirming.set(vec![id.clone()])
+                    }>"Delete document"</button>
+                </div>
+            }
+        })}
+        {move || (cleaning.get() && ws.corpus.current().get().is_some()).then(|| view! { <CleanUp open=cleaning/> })}
+        {move || renaming.get().map(|title| view! {
+            <form class="rename" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save_rename(); }>
+                <label for="rename-title">"New title"</label>
+                <input id="rename-title" type="text" prop:value=title
+                    on:input=move |ev| renaming.set(Some(event_target_value(&ev)))
+                    on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(None) }/>
+                <button type="submit">"Save title"</button>
+                <button type="button" on:click=move |_| renaming.set(None)>"Cancel"</button>
+            </form>
+        })}
+    }
+}
+
+/// Deleting the checked documents (or the one asked for), its confirmation, and its undo.
+#[component]
+fn DeleteControls(checked: RwSignal<BTreeSet<Id>>, confirming: RwSignal<Vec<Id>>) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
     let confirm_delete = move |_| {
         let ids = confirming.get_untracked();
         ws.delete(&ids);
         checked.update(|c| c.retain(|id| !ids.contains(id)));
         confirming.set(Vec::new());
     };
-
-    let status_options = [
-        ("all", "All documents"),
-        ("not_started", "Not started"),
-        ("in_progress", "In progress"),
-        ("done", "Done"),
-    ];
-
     view! {
-        <nav class="corpus-pane" aria-label="Corpus">
-            <h2>"Documents"</h2>
-            <div class="progress-summary">
-                <label for="corpus-progress">{move || format!("{} of {} done", done(), total())}</label>
-                <progress id="corpus-progress" max=total value=done></progress>
-            </div>
-            <div class="corpus-tools">
-                <label for="corpus-search">"Search titles and text"</label>
-                <input id="corpus-search" type="search" prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))/>
-                <label for="corpus-filter">"Show"</label>
-                <select id="corpus-filter" on:change=move |ev| filter.set(match event_target_value(&ev).as_str() {
-                    "not_started" => Some(Status::NotStarted),
-                    "in_progress" => Some(Status::InProgress),
-                    "done" => Some(Status::Done),
-                    _ => None,
-                })>
-                    {status_options.map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
-                </select>
-                <label for="corpus-sort">"Sort by"</label>
-                <select id="corpus-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
-                    "title" => Sort::Title,
-                    "date" => Sort::Date,
-                    "status" => Sort::Status,
-                    _ => Sort::Corpus,
-                })>
-                    <option value="corpus">"Order added"</option>
-                    <option value="title">"Title"</option>
-                    <option value="date">"Date"</option>
-                    <option value="status">"Status"</option>
-                </select>
-            </div>
-            <div class="doc-nav">
-                <button type="button" aria-keyshortcuts="Alt+ArrowUp" title="Previous document (Alt+↑)"
-                    on:click=move |_| go(-1)>"Previous"</button>
-                <button type="button" aria-keyshortcuts="Alt+ArrowDown" title="Next document (Alt+↓)"
-                    on:click=move |_| go(1)>"Next"</button>
-            </div>
-            {move || current_meta().map(|meta| {
-                let done_now = meta.status == Status::Done;
-                view! {
-                    <div class="current-actions" role="group" aria-label="This document">
-                        <button type="button" aria-pressed=if done_now { "true" } else { "false" }
-                            on:click=toggle_done>{if done_now { "Done ✓" } else { "Mark done" }}</button>
-                        <button type="button" on:click=move |_| renaming.set(Some(meta.title.clone()))>"Rename"</button>
-                        {let id = meta.id.clone(); move || {
-                            // Annotations anchor on the text, so clean-up ends with the first one.
-                            let unannotated = counts.with(|c| c.get(&id).copied().unwrap_or(0)) == 0;
-                            unannotated.then(|| view! {
-                                <button type="button" on:click=move |_| cleaning.set(true)>"Clean up text…"</button>
-                            })
-                        }}
-                        <button type="button" on:click={
-                            let id = meta.id.clone();
-                            move |_| ask_delete(vec![id.clone()])
-                        }>"Delete document"</button>
-                    </div>
-                }
-            })}
-            {move || (cleaning.get() && ws.corpus.current().get().is_some()).then(|| view! { <CleanUp open=cleaning/> })}
-            {move || renaming.get().map(|title| view! {
-                <form class="rename" on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); save_rename(); }>
-                    <label for="rename-title">"New title"</label>
-                    <input id="rename-title" type="text" prop:value=title
-                        on:input=move |ev| renaming.set(Some(event_target_value(&ev)))
-                        on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(None) }/>
-                    <button type="submit">"Save title"</button>
-                    <button type="button" on:click=move |_| renaming.set(None)>"Cancel"</button>
-                </form>
-            })}
-            {move || (!checked.get().is_empty()).then(|| {
-                let n = checked.get().len();
-                view! {
-                    <div class="bulk-actions">
-                        <button type="button" on:click=move |_| ask_delete(checked.get_untracked().into_iter().collect())>
-                            {format!("Delete {n} selected")}
-                        </button>
-                        <button type="button" on:click=move |_| checked.set(BTreeSet::new())>"Clear selection"</button>
-                    </div>
-                }
-            })}
-            {move || (!confirming.get().is_empty()).then(|| {
-                let n = confirming.get().len();
-                view! {
-                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-text">
-                        <p id="confirm-delete-text">
-                            {format!("Delete {n} document(s) and their annotations? You can undo this right after.")}
-                        </p>
-                        <button type="button" class="danger" on:click=confirm_delete>"Delete"</button>
-                        <button type="button" on:click=move |_| confirming.set(Vec::new())>"Cancel"</button>
-                    </div>
-                }
-            })}
-            {move || (ws.corpus.deleted().get() > 0).then(|| view! {
-                <div class="undo-delete" role="status">
-                    <span>{format!("Deleted {} document(s).", ws.corpus.deleted().get())}</span>
-                    <button type="button" on:click=move |_| ws.undo_delete()>"Undo delete"</button>
+        {move || (!checked.get().is_empty()).then(|| {
+            let n = checked.get().len();
+            view! {
+                <div class="bulk-actions">
+                    <button type="button" on:click=move |_| confirming.set(checked.get_untracked().into_iter().collect())>
+                        {format!("Delete {n} selected")}
+                    </button>
+                    <button type="button" on:click=move |_| checked.set(BTreeSet::new())>"Clear selection"</button>
                 </div>
-            })}
-            <ul class="doc-list">
-                <For each=move || shown.get() key=|m| (m.id.clone(), m.status, m.title.clone()) let:meta>
-                    {
-                        let id = meta.id.clone();
-                        let id_for_count = meta.id.clone();
-                        let id_for_current = meta.id.clone();
-                        let id_for_check = meta.id.clone();
-                        let id_for_toggle = meta.id.clone();
-                        let is_current = move || ws.corpus.current().get().as_deref() == Some(id_for_current.as_str());
-                        view! {
-                            <li class="doc-row">
-                                <input type="checkbox" aria-label=format!("Select {}", meta.title)
-                                    prop:checked=move || checked.with(|c| c.contains(&id_for_check))
-                                    on:change=move |_| checked.update(|c| {
-                                        if !c.remove(&id_for_toggle) {
-                                            c.insert(id_for_toggle.clone());
-                                        }
-                                    })/>
-                                <button type="button" class="doc" class:current=is_current.clone()
-                                    aria-current=move || is_current().then_some("page")
-                                    on:click=move |_| ws.open(id.clone())>
-                                    <span class="doc-title">{meta.title.clone()}</span>
-                                    <span class="doc-meta">
-                                        <span class=format!("status {}", status_label(meta.status).replace(' ', "-"))>
-                                            {status_label(meta.status)}
-                                        </span>
-                                        " · "
-                                        {move || counts.with(|c| c.get(&id_for_count).copied().unwrap_or(0))} " annotations"
-                                        {meta.date.clone().map(|d| format!(" · {d}"))}
-                                    </span>
-                                </button>
-                            </li>
-                        }
-                    }
-                </For>
-            </ul>
-            {move || (shown.with(Vec::is_empty) && total() > 0).then(|| view! {
-                <p class="muted">"No document matches the search or filter."</p>
-            })}
-            <StorageMeter/>
-            <div class="annotator">
-                <label for="annotator-name">"Your name (written into exports)"</label>
-                <input id="annotator-name" type="text" autocomplete="name"
-                    prop:value=move || ws.annotator().get()
-                    on:change=move |ev| ws.set_annotator(event_target_value(&ev))/>
+            }
+        })}
+        {move || (!confirming.get().is_empty()).then(|| {
+            let n = confirming.get().len();
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-text">
+                    <p id="confirm-delete-text">
+                        {format!("Delete {} and their annotations? You can undo this right after.", count(n, "document"))}
+                    </p>
+                    <button type="button" class="danger" on:click=confirm_delete>"Delete"</button>
+                    <button type="button" on:click=move |_| confirming.set(Vec::new())>"Cancel"</button>
+                </div>
+            }
+        })}
+        {move || (ws.corpus.deleted().get() > 0).then(|| view! {
+            <div class="undo-delete" role="status">
+                <span>{format!("Deleted {}.", count(ws.corpus.deleted().get(), "document"))}</span>
+                <button type="button" on:click=move |_| ws.undo_delete()>"Undo delete"</button>
             </div>
-        </nav>
+        })}
+    }
+}
+
+/// The documents as shown: each opens on a click, with its status and annotation count,
+/// and a checkbox for deleting several at once.
+#[component]
+fn DocList(shown: Memo<Vec<DocumentMeta>>, checked: RwSignal<BTreeSet<Id>>) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let counts = ws.corpus.counts();
+    view! {
+        <ul class="doc-list">
+            <For each=move || shown.get() key=|m| (m.id.clone(), m.status, m.title.clone()) let:meta>
+                {
+                    let id = meta.id.clone();
+                    let id_for_count = meta.id.clone();
+                    let id_for_current = meta.id.clone();
+                    let id_for_check = meta.id.clone();
+                    let id_for_toggle = meta.id.clone();
+                    let is_current = move || ws.corpus.current().get().as_deref() == Some(id_for_current.as_str());
+                    view! {
+                        <li class="doc-row">
+                            <input type="checkbox" aria-label=format!("Select {}", meta.title)
+                                prop:checked=move || checked.with(|c| c.contains(&id_for_check))
+                                on:change=move |_| checked.update(|c| {
+                                    if !c.remove(&id_for_toggle) {
+                                        c.insert(id_for_toggle.clone());
+                                    }
+                                })/>
+                            <button type="button" class="doc" class:current=is_current.clone()
+                                aria-current=move || is_current().then_some("page")
+                                on:click=move |_| ws.open(id.clone())>
+                                <span class="doc-title">{meta.title.clone()}</span>
+                                <span class="doc-meta">
+                                    <span class=format!("status {}", status_label(meta.status).replace(' ', "-"))>
+                                        {status_label(meta.status)}
+                                    </span>
+                                    " · "
+                                    {move || count(counts.with(|c| c.get(&id_for_count).copied().unwrap_or(0)), "annotation")}
+                                    {meta.date.clone().map(|d| format!(" · {d}"))}
+                                </span>
+                            </button>
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
     }
 }
 
@@ -397,7 +438,7 @@ fn CleanUp(open: RwSignal<bool>) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <button type="button" class="primary" disabled=move || marked.with(BTreeSet::is_empty) on:click=apply>
-                {move || format!("Remove {} line(s)", marked.with(BTreeSet::len))}
+                {move || format!("Remove {}", count(marked.with(BTreeSet::len), "line"))}
             </button>
             <button type="button" on:click=move |_| open.set(false)>"Cancel clean-up"</button>
         </section>

@@ -22,6 +22,7 @@ use crate::core::format::{
     MAX_INPUT_BYTES,
 };
 use crate::core::model::Document;
+use crate::core::plural::count;
 
 /// What an export covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,8 +321,9 @@ impl Workspace {
         match self.apply_import(imported.documents, strict) {
             Ok(applied) => {
                 let mut summary = format!(
-                    "Imported {} of {found} document(s) from {}",
+                    "Imported {} of {} from {}",
                     applied.added.len(),
+                    count(found, "document"),
                     label(format)
                 );
                 for line in applied.merged.iter().chain(&notes) {
@@ -330,7 +332,7 @@ impl Workspace {
                 }
                 problems.extend(applied.problems);
                 if !problems.is_empty() {
-                    summary.push_str(&format!("; {} problem(s) left out", problems.len()));
+                    summary.push_str(&format!("; {} left out", count(problems.len(), "problem")));
                 }
                 summary.push('.');
                 if let Some(first) = applied.added.first().cloned() {
@@ -480,7 +482,7 @@ pub fn ExportMenu() -> impl IntoView {
                             <input type="radio" name="export-scope" value="corpus"
                                 prop:checked=move || scope.get() == Scope::Corpus
                                 on:change=move |_| scope.set(Scope::Corpus)/>
-                            {move || format!("Whole corpus ({} documents)", ws.corpus.index().with(Vec::len))}
+                            {move || format!("Whole corpus ({})", count(ws.corpus.index().with(Vec::len), "document"))}
                         </label>
                     </fieldset>
                     {move || progress.get().map(|(done, total)| view! {

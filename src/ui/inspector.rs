@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use super::annotate::{kind_of, Interaction, Kind, Mode};
 use super::state::Workspace;
 use crate::core::keymap::help;
-use crate::core::model::{Annotations, AttrValue, Event, Id, Mention, Relation};
+use crate::core::model::{Annotations, AttrValue, Event, Id, Lookup, Mention, Relation};
 use crate::core::offsets::OffsetIndex;
+use crate::core::plural::count;
 use crate::core::schema::{AnnotationKind, Schema};
 use crate::core::validate::validate_about;
 
@@ -49,10 +50,23 @@ fn fragments(m: &Mention) -> String {
 }
 
 fn label_of(ann: &Annotations, id: &str) -> String {
-    if let Some(m) = ann.mention(id) {
+    label(ann.mention(id), || ann.event(id), id)
+}
+
+/// [`label_of`] through a lookup, for lists.
+fn label_in(by_id: &Lookup, id: &str) -> String {
+    label(by_id.mention(id), || by_id.event(id), id)
+}
+
+fn label<'a>(
+    mention: Option<&Mention>,
+    event: impl FnOnce() -> Option<&'a Event>,
+    id: &str,
+) -> String {
+    if let Some(m) = mention {
         return format!("{} “{}”", m.kind, m.text);
     }
-    if let Some(e) = ann.events.iter().find(|e| e.id == id) {
+    if let Some(e) = event() {
         return format!("{} “{}”", e.kind, e.trigger_text);
     }
     id.to_owned()
@@ -174,7 +188,10 @@ pub fn ModeBar() -> impl IntoView {
                     .iter()
                     .filter(|(_, _, s)| !s.is_empty())
                     .count();
-                format!("Tag {n} more occurrences as {kind}? (“{needle}” in {docs} document(s) of the corpus)")
+                format!(
+                    "Tag {n} more occurrences as {kind}? (“{needle}” in {} of the corpus)",
+                    count(docs, "document")
+                )
             } else {
                 format!("Tag {n} more occurrences as {kind}? (“{needle}” in this document)")
             };
@@ -508,7 +525,7 @@ fn mention_panel(ws: Workspace, ia: Interaction, open: &Open, m: Mention) -> imp
                     let (eid, eid2) = (e.id.clone(), e.id.clone());
                     let norm = e.normalization.as_ref().map(|n| format!("{}:{}", n.resource, n.id)).unwrap_or_default();
                     view! {
-                        <p>{format!("Entity {} · {} mentions", e.id, members)}</p>
+                        <p>{format!("Entity {} · {}", e.id, count(members, "mention"))}</p>
                         <label for="entity-name">"Canonical name"</label>
                         <input id="entity-name" type="text" prop:value=e.name.clone()
                             on:change=move |ev| ia.set_entity_name(&eid, &event_target_value(&ev))/>
@@ -751,11 +768,17 @@ fn Outline(ann: Current) -> impl IntoView {
             .collect()
     });
     let relations = rows(|a, limit| {
+        // Two labels a row: looked up by id, not by scanning every mention twice a row.
+        let by_id = a.lookup();
         a.relations
             .iter()
             .take(limit)
             .map(|r| {
-                let text = format!("{} → {}", label_of(a, &r.arg1), label_of(a, &r.arg2));
+                let text = format!(
+                    "{} → {}",
+                    label_in(&by_id, &r.arg1),
+                    label_in(&by_id, &r.arg2)
+                );
                 (r.id.clone(), r.kind.clone(), text)
             })
             .collect()

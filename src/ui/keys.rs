@@ -7,9 +7,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::annotate::{Interaction, Mode};
+use super::autosave::AutosaveState;
+use super::backups::BackupState;
 use super::display::Display;
 use super::state::{Screen, Workspace};
 use super::suggest::Suggestions;
+use crate::core::autosave::TargetKind;
 use crate::core::commands::{Command, Context, KeyPress};
 use crate::core::keymap::{resolve, Resolved};
 
@@ -26,10 +29,15 @@ fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
 
 /// Whether the key went to the article text (the article element has the focus).
 fn in_article(event: &web_sys::KeyboardEvent) -> bool {
+    target_in(event, ".article")
+}
+
+/// Whether the key went to an element inside `selector`.
+fn target_in(event: &web_sys::KeyboardEvent, selector: &str) -> bool {
     event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| el.closest(".article").ok().flatten().is_some())
+        .is_some_and(|el| el.closest(selector).ok().flatten().is_some())
 }
 
 pub fn focus(selector: &str) {
@@ -43,12 +51,7 @@ pub fn focus(selector: &str) {
 }
 
 /// The state the key was pressed in, as the command table needs it.
-fn context(
-    ws: Workspace,
-    ia: Interaction,
-    sug: Suggestions,
-    e: &web_sys::KeyboardEvent,
-) -> Context {
+fn context(ws: Workspace, ia: Interaction, panels: Panels, e: &web_sys::KeyboardEvent) -> Context {
     Context {
         typing: typing_in_a_field(e),
         in_article: in_article(e),
@@ -63,13 +66,28 @@ fn context(
         help: ia.help().get_untracked(),
         welcome: ws.corpus.screen().get_untracked() == Screen::Welcome,
         has_documents: ws.corpus.index().with_untracked(|i| !i.is_empty()),
-        suggestion: sug.focused_index().is_some(),
+        in_backups: target_in(e, "#backups-panel"),
+        autosave_resumable: panels.autosave.is_some_and(|a| a.can_resume()),
+        suggestion: panels.suggestions.focused_index().is_some(),
     }
+}
+
+/// The panels whose actions have keys, taken from context when the keys are installed
+/// (an event handler has no reactive owner to ask).
+#[derive(Clone, Copy)]
+struct Panels {
+    backups: Option<BackupState>,
+    autosave: Option<AutosaveState>,
+    suggestions: Suggestions,
 }
 
 pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let display = expect_context::<Display>();
-    let sug = expect_context::<Suggestions>();
+    let panels = Panels {
+        backups: use_context::<BackupState>(),
+        autosave: use_context::<AutosaveState>(),
+        suggestions: expect_context::<Suggestions>(),
+    };
     let handle = window_event_listener(ev::keydown, move |e| {
         // A control that handled the key itself (the corpus hit list's arrows) keeps it.
         if e.default_prevented() {
@@ -81,13 +99,13 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
             alt: e.alt_key(),
             shift: e.shift_key(),
         };
-        let ctx = context(ws, ia, sug, &e);
+        let ctx = context(ws, ia, panels, &e);
         let handled = match resolve(&press, &ctx, &ws.schema_now()) {
             Some(Resolved::Tag(kind)) => {
                 ia.apply_type(&kind);
                 true
             }
-            Some(Resolved::Command(command)) => run(ws, ia, display, sug, command),
+            Some(Resolved::Command(command)) => run(ws, ia, display, panels, command),
             None => false,
         };
         if handled {
@@ -99,13 +117,8 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
 
 /// Carry out a command. Returns whether it did something, so the key's default action
 /// (Tab moving the focus on) is kept otherwise.
-fn run(
-    ws: Workspace,
-    ia: Interaction,
-    display: Display,
-    sug: Suggestions,
-    command: Command,
-) -> bool {
+fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command: Command) -> bool {
+    let sug = panels.suggestions;
     match command {
         Command::Undo => ws.undo(),
         Command::Redo => ws.redo(),
@@ -167,6 +180,31 @@ fn run(
         Command::PickerConfirm => super::inspector::picker_confirm(ws, ia),
         Command::FillCandidate(n) => return ia.fill_candidate(n),
         Command::ArmSlot(n) => return ia.arm_slot(n),
+        Command::ToggleBackups
+        | Command::PickBackup { .. }
+        | Command::RestoreBackup
+        | Command::BackUpNow => {
+            let Some(b) = panels.backups else {
+                return false;
+            };
+            match command {
+                Command::PickBackup { forward } => return b.pick(forward),
+                Command::RestoreBackup => return b.restore_picked(),
+                Command::BackUpNow => b.back_up_now(ws),
+                _ => b.toggle(),
+            }
+        }
+        Command::ResumeAutosave | Command::AutosaveTo { .. } | Command::AutosaveOff => {
+            let Some(a) = panels.autosave else {
+                return false;
+            };
+            match command {
+                Command::AutosaveTo { folder: true } => return a.choose(ws, TargetKind::Folder),
+                Command::AutosaveTo { folder: false } => return a.choose(ws, TargetKind::File),
+                Command::AutosaveOff => return a.stop(),
+                _ => a.resume(ws),
+            }
+        }
         Command::NextDocument | Command::PreviousDocument => {
             let delta = if command == Command::NextDocument {
                 1

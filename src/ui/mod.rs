@@ -7,6 +7,7 @@ mod annotate;
 mod app;
 mod arcs;
 mod article;
+mod autosave;
 mod backups;
 mod corpus;
 mod dashboard;

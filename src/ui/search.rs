@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use super::state::Workspace;
 use crate::browser::selection::{cp_to_point, select_span};
 use crate::core::model::{Id, Span};
+use crate::core::plural::count;
 use crate::core::search::{find_all, search_corpus, Hit};
 use crate::core::session::search_step;
 
@@ -184,7 +185,7 @@ pub fn CorpusSearch() -> impl IntoView {
             } else {
                 String::new()
             };
-            format!("{total} in {docs} document(s){shown}")
+            format!("{total} in {}{shown}", count(docs, "document"))
         }
     };
     view! {

@@ -11,6 +11,7 @@ use crate::core::format::MAX_INPUT_BYTES;
 use crate::core::import::{
     article, boilerplate_lines, documents_from_zip, title_from_text, without_lines,
 };
+use crate::core::plural::{agree, count};
 use crate::core::samples::samples;
 
 /// What the file picker offers; other files can still be dropped and are then rejected
@@ -91,7 +92,7 @@ pub fn Welcome() -> impl IntoView {
             .collect();
         Some(view! {
             <div class="cleanup-preview" role="region" aria-label="Clean-up preview">
-                <p>{format!("{} line(s) look like boilerplate and would be removed:", dropped.len())}</p>
+                <p>{format!("{} {} like boilerplate and would be removed:", count(dropped.len(), "line"), agree(dropped.len(), "looks", "look"))}</p>
                 <ul>{dropped.into_iter().map(|l| view! { <li><del>{l}</del></li> }).collect_view()}</ul>
                 <button type="button" on:click=apply_cleanup disabled=lines.is_empty()>"Remove these lines"</button>
                 <button type="button" on:click=move |_| cleanup.set(None)>"Keep the text as it is"</button>

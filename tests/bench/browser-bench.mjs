@@ -2,110 +2,23 @@
 // table, and writes BENCHMARKS.md. Every timing is a median over several runs and a ratio
 // against a baseline measured in the same run. Run with `make bench`.
 import { chromium } from '@playwright/test';
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, extname } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
+import { generate, storageEntries } from './document.mjs';
 
 // LOUPE_DIST: the bundle folder, so parallel builds in one tree do not collide.
 const DIST = process.env.LOUPE_DIST ?? 'dist';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const KEY_RUNS = Number(process.env.BENCH_KEY_RUNS ?? 30);
+// BENCH_ONLY=open,key,scroll,cold,small,export runs those parts alone and prints their
+// figures without writing BENCHMARKS.md (scroll includes the drag).
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const want = (part) => !ONLY || ONLY.includes(part);
 const args = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox', '--disable-dev-shm-usage'];
-
-// ---- a deterministic 1 MB article with 10,000 annotations, some nested ----
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-const WORDS = ('the army said forces launched drones against the port city overnight officials reported ' +
-  'damage to warehouses while negotiators met in the capital to discuss a ceasefire and ' +
-  'prisoner exchange talks continued despite shelling near the border 155mm rounds 8,400 “quoted” — ' +
-  'Kyiv Odesa Lyon Tokyo 東京 北京 Marchenko Sato Reeves ministry council 🚀 🚢').split(' ');
-const TYPES = ['PER', 'ORG', 'GPE', 'LOC', 'FAC', 'WEA', 'VEH', 'TIME', 'VALUE'];
-
-function generate({ chars, mentions: target, seed, events, relations }) {
-  const rand = rng(seed);
-  const paragraphs = [];
-  const words = []; // [startCp, endCp, paragraphIndex]
-  let cp = 0;
-  let text = '';
-  while (cp < chars) {
-    const parts = [];
-    const n = 60 + Math.floor(rand() * 60);
-    for (let i = 0; i < n; i++) {
-      const w = WORDS[Math.floor(rand() * WORDS.length)];
-      if (i > 0) { parts.push(' '); cp += 1; }
-      words.push([cp, cp + Array.from(w).length, paragraphs.length]);
-      parts.push(w);
-      cp += Array.from(w).length;
-    }
-    parts.push('.');
-    cp += 1;
-    const p = parts.join('');
-    paragraphs.push(p);
-    text += p + '\n\n';
-    cp += 2;
-  }
-  const codepoints = Array.from(text);
-  const slice = (s, e) => codepoints.slice(s, e).join('');
-  const mentions = [];
-  const step = Math.max(1, Math.floor(words.length / target));
-  for (let i = 0; mentions.length < target && i < words.length; i += step) {
-    const [s, e] = words[i];
-    const type = TYPES[mentions.length % TYPES.length];
-    // Every fifth mention gets an enclosing one two words wider: nested spans.
-    if (mentions.length % 5 === 0 && i + 2 < words.length && words[i + 2][2] === words[i][2]) {
-      const outerEnd = words[i + 2][1];
-      mentions.push({ s, e: outerEnd, type: 'FAC' });
-    }
-    mentions.push({ s, e, type });
-  }
-  mentions.length = Math.min(mentions.length, target);
-  mentions.sort((a, b) => a.s - b.s || b.e - a.e);
-  const ann = {
-    mentions: mentions.map((m, i) => ({ id: `T${i + 1}`, type: m.type, fragments: [[m.s, m.e]], text: slice(m.s, m.e) })),
-    entities: [], events: [], relations: [],
-  };
-  // Issue 14: events with 2–3 arguments each (their nearest mentions in the paragraph)
-  // and relations between neighbouring mentions, so the arcs have work to do.
-  const paraOf = (cp) => { let lo = 0, hi = words.length - 1; while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (words[mid][0] <= cp) lo = mid; else hi = mid - 1; } return words[lo][2]; };
-  const mpara = ann.mentions.map((m) => paraOf(m.fragments[0][0]));
-  const ROLES = ['Attacker', 'Target', 'Place'];
-  // Candidates are walked in a stride over the mentions until the counts are reached.
-  const stride = (n, i) => Math.floor(((i * 7919) % n));
-  for (let i = 0; ann.events.length < (events ?? 0) && i < ann.mentions.length; i++) {
-    const at = stride(ann.mentions.length, i);
-    const [s] = ann.mentions[at].fragments[0];
-    // The trigger: the word just before the mention, in the same paragraph.
-    const w = words.findIndex((x) => x[0] >= s);
-    if (w <= 0 || words[w - 1][2] !== mpara[at] || words[w - 1][1] > s) continue;
-    const [ts, te] = words[w - 1];
-    if (ann.events.some((e) => e.trigger[0][0] === ts)) continue;
-    const args = [];
-    for (let j = at; j < ann.mentions.length && args.length < 2 + (i % 2) && mpara[j] === mpara[at]; j++) {
-      args.push({ role: ROLES[args.length], target: ann.mentions[j].id });
-    }
-    if (args.length < 2) continue;
-    ann.events.push({ id: `E${ann.events.length + 1}`, type: 'Conflict:Attack', trigger: [[ts, te]], trigger_text: slice(ts, te), arguments: args });
-  }
-  for (let i = 0; ann.relations.length < (relations ?? 0) && i < ann.mentions.length - 1; i++) {
-    const a = stride(ann.mentions.length - 1, i);
-    if (mpara[a] !== mpara[a + 1]) continue;
-    ann.relations.push({ id: `R${ann.relations.length + 1}`, type: 'PART-WHOLE', arg1: ann.mentions[a].id, arg2: ann.mentions[a + 1].id });
-  }
-  ann.events.sort((x, y) => x.trigger[0][0] - y.trigger[0][0]);
-  return { text, ann, paragraphs: paragraphs.length };
-}
-
-function storageEntries(title, doc) {
-  const sha = createHash('sha256').update(doc.text, 'utf8').digest('hex');
-  const id = `d${sha.slice(0, 16)}`;
-  return { id, meta: { id, title, status: 'in_progress', sha256: sha }, text: doc.text, ann: JSON.stringify(doc.ann) };
-}
 
 // ---- a tiny static server for dist/ and the baseline page ----
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
@@ -125,9 +38,23 @@ const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
 
+// How an input is timed: dispatched from a task of its own, as the browser dispatches a
+// real key or click (not from inside a frame callback), and "painted" is the first task
+// after the rendering of a frame: user-blocking, so it runs before timers (the edit's save
+// runs in one right after the paint, and would otherwise be counted).
+const TIMING_SOURCE = `(() => {
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const task = () => (globalThis.scheduler?.postTask
+    ? scheduler.postTask(() => {}, { priority: 'user-blocking' })
+    : new Promise((r) => setTimeout(r, 0)));
+  const painted = async () => { await frame(); await task(); };
+  return { frame, task, painted };
+})()`;
+
 // Waits, in the page, until the article shows every paragraph (and, with \`arcs\`, the
 // arcs of the paragraphs on screen), then for the next frame.
 const WATCH = (expected, arcs = false) => `
+  const TIMING = ${TIMING_SOURCE};
   window.__rendered = new Promise((resolve) => {
     const tick = () => {
       const a = document.querySelector('.article');
@@ -139,6 +66,7 @@ const WATCH = (expected, arcs = false) => `
     requestAnimationFrame(tick);
   });
   addEventListener('TrunkApplicationStarted', (e) => { window.__loupeWasm = e.detail.wasm; });
+  window.__timing = TIMING;
 `;
 
 async function seededPage(docs) {
@@ -164,7 +92,8 @@ console.log(`generated ${(Buffer.byteLength(big.text) / 1e6).toFixed(2)} MB, ${b
 const open = { app: [], static: [] };
 let staticHtml = null;
 let memory = null;
-for (let run = 0; run < RUNS; run++) {
+// (Run once even when only the scroll is wanted: its baseline is the captured markup.)
+for (let run = 0; run < (want('open') ? RUNS : want('scroll') ? 1 : 0); run++) {
   const { context, page } = await seededPage([bigEntry]);
   await page.addInitScript(WATCH(big.paragraphs, true));
   await page.reload();
@@ -213,7 +142,7 @@ async function keypressRuns(entry, paragraphs, runs) {
   await page.reload();
   await page.evaluate(() => window.__rendered);
   const result = await page.evaluate(async (runs) => {
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const { frame, task, painted } = window.__timing;
     const article = document.querySelector('.article');
     const tag = [], noop = [];
     for (let i = 0; i < runs; i++) {
@@ -221,14 +150,15 @@ async function keypressRuns(entry, paragraphs, runs) {
       const free = [...article.querySelectorAll('.seg:not(.m)')].filter((s) => /[a-z]{5,}/.test(s.textContent));
       const seg = free[Math.floor((i * free.length) / runs)];
       seg.scrollIntoView({ block: 'center' });
-      // Two frames: the scroll is painted before the clock starts, so neither figure
-      // carries the cost of drawing a newly scrolled-to part of the article.
-      await frame();
-      await frame();
+      // The scroll is painted before the clock starts, so neither figure carries the cost
+      // of drawing a newly scrolled-to part of the article.
+      await painted();
+      await painted();
       // Baseline: a key Loupe ignores, timed the same way.
+      await task();
       let t0 = performance.now();
       dispatchEvent(new KeyboardEvent('keydown', { key: 'F13' }));
-      await frame();
+      await painted();
       noop.push(performance.now() - t0);
       const node = seg.firstChild;
       const at = node.textContent.search(/[a-z]{5,}/);
@@ -239,16 +169,17 @@ async function keypressRuns(entry, paragraphs, runs) {
       getSelection().addRange(range);
       article.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
       // Likewise the selection's own repaint is done before the key.
-      await frame();
-      await frame();
+      await painted();
+      await painted();
       // Watch only the word's paragraph: counting the highlights of the whole article in
       // every frame would put the harness's own cost (several ms) into the figure.
       const para = seg.closest('p');
       const before = para.querySelectorAll('.seg.m').length;
+      await task();
       t0 = performance.now();
       dispatchEvent(new KeyboardEvent('keydown', { key: 'p' }));
       for (;;) {
-        await frame();
+        await painted();
         const t = performance.now();
         if (para.querySelectorAll('.seg.m').length > before) { tag.push(t - t0); break; }
         if (t - t0 > 5000) throw new Error('the highlight never appeared');
@@ -273,7 +204,7 @@ async function keypressRuns(entry, paragraphs, runs) {
   await context.close();
   return { ...result, baseline };
 }
-const bigKeys = await keypressRuns(bigEntry, big.paragraphs, KEY_RUNS);
+const bigKeys = want('key') ? await keypressRuns(bigEntry, big.paragraphs, KEY_RUNS) : null;
 
 // Issue 14. Scroll the article from top to bottom with the arcs on: frame times, against
 // the static page (same markup, arcs included) scrolled the same way in the same run.
@@ -298,7 +229,7 @@ async function scrollFrames(page) {
   });
 }
 const scroll = { app: [], static: [] };
-{
+if (want('scroll')) {
   const { context, page } = await seededPage([bigEntry]);
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.addInitScript(WATCH(big.paragraphs, true));
@@ -308,15 +239,15 @@ const scroll = { app: [], static: [] };
   // An argument added by drag: from a trigger to a mention of its paragraph, the role
   // picked, then the frames until the new arc is drawn. Baseline: a key Loupe ignores.
   scroll.drag = await page.evaluate(async () => {
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const { task, painted } = window.__timing;
     const pane = document.querySelector('.article-pane');
     const out = { added: [], noop: [] };
     for (let i = 0; i < 10; i++) {
       const triggers = [...document.querySelectorAll('.article .seg.m.trigger')];
       const trigger = triggers[Math.floor((i * triggers.length) / 10)];
       trigger.scrollIntoView({ block: 'center' });
-      await frame();
-      await frame();
+      await painted();
+      await painted();
       const para = trigger.closest('p');
       const event = trigger.getAttribute('data-m').split(' ').pop();
       const target = [...para.querySelectorAll('.seg.m:not(.trigger)')].find((s) => !s.getAttribute('data-m').includes(' '));
@@ -325,24 +256,28 @@ const scroll = { app: [], static: [] };
       trigger.dispatchEvent(new MouseEvent('mousedown', at(trigger)));
       trigger.dispatchEvent(new MouseEvent('mousemove', { ...at(target), clientX: at(target).clientX }));
       target.dispatchEvent(new MouseEvent('mouseup', { ...at(target), buttons: 0 }));
-      await frame();
-      await frame();
+      await painted();
+      await painted();
       const option = document.querySelector('.picker [data-option]');
       if (!option) continue;
+      await task();
       let t0 = performance.now();
       dispatchEvent(new KeyboardEvent('keydown', { key: 'F13' }));
-      await frame();
+      await painted();
       out.noop.push(performance.now() - t0);
       const before = para.querySelectorAll(`.arcs g.arc[data-ends$=" ${event}"]`).length;
+      await task();
       t0 = performance.now();
       option.click();
       for (;;) {
-        await frame();
+        await painted();
         const t = performance.now();
         if (para.querySelectorAll(`.arcs g.arc[data-ends$=" ${event}"]`).length > before) { out.added.push(t - t0); break; }
         if (t - t0 > 5000) throw new Error('the dragged argument was never drawn');
       }
       dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+      // Let the edit's save land before the next scroll.
+      await new Promise((r) => setTimeout(r, 400));
       pane.scrollTop = 0;
     }
     return out;
@@ -360,7 +295,7 @@ const scroll = { app: [], static: [] };
 // Cold start: from navigation to an interactive welcome screen (its first button in the
 // DOM and enabled), served over HTTP and opened from file://.
 const coldStart = { served: [], file: [] };
-{
+if (want('cold')) {
   const WELCOME = `
     window.__welcome = new Promise((resolve) => {
       const seen = () => {
@@ -376,14 +311,16 @@ const coldStart = { served: [], file: [] };
       const page = await context.newPage();
       await page.addInitScript(WELCOME);
       await page.goto(url);
-      coldStart[key].push(await page.evaluate(() => window.__welcome));
+      // A page that never starts fails the bench instead of hanging it.
+      coldStart[key].push(await page.evaluate(() => Promise.race([window.__welcome,
+        new Promise((_, fail) => setTimeout(() => fail(new Error('no interactive welcome within 30 s')), 30_000))])));
       await context.close();
     }
   }
 }
 
 const small = generate({ chars: 5_000, mentions: 30, seed: 3 });
-const smallKeys = await keypressRuns(storageEntries('Benchmark: 5 KB article', small), small.paragraphs, 20);
+const smallKeys = want('small') ? await keypressRuns(storageEntries('Benchmark: 5 KB article', small), small.paragraphs, 20) : null;
 
 // 4. Export of a 500-document corpus (5 KB, 30 annotations each) to one brat zip, through
 // the UI, as a user would. Baseline: the same corpus serialised to JSON by plain JS in the
@@ -392,7 +329,7 @@ const EXPORT_DOCS = 500;
 const corpus = Array.from({ length: EXPORT_DOCS }, (_, i) =>
   storageEntries(`Report ${i + 1}`, generate({ chars: 5_000, mentions: 30, seed: 1000 + i })));
 const exportRuns = { app: [], json: [], longest: [], files: 0, bytes: 0 };
-{
+if (want('export')) {
   const { context, page } = await seededPage(corpus);
   await page.addInitScript(() => {
     window.__longTasks = [];
@@ -469,6 +406,20 @@ async function expect_closed(page) {
 
 await browser.close();
 server.close();
+
+if (ONLY) {
+  const f = (xs) => (xs?.length ? `median ${median(xs).toFixed(1)}, p95 ${p95(xs).toFixed(1)} ms (${xs.map((x) => x.toFixed(0)).join(' ')})` : '—');
+  const parts = {
+    open: () => `open app ${f(open.app)}; static ${f(open.static)}`,
+    key: () => `tag key ${f(bigKeys.tag)}; ignored key ${f(bigKeys.noop)}`,
+    scroll: () => `scroll frames app ${f(scroll.app).replace(/ \(.*/, '')}; static ${f(scroll.static).replace(/ \(.*/, '')}\ndrag ${f(scroll.drag.added)}; ignored key ${f(scroll.drag.noop)}`,
+    cold: () => `cold served ${f(coldStart.served)}; file ${f(coldStart.file)}`,
+    small: () => `5 KB tag key ${f(smallKeys.tag)}; saves ${f(smallKeys.saves)}`,
+    export: () => `export ${f(exportRuns.app)}; JSON ${f(exportRuns.json)}`,
+  };
+  for (const part of ONLY) console.log(parts[part]?.() ?? `unknown part ${part}`);
+  process.exit(0);
+}
 
 // 5. Bundle size, gzipped.
 const files = readdirSync(DIST).filter((f) => /\.(wasm|js|css)$/.test(f));
@@ -547,5 +498,8 @@ try { notes = readFileSync('tests/bench/NOTES.md', 'utf8'); } catch {}
 // The native suggestion benchmark (run just before by scripts/bench.sh) writes its section.
 let suggest = '';
 try { suggest = `\n${readFileSync('tests/bench/suggest.md', 'utf8')}`; } catch {}
-writeFileSync('BENCHMARKS.md', `${md}\n${notes}${suggest}`);
+// Training in the browser (tests/bench/trainer-bench.mjs, run just before) writes its own.
+let trainer = '';
+try { trainer = `\n${readFileSync('tests/bench/trainer.md', 'utf8')}`; } catch {}
+writeFileSync('BENCHMARKS.md', `${md}\n${notes}${suggest}${trainer}`);
 console.log('wrote BENCHMARKS.md');

@@ -188,7 +188,7 @@ test('the diff is stepped through by keyboard, three disagreements are resolved 
   await expect(panel.getByRole('list', { name: 'Disagreements' }).locator('li.unreviewed')).toHaveCount(1);
   await panel.getByRole('button', { name: 'Save to curated set' }).click();
   await panel.getByRole('alertdialog').getByRole('button', { name: 'Take A for them and save' }).click();
-  await expect(page.getByText(/Saved “.*” to the curated set \(1 documents\)/)).toBeVisible();
+  await expect(page.getByText(/Saved “.*” to the curated set \(1 document\)/)).toBeVisible();
   // The curated set is compared like any annotator: ana and it agree on Istanbul only.
   await panel.getByRole('button', { name: 'Compare the curated set with the annotators' }).click();
   const againstCurated = panel.getByRole('table', { name: /ana against curated — reference: curated/ });

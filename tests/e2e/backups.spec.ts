@@ -2,17 +2,7 @@ import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { LoupePage } from './loupe-page';
 
-async function storedMentions(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const index = JSON.parse(localStorage.getItem('loupe/v1/index') ?? '{"documents":[]}');
-    return index.documents
-      .flatMap((d: any) => {
-        const ann = JSON.parse(localStorage.getItem(`loupe/v1/doc/${d.id}/ann`) ?? '{"mentions":[]}');
-        return ann.mentions.map((m: any) => `${m.type}:${m.text}`);
-      })
-      .sort();
-  });
-}
+const storedMentions = (page: Page) => new LoupePage(page).storedMentions();
 
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Backups' });
 
@@ -36,13 +26,13 @@ test('backups: the first edit is backed up; restore any backup, and undo the res
   const items = panel(page).locator('.backup-list li');
   await expect(items).toHaveCount(1);
   await expect(items.first()).toContainText('first edit of a session');
-  await expect(items.first()).toContainText('1 annotations');
+  await expect(items.first()).toContainText('3 documents, 1 annotation');
 
   await tag(loupe, 'hipping companie', 'o');
   await openBackups(page);
   await panel(page).getByRole('button', { name: 'Back up now' }).click();
   await expect(items).toHaveCount(2);
-  await expect(items.first()).toContainText('2 annotations');
+  await expect(items.first()).toContainText('3 documents, 2 annotations');
 
   // An edit not yet in any backup, then a restore of the oldest: what it replaces is backed
   // up first, so it can come back.
@@ -76,7 +66,7 @@ test('a damaged stored value is restored from the newest backup that has it', as
   const id = await page.evaluate(() => JSON.parse(localStorage.getItem('loupe/v1/index')!).documents[0].id);
   await page.evaluate((id) => localStorage.setItem(`loupe/v1/doc/${id}/ann`, '{"version":1,"mentions":[{"id":'), id);
   await page.reload();
-  await expect(page.getByRole('alert').filter({ hasText: 'a backup has them' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: '1 stored value is missing or unreadable, and a backup has it:' })).toBeVisible();
   await openBackups(page);
   const repairs = panel(page).getByRole('alert').filter({ hasText: 'damaged or missing' });
   await expect(repairs).toContainText('the annotations of “Drones strike Odesa');
@@ -95,7 +85,7 @@ test('wiped live keys are restored whole from the backups', async ({ page }) => 
   await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('loupe/')).forEach((k) => localStorage.removeItem(k)));
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Paste an article' })).toBeVisible();
-  await expect(page.getByRole('alert').filter({ hasText: 'a backup has them' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: /stored values are missing or unreadable, and a backup has them:/ })).toBeVisible();
   await openBackups(page);
   await expect(panel(page).getByRole('alert')).toContainText('the document list (missing)');
   await panel(page).getByRole('button', { name: 'Restore all of them' }).click();
@@ -135,4 +125,49 @@ test('a full quota during a backup leaves the live keys untouched, and says so',
   await openBackups(page);
   await panel(page).getByRole('button', { name: 'Back up now' }).click();
   await expect(panel(page).locator('.backup-list li')).toHaveCount(1);
+});
+
+test('the Backups panel by keyboard: B opens it, S backs up, ↓/↑ pick a backup, R restores it', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await loupe.loadSamples();
+  await tag(loupe, 'desa', 'g');
+  await page.keyboard.press('?');
+  await expect(page.getByText('open or close the Backups panel')).toBeVisible();
+  await page.keyboard.press('?');
+
+  await page.keyboard.press('b');
+  await expect(panel(page)).toBeVisible();
+  const items = panel(page).locator('.backup-list li');
+  await expect(items).toHaveCount(1);
+  await page.keyboard.press('b');
+  await expect(panel(page)).toBeHidden();
+  await tag(loupe, 'hipping companie', 'o');
+  await page.keyboard.press('b');
+  // Opening moves the focus into the panel, where its keys apply.
+  await expect(panel(page).locator('button').first()).toBeFocused();
+  await page.keyboard.press('s');
+  await expect(items).toHaveCount(2);
+  await expect(items.first()).toContainText('backed up by hand');
+
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(0).getByRole('button')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1).getByRole('button')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1).getByRole('button')).toBeFocused();
+  await page.keyboard.press('r');
+  const confirm = panel(page).getByRole('alertdialog');
+  await expect(confirm).toContainText('(3 documents, 1 annotation)?');
+  // Esc cancels the restore first, and leaves the panel open.
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(panel(page)).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('r');
+  await expect(panel(page).getByRole('button', { name: 'Restore this backup' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(loupe.highlight('Odesa')).toHaveAttribute('data-type', 'GPE');
+  await expect(loupe.highlight('Shipping companies')).toHaveCount(0);
+  expect(await storedMentions(page)).toEqual(['GPE:Odesa']);
 });

@@ -39,8 +39,8 @@ test('importing 50 files adds the good ones and names each bad one with its reas
 
   await page.locator('#open-files').setInputFiles(files);
   const summary = page.getByRole('alert').filter({ hasText: 'Imported' });
-  await expect(summary).toContainText('Imported 47 document(s)', { timeout: 30_000 });
-  await expect(summary).toContainText('rejected 3 file(s)');
+  await expect(summary).toContainText('Imported 47 documents', { timeout: 30_000 });
+  await expect(summary).toContainText('rejected 3 files');
   await expect(summary).toContainText('latin1.txt is not UTF-8 text');
   await expect(summary).toContainText('broken.jsonl, line 2, column 10: malformed JSON');
   await expect(summary).toContainText('blank.md: the file is empty');
@@ -53,7 +53,7 @@ test('importing 50 files adds the good ones and names each bad one with its reas
   // Importing the same files again skips them as duplicates.
   await page.getByRole('button', { name: 'Add articles' }).click();
   await page.locator('#open-files').setInputFiles(files.slice(0, 5));
-  await expect(page.getByRole('status').filter({ hasText: 'Imported 0 document(s)' })).toContainText(
+  await expect(page.getByRole('status').filter({ hasText: 'Imported 0 documents' })).toContainText(
     'skipped 5 already in the corpus',
   );
 });
@@ -281,7 +281,7 @@ test('scraped boilerplate is cleaned up from a preview, only before the first an
   await expect(cleanup.getByRole('checkbox', { name: 'Share this: Facebook' })).toBeChecked();
   await expect(cleanup.getByRole('checkbox', { name: 'Port reopens in Odesa' })).not.toBeChecked();
   await cleanup.getByRole('checkbox', { name: '© 2024 Daily News' }).uncheck();
-  await cleanup.getByRole('button', { name: 'Remove 2 line(s)' }).click();
+  await cleanup.getByRole('button', { name: 'Remove 2 lines' }).click();
   await expect(loupe.article.locator('p')).toHaveText(['Port reopens in Odesa', 'The port reopened on Monday.', '© 2024 Daily News']);
 
   await loupe.drag('Odesa');

@@ -66,4 +66,17 @@ export class LoupePage {
     const fs = await import('node:fs');
     return { name: file.suggestedFilename(), json: JSON.parse(fs.readFileSync(path!, 'utf8')) };
   }
+
+  /** Every stored mention as TYPE:text, sorted, read from localStorage. */
+  async storedMentions(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const index = JSON.parse(localStorage.getItem('loupe/v1/index') ?? '{"documents":[]}');
+      return index.documents
+        .flatMap((d: any) => {
+          const ann = JSON.parse(localStorage.getItem(`loupe/v1/doc/${d.id}/ann`) ?? '{"mentions":[]}');
+          return ann.mentions.map((m: any) => `${m.type}:${m.text}`);
+        })
+        .sort();
+    });
+  }
 }

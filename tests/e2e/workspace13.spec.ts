@@ -68,7 +68,7 @@ test('bug 2: from Add articles, Esc, Alt+↓, Documents and a back button lead b
   // Every file rejected: the summary says why, and the way back is still there.
   await addArticles.click();
   await page.locator('#open-files').setInputFiles({ name: 'blank.md', mimeType: 'text/plain', buffer: Buffer.from(' \n') });
-  await expect(page.getByRole('alert').filter({ hasText: 'rejected 1 file(s)' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'rejected 1 file:' })).toBeVisible();
   await back.click();
   await expect(loupe.article).toBeVisible();
 });

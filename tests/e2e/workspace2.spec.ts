@@ -127,7 +127,7 @@ test('annotate all occurrences across the corpus, counted per document, then one
   const bar = page.getByRole('status').filter({ hasText: 'Tag ' });
   await expect(bar).toContainText('Tag 1 more occurrences as GPE? (“Kyiv” in this document)');
   await page.keyboard.press('a');
-  await expect(bar).toContainText('Tag 3 more occurrences as GPE? (“Kyiv” in 2 document(s) of the corpus)');
+  await expect(bar).toContainText('Tag 3 more occurrences as GPE? (“Kyiv” in 2 documents of the corpus)');
   const perDoc = bar.getByRole('list', { name: 'Occurrences per document' });
   await expect(perDoc).toContainText('First: 1');
   await expect(perDoc).toContainText('Second: 2');
@@ -162,7 +162,7 @@ test('corpus search lists hits with context, and choosing one opens its document
   await page.keyboard.type('batiplan');
   const hits = page.getByRole('list', { name: 'Hits in all documents' }).getByRole('button');
   await expect(hits).toHaveCount(2);
-  await expect(page.locator('.all-search [aria-live]')).toHaveText('2 in 1 document(s)');
+  await expect(page.locator('.all-search [aria-live]')).toHaveText('2 in 1 document');
   await expect(hits.first()).toContainText('accepted €450,000 from Batiplan SA between');
   await expect(hits.nth(1)).toContainText('Batiplan SA was fined €1.2 million.');
   await page.keyboard.press('Enter');

@@ -127,7 +127,7 @@ test('XSS payloads as schema type names in an imported loupe/1 corpus stay inert
     return { id: `T${i + 1}`, type, fragments: [[start, end]], text: Array.from(text).slice(start, end).join(''), note: payloads[i + 10] };
   });
   const report = await importAnnotations(page, [{ name: `${compact[0].replaceAll('/', '∕')}.json`, text: JSON.stringify(json) }]);
-  expect(report).toContain('Imported 1 of 1 document(s) from loupe/1 JSON');
+  expect(report).toContain('Imported 1 of 1 document from loupe/1 JSON');
   await expect(loupe.article.locator('.seg.m')).toHaveCount(named.length);
   for (const [i, type] of named.entries()) {
     await expect(loupe.article.locator('.seg.m').nth(i)).toHaveAttribute('data-type', type);
@@ -167,7 +167,7 @@ test('XSS payloads in imported brat files (text, types, notes, visual.conf colou
     { name: 'payloads.txt', text },
     { name: 'payloads.ann', text: lines.join('\n') + '\n' },
   ]);
-  expect(report).toContain('Imported 1 of 1 document(s) from brat standoff');
+  expect(report).toContain('Imported 1 of 1 document from brat standoff');
   await expect(loupe.article.locator('.seg.m')).toHaveCount(types.length);
   for (const [i, type] of types.entries()) {
     await expect(loupe.article.locator(`.seg.m[data-type="${type.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"]`).first()).toHaveCount(1);
@@ -215,7 +215,7 @@ test('XSS payloads in imported W3C annotations (text, quotes, types, notes) stay
     { name: 'payloads.txt', text },
     { name: 'payloads.jsonld', text: JSON.stringify(page1) },
   ]);
-  expect(report).toContain('Imported 1 of 1 document(s) from W3C Web Annotation');
+  expect(report).toContain('Imported 1 of 1 document from W3C Web Annotation');
   await expect(loupe.article.locator('.seg.m')).toHaveCount(25);
   await loupe.article.locator('.seg.m').first().click();
   await expect(page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Note')).toHaveValue(payloads[5]);

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { Key, Loupe, eventually, launch, scratch, serve, singleFileUrl } from './harness.mjs';
+import { trainingCorpus, trainingDocument } from '../e2e/trainer-corpus.mjs';
 
 const browsers = (process.env.LOUPE_BROWSERS ?? 'firefox,webkit').split(',');
 
@@ -204,6 +205,25 @@ for (const name of browsers) {
       assert.ok(stored.includes('ORG:Shipping companies'), stored.join(', '));
     });
 
+    test('the recommenders train in a Web Worker, served and from file://', async () => {
+      const corpus = JSON.stringify(trainingCorpus(40, 2, 25));
+      const unseen = JSON.stringify({ text: trainingDocument(77_777, 25).text, annotations: {} });
+      for (const [where, url] of [['served', `${server.base}/index.html`], ['file://', singleFileUrl]]) {
+        await loupe.open(url);
+        await eventually('the trainer', () => loupe.js('return !!window.wasmBindings?.trainer_probe_train'));
+        assert.equal(await loupe.js('return window.wasmBindings.trainer_probe_load(arguments[0]);', corpus), 40);
+        // Two snapshots in a row: the second supersedes the first, whose model never comes.
+        const r = await loupe.js('return window.wasmBindings.trainer_probe_train(false, 2);');
+        assert.equal(r.mode, 'worker', `${where}: ${JSON.stringify(r.events)}`);
+        assert.equal(r.seq, 2);
+        assert.deepEqual(r.events.filter((e) => e.startsWith('trained')), ['trained 2']);
+        assert.ok(r.modelBytes > 2_000 && r.taggerLabels > 4, JSON.stringify(r));
+        const p = await loupe.js('return window.wasmBindings.trainer_probe_predict(arguments[0]);', unseen);
+        assert.ok(p.shown > 20, JSON.stringify(p));
+        console.log(`${name} ${where}: trained in the worker in ${r.trainMs.toFixed(0)} ms, round trip ${r.roundTripMs.toFixed(0)} ms, model ${r.modelBytes} bytes read in ${r.decodeMs.toFixed(1)} ms`);
+      }
+    });
+
     test('wipe the live keys, then restore them from a backup', async () => {
       await fresh();
       await loupe.loadSamples();
@@ -228,6 +248,22 @@ for (const name of browsers) {
       await loupe.driver.wait(async () => (await loupe.highlights()).includes('GPE:Odesa'), 20_000);
       await loupe.captureDownloads();
       assert.deepEqual(await loupe.storedMentions(), ['GPE:Odesa']);
+    });
+
+    test('autosave to a file is not offered, and the Backups panel says why', async () => {
+      for (const url of [`${server.base}/index.html`, singleFileUrl]) {
+        await fresh(url);
+        await loupe.loadSamples();
+        await loupe.click('Backups');
+        const why = await eventually('the explanation', async () => {
+          const t = await loupe.text('.backups-panel .autosave-unsupported');
+          return t.includes('not offered in this browser') ? t : null;
+        });
+        assert.match(why, /Firefox and Safari do not/);
+        const controls = await loupe.driver.findElements({ css: '.backups-panel button.autosave-choose' });
+        assert.equal(controls.length, 0, `${url}: no autosave control`);
+        assert.equal(await loupe.js('return typeof window.showSaveFilePicker;'), 'undefined');
+      }
     });
   });
 }

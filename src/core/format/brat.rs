@@ -40,6 +40,7 @@ use crate::core::validate::Rule;
 /// The corpus as brat files: the three configuration files, then `.txt` and `.ann` pairs.
 pub fn export(documents: &[Document], schema: &Schema, report: &mut ExportReport) -> Vec<OutFile> {
     let conf = schema.to_brat();
+    report_schema_losses(schema, report);
     let mut files = vec![
         OutFile::text("annotation.conf", conf.annotation),
         OutFile::text("visual.conf", conf.visual),
@@ -52,6 +53,22 @@ pub fn export(documents: &[Document], schema: &Schema, report: &mut ExportReport
         files.push(OutFile::text(format!("{stem}.ann"), write_ann(doc, report)));
     }
     files
+}
+
+/// What of the schema `annotation.conf` cannot hold: descriptions, examples, the
+/// guidelines document and the version live only in loupe schema JSON.
+fn report_schema_losses(schema: &Schema, report: &mut ExportReport) {
+    const WHY: &str = "brat's annotation.conf has no place for them; export the schema as \
+                       loupe schema JSON to keep them";
+    let (descriptions, examples, guidelines) = schema.guide_counts();
+    report.drop("schema descriptions", WHY, descriptions);
+    report.drop("schema examples", WHY, examples);
+    report.drop("schema guidelines documents", WHY, usize::from(guidelines));
+    report.drop(
+        "schema versions",
+        WHY,
+        usize::from(!schema.version.is_empty()),
+    );
 }
 
 /// brat's span syntax: `0 4;10 15`.
@@ -182,6 +199,28 @@ pub fn write_ann(doc: &Document, report: &mut ExportReport) -> String {
             ),
         }
     }
+    write_clusters(ann, &ids, &mut out, report);
+    write_attached(ann, &ids, &mut out, report);
+    report.drop(
+        "event coreference links",
+        "brat has no event coreference",
+        ann.events.iter().filter(|e| e.coref.is_some()).count(),
+    );
+    report.drop(
+        "document labels",
+        "brat has no document labels",
+        ann.labels.values().map(Vec::len).sum(),
+    );
+    out
+}
+
+/// The entities as `*` Equiv lines (`ids` gives each annotation's brat id).
+fn write_clusters(
+    ann: &Annotations,
+    ids: &HashMap<&str, String>,
+    out: &mut String,
+    report: &mut ExportReport,
+) {
     for entity in &ann.entities {
         let members: Vec<&str> = ann
             .members(&entity.id)
@@ -205,6 +244,15 @@ pub fn write_ann(doc: &Document, report: &mut ExportReport) -> String {
             );
         }
     }
+}
+
+/// The attributes (`A`), normalisations (`N`) and notes (`#`) of the annotations.
+fn write_attached(
+    ann: &Annotations,
+    ids: &HashMap<&str, String>,
+    out: &mut String,
+    report: &mut ExportReport,
+) {
     // Attributes of mentions, events and relations, in that order.
     let mut a = 0;
     let attributed = ann
@@ -267,17 +315,6 @@ pub fn write_ann(doc: &Document, report: &mut ExportReport) -> String {
             );
         }
     }
-    report.drop(
-        "event coreference links",
-        "brat has no event coreference",
-        ann.events.iter().filter(|e| e.coref.is_some()).count(),
-    );
-    report.drop(
-        "document labels",
-        "brat has no document labels",
-        ann.labels.values().map(Vec::len).sum(),
-    );
-    out
 }
 
 /// Import brat files: `.txt`/`.ann` pairs and an optional `annotation.conf` (with
@@ -527,6 +564,78 @@ fn base_role<'a>(role: &'a str, kind: &str, schema: Option<&Schema>) -> &'a str 
     }
 }
 
+/// A `.ann` file being read: its text, the schema it is read with, and where its
+/// problems go, each with its line number.
+struct Reader<'p> {
+    file: &'p str,
+    text: &'p str,
+    index: OffsetIndex,
+    schema: Option<&'p Schema>,
+    problems: &'p mut Vec<Problem>,
+}
+
+impl Reader<'_> {
+    fn report(&mut self, line: usize, rule: Rule, message: String) {
+        self.problems.push(Problem::new(
+            self.file,
+            format!("line {line}"),
+            Flaw::new(rule, message),
+        ));
+    }
+
+    fn missing(&mut self, line: usize, what: &str, id: &str) {
+        self.report(
+            line,
+            Rule::MissingTarget,
+            format!("{what}: it refers to {id}, which is not in the file or was skipped; add {id} or remove the reference"),
+        );
+    }
+}
+
+/// The lines of a `.ann` file that parse, with their numbers; a line that does not, or
+/// that reuses an id, is a problem.
+fn parse_lines<'a>(ann: &'a str, report: &mut Reader) -> Vec<(usize, Line<'a>)> {
+    let mut lines = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (n, raw) in ann.lines().enumerate() {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if raw.trim().is_empty() {
+            continue;
+        }
+        match parse_line(raw, report.text, &report.index) {
+            Ok((Some(id), _)) if !seen.insert(id) => report.report(
+                n + 1,
+                Rule::DuplicateId,
+                format!("the id {id} is used twice; give each annotation its own id"),
+            ),
+            Ok((_, line)) => lines.push((n + 1, line)),
+            Err(flaw) => {
+                let id = raw.split('\t').next().unwrap_or("");
+                report.report(n + 1, flaw.rule, format!("{id}: {}", flaw.message));
+            }
+        }
+    }
+    lines
+}
+
+/// What an id in a `.ann` file refers to: a mention, an event, or (for a trigger's T) the
+/// event on that trigger.
+struct Resolver<'a> {
+    mentions: BTreeSet<String>,
+    events: BTreeSet<&'a str>,
+    event_on: HashMap<&'a str, &'a str>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, id: &str) -> Option<String> {
+        if self.mentions.contains(id) || self.events.contains(id) {
+            Some(id.to_owned())
+        } else {
+            self.event_on.get(id).map(|e| (*e).to_owned())
+        }
+    }
+}
+
 /// Read one `.ann` file over its text. Lines that cannot be applied go to `problems`
 /// (with their line number); the caller decides whether the rest is kept.
 pub fn read_ann(
@@ -536,37 +645,14 @@ pub fn read_ann(
     schema: Option<&Schema>,
     problems: &mut Vec<Problem>,
 ) -> Result<Annotations, ImportError> {
-    let index = OffsetIndex::new(text);
-    let problem = |line: usize, rule: Rule, message: String| {
-        Problem::new(file, format!("line {line}"), Flaw::new(rule, message))
+    let mut report = Reader {
+        file,
+        text,
+        index: OffsetIndex::new(text),
+        schema,
+        problems,
     };
-    let mut lines = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (n, raw) in ann.lines().enumerate() {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        if raw.trim().is_empty() {
-            continue;
-        }
-        match parse_line(raw, text, &index) {
-            Ok((id, line)) => {
-                if let Some(id) = id {
-                    if !seen.insert(id) {
-                        problems.push(problem(
-                            n + 1,
-                            Rule::DuplicateId,
-                            format!("the id {id} is used twice; give each annotation its own id"),
-                        ));
-                        continue;
-                    }
-                }
-                lines.push((n + 1, line));
-            }
-            Err(flaw) => {
-                let id = raw.split('\t').next().unwrap_or("");
-                problems.push(problem(n + 1, flaw.rule, format!("{id}: {}", flaw.message)));
-            }
-        }
-    }
+    let lines = parse_lines(ann, &mut report);
     // Which T ids are triggers: they become events, not mentions.
     let triggers: BTreeSet<&str> = lines
         .iter()
@@ -576,7 +662,7 @@ pub fn read_ann(
         })
         .collect();
     let mut out = Annotations::default();
-    let mut spans: HashMap<&str, (&str, &[Span])> = HashMap::new();
+    let mut spans: HashMap<&str, &[Span]> = HashMap::new();
     for (_, line) in &lines {
         if let Line::Text {
             id,
@@ -584,12 +670,12 @@ pub fn read_ann(
             fragments,
         } = line
         {
-            spans.insert(id, (kind, fragments));
+            spans.insert(id, fragments);
             if !triggers.contains(id) {
                 out.mentions.push(Mention {
                     id: (*id).to_owned(),
                     kind: (*kind).to_owned(),
-                    text: indexed_text(text, &index, fragments).unwrap_or_default(),
+                    text: indexed_text(text, &report.index, fragments).unwrap_or_default(),
                     fragments: fragments.clone(),
                     attributes: BTreeMap::new(),
                     normalization: None,
@@ -602,7 +688,7 @@ pub fn read_ann(
     // A reference to a trigger's T means the event on it. An event whose trigger is
     // missing is skipped below, so nothing may resolve to it.
     let mut event_on: HashMap<&str, &str> = HashMap::new();
-    let event_ids: BTreeSet<&str> = lines
+    let events: BTreeSet<&str> = lines
         .iter()
         .filter_map(|(_, l)| match l {
             Line::Event { id, trigger, .. } if spans.contains_key(trigger) => {
@@ -612,180 +698,187 @@ pub fn read_ann(
             _ => None,
         })
         .collect();
-    let mention_ids: BTreeSet<String> = out.mentions.iter().map(|m| m.id.clone()).collect();
-    let resolve = |id: &str| -> Option<String> {
-        if mention_ids.contains(id) || event_ids.contains(id) {
-            Some(id.to_owned())
-        } else {
-            event_on.get(id).map(|e| (*e).to_owned())
-        }
+    let ids = Resolver {
+        mentions: out.mentions.iter().map(|m| m.id.clone()).collect(),
+        events,
+        event_on,
     };
-    let missing = |id: &str| {
-        format!("it refers to {id}, which is not in the file or was skipped; add {id} or remove the reference")
-    };
+    let fragments_of = |id: &str| spans.get(id).copied();
     for (n, line) in &lines {
         match line {
-            Line::Event {
-                id,
-                kind,
-                trigger,
-                args,
-            } => {
-                let Some((_, fragments)) = spans.get(trigger) else {
-                    problems.push(problem(
-                        *n,
-                        Rule::MissingTarget,
-                        format!("{id}: {}", missing(trigger)),
-                    ));
-                    continue;
-                };
-                let kind = full_event_type(kind, schema);
-                let mut arguments = Vec::new();
-                for (role, target) in args {
-                    match resolve(target) {
-                        Some(target) => arguments.push(Argument {
-                            role: base_role(role, &kind, schema).to_owned(),
-                            target,
-                        }),
-                        None => problems.push(problem(
-                            *n,
-                            Rule::MissingTarget,
-                            format!("{id}: {}", missing(target)),
-                        )),
-                    }
+            Line::Event { .. } => {
+                if let Some(event) = read_event(*n, line, &fragments_of, &ids, &mut report) {
+                    out.events.push(event);
                 }
-                out.events.push(Event {
-                    id: (*id).to_owned(),
-                    kind,
-                    trigger: fragments.to_vec(),
-                    trigger_text: indexed_text(text, &index, fragments).unwrap_or_default(),
-                    arguments,
-                    attributes: BTreeMap::new(),
-                    note: None,
-                    coref: None,
-                });
             }
-            Line::Relation {
-                id,
-                kind,
-                arg1,
-                arg2,
-            } => match (resolve(arg1), resolve(arg2)) {
-                (Some(arg1), Some(arg2)) => out.relations.push(Relation {
-                    id: (*id).to_owned(),
-                    kind: (*kind).to_owned(),
-                    arg1,
-                    arg2,
-                    attributes: BTreeMap::new(),
-                }),
-                (a1, _) => {
-                    let bad = if a1.is_none() { arg1 } else { arg2 };
-                    problems.push(problem(
-                        *n,
-                        Rule::MissingTarget,
-                        format!("{id}: {}", missing(bad)),
-                    ));
+            Line::Relation { .. } => {
+                if let Some(relation) = read_relation(*n, line, &ids, &mut report) {
+                    out.relations.push(relation);
                 }
-            },
+            }
             _ => {}
         }
     }
     // Everything below attaches to what now exists.
     for (n, line) in &lines {
-        match line {
-            Line::Equiv(members) => {
-                let bad = members
-                    .iter()
-                    .find(|m| out.mention(m).is_none_or(|m| m.entity.is_some()));
-                if let Some(bad) = bad {
-                    problems.push(problem(
-                        *n,
-                        Rule::MissingTarget,
-                        format!("*: {bad} is not a mention, or is already in another Equiv set; each mention can be in one set"),
-                    ));
-                    continue;
-                }
-                let cid = out.next_id("C");
-                let first = out.mention(members[0]).expect("checked above").clone();
-                for m in out
-                    .mentions
-                    .iter_mut()
-                    .filter(|m| members.contains(&m.id.as_str()))
-                {
-                    m.entity = Some(cid.clone());
-                }
-                out.entities.push(Entity {
-                    id: cid,
-                    name: first.text,
-                    kind: first.kind,
-                    normalization: None,
-                    attributes: BTreeMap::new(),
-                    note: None,
-                });
-            }
-            Line::Attribute {
-                name,
-                target,
-                value,
-            } => {
-                let value =
-                    value.map_or(AttrValue::Flag(true), |v| AttrValue::Value(v.to_string()));
-                let target = resolve(target).unwrap_or_else(|| (*target).to_owned());
-                let attrs = if let Some(m) = out.mentions.iter_mut().find(|m| m.id == target) {
-                    &mut m.attributes
-                } else if let Some(e) = out.events.iter_mut().find(|e| e.id == target) {
-                    &mut e.attributes
-                } else if let Some(r) = out.relations.iter_mut().find(|r| r.id == target) {
-                    &mut r.attributes
-                } else {
-                    problems.push(problem(
-                        *n,
-                        Rule::MissingTarget,
-                        format!("{name}: {}", missing(&target)),
-                    ));
-                    continue;
-                };
-                attrs.insert((*name).to_owned(), value);
-            }
-            Line::Norm {
-                target,
-                resource,
-                id,
-                label,
-            } => match out.mentions.iter_mut().find(|m| m.id == *target) {
-                Some(m) => {
-                    m.normalization = Some(Normalization {
-                        resource: (*resource).to_owned(),
-                        id: (*id).to_owned(),
-                        label: (*label).to_owned(),
-                    })
-                }
-                None => problems.push(problem(
-                    *n,
-                    Rule::MissingTarget,
-                    format!("normalisation: {}", missing(target)),
-                )),
-            },
-            Line::Note { target, note } => {
-                let target = resolve(target).unwrap_or_else(|| (*target).to_owned());
-                let slot = if let Some(m) = out.mentions.iter_mut().find(|m| m.id == target) {
-                    &mut m.note
-                } else if let Some(e) = out.events.iter_mut().find(|e| e.id == target) {
-                    &mut e.note
-                } else {
-                    problems.push(problem(
-                        *n,
-                        Rule::MissingTarget,
-                        format!("note: {}", missing(&target)),
-                    ));
-                    continue;
-                };
-                *slot = Some((*note).to_owned());
-            }
-            _ => {}
-        }
+        attach(*n, line, &ids, &mut out, &mut report);
     }
     Ok(out)
+}
+
+/// An `E` line as an event; a missing trigger drops it, a missing argument is left out.
+fn read_event<'a>(
+    n: usize,
+    line: &Line,
+    fragments_of: &impl Fn(&str) -> Option<&'a [Span]>,
+    ids: &Resolver,
+    report: &mut Reader,
+) -> Option<Event> {
+    let schema = report.schema;
+    let Line::Event {
+        id,
+        kind,
+        trigger,
+        args,
+    } = line
+    else {
+        return None;
+    };
+    let Some(fragments) = fragments_of(trigger) else {
+        report.missing(n, id, trigger);
+        return None;
+    };
+    let kind = full_event_type(kind, schema);
+    let mut arguments = Vec::new();
+    for (role, target) in args {
+        match ids.resolve(target) {
+            Some(target) => arguments.push(Argument {
+                role: base_role(role, &kind, schema).to_owned(),
+                target,
+            }),
+            None => report.missing(n, id, target),
+        }
+    }
+    Some(Event {
+        id: (*id).to_owned(),
+        kind,
+        trigger: fragments.to_vec(),
+        trigger_text: indexed_text(report.text, &report.index, fragments).unwrap_or_default(),
+        arguments,
+        attributes: BTreeMap::new(),
+        note: None,
+        coref: None,
+    })
+}
+
+/// An `R` line as a relation; one with a missing argument is dropped.
+fn read_relation(n: usize, line: &Line, ids: &Resolver, report: &mut Reader) -> Option<Relation> {
+    let Line::Relation {
+        id,
+        kind,
+        arg1,
+        arg2,
+    } = line
+    else {
+        return None;
+    };
+    match (ids.resolve(arg1), ids.resolve(arg2)) {
+        (Some(arg1), Some(arg2)) => Some(Relation {
+            id: (*id).to_owned(),
+            kind: (*kind).to_owned(),
+            arg1,
+            arg2,
+            attributes: BTreeMap::new(),
+        }),
+        (a1, _) => {
+            let bad = if a1.is_none() { arg1 } else { arg2 };
+            report.missing(n, id, bad);
+            None
+        }
+    }
+}
+
+/// Attach an `*` (Equiv), `A`, `N` or `#` line to the annotations it is about.
+fn attach(n: usize, line: &Line, ids: &Resolver, out: &mut Annotations, report: &mut Reader) {
+    match line {
+        Line::Equiv(members) => {
+            let bad = members
+                .iter()
+                .find(|m| out.mention(m).is_none_or(|m| m.entity.is_some()));
+            if let Some(bad) = bad {
+                report.report(
+                    n,
+                    Rule::MissingTarget,
+                    format!("*: {bad} is not a mention, or is already in another Equiv set; each mention can be in one set"),
+                );
+                return;
+            }
+            let cid = out.next_id("C");
+            let first = out.mention(members[0]).expect("checked above").clone();
+            for m in out
+                .mentions
+                .iter_mut()
+                .filter(|m| members.contains(&m.id.as_str()))
+            {
+                m.entity = Some(cid.clone());
+            }
+            out.entities.push(Entity {
+                id: cid,
+                name: first.text,
+                kind: first.kind,
+                normalization: None,
+                attributes: BTreeMap::new(),
+                note: None,
+            });
+        }
+        Line::Attribute {
+            name,
+            target,
+            value,
+        } => {
+            let value = value.map_or(AttrValue::Flag(true), |v| AttrValue::Value(v.to_string()));
+            let target = ids.resolve(target).unwrap_or_else(|| (*target).to_owned());
+            let attrs = if let Some(m) = out.mentions.iter_mut().find(|m| m.id == target) {
+                &mut m.attributes
+            } else if let Some(e) = out.events.iter_mut().find(|e| e.id == target) {
+                &mut e.attributes
+            } else if let Some(r) = out.relations.iter_mut().find(|r| r.id == target) {
+                &mut r.attributes
+            } else {
+                report.missing(n, name, &target);
+                return;
+            };
+            attrs.insert((*name).to_owned(), value);
+        }
+        Line::Norm {
+            target,
+            resource,
+            id,
+            label,
+        } => match out.mentions.iter_mut().find(|m| m.id == *target) {
+            Some(m) => {
+                m.normalization = Some(Normalization {
+                    resource: (*resource).to_owned(),
+                    id: (*id).to_owned(),
+                    label: (*label).to_owned(),
+                })
+            }
+            None => report.missing(n, "normalisation", target),
+        },
+        Line::Note { target, note } => {
+            let target = ids.resolve(target).unwrap_or_else(|| (*target).to_owned());
+            let slot = if let Some(m) = out.mentions.iter_mut().find(|m| m.id == target) {
+                &mut m.note
+            } else if let Some(e) = out.events.iter_mut().find(|e| e.id == target) {
+                &mut e.note
+            } else {
+                report.missing(n, "note", &target);
+                return;
+            };
+            *slot = Some((*note).to_owned());
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -799,6 +892,52 @@ mod tests {
         out.iter()
             .map(|f| InputFile::new(&f.name, f.bytes.clone()))
             .collect()
+    }
+
+    #[test]
+    fn exporting_a_guided_schema_names_what_annotation_conf_leaves_out() {
+        let guided = crate::core::schema::guided_fixture();
+        let mut report = ExportReport::default();
+        let out = export(&[fixtures::document()], &guided, &mut report);
+        let lines = report.lines();
+        for expected in [
+            "4 schema descriptions dropped: brat's annotation.conf has no place for them",
+            "4 schema examples dropped",
+            "1 schema guidelines documents dropped",
+            "1 schema versions dropped",
+        ] {
+            assert!(
+                lines.iter().any(|l| l.starts_with(expected)),
+                "{expected}: {lines:?}"
+            );
+        }
+        // Everything else of the schema comes back.
+        let back = import_any(Format::Brat, &files(&out), ImportOptions { strict: true }).unwrap();
+        let mut plain = guided.clone();
+        plain.version.clear();
+        plain.guidelines.clear();
+        for t in &mut plain.entity_types {
+            t.guide = Default::default();
+        }
+        for e in &mut plain.event_types {
+            e.guide = Default::default();
+            e.roles
+                .iter_mut()
+                .for_each(|r| r.guide = Default::default());
+        }
+        plain
+            .relation_types
+            .iter_mut()
+            .for_each(|r| r.guide = Default::default());
+        plain
+            .attributes
+            .iter_mut()
+            .for_each(|a| a.guide = Default::default());
+        assert_eq!(back.schema, Some(plain));
+        // A schema without guides loses nothing of itself.
+        let mut report = ExportReport::default();
+        export(&[], &Schema::ace2005(), &mut report);
+        assert!(report.is_lossless(), "{:?}", report.lines());
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::core::model::{AttrValue, Document};
 use crate::core::schema::{
-    AnnotationKind, AttributeDef, Cardinality, EntityType, EventType, RelationType, Role, Schema,
+    AnnotationKind, AttributeDef, Cardinality, EntityType, EventType, Guide, RelationType, Role,
+    Schema,
 };
 
 /// Colours for inferred types, in turn: readable behind black text.
@@ -85,6 +86,7 @@ pub fn infer_schema(documents: &[Document], name: &str) -> Schema {
             color: (*colours.next().unwrap()).to_owned(),
             hotkey: None,
             parent: None,
+            guide: Guide::default(),
         });
     }
     for (kind, roles) in &events {
@@ -99,8 +101,10 @@ pub fn infer_schema(documents: &[Document], name: &str) -> Schema {
                     name: (*role).to_owned(),
                     types: types.iter().map(|t| (*t).to_owned()).collect(),
                     cardinality: Cardinality::Any,
+                    guide: Guide::default(),
                 })
                 .collect(),
+            guide: Guide::default(),
         });
     }
     let known: BTreeSet<&str> = entity_types
@@ -115,6 +119,7 @@ pub fn infer_schema(documents: &[Document], name: &str) -> Schema {
             display: (*kind).to_owned(),
             arg1: list(a1),
             arg2: list(a2),
+            guide: Guide::default(),
         });
     }
     // An attribute seen with values is valued; one seen only as a flag is binary.
@@ -123,6 +128,7 @@ pub fn infer_schema(documents: &[Document], name: &str) -> Schema {
             name: name.to_owned(),
             values: values.into_iter().map(str::to_owned).collect(),
             applies_to,
+            guide: Guide::default(),
         });
     }
     schema

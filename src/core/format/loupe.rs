@@ -28,7 +28,7 @@ use super::{
 use crate::core::edit::drop_invalid;
 use crate::core::model::{
     fragments_text, sha256_hex, Annotations, Document, DocumentMeta, Entity, Event, Id, Mention,
-    Relation, Status,
+    Relation, Stamp, Status,
 };
 use crate::core::schema::{Schema, SchemaError};
 use crate::core::validate::{validate, Rule};
@@ -83,6 +83,10 @@ struct FileDoc {
     relations: Vec<Relation>,
     #[serde(default)]
     labels: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    stamps: BTreeMap<Id, Stamp>,
+    #[serde(default)]
+    active_ms: u64,
 }
 
 impl From<FileDoc> for Document {
@@ -104,6 +108,8 @@ impl From<FileDoc> for Document {
                 events: d.events,
                 relations: d.relations,
                 labels: d.labels,
+                stamps: d.stamps,
+                active_ms: d.active_ms,
             },
         }
     }
@@ -420,6 +426,7 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                     continue;
                 }
                 let left_out = drop_invalid(&mut doc.annotations, &doc.text, file.schema.as_ref());
+                doc.annotations.prune_stamps();
                 report.skipped.extend(left_out.into_iter().map(|issue| {
                     Problem::new(
                         &f.name,
@@ -877,6 +884,7 @@ mod tests {
         custom.entity_types = Schema::ace2005().entity_types;
         let files = [
             to_json(&[rich(), sample()], "ana"),
+            to_json_with_schema(&[sample()], "ana", &crate::core::schema::guided_fixture()),
             to_json_with_schema(&[labelled], "", &custom),
             serialize(&LoupeFile {
                 annotator: String::new(),
@@ -888,6 +896,57 @@ mod tests {
         for json in files {
             let value: serde_json::Value = serde_json::from_str(&json).unwrap();
             assert_eq!(check(&schema, &value), Vec::<String>::new());
+        }
+    }
+
+    /// `rich()` with its annotations stamped and an active time.
+    fn timed() -> Document {
+        let mut doc = rich();
+        let before = crate::core::model::Annotations::default();
+        crate::core::timing::stamp(&before, &mut doc.annotations, 1_764_585_600_000, "Ana");
+        doc.annotations.active_ms = 93_500;
+        doc
+    }
+
+    #[test]
+    fn timing_travels_in_loupe_1_and_older_files_still_load() {
+        let doc = timed();
+        let json = to_json(std::slice::from_ref(&doc), "Ana");
+        for key in [
+            "\"stamps\"",
+            "\"created\": 1764585600000",
+            "\"modified_by\": \"Ana\"",
+            "\"active_ms\": 93500",
+        ] {
+            assert!(json.contains(key), "{key} missing from\n{json}");
+        }
+        let back = from_json(&json).unwrap();
+        assert_eq!(back.documents, vec![doc.clone()]);
+        assert_eq!(serialize(&back), json, "byte-identical round trip");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            crate::core::format::json_schema::check(&json_schema(), &value),
+            Vec::<String>::new()
+        );
+        // A file without timing (every file before it existed) reads with none.
+        let plain = from_json(&to_json(&[rich()], "Ana")).unwrap();
+        assert!(plain.documents[0].annotations.stamps.is_empty());
+        assert_eq!(plain.documents[0].annotations.active_ms, 0);
+        // The other formats leave timing out.
+        for format in crate::core::format::Format::ALL {
+            if format == crate::core::format::Format::Loupe {
+                continue;
+            }
+            let out =
+                crate::core::format::export(format, std::slice::from_ref(&doc), &Schema::ace2005());
+            for f in &out.files {
+                let text = String::from_utf8_lossy(&f.bytes);
+                assert!(
+                    !text.contains("1764585600000") && !text.contains("93500"),
+                    "{format:?} {}",
+                    f.name
+                );
+            }
         }
     }
 

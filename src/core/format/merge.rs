@@ -91,6 +91,18 @@ pub fn merge_imported(existing: &Annotations, incoming: &Annotations, text: &str
     for (set, labels) in &incoming.labels {
         m.labels(set, labels);
     }
+    // Added annotations keep the file's stamps; the time spent is the larger of the two,
+    // so importing one file twice counts it once.
+    for (from, to) in &m.map {
+        if let Some(stamp) = incoming.stamps.get(from) {
+            m.work
+                .stamps
+                .entry(to.clone())
+                .or_insert_with(|| stamp.clone());
+        }
+    }
+    m.work.prune_stamps();
+    m.work.active_ms = m.work.active_ms.max(incoming.active_ms);
     let edit = match m.edits.len() {
         0 => None,
         _ => Some(Edit::Batch(m.edits)),
@@ -385,7 +397,8 @@ impl Merger<'_> {
                 && r.arg2 == arg2
                 && r.attributes == relation.attributes
         };
-        if self.work.relations.iter().any(same) {
+        if let Some(found) = self.work.relations.iter().find(|r| same(r)) {
+            self.map.insert(relation.id.clone(), found.id.clone());
             self.present += 1;
             return;
         }
@@ -393,6 +406,7 @@ impl Merger<'_> {
         new.id = self.fresh_id(&relation.id);
         new.arg1 = arg1;
         new.arg2 = arg2;
+        self.map.insert(relation.id.clone(), new.id.clone());
         let index = self.work.relations.len();
         if self.apply(
             Edit::InsertRelation {
@@ -588,6 +602,32 @@ mod tests {
         // 7 mentions, 1 event, 1 relation.
         assert_eq!(m.present, 9);
         assert!(m.problems.is_empty());
+    }
+
+    #[test]
+    fn merged_annotations_keep_the_files_stamps_and_the_larger_active_time() {
+        let doc = fixtures::document();
+        let mut incoming = doc.annotations.clone();
+        crate::core::timing::stamp(&Annotations::default(), &mut incoming, 7_000, "ben");
+        incoming.active_ms = 80_000;
+        let mut ours = Annotations {
+            active_ms: 50_000,
+            ..Default::default()
+        };
+        ours.mentions.push(incoming.mentions[0].clone());
+        ours.mentions[0].id = "T99".into();
+        let m = merge_imported(&ours, &incoming, &doc.text);
+        assert_eq!(m.merged.active_ms, 80_000);
+        // Every annotation has the file's stamp, the one already there too, as it had none.
+        assert_eq!(
+            m.merged.stamps.len(),
+            m.merged.count() + m.merged.entities.len()
+        );
+        assert!(m.merged.stamps.values().all(|s| s.created_by == "ben"));
+        // A stamp already there is kept.
+        crate::core::timing::stamp(&Annotations::default(), &mut ours, 1_000, "ana");
+        let m = merge_imported(&ours, &incoming, &doc.text);
+        assert_eq!(m.merged.stamps["T99"].created_by, "ana");
     }
 
     #[test]

@@ -253,6 +253,162 @@ struct Item<'a> {
     is_event: bool,
 }
 
+/// The document an annotation's `source` names (by its IRI or its file name); with one
+/// text only, that one.
+fn document_of(
+    source: Option<&str>,
+    by_source: &HashMap<String, usize>,
+    documents: usize,
+) -> Option<usize> {
+    source
+        .and_then(|src| {
+            by_source
+                .get(src)
+                .or_else(|| by_source.get(local_id(src)))
+                .copied()
+        })
+        .or((documents == 1).then_some(0))
+}
+
+/// The text an annotation's targets select.
+fn fragments_of(text: &str, targets: &[&Value]) -> Result<Vec<Span>, Flaw> {
+    let index = OffsetIndex::new(text);
+    let fragments = targets
+        .iter()
+        .map(|t| fragment(text, &index, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    // An empty target list (`"target": []`) selects nothing.
+    if fragments.is_empty() {
+        return Err(Flaw::new(
+            Rule::NoFragments,
+            "its target selects no text; give it a TextPositionSelector or a TextQuoteSelector",
+        ));
+    }
+    Ok(fragments)
+}
+
+/// What an annotation's bodies say besides its type: attributes (classifying), a note
+/// (commenting), a normalisation (identifying) and its links (role, source IRI).
+#[derive(Default)]
+struct Bodies<'a> {
+    attributes: BTreeMap<String, AttrValue>,
+    note: Option<String>,
+    normalization: Option<Normalization>,
+    links: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Bodies<'a> {
+    fn of(value: &'a Value) -> Self {
+        let mut out = Self::default();
+        for b in as_list(value.get("body")) {
+            match str_of(b, "purpose") {
+                Some("classifying") => {
+                    let v = str_of(b, "value").unwrap_or("");
+                    match v.split_once('=') {
+                        Some((k, v)) => out
+                            .attributes
+                            .insert(k.to_owned(), AttrValue::Value(v.to_owned())),
+                        None => out.attributes.insert(v.to_owned(), AttrValue::Flag(true)),
+                    };
+                }
+                Some("commenting") => out.note = str_of(b, "value").map(str::to_owned),
+                Some("identifying") => {
+                    if let Some((resource, id)) = str_of(b, "value").and_then(|v| v.split_once(':'))
+                    {
+                        out.normalization = Some(Normalization {
+                            resource: resource.into(),
+                            id: id.into(),
+                            label: str_of(b, "label").unwrap_or("").into(),
+                        });
+                    }
+                }
+                Some("linking") => out.links.push((
+                    str_of(b, "role").unwrap_or("Arg"),
+                    str_of(b, "source").unwrap_or(""),
+                )),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Add `item` to `ann` as a relation, an event or a mention; `resolve` turns the IRIs it
+/// links to into local ids (or says why not, and gives `None`).
+fn place(
+    item: &Item,
+    text: &str,
+    bodies: Bodies,
+    resolve: &mut impl FnMut(&str) -> Option<String>,
+    ann: &mut Annotations,
+) {
+    let Bodies {
+        attributes,
+        note,
+        normalization,
+        links,
+    } = bodies;
+    let index = OffsetIndex::new(text);
+    if let Some(arg1) = item.arg1 {
+        let arg2 = links.first().map(|(_, s)| *s).unwrap_or("");
+        if let (Some(arg1), Some(arg2)) = (resolve(arg1), resolve(arg2)) {
+            ann.relations.push(Relation {
+                id: item.id.clone(),
+                kind: item.kind.clone(),
+                arg1,
+                arg2,
+                attributes,
+            });
+        }
+    } else if item.is_event {
+        let arguments = links
+            .iter()
+            .filter_map(|(role, src)| {
+                Some(Argument {
+                    role: (*role).to_owned(),
+                    target: resolve(src)?,
+                })
+            })
+            .collect();
+        ann.events.push(Event {
+            id: item.id.clone(),
+            kind: item.kind.clone(),
+            trigger_text: indexed_text(text, &index, &item.fragments).unwrap_or_default(),
+            trigger: item.fragments.clone(),
+            arguments,
+            attributes,
+            note,
+            coref: None,
+        });
+    } else {
+        ann.mentions.push(Mention {
+            id: item.id.clone(),
+            kind: item.kind.clone(),
+            text: indexed_text(text, &index, &item.fragments).unwrap_or_default(),
+            fragments: item.fragments.clone(),
+            attributes,
+            normalization,
+            note,
+            entity: None,
+        });
+    }
+}
+
+/// The local id of the annotation `iri` names in document `doc`, which a relation or an
+/// argument may point at: a mention or an event of that document.
+fn local_target(
+    iri: &str,
+    doc: usize,
+    iri_to_local: &HashMap<&str, (usize, String)>,
+    relations: &std::collections::BTreeSet<(usize, &str)>,
+) -> Result<String, Flaw> {
+    match iri_to_local.get(iri) {
+        Some((d, local)) if *d == doc && relations.contains(&(*d, local.as_str())) => Err(Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is a relation; a relation or an argument points at a mention or an event"))),
+        Some((d, local)) if *d == doc => Ok(local.clone()),
+        _ => Err(Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link"))),
+    }
+}
+
 pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, ImportError> {
     let mut report = ImportReport::default();
     let mut documents: Vec<Document> = Vec::new();
@@ -294,14 +450,9 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                 .first()
                 .and_then(|t| str_of(t, "source"))
                 .or(relation_arg1);
-            let doc = match (relation_arg1, source) {
-                (Some(arg1), _) => iri_to_local.get(arg1).map(|(d, _)| *d),
-                (None, Some(src)) => by_source
-                    .get(src)
-                    .or_else(|| by_source.get(local_id(src)))
-                    .copied()
-                    .or((documents.len() == 1).then_some(0)),
-                (None, None) => (documents.len() == 1).then_some(0),
+            let doc = match relation_arg1 {
+                Some(arg1) => iri_to_local.get(arg1).map(|(d, _)| *d),
+                None => document_of(source, &by_source, documents.len()),
             };
             let Some(doc) = doc else {
                 problem(Flaw::new(
@@ -313,26 +464,16 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
                 ));
                 continue;
             };
-            let index = OffsetIndex::new(&documents[doc].text);
-            let mut fragments = Vec::new();
-            if relation_arg1.is_none() {
-                match targets
-                    .iter()
-                    .map(|t| fragment(&documents[doc].text, &index, t))
-                    .collect::<Result<Vec<_>, _>>()
-                {
-                    Ok(f) => fragments = f,
+            let fragments = match relation_arg1 {
+                Some(_) => Vec::new(),
+                None => match fragments_of(&documents[doc].text, &targets) {
+                    Ok(f) => f,
                     Err(flaw) => {
                         problem(flaw);
                         continue;
                     }
-                }
-                // An empty target list (`"target": []`) selects nothing.
-                if fragments.is_empty() {
-                    problem(Flaw::new(Rule::NoFragments, "its target selects no text; give it a TextPositionSelector or a TextQuoteSelector"));
-                    continue;
-                }
-            }
+                },
+            };
             let is_event = relation_arg1.is_none() && motivation == "linking";
             let prefix = if relation_arg1.is_some() {
                 "R"
@@ -387,99 +528,19 @@ pub fn import(files: &[InputFile], options: ImportOptions) -> Result<Imported, I
             .collect();
         for (doc, item) in &pending {
             let text = &documents[*doc].text;
-            let index = OffsetIndex::new(text);
-            let bodies = as_list(item.value.get("body"));
-            let mut attributes = BTreeMap::new();
-            let mut note = None;
-            let mut normalization = None;
-            let mut links = Vec::new();
-            for b in &bodies {
-                match str_of(b, "purpose") {
-                    Some("classifying") => {
-                        let v = str_of(b, "value").unwrap_or("");
-                        match v.split_once('=') {
-                            Some((k, v)) => {
-                                attributes.insert(k.to_owned(), AttrValue::Value(v.to_owned()))
-                            }
-                            None => attributes.insert(v.to_owned(), AttrValue::Flag(true)),
-                        };
-                    }
-                    Some("commenting") => note = str_of(b, "value").map(str::to_owned),
-                    Some("identifying") => {
-                        if let Some((resource, id)) =
-                            str_of(b, "value").and_then(|v| v.split_once(':'))
-                        {
-                            normalization = Some(Normalization {
-                                resource: resource.into(),
-                                id: id.into(),
-                                label: str_of(b, "label").unwrap_or("").into(),
-                            });
-                        }
-                    }
-                    Some("linking") => links.push((
-                        str_of(b, "role").unwrap_or("Arg"),
-                        str_of(b, "source").unwrap_or(""),
-                    )),
-                    _ => {}
-                }
-            }
-            let mut resolve = |iri: &str| -> Option<String> {
-                match iri_to_local.get(iri) {
-                    Some((d, local)) if d == doc && relations.contains(&(*d, local.as_str())) => {
-                        problems.push(Problem::new(&f.name, &item.place, Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is a relation; a relation or an argument points at a mention or an event"))));
-                        None
-                    }
-                    Some((d, local)) if d == doc => Some(local.clone()),
-                    _ => {
-                        problems.push(Problem::new(&f.name, &item.place, Flaw::new(Rule::MissingTarget, format!("it links to {iri:?}, which is not an annotation of this document in the file; add it or remove the link"))));
-                        None
-                    }
-                }
+            let bodies = Bodies::of(item.value);
+            let mut resolve = |iri: &str| {
+                local_target(iri, *doc, &iri_to_local, &relations)
+                    .map_err(|flaw| problems.push(Problem::new(&f.name, &item.place, flaw)))
+                    .ok()
             };
-            let ann = per_doc.entry(*doc).or_default();
-            if let Some(arg1) = item.arg1 {
-                let arg2 = links.first().map(|(_, s)| *s).unwrap_or("");
-                if let (Some(arg1), Some(arg2)) = (resolve(arg1), resolve(arg2)) {
-                    ann.relations.push(Relation {
-                        id: item.id.clone(),
-                        kind: item.kind.clone(),
-                        arg1,
-                        arg2,
-                        attributes,
-                    });
-                }
-            } else if item.is_event {
-                let arguments = links
-                    .iter()
-                    .filter_map(|(role, src)| {
-                        Some(Argument {
-                            role: (*role).to_owned(),
-                            target: resolve(src)?,
-                        })
-                    })
-                    .collect();
-                ann.events.push(Event {
-                    id: item.id.clone(),
-                    kind: item.kind.clone(),
-                    trigger_text: indexed_text(text, &index, &item.fragments).unwrap_or_default(),
-                    trigger: item.fragments.clone(),
-                    arguments,
-                    attributes,
-                    note,
-                    coref: None,
-                });
-            } else {
-                ann.mentions.push(Mention {
-                    id: item.id.clone(),
-                    kind: item.kind.clone(),
-                    text: indexed_text(text, &index, &item.fragments).unwrap_or_default(),
-                    fragments: item.fragments.clone(),
-                    attributes,
-                    normalization,
-                    note,
-                    entity: None,
-                });
-            }
+            place(
+                item,
+                text,
+                bodies,
+                &mut resolve,
+                per_doc.entry(*doc).or_default(),
+            );
         }
         settle(problems, options, &mut report)?;
         let label = str_of(&value, "label");

@@ -4,6 +4,7 @@
 pub mod arcs;
 pub mod article;
 pub mod charts;
+pub mod guidelines;
 pub mod suggested;
 
 /// Escape text for HTML (and SVG) content and attribute values: every piece of it is user

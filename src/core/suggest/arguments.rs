@@ -15,10 +15,10 @@ use crate::core::model::{Annotations, Event, Mention};
 
 #[derive(Debug, Clone, Default)]
 pub struct ArgumentRanker {
-    weights: Weights,
+    pub(super) weights: Weights,
     /// Event type → the roles the corpus gave its events, each with the most arguments
     /// one event had in it (two for a meeting's Entity, say).
-    roles: Roles,
+    pub(super) roles: Roles,
 }
 
 /// A word range: `[first, end)`.
@@ -409,10 +409,36 @@ impl RankerTraining {
         true
     }
 
-    pub fn finish(mut self) -> ArgumentRanker {
+    pub fn finish(self) -> ArgumentRanker {
+        self.averaging().finish()
+    }
+
+    /// Finish the epochs, then average the weights one shard per
+    /// [`RankerAveraging::step`].
+    pub fn averaging(mut self) -> RankerAveraging {
         while !self.step(usize::MAX) {}
+        RankerAveraging {
+            averaging: self.trainer.averaging(),
+            roles: self.roles,
+        }
+    }
+}
+
+/// The ranker's weights being averaged, so no single step takes long.
+pub struct RankerAveraging {
+    averaging: super::perceptron::Averaging,
+    roles: Roles,
+}
+
+impl RankerAveraging {
+    /// Average one more shard; true when all are done.
+    pub fn step(&mut self) -> bool {
+        self.averaging.step()
+    }
+
+    pub fn finish(self) -> ArgumentRanker {
         ArgumentRanker {
-            weights: self.trainer.average(),
+            weights: self.averaging.finish(),
             roles: self.roles,
         }
     }

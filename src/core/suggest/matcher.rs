@@ -15,9 +15,9 @@ use crate::core::model::Span;
 /// Phrases looked up by their words, longest first.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseIndex<V> {
-    phrases: FnvMap<String, V>,
-    first_words: HashSet<String>,
-    max_words: usize,
+    pub(super) phrases: FnvMap<String, V>,
+    pub(super) first_words: HashSet<String>,
+    pub(super) max_words: usize,
 }
 
 /// The lookup key of a phrase: its words joined by one space, so "New  York" and a line
@@ -149,7 +149,7 @@ pub type Counts = BTreeMap<(Layer, String), u32>;
 
 #[derive(Debug, Clone, Default)]
 pub struct StringMatcher {
-    index: PhraseIndex<Counts>,
+    pub(super) index: PhraseIndex<Counts>,
 }
 
 impl StringMatcher {

@@ -37,12 +37,15 @@ pub mod layer;
 pub mod matcher;
 pub mod perceptron;
 pub mod predictions;
+pub mod retrain;
+pub mod snapshot;
 pub mod split;
 pub mod stored;
 pub mod synthetic;
 pub mod tagger;
 pub mod text;
 pub mod training;
+pub mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -88,11 +88,11 @@ impl Rng {
 /// Shards of a feature map: a growing map rehashes one shard at a time, so no single
 /// insert stalls for long (a rehash of one big map took tens of ms on a 500-document
 /// corpus), and averaging can go shard by shard.
-const SHARDS: usize = 64;
+pub(super) const SHARDS: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Sharded<V> {
-    shards: Vec<FnvMap<u64, V>>,
+    pub(super) shards: Vec<FnvMap<u64, V>>,
 }
 
 impl<V> Default for Sharded<V> {
@@ -261,7 +261,7 @@ impl Averaging {
 /// Trained, averaged multiclass weights.
 #[derive(Debug, Clone, Default)]
 pub struct Weights {
-    map: Sharded<Vec<(u16, f32)>>,
+    pub(super) map: Sharded<Vec<(u16, f32)>>,
 }
 
 impl Weights {

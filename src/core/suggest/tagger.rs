@@ -134,9 +134,9 @@ fn tag_features(out: &mut Vec<u64>, prev: usize, prev2: usize, lower: &str) {
 /// A trained tagger.
 #[derive(Debug, Clone, Default)]
 pub struct Tagger {
-    labels: Vec<(Layer, String)>,
-    weights: Weights,
-    gazetteer: PhraseIndex<Vec<String>>,
+    pub(super) labels: Vec<(Layer, String)>,
+    pub(super) weights: Weights,
+    pub(super) gazetteer: PhraseIndex<Vec<String>>,
 }
 
 /// Tagger training in progress: [`TaggerTraining::step`] trains on some sentences and says

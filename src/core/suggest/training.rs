@@ -6,7 +6,7 @@
 //! The phases: read each document (matcher counts, tagger sentences, ranker problems),
 //! then the tagger's epochs, then the ranker's.
 
-use super::arguments::{roles_of, RankerTraining};
+use super::arguments::{roles_of, RankerAveraging, RankerTraining};
 use super::tagger::{labels_of, Tagger, TaggerAveraging, TaggerTraining};
 use super::{Config, Gazetteer, Recommenders, Sample, StringMatcher};
 use crate::core::model::Annotations;
@@ -23,12 +23,19 @@ enum TaggerPhase {
     Moving,
 }
 
+/// Where the argument ranker is (after the tagger).
+enum RankerPhase {
+    Epochs(Box<RankerTraining>),
+    Averaging(Box<RankerAveraging>),
+    Moving,
+}
+
 pub struct Training {
     documents: Vec<(String, Annotations)>,
     read: usize,
     matcher: StringMatcher,
     tagger: TaggerPhase,
-    ranker: RankerTraining,
+    ranker: RankerPhase,
 }
 
 impl Training {
@@ -45,7 +52,7 @@ impl Training {
             tagger: TaggerPhase::Epochs(Box::new(TaggerTraining::with_labels(
                 labels, gazetteer, config,
             ))),
-            ranker: RankerTraining::new(roles_of(samples), config),
+            ranker: RankerPhase::Epochs(Box::new(RankerTraining::new(roles_of(samples), config))),
         }
     }
 
@@ -62,7 +69,9 @@ impl Training {
             if let TaggerPhase::Epochs(t) = &mut self.tagger {
                 t.add(&s);
             }
-            self.ranker.add(&s);
+            if let RankerPhase::Epochs(r) = &mut self.ranker {
+                r.add(&s);
+            }
             self.read += 1;
             // Reading a document costs a few passes over its words.
             left = left.saturating_sub(text.len() / 2);
@@ -86,8 +95,28 @@ impl Training {
             }
             done => {
                 self.tagger = done;
-                return self.ranker.step((budget / WORDS_PER_PROBLEM).max(1));
+                return self.ranker_step(budget);
             }
+        };
+        false
+    }
+
+    /// The ranker's epochs, then its averaging one shard per step.
+    fn ranker_step(&mut self, budget: usize) -> bool {
+        self.ranker = match std::mem::replace(&mut self.ranker, RankerPhase::Moving) {
+            RankerPhase::Epochs(mut r) => {
+                if r.step((budget / WORDS_PER_PROBLEM).max(1)) {
+                    RankerPhase::Averaging(Box::new(r.averaging()))
+                } else {
+                    RankerPhase::Epochs(r)
+                }
+            }
+            RankerPhase::Averaging(mut a) => {
+                let done = a.step();
+                self.ranker = RankerPhase::Averaging(a);
+                return done;
+            }
+            RankerPhase::Moving => unreachable!("only while moving"),
         };
         false
     }
@@ -114,10 +143,14 @@ impl Training {
             TaggerPhase::Done(t) => t,
             _ => unreachable!("step returns true only once the tagger is done"),
         };
+        let arguments = match self.ranker {
+            RankerPhase::Averaging(a) => a.finish(),
+            _ => unreachable!("step returns true only once the ranker is averaged"),
+        };
         Recommenders {
             matcher: self.matcher,
             tagger,
-            arguments: self.ranker.finish(),
+            arguments,
         }
     }
 }

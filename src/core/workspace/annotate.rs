@@ -467,7 +467,10 @@ impl<S: KeyValueStore> Workspace<S> {
                 continue;
             }
             let edit = tag_spans_edit(&slot.doc.annotations, kind, &spans);
-            match slot.apply(edit) {
+            match self
+                .stamping(id, |slot| slot.apply(edit))
+                .expect("the slot was just found")
+            {
                 Ok(()) => {
                     tagged += spans.len();
                     changed.push(id.clone());
@@ -521,7 +524,7 @@ impl<S: KeyValueStore> Workspace<S> {
         let mut out = Outcome::default();
         let mut failed = 0;
         for id in &step.docs {
-            match self.slot_mut(id).map(|s| s.undo_or_redo(undo)) {
+            match self.stamping(id, |s| s.undo_or_redo(undo)) {
                 Some(Ok(true)) => out = out.and(self.changed(id)),
                 _ => failed += 1,
             }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::core::edit::EditError;
 use crate::core::model::Id;
+use crate::core::plural::{self, count};
 use crate::core::schema::SchemaError;
 use crate::core::storage::StoreError;
 
@@ -109,7 +110,9 @@ impl fmt::Display for Refusal {
             Self::Schema(e) => write!(f, "The schema was not changed: {e}"),
             Self::NothingOpen => f.write_str("Open a document first."),
             Self::NoSuchDocument => f.write_str("That document is no longer in the corpus."),
-            Self::BlankTitle => f.write_str("A title cannot be empty: type at least one character."),
+            Self::BlankTitle => {
+                f.write_str("A title cannot be empty: type at least one character.")
+            }
             Self::CleanupLeavesNothing => {
                 f.write_str("The clean-up would leave no text; keep at least one line.")
             }
@@ -122,8 +125,8 @@ impl fmt::Display for Refusal {
             }
             Self::StrictImport { problems } => write!(
                 f,
-                "strict mode, and {} annotation(s) cannot be merged into documents already in the corpus",
-                problems.len()
+                "strict mode, and {} cannot be merged into documents already in the corpus",
+                count(problems.len(), "annotation")
             ),
             Self::NothingDone => f.write_str("No document is marked done yet."),
             Self::NoSelection => {
@@ -131,13 +134,12 @@ impl fmt::Display for Refusal {
             }
             Self::SelfArgument(id) => write!(f, "{id} cannot be its own argument."),
             Self::NotMentions => f.write_str("Only mentions can be the same entity."),
-            Self::NotASpan => f.write_str(
-                "Select a mention (one continuous span) to tag its other occurrences.",
-            ),
-            Self::FragmentOverlaps(id) => write!(
-                f,
-                "The new fragment overlaps {id}; select text outside it."
-            ),
+            Self::NotASpan => {
+                f.write_str("Select a mention (one continuous span) to tag its other occurrences.")
+            }
+            Self::FragmentOverlaps(id) => {
+                write!(f, "The new fragment overlaps {id}; select text outside it.")
+            }
             Self::BadNormalization(text) => write!(
                 f,
                 "“{text}” is not a normalisation: write RESOURCE:ID, for example Wikidata:Q212."
@@ -236,7 +238,8 @@ impl fmt::Display for Notice {
                 if *conflicts > 0 {
                     write!(
                         f,
-                        " {conflicts} annotation(s) changed in both; this tab's version was kept."
+                        " {} changed in both; this tab's version was kept.",
+                        count(*conflicts, "annotation")
                     )?;
                 }
                 Ok(())
@@ -247,7 +250,7 @@ impl fmt::Display for Notice {
                     parts.push(format!("added {}", added.join(", ")));
                 }
                 if *deleted > 0 {
-                    parts.push(format!("deleted {deleted} document(s)"));
+                    parts.push(format!("deleted {}", count(*deleted, "document")));
                 }
                 write!(f, "Another tab {}.", parts.join("; "))
             }
@@ -276,9 +279,10 @@ impl fmt::Display for Notice {
                 documents,
             } => write!(
                 f,
-                "Tagged {count} more occurrences of “{needle}” as {kind} in {documents} document(s). \
+                "Tagged {count} more occurrences of “{needle}” as {kind} in {}. \
                  Ctrl+Z undoes all of them at once until your next edit; after that, \
-                 each document undoes its own."
+                 each document undoes its own.",
+                plural::count(*documents, "document")
             ),
             Self::NotTagged(failures) => write!(f, "Not tagged in: {}", failures.join("; ")),
             Self::CorpusStep {
@@ -287,12 +291,13 @@ impl fmt::Display for Notice {
                 documents,
             } => {
                 let verb = if *undo { "Undid" } else { "Redid" };
-                write!(f, "{verb} tagging {what} in {documents} document(s).")
+                write!(f, "{verb} tagging {what} in {}.", count(*documents, "document"))
             }
             Self::CorpusStepFailed { undo, documents } => write!(
                 f,
-                "Could not {} the tagging in {documents} document(s).",
-                if *undo { "undo" } else { "redo" }
+                "Could not {} the tagging in {}.",
+                if *undo { "undo" } else { "redo" },
+                count(*documents, "document")
             ),
         }
     }

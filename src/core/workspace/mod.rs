@@ -20,6 +20,7 @@ mod messages;
 mod tests;
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use crate::core::edit::{Edit, EditError, History};
@@ -27,10 +28,15 @@ use crate::core::format::loupe;
 use crate::core::format::merge::plan_import;
 use crate::core::model::{Document, DocumentMeta, Id, Status};
 use crate::core::offsets::OffsetIndex;
-use crate::core::ports::Download;
+use crate::core::ports::{Clock, Download};
 use crate::core::schema::Schema;
 use crate::core::storage::{CorpusStore, KeyValueStore, StoreError, Usage};
 use crate::core::sync::{DocSync, Lineage};
+use crate::core::timing::{stamp, ActiveClock};
+
+/// Active time is saved with the next edit, or once this much of it is unsaved, so
+/// reading without editing does not write storage on every key.
+pub const ACTIVE_SAVE_MS: u64 = 30_000;
 
 pub use annotate::{
     event_position, kind_of, mention_position, parse_normalization, CorpusStep, Created, Kind,
@@ -183,6 +189,11 @@ pub struct Workspace<S> {
     /// Bumped by every change to any document's annotations: a corpus step applies only
     /// while nothing changed after it.
     rev: u64,
+    /// The wall clock (ms since the Unix epoch) that stamps edits and measures active
+    /// time; without one (most tests) neither is recorded.
+    clock: Option<Rc<dyn Clock>>,
+    active: ActiveClock,
+    unsaved_active_ms: u64,
 }
 
 impl<S: KeyValueStore> Workspace<S> {
@@ -207,6 +218,63 @@ impl<S: KeyValueStore> Workspace<S> {
             trash: Vec::new(),
             corpus_step: None,
             rev: 0,
+            clock: None,
+            active: ActiveClock::default(),
+            unsaved_active_ms: 0,
+        }
+    }
+
+    /// Record timing from now on: edits are stamped with this clock's time and the
+    /// annotator's name, and [`Workspace::interact`] measures active time.
+    pub fn set_clock(&mut self, clock: Rc<dyn Clock>) {
+        self.clock = Some(clock);
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        self.clock.as_ref().map(|c| c.now_ms().max(0.0) as u64)
+    }
+
+    /// Run `f` on a document's slot, then stamp what it changed (see
+    /// [`crate::core::timing::stamp`]).
+    fn stamping<R>(&mut self, id: &str, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
+        let now = self.now_ms();
+        let annotator = self.annotator.clone();
+        let slot = self.slot_mut(id)?;
+        let before = now.map(|_| slot.doc.annotations.clone());
+        let out = f(slot);
+        if let (Some(now), Some(before)) = (now, before) {
+            stamp(&before, &mut slot.doc.annotations, now, &annotator);
+        }
+        Some(out)
+    }
+
+    /// The user pressed a key or a pointer on the open document: count active time
+    /// (see [`crate::core::timing`]). It is saved with the next edit, or after
+    /// [`ACTIVE_SAVE_MS`] of it.
+    pub fn interact(&mut self) -> Outcome {
+        let (Some(now), Some(id)) = (self.now_ms(), self.open.clone()) else {
+            return Outcome::default();
+        };
+        if self.is_read_only() {
+            return Outcome::default();
+        }
+        let add = self.active.interact(now);
+        if add == 0 {
+            return Outcome::default();
+        }
+        let Some(slot) = self.slot_mut(&id) else {
+            return Outcome::default();
+        };
+        slot.doc.annotations.active_ms += add;
+        self.dirty.insert(id);
+        self.unsaved_active_ms += add;
+        if self.unsaved_active_ms < ACTIVE_SAVE_MS {
+            return Outcome::default();
+        }
+        self.unsaved_active_ms = 0;
+        Outcome {
+            save: true,
+            ..Outcome::default()
         }
     }
 
@@ -444,8 +512,12 @@ impl<S: KeyValueStore> Workspace<S> {
             return Outcome::default();
         }
         self.open = Some(id);
+        // A new stretch of work starts on the new document; the old one's time is saved.
+        self.active.pause();
+        let save = std::mem::take(&mut self.unsaved_active_ms) > 0;
         Outcome {
             opened: true,
+            save,
             ..Outcome::default()
         }
     }
@@ -487,8 +559,9 @@ impl<S: KeyValueStore> Workspace<S> {
     /// Apply an edit to any document, open or not, as one step of its own undo history.
     pub fn edit_doc(&mut self, id: &str, edit: Edit) -> Result<Outcome, Refusal> {
         self.writable()?;
-        let slot = self.slot_mut(id).ok_or(Refusal::NoSuchDocument)?;
-        slot.apply(edit).map_err(Refusal::Edit)?;
+        self.stamping(id, |slot| slot.apply(edit))
+            .ok_or(Refusal::NoSuchDocument)?
+            .map_err(Refusal::Edit)?;
         Ok(self.changed(id))
     }
 
@@ -534,7 +607,7 @@ impl<S: KeyValueStore> Workspace<S> {
         let Some(id) = self.open.clone() else {
             return Outcome::default();
         };
-        match self.slot_mut(&id).map(|s| s.undo_or_redo(undo)) {
+        match self.stamping(&id, |s| s.undo_or_redo(undo)) {
             Some(Ok(true)) => self.changed(&id),
             Some(Err(e)) => Outcome::refused(Refusal::Edit(e)),
             _ => Outcome::default(),

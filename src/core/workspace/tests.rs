@@ -914,3 +914,57 @@ mod two_tabs {
         }
     }
 }
+
+#[test]
+fn edits_are_stamped_with_the_clock_and_the_annotator_and_active_time_is_counted() {
+    use crate::core::ports::FakeClock;
+    let (store, mut ws) = two_docs();
+    let clock = Rc::new(FakeClock::default());
+    clock.0.set(1_764_585_600_000.0);
+    ws.set_clock(clock.clone());
+    ws.set_annotator("Ana");
+    let first = ws.open_id().cloned().unwrap();
+    let ada = tag(&mut ws, "PER", word(TEXT, "Ada", 0));
+    clock.advance(4_000.0);
+    let bob = tag(&mut ws, "PER", word(TEXT, "Bob", 0));
+    let stamps = &ws.open_annotations().unwrap().stamps;
+    assert_eq!(stamps[&ada].created, Some(1_764_585_600_000));
+    assert_eq!(stamps[&bob].created, Some(1_764_585_604_000));
+    assert_eq!(stamps[&bob].created_by, "Ana");
+    // Undo takes Bob's mention and its stamp away.
+    ws.undo();
+    assert!(!ws.open_annotations().unwrap().stamps.contains_key(&bob));
+
+    // Active time: 10 s and 20 s of work, a 5-minute pause (idle), 1 s more.
+    for step in [0.0, 10_000.0, 20_000.0, 300_000.0, 1_000.0] {
+        clock.advance(step);
+        ws.interact();
+    }
+    assert_eq!(ws.open_annotations().unwrap().active_ms, 31_000);
+    // Opening another document starts a new stretch there and asks for a save.
+    let other = ws.metas()[1].id.clone();
+    assert!(ws.open(other.clone()).save);
+    clock.advance(1_000.0);
+    ws.interact();
+    clock.advance(2_000.0);
+    ws.interact();
+    assert_eq!(ws.slot(&other).unwrap().doc.annotations.active_ms, 2_000);
+    assert_eq!(ws.slot(&first).unwrap().doc.annotations.active_ms, 31_000);
+    ws.flush();
+    let loaded = stored(&store);
+    let saved = |id: &str| {
+        loaded
+            .documents
+            .iter()
+            .find(|d| d.meta.id == id)
+            .unwrap()
+            .annotations
+            .clone()
+    };
+    assert_eq!(saved(&first).active_ms, 31_000);
+    assert_eq!(saved(&first).stamps[&ada].created_by, "Ana");
+    assert_eq!(saved(&other).active_ms, 2_000);
+    // The export carries it all.
+    let json = String::from_utf8(ws.export_all().bytes).unwrap();
+    assert!(json.contains("\"created\": 1764585600000") && json.contains("\"active_ms\": 31000"));
+}

@@ -1,0 +1,296 @@
+// Where the time of a benchmark scenario goes: a CPU profile (self time per function) and a
+// trace of the renderer's main thread (script, style, layout, paint, wasm compile), for one
+// of the scenarios of browser-bench.mjs. Not part of `make bench`; a tool to choose a fix.
+//
+//   node tests/bench/profile.mjs key|scroll|drag|cold [dist folder]
+//
+// Build with function names for readable wasm frames, e.g. a trunk build of index.html
+// with data-wasm-opt="0" into another folder, and pass that folder.
+import { chromium } from '@playwright/test';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join, extname, resolve } from 'node:path';
+import { generate, storageEntries } from './document.mjs';
+
+const scenario = process.argv[2] ?? 'key';
+const DIST = process.argv[3] ?? process.env.LOUPE_DIST ?? 'dist';
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const server = createServer((req, res) => {
+  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1) || 'index.html';
+  let body = null;
+  try { body = readFileSync(join(DIST, path)); } catch {}
+  if (body == null) { res.writeHead(404); res.end(); return; }
+  res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  res.end(body);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+
+// Rust's mangled names, shortened to their last two path parts.
+function short(name) {
+  const m = name.match(/^_ZN(.*)E$/) ?? name.match(/^_ZN(.*)17h[0-9a-f]{16}E$/);
+  if (!m) return name;
+  const parts = [];
+  let s = m[1];
+  while (s.length) {
+    const n = s.match(/^(\d+)/);
+    if (!n) break;
+    const len = Number(n[1]);
+    parts.push(s.slice(n[1].length, n[1].length + len));
+    s = s.slice(n[1].length + len);
+  }
+  return parts.filter((p) => !/^h[0-9a-f]{16}$/.test(p)).slice(-3).join('::').replace(/\$LT\$/g, '<').replace(/\$GT\$/g, '>').replace(/\$u20\$/g, ' ').replace(/\.\./g, '::');
+}
+
+// The samples inside the windows [start, end) (trace clock, µs), or all of them.
+function inWindows(profile, windows) {
+  if (!windows?.length) return () => true;
+  const at = [];
+  let t = profile.startTime;
+  for (const d of profile.timeDeltas) { t += d; at.push(t); }
+  return (i) => windows.some(([a, b]) => at[i] >= a && at[i] < b);
+}
+
+function selfTimes(profile, top = 30, windows) {
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const keep = inWindows(profile, windows);
+  profile.samples.forEach((id, i) => {
+    if (!keep(i)) return;
+    const n = byId.get(id);
+    const f = n.callFrame;
+    const k = `${short(f.functionName) || '(anon)'} ${f.url.split('/').pop().slice(0, 30)}`;
+    self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms ${(100 * v / total).toFixed(1).padStart(5)} %  ${k}`).join('\n');
+}
+
+// Inclusive time per function (each function counted once per sample).
+function totalTimes(profile, top = 30, windows) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const tot = new Map();
+  const keep = inWindows(profile, windows);
+  profile.samples.forEach((id, i) => {
+    if (!keep(i)) return;
+    const seen = new Set();
+    for (let at = id; at != null; at = parent.get(at)) {
+      const f = byId.get(at).callFrame;
+      const k = short(f.functionName) || '(anon)';
+      if (seen.has(k)) continue;
+      seen.add(k);
+      tot.set(k, (tot.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    }
+  });
+  return [...tot.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`).join('\n');
+}
+
+const CATEGORIES = ['blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink', 'loading', 'disabled-by-default-v8.compile'].join(',');
+
+async function trace(cdp, body) {
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+  const out = await body();
+  await cdp.send('Tracing.end');
+  await done;
+  return { events, out };
+}
+
+// Total duration per event name on the renderer's main thread, top-level work first.
+function mainThread(events, top = 25, windows) {
+  const names = new Map();
+  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') names.set(`${e.pid}:${e.tid}`, true);
+  const tot = new Map();
+  const keep = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a && e.ts < b);
+  for (const e of events) {
+    if (!names.has(`${e.pid}:${e.tid}`) || e.ph !== 'X' || e.dur == null || !keep(e)) continue;
+    tot.set(e.name, (tot.get(e.name) ?? 0) + e.dur);
+  }
+  return [...tot.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`).join('\n');
+}
+
+// Every main-thread event above `min` ms, in time order, relative to the first event.
+const SHOWN = new Set(['RunTask', 'FireAnimationFrame', 'FunctionCall', 'EventDispatch', 'TimerFire', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Commit', 'ParseHTML', 'EvaluateScript', 'v8.compileModule', 'wasm.CompileLazy', 'v8.wasm.compiledModule', 'v8.wasm.streamFromResponseCallback', 'MajorGC', 'MinorGC', 'user_timing', 'start', 'end']);
+function timeline(events, min = 3, windows) {
+  const main = new Set();
+  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
+  const inside = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a - 2000 && e.ts < b + 2000);
+  const xs = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && inside(e) && SHOWN.has(e.name) && ((e.ph === 'X' && e.dur >= min * 1000) || e.name === 'start' || e.name === 'end'));
+  const t0 = Math.min(...events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).map((e) => e.ts));
+  return xs.sort((a, b) => a.ts - b.ts).map((e) => `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${e.name} ${e.args?.data?.url?.split('/').pop()?.slice(0, 40) ?? e.args?.data?.functionName ?? ''}`).join('\n');
+}
+
+async function seeded(entry, viewport = { width: 1366, height: 768 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${base}/index.html`);
+  await page.evaluate((d) => {
+    localStorage.clear();
+    localStorage.setItem(`loupe/v1/doc/${d.id}/text`, d.text);
+    localStorage.setItem(`loupe/v1/doc/${d.id}/ann`, d.ann);
+    localStorage.setItem('loupe/v1/index', JSON.stringify([d.meta]));
+  }, entry);
+  await page.reload();
+  await page.waitForSelector('.article .arcs', { timeout: 120_000 });
+  await page.waitForTimeout(500);
+  return { context, page };
+}
+
+async function profiled(page, body) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  const { events, out } = await trace(cdp, body);
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log('result:', JSON.stringify(out));
+  // The measured windows: from each performance.mark('start') to the next mark('end').
+  const marks = events.filter((e) => e.cat?.includes('blink.user_timing') && (e.name === 'start' || e.name === 'end')).sort((a, b) => a.ts - b.ts);
+  const windows = [];
+  for (let i = 0; i < marks.length; i++) if (marks[i].name === 'start' && marks[i + 1]?.name === 'end') windows.push([marks[i].ts, marks[i + 1].ts]);
+  console.log(`${windows.length} measured windows, ${(windows.reduce((n, [a, b]) => n + b - a, 0) / 1000).toFixed(1)} ms in all`);
+  console.log('\n-- self time, in the windows --\n' + selfTimes(profile, 30, windows));
+  console.log('\n-- inclusive time, in the windows --\n' + totalTimes(profile, 40, windows));
+  console.log('\n-- main thread (trace), in the windows --\n' + mainThread(events, 25, windows));
+  if (process.env.ALL) console.log('\n-- self time, all --\n' + selfTimes(profile));
+  if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));
+}
+
+// Input comes as a task of its own, as a real key or click does, and "painted" is the
+// task right after the rendering of the first frame whose DOM holds the change.
+const KEY = async (runs) => {
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  // The first task after a frame's rendering: user-blocking, so it runs before timers.
+  const task = () => scheduler.postTask(() => {}, { priority: 'user-blocking' });
+  const painted = async () => { await frame(); await task(); };
+  const article = document.querySelector('.article');
+  const tag = [];
+  for (let i = 0; i < runs; i++) {
+    const free = [...article.querySelectorAll('.seg:not(.m)')].filter((s) => /[a-z]{5,}/.test(s.textContent));
+    const seg = free[Math.floor((i * free.length) / runs)];
+    seg.scrollIntoView({ block: 'center' });
+    await painted(); await painted();
+    const node = seg.firstChild;
+    const at = node.textContent.search(/[a-z]{5,}/);
+    const range = document.createRange();
+    range.setStart(node, at + 1); range.setEnd(node, at + 3);
+    getSelection().removeAllRanges(); getSelection().addRange(range);
+    article.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+    await painted(); await painted();
+    await new Promise((r) => setTimeout(r, 300));
+    const para = seg.closest('p');
+    const before = para.querySelectorAll('.seg.m').length;
+    await task();
+    performance.mark('start');
+    const t0 = performance.now();
+    dispatchEvent(new KeyboardEvent('keydown', { key: 'p' }));
+    const t1 = performance.now();
+    for (;;) {
+      await painted();
+      if (para.querySelectorAll('.seg.m').length > before) { performance.mark('end'); tag.push([Math.round(t1 - t0), Math.round(performance.now() - t0)]); break; }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return tag;
+};
+
+const SCROLL = async () => {
+  const pane = document.querySelector('.article-pane');
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  pane.scrollTop = 0;
+  await frame(); await frame();
+  const times = [];
+  let last = performance.now();
+  const step = pane.clientHeight / 3;
+  performance.mark('start');
+  while (pane.scrollTop + pane.clientHeight < pane.scrollHeight - 2 && times.length < 4000) {
+    pane.scrollTop += step;
+    await frame();
+    const t = performance.now();
+    times.push(t - last);
+    last = t;
+  }
+  performance.mark('end');
+  const s = [...times].sort((a, b) => a - b);
+  return { frames: times.length, median: s[s.length >> 1], p95: s[Math.ceil(s.length * 0.95) - 1] };
+};
+
+const DRAG = async (runs) => {
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const triggers = [...document.querySelectorAll('.article .seg.m.trigger')];
+    const trigger = triggers[Math.floor((i * triggers.length) / runs)];
+    trigger.scrollIntoView({ block: 'center' });
+    await frame(); await frame();
+    const para = trigger.closest('p');
+    const event = trigger.getAttribute('data-m').split(' ').pop();
+    const target = [...para.querySelectorAll('.seg.m:not(.trigger)')].find((s) => !s.getAttribute('data-m').includes(' '));
+    if (!target) continue;
+    const at = (el) => { const r = el.getBoundingClientRect(); return { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, buttons: 1 }; };
+    trigger.dispatchEvent(new MouseEvent('mousedown', at(trigger)));
+    trigger.dispatchEvent(new MouseEvent('mousemove', at(target)));
+    target.dispatchEvent(new MouseEvent('mouseup', { ...at(target), buttons: 0 }));
+    await frame(); await frame();
+    const option = document.querySelector('.picker [data-option]');
+    if (!option) continue;
+    const before = para.querySelectorAll(`.arcs g.arc[data-ends$=" ${event}"]`).length;
+    performance.mark('start');
+    const t0 = performance.now();
+    option.click();
+    const t1 = performance.now();
+    for (;;) {
+      await frame();
+      if (para.querySelectorAll(`.arcs g.arc[data-ends$=" ${event}"]`).length > before) { performance.mark('end'); out.push([Math.round(t1 - t0), Math.round(performance.now() - t0)]); break; }
+      if (performance.now() - t0 > 5000) { out.push('never'); break; }
+    }
+    dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await frame();
+  }
+  return out;
+};
+
+if (scenario === 'cold') {
+  const url = process.argv[4] === 'file' ? `file://${resolve(DIST, 'loupe.html')}` : `${base}/index.html`;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('about:blank');
+  const cdp = await context.newCDPSession(page);
+  await page.addInitScript(`window.__welcome = new Promise((resolve) => {
+    const seen = () => { const b = [...document.querySelectorAll('.welcome button')].find((x) => !x.disabled);
+      if (b) resolve(performance.now()); else requestAnimationFrame(seen); };
+    requestAnimationFrame(seen); });`);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  const { events, out } = await trace(cdp, async () => {
+    await page.goto(url);
+    const t = await page.evaluate(() => window.__welcome);
+    const nav = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation')[0]?.toJSON?.() ?? {}));
+    return { welcome: t, nav: JSON.parse(nav) };
+  });
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log('welcome at', out.welcome.toFixed(1), 'ms; responseEnd', out.nav.responseEnd?.toFixed(1), 'domInteractive', out.nav.domInteractive?.toFixed(1), 'domContentLoaded', out.nav.domContentLoadedEventEnd?.toFixed(1));
+  console.log('\n-- self time --\n' + selfTimes(profile));
+  console.log('\n-- inclusive time --\n' + totalTimes(profile));
+  console.log('\n-- main thread (trace) --\n' + mainThread(events));
+  console.log('\n-- timeline (≥ 2 ms) --\n' + timeline(events, 2));
+} else {
+  const big = generate({ chars: 1_000_000, mentions: 10_000, seed: 7, events: 2_000, relations: 700 });
+  const { page } = await seeded(storageEntries('Benchmark: 1 MB article', big));
+  const runs = Number(process.env.RUNS ?? 10);
+  if (scenario === 'key') await profiled(page, () => page.evaluate(KEY, runs));
+  else if (scenario === 'scroll') await profiled(page, () => page.evaluate(SCROLL));
+  else if (scenario === 'drag') await profiled(page, () => page.evaluate(DRAG, runs));
+  else throw new Error(`unknown scenario ${scenario}`);
+}
+await browser.close();
+server.close();
