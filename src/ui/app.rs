@@ -71,7 +71,6 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="bar-group end" role="group" aria-label="Workspace">
                 <ViewMenu/>
-                <super::suggest::SuggestMenu/>
                 <button type="button" class="toggle" title="Compare annotators' files"
                     aria-pressed=move || ia.agreement().get().to_string()
                     on:click=move |_| ia.toggle_agreement()>"Agreement"</button>

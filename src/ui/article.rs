@@ -329,13 +329,21 @@ impl Painter {
     /// A click on a highlight selects its innermost mention; clicking again walks outward,
     /// so every nested span stays reachable.
     fn on_click(&self, ev: &leptos::ev::MouseEvent) {
-        if selection_span().is_some() {
-            return;
-        }
         // A click on a suggestion (outside any annotation) accepts it; a double click
-        // rejects it instead.
+        // rejects it instead, and the word the browser selected is let go.
         if let Some(i) = suggestion_at(ev) {
-            self.sug.click(i, ev.detail() >= 2);
+            if ev.detail() >= 2 {
+                clear_selection();
+                self.ws.selection.set_pending(None);
+                self.sug.click(i, true);
+                return;
+            }
+            if selection_span().is_none() {
+                self.sug.click(i, false);
+                return;
+            }
+        }
+        if selection_span().is_some() {
             return;
         }
         let Some(ids) = ids_at(ev) else {

@@ -241,11 +241,12 @@ impl Workspace {
     /// Read `files` and import them as suggestions (see [`super::suggest`]).
     async fn import_suggestions(
         &self,
+        sug: super::suggest::Suggestions,
         files: Vec<web_sys::File>,
         choice: Option<Format>,
     ) -> ImportOutcome {
         let result = match read_inputs(files).await {
-            Ok(inputs) => expect_context::<super::suggest::Suggestions>().import(&inputs, choice),
+            Ok(inputs) => sug.import(&inputs, choice),
             Err(why) => Err(why),
         };
         let failed = result.is_err();
@@ -544,6 +545,7 @@ async fn read_inputs(files: Vec<web_sys::File>) -> Result<Vec<InputFile>, String
 #[component]
 pub fn ImportMenu() -> impl IntoView {
     let as_suggestions = RwSignal::new(false);
+    let sug = expect_context::<super::suggest::Suggestions>();
     let ws = expect_context::<Workspace>();
     let open = RwSignal::new(false);
     let strict = RwSignal::new(false);
@@ -581,7 +583,7 @@ pub fn ImportMenu() -> impl IntoView {
         let suggest = as_suggestions.get_untracked();
         spawn_local(async move {
             let result = if suggest {
-                ws.import_suggestions(files, choice).await
+                ws.import_suggestions(sug, files, choice).await
             } else {
                 ws.import_annotations(files, choice, strict, formats).await
             };

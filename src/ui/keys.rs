@@ -80,9 +80,7 @@ fn context(ws: Workspace, ia: Interaction, panels: Panels, e: &web_sys::Keyboard
         has_documents: ws.corpus.index().with_untracked(|i| !i.is_empty()),
         in_backups: target_in(e, "#backups-panel"),
         autosave_resumable: panels.autosave.is_some_and(|a| a.can_resume()),
-        suggestion: panels
-            .suggestions
-            .is_some_and(|s| s.focused_index().is_some()),
+        suggestion: panels.suggestions.focused_index().is_some(),
     }
 }
 
@@ -92,7 +90,7 @@ fn context(ws: Workspace, ia: Interaction, panels: Panels, e: &web_sys::Keyboard
 struct Panels {
     backups: Option<BackupState>,
     autosave: Option<AutosaveState>,
-    suggestions: Option<Suggestions>,
+    suggestions: Suggestions,
     guidelines: GuidelinesView,
 }
 
@@ -101,7 +99,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
     let panels = Panels {
         backups: use_context::<BackupState>(),
         autosave: use_context::<AutosaveState>(),
-        suggestions: use_context::<Suggestions>(),
+        suggestions: expect_context::<Suggestions>(),
         guidelines: expect_context::<GuidelinesView>(),
     };
     let handle = window_event_listener(ev::keydown, move |e| {
@@ -135,6 +133,7 @@ pub fn install_hotkeys(ws: Workspace, ia: Interaction) {
 /// Carry out a command. Returns whether it did something, so the key's default action
 /// (Tab moving the focus on) is kept otherwise.
 fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command: Command) -> bool {
+    let sug = panels.suggestions;
     match command {
         Command::Undo => ws.undo(),
         Command::Redo => ws.redo(),
@@ -144,16 +143,23 @@ fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command
         Command::StepWithin { forward } => return ia.step_annotation(forward, false),
         Command::DeleteAnnotation => ia.delete_selected(),
         Command::Cancel | Command::ClearSelection => {
-            if !panels.suggestions.is_some_and(|s| s.clear_focus()) {
+            if !sug.clear_focus() {
                 ia.escape();
             }
         }
-        Command::StepSuggestion { forward } => {
-            return panels.suggestions.is_some_and(|s| s.step(forward))
+        Command::StepSuggestion { forward } => return sug.step(forward),
+        Command::AcceptSuggestion => return sug.accept_focused(),
+        Command::RejectSuggestion => return sug.reject_focused(),
+        Command::SuggestionsMenu => {
+            if ia.hide_inspector().get_untracked() {
+                ia.toggle_inspector();
+                request_animation_frame(|| {
+                    super::suggest::open_menu();
+                });
+            } else {
+                return super::suggest::open_menu();
+            }
         }
-        Command::AcceptSuggestion => return panels.suggestions.is_some_and(|s| s.accept_focused()),
-        Command::RejectSuggestion => return panels.suggestions.is_some_and(|s| s.reject_focused()),
-        Command::SuggestionsMenu => return super::suggest::open_menu(),
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
         Command::ToggleGuidelines => panels.guidelines.toggle(),

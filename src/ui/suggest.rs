@@ -208,12 +208,14 @@ impl Suggestions {
         let measured = if held == 0 {
             "mark documents done to measure it".to_owned()
         } else {
-            format!("measured on {held} done documents it did not learn from")
+            format!(
+                "measured on {held} done document{} it did not learn from",
+                if held == 1 { "" } else { "s" }
+            )
         };
-        self.status.set(format!(
-            "Trained on {n} documents in {:.0} ms; {measured}.",
-            ms
-        ));
+        let docs = if n == 1 { "document" } else { "documents" };
+        self.status
+            .set(format!("Trained on {n} {docs} in {ms:.0} ms; {measured}."));
         self.bump();
     }
 
@@ -519,7 +521,7 @@ fn scroll_to_suggestion(index: usize) {
     }
 }
 
-/// Open the suggestions menu (the `!` key).
+/// Open the suggestions menu (the `!` key), in the inspector.
 pub fn open_menu() -> bool {
     let Some(button) = web_sys::window()
         .and_then(|w| w.document())
@@ -554,7 +556,10 @@ pub fn SuggestPanel() -> impl IntoView {
     };
     view! {
         <section class="suggest-panel" aria-label="Suggestions">
-            <h2>"Suggestions"</h2>
+            <div class="suggest-head">
+                <h2>"Suggestions"</h2>
+                <SuggestMenu/>
+            </div>
             <p class="suggest-count" role="status">{move || {
                 let n = count();
                 let hidden = if sug.hidden().get() { " (hidden)" } else { "" };
@@ -629,7 +634,7 @@ fn Quality() -> impl IntoView {
 
 /// The top bar's menu: accept all of a type, or above a score; show or hide; retrain.
 #[component]
-pub fn SuggestMenu() -> impl IntoView {
+fn SuggestMenu() -> impl IntoView {
     let sug = expect_context::<Suggestions>();
     let threshold = RwSignal::new(0.8_f64);
     let types = move || {
@@ -637,7 +642,7 @@ pub fn SuggestMenu() -> impl IntoView {
         sug.with_layer(DocSuggestions::types).unwrap_or_default()
     };
     view! {
-        <super::app::Menu label="Suggestions" id="suggestions-menu">
+        <super::app::Menu label="Accept all…" id="suggestions-menu">
             <p class="menu-note">"Accept all (one undo step):"</p>
             {move || {
                 let t = types();
