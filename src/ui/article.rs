@@ -229,6 +229,18 @@ impl Painter {
     }
 
     fn on_mousedown(&self, ev: &leptos::ev::MouseEvent) {
+        // The second press of a double click on a suggestion rejects it here, before the
+        // browser selects the word: that selection repaints the paragraph, and the click
+        // that follows would no longer land on the suggestion.
+        if ev.detail() >= 2 {
+            if let Some(i) = suggestion_at(ev) {
+                ev.prevent_default();
+                clear_selection();
+                self.ws.selection.set_pending(None);
+                self.sug.click(i, true);
+                return;
+            }
+        }
         let hit = ids_at(ev);
         self.drag.try_set_value(hit.and_then(|ids| {
             let from = ids.last()?.clone();
@@ -332,10 +344,8 @@ impl Painter {
         // A click on a suggestion (outside any annotation) accepts it; a double click
         // rejects it instead, and the word the browser selected is let go.
         if let Some(i) = suggestion_at(ev) {
+            // The double click was taken at its second press (see on_mousedown).
             if ev.detail() >= 2 {
-                clear_selection();
-                self.ws.selection.set_pending(None);
-                self.sug.click(i, true);
                 return;
             }
             if selection_span().is_none() {
