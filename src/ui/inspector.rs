@@ -27,7 +27,11 @@ pub fn ShortcutHelp() -> impl IntoView {
                 <div class="help-head">
                     <h2 id="help-title">"Keyboard shortcuts"</h2>
                     <button type="button" aria-keyshortcuts="F1"
-                        on:click=move |_| guidelines.toggle()>
+                        on:click=move |_| {
+                            // The guidelines take the help's place, not a layer over it.
+                            ia.close_help();
+                            guidelines.toggle();
+                        }>
                         "Annotation guidelines (F1)"
                     </button>
                     <button type="button" on:click=move |_| ia.close_help()>"Close (Esc)"</button>

@@ -162,7 +162,10 @@ fn run(ws: Workspace, ia: Interaction, display: Display, panels: Panels, command
         }
         Command::BackToDocuments => ws.back_to_documents(),
         Command::ToggleHelp => ia.toggle_help(),
-        Command::ToggleGuidelines => panels.guidelines.toggle(),
+        Command::ToggleGuidelines => {
+            ia.close_help();
+            panels.guidelines.toggle();
+        }
         Command::ExtendSelection { forward } => ia.move_pending(forward, true),
         Command::MoveSelection { forward } => ia.move_pending(forward, false),
         Command::StepAnnotation { forward } => {

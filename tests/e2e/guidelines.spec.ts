@@ -78,6 +78,8 @@ test('a schema with descriptions and guidelines: tooltips on hover and focus, th
   await page.getByRole('button', { name: 'Annotation guidelines (F1)' }).click();
   const dialog = page.getByRole('dialog', { name: 'Guidelines: Newsroom (version 2.1)' });
   await expect(dialog).toBeVisible();
+  // The guidelines take the help's place.
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
   await expect(dialog.getByRole('heading', { name: 'Persons' })).toBeVisible();
   await expect(dialog.locator('strong')).toHaveText('people');
   await expect(dialog.getByRole('listitem')).toHaveCount(2);
