@@ -158,7 +158,7 @@ async function profiled(page, body) {
   for (let i = 0; i < marks.length; i++) if (marks[i].name === 'start' && marks[i + 1]?.name === 'end') windows.push([marks[i].ts, marks[i + 1].ts]);
   console.log(`${windows.length} measured windows, ${(windows.reduce((n, [a, b]) => n + b - a, 0) / 1000).toFixed(1)} ms in all`);
   console.log('\n-- self time, in the windows --\n' + selfTimes(profile, 30, windows));
-  console.log('\n-- inclusive time, in the windows --\n' + totalTimes(profile, 40, windows));
+  console.log('\n-- inclusive time, in the windows --\n' + totalTimes(profile, Number(process.env.TOP ?? 40), windows));
   console.log('\n-- main thread (trace), in the windows --\n' + mainThread(events, 25, windows));
   if (process.env.ALL) console.log('\n-- self time, all --\n' + selfTimes(profile));
   if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));
