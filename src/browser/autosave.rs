@@ -226,6 +226,31 @@ async fn database() -> Result<IdbDatabase, JsValue> {
     Ok(request(&open).await?.unchecked_into())
 }
 
+/// Set while autosave is off. IndexedDB commits the handle's deletion some milliseconds
+/// after "off" is shown; this mark is written at once (localStorage is synchronous), so a
+/// reload in between cannot bring the forgotten file back. Outside `loupe/v1/`: it is no
+/// part of the corpus, and never in a backup.
+const OFF_KEY: &str = "loupe/autosave-off";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Mark autosave as turned off (or on again), synchronously.
+pub fn mark_off(off: bool) {
+    if let Some(s) = local_storage() {
+        let _ = if off {
+            s.set_item(OFF_KEY, "1")
+        } else {
+            s.remove_item(OFF_KEY)
+        };
+    }
+}
+
+fn marked_off() -> bool {
+    local_storage().is_some_and(|s| s.get_item(OFF_KEY).ok().flatten().is_some())
+}
+
 /// Keep `handle` for the next visit (handles are structured-cloneable into IndexedDB).
 pub async fn remember(handle: &Handle) -> Result<(), String> {
     let db = database().await.map_err(|e| describe(&e))?;
@@ -253,8 +278,11 @@ pub async fn forget() -> Result<(), String> {
     committed(&tx).await.map_err(|e| describe(&e))
 }
 
-/// The handle kept by an earlier visit, if any.
+/// The handle kept by an earlier visit, if any (none once autosave was turned off).
 pub async fn remembered() -> Option<Handle> {
+    if marked_off() {
+        return None;
+    }
     let db = database().await.ok()?;
     let tx = db.transaction_with_str(STORE).ok()?;
     let req = tx.object_store(STORE).ok()?.get(&KEY.into()).ok()?;

@@ -34,6 +34,7 @@ impl AutosaveState {
         self.handle.set_value(Some(handle.clone()));
         self.machine
             .update(|m| m.start(target, js_sys::Date::now()));
+        port::mark_off(false);
         spawn_local(async move {
             if let Err(e) = port::remember(&handle).await {
                 ws.alerts.info(format!(
@@ -87,6 +88,7 @@ impl AutosaveState {
         }
         self.handle.set_value(None);
         self.machine.update(Autosave::stop);
+        port::mark_off(true);
         spawn_local(async move {
             let _ = port::forget().await;
         });
