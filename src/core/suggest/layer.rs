@@ -12,8 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use super::Suggestion;
 use super::{accept_edit, visible, AcceptError, Layer, Proposal, Recommenders, Rejections};
-use super::{text::Words, Suggestion};
 use crate::core::edit::Edit;
 use crate::core::layout::{bucket_spans, Piece};
 use crate::core::model::{Annotations, Id, Span};
@@ -75,9 +75,7 @@ impl DocSuggestions {
     /// Take the model's span and trigger proposals for the text (after each training,
     /// or when the document opens), and the arguments for the selected event.
     pub fn learn(&mut self, model: &Recommenders, text: &str, ann: &Annotations) {
-        let words = Words::new(text, &[]);
-        self.learned = model.matcher.suggest_in(text, &words);
-        self.learned.extend(model.tagger.suggest_in(text, &words));
+        self.learned = model.learned(text);
         self.arguments = self.arguments_of(Some(model), text, ann);
         self.refresh(ann);
     }
