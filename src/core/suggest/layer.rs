@@ -46,6 +46,8 @@ pub struct DocSuggestions {
     rejections: Rejections,
     /// The matcher's and tagger's proposals for the whole text (recomputed per training).
     learned: Vec<Suggestion>,
+    /// The number of the model `learned` came from, when it was set from a prediction.
+    learned_by: Option<u32>,
     /// The argument ranker's proposals for the selected event (recomputed per edit).
     arguments: Vec<Suggestion>,
     /// The event whose empty roles are offered, if one is selected.
@@ -76,13 +78,29 @@ impl DocSuggestions {
     /// or when the document opens), and the arguments for the selected event.
     pub fn learn(&mut self, model: &Recommenders, text: &str, ann: &Annotations) {
         self.learned = model.learned(text);
+        self.learned_by = None;
         self.arguments = self.arguments_of(Some(model), text, ann);
         self.refresh(ann);
+    }
+
+    /// Take the learned suggestions predicted (elsewhere, see `core::suggest::predict`) by
+    /// model number `by`.
+    pub fn set_learned(&mut self, by: u32, learned: Vec<Suggestion>, ann: &Annotations) {
+        self.learned = learned;
+        self.learned_by = Some(by);
+        self.refresh(ann);
+    }
+
+    /// The number of the model the learned suggestions came from, if set by
+    /// [`DocSuggestions::set_learned`].
+    pub fn learned_by(&self) -> Option<u32> {
+        self.learned_by
     }
 
     /// Drop every learned suggestion (no model yet, or it was discarded).
     pub fn unlearn(&mut self, ann: &Annotations) {
         self.learned.clear();
+        self.learned_by = None;
         self.arguments.clear();
         self.refresh(ann);
     }
