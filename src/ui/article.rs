@@ -67,7 +67,7 @@ struct Painter {
     paras: StoredValue<Vec<Span>>,
     drawn: StoredValue<Vec<Vec<Piece>>>,
     /// Each paragraph's suggestions as last drawn, and the suggestion focused then.
-    suggested: StoredValue<Vec<Vec<Piece>>>,
+    suggested: StoredValue<Vec<Arc<Vec<Piece>>>>,
     sug_focus: StoredValue<Option<usize>>,
     sug: Suggestions,
     arcs: StoredValue<ArcsState, LocalStorage>,
@@ -124,11 +124,11 @@ impl Painter {
                 let (doc, index) = slot.indexed();
                 self.paras.try_with_value(|paras| {
                     let new = bucket_refs(paras, drawn_spans(&doc.annotations));
-                    let new_sug = if hidden {
-                        vec![Vec::new(); paras.len()]
+                    let new_sug: Vec<Arc<Vec<Piece>>> = if hidden {
+                        vec![Arc::default(); paras.len()]
                     } else {
-                        sug.with_layer(|l| l.pieces(paras))
-                            .unwrap_or_else(|| vec![Vec::new(); paras.len()])
+                        sug.with_layer(|l| l.pieces_shared(paras))
+                            .unwrap_or_else(|| vec![Arc::default(); paras.len()])
                     };
                     let focus_para = |f: Option<usize>| {
                         f.and_then(|f| {
@@ -143,13 +143,21 @@ impl Painter {
                             .flatten()
                             .unwrap_or_default()
                     };
-                    self.drawn.try_update_value(|drawn| {
+                    // Suggestions alone (a prediction arriving, thousands of them) are
+                    // drawn a slice at a time, on-screen paragraphs first: the rest
+                    // follows in the next frames.
+                    let started = js_sys::Date::now();
+                    let mut deferred = false;
+                    self.drawn.try_update_value(|all_drawn| {
                         self.suggested.try_update_value(|suggested| {
-                            for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
-                                if same_pieces(drawn, new)
-                                    && suggested[i] == new_sug[i]
-                                    && !touched.contains(&Some(i))
-                                {
+                            for i in suggestion_order(&root, paras.len()) {
+                                let (new, drawn) = (&new[i], &mut all_drawn[i]);
+                                let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
+                                if same && suggested[i] == new_sug[i] {
+                                    continue;
+                                }
+                                if same && js_sys::Date::now() - started > SUGGESTION_SLICE_MS {
+                                    deferred = true;
                                     continue;
                                 }
                                 *drawn = new.iter().map(PieceRef::to_piece).collect();
@@ -158,7 +166,7 @@ impl Painter {
                                 self.arcs.try_update_value(|a| a.forget(i));
                                 if let Some(el) = elements.item(i as u32) {
                                     let s = Suggested {
-                                        pieces: &suggested[i],
+                                        pieces: &suggested[i][..],
                                         title: &title,
                                         focused: focus,
                                     };
@@ -174,6 +182,9 @@ impl Painter {
                             }
                         });
                     });
+                    if deferred {
+                        request_animation_frame(move || sug.redraw());
+                    }
                 });
             });
         });
@@ -473,7 +484,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         wrap_ref: NodeRef::new(),
         arcs: StoredValue::new_local(ArcsState::new(paras.len())),
         paras: StoredValue::new(paras),
-        suggested: StoredValue::new(vec![Vec::new(); paras_len]),
+        suggested: StoredValue::new(vec![Arc::default(); paras_len]),
         sug_focus: StoredValue::new(None),
         sug: expect_context::<Suggestions>(),
         drawn: StoredValue::new(drawn),
@@ -517,6 +528,21 @@ fn ArticleText(id: Id) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Paragraphs whose suggestions alone changed are redrawn for this long per task.
+const SUGGESTION_SLICE_MS: f64 = 8.0;
+
+/// The order paragraphs are looked at for redrawing: those on screen first.
+fn suggestion_order(root: &web_sys::Element, n: usize) -> impl Iterator<Item = usize> {
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(800.0);
+    let seen = super::arcs::visible(root, height);
+    let seen = seen.start.min(n)..seen.end.min(n);
+    seen.clone()
+        .chain((0..n).filter(move |i| !seen.contains(i)))
 }
 
 /// The innermost suggestion under the pointer, where no annotation is.

@@ -375,7 +375,6 @@ mod tests {
             .layer(doc.id())
             .unwrap()
             .shown()
-            .iter()
             .map(Suggestion::span)
             .collect();
         assert_eq!(kyivs.len(), 3, "{kyivs:?}");
@@ -387,7 +386,7 @@ mod tests {
             .unwrap();
         store.save_annotations(doc.id(), &doc.annotations).unwrap();
         a.edited(&doc);
-        let last = a.layer(doc.id()).unwrap().len() - 1;
+        let last = *a.layer(doc.id()).unwrap().ids().last().unwrap();
         let rejected = a.reject(&store, &doc, last).unwrap().unwrap();
         assert_eq!(rejected.span(), kyivs[2]);
         assert_eq!(a.layer(doc.id()).unwrap().len(), 1);
@@ -401,7 +400,6 @@ mod tests {
             .layer(docs[1].id())
             .unwrap()
             .shown()
-            .iter()
             .map(Suggestion::span)
             .collect();
         assert_eq!(shown, [kyivs[1]]);
