@@ -238,6 +238,9 @@ impl Suggestions {
             return;
         };
         let Some(seq) = self.assistant.with_value(|a| a.wants_prediction(&id)) else {
+            // Nothing to wait for here: a reply for another document will be dropped.
+            self.requests.try_update_value(Requests::drop_pending);
+            self.predicting.set(false);
             return;
         };
         let request = self
@@ -259,8 +262,10 @@ impl Suggestions {
             .try_update_value(|r| r.answer(request, p.model, open.as_deref(), current))
             .unwrap_or(false);
         if !fresh {
-            // Stale: the document or the model changed since. Ask again if still wanted.
-            self.predict_open();
+            // Stale: the document or the model changed since. Whatever changed asked
+            // again already (an open, or a new model), so this is only dropped.
+            let waiting = self.requests.with_value(Requests::is_pending);
+            self.predicting.set(waiting);
             return;
         }
         self.predicting.set(false);

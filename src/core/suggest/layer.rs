@@ -154,9 +154,12 @@ impl DocSuggestions {
     /// Take the learned suggestions predicted (elsewhere, see `core::suggest::predict`) by
     /// model number `by`.
     pub fn set_learned(&mut self, by: u32, learned: Vec<Suggestion>, ann: &Annotations) {
-        self.learned = learned;
         self.learned_by = Some(by);
-        self.remerge(ann);
+        // A retraining that proposes the same keeps the ids, so nothing is drawn again.
+        if learned != self.learned {
+            self.learned = learned;
+            self.remerge(ann);
+        }
     }
 
     /// The number of the model the learned suggestions came from, if set by
