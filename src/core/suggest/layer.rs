@@ -23,7 +23,7 @@ use std::sync::Arc;
 use super::Suggestion;
 use super::{accept_edit, visible, AcceptError, Layer, Proposal, Recommenders, Rejections};
 use crate::core::edit::Edit;
-use crate::core::layout::{bucket_spans, Piece};
+use crate::core::layout::Piece;
 use crate::core::model::{Annotations, Id, Span};
 
 /// Where a suggestion sorts, for stepping: position first, then the longer span, then
@@ -116,6 +116,8 @@ pub struct DocSuggestions {
     on: Vec<bool>,
     /// The ids shown, in reading order.
     shown: Vec<usize>,
+    /// The longest span shown, in code points.
+    longest: usize,
     drawn: RefCell<Drawn>,
 }
 
@@ -302,6 +304,12 @@ impl DocSuggestions {
             shown.push(i);
         }
         shown.extend(args.map(|a| n + a));
+        self.longest = shown
+            .iter()
+            .filter_map(|id| self.item(*id))
+            .map(|s| s.span().len())
+            .max()
+            .unwrap_or(0);
         self.shown = shown;
     }
 
@@ -492,33 +500,43 @@ impl DocSuggestions {
         drawn.pieces.clone()
     }
 
-    /// The pieces of the shown suggestions in `paragraphs` (consecutive ones).
+    /// The pieces of the shown suggestions in `paragraphs` (consecutive ones), as
+    /// [`crate::core::layout::bucket_spans`] cuts them, each id written once.
     fn bucket(&self, paragraphs: &[Span]) -> Vec<Vec<Piece>> {
+        let mut buckets = vec![Vec::new(); paragraphs.len()];
         let (Some(first), Some(last)) = (paragraphs.first(), paragraphs.last()) else {
-            return Vec::new();
+            return buckets;
         };
-        let within: Vec<(usize, &Suggestion)> = self
+        // The shown ids are in reading order: only those starting from the longest span's
+        // length before the first paragraph, up to the end of the last, can be in them.
+        let start_of = |id: &usize| self.item(*id).map_or(0, |s| s.span().start);
+        let from = self
             .shown
-            .iter()
-            .filter_map(|id| self.item(*id).map(|s| (*id, s)))
-            .filter(|(_, s)| {
-                let span = s.span();
-                span.start < last.end.max(last.start + 1) && span.end > first.start
-            })
-            .collect();
-        let ids: Vec<String> = within
-            .iter()
-            .map(|(i, s)| format!("{}{i}", &s.layer().name()[..1]))
-            .collect();
-        let spans: Vec<[Span; 1]> = within.iter().map(|(_, s)| [s.span()]).collect();
-        bucket_spans(
-            paragraphs,
-            within
-                .iter()
-                .zip(&ids)
-                .zip(&spans)
-                .map(|(((_, s), id), span)| (id.as_str(), s.label(), &span[..], None)),
-        )
+            .partition_point(|id| start_of(id) + self.longest < first.start);
+        let to = self.shown.partition_point(|id| start_of(id) < last.end);
+        for &id in &self.shown[from..to.max(from)] {
+            let Some(s) = self.item(id) else { continue };
+            let f = s.span();
+            let mut name: Option<String> = None;
+            for i in touching(paragraphs, f) {
+                let p = paragraphs[i];
+                let span = Span::new(f.start.max(p.start), f.end.min(p.end));
+                if span.is_empty() {
+                    continue;
+                }
+                let id = name
+                    .get_or_insert_with(|| format!("{}{id}", &s.layer().name()[..1]))
+                    .clone();
+                buckets[i].push(Piece {
+                    id,
+                    kind: s.label().to_owned(),
+                    span,
+                    ends_mention: span.end == f.end,
+                    chain: None,
+                });
+            }
+        }
+        buckets
     }
 
     /// Take back a rejection (the undo of a reject).
@@ -838,6 +856,22 @@ mod tests {
         );
         assert_eq!(pieces[1][0].id, "m1");
         assert_eq!(pieces[1][0].span, span(text, "Odesa"));
+        // Cut as the annotations' pieces are.
+        let spans: Vec<(String, String, [Span; 1])> = layer
+            .ids()
+            .iter()
+            .map(|&i| {
+                let s = layer.get(i).unwrap();
+                (format!("m{i}"), s.label().to_owned(), [s.span()])
+            })
+            .collect();
+        let want = crate::core::layout::bucket_spans(
+            &paras,
+            spans
+                .iter()
+                .map(|(id, kind, span)| (id.as_str(), kind.as_str(), &span[..], None)),
+        );
+        assert_eq!(pieces, want);
         assert_eq!(
             layer.get(0).unwrap().summary(),
             "Suggested GPE: Kyiv (import:model.json, score 0.90)"

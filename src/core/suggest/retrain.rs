@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use super::eval::{Evaluation, Quality};
+use super::layer::place_cmp;
 use super::predict::Prediction;
 use super::snapshot::{encode_snapshot, read_snapshot, write_snapshot};
 use super::training::Training;
@@ -540,11 +541,15 @@ impl Job {
             return None;
         }
         let p = self.predicting.take()?;
+        // In reading order (stably: the order ties are broken by stays), so the page
+        // merges them with its imported ones in one pass.
+        let mut suggestions = p.prediction.finish();
+        suggestions.sort_by(place_cmp);
         Some(Predicted {
             request: p.request,
             model: seq,
             ms: now - p.started,
-            suggestions: p.prediction.finish(),
+            suggestions,
         })
     }
 
