@@ -22,7 +22,7 @@
 //! assert!(ann.mentions.is_empty());
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -1012,6 +1012,88 @@ fn unlink_target(ann: &mut Annotations, id: &str) -> Vec<Edit> {
     undo
 }
 
+impl Edit {
+    /// Every annotation this edit may add, change or remove when applied to `ann`: the
+    /// ones it names, plus what a removal or a coreference change takes along (arguments
+    /// and relations pointing at a removed target, a cluster's members). A superset, so
+    /// that an edit's effect is found by comparing these alone instead of the whole
+    /// document (the `affected_covers_every_change` property checks it).
+    pub fn affected(&self, ann: &Annotations, out: &mut BTreeSet<Id>) {
+        let mut add = |id: &Id| {
+            out.insert(id.clone());
+        };
+        match self {
+            Edit::InsertMention { mention, .. } => add(&mention.id),
+            Edit::RemoveMention { id } => {
+                add(id);
+                if let Some(cluster) = ann.mention(id).and_then(|m| m.entity.as_ref()) {
+                    add(cluster);
+                }
+                pointing_at(ann, id, &mut add);
+            }
+            Edit::SetMentionEntity { id, entity } => {
+                add(id);
+                entity.iter().for_each(&mut add);
+                if let Some(old) = ann.mention(id).and_then(|m| m.entity.as_ref()) {
+                    add(old);
+                }
+            }
+            Edit::InsertEvent { event, .. } => add(&event.id),
+            Edit::RemoveEvent { id } => {
+                add(id);
+                pointing_at(ann, id, &mut add);
+            }
+            Edit::InsertArgument { event, .. } | Edit::RemoveArgument { event, .. } => add(event),
+            Edit::InsertRelation { relation, .. } => add(&relation.id),
+            Edit::InsertEntity { entity, .. } => add(&entity.id),
+            Edit::RemoveEntity { id } => {
+                add(id);
+                ann.members(id).for_each(|m| add(&m.id));
+            }
+            Edit::MergeEntities { into, from } => {
+                add(into);
+                add(from);
+                ann.members(from).for_each(|m| add(&m.id));
+            }
+            Edit::SplitEntity {
+                from,
+                mentions,
+                entity,
+            } => {
+                add(from);
+                add(&entity.id);
+                mentions.iter().for_each(add);
+            }
+            Edit::SetMentionType { id, .. }
+            | Edit::SetMentionFragments { id, .. }
+            | Edit::SetEventType { id, .. }
+            | Edit::SetEventTrigger { id, .. }
+            | Edit::RemoveRelation { id }
+            | Edit::SetEntityName { id, .. }
+            | Edit::SetEntityType { id, .. } => add(id),
+            Edit::SetAttribute { target, .. }
+            | Edit::SetNote { target, .. }
+            | Edit::SetNormalization { target, .. } => add(target),
+            Edit::SetLabels { .. } => {}
+            Edit::Batch(edits) => edits.iter().for_each(|e| e.affected(ann, out)),
+        }
+    }
+}
+
+/// The events with an argument on `target`, and the relations with an end on it.
+fn pointing_at(ann: &Annotations, target: &str, add: &mut impl FnMut(&Id)) {
+    for e in &ann.events {
+        if e.arguments.iter().any(|a| a.target == target) {
+            add(&e.id);
+        }
+    }
+    for r in &ann.relations {
+        if r.arg1 == target || r.arg2 == target {
+            add(&r.id);
+        }
+    }
+}
+
 fn single_or_batch(mut edits: Vec<Edit>) -> Edit {
     if edits.len() == 1 {
         edits.pop().expect("one edit")
@@ -1149,6 +1231,15 @@ impl History {
                 self.undone.push((forward, inverse));
                 Err(err)
             }
+        }
+    }
+
+    /// The edit that an undo (or a redo) would apply next.
+    pub fn next(&self, undo: bool) -> Option<&Edit> {
+        if undo {
+            self.done.back().map(|(_, inverse)| inverse)
+        } else {
+            self.undone.last().map(|(forward, _)| forward)
         }
     }
 
@@ -2072,6 +2163,39 @@ mod properties {
                 prop_assert!(history.redo(&mut ann, TEXT).unwrap());
             }
             prop_assert_eq!(&ann, &end);
+        }
+
+        /// Stamping only what [`Edit::affected`] names gives the very stamps that
+        /// comparing the whole document before and after gives, for edits, undos and redos.
+        #[test]
+        fn affected_covers_every_change(ops in prop::collection::vec(op(), 0..60)) {
+            use crate::core::timing::{stamp, stamp_affected};
+            let (mut whole, mut fast) = (Annotations::default(), Annotations::default());
+            let (mut h_whole, mut h_fast) = (History::default(), History::default());
+            for (now, op) in ops.into_iter().enumerate() {
+                let edit = match &op {
+                    Op::Edit(k, a, b, c) => Some(to_edit(&fast, *k, *a, *b, *c)),
+                    Op::Undo => h_fast.next(true).cloned(),
+                    Op::Redo => h_fast.next(false).cloned(),
+                };
+                let Some(edit) = edit else { continue };
+                let mut ids = BTreeSet::new();
+                edit.affected(&fast, &mut ids);
+                let (before_whole, before_fast) = (whole.clone(), fast.subset(&ids));
+                let (r_whole, r_fast) = match op {
+                    Op::Edit(..) => (
+                        h_whole.apply(&mut whole, TEXT, edit.clone()).map(|_| true),
+                        h_fast.apply(&mut fast, TEXT, edit).map(|_| true),
+                    ),
+                    Op::Undo => (h_whole.undo(&mut whole, TEXT), h_fast.undo(&mut fast, TEXT)),
+                    Op::Redo => (h_whole.redo(&mut whole, TEXT), h_fast.redo(&mut fast, TEXT)),
+                };
+                prop_assert_eq!(r_whole.is_ok(), r_fast.is_ok());
+                let n_whole = stamp(&before_whole, &mut whole, now as u64, "a");
+                let n_fast = stamp_affected(&before_fast, &mut fast, &ids, now as u64, "a");
+                prop_assert_eq!(n_whole, n_fast);
+                prop_assert_eq!(&whole, &fast);
+            }
         }
     }
 }

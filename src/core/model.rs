@@ -4,7 +4,7 @@
 //! and per document, in brat's style: `T1` for mentions (and triggers share nothing with
 //! them), `E1` for events, `R1` for relations, `C1` for entity clusters.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -336,6 +336,31 @@ impl Annotations {
             .into_iter()
             .map(|(id, s)| (renames.get(&id).cloned().unwrap_or(id), s))
             .collect();
+    }
+
+    /// A copy holding only the annotations (and their stamps) whose ids are in `ids`,
+    /// with the active time: what [`crate::core::timing::stamp_affected`] compares an
+    /// edit's result with.
+    pub fn subset(&self, ids: &BTreeSet<Id>) -> Annotations {
+        fn pick<T: Clone>(items: &[T], id: impl Fn(&T) -> &Id, ids: &BTreeSet<Id>) -> Vec<T> {
+            items
+                .iter()
+                .filter(|x| ids.contains(id(x)))
+                .cloned()
+                .collect()
+        }
+        Annotations {
+            mentions: pick(&self.mentions, |m| &m.id, ids),
+            entities: pick(&self.entities, |e| &e.id, ids),
+            events: pick(&self.events, |e| &e.id, ids),
+            relations: pick(&self.relations, |r| &r.id, ids),
+            labels: BTreeMap::new(),
+            stamps: ids
+                .iter()
+                .filter_map(|id| Some((id.clone(), self.stamps.get(id)?.clone())))
+                .collect(),
+            active_ms: self.active_ms,
+        }
     }
 
     /// Drop the stamps of annotations that no longer exist.

@@ -18,7 +18,7 @@
 //! assert_eq!(IDLE_GAP_MS, 120_000);
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -85,28 +85,92 @@ fn changed<'a, T: PartialEq + 'a>(
 /// stamp. Stamps of annotations that no longer exist are dropped, and the document's
 /// active time never goes back. Returns how many annotations were stamped.
 pub fn stamp(before: &Annotations, after: &mut Annotations, now_ms: u64, annotator: &str) -> usize {
+    let stamped = stamp_where(before, after, now_ms, annotator, |_| true);
+    after.prune_stamps();
+    stamped
+}
+
+/// [`stamp`] for an edit whose effect is confined to `affected` (see
+/// [`crate::core::edit::Edit::affected`]): `before` need only hold those annotations
+/// ([`Annotations::subset`]), and nothing else is compared, so an edit of a 10,000-mention
+/// document costs what it touched, not a copy and a comparison of everything.
+pub fn stamp_affected(
+    before: &Annotations,
+    after: &mut Annotations,
+    affected: &BTreeSet<Id>,
+    now_ms: u64,
+    annotator: &str,
+) -> usize {
+    // Equality against a short list beats ordered lookups when, as for a keypress, an
+    // edit touches a handful of the document's annotations.
+    let few: Vec<&Id> = affected.iter().collect();
+    let keep = |id: &Id| {
+        if few.len() <= 16 {
+            few.iter().any(|a| *a == id)
+        } else {
+            affected.contains(id)
+        }
+    };
+    let stamped = stamp_where(before, after, now_ms, annotator, keep);
+    if !after.stamps.is_empty() {
+        let alive: BTreeSet<&Id> = after.ids().filter(|id| keep(id)).collect();
+        let gone: Vec<Id> = affected
+            .iter()
+            .filter(|id| !alive.contains(id))
+            .cloned()
+            .collect();
+        for id in gone {
+            after.stamps.remove(&id);
+        }
+    }
+    stamped
+}
+
+fn stamp_where(
+    before: &Annotations,
+    after: &mut Annotations,
+    now_ms: u64,
+    annotator: &str,
+    keep: impl Fn(&Id) -> bool,
+) -> usize {
     let (mut new, mut modified) = (Vec::new(), Vec::new());
     changed(
         before.mentions.iter().map(|m| (&m.id, m)),
-        after.mentions.iter().map(|m| (&m.id, m)),
+        after
+            .mentions
+            .iter()
+            .filter(|m| keep(&m.id))
+            .map(|m| (&m.id, m)),
         &mut new,
         &mut modified,
     );
     changed(
         before.entities.iter().map(|e| (&e.id, e)),
-        after.entities.iter().map(|e| (&e.id, e)),
+        after
+            .entities
+            .iter()
+            .filter(|e| keep(&e.id))
+            .map(|e| (&e.id, e)),
         &mut new,
         &mut modified,
     );
     changed(
         before.events.iter().map(|e| (&e.id, e)),
-        after.events.iter().map(|e| (&e.id, e)),
+        after
+            .events
+            .iter()
+            .filter(|e| keep(&e.id))
+            .map(|e| (&e.id, e)),
         &mut new,
         &mut modified,
     );
     changed(
         before.relations.iter().map(|r| (&r.id, r)),
-        after.relations.iter().map(|r| (&r.id, r)),
+        after
+            .relations
+            .iter()
+            .filter(|r| keep(&r.id))
+            .map(|r| (&r.id, r)),
         &mut new,
         &mut modified,
     );
@@ -135,7 +199,6 @@ pub fn stamp(before: &Annotations, after: &mut Annotations, now_ms: u64, annotat
         annotator.clone_into(&mut s.modified_by);
         stamped += 1;
     }
-    after.prune_stamps();
     after.active_ms = after.active_ms.max(before.active_ms);
     stamped
 }

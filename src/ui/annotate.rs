@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use super::signal::Owned;
+
 use super::state::{CoreWorkspace, Workspace};
 use crate::browser::selection::{clear_selection, select_span};
 use crate::core::model::{AttrValue, Id, Span};
@@ -20,36 +22,36 @@ pub use crate::core::workspace::{kind_of, Kind};
 pub struct Interaction {
     ws: Workspace,
     /// The argument slot being filled: (event id, role).
-    armed: RwSignal<Option<(Id, String)>>,
-    mode: RwSignal<Mode>,
+    armed: Owned<Option<(Id, String)>>,
+    mode: Owned<Mode>,
     /// Recently used types, most recent first: the palette puts them first.
-    recent: RwSignal<Vec<String>>,
-    filter: RwSignal<String>,
-    help: RwSignal<bool>,
+    recent: Owned<Vec<String>>,
+    filter: Owned<String>,
+    help: Owned<bool>,
     /// The pending "annotate all" preview.
-    tag_all: RwSignal<Option<TagAll>>,
-    hide_corpus: RwSignal<bool>,
-    hide_inspector: RwSignal<bool>,
+    tag_all: Owned<Option<TagAll>>,
+    hide_corpus: Owned<bool>,
+    hide_inspector: Owned<bool>,
     /// The agreement panel is open.
-    agreement: RwSignal<bool>,
+    agreement: Owned<bool>,
     /// The documents as the navigator lists them (filtered and sorted): Alt+↓ follows it.
-    shown: RwSignal<Vec<Id>>,
+    shown: Owned<Vec<Id>>,
 }
 
 impl Interaction {
     pub fn new(ws: Workspace) -> Self {
         Self {
             ws,
-            armed: RwSignal::new(None),
-            mode: RwSignal::new(Mode::Normal),
-            recent: RwSignal::new(Vec::new()),
-            filter: RwSignal::new(String::new()),
-            help: RwSignal::new(false),
-            tag_all: RwSignal::new(None),
-            hide_corpus: RwSignal::new(false),
-            hide_inspector: RwSignal::new(false),
-            agreement: RwSignal::new(false),
-            shown: RwSignal::new(Vec::new()),
+            armed: Owned::new(None),
+            mode: Owned::new(Mode::Normal),
+            recent: Owned::new(Vec::new()),
+            filter: Owned::new(String::new()),
+            help: Owned::new(false),
+            tag_all: Owned::new(None),
+            hide_corpus: Owned::new(false),
+            hide_inspector: Owned::new(false),
+            agreement: Owned::new(false),
+            shown: Owned::new(Vec::new()),
         }
     }
 

@@ -229,7 +229,8 @@ fn remove_layer(p: &Element) {
 /// up again only once the article has moved by a quarter of the viewport since the last
 /// look: the paragraphs within half a viewport were drawn then, so nothing new can be on
 /// screen before. All reads come before all writes, in two rounds: two layouts per frame,
-/// however many paragraphs are drawn.
+/// however many paragraphs are drawn. At most [`PER_FRAME`] paragraphs with arcs are drawn
+/// a frame; returns whether some wait for the next one (the caller asks for it).
 pub fn paint(
     root: &Element,
     paragraphs: &[Span],
@@ -237,7 +238,7 @@ pub fn paint(
     entity: Option<&str>,
     version: u64,
     state: &mut ArcsState,
-) {
+) -> bool {
     if state.drawn.len() != paragraphs.len() {
         *state = ArcsState {
             hot: state.hot.take(),
@@ -253,7 +254,7 @@ pub fn paint(
         .and_then(|h| h.as_f64())
         .unwrap_or(800.0);
     let Some((left, top, right, _)) = bounding(root) else {
-        return;
+        return false;
     };
     let width = right - left;
     if state.width != Some(width) {
@@ -269,15 +270,16 @@ pub fn paint(
         state.looked = Some((top, height));
     }
     let children = root.children();
-    let todo: Vec<(usize, Element)> = state
+    let mut todo: Vec<(usize, Element)> = state
         .range
         .clone()
         .filter(|&i| !state.drawn[i])
         .filter_map(|i| Some((i, children.item(i as u32)?)))
         .collect();
     if todo.is_empty() {
-        return;
+        return false;
     }
+    let more = keep_frame_budget(&mut todo, &state.index, height);
     // Reads: every paragraph to draw is measured.
     let first: Vec<Measured> = todo
         .iter()
@@ -331,6 +333,43 @@ pub fn paint(
     if state.shown == Some((state.hot.clone(), state.focused)) {
         mark_far_ends(root, state, &fresh);
     }
+    more
+}
+
+/// At most this many paragraphs with arcs are measured and drawn in one frame.
+const PER_FRAME: usize = 3;
+
+/// Keep in `todo` what one frame draws: every paragraph without arcs (cheap), and the
+/// [`PER_FRAME`] paragraphs with arcs nearest the middle of the screen. A fast scroll thus
+/// spreads the margin's drawing over the next frames instead of making one frame long.
+/// Returns whether some were left for a later frame.
+fn keep_frame_budget(todo: &mut Vec<(usize, Element)>, index: &ArcIndex, height: f64) -> bool {
+    let with_arcs = todo
+        .iter()
+        .filter(|(i, _)| !index.arcs(*i).is_empty())
+        .count();
+    if with_arcs <= PER_FRAME {
+        return false;
+    }
+    let middle = height / 2.0;
+    let distance = |p: &Element| {
+        bounding(p).map_or(f64::MAX, |(_, t, _, b)| {
+            if t <= middle && middle <= b {
+                0.0
+            } else {
+                (t - middle).abs().min((b - middle).abs())
+            }
+        })
+    };
+    let mut ranked: Vec<(f64, usize)> = todo
+        .iter()
+        .filter(|(i, _)| !index.arcs(*i).is_empty())
+        .map(|(i, p)| (distance(p), *i))
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let chosen: Vec<usize> = ranked.iter().take(PER_FRAME).map(|&(_, i)| i).collect();
+    todo.retain(|(i, _)| index.arcs(*i).is_empty() || chosen.contains(i));
+    true
 }
 
 fn element(todo: &[(usize, Element)], index: usize) -> Option<&Element> {

@@ -223,10 +223,13 @@ impl Painter {
             self.arcs.try_update_value(|state| {
                 state.hot = hot;
                 state.focused = focused;
-                self.paras.try_with_value(|paras| {
+                let more = self.paras.try_with_value(|paras| {
                     paint(&root, paras, ann, entity.as_deref(), version, state)
                 });
                 emphasise(&root, state);
+                if more == Some(true) {
+                    self.schedule_arcs();
+                }
             });
         });
     }

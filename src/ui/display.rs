@@ -4,14 +4,16 @@
 
 use leptos::prelude::*;
 
+use super::signal::Owned;
+
 const KEY: &str = "loupe/v1/display";
 
 #[derive(Clone, Copy)]
 pub struct Display {
     /// Arcs for event arguments and relations, drawn above the text.
-    arcs: RwSignal<bool>,
+    arcs: Owned<bool>,
     /// The article uses the width of the pane instead of a reading column.
-    wide: RwSignal<bool>,
+    wide: Owned<bool>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -24,8 +26,8 @@ impl Display {
             .and_then(|s| s.get_item(KEY).ok().flatten())
             .unwrap_or_default();
         let display = Self {
-            arcs: RwSignal::new(!saved.contains("arcs=off")),
-            wide: RwSignal::new(saved.contains("wide=on")),
+            arcs: Owned::new(!saved.contains("arcs=off")),
+            wide: Owned::new(saved.contains("wide=on")),
         };
         // Written on a change only: opening the app stores nothing.
         Effect::new(move |first: Option<()>| {

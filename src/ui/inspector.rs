@@ -790,12 +790,17 @@ fn mention_row(m: &Mention) -> Row {
 fn Outline(ann: Current) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let ia = expect_context::<Interaction>();
+    // One subscriber per row on the selection would make every selection change re-run
+    // (and unsubscribe, one by one) all of them; a selector wakes only the two rows
+    // whose state changed.
+    let selected = ws.selection.selected();
+    let is_selected = StoredValue::new(Selector::new(move || selected.get()));
     let row = move |(id, label, text): Row| {
-        let (id1, id2) = (id.clone(), id.clone());
+        let (key, id2) = (Some(id.clone()), id.clone());
         view! {
             <li>
                 <button type="button" class="outline-item"
-                    class:selected=move || ws.selection.selected().get().as_deref() == Some(id1.as_str())
+                    class:selected=move || is_selected.with_value(|s| s.selected(&key))
                     aria-label=format!("{label} {id}: {text}")
                     on:click=move |_| ia.choose(id2.clone())>
                     <span class="tag-label">{label.clone()}</span>" "{text.clone()}

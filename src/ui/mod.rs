@@ -18,6 +18,7 @@ mod inspector;
 mod keys;
 mod palette;
 mod search;
+mod signal;
 pub mod state;
 mod suggest;
 mod welcome;

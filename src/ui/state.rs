@@ -20,6 +20,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::signal::Owned;
+
 use crate::browser::files::read_documents;
 use crate::browser::local_storage::LocalStorage as BrowserStorage;
 use crate::browser::ports::{BrowserClock, BrowserDownloads, BrowserEntropy};
@@ -76,14 +78,14 @@ pub struct ImportReport {
 /// The messages on screen.
 #[derive(Clone, Copy)]
 pub struct Alerts {
-    list: RwSignal<Vec<Alert>>,
+    list: Owned<Vec<Alert>>,
     next: StoredValue<u64>,
 }
 
 impl Alerts {
     fn new() -> Self {
         Self {
-            list: RwSignal::new(Vec::new()),
+            list: Owned::new(Vec::new()),
             next: StoredValue::new(0),
         }
     }
@@ -138,15 +140,15 @@ impl Alerts {
 /// The selected annotation, and the snapped text selection waiting for a type.
 #[derive(Clone, Copy)]
 pub struct Selection {
-    selected: RwSignal<Option<Id>>,
-    pending: RwSignal<Option<Span>>,
+    selected: Owned<Option<Id>>,
+    pending: Owned<Option<Span>>,
 }
 
 impl Selection {
     fn new() -> Self {
         Self {
-            selected: RwSignal::new(None),
-            pending: RwSignal::new(None),
+            selected: Owned::new(None),
+            pending: Owned::new(None),
         }
     }
 
@@ -189,8 +191,8 @@ impl Selection {
 /// The workspace schema, and one offered by imported files.
 #[derive(Clone, Copy)]
 pub struct SchemaView {
-    schema: RwSignal<Arc<Schema>>,
-    offer: RwSignal<Option<(Schema, String)>>,
+    schema: Owned<Arc<Schema>>,
+    offer: Owned<Option<(Schema, String)>>,
 }
 
 impl SchemaView {
@@ -212,15 +214,15 @@ impl SchemaView {
 /// The corpus as the views see it.
 #[derive(Clone, Copy)]
 pub struct CorpusView {
-    index: RwSignal<Vec<DocumentMeta>>,
-    current: RwSignal<Option<Id>>,
+    index: Owned<Vec<DocumentMeta>>,
+    current: Owned<Option<Id>>,
     /// Bumped when the open document's annotations change (and only then).
-    open_rev: RwSignal<u64>,
+    open_rev: Owned<u64>,
     /// Bumped when any document's annotations change: for views of the whole corpus.
-    corpus_rev: RwSignal<u64>,
-    counts: RwSignal<BTreeMap<Id, usize>>,
-    deleted: RwSignal<usize>,
-    screen: RwSignal<Screen>,
+    corpus_rev: Owned<u64>,
+    counts: Owned<BTreeMap<Id, usize>>,
+    deleted: Owned<usize>,
+    screen: Owned<Screen>,
 }
 
 impl CorpusView {
@@ -294,13 +296,13 @@ pub struct Workspace {
     pub selection: Selection,
     pub schema: SchemaView,
     pub corpus: CorpusView,
-    save_status: RwSignal<SaveStatus>,
-    trouble: RwSignal<Option<StorageTrouble>>,
+    save_status: Owned<SaveStatus>,
+    trouble: Owned<Option<StorageTrouble>>,
     /// The annotator's name or id, written into every export.
-    annotator: RwSignal<String>,
+    annotator: Owned<String>,
     /// Files done and total, while an import of many files runs.
-    importing: RwSignal<Option<(usize, usize)>>,
-    import_report: RwSignal<Option<ImportReport>>,
+    importing: Owned<Option<(usize, usize)>>,
+    import_report: Owned<Option<ImportReport>>,
     /// Bumped by every flush; reading it tells whether the app is still there.
     save_generation: StoredValue<u64>,
     deferral: StoredValue<Deferral>,
@@ -318,27 +320,27 @@ impl Workspace {
         let mut core = Core::new(store, tab_id(&BrowserEntropy));
         core.set_clock(Rc::new(BrowserClock));
         Self {
-            save_status: RwSignal::new(core.save_status()),
-            trouble: RwSignal::new(core.trouble().cloned()),
+            save_status: Owned::new(core.save_status()),
+            trouble: Owned::new(core.trouble().cloned()),
             schema: SchemaView {
-                schema: RwSignal::new(Arc::new(core.schema().clone())),
-                offer: RwSignal::new(None),
+                schema: Owned::new(Arc::new(core.schema().clone())),
+                offer: Owned::new(None),
             },
             core: StoredValue::new_local(core),
             alerts: Alerts::new(),
             selection: Selection::new(),
             corpus: CorpusView {
-                index: RwSignal::new(Vec::new()),
-                current: RwSignal::new(None),
-                open_rev: RwSignal::new(0),
-                corpus_rev: RwSignal::new(0),
-                counts: RwSignal::new(BTreeMap::new()),
-                deleted: RwSignal::new(0),
-                screen: RwSignal::new(Screen::Welcome),
+                index: Owned::new(Vec::new()),
+                current: Owned::new(None),
+                open_rev: Owned::new(0),
+                corpus_rev: Owned::new(0),
+                counts: Owned::new(BTreeMap::new()),
+                deleted: Owned::new(0),
+                screen: Owned::new(Screen::Welcome),
             },
-            annotator: RwSignal::new(String::new()),
-            importing: RwSignal::new(None),
-            import_report: RwSignal::new(None),
+            annotator: Owned::new(String::new()),
+            importing: Owned::new(None),
+            import_report: Owned::new(None),
             save_generation: StoredValue::new(0),
             deferral: StoredValue::new(Deferral::default()),
         }

@@ -146,11 +146,15 @@ async function seeded(entry, viewport = { width: 1366, height: 768 }) {
 
 async function profiled(page, body) {
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  await cdp.send('Profiler.start');
+  // NOPROFILE=1: the trace alone, whose durations the sampling profiler does not inflate.
+  const sampling = !process.env.NOPROFILE;
+  if (sampling) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   const { events, out } = await trace(cdp, body);
-  const { profile } = await cdp.send('Profiler.stop');
+  const { profile } = sampling ? await cdp.send('Profiler.stop') : { profile: { nodes: [], samples: [], timeDeltas: [] } };
   console.log('result:', JSON.stringify(out));
   // The measured windows: from each performance.mark('start') to the next mark('end').
   const marks = events.filter((e) => e.cat?.includes('blink.user_timing') && (e.name === 'start' || e.name === 'end')).sort((a, b) => a.ts - b.ts);
@@ -158,7 +162,7 @@ async function profiled(page, body) {
   for (let i = 0; i < marks.length; i++) if (marks[i].name === 'start' && marks[i + 1]?.name === 'end') windows.push([marks[i].ts, marks[i + 1].ts]);
   console.log(`${windows.length} measured windows, ${(windows.reduce((n, [a, b]) => n + b - a, 0) / 1000).toFixed(1)} ms in all`);
   console.log('\n-- self time, in the windows --\n' + selfTimes(profile, 30, windows));
-  console.log('\n-- inclusive time, in the windows --\n' + totalTimes(profile, 40, windows));
+  console.log('\n-- inclusive time, in the windows --\n' + totalTimes(profile, Number(process.env.TOP ?? 40), windows));
   console.log('\n-- main thread (trace), in the windows --\n' + mainThread(events, 25, windows));
   if (process.env.ALL) console.log('\n-- self time, all --\n' + selfTimes(profile));
   if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));

@@ -468,7 +468,7 @@ impl<S: KeyValueStore> Workspace<S> {
             }
             let edit = tag_spans_edit(&slot.doc.annotations, kind, &spans);
             match self
-                .stamping(id, |slot| slot.apply(edit))
+                .apply_stamped(id, edit)
                 .expect("the slot was just found")
             {
                 Ok(()) => {
@@ -524,7 +524,7 @@ impl<S: KeyValueStore> Workspace<S> {
         let mut out = Outcome::default();
         let mut failed = 0;
         for id in &step.docs {
-            match self.stamping(id, |s| s.undo_or_redo(undo)) {
+            match self.step_stamped(id, undo) {
                 Some(Ok(true)) => out = out.and(self.changed(id)),
                 _ => failed += 1,
             }

@@ -32,7 +32,7 @@ use crate::core::ports::{Clock, Download};
 use crate::core::schema::Schema;
 use crate::core::storage::{CorpusStore, KeyValueStore, StoreError, Usage};
 use crate::core::sync::{DocSync, Lineage};
-use crate::core::timing::{stamp, ActiveClock};
+use crate::core::timing::{stamp_affected, ActiveClock};
 
 /// Active time is saved with the next edit, or once this much of it is unsaved, so
 /// reading without editing does not write storage on every key.
@@ -234,16 +234,45 @@ impl<S: KeyValueStore> Workspace<S> {
         self.clock.as_ref().map(|c| c.now_ms().max(0.0) as u64)
     }
 
-    /// Run `f` on a document's slot, then stamp what it changed (see
-    /// [`crate::core::timing::stamp`]).
-    fn stamping<R>(&mut self, id: &str, f: impl FnOnce(&mut DocSlot) -> R) -> Option<R> {
+    /// Apply `edit` to a document's slot as one step of its history, and stamp what it
+    /// changed (see [`crate::core::timing::stamp_affected`]).
+    fn apply_stamped(&mut self, id: &str, edit: Edit) -> Option<Result<(), EditError>> {
+        let affected = self.affected(id, Some(&edit));
+        self.stamping(id, affected, |slot| slot.apply(edit))
+    }
+
+    /// Undo (or redo) a document's last step, and stamp what it changed.
+    fn step_stamped(&mut self, id: &str, undo: bool) -> Option<Result<bool, EditError>> {
+        let affected = self
+            .slot(id)
+            .and_then(|s| self.affected(id, s.history.next(undo)));
+        self.stamping(id, affected, |slot| slot.undo_or_redo(undo))
+    }
+
+    /// What `edit` may change in a document, when edits are stamped at all.
+    fn affected(&self, id: &str, edit: Option<&Edit>) -> Option<BTreeSet<Id>> {
+        self.clock.as_ref()?;
+        let (slot, edit) = (self.slot(id)?, edit?);
+        let mut ids = BTreeSet::new();
+        edit.affected(&slot.doc.annotations, &mut ids);
+        Some(ids)
+    }
+
+    /// Run `f` on a document's slot, then stamp what it changed among `affected`: only
+    /// those annotations are copied before and compared after.
+    fn stamping<R>(
+        &mut self,
+        id: &str,
+        affected: Option<BTreeSet<Id>>,
+        f: impl FnOnce(&mut DocSlot) -> R,
+    ) -> Option<R> {
         let now = self.now_ms();
         let annotator = self.annotator.clone();
         let slot = self.slot_mut(id)?;
-        let before = now.map(|_| slot.doc.annotations.clone());
+        let before = affected.map(|ids| (slot.doc.annotations.subset(&ids), ids));
         let out = f(slot);
-        if let (Some(now), Some(before)) = (now, before) {
-            stamp(&before, &mut slot.doc.annotations, now, &annotator);
+        if let (Some(now), Some((before, ids))) = (now, before) {
+            stamp_affected(&before, &mut slot.doc.annotations, &ids, now, &annotator);
         }
         Some(out)
     }
@@ -559,7 +588,7 @@ impl<S: KeyValueStore> Workspace<S> {
     /// Apply an edit to any document, open or not, as one step of its own undo history.
     pub fn edit_doc(&mut self, id: &str, edit: Edit) -> Result<Outcome, Refusal> {
         self.writable()?;
-        self.stamping(id, |slot| slot.apply(edit))
+        self.apply_stamped(id, edit)
             .ok_or(Refusal::NoSuchDocument)?
             .map_err(Refusal::Edit)?;
         Ok(self.changed(id))
@@ -607,7 +636,7 @@ impl<S: KeyValueStore> Workspace<S> {
         let Some(id) = self.open.clone() else {
             return Outcome::default();
         };
-        match self.stamping(&id, |s| s.undo_or_redo(undo)) {
+        match self.step_stamped(&id, undo) {
             Some(Ok(true)) => self.changed(&id),
             Some(Err(e)) => Outcome::refused(Refusal::Edit(e)),
             _ => Outcome::default(),
