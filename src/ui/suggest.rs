@@ -11,6 +11,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::signal::Owned;
 use super::state::Workspace;
 use crate::browser::trainer::{self, Predicted};
 use crate::core::format::{Format, InputFile};
@@ -27,13 +28,13 @@ pub struct Suggestions {
     ws: Workspace,
     assistant: StoredValue<Assistant, LocalStorage>,
     /// Bumped whenever the open document's shown suggestions change.
-    rev: RwSignal<u64>,
-    focused: RwSignal<Option<Place>>,
-    status: RwSignal<String>,
-    training: RwSignal<bool>,
-    hidden: RwSignal<bool>,
+    rev: Owned<u64>,
+    focused: Owned<Option<Place>>,
+    status: Owned<String>,
+    training: Owned<bool>,
+    hidden: Owned<bool>,
     /// Whether the open document's learned suggestions are being predicted.
-    predicting: RwSignal<bool>,
+    predicting: Owned<bool>,
     /// The predictions asked for the open document: a stale reply is dropped.
     requests: StoredValue<Requests>,
     opened: StoredValue<Option<Id>>,
@@ -46,14 +47,14 @@ impl Suggestions {
         Self {
             ws,
             assistant: StoredValue::new_local(Assistant::new()),
-            rev: RwSignal::new(0),
-            focused: RwSignal::new(None),
-            status: RwSignal::new(
+            rev: Owned::new(0),
+            focused: Owned::new(None),
+            status: Owned::new(
                 "No suggestions yet: annotate a few spans and Loupe learns from them.".into(),
             ),
-            training: RwSignal::new(false),
-            hidden: RwSignal::new(false),
-            predicting: RwSignal::new(false),
+            training: Owned::new(false),
+            hidden: Owned::new(false),
+            predicting: Owned::new(false),
             requests: StoredValue::new(Requests::default()),
             opened: StoredValue::new(None),
             click: StoredValue::new_local(None),
