@@ -21,7 +21,16 @@
 //! which the page paints and handles input; [`Trainer::mode`] says which is in use. Both
 //! run the same [`Job`], so the model is the same.
 //!
-//! The rules (message format, supersede, debounce) are in `core::suggest::retrain`.
+//! The worker keeps the model it trained. With [`Trainer::train_measured`] it measures it
+//! on held-out documents before sending it back (the quality comes with the model), and
+//! [`Trainer::predict`] has it predict a document's learned suggestions: the page sends
+//! the text, the worker predicts a chunk of paragraphs per step (a newer request drops the
+//! one in progress; predictions go before a training in progress) and sends the
+//! suggestions back in reading order. On the main thread the same job does the same in
+//! slices, with the newest model the page has.
+//!
+//! The rules (message format, supersede, debounce, stale replies) are in
+//! `core::suggest::retrain` and `core::suggest::predict`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
