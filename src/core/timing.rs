@@ -106,7 +106,7 @@ pub fn stamp_affected(
     let few: Vec<&Id> = affected.iter().collect();
     let keep = |id: &Id| {
         if few.len() <= 16 {
-            few.iter().any(|a| *a == id)
+            few.contains(&id)
         } else {
             affected.contains(id)
         }
