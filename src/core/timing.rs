@@ -134,46 +134,24 @@ fn stamp_where(
     keep: impl Fn(&Id) -> bool,
 ) -> usize {
     let (mut new, mut modified) = (Vec::new(), Vec::new());
-    changed(
-        before.mentions.iter().map(|m| (&m.id, m)),
-        after
-            .mentions
-            .iter()
-            .filter(|m| keep(&m.id))
-            .map(|m| (&m.id, m)),
-        &mut new,
-        &mut modified,
-    );
-    changed(
-        before.entities.iter().map(|e| (&e.id, e)),
-        after
-            .entities
-            .iter()
-            .filter(|e| keep(&e.id))
-            .map(|e| (&e.id, e)),
-        &mut new,
-        &mut modified,
-    );
-    changed(
-        before.events.iter().map(|e| (&e.id, e)),
-        after
-            .events
-            .iter()
-            .filter(|e| keep(&e.id))
-            .map(|e| (&e.id, e)),
-        &mut new,
-        &mut modified,
-    );
-    changed(
-        before.relations.iter().map(|r| (&r.id, r)),
-        after
-            .relations
-            .iter()
-            .filter(|r| keep(&r.id))
-            .map(|r| (&r.id, r)),
-        &mut new,
-        &mut modified,
-    );
+    macro_rules! compare {
+        ($kind:ident) => {
+            changed(
+                before.$kind.iter().map(|x| (&x.id, x)),
+                after
+                    .$kind
+                    .iter()
+                    .filter(|x| keep(&x.id))
+                    .map(|x| (&x.id, x)),
+                &mut new,
+                &mut modified,
+            )
+        };
+    }
+    compare!(mentions);
+    compare!(entities);
+    compare!(events);
+    compare!(relations);
     let mut stamped = 0;
     for id in new {
         let restored = after

@@ -62,3 +62,27 @@ test(`${target.name}: a researcher tags spans, reloads, and exports exact code p
   expect(ship.fragments[0][0]).toBeLessThan(before.length);
 });
 }
+
+test('the outline marks the selected annotation, and only it, as the selection moves', async ({ page }) => {
+  const loupe = new LoupePage(page);
+  await loupe.open('/index.html');
+  await loupe.loadSamples();
+  await loupe.drag('desa');
+  await page.keyboard.press('g');
+  await loupe.drag('hipping companie');
+  await page.keyboard.press('o');
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  const row = (text: string) => inspector.locator('.outline-item', { hasText: text });
+  const selected = inspector.locator('.outline-item.selected');
+  // The last tag is selected: its row is marked.
+  await expect(selected).toHaveCount(1);
+  await expect(row('Shipping companies')).toHaveClass(/selected/);
+  // Another selection moves the mark; Esc clears it.
+  await row('Odesa').click();
+  await expect(row('Odesa')).toHaveClass(/selected/);
+  await expect(row('Shipping companies')).not.toHaveClass(/selected/);
+  await expect(selected).toHaveCount(1);
+  await loupe.article.focus();
+  await page.keyboard.press('Escape');
+  await expect(selected).toHaveCount(0);
+});
