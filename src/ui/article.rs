@@ -18,7 +18,7 @@ use crate::core::layout::{
 };
 use crate::core::model::{Id, Span};
 use crate::core::render::article::{article_html, paragraph_html_suggested};
-use crate::core::render::suggested::{index_of, Suggested};
+use crate::core::render::suggested::Suggested;
 use crate::core::snap::{snap_to_words, trim_span};
 
 #[component]
@@ -124,18 +124,18 @@ impl Painter {
                 let (doc, index) = slot.indexed();
                 self.paras.try_with_value(|paras| {
                     let new = bucket_refs(paras, drawn_spans(&doc.annotations));
-                    let new_sug: Vec<Arc<Vec<Piece>>> = if hidden {
-                        vec![Arc::default(); paras.len()]
+                    // Each paragraph's suggestion pieces, `None` where they are to be built
+                    // (by `paragraph_pieces`, when the paragraph is drawn).
+                    let none: Arc<Vec<Piece>> = Arc::default();
+                    let new_sug: Vec<Option<Arc<Vec<Piece>>>> = if hidden {
+                        vec![Some(none); paras.len()]
                     } else {
                         sug.with_layer(|l| l.pieces_shared(paras))
-                            .unwrap_or_else(|| vec![Arc::default(); paras.len()])
+                            .unwrap_or_else(|| vec![Some(none); paras.len()])
                     };
                     let focus_para = |f: Option<usize>| {
-                        f.and_then(|f| {
-                            new_sug
-                                .iter()
-                                .position(|p| p.iter().any(|x| index_of(&x.id) == Some(f)))
-                        })
+                        let span = sug.with_layer(|l| l.get(f?).map(|s| s.span())).flatten()?;
+                        paragraphs_of(paras, &[span]).first().copied()
                     };
                     let touched = [focus_para(focus), focus_para(old_focus)];
                     let title = |i: usize| {
@@ -150,18 +150,29 @@ impl Painter {
                     let mut deferred = false;
                     self.drawn.try_update_value(|all_drawn| {
                         self.suggested.try_update_value(|suggested| {
+                            let over = || js_sys::Date::now() - started > SUGGESTION_SLICE_MS;
                             for i in suggestion_order(&root, paras.len()) {
                                 let (new, drawn) = (&new[i], &mut all_drawn[i]);
                                 let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
-                                if same && suggested[i] == new_sug[i] {
+                                let pieces = match &new_sug[i] {
+                                    Some(p) => p.clone(),
+                                    None if same && over() => {
+                                        deferred = true;
+                                        continue;
+                                    }
+                                    None => sug
+                                        .with_layer(|l| l.paragraph_pieces(paras, i))
+                                        .unwrap_or_default(),
+                                };
+                                if same && suggested[i] == pieces {
                                     continue;
                                 }
-                                if same && js_sys::Date::now() - started > SUGGESTION_SLICE_MS {
+                                if same && over() {
                                     deferred = true;
                                     continue;
                                 }
                                 *drawn = new.iter().map(PieceRef::to_piece).collect();
-                                suggested[i] = new_sug[i].clone();
+                                suggested[i] = pieces;
                                 // The new markup has no arcs layer: it is drawn again.
                                 self.arcs.try_update_value(|a| a.forget(i));
                                 if let Some(el) = elements.item(i as u32) {

@@ -82,11 +82,12 @@ pub fn merged(mut all: Vec<Suggestion>) -> Vec<Suggestion> {
     out
 }
 
-/// Each paragraph's suggestion pieces as last built, and what changed since.
+/// Each paragraph's suggestion pieces as last built (`None`: to build), and what changed
+/// since.
 #[derive(Debug, Clone, Default)]
 struct Drawn {
     paragraphs: Vec<Span>,
-    pieces: Vec<Arc<Vec<Piece>>>,
+    pieces: Vec<Option<Arc<Vec<Piece>>>>,
     /// Spans whose paragraphs are to be rebuilt; `None`: every paragraph.
     dirty: Option<Vec<Span>>,
 }
@@ -468,36 +469,52 @@ impl DocSuggestions {
     /// The shown suggestions as layout pieces per paragraph, for drawing: each piece's id
     /// is its layer's initial and its id (`m3`, `e4`, `a5`), its kind the type or role.
     pub fn pieces(&self, paragraphs: &[Span]) -> Vec<Vec<Piece>> {
-        self.pieces_shared(paragraphs)
-            .into_iter()
-            .map(|p| (*p).clone())
+        let known = self.pieces_shared(paragraphs);
+        (0..paragraphs.len())
+            .map(|i| match &known[i] {
+                Some(p) => (**p).clone(),
+                None => (*self.paragraph_pieces(paragraphs, i)).clone(),
+            })
             .collect()
     }
 
-    /// [`DocSuggestions::pieces`], shared: the paragraphs no change touched since the last
-    /// call are the very same `Arc`s, so a caller compares by pointer and redraws the rest.
-    pub fn pieces_shared(&self, paragraphs: &[Span]) -> Vec<Arc<Vec<Piece>>> {
+    /// Each paragraph's pieces as far as they are built: the paragraphs no change touched
+    /// since the last call are the very same `Arc`s (a caller compares by pointer), and
+    /// the others are `None`, to be built by [`DocSuggestions::paragraph_pieces`] when
+    /// drawn. So thousands of suggestions arriving cost nothing here; the drawing, in
+    /// slices, builds them.
+    pub fn pieces_shared(&self, paragraphs: &[Span]) -> Vec<Option<Arc<Vec<Piece>>>> {
         let mut drawn = self.drawn.borrow_mut();
         let stale = drawn.paragraphs != paragraphs || drawn.pieces.len() != paragraphs.len();
         match drawn.dirty.take() {
             Some(spans) if !stale => {
-                let mut touched: Vec<usize> = spans
-                    .iter()
-                    .flat_map(|s| touching(paragraphs, *s))
-                    .collect();
-                touched.sort_unstable();
-                touched.dedup();
-                for p in touched {
-                    drawn.pieces[p] = Arc::new(self.bucket(&paragraphs[p..=p]).remove(0));
+                for s in spans {
+                    for p in touching(paragraphs, s) {
+                        drawn.pieces[p] = None;
+                    }
                 }
             }
             _ => {
                 drawn.paragraphs = paragraphs.to_vec();
-                drawn.pieces = self.bucket(paragraphs).into_iter().map(Arc::new).collect();
+                drawn.pieces = vec![None; paragraphs.len()];
             }
         }
         drawn.dirty = Some(Vec::new());
         drawn.pieces.clone()
+    }
+
+    /// The pieces of paragraph `i` of `paragraphs` (the ones [`DocSuggestions::pieces_shared`]
+    /// was last given), built now if they are not yet.
+    pub fn paragraph_pieces(&self, paragraphs: &[Span], i: usize) -> Arc<Vec<Piece>> {
+        let mut drawn = self.drawn.borrow_mut();
+        if let Some(Some(p)) = drawn.pieces.get(i) {
+            return p.clone();
+        }
+        let built = Arc::new(self.bucket(&paragraphs[i..=i]).remove(0));
+        if drawn.paragraphs == paragraphs && i < drawn.pieces.len() {
+            drawn.pieces[i] = Some(built.clone());
+        }
+        built
     }
 
     /// The pieces of the shown suggestions in `paragraphs` (consecutive ones), as
@@ -892,7 +909,14 @@ mod tests {
         );
         layer.refresh(&ann);
         let paras = crate::core::layout::paragraphs(text);
-        let before = layer.pieces_shared(&paras);
+        let built = |l: &DocSuggestions| -> Vec<Arc<Vec<Piece>>> {
+            l.pieces_shared(&paras);
+            (0..paras.len())
+                .map(|i| l.paragraph_pieces(&paras, i))
+                .collect()
+        };
+        assert!(layer.pieces_shared(&paras).iter().all(Option::is_none));
+        let before = built(&layer);
         assert_eq!(layer.ids(), [0, 1, 2]);
         // Odesa annotated (as a user accepting it would): hidden, Lviv keeps its id, and
         // only the second paragraph's pieces are new.
@@ -906,7 +930,9 @@ mod tests {
         assert_eq!(layer.ids(), [0, 2]);
         assert_eq!(layer.get(2).unwrap().text, "Lviv");
         assert!(layer.get(1).is_none());
-        let after = layer.pieces_shared(&paras);
+        let known = layer.pieces_shared(&paras);
+        assert!(known[0].is_some() && known[1].is_none() && known[2].is_some());
+        let after = built(&layer);
         assert!(Arc::ptr_eq(&before[0], &after[0]));
         assert!(!Arc::ptr_eq(&before[1], &after[1]));
         assert!(after[1].is_empty());
@@ -914,15 +940,15 @@ mod tests {
         assert_eq!(after[2][0].id, "m2");
         // No change at all: every paragraph is the same.
         layer.edited(None, text, &ann);
-        let again = layer.pieces_shared(&paras);
+        let again = built(&layer);
         assert!((0..3).all(|i| Arc::ptr_eq(&after[i], &again[i])));
         // A rejection redraws its own paragraph only, too.
         layer.reject(0, &ann).unwrap();
-        let rejected = layer.pieces_shared(&paras);
+        let rejected = built(&layer);
         assert!(rejected[0].is_empty() && Arc::ptr_eq(&again[2], &rejected[2]));
         // New learned suggestions renumber: everything is drawn again.
         layer.set_learned(1, vec![imported(text, "Later", "PER", Some(0.9))], &ann);
-        let learned = layer.pieces_shared(&paras);
+        let learned = built(&layer);
         assert!((0..3).all(|i| !Arc::ptr_eq(&rejected[i], &learned[i])));
         assert_eq!(layer.pieces(&paras), layer.pieces(&paras));
     }
