@@ -511,7 +511,8 @@ impl DocSuggestions {
             return p.clone();
         }
         let built = Arc::new(self.bucket(&paragraphs[i..=i]).remove(0));
-        if drawn.paragraphs == paragraphs && i < drawn.pieces.len() {
+        // (The paragraphs themselves were compared by `pieces_shared`.)
+        if drawn.pieces.len() == paragraphs.len() {
             drawn.pieces[i] = Some(built.clone());
         }
         built
