@@ -21,7 +21,16 @@
 //! which the page paints and handles input; [`Trainer::mode`] says which is in use. Both
 //! run the same [`Job`], so the model is the same.
 //!
-//! The rules (message format, supersede, debounce) are in `core::suggest::retrain`.
+//! The worker keeps the model it trained. With [`Trainer::train_measured`] it measures it
+//! on held-out documents before sending it back (the quality comes with the model), and
+//! [`Trainer::predict`] has it predict a document's learned suggestions: the page sends
+//! the text, the worker predicts a chunk of paragraphs per step (a newer request drops the
+//! one in progress; predictions go before a training in progress) and sends the
+//! suggestions back in reading order. On the main thread the same job does the same in
+//! slices, with the newest model the page has.
+//!
+//! The rules (message format, supersede, debounce, stale replies) are in
+//! `core::suggest::retrain` and `core::suggest::predict`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -36,12 +45,18 @@ use web_sys::{
     WorkerOptions, WorkerType,
 };
 
+use std::sync::Arc;
+
 use crate::core::model::Annotations;
+use crate::core::suggest::eval::Quality;
 use crate::core::suggest::retrain::{
-    cancel_message, train_message, Debounce, FromWorker, Job, Latest,
+    cancel_message, predict_message, predicted_message, train_measured_message, train_message,
+    Debounce, Done, FromWorker, Job, Latest,
 };
-use crate::core::suggest::wire::decode_model;
-use crate::core::suggest::{visible, Config, Gazetteer, Recommenders, Rejections, Sample};
+use crate::core::suggest::wire::{decode_model, encode_model};
+use crate::core::suggest::{
+    visible, Config, Gazetteer, Recommenders, Rejections, Sample, Suggestion,
+};
 
 #[wasm_bindgen]
 extern "C" {
@@ -100,8 +115,10 @@ async fn yield_now() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Train whatever `job` holds, in slices of `slice_ms`, until it holds nothing; each reply
-/// (progress, the trained model) goes to `post`.
+/// Do whatever `job` holds (predictions first, then training), in slices of `slice_ms`,
+/// until it holds nothing; each reply (progress, a model, a prediction) goes to `post`.
+/// Between slices the event loop runs: on the page it paints and takes input, in the
+/// worker a newer request supersedes the one in progress.
 async fn drive(job: Rc<RefCell<Job>>, slice_ms: f64, post: Rc<dyn Fn(Reply)>) {
     let mut reported = performance_now();
     loop {
@@ -109,41 +126,31 @@ async fn drive(job: Rc<RefCell<Job>>, slice_ms: f64, post: Rc<dyn Fn(Reply)>) {
         loop {
             let done = job.borrow_mut().step(STEP_WORDS, performance_now());
             if let Some(done) = done {
-                post(done);
+                post(Reply::Done(done));
                 break;
             }
-            if job.borrow().training().is_none() || performance_now() - start >= slice_ms {
+            if !job.borrow().is_busy() || performance_now() - start >= slice_ms {
                 break;
             }
         }
+        if !job.borrow().is_busy() {
+            return;
+        }
         let progress = job.borrow().progress();
-        match progress {
-            None => return,
-            Some(p) if performance_now() - reported >= PROGRESS_MS => {
+        if let Some(p) = progress {
+            if performance_now() - reported >= PROGRESS_MS {
                 reported = performance_now();
                 post(Reply::Message(p.encode()));
             }
-            _ => {}
         }
         yield_now().await;
     }
 }
 
-/// What [`drive`] hands on: a message for the page, or (on the main thread) the model.
+/// What [`drive`] hands on: a message for the page, or what a step finished.
 enum Reply {
     Message(Vec<u8>),
-    Model(u32, f64, Recommenders),
-}
-
-trait JobExt {
-    fn step(&mut self, budget: usize, now: f64) -> Option<Reply>;
-}
-
-impl JobExt for Job {
-    fn step(&mut self, budget: usize, now: f64) -> Option<Reply> {
-        self.work_model(budget, now)
-            .map(|(seq, ms, model)| Reply::Model(seq, ms, model))
-    }
+    Done(Done),
 }
 
 // ---- the worker side ----
@@ -185,7 +192,7 @@ impl TrainerWorker {
         if let Some(reply) = reply {
             post_to_page(reply);
         }
-        if self.running.get() || self.job.borrow().training().is_none() {
+        if self.running.get() || !self.job.borrow().is_busy() {
             return;
         }
         self.running.set(true);
@@ -193,14 +200,18 @@ impl TrainerWorker {
         spawn_local(async move {
             let post: Rc<dyn Fn(Reply)> = Rc::new(|r| match r {
                 Reply::Message(m) => post_to_page(m),
-                Reply::Model(seq, ms, model) => post_to_page(
+                Reply::Done(Done::Trained(f)) => post_to_page(
                     FromWorker::Trained {
-                        seq,
-                        ms,
-                        model: &crate::core::suggest::wire::encode_model(&model),
+                        seq: f.seq,
+                        ms: f.ms,
+                        quality: f.quality,
+                        model: &encode_model(&f.model),
                     }
                     .encode(),
                 ),
+                Reply::Done(Done::Predicted(p)) => {
+                    post_to_page(predicted_message(p.request, p.model, p.ms, &p.suggestions))
+                }
             });
             drive(job, WORKER_SLICE_MS, post).await;
             running.set(false);
@@ -233,6 +244,14 @@ impl Mode {
             Mode::MainThread => "Training on the main thread, in slices (no worker could start)",
         }
     }
+
+    /// Where it ran, for a sentence: "in a background worker".
+    pub fn place(self) -> &'static str {
+        match self {
+            Mode::Worker => "in a background worker",
+            Mode::MainThread => "on the main thread, in slices (no worker could start)",
+        }
+    }
 }
 
 /// A model that came back, with what it cost.
@@ -240,7 +259,9 @@ impl Mode {
 pub struct Trained {
     /// The snapshot's number, as [`Trainer::submit`] returned it.
     pub seq: u32,
-    pub model: Recommenders,
+    pub model: Arc<Recommenders>,
+    /// Its quality on the held-out documents, when [`Trainer::train_measured`] asked.
+    pub quality: Option<Quality>,
     pub mode: Mode,
     /// Training time where it ran (the worker's clock).
     pub train_ms: f64,
@@ -252,6 +273,22 @@ pub struct Trained {
     pub decode_ms: f64,
     /// The model's size as sent (0 on the main thread).
     pub model_bytes: usize,
+}
+
+/// A document's learned suggestions, predicted where the model is.
+pub struct Predicted {
+    /// The request's number, as [`Trainer::predict`] returned it.
+    pub request: u32,
+    /// The number of the model that predicted (its snapshot's): 0 if there was none.
+    pub model: u32,
+    pub suggestions: Vec<Suggestion>,
+    pub mode: Mode,
+    /// Prediction time where it ran.
+    pub predict_ms: f64,
+    /// From the request to the suggestions on the page.
+    pub round_trip_ms: f64,
+    /// Reading the suggestions, on the page (0 on the main thread).
+    pub decode_ms: f64,
 }
 
 /// What the trainer tells its owner.
@@ -278,7 +315,18 @@ struct Sent {
 /// What [`Trainer::edited`] calls when a retrain is due.
 type Rebuild = Rc<dyn Fn(&Trainer)>;
 /// What [`Trainer::train`] calls with the model.
-type Done = Box<dyn FnOnce(Trained)>;
+type OnTrained = Box<dyn FnOnce(Trained)>;
+/// What [`Trainer::predict`] calls with the suggestions.
+type OnPredicted = Box<dyn FnOnce(Predicted)>;
+
+/// The newest prediction asked for, until its reply.
+struct Asked {
+    request: u32,
+    message: Vec<u8>,
+    at: f64,
+    posted: bool,
+    done: OnPredicted,
+}
 
 struct State {
     mode: Mode,
@@ -296,7 +344,11 @@ struct State {
     timer: Option<Timeout>,
     rebuild: Option<Rebuild>,
     /// What [`Trainer::train`] was asked to call with the newest snapshot's model.
-    done: Option<(u32, Done)>,
+    done: Option<(u32, OnTrained)>,
+    /// The newest model delivered: a main-thread job predicts with it after a fallback.
+    model: Option<(u32, Arc<Recommenders>)>,
+    requests: u32,
+    asked: Option<Asked>,
     handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
@@ -363,6 +415,9 @@ impl Trainer {
                 timer: None,
                 rebuild: None,
                 done: None,
+                model: None,
+                requests: 0,
+                asked: None,
                 handlers: Vec::new(),
             }),
             on_event: Box::new(on_event),
@@ -387,12 +442,35 @@ impl Trainer {
         seq
     }
 
+    /// Like [`Trainer::train`], and measure the model on `held_out` (showing suggestions
+    /// scored at least `min_score`) where it trained, before it comes back with its
+    /// quality: no held-out document is predicted on the main thread.
+    pub fn train_measured(
+        &self,
+        samples: &[Sample],
+        held_out: &[Sample],
+        min_score: f64,
+        gazetteer: &Gazetteer,
+        config: &Config,
+        done: impl FnOnce(Trained) + 'static,
+    ) -> u32 {
+        let seq = self.submit_message(|seq| {
+            train_measured_message(seq, samples, held_out, min_score, gazetteer, config)
+        });
+        self.0.state.borrow_mut().done = Some((seq, Box::new(done)));
+        seq
+    }
+
     /// Train on `samples`, superseding any snapshot not yet trained. Returns the
     /// snapshot's number; the model arrives as [`TrainerEvent::Trained`].
     pub fn submit(&self, samples: &[Sample], gazetteer: &Gazetteer, config: &Config) -> u32 {
+        self.submit_message(|seq| train_message(seq, samples, gazetteer, config))
+    }
+
+    fn submit_message(&self, message: impl FnOnce(u32) -> Vec<u8>) -> u32 {
         let start = performance_now();
         let seq = self.0.state.borrow_mut().latest.next_seq();
-        let message = train_message(seq, samples, gazetteer, config);
+        let message = message(seq);
         let sent = Sent {
             seq,
             message,
@@ -403,6 +481,29 @@ impl Trainer {
         self.0.state.borrow_mut().sent = Some(sent);
         self.dispatch();
         seq
+    }
+
+    /// Predict the learned suggestions of `text` with the newest model, where the models
+    /// are (the worker, or main-thread slices), superseding any request not answered yet.
+    /// `done` gets them, unless a newer request comes first (then it is dropped). Returns
+    /// the request's number.
+    pub fn predict(&self, text: &str, done: impl FnOnce(Predicted) + 'static) -> u32 {
+        let at = performance_now();
+        let request = {
+            let mut s = self.0.state.borrow_mut();
+            s.requests += 1;
+            s.requests
+        };
+        let asked = Asked {
+            request,
+            message: predict_message(request, text),
+            at,
+            posted: false,
+            done: Box::new(done),
+        };
+        self.0.state.borrow_mut().asked = Some(asked);
+        self.dispatch();
+        request
     }
 
     /// The corpus changed: call `rebuild` (which should [`Trainer::submit`]) once the edits
@@ -466,78 +567,94 @@ impl Trainer {
         (self.0.on_event)(e);
     }
 
-    /// Send the newest snapshot where it trains: to the worker once it is ready, or to
-    /// the main thread's job.
+    /// Send the newest snapshot, and the newest prediction asked for, where they are
+    /// done: to the worker once it is ready, or to the main thread's job.
     fn dispatch(&self) {
-        enum Next {
-            Nothing,
-            Failed(String),
-            Drive(Rc<RefCell<Job>>),
-        }
-        let next = {
+        let mut failed = None;
+        let mut to_drive = None;
+        {
             let mut guard = self.0.state.borrow_mut();
             let s = &mut *guard;
-            match s.sent.as_mut() {
-                None => Next::Nothing,
-                Some(sent) if sent.posted => Next::Nothing,
-                Some(sent) => match (s.mode, &s.worker) {
-                    (Mode::Worker, Some(w)) => {
-                        if s.ready {
-                            post_to_worker(w, &sent.message);
+            match (s.mode, s.worker.clone()) {
+                (Mode::Worker, Some(w)) => {
+                    if s.ready {
+                        if let Some(sent) = s.sent.as_mut().filter(|x| !x.posted) {
+                            post_to_worker(&w, &sent.message);
                             sent.posted = true;
                         }
-                        Next::Nothing
-                    }
-                    _ => {
-                        sent.posted = true;
-                        let reply = s
-                            .local
-                            .borrow_mut()
-                            .receive(&sent.message, performance_now());
-                        if let Some(reply) = reply {
-                            s.sent = None;
-                            Next::Failed(match FromWorker::decode(&reply) {
-                                Ok(FromWorker::Failed { message, .. }) => message,
-                                _ => "the snapshot could not be read".to_owned(),
-                            })
-                        } else if s.local_running {
-                            Next::Nothing
-                        } else {
-                            s.local_running = true;
-                            Next::Drive(s.local.clone())
+                        if let Some(asked) = s.asked.as_mut().filter(|x| !x.posted) {
+                            post_to_worker(&w, &asked.message);
+                            asked.posted = true;
                         }
                     }
-                },
+                }
+                _ => {
+                    let now = performance_now();
+                    let mut job = s.local.borrow_mut();
+                    // A model from a worker that died since is the one to predict with.
+                    if let Some((seq, model)) = s.model.clone() {
+                        job.keep(seq, model);
+                    }
+                    if let Some(sent) = s.sent.as_mut().filter(|x| !x.posted) {
+                        sent.posted = true;
+                        if let Some(reply) = job.receive(&sent.message, now) {
+                            s.sent = None;
+                            failed = Some(match FromWorker::decode(&reply) {
+                                Ok(FromWorker::Failed { message, .. }) => message,
+                                _ => "the snapshot could not be read".to_owned(),
+                            });
+                        }
+                    }
+                    if let Some(asked) = s.asked.as_mut().filter(|x| !x.posted) {
+                        asked.posted = true;
+                        job.receive(&asked.message, now);
+                    }
+                    if job.is_busy() && !s.local_running {
+                        s.local_running = true;
+                        to_drive = Some(s.local.clone());
+                    }
+                }
             }
-        };
-        match next {
-            Next::Nothing => {}
-            Next::Failed(message) => self.emit(TrainerEvent::Failed { message }),
-            Next::Drive(job) => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let page = me.clone();
-                    let post: Rc<dyn Fn(Reply)> = Rc::new(move |r| page.on_local(r));
-                    drive(job, MAIN_SLICE_MS, post).await;
-                    me.0.state.borrow_mut().local_running = false;
-                });
-            }
+        }
+        if let Some(message) = failed {
+            self.emit(TrainerEvent::Failed { message });
+        }
+        if let Some(job) = to_drive {
+            let me = self.clone();
+            spawn_local(async move {
+                let page = me.clone();
+                let post: Rc<dyn Fn(Reply)> = Rc::new(move |r| page.on_local(r));
+                drive(job, MAIN_SLICE_MS, post).await;
+                me.0.state.borrow_mut().local_running = false;
+            });
         }
     }
 
     fn on_local(&self, reply: Reply) {
         match reply {
             Reply::Message(bytes) => self.on_message(&bytes),
-            Reply::Model(seq, ms, model) => self.deliver(seq, ms, model, 0.0, 0),
+            Reply::Done(Done::Trained(f)) => self.deliver(f.seq, f.ms, f.model, f.quality, 0.0, 0),
+            Reply::Done(Done::Predicted(p)) => {
+                self.answer(p.request, p.model, p.ms, p.suggestions, 0.0)
+            }
         }
     }
 
-    fn deliver(&self, seq: u32, train_ms: f64, model: Recommenders, decode_ms: f64, bytes: usize) {
+    fn deliver(
+        &self,
+        seq: u32,
+        train_ms: f64,
+        model: Arc<Recommenders>,
+        quality: Option<Quality>,
+        decode_ms: f64,
+        bytes: usize,
+    ) {
         let (mode, sent, done) = {
             let mut s = self.0.state.borrow_mut();
             if !s.latest.is_current(seq) {
                 return;
             }
+            s.model = Some((seq, model.clone()));
             let done = s.done.take().filter(|(n, _)| *n == seq).map(|(_, d)| d);
             (s.mode, s.sent.take(), done)
         };
@@ -545,6 +662,7 @@ impl Trainer {
         let trained = Trained {
             seq,
             model,
+            quality,
             mode,
             train_ms,
             round_trip_ms: performance_now() - at,
@@ -561,8 +679,36 @@ impl Trainer {
         }
     }
 
+    /// A prediction came back: to its asker, if it answers the newest request.
+    fn answer(
+        &self,
+        request: u32,
+        model: u32,
+        predict_ms: f64,
+        suggestions: Vec<Suggestion>,
+        decode_ms: f64,
+    ) {
+        let (asked, mode) = {
+            let mut s = self.0.state.borrow_mut();
+            if s.asked.as_ref().is_none_or(|a| a.request != request) {
+                return;
+            }
+            (s.asked.take().expect("checked"), s.mode)
+        };
+        (asked.done)(Predicted {
+            request,
+            model,
+            suggestions,
+            mode,
+            predict_ms,
+            round_trip_ms: performance_now() - asked.at,
+            decode_ms,
+        });
+    }
+
     /// A message from the worker (or the main thread's job).
     fn on_message(&self, bytes: &[u8]) {
+        let arrived = performance_now();
         match FromWorker::decode(bytes) {
             Ok(FromWorker::Ready) => {
                 let mut s = self.0.state.borrow_mut();
@@ -578,7 +724,12 @@ impl Trainer {
                     self.emit(TrainerEvent::Progress { seq, fraction });
                 }
             }
-            Ok(FromWorker::Trained { seq, ms, model }) => {
+            Ok(FromWorker::Trained {
+                seq,
+                ms,
+                quality,
+                model,
+            }) => {
                 if !self.0.state.borrow().latest.is_current(seq) {
                     return;
                 }
@@ -586,12 +737,22 @@ impl Trainer {
                 match decode_model(model) {
                     Ok(m) => {
                         let decode_ms = performance_now() - start;
-                        self.deliver(seq, ms, m, decode_ms, model.len());
+                        self.deliver(seq, ms, Arc::new(m), quality, decode_ms, model.len());
                     }
                     Err(e) => self.emit(TrainerEvent::Failed {
                         message: e.to_string(),
                     }),
                 }
+            }
+            Ok(FromWorker::Predicted {
+                request,
+                model,
+                ms,
+                suggestions,
+            }) => {
+                // Decoded by `FromWorker::decode`: timed from the message's arrival.
+                let decode_ms = performance_now() - arrived;
+                self.answer(request, model, ms, suggestions, decode_ms);
             }
             Ok(FromWorker::Failed { message, .. }) => self.emit(TrainerEvent::Failed { message }),
             Err(e) => self.emit(TrainerEvent::Failed {
@@ -614,6 +775,9 @@ impl Trainer {
             s.mode = Mode::MainThread;
             if let Some(sent) = s.sent.as_mut() {
                 sent.posted = false;
+            }
+            if let Some(asked) = s.asked.as_mut() {
+                asked.posted = false;
             }
         }
         warn_fallback(&reason);
@@ -768,7 +932,7 @@ struct ProbeDoc {
 struct Probe {
     docs: Vec<ProbeDoc>,
     trainers: Vec<(bool, Trainer)>,
-    model: Option<Rc<Recommenders>>,
+    model: Option<Arc<Recommenders>>,
     resolve: Option<js_sys::Function>,
     events: Vec<String>,
     kept: Option<Trainer>,
@@ -806,7 +970,7 @@ fn probe_event(e: TrainerEvent) {
             }
             TrainerEvent::Trained(t) => {
                 p.events.push(format!("trained {}", t.seq));
-                p.model = Some(Rc::new(t.model.clone()));
+                p.model = Some(t.model.clone());
                 p.resolve.take().map(|r| (r, Ok(t)))
             }
         }
@@ -947,4 +1111,39 @@ pub fn trainer_probe_predict(document: &str) -> Result<JsValue, JsError> {
     let _ = Reflect::set(&out, &"raw".into(), &(n as f64).into());
     let _ = Reflect::set(&out, &"shown".into(), &(shown.len() as f64).into());
     Ok(out.into())
+}
+
+/// Diagnostics: predict the learned suggestions of `text` where the probe's trainer of
+/// that mode keeps its model (trained by [`trainer_probe_train`] first): in the worker, or
+/// in main-thread slices. Resolves with `{mode, model, count, predictMs, roundTripMs,
+/// decodeMs}`.
+#[wasm_bindgen]
+pub fn trainer_probe_predict_in(text: &str, main_thread: bool) -> js_sys::Promise {
+    let trainer = PROBE.with(|p| {
+        p.borrow()
+            .trainers
+            .iter()
+            .find(|(m, _)| *m == main_thread)
+            .map(|(_, t)| t.clone())
+    });
+    let text = text.to_owned();
+    js_sys::Promise::new(&mut move |resolve, reject| {
+        let Some(trainer) = trainer.clone() else {
+            let _ = reject.call1(&JsValue::NULL, &"train first".into());
+            return;
+        };
+        trainer.predict(&text, move |p| {
+            let out = Object::new();
+            let set = |k: &str, v: JsValue| {
+                let _ = Reflect::set(&out, &k.into(), &v);
+            };
+            set("mode", p.mode.name().into());
+            set("model", p.model.into());
+            set("count", (p.suggestions.len() as f64).into());
+            set("predictMs", p.predict_ms.into());
+            set("roundTripMs", p.round_trip_ms.into());
+            set("decodeMs", p.decode_ms.into());
+            let _ = resolve.call1(&JsValue::NULL, &out);
+        });
+    })
 }

@@ -113,7 +113,7 @@ fn end_box(p: &Element, id: &str, origin: (f64, f64)) -> Option<(EndBox, Element
 /// The paragraphs within the viewport, grown by half its height on each side: found by
 /// binary search over the paragraphs' boxes, so a 3,000-paragraph article costs a few
 /// reads per frame.
-fn visible(root: &Element, height: f64) -> Range<usize> {
+pub fn visible(root: &Element, height: f64) -> Range<usize> {
     let children = root.children();
     let n = children.length() as usize;
     let (top, bottom) = (-height / 2.0, height * 1.5);

@@ -18,7 +18,7 @@ use crate::core::layout::{
 };
 use crate::core::model::{Id, Span};
 use crate::core::render::article::{article_html, paragraph_html_suggested};
-use crate::core::render::suggested::{index_of, Suggested};
+use crate::core::render::suggested::Suggested;
 use crate::core::snap::{snap_to_words, trim_span};
 
 #[component]
@@ -67,7 +67,7 @@ struct Painter {
     paras: StoredValue<Vec<Span>>,
     drawn: StoredValue<Vec<Vec<Piece>>>,
     /// Each paragraph's suggestions as last drawn, and the suggestion focused then.
-    suggested: StoredValue<Vec<Vec<Piece>>>,
+    suggested: StoredValue<Vec<Arc<Vec<Piece>>>>,
     sug_focus: StoredValue<Option<usize>>,
     sug: Suggestions,
     arcs: StoredValue<ArcsState, LocalStorage>,
@@ -124,18 +124,18 @@ impl Painter {
                 let (doc, index) = slot.indexed();
                 self.paras.try_with_value(|paras| {
                     let new = bucket_refs(paras, drawn_spans(&doc.annotations));
-                    let new_sug = if hidden {
-                        vec![Vec::new(); paras.len()]
+                    // Each paragraph's suggestion pieces, `None` where they are to be built
+                    // (by `paragraph_pieces`, when the paragraph is drawn).
+                    let none: Arc<Vec<Piece>> = Arc::default();
+                    let new_sug: Vec<Option<Arc<Vec<Piece>>>> = if hidden {
+                        vec![Some(none); paras.len()]
                     } else {
-                        sug.with_layer(|l| l.pieces(paras))
-                            .unwrap_or_else(|| vec![Vec::new(); paras.len()])
+                        sug.with_layer(|l| l.pieces_shared(paras))
+                            .unwrap_or_else(|| vec![Some(none); paras.len()])
                     };
                     let focus_para = |f: Option<usize>| {
-                        f.and_then(|f| {
-                            new_sug
-                                .iter()
-                                .position(|p| p.iter().any(|x| index_of(&x.id) == Some(f)))
-                        })
+                        let span = sug.with_layer(|l| l.get(f?).map(|s| s.span())).flatten()?;
+                        paragraphs_of(paras, &[span]).first().copied()
                     };
                     let touched = [focus_para(focus), focus_para(old_focus)];
                     let title = |i: usize| {
@@ -143,22 +143,41 @@ impl Painter {
                             .flatten()
                             .unwrap_or_default()
                     };
-                    self.drawn.try_update_value(|drawn| {
+                    // Suggestions alone (a prediction arriving, thousands of them) are
+                    // drawn a slice at a time, on-screen paragraphs first: the rest
+                    // follows in the next frames.
+                    let started = js_sys::Date::now();
+                    let mut deferred = false;
+                    self.drawn.try_update_value(|all_drawn| {
                         self.suggested.try_update_value(|suggested| {
-                            for (i, (new, drawn)) in new.iter().zip(drawn.iter_mut()).enumerate() {
-                                if same_pieces(drawn, new)
-                                    && suggested[i] == new_sug[i]
-                                    && !touched.contains(&Some(i))
-                                {
+                            let over = || js_sys::Date::now() - started > SUGGESTION_SLICE_MS;
+                            for i in suggestion_order(&root, paras.len()) {
+                                let (new, drawn) = (&new[i], &mut all_drawn[i]);
+                                let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
+                                let pieces = match &new_sug[i] {
+                                    Some(p) => p.clone(),
+                                    None if same && over() => {
+                                        deferred = true;
+                                        continue;
+                                    }
+                                    None => sug
+                                        .with_layer(|l| l.paragraph_pieces(paras, i))
+                                        .unwrap_or_default(),
+                                };
+                                if same && suggested[i] == pieces {
+                                    continue;
+                                }
+                                if same && over() {
+                                    deferred = true;
                                     continue;
                                 }
                                 *drawn = new.iter().map(PieceRef::to_piece).collect();
-                                suggested[i] = new_sug[i].clone();
+                                suggested[i] = pieces;
                                 // The new markup has no arcs layer: it is drawn again.
                                 self.arcs.try_update_value(|a| a.forget(i));
                                 if let Some(el) = elements.item(i as u32) {
                                     let s = Suggested {
-                                        pieces: &suggested[i],
+                                        pieces: &suggested[i][..],
                                         title: &title,
                                         focused: focus,
                                     };
@@ -174,6 +193,9 @@ impl Painter {
                             }
                         });
                     });
+                    if deferred {
+                        request_animation_frame(move || sug.redraw());
+                    }
                 });
             });
         });
@@ -476,7 +498,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         wrap_ref: NodeRef::new(),
         arcs: StoredValue::new_local(ArcsState::new(paras.len())),
         paras: StoredValue::new(paras),
-        suggested: StoredValue::new(vec![Vec::new(); paras_len]),
+        suggested: StoredValue::new(vec![Arc::default(); paras_len]),
         sug_focus: StoredValue::new(None),
         sug: expect_context::<Suggestions>(),
         drawn: StoredValue::new(drawn),
@@ -520,6 +542,21 @@ fn ArticleText(id: Id) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Paragraphs whose suggestions alone changed are redrawn for this long per task.
+const SUGGESTION_SLICE_MS: f64 = 8.0;
+
+/// The order paragraphs are looked at for redrawing: those on screen first.
+fn suggestion_order(root: &web_sys::Element, n: usize) -> impl Iterator<Item = usize> {
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(800.0);
+    let seen = super::arcs::visible(root, height);
+    let seen = seen.start.min(n)..seen.end.min(n);
+    seen.clone()
+        .chain((0..n).filter(move |i| !seen.contains(i)))
 }
 
 /// The innermost suggestion under the pointer, where no annotation is.

@@ -1,49 +1,45 @@
 //! Suggestions in the app: the [`Suggestions`] context over the core's
-//! [`Assistant`], the training after edits (debounced), and the inspector's panel and the
-//! top bar's menu. Every rule is in `core::suggest`; this keeps signals and the DOM.
+//! [`Assistant`], and the inspector's panel and the top bar's menu. The recommenders train
+//! in the page's trainer (`browser::trainer`: a Web Worker, or main-thread slices where
+//! none can start), after edits by its debounce rules, and the worker keeps the model to
+//! predict the open document's learned suggestions; no main-thread task of this module
+//! predicts a whole document or measures a model. Every rule is in `core::suggest`; this
+//! keeps signals and the DOM.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::signal::Owned;
 use super::state::Workspace;
+use crate::browser::trainer::{self, Predicted};
 use crate::core::format::{Format, InputFile};
 use crate::core::model::{Document, Id};
 use crate::core::suggest::assist::{Assistant, Trained};
 use crate::core::suggest::imports;
 use crate::core::suggest::layer::{place_of, DocSuggestions, Place};
-use crate::core::suggest::split::{split, Split};
-use crate::core::suggest::training::Training;
-use crate::core::suggest::{Config, Gazetteer, Layer, Recommenders};
-
-/// Retrain this long after the last edit.
-const QUIET: Duration = Duration::from_millis(1_200);
-/// A training slice stops after this long, so no main-thread task comes near 50 ms.
-const SLICE_MS: f64 = 8.0;
+use crate::core::suggest::predict::Requests;
+use crate::core::suggest::split::split;
+use crate::core::suggest::{Config, Gazetteer, Layer};
 
 #[derive(Clone, Copy)]
 pub struct Suggestions {
     ws: Workspace,
     assistant: StoredValue<Assistant, LocalStorage>,
     /// Bumped whenever the open document's shown suggestions change.
-    rev: RwSignal<u64>,
-    focused: RwSignal<Option<Place>>,
-    status: RwSignal<String>,
-    training: RwSignal<bool>,
-    hidden: RwSignal<bool>,
-    /// The newest training started: a slower, older one finishing is dropped.
-    generation: StoredValue<u64>,
-    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+    rev: Owned<u64>,
+    focused: Owned<Option<Place>>,
+    status: Owned<String>,
+    training: Owned<bool>,
+    hidden: Owned<bool>,
+    /// Whether the open document's learned suggestions are being predicted.
+    predicting: Owned<bool>,
+    /// The predictions asked for the open document: a stale reply is dropped.
+    requests: StoredValue<Requests>,
     opened: StoredValue<Option<Id>>,
     /// The accept waiting to see whether a click is the first of a double click.
     click: StoredValue<Option<TimeoutHandle>, LocalStorage>,
-}
-
-fn now_ms() -> f64 {
-    js_sys::Date::now()
 }
 
 impl Suggestions {
@@ -51,15 +47,15 @@ impl Suggestions {
         Self {
             ws,
             assistant: StoredValue::new_local(Assistant::new()),
-            rev: RwSignal::new(0),
-            focused: RwSignal::new(None),
-            status: RwSignal::new(
+            rev: Owned::new(0),
+            focused: Owned::new(None),
+            status: Owned::new(
                 "No suggestions yet: annotate a few spans and Loupe learns from them.".into(),
             ),
-            training: RwSignal::new(false),
-            hidden: RwSignal::new(false),
-            generation: StoredValue::new(0),
-            timer: StoredValue::new_local(None),
+            training: Owned::new(false),
+            hidden: Owned::new(false),
+            predicting: Owned::new(false),
+            requests: StoredValue::new(Requests::default()),
             opened: StoredValue::new(None),
             click: StoredValue::new_local(None),
         }
@@ -80,6 +76,9 @@ impl Suggestions {
     pub fn hidden(&self) -> ReadSignal<bool> {
         self.hidden.read_only()
     }
+    pub fn predicting(&self) -> ReadSignal<bool> {
+        self.predicting.read_only()
+    }
 
     /// Read the open document's layer (untracked; track [`Self::rev`]).
     pub fn with_layer<R>(&self, f: impl FnOnce(&DocSuggestions) -> R) -> Option<R> {
@@ -95,6 +94,12 @@ impl Suggestions {
 
     fn bump(&self) {
         self.rev.update(|r| *r += 1);
+    }
+
+    /// Draw again what is not drawn yet (the article draws many suggestions in slices).
+    pub fn redraw(&self) {
+        // A late frame after the article closed finds no signal: nothing to draw.
+        let _ = self.rev.try_update(|r| *r += 1);
     }
 
     /// Follow the open document, its edits and the selected event; retrain after edits.
@@ -125,6 +130,7 @@ impl Suggestions {
                 }) {
                     ws.alerts.error(why);
                 }
+                self.predict_open();
             }
             self.bump();
         });
@@ -143,62 +149,65 @@ impl Suggestions {
             });
             self.bump();
         });
-        // Any document's edit retrains, once the edits pause.
+        // Any document's edit retrains, once the edits pause (the trainer's debounce:
+        // 1.5 s after the last edit, at the latest 10 s after the first).
         Effect::new(move |first: Option<()>| {
             ws.corpus.corpus_rev().track();
             ws.corpus.index().track();
-            self.schedule(if first.is_none() {
-                Duration::from_millis(200)
+            if first.is_none() {
+                let this = self;
+                set_timeout(move || this.retrain(), Duration::from_millis(200));
             } else {
-                QUIET
-            });
+                trainer::shared().edited(move |_| self.retrain());
+            }
         });
     }
 
-    fn schedule(&self, delay: Duration) {
-        let this = *self;
-        if let Some(Some(t)) = self.timer.try_get_value() {
-            t.clear();
-        }
-        let handle = set_timeout_with_handle(move || this.retrain(), delay).ok();
-        self.timer.set_value(handle);
-    }
-
-    /// Train on the corpus as it is now, in slices; the newest training wins.
+    /// Train on the corpus as it is now, and measure on its held-out done documents,
+    /// in the trainer; the newest snapshot wins.
     pub fn retrain(&self) {
-        let Some(docs) = self
-            .ws
-            .with_core(|c| c.documents().cloned().collect::<Vec<Document>>())
-        else {
-            return;
-        };
-        let s = split(&docs);
-        if s.train.is_empty() {
-            self.status
-                .set("No suggestions yet: annotate a few spans and Loupe learns from them.".into());
-            return;
-        }
-        let generation = self.generation.get_value() + 1;
-        self.generation.set_value(generation);
-        self.training.set(true);
-        self.status
-            .set(format!("Training on {} documents…", s.train.len()));
+        let min = self.assistant.with_value(Assistant::min_score);
         let this = *self;
-        let started = now_ms();
-        let docs = Rc::new(docs);
-        let samples = s.train_samples(&docs);
-        train_in_slices(
-            Training::new(&samples, &Gazetteer::default(), &Config::default()),
-            move || this.generation.try_get_value() == Some(generation),
-            move |model| this.trained(model, &docs, &s, now_ms() - started),
-        );
+        let t = trainer::shared();
+        // The snapshot is written from the documents where they are: nothing is cloned.
+        let counts = self.ws.with_core(|c| {
+            let docs: Vec<&Document> = c.documents().collect();
+            let s = split(&docs);
+            if s.train.is_empty() {
+                return None;
+            }
+            let (n, held) = (s.train.len(), s.held_out.len());
+            t.train_measured(
+                &s.train_samples(&docs),
+                &s.held_out_samples(&docs),
+                min,
+                &Gazetteer::default(),
+                &Config::default(),
+                move |trained| this.trained(trained, n, held),
+            );
+            Some(n)
+        });
+        match counts.flatten() {
+            None => self
+                .status
+                .set("No suggestions yet: annotate a few spans and Loupe learns from them.".into()),
+            Some(n) => {
+                self.training.set(true);
+                let docs = if n == 1 { "document" } else { "documents" };
+                self.status
+                    .set(format!("{}: {n} {docs}…", t.mode().describe()));
+            }
+        }
     }
 
-    fn trained(&self, model: Recommenders, docs: &[Document], s: &Split, ms: f64) {
-        let min = self.assistant.with_value(Assistant::min_score);
-        let trained = Trained::measure(model, docs, s, min);
-        let held = trained.held_out;
-        let n = trained.documents;
+    fn trained(&self, t: trainer::Trained, n: usize, held: usize) {
+        let trained = Trained {
+            model: t.model,
+            documents: n,
+            quality: t.quality,
+            held_out: held,
+            seq: t.seq,
+        };
         self.ws.with_core(|c| {
             let open: Vec<&Document> = c.open_slot().map(|s| &s.doc).into_iter().collect();
             self.assistant
@@ -214,8 +223,63 @@ impl Suggestions {
             )
         };
         let docs = if n == 1 { "document" } else { "documents" };
-        self.status
-            .set(format!("Trained on {n} {docs} in {ms:.0} ms; {measured}."));
+        self.status.set(format!(
+            "Trained on {n} {docs} in {:.0} ms, {}; {measured}.",
+            t.train_ms,
+            t.mode.place()
+        ));
+        self.bump();
+        self.predict_open();
+    }
+
+    /// Ask the trainer for the open document's learned suggestions, if the current model
+    /// has not given them yet. The page is not blocked meanwhile.
+    fn predict_open(&self) {
+        let Some(id) = self.ws.corpus.current().get_untracked() else {
+            return;
+        };
+        let Some(seq) = self.assistant.with_value(|a| a.wants_prediction(&id)) else {
+            // Nothing to wait for here: a reply for another document will be dropped.
+            self.requests.try_update_value(Requests::drop_pending);
+            self.predicting.set(false);
+            return;
+        };
+        let request = self
+            .requests
+            .try_update_value(|r| r.ask(&id, seq))
+            .unwrap_or_default();
+        let this = *self;
+        let asked = self.ws.with_open(|slot| {
+            trainer::shared().predict(&slot.doc.text, move |p| this.predicted(request, p));
+        });
+        self.predicting.set(asked.is_some());
+    }
+
+    fn predicted(&self, request: u32, p: Predicted) {
+        let open = self.ws.corpus.current().get_untracked();
+        let current = self.assistant.with_value(|a| a.trained().map(|t| t.seq));
+        let fresh = self
+            .requests
+            .try_update_value(|r| r.answer(request, p.model, open.as_deref(), current))
+            .unwrap_or(false);
+        if !fresh {
+            // Stale: the document or the model changed since. Whatever changed asked
+            // again already (an open, or a new model), so this is only dropped.
+            let waiting = self.requests.with_value(Requests::is_pending);
+            self.predicting.set(waiting);
+            return;
+        }
+        self.predicting.set(false);
+        let Predicted {
+            model, suggestions, ..
+        } = p;
+        self.ws.with_core(|c| {
+            if let Some(slot) = c.open_slot() {
+                self.assistant.update_value(|a| {
+                    a.set_learned(&slot.doc, model, suggestions);
+                });
+            }
+        });
         self.bump();
     }
 
@@ -442,6 +506,7 @@ impl Suggestions {
             };
             self.assistant.update_value(|a| a.open(store, &slot.doc));
         });
+        self.predict_open();
         self.bump();
         let mut text = format!(
             "Imported {} suggestions into {} documents{}.",
@@ -460,53 +525,6 @@ impl Suggestions {
         }
         Ok(text)
     }
-}
-
-/// Train in slices of about [`SLICE_MS`] on the main thread, yielding between them.
-/// The one function the worker trainer replaces: it takes the training and calls `done`
-/// with the model, unless `live` says a newer training superseded it.
-fn train_in_slices(
-    training: Training,
-    live: impl Fn() -> bool + 'static,
-    done: impl FnOnce(Recommenders) + 'static,
-) {
-    struct Job {
-        training: Option<Training>,
-        done: Option<Box<dyn FnOnce(Recommenders)>>,
-    }
-    let job = Rc::new(RefCell::new(Job {
-        training: Some(training),
-        done: Some(Box::new(done)),
-    }));
-    fn slice(job: Rc<RefCell<Job>>, live: Rc<dyn Fn() -> bool>) {
-        if !live() {
-            return;
-        }
-        let started = now_ms();
-        let mut finished = false;
-        {
-            let mut j = job.borrow_mut();
-            let t = j.training.as_mut().expect("training until done");
-            // Small budgets, repeated until the slice's time is used.
-            while now_ms() - started < SLICE_MS {
-                if t.step(400) {
-                    finished = true;
-                    break;
-                }
-            }
-        }
-        if finished {
-            let mut j = job.borrow_mut();
-            let model = j.training.take().expect("training").finish();
-            let done = j.done.take().expect("called once");
-            drop(j);
-            done(model);
-            return;
-        }
-        set_timeout(move || slice(job, live), Duration::ZERO);
-    }
-    let live: Rc<dyn Fn() -> bool> = Rc::new(live);
-    set_timeout(move || slice(job, live), Duration::ZERO);
 }
 
 fn scroll_to_suggestion(index: usize) {
@@ -563,10 +581,11 @@ pub fn SuggestPanel() -> impl IntoView {
             <p class="suggest-count" role="status">{move || {
                 let n = count();
                 let hidden = if sug.hidden().get() { " (hidden)" } else { "" };
+                let more = if sug.predicting().get() { " Looking for more in the background…" } else { "" };
                 match n {
-                    0 => format!("None in this document{hidden}."),
-                    1 => format!("1 in this document{hidden}: . and , step to it."),
-                    n => format!("{n} in this document{hidden}: . and , step through them."),
+                    0 => format!("None in this document{hidden}.{more}"),
+                    1 => format!("1 in this document{hidden}: . and , step to it.{more}"),
+                    n => format!("{n} in this document{hidden}: . and , step through them.{more}"),
                 }
             }}</p>
             {move || focused().map(|(i, s)| view! {

@@ -116,6 +116,23 @@ const served = { worker: [], main: null, file: null, predict: {} };
   // Once more with the timer running, for its delay.
   served.timed = await train(page, false, true);
   served.main = await train(page, true, true);
+  // Prediction where the model is: in the worker (and, as a page without one would, in
+  // main-thread slices), asked from a page task as opening a document asks it; the long
+  // tasks and the timer's delay are the main thread's meanwhile.
+  const predictIn = async (text, mainThread) => {
+    await page.evaluate(() => { window.__longTasks = []; window.__gapsStart(); });
+    const r = await page.evaluate(([t, m]) => new Promise((done) => setTimeout(() => window.wasmBindings.trainer_probe_predict_in(t, m).then(done), 0)), [text, mainThread]);
+    await page.waitForTimeout(300);
+    const { longest, gap } = await page.evaluate(() => ({ longest: Math.max(0, ...window.__longTasks), gap: window.__gapsStop() }));
+    return { ...r, longest, gap };
+  };
+  served.inWorker = {};
+  for (const [key, doc, runs] of [['small', corpus.small, 9], ['big', corpus.big, 3]]) {
+    const all = [];
+    for (let i = 0; i < runs; i++) all.push(await predictIn(doc.text, false));
+    served.inWorker[key] = all;
+  }
+  served.sliced = await predictIn(corpus.big.text, true);
   // Prediction on the main thread with the model, as the suggestion layer calls it.
   for (const [key, doc, runs] of [['small', corpus.small, 9], ['big', corpus.big, 3]]) {
     const json = JSON.stringify(doc);
@@ -151,6 +168,8 @@ const w = served.worker;
 const trainMed = median(w.map((r) => r.trainMs));
 const worstLong = Math.max(...w.map((r) => r.longest), served.file.longest);
 const worstGap = served.timed.gap;
+const iw = served.inWorker;
+const bigLong = Math.max(...iw.big.map((r) => r.longest));
 const rows = [
   ['Train in the worker, 500 docs × 5 KB × 30 annotations (served), median of the worker\'s clock', ms(trainMed), `JSON.parse of the corpus: ${ms(served.parse)}; CLI: ${Number.isNaN(cli) ? '—' : ms(cli)}`, `${(trainMed / served.parse).toFixed(0)}× parse; ${Number.isNaN(cli) ? '—' : `${(trainMed / cli).toFixed(2)}× CLI`}`, 'reported', '—'],
   ['… from submit to the model on the page, median', ms(median(w.map((r) => r.roundTripMs))), '—', '—', 'reported', '—'],
@@ -160,8 +179,13 @@ const rows = [
   ['… of which: building the snapshot message / reading the model', `${ms1(median(w.map((r) => r.encodeMs)))} / ${ms1(median(w.map((r) => r.decodeMs)))}`, `${(median(w.map((r) => r.modelBytes)) / 2 ** 20).toFixed(1)} MiB model`, '—', 'reported', '—'],
   ['Fallback: train in main-thread slices (same corpus), wall time', ms(served.main.roundTripMs), `worker: ${ms(median(w.map((r) => r.roundTripMs)))}`, `${(served.main.roundTripMs / median(w.map((r) => r.roundTripMs))).toFixed(2)}×`, 'reported', '—'],
   ['Fallback: longest delay of the 10 ms timer', ms1(served.main.gap), `idle: ${ms1(served.idle.gap)}; long tasks: ${served.main.longest ? ms(served.main.longest) : 'none'}`, `${(served.main.gap / served.idle.gap).toFixed(2)}×`, 'reported', '—'],
-  [`Predict one 5 KB document on the main thread (${served.predict.small.shown} shown)`, ms1(served.predict.small.ms), `JSON.parse of it: ${served.predict.small.parse.toFixed(2)} ms`, served.predict.small.parse > 0 ? `${(served.predict.small.ms / served.predict.small.parse).toFixed(0)}×` : '—', 'reported', '—'],
-  [`Predict the 1 MB document on the main thread (${served.predict.big.shown} shown)`, ms(served.predict.big.ms), `JSON.parse of it: ${ms1(served.predict.big.parse)}`, `${(served.predict.big.ms / served.predict.big.parse).toFixed(0)}×`, 'reported', '—'],
+  [`Predict one 5 KB document in the worker (its clock), median`, ms1(median(iw.small.map((r) => r.predictMs))), `on the main thread in one task, with the argument ranker over every event and the filter to what is shown: ${ms1(served.predict.small.ms)}`, `${(median(iw.small.map((r) => r.predictMs)) / served.predict.small.ms).toFixed(2)}×`, 'reported', '—'],
+  ['… from the request to the suggestions on the page, median', ms1(median(iw.small.map((r) => r.roundTripMs))), '—', '—', 'reported', '—'],
+  [`Predict the 1 MB document in the worker (its clock; ${iw.big[0].count} learned suggestions), median`, ms(median(iw.big.map((r) => r.predictMs))), `on the main thread in one task, with the argument ranker over every event and the filter to what is shown: ${ms(served.predict.big.ms)}`, `${(median(iw.big.map((r) => r.predictMs)) / served.predict.big.ms).toFixed(2)}×`, 'reported', '—'],
+  ['… from the request to the suggestions on the page / reading them there, median', `${ms(median(iw.big.map((r) => r.roundTripMs)))} / ${ms1(median(iw.big.map((r) => r.decodeMs)))}`, '—', '—', 'reported', '—'],
+  ['Longest main-thread long task while the worker predicts the 1 MB document', bigLong ? ms(bigLong) : 'none', `that prediction on the main thread in one task: ${ms(served.predict.big.ms)}`, '—', '< 50 ms', bigLong < 50 ? 'met' : 'missed'],
+  ['Longest delay of a 10 ms timer on the main thread meanwhile', ms1(Math.max(...iw.big.map((r) => r.gap))), `idle: ${ms1(served.idle.gap)}`, `${(Math.max(...iw.big.map((r) => r.gap)) / served.idle.gap).toFixed(2)}×`, 'reported', '—'],
+  ['Fallback: predict the 1 MB document in main-thread slices, wall time / longest long task', `${ms(served.sliced.roundTripMs)} / ${served.sliced.longest ? ms(served.sliced.longest) : 'none'}`, `timer delay ${ms1(served.sliced.gap)}; idle ${ms1(served.idle.gap)}`, '—', '< 50 ms', served.sliced.longest < 50 ? 'met' : 'missed'],
 ];
 const header = ['Measure', 'Loupe', 'Baseline (same run)', 'Ratio', 'Target', 'Result'];
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
@@ -181,7 +205,9 @@ The long tasks are observed in runs without the timer; the delay in one run of i
 
 ${table}
 
-Raw (ms): idle delay ${served.idle.gap.toFixed(1)}; worker training ${w.map((r) => r.trainMs.toFixed(0)).join(', ')}; round trips ${w.map((r) => r.roundTripMs.toFixed(0)).join(', ')}; long tasks ${w.map((r) => r.longest.toFixed(0)).join(', ')}; timed run: training ${served.timed.trainMs.toFixed(0)}, long task ${served.timed.longest.toFixed(0)}; file:// training ${served.file.trainMs.toFixed(0)}, long task ${served.file.longest.toFixed(0)}; main-thread slices: training ${served.main.trainMs.toFixed(0)}, delay ${served.main.gap.toFixed(1)}.
+Raw (ms): idle delay ${served.idle.gap.toFixed(1)}; worker training ${w.map((r) => r.trainMs.toFixed(0)).join(', ')}; round trips ${w.map((r) => r.roundTripMs.toFixed(0)).join(', ')}; long tasks ${w.map((r) => r.longest.toFixed(0)).join(', ')}; timed run: training ${served.timed.trainMs.toFixed(0)}, long task ${served.timed.longest.toFixed(0)}; file:// training ${served.file.trainMs.toFixed(0)}, long task ${served.file.longest.toFixed(0)}; main-thread slices: training ${served.main.trainMs.toFixed(0)}, delay ${served.main.gap.toFixed(1)}; 1 MB predictions in the worker ${iw.big.map((r) => r.predictMs.toFixed(0)).join(', ')} (long tasks ${iw.big.map((r) => r.longest.toFixed(0)).join(', ')}); 5 KB ${iw.small.map((r) => r.predictMs.toFixed(1)).join(', ')}.
+
+The app itself trains this way (src/ui/suggest.rs): after edits, by the trainer's debounce, in the worker, which then measures the model on the held-out done documents and keeps it to predict the open document's learned suggestions on request; the main thread only draws what comes back (in 8 ms slices when there are many). tests/e2e/trainer.spec.ts checks that opening a 1 MB document with a model gives no long task.
 `;
 writeFileSync('tests/bench/trainer.md', md);
 console.log('wrote tests/bench/trainer.md');

@@ -6,6 +6,7 @@
 // would exceed. Not a timed performance test (that is `make bench`).
 import { test, expect, targets } from './fixtures';
 import { trainingCorpus, trainingDocument } from './trainer-corpus.mjs';
+import { storageEntries } from '../bench/document.mjs';
 
 const corpus = JSON.stringify(trainingCorpus(160, 1, 40));
 /** No main-thread task may come near this (or half the training time) while the worker trains. */
@@ -93,3 +94,84 @@ test('a burst of edits retrains once, after the pause', async ({ page }) => {
   expect(Number(submitted[0].match(/^submitted (\d+)/)[1])).toBeGreaterThanOrEqual(400);
   expect(result.seq).toBe(1);
 });
+
+// The app itself (not the probes): a corpus in storage, a large unannotated document, and
+// the page's own trainer. Its training runs in the worker (the status says where), and
+// opening the large document once there is a model does not block the page while its
+// suggestions are predicted (in the worker) and drawn.
+async function seedCorpus(page: any, big: { text: string }) {
+  const docs = trainingCorpus(30, 5, 20).map((d: any, i: number) => storageEntries(`Report ${i + 1}`, { text: d.text, ann: d.annotations }));
+  docs.push(storageEntries('Big unannotated', { text: big.text, ann: { mentions: [], entities: [], events: [], relations: [] } }));
+  await page.goto('/index.html');
+  await page.evaluate((docs: any[]) => {
+    localStorage.clear();
+    for (const d of docs) {
+      localStorage.setItem(`loupe/v1/doc/${d.id}/text`, d.text);
+      localStorage.setItem(`loupe/v1/doc/${d.id}/ann`, d.ann);
+    }
+    localStorage.setItem('loupe/v1/index', JSON.stringify(docs.map((d) => d.meta)));
+  }, docs);
+}
+
+/** About `bytes` of text in paragraphs, unannotated: one in six of the corpus's kind (dense
+ * with names, so a few thousand suggestions a megabyte, as in news), the others prose
+ * without names. */
+function bigText(bytes: number) {
+  const prose = 'the talks went on through the night while the negotiators waited for word from the capital and the reporters filed their stories before dawn. ';
+  const parts: string[] = [];
+  let n = 0;
+  for (let seed = 50_000; n < bytes; seed++) {
+    const t = seed % 6 === 0 ? trainingDocument(seed, 4).text.trim() : prose.repeat(4).trim();
+    parts.push(t);
+    n += t.length + 2;
+  }
+  return parts.join('\n\n');
+}
+
+async function observeLongTasks(page: any) {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+}
+
+for (const [name, mode, bytes] of [
+  ['in the worker', 'in a background worker', 1_000_000],
+  ['where no worker can start, in main-thread slices', 'on the main thread, in slices', 1_000_000],
+] as const) {
+  test(`the app trains ${name}, and a large document opens with a model without blocking the page`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await observeLongTasks(page);
+    if (mode.startsWith('on the main')) {
+      await page.addInitScript(() => {
+        (window as any).Worker = function () {
+          throw new DOMException('workers are disabled here', 'SecurityError');
+        };
+      });
+    }
+    const big = { text: bigText(bytes) };
+    await seedCorpus(page, big);
+    await page.reload();
+    await page.locator('.doc-list button.doc', { hasText: 'Report 1' }).first().click();
+    await expect(page.locator('.suggest-status')).toContainText(`Trained on 30 documents in`, { timeout: 60_000 });
+    await expect(page.locator('.suggest-status')).toContainText(mode);
+    // The large document: drawn first (that task is the article's own), then its
+    // suggestions come from the model where it is, with no long task meanwhile.
+    await page.locator('.doc-list button.doc', { hasText: 'Big unannotated' }).click();
+    await expect(page.locator('.article p').nth(100)).toBeAttached({ timeout: 30_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    const before = await page.locator('.article .seg.sug').count();
+    await page.evaluate(() => { (window as any).__longTasks = []; });
+    expect(before, 'no suggestion is drawn before the prediction comes back').toBe(0);
+    await expect.poll(() => page.locator('.article .seg.sug').count(), { timeout: 60_000 }).toBeGreaterThan(bytes / 1_000);
+    await expect(page.locator('.suggest-count')).not.toContainText('Looking for more', { timeout: 30_000 });
+    await page.waitForTimeout(500); // long-task entries arrive after their task
+    const longTasks: number[] = await page.evaluate(() => (window as any).__longTasks);
+    const shown = await page.locator('.suggest-count').textContent();
+    console.log(`${name}: ${shown}; main-thread long tasks while predicting and drawing: ${JSON.stringify(longTasks)}`);
+    expect(Math.max(0, ...longTasks), `long tasks: ${longTasks}`).toBeLessThan(50);
+  });
+}

@@ -205,7 +205,7 @@ for (const name of browsers) {
       assert.ok(stored.includes('ORG:Shipping companies'), stored.join(', '));
     });
 
-    test('the recommenders train in a Web Worker, served and from file://', async () => {
+    test('the recommenders train in a Web Worker, which predicts with the model, served and from file://', async () => {
       const corpus = JSON.stringify(trainingCorpus(40, 2, 25));
       const unseen = JSON.stringify({ text: trainingDocument(77_777, 25).text, annotations: {} });
       for (const [where, url] of [['served', `${server.base}/index.html`], ['file://', singleFileUrl]]) {
@@ -220,6 +220,11 @@ for (const name of browsers) {
         assert.ok(r.modelBytes > 2_000 && r.taggerLabels > 4, JSON.stringify(r));
         const p = await loupe.js('return window.wasmBindings.trainer_probe_predict(arguments[0]);', unseen);
         assert.ok(p.shown > 20, JSON.stringify(p));
+        // The worker keeps the model it trained and predicts a document on request.
+        const w = await loupe.js('return window.wasmBindings.trainer_probe_predict_in(arguments[0], false);', JSON.parse(unseen).text);
+        assert.equal(w.mode, 'worker', JSON.stringify(w));
+        assert.equal(w.model, 2, JSON.stringify(w));
+        assert.equal(w.count, p.raw, `the worker predicts what the page would: ${JSON.stringify(w)} ${JSON.stringify(p)}`);
         console.log(`${name} ${where}: trained in the worker in ${r.trainMs.toFixed(0)} ms, round trip ${r.roundTripMs.toFixed(0)} ms, model ${r.modelBytes} bytes read in ${r.decodeMs.toFixed(1)} ms`);
       }
     });

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::perceptron::{feature, probability, Rng, Trainer, Weights};
 use super::text::Words;
 use super::{Config, Proposal, Sample, Source, Suggestion};
-use crate::core::model::{Annotations, Event, Mention};
+use crate::core::model::{Annotations, Event, Mention, Span};
 
 #[derive(Debug, Clone, Default)]
 pub struct ArgumentRanker {
@@ -54,16 +54,29 @@ struct Located<'t> {
     words: Words<'t>,
     /// (word range, index in the mentions), by first word.
     mentions: Vec<((usize, usize), usize)>,
+    /// The code point where the words' text starts in the document.
+    offset: usize,
 }
 
 impl<'t> Located<'t> {
     fn new(text: &'t str, ann: &Annotations) -> Self {
+        Self::window(text, 0, text.chars().count(), ann)
+    }
+
+    /// The words of `text`, which is the document's code points `[offset, end)`, with the
+    /// annotations inside it. Word indices are relative, and so is every feature, so a
+    /// window of whole lines (a sentence never crosses a line break) ranks what the
+    /// whole document would.
+    fn window(text: &'t str, offset: usize, end: usize, ann: &Annotations) -> Self {
+        let inside = |f: &Span| f.start >= offset && f.end <= end;
         let cuts: Vec<usize> = ann
             .mentions
             .iter()
             .flat_map(|m| m.fragments.iter())
             .chain(ann.events.iter().flat_map(|e| e.trigger.iter()))
             .flat_map(|f| [f.start, f.end])
+            .filter(|c| *c >= offset && *c <= end)
+            .map(|c| c - offset)
             .collect();
         let words = Words::new(text, &cuts);
         let mut mentions: Vec<((usize, usize), usize)> = ann
@@ -71,12 +84,18 @@ impl<'t> Located<'t> {
             .iter()
             .enumerate()
             .filter_map(|(i, m)| match m.fragments[..] {
-                [f] => words.range_of(f).map(|r| (r, i)),
+                [f] if inside(&f) => words
+                    .range_of(Span::new(f.start - offset, f.end - offset))
+                    .map(|r| (r, i)),
                 _ => None,
             })
             .collect();
         mentions.sort_unstable();
-        Self { words, mentions }
+        Self {
+            words,
+            mentions,
+            offset,
+        }
     }
 
     /// The candidates for a role of `event`: mentions in the trigger's sentence that are
@@ -88,7 +107,9 @@ impl<'t> Located<'t> {
         taken: &BTreeSet<&str>,
     ) -> Option<(Range, Vec<Candidate<'a>>)> {
         let trig = match event.trigger[..] {
-            [f] => self.words.range_of(f)?,
+            [f] if f.start >= self.offset => self
+                .words
+                .range_of(Span::new(f.start - self.offset, f.end - self.offset))?,
             _ => return None,
         };
         let sentence = self.words.sentence_of(trig.0);
@@ -148,6 +169,26 @@ impl<'t> Located<'t> {
     }
 }
 
+/// The whole lines holding `span` (with their line breaks): their byte range and their
+/// code point range in `text`.
+fn lines_around(text: &str, span: Span) -> ((usize, usize), usize, usize) {
+    let mut cp = 0;
+    let (mut from, mut from_cp) = (0, 0);
+    let mut to = text.len();
+    for (b, c) in text.char_indices() {
+        if cp >= span.end && c == '\n' {
+            to = b + 1;
+            break;
+        }
+        cp += 1;
+        if c == '\n' && cp <= span.start {
+            (from, from_cp) = (b + 1, cp);
+        }
+    }
+    let to_cp = from_cp + text[from..to].chars().count();
+    ((from, to), from_cp, to_cp)
+}
+
 impl ArgumentRanker {
     pub fn train(samples: &[Sample], config: &Config) -> Self {
         let mut t = RankerTraining::new(roles_of(samples), config);
@@ -191,7 +232,12 @@ impl ArgumentRanker {
         if self.weights.is_empty() || !self.roles.contains_key(&e.kind) {
             return out;
         }
-        let at = Located::new(text, ann);
+        let Some(trigger) = e.trigger.first() else {
+            return out;
+        };
+        // Only the trigger's lines are read: its sentence is in them.
+        let (bytes, from, to) = lines_around(text, *trigger);
+        let at = Located::window(&text[bytes.0..bytes.1], from, to, ann);
         self.suggest_into(&at, ann, e, &mut out);
         out
     }

@@ -29,6 +29,9 @@ pub struct Trained {
     pub quality: Option<Quality>,
     /// How many documents were held out to measure it.
     pub held_out: usize,
+    /// Its number, as the trainer gave it: a prediction is used only with the model it
+    /// was made with.
+    pub seq: u32,
 }
 
 impl Trained {
@@ -40,6 +43,7 @@ impl Trained {
             documents: split.train.len(),
             quality,
             held_out: split.held_out.len(),
+            seq: 0,
         }
     }
 }
@@ -103,7 +107,9 @@ impl Assistant {
         self.damaged.get(id).map(String::as_str)
     }
 
-    /// A document was opened: read what is stored of its layer (once) and suggest for it.
+    /// A document was opened: read what is stored of its layer (once) and show it. Its
+    /// learned suggestions are predicted elsewhere (see [`Assistant::wants_prediction`]),
+    /// or here by [`Assistant::predict_here`].
     pub fn open<S: KeyValueStore>(&mut self, store: &CorpusStore<S>, doc: &Document) {
         if !self.layers.contains_key(doc.id()) {
             let (imported, rejections) = match store.load_suggestions(doc.id(), &doc.text) {
@@ -119,10 +125,40 @@ impl Assistant {
         }
         let model = self.trained.as_ref().map(|t| t.model.clone());
         let layer = self.layers.get_mut(doc.id()).expect("inserted above");
-        match model {
-            Some(m) => layer.learn(&m, &doc.text, &doc.annotations),
-            None => layer.refresh(&doc.annotations),
+        layer.edited(model.as_deref(), &doc.text, &doc.annotations);
+    }
+
+    /// The model number a document's learned suggestions are wanted from: the current
+    /// model's, unless they are from it already (or there is no model, or no layer).
+    pub fn wants_prediction(&self, id: &str) -> Option<u32> {
+        let t = self.trained.as_ref()?;
+        let layer = self.layers.get(id)?;
+        (layer.learned_by() != Some(t.seq)).then_some(t.seq)
+    }
+
+    /// The learned suggestions of `doc`, predicted (elsewhere) by model `seq`: taken if
+    /// that is still the current model. Returns whether they were.
+    pub fn set_learned(&mut self, doc: &Document, seq: u32, learned: Vec<Suggestion>) -> bool {
+        if self.trained.as_ref().map(|t| t.seq) != Some(seq) {
+            return false;
         }
+        match self.layers.get_mut(doc.id()) {
+            Some(layer) => {
+                layer.set_learned(seq, learned, &doc.annotations);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Predict the learned suggestions of `doc` here and now (the CLI, tests, and a
+    /// small document): [`Assistant::set_learned`] with the current model's prediction.
+    pub fn predict_here(&mut self, doc: &Document) {
+        let Some(t) = self.trained.as_ref() else {
+            return;
+        };
+        let (seq, model) = (t.seq, t.model.clone());
+        self.set_learned(doc, seq, model.learned(&doc.text));
     }
 
     /// A document's annotations changed (an edit, an undo, another tab).
@@ -143,13 +179,16 @@ impl Assistant {
         }
     }
 
-    /// A training finished: its model suggests for the open documents from now on.
+    /// A training finished: its model suggests from now on. The documents' learned
+    /// suggestions stay those of the model before until their new ones are set
+    /// ([`Assistant::wants_prediction`] names the ones to predict again); the arguments
+    /// of the selected event are ranked by the new model at once, in `open`.
     pub fn set_trained(&mut self, trained: Trained, open: &[&Document]) {
         self.trained = Some(trained);
         let model = self.trained.as_ref().map(|t| t.model.clone());
         for d in open {
-            if let (Some(layer), Some(m)) = (self.layers.get_mut(d.id()), model.as_deref()) {
-                layer.learn(m, &d.text, &d.annotations);
+            if let Some(layer) = self.layers.get_mut(d.id()) {
+                layer.edited(model.as_deref(), &d.text, &d.annotations);
             }
         }
     }
@@ -329,11 +368,13 @@ mod tests {
         a.set_trained(train(&docs), &[]);
         let mut doc = docs[1].clone();
         a.open(&store, &doc);
+        assert_eq!(a.wants_prediction(doc.id()), Some(0));
+        a.predict_here(&doc);
+        assert_eq!(a.wants_prediction(doc.id()), None);
         let kyivs: Vec<Span> = a
             .layer(doc.id())
             .unwrap()
             .shown()
-            .iter()
             .map(Suggestion::span)
             .collect();
         assert_eq!(kyivs.len(), 3, "{kyivs:?}");
@@ -345,7 +386,7 @@ mod tests {
             .unwrap();
         store.save_annotations(doc.id(), &doc.annotations).unwrap();
         a.edited(&doc);
-        let last = a.layer(doc.id()).unwrap().len() - 1;
+        let last = *a.layer(doc.id()).unwrap().ids().last().unwrap();
         let rejected = a.reject(&store, &doc, last).unwrap().unwrap();
         assert_eq!(rejected.span(), kyivs[2]);
         assert_eq!(a.layer(doc.id()).unwrap().len(), 1);
@@ -354,11 +395,11 @@ mod tests {
         let mut a = Assistant::new();
         a.set_trained(train(&docs), &[]);
         a.open(&store, &docs[1]);
+        a.predict_here(&docs[1]);
         let shown: Vec<Span> = a
             .layer(docs[1].id())
             .unwrap()
             .shown()
-            .iter()
             .map(Suggestion::span)
             .collect();
         assert_eq!(shown, [kyivs[1]]);

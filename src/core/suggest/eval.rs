@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::text::Words;
 use super::{visible, Layer, Proposal, Recommenders, Rejections, Sample, Suggestion};
 use crate::core::model::{Annotations, Span};
 
@@ -174,12 +173,41 @@ fn role_rows(quality: &mut Quality) {
 
 /// Measure `model` on `held_out`, showing suggestions scored at least `min_score`.
 pub fn evaluate(model: &Recommenders, held_out: &[Sample], min_score: f64) -> Quality {
-    let mut quality = Quality {
-        documents: held_out.len(),
-        ..Quality::default()
-    };
-    let none = Rejections::default();
+    let mut e = Evaluation::new(min_score);
     for s in held_out {
+        let (matched, tagged) = model.learned_apart(s.text);
+        e.add(model, s, &matched, &tagged);
+    }
+    e.finish()
+}
+
+/// A measurement in progress, one held-out document at a time (a worker measures a
+/// model this way, between other requests).
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    quality: Quality,
+    min_score: f64,
+}
+
+impl Evaluation {
+    pub fn new(min_score: f64) -> Self {
+        Self {
+            quality: Quality::default(),
+            min_score,
+        }
+    }
+
+    /// Score one held-out document, given the matcher's and the tagger's proposals for
+    /// it (see [`Recommenders::learned_apart`]).
+    pub fn add(
+        &mut self,
+        model: &Recommenders,
+        s: &Sample,
+        matched: &[Suggestion],
+        tagged: &[Suggestion],
+    ) {
+        self.quality.documents += 1;
+        let none = Rejections::default();
         let gold_ann = s.annotations;
         let mut gold: BTreeSet<Key> = BTreeSet::new();
         for m in &gold_ann.mentions {
@@ -192,18 +220,15 @@ pub fn evaluate(model: &Recommenders, held_out: &[Sample], min_score: f64) -> Qu
                 gold.insert((Layer::Event, f, e.kind.clone()));
             }
         }
-        let words = Words::new(s.text, &[]);
-        let matched = model.matcher.suggest_in(s.text, &words);
-        let tagged = model.tagger.suggest_in(s.text, &words);
         let empty = Annotations::default();
-        let shown = |v: &[Suggestion]| visible(v.to_vec(), &empty, &none, min_score);
-        let all: Vec<Suggestion> = matched.iter().chain(&tagged).cloned().collect();
+        let shown = |v: &[Suggestion]| visible(v.to_vec(), &empty, &none, self.min_score);
+        let all: Vec<Suggestion> = matched.iter().chain(tagged).cloned().collect();
         for (who, list) in [
-            (Measured::StringMatcher, &matched),
-            (Measured::Tagger, &tagged),
-            (Measured::All, &all),
+            (Measured::StringMatcher, matched),
+            (Measured::Tagger, tagged),
+            (Measured::All, &all[..]),
         ] {
-            score_into(&mut quality, who, &gold, &keys(shown(list).iter()));
+            score_into(&mut self.quality, who, &gold, &keys(shown(list).iter()));
         }
         // Arguments: the gold mentions and events, with every argument taken away.
         let mut bare = gold_ann.clone();
@@ -225,17 +250,20 @@ pub fn evaluate(model: &Recommenders, held_out: &[Sample], min_score: f64) -> Qu
             model.arguments.suggest(s.text, &bare),
             &bare,
             &none,
-            min_score,
+            self.min_score,
         );
         let predicted = keys(args.iter());
         score_into(
-            &mut quality,
+            &mut self.quality,
             Measured::ArgumentRanker,
             &gold_args,
             &predicted,
         );
-        score_into(&mut quality, Measured::All, &gold_args, &predicted);
+        score_into(&mut self.quality, Measured::All, &gold_args, &predicted);
     }
-    role_rows(&mut quality);
-    quality
+
+    pub fn finish(mut self) -> Quality {
+        role_rows(&mut self.quality);
+        self.quality
+    }
 }

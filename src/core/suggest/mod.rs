@@ -36,6 +36,7 @@ pub mod imports;
 pub mod layer;
 pub mod matcher;
 pub mod perceptron;
+pub mod predict;
 pub mod predictions;
 pub mod retrain;
 pub mod snapshot;
@@ -327,9 +328,7 @@ impl Recommenders {
 
     /// Every recommender's raw proposals for one document, before [`visible`] filters them.
     pub fn suggest(&self, text: &str, ann: &Annotations) -> Vec<Suggestion> {
-        let words = text::Words::new(text, &[]);
-        let mut out = self.matcher.suggest_in(text, &words);
-        out.extend(self.tagger.suggest_in(text, &words));
+        let mut out = self.learned(text);
         out.extend(self.arguments.suggest(text, ann));
         out
     }

@@ -6,13 +6,25 @@
 //! - The messages between the page and the training worker ([`ToWorker`], [`FromWorker`]):
 //!   bytes, so the page can transfer them instead of copying.
 //! - [`Job`]: the worker side. A newer snapshot supersedes the one in training, which
-//!   is dropped; only the newest snapshot's model is sent back.
+//!   is dropped; only the newest snapshot's model is sent back. The job keeps the model
+//!   it trained, measures it on the held-out documents sent with the snapshot, and
+//!   predicts a document's learned suggestions on request, the newest request first
+//!   (see `core::suggest::predict::Requests` for the page's side of it).
 //! - [`Latest`]: the page side. A model that arrives for a superseded snapshot is ignored.
 
-use super::snapshot::{read_snapshot, write_snapshot};
+use std::sync::Arc;
+
+use super::eval::{Evaluation, Quality};
+use super::layer::place_cmp;
+use super::predict::Prediction;
+use super::snapshot::{encode_snapshot, read_snapshot, write_snapshot};
 use super::training::Training;
-use super::wire::{encode_model, Reader, WireError, Writer};
-use super::{Config, Gazetteer, Recommenders, Sample};
+use super::wire::{
+    encode_model, get_quality, get_suggestions, put_quality, put_suggestions, Reader, WireError,
+    Writer,
+};
+use super::{Config, Gazetteer, Recommenders, Sample, Suggestion};
+use crate::core::model::Annotations;
 
 /// When to retrain after edits. Times are milliseconds on any one clock.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,17 +84,34 @@ impl Debounce {
 
 const TO_TRAIN: u8 = 1;
 const TO_CANCEL: u8 = 2;
+const TO_PREDICT: u8 = 3;
+const TO_TRAIN_MEASURED: u8 = 4;
 const FROM_READY: u8 = 10;
 const FROM_PROGRESS: u8 = 11;
 const FROM_TRAINED: u8 = 12;
 const FROM_FAILED: u8 = 13;
+const FROM_PREDICTED: u8 = 14;
+
+/// Held-out documents to measure a model on, once trained, at a minimum score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub documents: Vec<(String, Annotations)>,
+    pub min_score: f64,
+}
 
 /// A message to the worker, decoded.
 pub enum ToWorker {
-    /// Train on this snapshot, dropping any older one.
-    Train { seq: u32, training: Box<Training> },
+    /// Train on this snapshot, dropping any older one; then measure the model, if asked.
+    Train {
+        seq: u32,
+        training: Box<Training>,
+        measure: Option<Measure>,
+    },
     /// Stop training snapshot `seq` (if it is the one in training).
     Cancel { seq: u32 },
+    /// Predict the learned suggestions of `text` with the newest model, dropping any
+    /// older request's prediction.
+    Predict { request: u32, text: String },
 }
 
 /// The message asking the worker to train on `samples`: numbered `seq`.
@@ -92,14 +121,47 @@ pub fn train_message(
     gazetteer: &Gazetteer,
     config: &Config,
 ) -> Vec<u8> {
-    let size: usize = samples
-        .iter()
-        .map(|s| s.text.len() + 64 * s.annotations.count())
-        .sum();
-    let mut w = Writer::with_capacity(size + 1024);
+    let mut w = Writer::with_capacity(snapshot_size(samples) + 1024);
     w.raw(&[TO_TRAIN]);
     w.uint(u64::from(seq));
     write_snapshot(&mut w, samples, gazetteer, config);
+    w.bytes
+}
+
+fn snapshot_size(samples: &[Sample]) -> usize {
+    samples
+        .iter()
+        .map(|s| s.text.len() + 64 * s.annotations.count())
+        .sum()
+}
+
+/// Like [`train_message`], and then measure the model on `held_out` (the quality the
+/// inspector shows), showing suggestions scored at least `min_score`.
+pub fn train_measured_message(
+    seq: u32,
+    samples: &[Sample],
+    held_out: &[Sample],
+    min_score: f64,
+    gazetteer: &Gazetteer,
+    config: &Config,
+) -> Vec<u8> {
+    let held = encode_snapshot(held_out, &Gazetteer::default(), config);
+    let mut w = Writer::with_capacity(snapshot_size(samples) + held.len() + 1024);
+    w.raw(&[TO_TRAIN_MEASURED]);
+    w.uint(u64::from(seq));
+    w.f64(min_score);
+    w.len(held.len());
+    w.raw(&held);
+    write_snapshot(&mut w, samples, gazetteer, config);
+    w.bytes
+}
+
+/// The message asking for the learned suggestions of `text`: request number `request`.
+pub fn predict_message(request: u32, text: &str) -> Vec<u8> {
+    let mut w = Writer::with_capacity(text.len() + 16);
+    w.raw(&[TO_PREDICT]);
+    w.uint(u64::from(request));
+    w.str(text);
     w.bytes
 }
 
@@ -118,17 +180,37 @@ impl ToWorker {
     pub fn decode(bytes: &[u8]) -> Result<Self, WireError> {
         let mut r = Reader::new(bytes);
         match r.raw(1)?[0] {
-            TO_TRAIN => {
+            kind @ (TO_TRAIN | TO_TRAIN_MEASURED) => {
                 let seq = seq_of(&mut r)?;
+                let measure = if kind == TO_TRAIN_MEASURED {
+                    let min_score = r.f64()?;
+                    let n = r.len(1)?;
+                    let held = read_snapshot(&mut Reader::new(r.raw(n)?))?;
+                    Some(Measure {
+                        documents: held.documents,
+                        min_score,
+                    })
+                } else {
+                    None
+                };
                 let snapshot = read_snapshot(&mut r)?;
                 Ok(ToWorker::Train {
                     seq,
                     training: Box::new(snapshot.training()),
+                    measure,
                 })
             }
             TO_CANCEL => Ok(ToWorker::Cancel {
                 seq: seq_of(&mut r)?,
             }),
+            TO_PREDICT => {
+                let request = seq_of(&mut r)?;
+                let text = r.string()?;
+                if !r.is_done() {
+                    return Err(r.error("bytes after the message"));
+                }
+                Ok(ToWorker::Predict { request, text })
+            }
             _ => Err(r.error("an unknown message to the trainer")),
         }
     }
@@ -141,11 +223,52 @@ pub enum FromWorker<'a> {
     Ready,
     /// Snapshot `seq` is `fraction` (0 to 1) trained.
     Progress { seq: u32, fraction: f64 },
-    /// Snapshot `seq` is trained, in `ms` of the worker's time: the model, as
+    /// Snapshot `seq` is trained, in `ms` of the worker's time (measuring included): its
+    /// quality on the held-out documents, if asked, and the model, as
     /// [`super::wire::encode_model`] writes it.
-    Trained { seq: u32, ms: f64, model: &'a [u8] },
+    Trained {
+        seq: u32,
+        ms: f64,
+        quality: Option<Quality>,
+        model: &'a [u8],
+    },
     /// The snapshot could not be read (a bug: the page wrote it).
     Failed { seq: u32, message: String },
+    /// The learned suggestions asked for by `request`, predicted in `ms` with the model
+    /// of snapshot `model` (0: the worker had no model yet, and `suggestions` is empty).
+    Predicted {
+        request: u32,
+        model: u32,
+        ms: f64,
+        suggestions: Vec<Suggestion>,
+    },
+}
+
+/// The `Predicted` message, written from borrowed suggestions.
+pub fn predicted_message(request: u32, model: u32, ms: f64, suggestions: &[Suggestion]) -> Vec<u8> {
+    let mut w = Writer::with_capacity(32 + 40 * suggestions.len());
+    w.raw(&[FROM_PREDICTED]);
+    w.uint(u64::from(request));
+    w.uint(u64::from(model));
+    w.f64(ms);
+    put_suggestions(&mut w, suggestions);
+    w.bytes
+}
+
+fn trained_message(seq: u32, ms: f64, quality: Option<&Quality>, model: &[u8]) -> Vec<u8> {
+    let mut w = Writer::with_capacity(model.len() + 64);
+    w.raw(&[FROM_TRAINED]);
+    w.uint(u64::from(seq));
+    w.f64(ms);
+    match quality {
+        Some(q) => {
+            w.raw(&[1]);
+            put_quality(&mut w, q);
+        }
+        None => w.raw(&[0]),
+    }
+    w.raw(model);
+    w.bytes
 }
 
 impl<'a> FromWorker<'a> {
@@ -158,18 +281,23 @@ impl<'a> FromWorker<'a> {
                 w.uint(u64::from(*seq));
                 w.f64(*fraction);
             }
-            FromWorker::Trained { seq, ms, model } => {
-                w.bytes.reserve(model.len() + 16);
-                w.raw(&[FROM_TRAINED]);
-                w.uint(u64::from(*seq));
-                w.f64(*ms);
-                w.raw(model);
-            }
+            FromWorker::Trained {
+                seq,
+                ms,
+                quality,
+                model,
+            } => return trained_message(*seq, *ms, quality.as_ref(), model),
             FromWorker::Failed { seq, message } => {
                 w.raw(&[FROM_FAILED]);
                 w.uint(u64::from(*seq));
                 w.str(message);
             }
+            FromWorker::Predicted {
+                request,
+                model,
+                ms,
+                suggestions,
+            } => return predicted_message(*request, *model, *ms, suggestions),
         }
         w.bytes
     }
@@ -185,15 +313,27 @@ impl<'a> FromWorker<'a> {
             FROM_TRAINED => {
                 let seq = seq_of(&mut r)?;
                 let ms = r.f64()?;
+                let quality = match r.raw(1)?[0] {
+                    0 => None,
+                    1 => Some(get_quality(&mut r)?),
+                    _ => return Err(r.error("a bad quality flag")),
+                };
                 return Ok(FromWorker::Trained {
                     seq,
                     ms,
+                    quality,
                     model: &bytes[consumed(&r, bytes)..],
                 });
             }
             FROM_FAILED => FromWorker::Failed {
                 seq: seq_of(&mut r)?,
                 message: r.string()?,
+            },
+            FROM_PREDICTED => FromWorker::Predicted {
+                request: seq_of(&mut r)?,
+                model: seq_of(&mut r)?,
+                ms: r.f64()?,
+                suggestions: get_suggestions(&mut r)?,
             },
             _ => return Err(r.error("an unknown message from the trainer")),
         };
@@ -209,31 +349,110 @@ fn consumed(r: &Reader, bytes: &[u8]) -> usize {
     bytes.len() - r.left()
 }
 
-/// The worker's training job: the newest snapshot and its training.
+/// A model trained (and measured, if asked).
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub seq: u32,
+    /// Training and measuring time, on the job's clock.
+    pub ms: f64,
+    pub model: Arc<Recommenders>,
+    pub quality: Option<Quality>,
+}
+
+/// A document's learned suggestions, as asked by `request`.
+#[derive(Debug, Clone)]
+pub struct Predicted {
+    pub request: u32,
+    /// The snapshot number of the model that predicted (0: no model yet).
+    pub model: u32,
+    pub ms: f64,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// What one step of a [`Job`] finished.
+#[derive(Debug, Clone)]
+pub enum Done {
+    Trained(Finished),
+    Predicted(Predicted),
+}
+
+/// Measuring a trained model, one chunk of one held-out document at a time.
+struct Measuring {
+    model: Arc<Recommenders>,
+    measure: Measure,
+    next: usize,
+    prediction: Option<Prediction>,
+    evaluation: Evaluation,
+}
+
+enum Phase {
+    Training(Box<Training>, Option<Measure>),
+    Measuring(Box<Measuring>),
+}
+
+struct Current {
+    seq: u32,
+    phase: Phase,
+    started: f64,
+}
+
+struct Predicting {
+    request: u32,
+    prediction: Prediction,
+    started: f64,
+}
+
+/// The worker's job: the newest snapshot in training, the newest model trained (kept, to
+/// predict with), and the newest prediction asked for. Predictions go first: a user is
+/// waiting for the open document, while a retraining is in the background.
 #[derive(Default)]
 pub struct Job {
-    current: Option<(u32, Box<Training>, f64)>,
+    current: Option<Current>,
     /// The newest snapshot number seen: a message about an older one changes nothing.
     newest: Option<u32>,
+    model: Option<(u32, Arc<Recommenders>)>,
+    predicting: Option<Predicting>,
+    newest_request: Option<u32>,
 }
 
 impl Job {
     /// Take a message received at `now` (ms). A bad message gives the `Failed` reply.
     pub fn receive(&mut self, bytes: &[u8], now: f64) -> Option<Vec<u8>> {
         match ToWorker::decode(bytes) {
-            Ok(ToWorker::Train { seq, training }) => {
+            Ok(ToWorker::Train {
+                seq,
+                training,
+                measure,
+            }) => {
                 if self.newest.is_some_and(|n| seq < n) {
                     return None;
                 }
                 self.newest = Some(seq);
                 // The older snapshot's training is dropped here, half done.
-                self.current = Some((seq, training, now));
+                self.current = Some(Current {
+                    seq,
+                    phase: Phase::Training(training, measure),
+                    started: now,
+                });
                 None
             }
             Ok(ToWorker::Cancel { seq }) => {
-                if self.current.as_ref().is_some_and(|c| c.0 == seq) {
+                if self.current.as_ref().is_some_and(|c| c.seq == seq) {
                     self.current = None;
                 }
+                None
+            }
+            Ok(ToWorker::Predict { request, text }) => {
+                if self.newest_request.is_some_and(|n| request < n) {
+                    return None;
+                }
+                self.newest_request = Some(request);
+                // An older request's prediction is dropped here, half done.
+                self.predicting = Some(Predicting {
+                    request,
+                    prediction: Prediction::new(text),
+                    started: now,
+                });
                 None
             }
             Err(e) => Some(
@@ -246,43 +465,151 @@ impl Job {
         }
     }
 
-    /// The snapshot in training, if any.
+    /// The snapshot in training (or being measured), if any.
     pub fn training(&self) -> Option<u32> {
-        self.current.as_ref().map(|c| c.0)
+        self.current.as_ref().map(|c| c.seq)
+    }
+
+    /// The request being predicted, if any.
+    pub fn predicting(&self) -> Option<u32> {
+        self.predicting.as_ref().map(|p| p.request)
+    }
+
+    /// Whether there is work to do.
+    pub fn is_busy(&self) -> bool {
+        self.current.is_some() || self.predicting.is_some()
+    }
+
+    /// The snapshot number of the model it predicts with.
+    pub fn model_seq(&self) -> Option<u32> {
+        self.model.as_ref().map(|m| m.0)
+    }
+
+    /// Predict with `model` (snapshot `seq`) from now on: what the page gives a job on
+    /// its own thread when the model came from elsewhere (a worker that then died).
+    pub fn keep(&mut self, seq: u32, model: Arc<Recommenders>) {
+        if self.model_seq().is_none_or(|s| s < seq) {
+            self.model = Some((seq, model));
+        }
     }
 
     pub fn progress(&self) -> Option<FromWorker<'static>> {
-        let (seq, t, _) = self.current.as_ref()?;
+        let c = self.current.as_ref()?;
+        let fraction = match &c.phase {
+            Phase::Training(t, _) => t.progress().min(1.0),
+            Phase::Measuring(_) => 1.0,
+        };
         Some(FromWorker::Progress {
-            seq: *seq,
-            fraction: t.progress().min(1.0),
+            seq: c.seq,
+            fraction,
         })
     }
 
-    /// One slice of about `budget` words of work, at `now` (ms): the `Trained` message
-    /// when this slice finished the training.
+    /// One slice of work at `now` (ms): a chunk of the prediction asked for, if any, or
+    /// else about `budget` words of training (or a chunk of the measuring). Returns what
+    /// the slice finished, as the message for the page.
     pub fn work(&mut self, budget: usize, now: f64) -> Option<Vec<u8>> {
-        let (seq, ms, model) = self.work_model(budget, now)?;
-        let model = encode_model(&model);
-        Some(
-            FromWorker::Trained {
-                seq,
-                ms,
-                model: &model,
+        Some(match self.step(budget, now)? {
+            Done::Trained(f) => {
+                trained_message(f.seq, f.ms, f.quality.as_ref(), &encode_model(&f.model))
             }
-            .encode(),
-        )
+            Done::Predicted(p) => predicted_message(p.request, p.model, p.ms, &p.suggestions),
+        })
     }
 
-    /// Like [`Job::work`], but the model itself with its snapshot number and training
-    /// time (for training where the model is used: nothing to encode).
-    pub fn work_model(&mut self, budget: usize, now: f64) -> Option<(u32, f64, Recommenders)> {
-        let (_, training, _) = self.current.as_mut()?;
-        if !training.step(budget) {
+    /// Like [`Job::work`], but what finished itself (for a job on the page's own thread:
+    /// nothing to encode).
+    pub fn step(&mut self, budget: usize, now: f64) -> Option<Done> {
+        if self.predicting.is_some() {
+            return self.step_prediction(now).map(Done::Predicted);
+        }
+        self.step_training(budget, now).map(Done::Trained)
+    }
+
+    fn step_prediction(&mut self, now: f64) -> Option<Predicted> {
+        let Some((seq, model)) = self.model.clone() else {
+            let p = self.predicting.take()?;
+            return Some(Predicted {
+                request: p.request,
+                model: 0,
+                ms: now - p.started,
+                suggestions: Vec::new(),
+            });
+        };
+        let p = self.predicting.as_mut()?;
+        if !p.prediction.step(&model) {
             return None;
         }
-        let (seq, training, started) = self.current.take().expect("in training");
-        Some((seq, now - started, training.finish()))
+        let p = self.predicting.take()?;
+        // In reading order (stably: the order ties are broken by stays), so the page
+        // merges them with its imported ones in one pass.
+        let mut suggestions = p.prediction.finish();
+        suggestions.sort_by(place_cmp);
+        Some(Predicted {
+            request: p.request,
+            model: seq,
+            ms: now - p.started,
+            suggestions,
+        })
+    }
+
+    fn step_training(&mut self, budget: usize, now: f64) -> Option<Finished> {
+        let c = self.current.as_mut()?;
+        let finished = match &mut c.phase {
+            Phase::Training(training, _) => training.step(budget),
+            Phase::Measuring(m) => m.step(),
+        };
+        if !finished {
+            return None;
+        }
+        // The phase is done: measure next, or hand the model over.
+        let c = self.current.take()?;
+        let (model, quality) = match c.phase {
+            Phase::Training(training, measure) => {
+                let model = Arc::new(training.finish());
+                if let Some(measure) = measure.filter(|m| !m.documents.is_empty()) {
+                    self.current = Some(Current {
+                        phase: Phase::Measuring(Box::new(Measuring {
+                            evaluation: Evaluation::new(measure.min_score),
+                            model,
+                            measure,
+                            next: 0,
+                            prediction: None,
+                        })),
+                        ..c
+                    });
+                    return None;
+                }
+                (model, None)
+            }
+            Phase::Measuring(m) => (m.model, Some(m.evaluation.finish())),
+        };
+        self.model = Some((c.seq, model.clone()));
+        Some(Finished {
+            seq: c.seq,
+            ms: now - c.started,
+            model,
+            quality,
+        })
+    }
+}
+
+impl Measuring {
+    /// One chunk of one held-out document; true when every document is measured.
+    fn step(&mut self) -> bool {
+        let Some((text, ann)) = self.measure.documents.get(self.next) else {
+            return true;
+        };
+        let p = self
+            .prediction
+            .get_or_insert_with(|| Prediction::new(text.clone()));
+        if p.step(&self.model) {
+            let (matched, tagged) = self.prediction.take().expect("above").apart();
+            self.evaluation
+                .add(&self.model, &Sample::new(text, ann), &matched, &tagged);
+            self.next += 1;
+        }
+        self.next >= self.measure.documents.len()
     }
 }
 

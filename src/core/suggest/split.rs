@@ -5,6 +5,8 @@
 //! held out, the ones whose id hashes lowest, so the choice is stable as the corpus grows.
 //! Every other document with an annotation is trained on.
 
+use std::borrow::Borrow;
+
 use super::eval::evaluate;
 use super::perceptron::feature;
 use super::Sample;
@@ -25,9 +27,11 @@ fn annotated(d: &Document) -> bool {
     !d.annotations.mentions.is_empty() || !d.annotations.events.is_empty()
 }
 
-pub fn split(documents: &[Document]) -> Split {
+/// The split of `documents` (owned or borrowed).
+pub fn split<D: Borrow<Document>>(documents: &[D]) -> Split {
+    let documents: Vec<&Document> = documents.iter().map(Borrow::borrow).collect();
     let mut done: Vec<usize> = (0..documents.len())
-        .filter(|i| documents[*i].meta.status == Status::Done && annotated(&documents[*i]))
+        .filter(|i| documents[*i].meta.status == Status::Done && annotated(documents[*i]))
         .collect();
     done.sort_by_key(|i| (hash(&documents[*i].meta.id), *i));
     let keep = match done.len() {
@@ -37,23 +41,23 @@ pub fn split(documents: &[Document]) -> Split {
     let mut held_out: Vec<usize> = done.into_iter().take(keep).collect();
     held_out.sort_unstable();
     let train = (0..documents.len())
-        .filter(|i| annotated(&documents[*i]) && held_out.binary_search(i).is_err())
+        .filter(|i| annotated(documents[*i]) && held_out.binary_search(i).is_err())
         .collect();
     Split { train, held_out }
 }
 
 impl Split {
-    pub fn train_samples<'a>(&self, documents: &'a [Document]) -> Vec<Sample<'a>> {
+    pub fn train_samples<'a, D: Borrow<Document>>(&self, documents: &'a [D]) -> Vec<Sample<'a>> {
         self.train
             .iter()
-            .map(|i| Sample::from(&documents[*i]))
+            .map(|i| Sample::from(documents[*i].borrow()))
             .collect()
     }
 
-    pub fn held_out_samples<'a>(&self, documents: &'a [Document]) -> Vec<Sample<'a>> {
+    pub fn held_out_samples<'a, D: Borrow<Document>>(&self, documents: &'a [D]) -> Vec<Sample<'a>> {
         self.held_out
             .iter()
-            .map(|i| Sample::from(&documents[*i]))
+            .map(|i| Sample::from(documents[*i].borrow()))
             .collect()
     }
 }

@@ -398,8 +398,8 @@ mod tests {
         assert_eq!(imported, layer.imported());
         let mut again = DocSuggestions::new(imported, rejections);
         again.refresh(&doc.annotations);
-        assert_eq!(again.shown(), layer.shown());
-        assert!(!again.shown().contains(&gone));
+        assert!(again.shown().eq(layer.shown()));
+        assert!(!again.shown().any(|s| s == &gone));
         // The usage meter counts them with their document, and removing it removes them.
         let usage = reloaded.usage().unwrap();
         let total: usize = reloaded

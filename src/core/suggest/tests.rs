@@ -586,3 +586,27 @@ fn a_role_the_corpus_fills_twice_is_offered_twice() {
         "{left:?}"
     );
 }
+
+#[test]
+fn the_arguments_of_one_event_are_ranked_from_its_lines_as_from_the_whole_document() {
+    let corpus = synthetic::Generator::new(21, 80).corpus(40, 3_000, 20);
+    let model = train(&corpus);
+    let mut held = synthetic::Generator::new(22, 80).document("held", 30_000, 200);
+    // Take the arguments away, so every role is empty and offered.
+    for e in &mut held.annotations.events {
+        e.arguments.clear();
+    }
+    assert!(held.text.matches('\n').count() > 10);
+    let all = model.arguments.suggest(&held.text, &held.annotations);
+    assert!(all.len() > 20, "{}", all.len());
+    for e in &held.annotations.events {
+        let want: Vec<&Suggestion> = all
+            .iter()
+            .filter(|s| matches!(&s.proposal, Proposal::Argument { event, .. } if event == &e.id))
+            .collect();
+        let got = model
+            .arguments
+            .suggest_for(&held.text, &held.annotations, &e.id);
+        assert_eq!(got.iter().collect::<Vec<_>>(), want, "event {}", e.id);
+    }
+}

@@ -10,9 +10,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use super::arguments::Roles;
+use super::eval::{Counts as EvalCounts, Measured, Quality};
 use super::matcher::{Counts, PhraseIndex};
 use super::perceptron::{FnvMap, Sharded, Weights, SHARDS};
-use super::{ArgumentRanker, Layer, Recommenders, StringMatcher, Tagger};
+use super::{
+    ArgumentRanker, Layer, Proposal, Recommenders, Source, StringMatcher, Suggestion, Tagger,
+};
+use crate::core::model::Span;
 
 /// The first bytes of an encoded model, with its version.
 const MODEL_MAGIC: &[u8; 4] = b"LPM1";
@@ -366,6 +370,148 @@ pub fn decode_model(bytes: &[u8]) -> Result<Recommenders, WireError> {
     })
 }
 
+fn put_span(w: &mut Writer, span: Span) {
+    w.len(span.start);
+    w.len(span.end.saturating_sub(span.start));
+}
+
+fn get_span(r: &mut Reader) -> Result<Span, WireError> {
+    let start = r.uint()? as usize;
+    let len = r.uint()? as usize;
+    Ok(Span::new(start, start.saturating_add(len)))
+}
+
+/// Suggestions as bytes (a worker's prediction for a document).
+pub fn put_suggestions(w: &mut Writer, suggestions: &[Suggestion]) {
+    w.len(suggestions.len());
+    for s in suggestions {
+        w.layer(s.layer());
+        put_span(w, s.span());
+        match &s.proposal {
+            Proposal::Mention { kind, .. } | Proposal::Event { kind, .. } => w.str(kind),
+            Proposal::Argument {
+                event,
+                role,
+                target,
+                ..
+            } => {
+                w.str(event);
+                w.str(role);
+                w.str(target);
+            }
+        }
+        w.str(&s.text);
+        match &s.source {
+            Source::StringMatcher => w.raw(&[0]),
+            Source::Tagger => w.raw(&[1]),
+            Source::ArgumentRanker => w.raw(&[2]),
+            Source::Imported(from) => {
+                w.raw(&[3]);
+                w.str(from);
+            }
+        }
+        match s.score {
+            Some(x) => {
+                w.raw(&[1]);
+                w.f64(x);
+            }
+            None => w.raw(&[0]),
+        }
+    }
+}
+
+/// Read what [`put_suggestions`] wrote.
+pub fn get_suggestions(r: &mut Reader) -> Result<Vec<Suggestion>, WireError> {
+    let n = r.len(6)?;
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let layer = r.layer()?;
+        let span = get_span(r)?;
+        let proposal = match layer {
+            Layer::Mention => Proposal::Mention {
+                span,
+                kind: r.string()?,
+            },
+            Layer::Event => Proposal::Event {
+                span,
+                kind: r.string()?,
+            },
+            Layer::Argument => Proposal::Argument {
+                event: r.string()?,
+                role: r.string()?,
+                target: r.string()?,
+                span,
+            },
+        };
+        let text = r.string()?;
+        let source = match r.raw(1)?[0] {
+            0 => Source::StringMatcher,
+            1 => Source::Tagger,
+            2 => Source::ArgumentRanker,
+            3 => Source::Imported(r.string()?),
+            _ => return Err(r.error("an unknown source")),
+        };
+        let score = match r.raw(1)?[0] {
+            0 => None,
+            1 => Some(r.f64()?),
+            _ => return Err(r.error("a bad score flag")),
+        };
+        out.push(Suggestion {
+            proposal,
+            text,
+            source,
+            score,
+        });
+    }
+    Ok(out)
+}
+
+/// A measured quality as bytes.
+pub fn put_quality(w: &mut Writer, q: &Quality) {
+    w.len(q.documents);
+    w.len(q.rows.len());
+    for ((who, layer, kind), c) in &q.rows {
+        w.raw(&[match who {
+            Measured::All => 0,
+            Measured::StringMatcher => 1,
+            Measured::Tagger => 2,
+            Measured::ArgumentRanker => 3,
+        }]);
+        w.layer(*layer);
+        w.str(kind);
+        w.len(c.tp);
+        w.len(c.fp);
+        w.len(c.fn_);
+    }
+}
+
+/// Read what [`put_quality`] wrote.
+pub fn get_quality(r: &mut Reader) -> Result<Quality, WireError> {
+    let documents = r.uint()? as usize;
+    let mut q = Quality {
+        documents,
+        ..Quality::default()
+    };
+    for _ in 0..r.len(6)? {
+        let who = match r.raw(1)?[0] {
+            0 => Measured::All,
+            1 => Measured::StringMatcher,
+            2 => Measured::Tagger,
+            3 => Measured::ArgumentRanker,
+            _ => return Err(r.error("an unknown recommender")),
+        };
+        let layer = r.layer()?;
+        let kind = r.string()?;
+        let c = EvalCounts {
+            tp: r.uint()? as usize,
+            fp: r.uint()? as usize,
+            fn_: r.uint()? as usize,
+        };
+        q.rows.insert((who, layer, kind), c);
+    }
+    Ok(q)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,6 +567,39 @@ mod tests {
         w.uint(u64::MAX >> 1);
         let err = decode_model(&w.bytes).expect_err("huge");
         assert_eq!(err.what, "a length past the end");
+    }
+
+    #[test]
+    fn suggestions_and_quality_round_trip() {
+        let m = model();
+        let held = Generator::new(9, 60).document("held", 3_000, 15);
+        let mut all = m.suggest(&held.text, &held.annotations);
+        all.push(Suggestion {
+            proposal: Proposal::Argument {
+                event: "E1".into(),
+                role: "Target".into(),
+                target: "T2".into(),
+                span: Span::new(3, 9),
+            },
+            text: "Kyiv’s".into(),
+            source: Source::Imported("model.json".into()),
+            score: None,
+        });
+        assert!(all.len() > 20);
+        let mut w = Writer::default();
+        put_suggestions(&mut w, &all);
+        let q = crate::core::suggest::eval::evaluate(&m, &[(&held).into()], 0.3);
+        assert!(!q.rows.is_empty());
+        put_quality(&mut w, &q);
+        let mut r = Reader::new(&w.bytes);
+        assert_eq!(get_suggestions(&mut r).unwrap(), all);
+        assert_eq!(get_quality(&mut r).unwrap(), q);
+        assert!(r.is_done());
+        // Cut short anywhere: an error, never a panic.
+        for cut in [1, 7, w.bytes.len() / 3, w.bytes.len() - 1] {
+            let mut r = Reader::new(&w.bytes[..cut]);
+            assert!(get_suggestions(&mut r).is_err() || get_quality(&mut r).is_err());
+        }
     }
 
     #[test]
