@@ -23,9 +23,6 @@ use crate::core::suggest::predict::Requests;
 use crate::core::suggest::split::split;
 use crate::core::suggest::{Config, Gazetteer, Layer};
 
-/// How long after the app starts the first training waits.
-const FIRST_TRAINING: Duration = Duration::from_millis(1_500);
-
 #[derive(Clone, Copy)]
 pub struct Suggestions {
     ws: Workspace,
@@ -153,15 +150,13 @@ impl Suggestions {
             self.bump();
         });
         // Any document's edit retrains, once the edits pause (the trainer's debounce:
-        // 1.5 s after the last edit, at the latest 10 s after the first). The first
-        // training (and the worker's start) waits until the article has had time to
-        // open: its snapshot is written on the main thread.
+        // 1.5 s after the last edit, at the latest 10 s after the first).
         Effect::new(move |first: Option<()>| {
             ws.corpus.corpus_rev().track();
             ws.corpus.index().track();
             if first.is_none() {
                 let this = self;
-                set_timeout(move || this.retrain(), FIRST_TRAINING);
+                set_timeout(move || this.retrain(), Duration::from_millis(200));
             } else {
                 trainer::shared().edited(move |_| self.retrain());
             }
