@@ -21,7 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::Suggestion;
-use super::{accept_edit, visible, AcceptError, Layer, Proposal, Recommenders, Rejections};
+use super::{
+    accept_edit, annotated_spans, visible, AcceptError, Layer, Proposal, Recommenders, Rejections,
+};
 use crate::core::edit::Edit;
 use crate::core::layout::Piece;
 use crate::core::model::{Annotations, Id, Span};
@@ -238,18 +240,7 @@ impl DocSuggestions {
             self.on.clear();
             self.drawn.get_mut().dirty = None;
         }
-        let mentions: BTreeSet<Span> = ann
-            .mentions
-            .iter()
-            .filter(|m| m.fragments.len() == 1)
-            .map(|m| m.fragments[0])
-            .collect();
-        let triggers: BTreeSet<Span> = ann
-            .events
-            .iter()
-            .filter(|e| e.trigger.len() == 1)
-            .map(|e| e.trigger[0])
-            .collect();
+        let (mentions, triggers) = annotated_spans(ann);
         // A rejection key is built only where a rejection's span is.
         let rejected: BTreeSet<(Layer, Span)> =
             self.rejections.keys().map(|k| (k.layer, k.span)).collect();

@@ -334,6 +334,24 @@ impl Recommenders {
     }
 }
 
+/// The spans already annotated as a one-fragment mention, and as a one-fragment trigger:
+/// a suggestion on one of them is not shown.
+pub(crate) fn annotated_spans(ann: &Annotations) -> (BTreeSet<Span>, BTreeSet<Span>) {
+    let mentions = ann
+        .mentions
+        .iter()
+        .filter(|m| m.fragments.len() == 1)
+        .map(|m| m.fragments[0])
+        .collect();
+    let triggers = ann
+        .events
+        .iter()
+        .filter(|e| e.trigger.len() == 1)
+        .map(|e| e.trigger[0])
+        .collect();
+    (mentions, triggers)
+}
+
 /// The suggestions to show: not rejected, at least `min_score`, not already annotated
 /// (a mention or trigger with that exact span, or that argument in its event), and
 /// one per span and type (the best-scored). Sorted by position.
@@ -343,18 +361,7 @@ pub fn visible(
     rejections: &Rejections,
     min_score: f64,
 ) -> Vec<Suggestion> {
-    let mentions: BTreeSet<Span> = ann
-        .mentions
-        .iter()
-        .filter(|m| m.fragments.len() == 1)
-        .map(|m| m.fragments[0])
-        .collect();
-    let triggers: BTreeSet<Span> = ann
-        .events
-        .iter()
-        .filter(|e| e.trigger.len() == 1)
-        .map(|e| e.trigger[0])
-        .collect();
+    let (mentions, triggers) = annotated_spans(ann);
     let mut best: BTreeMap<(usize, usize, Layer, String, String), Suggestion> = BTreeMap::new();
     for s in suggestions {
         if s.rank() < min_score || rejections.is_rejected(&s, ann) {
