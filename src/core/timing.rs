@@ -103,13 +103,10 @@ pub fn stamp_affected(
 ) -> usize {
     // Equality against a short list beats ordered lookups when, as for a keypress, an
     // edit touches a handful of the document's annotations.
-    let few: Vec<&Id> = affected.iter().collect();
-    let keep = |id: &Id| {
-        if few.len() <= 16 {
-            few.contains(&id)
-        } else {
-            affected.contains(id)
-        }
+    let few: Option<Vec<&Id>> = (affected.len() <= 16).then(|| affected.iter().collect());
+    let keep = |id: &Id| match &few {
+        Some(few) => few.contains(&id),
+        None => affected.contains(id),
     };
     let stamped = stamp_where(before, after, now_ms, annotator, keep);
     if !after.stamps.is_empty() {

@@ -237,7 +237,7 @@ impl<S: KeyValueStore> Workspace<S> {
     /// Apply `edit` to a document's slot as one step of its history, and stamp what it
     /// changed (see [`crate::core::timing::stamp_affected`]).
     fn apply_stamped(&mut self, id: &str, edit: Edit) -> Option<Result<(), EditError>> {
-        let affected = self.affected(id, Some(&edit));
+        let affected = self.slot(id).and_then(|s| self.affected(s, Some(&edit)));
         self.stamping(id, affected, |slot| slot.apply(edit))
     }
 
@@ -245,14 +245,14 @@ impl<S: KeyValueStore> Workspace<S> {
     fn step_stamped(&mut self, id: &str, undo: bool) -> Option<Result<bool, EditError>> {
         let affected = self
             .slot(id)
-            .and_then(|s| self.affected(id, s.history.next(undo)));
+            .and_then(|s| self.affected(s, s.history.next(undo)));
         self.stamping(id, affected, |slot| slot.undo_or_redo(undo))
     }
 
-    /// What `edit` may change in a document, when edits are stamped at all.
-    fn affected(&self, id: &str, edit: Option<&Edit>) -> Option<BTreeSet<Id>> {
+    /// What `edit` may change in `slot`'s document, when edits are stamped at all.
+    fn affected(&self, slot: &DocSlot, edit: Option<&Edit>) -> Option<BTreeSet<Id>> {
         self.clock.as_ref()?;
-        let (slot, edit) = (self.slot(id)?, edit?);
+        let edit = edit?;
         let mut ids = BTreeSet::new();
         edit.affected(&slot.doc.annotations, &mut ids);
         Some(ids)
