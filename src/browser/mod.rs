@@ -8,6 +8,7 @@ pub mod files;
 pub mod html;
 pub mod local_storage;
 pub mod paint;
+pub mod paragraphs;
 pub mod persist;
 pub mod ports;
 pub mod selection;

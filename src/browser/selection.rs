@@ -63,8 +63,8 @@ pub fn selection_span() -> Option<Span> {
 /// The DOM point of code point `cp` inside `root` (the article element). Paragraphs are
 /// found by binary search, so this stays fast on a 1 MB article.
 pub fn cp_to_point(root: &Element, cp: usize) -> Option<(Node, u32)> {
-    let paragraphs = root.children();
-    let (mut lo, mut hi) = (0u32, paragraphs.length());
+    let paragraphs = super::paragraphs::Paragraphs::of(root);
+    let (mut lo, mut hi) = (0, paragraphs.len());
     while lo < hi {
         let mid = (lo + hi) / 2;
         let p = paragraphs.item(mid)?;

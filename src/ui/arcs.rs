@@ -11,6 +11,7 @@ use std::ops::Range;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
+use crate::browser::paragraphs::Paragraphs;
 use crate::core::arcs::{layout, ArcIndex, ArcLayout, EndBox, ParaArc};
 use crate::core::model::{Annotations, Span};
 use crate::core::render::arcs::arcs_html;
@@ -43,6 +44,12 @@ impl ArcsState {
             drawn: vec![false; paragraphs],
             ..Self::default()
         }
+    }
+
+    /// The paragraphs found on screen (with the margin) when the arcs last looked, if they
+    /// have looked: reading it forces no layout.
+    pub fn seen(&self) -> Option<Range<usize>> {
+        self.looked.map(|_| self.range.clone())
     }
 
     /// The paragraph's text was drawn again, and its arcs layer with it.
@@ -114,10 +121,10 @@ fn end_box(p: &Element, id: &str, origin: (f64, f64)) -> Option<(EndBox, Element
 /// binary search over the paragraphs' boxes, so a 3,000-paragraph article costs a few
 /// reads per frame.
 pub fn visible(root: &Element, height: f64) -> Range<usize> {
-    let children = root.children();
-    let n = children.length() as usize;
+    let children = Paragraphs::of(root);
+    let n = children.len();
     let (top, bottom) = (-height / 2.0, height * 1.5);
-    let rect = |i: usize| children.item(i as u32).as_ref().and_then(bounding);
+    let rect = |i: usize| children.item(i).as_ref().and_then(bounding);
     let first = partition(n, |i| rect(i).is_some_and(|r| r.3 < top));
     let end = partition(n, |i| rect(i).is_some_and(|r| r.1 <= bottom));
     first..end.max(first)
@@ -269,12 +276,12 @@ pub fn paint(
         state.range = visible(root, height);
         state.looked = Some((top, height));
     }
-    let children = root.children();
+    let children = Paragraphs::of(root);
     let mut todo: Vec<(usize, Element)> = state
         .range
         .clone()
         .filter(|&i| !state.drawn[i])
-        .filter_map(|i| Some((i, children.item(i as u32)?)))
+        .filter_map(|i| Some((i, children.item(i)?)))
         .collect();
     if todo.is_empty() {
         return false;
@@ -388,10 +395,10 @@ pub fn emphasise(root: &Element, state: &mut ArcsState) {
     for el in state.linked.drain(..) {
         let _ = el.class_list().remove_1("linked");
     }
-    let children = root.children();
+    let children = Paragraphs::of(root);
     let hot = state.hot.clone();
     for i in state.range.clone() {
-        let Some(p) = children.item(i as u32) else {
+        let Some(p) = children.item(i) else {
             continue;
         };
         let Ok(Some(layer)) = p.query_selector(":scope > .arcs") else {
@@ -423,9 +430,9 @@ fn mark_far_ends(root: &Element, state: &mut ArcsState, paragraphs: &[usize]) {
     let Some(hot) = state.hot.clone() else {
         return;
     };
-    let children = root.children();
+    let children = Paragraphs::of(root);
     for &i in paragraphs {
-        let Some(p) = children.item(i as u32) else {
+        let Some(p) = children.item(i) else {
             continue;
         };
         let mut far: Vec<&str> = state

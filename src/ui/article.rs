@@ -11,6 +11,7 @@ use super::arcs::{bounding, emphasise, paint, ArcsState};
 use super::display::Display;
 use super::state::Workspace;
 use super::suggest::Suggestions;
+use crate::browser::paragraphs::Paragraphs;
 use crate::browser::selection::{clear_selection, select_span, selection_span};
 use crate::core::arcs::has_arcs;
 use crate::core::layout::{
@@ -54,6 +55,30 @@ fn schema_colors(ws: Workspace) -> Colors {
 /// A drag that started on a highlight: (the innermost id, every id there, x, y).
 type DragStart = (String, Vec<String>, f64, f64);
 
+/// The selection and argument marks to set, and whether to bring the selection into view.
+struct Marks {
+    chosen: Option<Id>,
+    roles: Vec<(Id, String)>,
+    numbered: Vec<Id>,
+    scroll: bool,
+}
+
+/// The work waiting to be done. An edit changes the text's pieces, the marks and the
+/// arcs at once, through several effects (and the suggestions' own, a tick later). The
+/// writes are gathered and done once, after the effects have settled (`settle`): each
+/// paragraph is written once. The reads (the scroll to the selection, the arcs'
+/// measuring) wait for the frame and come before its writes, so that they share the
+/// layout the frame does anyway.
+#[derive(Default)]
+struct Due {
+    settling: bool,
+    repaint: bool,
+    marks: Option<Marks>,
+    framed: bool,
+    scroll: Option<Id>,
+    arcs: bool,
+}
+
 /// The open article's handles, shared by its effects and event handlers. Frames and
 /// listeners can fire after the article is gone (a switch of document): every handle is
 /// read with its `try_` form, so a late call does nothing.
@@ -74,8 +99,9 @@ struct Painter {
     /// The elements marked last time, to unmark without searching the article for them.
     marked: StoredValue<Vec<web_sys::Element>, LocalStorage>,
     hover: StoredValue<Option<Id>, LocalStorage>,
-    /// Whether an arcs frame is already asked for.
-    queued: StoredValue<bool, LocalStorage>,
+    /// What the next frame does (see [`Painter::frame`]).
+    due: StoredValue<Due, LocalStorage>,
+    colors: StoredValue<Colors>,
     drag: StoredValue<Option<DragStart>, LocalStorage>,
     /// The line of a drag in progress, relative to the article's wrapper.
     band: RwSignal<Option<(f64, f64, f64, f64)>>,
@@ -106,17 +132,30 @@ impl Painter {
     /// repaints it: other documents' edits bump their own revisions, not this one. A
     /// paragraph is drawn again only when its annotations, its suggestions or the focus in
     /// it changed.
-    fn repaint_on_edits(self, colors: Colors) {
+    fn repaint_on_edits(self) {
         let sug = self.sug;
         Effect::new(move |_| {
             self.ws.corpus.open_rev().track();
             sug.rev().track();
             sug.focused().track();
-            let hidden = sug.hidden().get();
+            sug.hidden().track();
+            self.due.try_update_value(|d| d.repaint = true);
+            self.ask_settle();
+        });
+    }
+
+    /// Rewrite the paragraphs whose pieces changed (see `repaint_on_edits`).
+    fn repaint(self) {
+        let sug = self.sug;
+        let Some(colors) = self.colors.try_get_value() else {
+            return;
+        };
+        let hidden = sug.hidden().try_get_untracked().unwrap_or(false);
+        {
             let Some(root) = self.article_ref.try_get_untracked().flatten() else {
                 return;
             };
-            let elements = root.children();
+            let elements = Paragraphs::of(&root);
             let focus = sug.focused_index();
             let old_focus = self.sug_focus.try_get_value().flatten();
             self.sug_focus.try_set_value(focus);
@@ -151,7 +190,12 @@ impl Painter {
                     self.drawn.try_update_value(|all_drawn| {
                         self.suggested.try_update_value(|suggested| {
                             let over = || js_sys::Date::now() - started > SUGGESTION_SLICE_MS;
-                            for i in suggestion_order(&root, paras.len()) {
+                            let seen = self
+                                .arcs
+                                .try_with_value(ArcsState::seen)
+                                .flatten()
+                                .unwrap_or_else(|| on_screen(&root));
+                            for i in suggestion_order(seen, paras.len()) {
                                 let (new, drawn) = (&new[i], &mut all_drawn[i]);
                                 let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
                                 let pieces = match &new_sug[i] {
@@ -175,7 +219,7 @@ impl Painter {
                                 suggested[i] = pieces;
                                 // The new markup has no arcs layer: it is drawn again.
                                 self.arcs.try_update_value(|a| a.forget(i));
-                                if let Some(el) = elements.item(i as u32) {
+                                if let Some(el) = elements.item(i) {
                                     let s = Suggested {
                                         pieces: &suggested[i][..],
                                         title: &title,
@@ -194,17 +238,19 @@ impl Painter {
                         });
                     });
                     if deferred {
-                        request_animation_frame(move || sug.redraw());
+                        request_animation_frame(move || {
+                            self.due.try_update_value(|d| d.repaint = true);
+                            self.settle();
+                        });
                     }
                 });
             });
-        });
+        }
     }
 
     /// Draw the arcs of the paragraphs on screen (see super::arcs), lit for the hovered or
     /// selected annotation.
     fn arcs_frame(&self) {
-        self.queued.try_set_value(false);
         let Some(Some(root)) = self.article_ref.try_get_untracked() else {
             return;
         };
@@ -247,9 +293,71 @@ impl Painter {
 
     /// Arcs are drawn a frame after what changed them, at most once a frame.
     fn schedule_arcs(self) {
-        if self.queued.try_get_value() == Some(false) {
-            self.queued.try_set_value(true);
-            request_animation_frame(move || self.arcs_frame());
+        self.due.try_update_value(|d| d.arcs = true);
+        self.ask_frame();
+    }
+
+    /// Ask for the frame that does the reads that are due, once.
+    fn ask_frame(self) {
+        let ask = self
+            .due
+            .try_update_value(|d| !std::mem::replace(&mut d.framed, true));
+        if ask == Some(true) {
+            request_animation_frame(move || self.frame());
+        }
+    }
+
+    /// Ask, once, for the writes that are due, after the effects running now (and those
+    /// they wake) have run.
+    fn ask_settle(self) {
+        let ask = self
+            .due
+            .try_update_value(|d| !std::mem::replace(&mut d.settling, true));
+        if ask == Some(true) {
+            leptos::task::spawn_local(async move { self.settle() });
+        }
+    }
+
+    /// The writes: the paragraphs' text, then the marks on it.
+    fn settle(self) {
+        let Some((repaint, marks)) = self.due.try_update_value(|d| {
+            d.settling = false;
+            (std::mem::take(&mut d.repaint), d.marks.take())
+        }) else {
+            return;
+        };
+        if repaint {
+            self.repaint();
+        }
+        if let Some(marks) = marks {
+            self.mark(marks);
+        }
+    }
+
+    /// The frame: the scroll to the selection, then the arcs (reads, then writes).
+    fn frame(self) {
+        let Some((scroll, arcs)) = self.due.try_update_value(|d| {
+            d.framed = false;
+            (d.scroll.take(), std::mem::take(&mut d.arcs))
+        }) else {
+            return;
+        };
+        if let Some(id) = scroll {
+            self.scroll_to(&id);
+        }
+        if arcs {
+            self.arcs_frame();
+        }
+    }
+
+    fn scroll_to(self, id: &str) {
+        let Some(root) = self.article_ref.try_get_untracked().flatten() else {
+            return;
+        };
+        if let Some(first) = self.locate(&root, id).into_iter().next() {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            first.scroll_into_view_with_scroll_into_view_options(&options);
         }
     }
 
@@ -414,31 +522,43 @@ impl Painter {
             // Bring a newly selected annotation into view (Tab and the arrows select ones
             // that may be off screen); a repaint of the same selection never scrolls.
             let scroll = selected.is_some() && previous.as_ref() != Some(&selected);
-            let chosen = selected.clone();
-            request_animation_frame(move || {
-                // The article may be gone by the time the frame comes.
-                let (Some(root), Some(old)) = (
-                    self.article_ref.try_get_untracked().flatten(),
-                    self.marked.try_get_value(),
-                ) else {
-                    return;
-                };
-                let locate = |root: &web_sys::Element, id: &str| self.locate(root, id);
-                let now =
-                    mark_annotations(&root, &locate, old, chosen.as_deref(), &marks, &numbered);
-                self.marked.try_set_value(now);
-                if scroll {
-                    if let Some(first) =
-                        chosen.and_then(|id| self.locate(&root, &id).into_iter().next())
-                    {
-                        let options = web_sys::ScrollIntoViewOptions::new();
-                        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                        first.scroll_into_view_with_scroll_into_view_options(&options);
-                    }
-                }
+            self.due.try_update_value(|d| {
+                // A scroll still waiting is kept: it has not been done.
+                let scroll = scroll || d.marks.as_ref().is_some_and(|m| m.scroll);
+                d.marks = Some(Marks {
+                    chosen: selected.clone(),
+                    roles: marks,
+                    numbered,
+                    scroll,
+                });
             });
+            self.ask_settle();
             selected
         });
+    }
+
+    fn mark(self, marks: Marks) {
+        // The article may be gone by the time the frame comes.
+        let (Some(root), Some(old)) = (
+            self.article_ref.try_get_untracked().flatten(),
+            self.marked.try_get_value(),
+        ) else {
+            return;
+        };
+        let locate = |root: &web_sys::Element, id: &str| self.locate(root, id);
+        let Marks {
+            chosen,
+            roles,
+            numbered,
+            scroll,
+        } = marks;
+        let now = mark_annotations(&root, &locate, old, chosen.as_deref(), &roles, &numbered);
+        self.marked.try_set_value(now);
+        // Scrolling reads the layout: it waits for the frame.
+        if let (true, Some(id)) = (scroll, chosen) {
+            self.due.try_update_value(|d| d.scroll = Some(id));
+            self.ask_frame();
+        }
     }
 }
 
@@ -504,11 +624,12 @@ fn ArticleText(id: Id) -> impl IntoView {
         drawn: StoredValue::new(drawn),
         marked: StoredValue::new_local(Vec::new()),
         hover: StoredValue::new_local(None),
-        queued: StoredValue::new_local(false),
+        due: StoredValue::new_local(Due::default()),
+        colors: StoredValue::new(colors),
         drag: StoredValue::new_local(None),
         band: RwSignal::new(None),
     };
-    p.repaint_on_edits(colors);
+    p.repaint_on_edits();
     Effect::new(move |_| {
         ws.corpus.open_rev().track();
         ws.selection.selected().track();
@@ -547,13 +668,18 @@ fn ArticleText(id: Id) -> impl IntoView {
 /// Paragraphs whose suggestions alone changed are redrawn for this long per task.
 const SUGGESTION_SLICE_MS: f64 = 8.0;
 
-/// The order paragraphs are looked at for redrawing: those on screen first.
-fn suggestion_order(root: &web_sys::Element, n: usize) -> impl Iterator<Item = usize> {
+/// The paragraphs on screen, with a margin (this reads the layout).
+fn on_screen(root: &web_sys::Element) -> std::ops::Range<usize> {
     let height = web_sys::window()
         .and_then(|w| w.inner_height().ok())
         .and_then(|h| h.as_f64())
         .unwrap_or(800.0);
-    let seen = super::arcs::visible(root, height);
+    super::arcs::visible(root, height)
+}
+
+/// The order paragraphs are looked at for redrawing: those `seen` on screen (when the
+/// arcs last looked, so that no layout is forced here) first.
+fn suggestion_order(seen: std::ops::Range<usize>, n: usize) -> impl Iterator<Item = usize> {
     let seen = seen.start.min(n)..seen.end.min(n);
     seen.clone()
         .chain((0..n).filter(move |i| !seen.contains(i)))
@@ -614,10 +740,10 @@ impl Drop for WindowFollow {
 fn highlights(root: &web_sys::Element, places: &[usize], id: &str) -> Vec<web_sys::Element> {
     let id = id.replace('\\', "\\\\").replace('"', "\\\"");
     let selector = format!("[data-m~=\"{id}\"]");
-    let paragraphs = root.children();
+    let paragraphs = Paragraphs::of(root);
     places
         .iter()
-        .filter_map(|&i| paragraphs.item(i as u32))
+        .filter_map(|&i| paragraphs.item(i))
         .filter_map(|p| p.query_selector_all(&selector).ok())
         .flat_map(|list| {
             (0..list.length())

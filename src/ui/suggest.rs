@@ -96,12 +96,6 @@ impl Suggestions {
         self.rev.update(|r| *r += 1);
     }
 
-    /// Draw again what is not drawn yet (the article draws many suggestions in slices).
-    pub fn redraw(&self) {
-        // A late frame after the article closed finds no signal: nothing to draw.
-        let _ = self.rev.try_update(|r| *r += 1);
-    }
-
     /// Follow the open document, its edits and the selected event; retrain after edits.
     pub fn install(self) {
         let ws = self.ws;

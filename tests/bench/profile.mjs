@@ -90,7 +90,7 @@ function totalTimes(profile, top = 30, windows) {
     .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`).join('\n');
 }
 
-const CATEGORIES = ['blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink', 'loading', 'disabled-by-default-v8.compile'].join(',');
+const CATEGORIES = ['blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'v8', 'v8.wasm', 'blink', 'loading', 'disabled-by-default-v8.compile'].join(',');
 
 async function trace(cdp, body) {
   const events = [];
@@ -120,17 +120,36 @@ function mainThread(events, top = 25, windows) {
 // Every main-thread event above `min` ms, in time order, relative to the first event.
 const SHOWN = new Set(['RunTask', 'FireAnimationFrame', 'FunctionCall', 'EventDispatch', 'TimerFire', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Commit', 'ParseHTML', 'EvaluateScript', 'v8.compileModule', 'wasm.CompileLazy', 'v8.wasm.compiledModule', 'v8.wasm.streamFromResponseCallback', 'MajorGC', 'MinorGC', 'user_timing', 'start', 'end']);
 function timeline(events, min = 3, windows) {
+  const all = !!process.env.ALLNAMES;
   const main = new Set();
   for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
   const inside = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a - 2000 && e.ts < b + 2000);
-  const xs = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && inside(e) && SHOWN.has(e.name) && ((e.ph === 'X' && e.dur >= min * 1000) || e.name === 'start' || e.name === 'end'));
+  const xs = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && inside(e) && (all || SHOWN.has(e.name)) && ((e.ph === 'X' && e.dur >= min * 1000) || e.name === 'start' || e.name === 'end'));
   const t0 = Math.min(...events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).map((e) => e.ts));
   return xs.sort((a, b) => a.ts - b.ts).map((e) => `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${e.name} ${e.args?.data?.url?.split('/').pop()?.slice(0, 40) ?? e.args?.data?.functionName ?? ''}`).join('\n');
+}
+
+// Each layout or style recalculation that script forced, with the script frames that forced it.
+function forced(events, windows) {
+  const main = new Set();
+  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
+  const keep = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a && e.ts < b);
+  const t0 = Math.min(...events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).map((e) => e.ts));
+  return events.filter((e) => main.has(`${e.pid}:${e.tid}`) && keep(e) && (e.name === 'Layout' || e.name === 'UpdateLayoutTree') && e.ph === 'X')
+    .sort((a, b) => a.ts - b.ts)
+    .map((e) => {
+      const stack = e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace ?? [];
+      const frames = stack.slice(0, 4).map((f) => short(f.functionName || '(anon)')).join(' < ');
+      const b = e.args?.beginData ?? {};
+      const size = e.name === 'Layout' ? ` dirty ${b.dirtyObjects}/${b.totalObjects}${b.partialLayout ? ' partial' : ''}` : ` elements ${e.args?.elementCount ?? ''}`;
+      return `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${(e.dur / 1000).toFixed(1).padStart(5)} ms  ${e.name}${size}  ${frames || '(lifecycle)'}`;
+    }).join('\n');
 }
 
 async function seeded(entry, viewport = { width: 1366, height: 768 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  if (process.env.CONSOLE) page.on('console', (m) => console.log('console:', m.text()));
   await page.goto(`${base}/index.html`);
   await page.evaluate((d) => {
     localStorage.clear();
@@ -140,7 +159,10 @@ async function seeded(entry, viewport = { width: 1366, height: 768 }) {
   }, entry);
   await page.reload();
   await page.waitForSelector('.article .arcs', { timeout: 120_000 });
-  await page.waitForTimeout(500);
+  // As the bench does: the keys start once training and its suggestions are done.
+  await page.waitForFunction(() => /Trained on/.test(document.querySelector('.suggest-status')?.textContent ?? ''), null, { timeout: 180_000 });
+  await page.waitForFunction(() => !/Looking for more/.test(document.querySelector('.suggest-count')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForTimeout(1_500);
   return { context, page };
 }
 
@@ -165,6 +187,7 @@ async function profiled(page, body) {
   console.log('\n-- inclusive time, in the windows --\n' + totalTimes(profile, Number(process.env.TOP ?? 40), windows));
   console.log('\n-- main thread (trace), in the windows --\n' + mainThread(events, 25, windows));
   if (process.env.ALL) console.log('\n-- self time, all --\n' + selfTimes(profile));
+  if (process.env.FORCED) console.log('\n-- forced layouts, in the windows --\n' + forced(events, windows));
   if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));
 }
 
@@ -182,6 +205,8 @@ const KEY = async (runs) => {
     const seg = free[Math.floor((i * free.length) / runs)];
     seg.scrollIntoView({ block: 'center' });
     await painted(); await painted();
+    // A retraining's suggestions may have redrawn the paragraph meanwhile: pick again.
+    if (!seg.isConnected) { i--; continue; }
     const node = seg.firstChild;
     const at = node.textContent.search(/[a-z]{5,}/);
     const range = document.createRange();
@@ -190,6 +215,7 @@ const KEY = async (runs) => {
     article.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
     await painted(); await painted();
     await new Promise((r) => setTimeout(r, 300));
+    if (!seg.isConnected) { i--; continue; }
     const para = seg.closest('p');
     const before = para.querySelectorAll('.seg.m').length;
     await task();
