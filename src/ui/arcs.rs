@@ -36,6 +36,11 @@ pub struct ArcsState {
     /// paragraphs on screen were last looked for; and what they were.
     looked: Option<(f64, f64)>,
     range: Range<usize>,
+    /// Paragraphs whose text was drawn again with their old arcs kept (see [`carry_over`]),
+    /// with the frame after which they are measured and drawn again.
+    later: Vec<(usize, u64)>,
+    /// Frames painted so far.
+    frames: u64,
 }
 
 impl ArcsState {
@@ -57,6 +62,15 @@ impl ArcsState {
         if let Some(d) = self.drawn.get_mut(paragraph) {
             *d = false;
         }
+    }
+
+    /// The paragraph's text was drawn again, but its old arcs were carried over
+    /// ([`carry_over`]): they are measured again in the next frame, not in this one, so
+    /// that the frame showing the edit does not wait for them. An edit that changed the
+    /// paragraph's arcs has them drawn in this frame all the same ([`ArcIndex::update`]).
+    pub fn forget_after_this_frame(&mut self, paragraph: usize) {
+        self.later.retain(|(p, _)| *p != paragraph);
+        self.later.push((paragraph, self.frames));
     }
 }
 
@@ -151,6 +165,8 @@ struct Measured {
     boxes: Vec<EndBox>,
     /// The first segment of each box: the line's strut goes there.
     elements: Vec<Element>,
+    /// The annotation of each box.
+    ids: Vec<String>,
 }
 
 fn measure(p: &Element, index: usize, arcs: &[ParaArc<String>]) -> Option<Measured> {
@@ -165,12 +181,14 @@ fn measure(p: &Element, index: usize, arcs: &[ParaArc<String>]) -> Option<Measur
     }
     let mut boxes = Vec::new();
     let mut elements = Vec::new();
+    let mut ids = Vec::new();
     let mut at: HashMap<&str, usize> = HashMap::new();
     for id in &ends {
         if let Some((b, el)) = end_box(p, id, (left, top)) {
             at.insert(id.as_str(), boxes.len());
             boxes.push(b);
             elements.push(el);
+            ids.push(id.clone());
         }
     }
     let layout = layout(arcs, &at, &boxes, right - left);
@@ -179,6 +197,7 @@ fn measure(p: &Element, index: usize, arcs: &[ParaArc<String>]) -> Option<Measur
         layout,
         boxes,
         elements,
+        ids,
     })
 }
 
@@ -199,6 +218,7 @@ fn set_struts(p: &Element, m: Option<&Measured>) -> bool {
             };
             if !keep.contains(&&el) {
                 let _ = el.remove_attribute("data-up");
+                let _ = el.remove_attribute("data-up-of");
                 if let Some(s) = style_of(&el) {
                     let _ = s.remove_property("--up");
                 }
@@ -213,14 +233,57 @@ fn set_struts(p: &Element, m: Option<&Measured>) -> bool {
         let height = m.boxes[b].bottom - m.boxes[b].top + m.layout.room_at(b);
         let up = format!("{height:.0}px");
         if el.get_attribute("data-up").as_deref() != Some(up.as_str()) {
-            let _ = el.set_attribute("data-up", &up);
-            if let Some(s) = style_of(el) {
-                let _ = s.set_property("--up", &up);
-            }
+            put_strut(el, &m.ids[b], &up);
             changed = true;
         }
     }
     changed
+}
+
+fn put_strut(el: &Element, id: &str, up: &str) {
+    let _ = el.set_attribute("data-up", up);
+    let _ = el.set_attribute("data-up-of", id);
+    if let Some(s) = style_of(el) {
+        let _ = s.set_property("--up", up);
+    }
+}
+
+/// A paragraph's arcs as drawn: its layer and its struts (annotation, height).
+pub struct Drawn {
+    layer: Element,
+    struts: Vec<(String, String)>,
+}
+
+/// Take the drawn arcs out of paragraph `p`, whose text is about to be drawn again.
+pub fn take_drawn(p: &Element) -> Option<Drawn> {
+    let layer = p.query_selector(":scope > .arcs").ok()??;
+    let mut struts = Vec::new();
+    if let Ok(list) = p.query_selector_all("[data-up-of]") {
+        for k in 0..list.length() {
+            let Some(el) = list.item(k).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            if let (Some(id), Some(up)) =
+                (el.get_attribute("data-up-of"), el.get_attribute("data-up"))
+            {
+                struts.push((id, up));
+            }
+        }
+    }
+    layer.remove();
+    Some(Drawn { layer, struts })
+}
+
+/// Put the arcs taken by [`take_drawn`] back into the paragraph's new text: the layer,
+/// and each strut on its annotation's first segment, which is where measuring puts it.
+/// All writes: the frame lays the paragraph out once, with its lines still open.
+pub fn carry_over(p: &Element, drawn: Drawn) {
+    for (id, up) in &drawn.struts {
+        if let Ok(Some(el)) = p.query_selector(&id_selector(id)) {
+            put_strut(&el, id, up);
+        }
+    }
+    let _ = p.append_child(&drawn.layer);
 }
 
 fn remove_layer(p: &Element) {
@@ -253,8 +316,26 @@ pub fn paint(
             ..ArcsState::new(paragraphs.len())
         };
     }
+    state.frames += 1;
     for i in state.index.update(paragraphs, ann, entity, version) {
         state.drawn[i] = false;
+    }
+    let frames = state.frames;
+    let mut waiting = false;
+    let later = std::mem::take(&mut state.later);
+    for (i, since) in later {
+        // Arcs that changed are drawn in this frame anyway.
+        if !state.drawn.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        if frames > since + 1 {
+            if let Some(d) = state.drawn.get_mut(i) {
+                *d = false;
+            }
+        } else {
+            state.later.push((i, since));
+            waiting = true;
+        }
     }
     let height = web_sys::window()
         .and_then(|w| w.inner_height().ok())
@@ -284,9 +365,9 @@ pub fn paint(
         .filter_map(|i| Some((i, children.item(i)?)))
         .collect();
     if todo.is_empty() {
-        return false;
+        return waiting;
     }
-    let more = keep_frame_budget(&mut todo, &state.index, height);
+    let more = keep_frame_budget(&mut todo, &state.index, height) || waiting;
     // Reads: every paragraph to draw is measured.
     let first: Vec<Measured> = todo
         .iter()

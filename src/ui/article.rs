@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::annotate::Interaction;
-use super::arcs::{bounding, emphasise, paint, ArcsState};
+use super::arcs::{bounding, carry_over, emphasise, paint, take_drawn, ArcsState};
 use super::display::Display;
 use super::state::Workspace;
 use super::suggest::Suggestions;
@@ -196,7 +196,7 @@ impl Painter {
                                 .flatten()
                                 .unwrap_or_else(|| on_screen(&root));
                             for i in suggestion_order(seen, paras.len()) {
-                                let (new, drawn) = (&new[i], &mut all_drawn[i]);
+                                let (new, drawn) = (new.get(i), &mut all_drawn[i]);
                                 let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
                                 let pieces = match &new_sug[i] {
                                     Some(p) => p.clone(),
@@ -217,14 +217,13 @@ impl Painter {
                                 }
                                 *drawn = new.iter().map(PieceRef::to_piece).collect();
                                 suggested[i] = pieces;
-                                // The new markup has no arcs layer: it is drawn again.
-                                self.arcs.try_update_value(|a| a.forget(i));
                                 if let Some(el) = elements.item(i) {
                                     let s = Suggested {
                                         pieces: &suggested[i][..],
                                         title: &title,
                                         focused: focus,
                                     };
+                                    let arcs = take_drawn(&el);
                                     el.set_inner_html(&paragraph_html_suggested(
                                         &doc.text,
                                         index,
@@ -233,6 +232,17 @@ impl Painter {
                                         &s,
                                         |k| color_of(&colors, k),
                                     ));
+                                    // The old arcs stay until the new text is measured.
+                                    match arcs {
+                                        Some(arcs) => {
+                                            carry_over(&el, arcs);
+                                            self.arcs
+                                                .try_update_value(|a| a.forget_after_this_frame(i));
+                                        }
+                                        None => {
+                                            self.arcs.try_update_value(|a| a.forget(i));
+                                        }
+                                    }
                                 }
                             }
                         });

@@ -334,21 +334,37 @@ impl Recommenders {
     }
 }
 
+/// A set of spans, sorted once for binary search: built after every edit from 10,000
+/// annotations, a vector sorts far faster than a tree set inserts.
+pub(crate) struct SpanSet(Vec<Span>);
+
+impl SpanSet {
+    fn of(spans: impl Iterator<Item = Span>) -> Self {
+        let mut v: Vec<Span> = spans.collect();
+        v.sort_unstable();
+        Self(v)
+    }
+
+    pub(crate) fn contains(&self, span: &Span) -> bool {
+        self.0.binary_search(span).is_ok()
+    }
+}
+
 /// The spans already annotated as a one-fragment mention, and as a one-fragment trigger:
 /// a suggestion on one of them is not shown.
-pub(crate) fn annotated_spans(ann: &Annotations) -> (BTreeSet<Span>, BTreeSet<Span>) {
-    let mentions = ann
-        .mentions
-        .iter()
-        .filter(|m| m.fragments.len() == 1)
-        .map(|m| m.fragments[0])
-        .collect();
-    let triggers = ann
-        .events
-        .iter()
-        .filter(|e| e.trigger.len() == 1)
-        .map(|e| e.trigger[0])
-        .collect();
+pub(crate) fn annotated_spans(ann: &Annotations) -> (SpanSet, SpanSet) {
+    let mentions = SpanSet::of(
+        ann.mentions
+            .iter()
+            .filter(|m| m.fragments.len() == 1)
+            .map(|m| m.fragments[0]),
+    );
+    let triggers = SpanSet::of(
+        ann.events
+            .iter()
+            .filter(|e| e.trigger.len() == 1)
+            .map(|e| e.trigger[0]),
+    );
     (mentions, triggers)
 }
 
@@ -361,15 +377,21 @@ pub fn visible(
     rejections: &Rejections,
     min_score: f64,
 ) -> Vec<Suggestion> {
-    let (mentions, triggers) = annotated_spans(ann);
+    // Argument suggestions (the selected event's, after every edit) need no spans.
+    let spans = suggestions
+        .iter()
+        .any(|s| !matches!(s.proposal, Proposal::Argument { .. }))
+        .then(|| annotated_spans(ann));
     let mut best: BTreeMap<(usize, usize, Layer, String, String), Suggestion> = BTreeMap::new();
     for s in suggestions {
         if s.rank() < min_score || rejections.is_rejected(&s, ann) {
             continue;
         }
         let open = match &s.proposal {
-            Proposal::Mention { span, .. } => !mentions.contains(span),
-            Proposal::Event { span, .. } => !triggers.contains(span),
+            Proposal::Mention { span, .. } => {
+                !spans.as_ref().is_some_and(|(m, _)| m.contains(span))
+            }
+            Proposal::Event { span, .. } => !spans.as_ref().is_some_and(|(_, t)| t.contains(span)),
             Proposal::Argument {
                 event,
                 role,
