@@ -23,9 +23,13 @@ impl Paragraphs {
         section.children().item((i % SECTION) as u32)
     }
 
-    /// The section element holding paragraph `i`.
-    pub fn section_of(&self, i: usize) -> Option<Element> {
-        self.sections.item(u32::try_from(i / SECTION).ok()?)
+    /// Section `k` (paragraphs `k * SECTION..`).
+    pub fn section(&self, k: usize) -> Option<Element> {
+        self.sections.item(u32::try_from(k).ok()?)
+    }
+
+    pub fn sections(&self) -> usize {
+        self.sections.length() as usize
     }
 
     pub fn len(&self) -> usize {

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::browser::paragraphs::Paragraphs;
+use crate::core::render::article::SECTION;
 use crate::core::arcs::{layout, ArcIndex, ArcLayout, EndBox, ParaArc};
 use crate::core::model::{Annotations, Span};
 use crate::core::render::arcs::arcs_html;
@@ -132,15 +133,22 @@ fn end_box(p: &Element, id: &str, origin: (f64, f64)) -> Option<(EndBox, Element
 }
 
 /// The paragraphs within the viewport, grown by half its height on each side: found by
-/// binary search over the paragraphs' boxes, so a 3,000-paragraph article costs a few
-/// reads per frame.
+/// binary search over the sections' boxes, then over the paragraphs of the sections found,
+/// so a 3,000-paragraph article costs a few reads per frame. Reading a paragraph's box in
+/// a section the browser skips would lay that section out: only the sections in the
+/// window are looked into.
 pub fn visible(root: &Element, height: f64) -> Range<usize> {
-    let children = Paragraphs::of(root);
-    let n = children.len();
+    let paragraphs = Paragraphs::of(root);
+    let n = paragraphs.len();
     let (top, bottom) = (-height / 2.0, height * 1.5);
-    let rect = |i: usize| children.item(i).as_ref().and_then(bounding);
-    let first = partition(n, |i| rect(i).is_some_and(|r| r.3 < top));
-    let end = partition(n, |i| rect(i).is_some_and(|r| r.1 <= bottom));
+    let section = |k: usize| paragraphs.section(k).as_ref().and_then(bounding);
+    let sections = paragraphs.sections();
+    let first = partition(sections, |k| section(k).is_some_and(|r| r.3 < top));
+    let end = partition(sections, |k| section(k).is_some_and(|r| r.1 <= bottom));
+    let (lo, hi) = ((first * SECTION).min(n), (end * SECTION).min(n));
+    let rect = |i: usize| paragraphs.item(lo + i).as_ref().and_then(bounding);
+    let first = lo + partition(hi - lo, |i| rect(i).is_some_and(|r| r.3 < top));
+    let end = lo + partition(hi - lo, |i| rect(i).is_some_and(|r| r.1 <= bottom));
     first..end.max(first)
 }
 

@@ -58,7 +58,7 @@ const WATCH = (expected, arcs = false) => `
   window.__rendered = new Promise((resolve) => {
     const tick = () => {
       const a = document.querySelector('.article');
-      if (a && a.querySelectorAll(':scope > .sect > p').length >= ${expected} && document.querySelector('.article .sect:last-child > p:last-child .seg')
+      if (a && a.getElementsByClassName('para').length >= ${expected} && document.querySelector('.article p:last-child .seg')
           && (${arcs} === false || document.querySelector('.article .arcs'))) {
         requestAnimationFrame(() => resolve(performance.now()));
       } else requestAnimationFrame(tick);
