@@ -193,7 +193,7 @@ async function profiled(page, body) {
 
 // Input comes as a task of its own, as a real key or click does, and "painted" is the
 // task right after the rendering of the first frame whose DOM holds the change.
-const KEY = async (runs) => {
+const KEY = async ([runs, WAIT]) => {
   const frame = () => new Promise((r) => requestAnimationFrame(r));
   // The first task after a frame's rendering: user-blocking, so it runs before timers.
   const task = () => scheduler.postTask(() => {}, { priority: 'user-blocking' });
@@ -214,7 +214,7 @@ const KEY = async (runs) => {
     getSelection().removeAllRanges(); getSelection().addRange(range);
     article.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
     await painted(); await painted();
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, Number(WAIT)));
     if (!seg.isConnected) { i--; continue; }
     const para = seg.closest('p');
     const before = para.querySelectorAll('.seg.m').length;
@@ -317,7 +317,7 @@ if (scenario === 'cold') {
   const big = generate({ chars: 1_000_000, mentions: 10_000, seed: 7, events: 2_000, relations: 700 });
   const { page } = await seeded(storageEntries('Benchmark: 1 MB article', big));
   const runs = Number(process.env.RUNS ?? 10);
-  if (scenario === 'key') await profiled(page, () => page.evaluate(KEY, runs));
+  if (scenario === 'key') await profiled(page, () => page.evaluate(KEY, [runs, Number(process.env.WAIT ?? 300)]));
   else if (scenario === 'scroll') await profiled(page, () => page.evaluate(SCROLL));
   else if (scenario === 'drag') await profiled(page, () => page.evaluate(DRAG, runs));
   else if (scenario === 'open') {
