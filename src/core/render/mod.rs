@@ -10,21 +10,24 @@ pub mod suggested;
 /// Escape text for HTML (and SVG) content and attribute values: every piece of it is user
 /// data.
 pub fn escape_html_into(out: &mut String, text: &str) {
-    // The runs between special characters are copied whole: pushing a 1 MB article
-    // character by character was a tenth of opening it.
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
+    // Bytes, and the runs between special characters copied whole: a search by char or a
+    // push per character was a tenth of opening a 1 MB article. The five are ASCII, so
+    // each is a char boundary.
+    let mut from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..at]);
+        out.push_str(entity);
+        from = at + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[from..]);
 }
 
 #[cfg(test)]
