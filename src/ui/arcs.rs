@@ -12,10 +12,10 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::browser::paragraphs::Paragraphs;
-use crate::core::render::article::SECTION;
 use crate::core::arcs::{layout, ArcIndex, ArcLayout, EndBox, ParaArc};
 use crate::core::model::{Annotations, Span};
 use crate::core::render::arcs::arcs_html;
+use crate::core::render::article::SECTION;
 
 /// The painter's memory: every paragraph's arcs, which paragraphs show them, and the
 /// emphasis.
@@ -56,6 +56,31 @@ impl ArcsState {
     /// have looked: reading it forces no layout.
     pub fn seen(&self) -> Option<Range<usize>> {
         self.looked.map(|_| self.range.clone())
+    }
+
+    /// Look for the paragraphs on screen again, once the article has moved by a quarter
+    /// of the viewport (or the viewport changed) since the last look; `top` is the
+    /// article's top on screen.
+    fn look(&mut self, root: &Element, top: f64, height: f64) {
+        let moved = self
+            .looked
+            .is_none_or(|(t, h)| h != height || (t - top).abs() >= height / 4.0);
+        if moved {
+            self.range = visible(root, height);
+            self.looked = Some((top, height));
+        }
+    }
+
+    /// [`Self::seen`] kept up to date while the arcs are off (the article's suggestions
+    /// are drawn on-screen first by it).
+    pub fn follow(&mut self, root: &Element) {
+        let height = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .unwrap_or(800.0);
+        if let Some((_, top, _, _)) = bounding(root) {
+            self.look(root, top, height);
+        }
     }
 
     /// The paragraph's text was drawn again, and its arcs layer with it.
@@ -358,13 +383,7 @@ pub fn paint(
         state.drawn.iter_mut().for_each(|d| *d = false);
         state.looked = None;
     }
-    let moved = state
-        .looked
-        .is_none_or(|(t, h)| h != height || (t - top).abs() >= height / 4.0);
-    if moved {
-        state.range = visible(root, height);
-        state.looked = Some((top, height));
-    }
+    state.look(root, top, height);
     let children = Paragraphs::of(root);
     let mut todo: Vec<(usize, Element)> = state
         .range

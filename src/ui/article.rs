@@ -190,11 +190,14 @@ impl Painter {
                     self.drawn.try_update_value(|all_drawn| {
                         self.suggested.try_update_value(|suggested| {
                             let over = || js_sys::Date::now() - started > SUGGESTION_SLICE_MS;
+                            // Before the first frame has looked (an article just
+                            // opened), nothing is known to be on screen: finding out
+                            // here would lay the whole article out once more.
                             let seen = self
                                 .arcs
                                 .try_with_value(ArcsState::seen)
                                 .flatten()
-                                .unwrap_or_else(|| on_screen(&root));
+                                .unwrap_or_default();
                             for i in suggestion_order(seen, paras.len()) {
                                 let (new, drawn) = (new.get(i), &mut all_drawn[i]);
                                 let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
@@ -265,6 +268,7 @@ impl Painter {
             return;
         };
         if !self.display.arcs().try_get_untracked().unwrap_or(false) {
+            self.arcs.try_update_value(|a| a.follow(&root));
             return;
         }
         let Some(selected) = self.ws.selection.selected().try_get_untracked() else {
@@ -677,15 +681,6 @@ fn ArticleText(id: Id) -> impl IntoView {
 
 /// Paragraphs whose suggestions alone changed are redrawn for this long per task.
 const SUGGESTION_SLICE_MS: f64 = 8.0;
-
-/// The paragraphs on screen, with a margin (this reads the layout).
-fn on_screen(root: &web_sys::Element) -> std::ops::Range<usize> {
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(800.0);
-    super::arcs::visible(root, height)
-}
 
 /// The order paragraphs are looked at for redrawing: those `seen` on screen (when the
 /// arcs last looked, so that no layout is forced here) first.
