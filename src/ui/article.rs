@@ -151,114 +151,119 @@ impl Painter {
             return;
         };
         let hidden = sug.hidden().try_get_untracked().unwrap_or(false);
-        {
-            let Some(root) = self.article_ref.try_get_untracked().flatten() else {
-                return;
-            };
-            let elements = Paragraphs::of(&root);
-            let focus = sug.focused_index();
-            let old_focus = self.sug_focus.try_get_value().flatten();
-            self.sug_focus.try_set_value(focus);
-            self.ws.with_open(|slot| {
-                let (doc, index) = slot.indexed();
-                self.paras.try_with_value(|paras| {
-                    let new = bucket_refs(paras, drawn_spans(&doc.annotations));
-                    // Each paragraph's suggestion pieces, `None` where they are to be built
-                    // (by `paragraph_pieces`, when the paragraph is drawn).
-                    let none: Arc<Vec<Piece>> = Arc::default();
-                    let new_sug: Vec<Option<Arc<Vec<Piece>>>> = if hidden {
-                        vec![Some(none); paras.len()]
-                    } else {
-                        sug.with_layer(|l| l.pieces_shared(paras))
-                            .unwrap_or_else(|| vec![Some(none); paras.len()])
-                    };
-                    let focus_para = |f: Option<usize>| {
-                        let span = sug.with_layer(|l| l.get(f?).map(|s| s.span())).flatten()?;
-                        paragraphs_of(paras, &[span]).first().copied()
-                    };
-                    let touched = [focus_para(focus), focus_para(old_focus)];
-                    let title = |i: usize| {
-                        sug.with_layer(|l| l.get(i).map(|s| s.summary()))
+        let Some(root) = self.article_ref.try_get_untracked().flatten() else {
+            return;
+        };
+        let elements = Paragraphs::of(&root);
+        let focus = sug.focused_index();
+        let old_focus = self.sug_focus.try_get_value().flatten();
+        self.sug_focus.try_set_value(focus);
+        self.ws.with_open(|slot| {
+            let (doc, index) = slot.indexed();
+            self.paras.try_with_value(|paras| {
+                let new = bucket_refs(paras, drawn_spans(&doc.annotations));
+                // Each paragraph's suggestion pieces, `None` where they are to be built
+                // (by `paragraph_pieces`, when the paragraph is drawn).
+                let none: Arc<Vec<Piece>> = Arc::default();
+                let new_sug: Vec<Option<Arc<Vec<Piece>>>> = if hidden {
+                    vec![Some(none); paras.len()]
+                } else {
+                    sug.with_layer(|l| l.pieces_shared(paras))
+                        .unwrap_or_else(|| vec![Some(none); paras.len()])
+                };
+                let focus_para = |f: Option<usize>| {
+                    let span = sug.with_layer(|l| l.get(f?).map(|s| s.span())).flatten()?;
+                    paragraphs_of(paras, &[span]).first().copied()
+                };
+                let touched = [focus_para(focus), focus_para(old_focus)];
+                let title = |i: usize| {
+                    sug.with_layer(|l| l.get(i).map(|s| s.summary()))
+                        .flatten()
+                        .unwrap_or_default()
+                };
+                // Suggestions alone (a prediction arriving, thousands of them) are
+                // drawn a slice at a time, on-screen paragraphs first: the rest
+                // follows in the next frames.
+                let started = js_sys::Date::now();
+                let mut deferred = false;
+                let mut redrawn = false;
+                self.drawn.try_update_value(|all_drawn| {
+                    self.suggested.try_update_value(|suggested| {
+                        let over = || js_sys::Date::now() - started > SUGGESTION_SLICE_MS;
+                        // Before the first frame has looked (an article just
+                        // opened), nothing is known to be on screen: finding out
+                        // here would lay the whole article out once more.
+                        let seen = self
+                            .arcs
+                            .try_with_value(ArcsState::seen)
                             .flatten()
-                            .unwrap_or_default()
-                    };
-                    // Suggestions alone (a prediction arriving, thousands of them) are
-                    // drawn a slice at a time, on-screen paragraphs first: the rest
-                    // follows in the next frames.
-                    let started = js_sys::Date::now();
-                    let mut deferred = false;
-                    self.drawn.try_update_value(|all_drawn| {
-                        self.suggested.try_update_value(|suggested| {
-                            let over = || js_sys::Date::now() - started > SUGGESTION_SLICE_MS;
-                            // Before the first frame has looked (an article just
-                            // opened), nothing is known to be on screen: finding out
-                            // here would lay the whole article out once more.
-                            let seen = self
-                                .arcs
-                                .try_with_value(ArcsState::seen)
-                                .flatten()
-                                .unwrap_or_default();
-                            for i in suggestion_order(seen, paras.len()) {
-                                let (new, drawn) = (new.get(i), &mut all_drawn[i]);
-                                let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
-                                let pieces = match &new_sug[i] {
-                                    Some(p) => p.clone(),
-                                    None if same && over() => {
-                                        deferred = true;
-                                        continue;
-                                    }
-                                    None => sug
-                                        .with_layer(|l| l.paragraph_pieces(paras, i))
-                                        .unwrap_or_default(),
-                                };
-                                if same && suggested[i] == pieces {
-                                    continue;
-                                }
-                                if same && over() {
+                            .unwrap_or_default();
+                        for i in suggestion_order(seen, paras.len()) {
+                            let (new, drawn) = (new.get(i), &mut all_drawn[i]);
+                            let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
+                            let pieces = match &new_sug[i] {
+                                Some(p) => p.clone(),
+                                None if same && over() => {
                                     deferred = true;
                                     continue;
                                 }
-                                *drawn = new.iter().map(PieceRef::to_piece).collect();
-                                suggested[i] = pieces;
-                                if let Some(el) = elements.item(i) {
-                                    let s = Suggested {
-                                        pieces: &suggested[i][..],
-                                        title: &title,
-                                        focused: focus,
-                                    };
-                                    let arcs = take_drawn(&el);
-                                    el.set_inner_html(&paragraph_html_suggested(
-                                        &doc.text,
-                                        index,
-                                        paras[i],
-                                        drawn,
-                                        &s,
-                                        |k| color_of(&colors, k),
-                                    ));
-                                    // The old arcs stay until the new text is measured.
-                                    match arcs {
-                                        Some(arcs) => {
-                                            carry_over(&el, arcs);
-                                            self.arcs
-                                                .try_update_value(|a| a.forget_after_this_frame(i));
-                                        }
-                                        None => {
-                                            self.arcs.try_update_value(|a| a.forget(i));
-                                        }
+                                None => sug
+                                    .with_layer(|l| l.paragraph_pieces(paras, i))
+                                    .unwrap_or_default(),
+                            };
+                            if same && suggested[i] == pieces {
+                                continue;
+                            }
+                            if same && over() {
+                                deferred = true;
+                                continue;
+                            }
+                            *drawn = new.iter().map(PieceRef::to_piece).collect();
+                            suggested[i] = pieces;
+                            if let Some(el) = elements.item(i) {
+                                let s = Suggested {
+                                    pieces: &suggested[i][..],
+                                    title: &title,
+                                    focused: focus,
+                                };
+                                redrawn = true;
+                                let arcs = take_drawn(&el);
+                                el.set_inner_html(&paragraph_html_suggested(
+                                    &doc.text,
+                                    index,
+                                    paras[i],
+                                    drawn,
+                                    &s,
+                                    |k| color_of(&colors, k),
+                                ));
+                                // The old arcs stay until the new text is measured.
+                                match arcs {
+                                    Some(arcs) => {
+                                        carry_over(&el, arcs);
+                                        self.arcs
+                                            .try_update_value(|a| a.forget_after_this_frame(i));
+                                    }
+                                    None => {
+                                        self.arcs.try_update_value(|a| a.forget(i));
                                     }
                                 }
                             }
-                        });
+                        }
                     });
-                    if deferred {
-                        request_animation_frame(move || {
-                            self.due.try_update_value(|d| d.repaint = true);
-                            self.settle();
-                        });
-                    }
                 });
+                // Redrawn paragraphs are measured for their arcs again, whatever
+                // redrew them (a suggestion arriving, too).
+                if redrawn {
+                    self.schedule_arcs();
+                }
+                if deferred {
+                    request_animation_frame(move || {
+                        self.due.try_update_value(|d| d.repaint = true);
+                        self.settle();
+                    });
+                }
             });
-        }
+        });
     }
 
     /// Draw the arcs of the paragraphs on screen (see super::arcs), lit for the hovered or
