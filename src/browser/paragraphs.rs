@@ -19,8 +19,9 @@ impl Paragraphs {
 
     /// Paragraph `i`, if the article has it.
     pub fn item(&self, i: usize) -> Option<Element> {
-        let section = self.sections.item(u32::try_from(i / SECTION).ok()?)?;
-        section.children().item((i % SECTION) as u32)
+        self.section(i / SECTION)?
+            .children()
+            .item((i % SECTION) as u32)
     }
 
     /// Section `k` (paragraphs `k * SECTION..`).

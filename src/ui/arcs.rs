@@ -74,10 +74,7 @@ impl ArcsState {
     /// [`Self::seen`] kept up to date while the arcs are off (the article's suggestions
     /// are drawn on-screen first by it).
     pub fn follow(&mut self, root: &Element) {
-        let height = web_sys::window()
-            .and_then(|w| w.inner_height().ok())
-            .and_then(|h| h.as_f64())
-            .unwrap_or(800.0);
+        let height = viewport_height();
         if let Some((_, top, _, _)) = bounding(root) {
             self.look(root, top, height);
         }
@@ -98,6 +95,14 @@ impl ArcsState {
         self.later.retain(|(p, _)| *p != paragraph);
         self.later.push((paragraph, self.frames));
     }
+}
+
+/// The window's inner height, in CSS pixels.
+fn viewport_height() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(800.0)
 }
 
 fn rect_of(r: &web_sys::DomRect) -> (f64, f64, f64, f64) {
@@ -370,10 +375,7 @@ pub fn paint(
             waiting = true;
         }
     }
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(800.0);
+    let height = viewport_height();
     let Some((left, top, right, _)) = bounding(root) else {
         return false;
     };

@@ -99,7 +99,7 @@ struct Painter {
     /// The elements marked last time, to unmark without searching the article for them.
     marked: StoredValue<Vec<web_sys::Element>, LocalStorage>,
     hover: StoredValue<Option<Id>, LocalStorage>,
-    /// What the next frame does (see [`Painter::frame`]).
+    /// The writes and reads waiting (see [`Painter::settle`] and [`Painter::frame`]).
     due: StoredValue<Due, LocalStorage>,
     colors: StoredValue<Colors>,
     drag: StoredValue<Option<DragStart>, LocalStorage>,
@@ -227,26 +227,15 @@ impl Painter {
                                     focused: focus,
                                 };
                                 redrawn = true;
-                                let arcs = take_drawn(&el);
-                                el.set_inner_html(&paragraph_html_suggested(
+                                let html = paragraph_html_suggested(
                                     &doc.text,
                                     index,
                                     paras[i],
                                     drawn,
                                     &s,
                                     |k| color_of(&colors, k),
-                                ));
-                                // The old arcs stay until the new text is measured.
-                                match arcs {
-                                    Some(arcs) => {
-                                        carry_over(&el, arcs);
-                                        self.arcs
-                                            .try_update_value(|a| a.forget_after_this_frame(i));
-                                    }
-                                    None => {
-                                        self.arcs.try_update_value(|a| a.forget(i));
-                                    }
-                                }
+                                );
+                                self.rewrite(&el, i, &html);
                             }
                         }
                     });
@@ -264,6 +253,22 @@ impl Painter {
                 }
             });
         });
+    }
+
+    /// Write paragraph `i`'s new markup. Its old arcs stay until the new text is measured
+    /// (see [`ArcsState::forget_after_this_frame`]).
+    fn rewrite(self, el: &web_sys::Element, i: usize, html: &str) {
+        let arcs = take_drawn(el);
+        el.set_inner_html(html);
+        match arcs {
+            Some(arcs) => {
+                carry_over(el, arcs);
+                self.arcs.try_update_value(|a| a.forget_after_this_frame(i));
+            }
+            None => {
+                self.arcs.try_update_value(|a| a.forget(i));
+            }
+        }
     }
 
     /// Draw the arcs of the paragraphs on screen (see super::arcs), lit for the hovered or
