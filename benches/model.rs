@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 
 use loupe::core::arcs::{arcs_by_paragraph, ArcIndex};
 use loupe::core::format::loupe as native;
-use loupe::core::layout::paragraphs;
+use loupe::core::layout::{bucket_spans, drawn_spans, paragraphs};
 use loupe::core::model::{Annotations, Argument, Document, Event, Mention, Relation, Span};
+use loupe::core::offsets::OffsetIndex;
+use loupe::core::render::article::article_html;
 use loupe::core::schema::Schema;
 use loupe::core::validate::validate;
 
@@ -150,6 +152,31 @@ fn main() {
         edited.events[0].arguments[0].role = format!("Target{version}");
         index.update(&paras, &edited, None, version).len()
     });
+    // Opening the article: its paragraphs and offset index, then its markup, as the
+    // article pane builds them before the browser parses the HTML.
+    let split = time(|| (paragraphs(&doc.text), OffsetIndex::new(&doc.text)));
+    let offsets = OffsetIndex::new(&doc.text);
+    let colors: Vec<(String, String)> = schema
+        .entity_types
+        .iter()
+        .map(|t| (t.name.clone(), t.color.clone()))
+        .chain(
+            schema
+                .event_types
+                .iter()
+                .map(|t| (t.name.clone(), t.color.clone())),
+        )
+        .collect();
+    let color = |k: &str| {
+        colors
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or("#777777", |(_, c)| c.as_str())
+    };
+    let markup = time(|| {
+        let drawn = bucket_spans(&paras, drawn_spans(&linked));
+        article_html(&doc.text, &offsets, &paras, &drawn, color).len()
+    });
     let baseline = time(|| {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         serde_json::to_string_pretty(&value).unwrap()
@@ -174,6 +201,8 @@ fn main() {
         ("parse + validate + serialise, one pass", full),
         ("arcs of every paragraph, sorted afresh", sort),
         ("  arc index update after one edit", update),
+        ("open: paragraphs and offset index", split),
+        ("open: article markup (buckets and HTML)", markup),
         ("baseline: serde_json Value parse + pretty", baseline),
     ];
     for (name, (median, min)) in rows {

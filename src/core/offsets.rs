@@ -28,6 +28,27 @@ pub fn cp_to_byte(text: &str, cp: usize) -> Option<usize> {
     }
 }
 
+/// Whether a UTF-8 byte starts a character (is not a continuation byte).
+fn is_char_start(b: u8) -> bool {
+    b & 0xC0 != 0x80
+}
+
+/// The byte `n` code points after byte `from` of `text` (a char boundary), or the end.
+pub fn advance_cps(text: &str, from: usize, n: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    for _ in 0..n {
+        if at >= bytes.len() {
+            break;
+        }
+        at += 1;
+        while at < bytes.len() && !is_char_start(bytes[at]) {
+            at += 1;
+        }
+    }
+    at.min(bytes.len())
+}
+
 /// Code point offset of UTF-8 byte `byte`, or `None` when it is past the end or inside a
 /// character.
 pub fn byte_to_cp(text: &str, byte: usize) -> Option<usize> {
@@ -89,11 +110,15 @@ impl OffsetIndex {
     pub fn new(text: &str) -> Self {
         let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
         let mut len_cp = 0;
-        for (cp, (byte, _)) in text.char_indices().enumerate() {
-            if cp % STRIDE == 0 {
-                checkpoints.push(byte);
+        // Bytes, not chars: the app builds this while opening an article, when its wasm
+        // still runs unoptimised code, where the char decoder is many times slower.
+        for (byte, &b) in text.as_bytes().iter().enumerate() {
+            if is_char_start(b) {
+                if len_cp % STRIDE == 0 {
+                    checkpoints.push(byte);
+                }
+                len_cp += 1;
             }
-            len_cp = cp + 1;
         }
         if checkpoints.is_empty() {
             checkpoints.push(0);
@@ -367,6 +392,24 @@ pub(crate) mod properties {
                 prop_assert_eq!(byte_to_cp(&text, byte), Some(cp));
                 prop_assert_eq!(index.byte_of(&text, cp), Some(byte));
             }
+        }
+
+        #[test]
+        fn advancing_by_code_points_lands_where_counting_chars_does(text in tricky_text(), from in 0usize..50, n in 0usize..50) {
+            let len = cp_len(&text);
+            let from = from.min(len);
+            let byte = cp_to_byte(&text, from).unwrap();
+            prop_assert_eq!(advance_cps(&text, byte, n), cp_to_byte(&text, (from + n).min(len)).unwrap());
+        }
+
+        #[test]
+        fn the_index_of_a_text_past_several_checkpoints_finds_every_code_point(text in tricky_text_sized(100..300)) {
+            let index = OffsetIndex::new(&text);
+            prop_assert_eq!(index.len_cp(), cp_len(&text));
+            for (cp, (byte, _)) in text.char_indices().enumerate() {
+                prop_assert_eq!(index.byte_of(&text, cp), Some(byte));
+            }
+            prop_assert_eq!(index.byte_of(&text, cp_len(&text)), Some(text.len()));
         }
 
         #[test]

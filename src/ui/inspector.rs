@@ -777,7 +777,7 @@ fn Warnings(list: Vec<String>) -> impl IntoView {
 
 /// Every annotation of the document: entities once each with their mentions, unlinked
 /// mentions, events and relations. Each row selects its annotation.
-const OUTLINE_ROWS: usize = 200;
+const OUTLINE_ROWS: usize = 50;
 
 /// One outline row: id, type label, text.
 type Row = (Id, String, String);
@@ -808,8 +808,9 @@ fn Outline(ann: Current) -> impl IntoView {
             </li>
         }
     };
-    // A long article can hold 10,000 annotations: the outline draws the first few
-    // hundred rows and the rest on request. Each list is a memo of its rows, keyed by
+    // A long article can hold 10,000 annotations: the outline draws the first rows of
+    // each list (a screenful or two; each row is three nodes built from wasm while the
+    // article opens) and the rest on request. Each list is a memo of its rows, keyed by
     // content, so an edit redraws only the rows it changed (often none: most tags land
     // past the first rows), never the whole list.
     let shown_rows = RwSignal::new(OUTLINE_ROWS);

@@ -4,6 +4,9 @@
 //
 //   node tests/bench/profile.mjs key|scroll|drag|cold [dist folder]
 //
+// CALLERS=name [DEPTH=4] adds the time under a function by its callers; EXCLUDE=name
+// leaves out the samples under a function (say, set_innerHTML, to see the rest).
+//
 // Build with function names for readable wasm frames, e.g. a trunk build of index.html
 // with data-wasm-opt="0" into another folder, and pass that folder.
 import { chromium } from '@playwright/test';
@@ -44,12 +47,24 @@ function short(name) {
 }
 
 // The samples inside the windows [start, end) (trace clock, µs), or all of them.
+// EXCLUDE=name drops the samples whose stack holds a function whose name contains it.
 function inWindows(profile, windows) {
-  if (!windows?.length) return () => true;
   const at = [];
   let t = profile.startTime;
   for (const d of profile.timeDeltas) { t += d; at.push(t); }
-  return (i) => windows.some(([a, b]) => at[i] >= a && at[i] < b);
+  const inside = windows?.length ? (i) => windows.some(([a, b]) => at[i] >= a && at[i] < b) : () => true;
+  const needle = process.env.EXCLUDE;
+  if (!needle) return inside;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const holds = new Map();
+  const has = (id) => {
+    if (id == null) return false;
+    if (!holds.has(id)) holds.set(id, short(byId.get(id).callFrame.functionName).includes(needle) || has(parent.get(id)));
+    return holds.get(id);
+  };
+  return (i) => inside(i) && !has(profile.samples[i]);
 }
 
 function selfTimes(profile, top = 30, windows) {
@@ -85,6 +100,27 @@ function totalTimes(profile, top = 30, windows) {
       seen.add(k);
       tot.set(k, (tot.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0));
     }
+  });
+  return [...tot.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`).join('\n');
+}
+
+// CALLERS=name: time under each function whose name contains `name`, by its callers
+// (the next DEPTH frames above it), to tell apart the paths that reach one function.
+function callers(profile, needle, depth = 4, top = 20, windows) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const tot = new Map();
+  const keep = inWindows(profile, windows);
+  profile.samples.forEach((id, i) => {
+    if (!keep(i)) return;
+    const chain = [];
+    for (let at = id; at != null; at = parent.get(at)) chain.push(short(byId.get(at).callFrame.functionName) || '(anon)');
+    const k = chain.findIndex((f) => f.includes(needle));
+    if (k < 0) return;
+    const key = chain.slice(k, k + 1 + depth).filter((f) => !/^(wasm-function|js-to-wasm|wasm-to-js)/.test(f)).join(' < ');
+    tot.set(key, (tot.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   return [...tot.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`).join('\n');
@@ -187,6 +223,7 @@ async function profiled(page, body) {
   console.log('\n-- inclusive time, in the windows --\n' + totalTimes(profile, Number(process.env.TOP ?? 40), windows));
   console.log('\n-- main thread (trace), in the windows --\n' + mainThread(events, 25, windows));
   if (process.env.ALL) console.log('\n-- self time, all --\n' + selfTimes(profile));
+  if (process.env.CALLERS) console.log(`\n-- callers of ${process.env.CALLERS} --\n` + callers(profile, process.env.CALLERS, Number(process.env.DEPTH ?? 4), 25, windows));
   if (process.env.FORCED) console.log('\n-- forced layouts, in the windows --\n' + forced(events, windows));
   if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));
 }

@@ -9,7 +9,7 @@ use super::suggested::{Suggested, SuggestedAttrs};
 use crate::core::arcs::metrics::BRACKET;
 use crate::core::layout::{segments, Piece};
 use crate::core::model::Span;
-use crate::core::offsets::OffsetIndex;
+use crate::core::offsets::{advance_cps, OffsetIndex};
 
 /// How many paragraphs one section of the article holds.
 pub const SECTION: usize = 16;
@@ -30,23 +30,59 @@ pub fn article_html<'c>(
     color: impl Fn(&str) -> &'c str + Copy,
 ) -> String {
     let mut html = String::with_capacity(text.len() * 2 + pieces.len() * 40);
+    // One cursor walks the text from paragraph to paragraph: looking each start up in the
+    // index rescanned up to 255 characters per paragraph.
+    let (mut cp, mut byte) = (0, 0);
     for (i, para) in paragraphs.iter().enumerate() {
         if i % SECTION == 0 {
             html.push_str(r#"<div class="sect">"#);
         }
         let drawn = pieces.get(i).map_or(&[][..], Vec::as_slice);
-        let _ = write!(
-            html,
-            r#"<p class="para" data-s="{}" data-e="{}">"#,
-            para.start, para.end
-        );
-        write_paragraph_html(&mut html, text, index, *para, drawn, color);
+        html.push_str(r#"<p class="para" data-s=""#);
+        push_number(&mut html, para.start);
+        html.push_str(r#"" data-e=""#);
+        push_number(&mut html, para.end);
+        html.push_str(r#"">"#);
+        byte = if para.start >= cp {
+            advance_cps(text, byte, para.start - cp)
+        } else {
+            index.byte_of(text, para.start).unwrap_or(text.len())
+        };
+        byte = write_paragraph_at(&mut html, text, byte, *para, drawn, None, color);
+        cp = para.end;
         html.push_str("</p>");
         if i % SECTION == SECTION - 1 || i + 1 == paragraphs.len() {
             html.push_str("</div>");
         }
     }
     html
+}
+
+/// `n` in decimal, without the formatting machinery (a tenth of the article's markup).
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(d as char);
+    }
+}
+
+/// A CSS length as `Display` writes an `f64`: whole numbers without a fraction.
+fn push_px(out: &mut String, v: f64) {
+    if v >= 0.0 && v.fract() == 0.0 && v < 1e15 {
+        push_number(out, v as usize);
+    } else {
+        let _ = write!(out, "{v}");
+    }
+    out.push_str("px");
 }
 
 /// One paragraph's markup, as one string. The browser's HTML parser builds a paragraph's
@@ -105,7 +141,8 @@ fn write_paragraph_html<'c>(
     pieces: &[Piece],
     color: impl Fn(&str) -> &'c str,
 ) {
-    write_paragraph_with(html, text, index, para, pieces, None, color);
+    let byte = index.byte_of(text, para.start).unwrap_or(text.len());
+    write_paragraph_at(html, text, byte, para, pieces, None, color);
 }
 
 /// [`paragraph_html`] with the paragraph's suggestions drawn over it (see
@@ -119,22 +156,25 @@ pub fn paragraph_html_suggested<'c>(
     color: impl Fn(&str) -> &'c str,
 ) -> String {
     let mut html = String::with_capacity((para.len() * 3) / 2 + pieces.len() * 200);
-    write_paragraph_with(&mut html, text, index, para, pieces, Some(suggested), color);
+    let byte = index.byte_of(text, para.start).unwrap_or(text.len());
+    write_paragraph_at(&mut html, text, byte, para, pieces, Some(suggested), color);
     html
 }
 
-/// The segment walk of [`paragraph_html`]. Suggestion pieces join the annotation pieces
+/// The segment walk of [`paragraph_html`], from byte `byte` of `text` (where `para`
+/// starts); returns the byte where it ends. Suggestion pieces join the annotation pieces
 /// for cutting only: a segment's `data-m`, type, label and brackets are the annotations',
-/// and its suggestions get attributes of their own.
-fn write_paragraph_with<'c>(
+/// and its suggestions get attributes of their own. Everything is pushed onto `html`
+/// directly: formatting and joining small strings per segment cost more than the text.
+fn write_paragraph_at<'c>(
     html: &mut String,
     text: &str,
-    index: &OffsetIndex,
+    mut byte: usize,
     para: Span,
     pieces: &[Piece],
     suggested: Option<&Suggested>,
     color: impl Fn(&str) -> &'c str,
-) {
+) -> usize {
     let depths = bracket_depths(pieces);
     let annotated = pieces.len();
     let joined: Vec<Piece>;
@@ -145,18 +185,11 @@ fn write_paragraph_with<'c>(
         }
         _ => pieces,
     };
-    // Segments tile the paragraph in order, so one cursor walks its text once; slicing
-    // each segment through the index rescanned up to 255 characters twice per segment.
-    let mut byte = index.byte_of(text, para.start).unwrap_or(text.len());
     for mut seg in segments(para, all) {
-        let rest = &text[byte..];
-        let len = rest
-            .char_indices()
-            .nth(seg.span.len())
-            .map_or(rest.len(), |(b, _)| b);
-        let content = &rest[..len];
-        byte += len;
-        let (start, end) = (seg.span.start, seg.span.end);
+        // Segments tile the paragraph in order, so one cursor walks its text once.
+        let next = advance_cps(text, byte, seg.span.len());
+        let content = &text[byte..next];
+        byte = next;
         let sug = match suggested {
             Some(s) if seg.covering.iter().any(|&i| i >= annotated) => {
                 super::suggested::attributes(s, &all[annotated..], &seg, annotated, &color)
@@ -166,11 +199,8 @@ fn write_paragraph_with<'c>(
         seg.covering.retain(|&i| i < annotated);
         seg.ending.retain(|&i| i < annotated);
         let Some(&inner) = seg.covering.last() else {
-            let _ = write!(
-                html,
-                r#"<span class="seg{}" data-s="{start}" data-e="{end}"{}"#,
-                sug.class, sug.attrs
-            );
+            html.push_str(r#"<span class="seg"#);
+            push_range(html, &sug, seg.span);
             if !sug.style.is_empty() {
                 html.push_str(r#" style=""#);
                 escape_html_into(html, &sug.style);
@@ -182,16 +212,12 @@ fn write_paragraph_with<'c>(
             continue;
         };
         let inner = &pieces[inner];
-        let trigger = if inner.id.starts_with('E') {
-            " trigger"
-        } else {
-            ""
-        };
-        let _ = write!(
-            html,
-            r#"<span class="seg m{trigger}{}" data-s="{start}" data-e="{end}"{} data-m=""#,
-            sug.class, sug.attrs
-        );
+        html.push_str(r#"<span class="seg m"#);
+        if inner.id.starts_with('E') {
+            html.push_str(" trigger");
+        }
+        push_range(html, &sug, seg.span);
+        html.push_str(r#" data-m=""#);
         for (n, &i) in seg.covering.iter().enumerate() {
             if n > 0 {
                 html.push(' ');
@@ -201,30 +227,24 @@ fn write_paragraph_with<'c>(
         html.push('"');
         // Labels of the mentions ending here, innermost first; a mention of an entity
         // carries the entity's number, small, so a chain reads at a glance.
-        let label: Vec<String> = seg
-            .ending
-            .iter()
-            .rev()
-            .map(|&i| {
-                let kind = pieces[i].kind.rsplit(':').next().unwrap_or_default();
-                match pieces[i].chain {
-                    Some(n) => format!("{kind} {}", superscript(n)),
-                    None => kind.to_owned(),
-                }
-            })
-            .collect();
-        if !label.is_empty() {
+        if !seg.ending.is_empty() {
             html.push_str(r#" data-label=""#);
-            escape_html_into(html, &label.join(" "));
+            for (n, &i) in seg.ending.iter().rev().enumerate() {
+                if n > 0 {
+                    html.push(' ');
+                }
+                escape_html_into(html, pieces[i].kind.rsplit(':').next().unwrap_or_default());
+                if let Some(chain) = pieces[i].chain {
+                    html.push(' ');
+                    push_superscript(html, chain);
+                }
+            }
             html.push('"');
         }
         html.push_str(r#" data-type=""#);
         escape_html_into(html, &inner.kind);
         html.push_str(r#"" style=""#);
-        escape_html_into(
-            html,
-            &bracket_style(seg.span, pieces, &seg.covering, &depths, &color),
-        );
+        write_bracket_style(html, seg.span, pieces, &seg.covering, &depths, &color);
         if !sug.style.is_empty() {
             html.push_str("; ");
             escape_html_into(html, &sug.style);
@@ -233,58 +253,117 @@ fn write_paragraph_with<'c>(
         escape_html_into(html, content);
         html.push_str("</span>");
     }
+    byte
+}
+
+/// The rest of a segment's opening tag's class, then its code point range and the
+/// suggestions' attributes.
+fn push_range(html: &mut String, sug: &SuggestedAttrs, span: Span) {
+    html.push_str(&sug.class);
+    html.push_str(r#"" data-s=""#);
+    push_number(html, span.start);
+    html.push_str(r#"" data-e=""#);
+    push_number(html, span.end);
+    html.push('"');
+    html.push_str(&sug.attrs);
 }
 
 /// A number in superscript digits: "12" → "¹²".
 pub fn superscript(n: u32) -> String {
-    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    n.to_string()
-        .chars()
-        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
-        .collect()
+    let mut out = String::new();
+    push_superscript(&mut out, n);
+    out
 }
 
-/// A highlighted segment's colour and brackets: for every span over it, a line under the
-/// text at that span's depth, with an upward tick where the span starts and where it ends.
-fn bracket_style<'c>(
+fn push_superscript(out: &mut String, n: u32) {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let mut plain = String::new();
+    push_number(&mut plain, n as usize);
+    for d in plain.bytes() {
+        out.push(DIGITS[usize::from(d - b'0')]);
+    }
+}
+
+/// A highlighted segment's colour and brackets, as the value of its `style` attribute:
+/// for every span over it, a line under the text at that span's depth, with an upward
+/// tick where the span starts and where it ends. Pushed in three passes over the spans
+/// (images, positions, sizes) rather than joined from lists of small strings.
+fn write_bracket_style<'c>(
+    html: &mut String,
     seg: Span,
     pieces: &[Piece],
     covering: &[usize],
     depths: &[usize],
     color: &impl Fn(&str) -> &'c str,
-) -> String {
+) {
     let inner = &pieces[covering[covering.len() - 1]];
     let deepest = covering.iter().map(|&i| depths[i]).max().unwrap_or(0);
     // The padding below the text holds the brackets; positions count from its bottom.
     let pad = (deepest + 1) as f64 * BRACKET + 1.0;
-    let mut images = Vec::new();
-    let mut places = Vec::new();
-    let mut sizes = Vec::new();
+    let below = |i: usize| pad - depths[i] as f64 * BRACKET - 3.0;
+    // Each span's line, then its ticks where it starts and where it ends here.
+    let parts = |i: usize| {
+        let span = pieces[i].span;
+        [true, span.start == seg.start, span.end == seg.end]
+    };
+    html.push_str("--type-color: ");
+    escape_html_into(html, color(&inner.kind));
+    html.push_str("; padding-bottom: ");
+    push_px(html, pad);
+    html.push_str("; background-image: ");
+    let mut first = true;
     for &i in covering.iter().rev() {
         let c = color(&pieces[i].kind);
-        let below = pad - depths[i] as f64 * BRACKET - 3.0;
-        images.push(format!("linear-gradient({c},{c})"));
-        places.push(format!("left 0 bottom {below}px"));
-        sizes.push("100% 2px".to_owned());
-        let tick = BRACKET;
-        if pieces[i].span.start == seg.start {
-            images.push(format!("linear-gradient({c},{c})"));
-            places.push(format!("left 0 bottom {below}px"));
-            sizes.push(format!("2px {tick}px"));
-        }
-        if pieces[i].span.end == seg.end {
-            images.push(format!("linear-gradient({c},{c})"));
-            places.push(format!("right 0 bottom {below}px"));
-            sizes.push(format!("2px {tick}px"));
+        for _ in parts(i).into_iter().filter(|&p| p) {
+            if !first {
+                html.push_str(", ");
+            }
+            first = false;
+            html.push_str("linear-gradient(");
+            escape_html_into(html, c);
+            html.push(',');
+            escape_html_into(html, c);
+            html.push(')');
         }
     }
-    format!(
-        "--type-color: {}; padding-bottom: {pad}px; background-image: {}; background-position: {}; background-size: {}",
-        color(&inner.kind),
-        images.join(", "),
-        places.join(", "),
-        sizes.join(", ")
-    )
+    html.push_str("; background-position: ");
+    let mut first = true;
+    for &i in covering.iter().rev() {
+        for (k, on) in parts(i).into_iter().enumerate() {
+            if !on {
+                continue;
+            }
+            if !first {
+                html.push_str(", ");
+            }
+            first = false;
+            html.push_str(if k == 2 {
+                "right 0 bottom "
+            } else {
+                "left 0 bottom "
+            });
+            push_px(html, below(i));
+        }
+    }
+    html.push_str("; background-size: ");
+    let mut first = true;
+    for &i in covering.iter().rev() {
+        for (k, on) in parts(i).into_iter().enumerate() {
+            if !on {
+                continue;
+            }
+            if !first {
+                html.push_str(", ");
+            }
+            first = false;
+            if k == 0 {
+                html.push_str("100% 2px");
+            } else {
+                html.push_str("2px ");
+                push_px(html, BRACKET);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
