@@ -1013,6 +1013,27 @@ fn unlink_target(ann: &mut Annotations, id: &str) -> Vec<Edit> {
 }
 
 impl Edit {
+    /// Whether this edit leaves alone everything the article draws as a span: the
+    /// mentions and triggers (ids, types, extents) and the entities' numbers (their order,
+    /// and who belongs to which). An argument, a relation, an attribute or a note: the
+    /// article keeps its paragraphs and redraws only the arcs. Unlisted edits count as
+    /// moving spans, so a new kind of edit is redrawn until it is listed here.
+    pub fn keeps_spans(&self) -> bool {
+        match self {
+            Edit::InsertArgument { .. }
+            | Edit::RemoveArgument { .. }
+            | Edit::InsertRelation { .. }
+            | Edit::RemoveRelation { .. }
+            | Edit::SetEntityName { .. }
+            | Edit::SetAttribute { .. }
+            | Edit::SetNote { .. }
+            | Edit::SetNormalization { .. }
+            | Edit::SetLabels { .. } => true,
+            Edit::Batch(edits) => edits.iter().all(Edit::keeps_spans),
+            _ => false,
+        }
+    }
+
     /// Every annotation this edit may add, change or remove when applied to `ann`: the
     /// ones it names, plus what a removal or a coreference change takes along (arguments
     /// and relations pointing at a removed target, a cluster's members). A superset, so
@@ -2163,6 +2184,29 @@ mod properties {
                 prop_assert!(history.redo(&mut ann, TEXT).unwrap());
             }
             prop_assert_eq!(&ann, &end);
+        }
+
+        /// An edit that says it keeps the drawn spans ([`Edit::keeps_spans`]) leaves
+        /// exactly the spans the article draws, applied or undone.
+        #[test]
+        fn edits_that_keep_the_spans_leave_every_drawn_span(ops in prop::collection::vec(op(), 0..60)) {
+            use crate::core::layout::drawn_spans;
+            let drawn = |ann: &Annotations| -> Vec<(String, String, Vec<Span>, Option<u32>)> {
+                drawn_spans(ann).map(|(i, k, f, c)| (i.to_owned(), k.to_owned(), f.to_vec(), c)).collect()
+            };
+            let (mut ann, mut history) = (Annotations::default(), History::default());
+            for op in ops {
+                let Op::Edit(k, a, b, c) = op else { continue };
+                let edit = to_edit(&ann, k, a, b, c);
+                let keeps = edit.keeps_spans();
+                let before = drawn(&ann);
+                if history.apply(&mut ann, TEXT, edit).is_ok() && keeps {
+                    prop_assert_eq!(&drawn(&ann), &before);
+                    prop_assert!(history.undo(&mut ann, TEXT).unwrap());
+                    prop_assert_eq!(&drawn(&ann), &before);
+                    prop_assert!(history.redo(&mut ann, TEXT).unwrap());
+                }
+            }
         }
 
         /// Stamping only what [`Edit::affected`] names gives the very stamps that

@@ -171,22 +171,28 @@ pub fn bucket_refs<'a>(
             }
         }
     }
-    // Stable: within a paragraph the pieces keep the spans' order. The spans come mostly
-    // in text order, so this is close to one pass.
-    cut.sort_by_key(|(i, _)| *i);
-    let mut starts = Vec::with_capacity(paragraphs.len() + 1);
-    let mut at = 0;
+    // A counting sort by paragraph, stable: within a paragraph the pieces keep the spans'
+    // order. One pass to count, one to place; a comparison sort was two fifths of this.
+    let mut starts = vec![0; paragraphs.len() + 1];
+    for (i, _) in &cut {
+        starts[i + 1] += 1;
+    }
     for i in 0..paragraphs.len() {
-        starts.push(at);
-        while cut.get(at).is_some_and(|(p, _)| *p == i) {
-            at += 1;
-        }
+        starts[i + 1] += starts[i];
     }
-    starts.push(at);
-    Buckets {
-        starts,
-        pieces: cut.into_iter().map(|(_, piece)| piece).collect(),
+    let Some(&(_, first)) = cut.first() else {
+        return Buckets {
+            starts,
+            pieces: Vec::new(),
+        };
+    };
+    let mut next = starts.clone();
+    let mut pieces = vec![first; cut.len()];
+    for (i, piece) in cut {
+        pieces[next[i]] = piece;
+        next[i] += 1;
     }
+    Buckets { starts, pieces }
 }
 
 /// A [`Piece`] that borrows its id and type from the annotations: after an edit, the

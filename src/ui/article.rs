@@ -128,14 +128,14 @@ impl Painter {
     }
 
     /// After an edit, bucket the spans again, borrowed, and rewrite only the paragraphs
-    /// whose pieces changed. Only an edit of this document (or a change of its suggestions)
-    /// repaints it: other documents' edits bump their own revisions, not this one. A
-    /// paragraph is drawn again only when its annotations, its suggestions or the focus in
-    /// it changed.
+    /// whose pieces changed. Only an edit of this document that may have moved its spans
+    /// (or a change of its suggestions) repaints it: other documents' edits bump their own
+    /// revisions, and an argument or a relation changes arcs alone. A paragraph is drawn
+    /// again only when its annotations, its suggestions or the focus in it changed.
     fn repaint_on_edits(self) {
         let sug = self.sug;
         Effect::new(move |_| {
-            self.ws.corpus.open_rev().track();
+            self.ws.corpus.spans_rev().track();
             sug.rev().track();
             sug.focused().track();
             sug.hidden().track();

@@ -218,6 +218,9 @@ pub struct CorpusView {
     current: Owned<Option<Id>>,
     /// Bumped when the open document's annotations change (and only then).
     open_rev: Owned<u64>,
+    /// Bumped when the open document's drawn spans may have changed: not after an edit
+    /// that kept them (an argument, a relation), so the article is not cut up again.
+    spans_rev: Owned<u64>,
     /// Bumped when any document's annotations change: for views of the whole corpus.
     corpus_rev: Owned<u64>,
     counts: Owned<BTreeMap<Id, usize>>,
@@ -235,6 +238,9 @@ impl CorpusView {
     }
     pub fn open_rev(&self) -> ReadSignal<u64> {
         self.open_rev.read_only()
+    }
+    pub fn spans_rev(&self) -> ReadSignal<u64> {
+        self.spans_rev.read_only()
     }
     pub fn corpus_rev(&self) -> ReadSignal<u64> {
         self.corpus_rev.read_only()
@@ -333,6 +339,7 @@ impl Workspace {
                 index: Owned::new(Vec::new()),
                 current: Owned::new(None),
                 open_rev: Owned::new(0),
+                spans_rev: Owned::new(0),
                 corpus_rev: Owned::new(0),
                 counts: Owned::new(BTreeMap::new()),
                 deleted: Owned::new(0),
@@ -473,8 +480,11 @@ impl Workspace {
         }
         if !out.changed.is_empty() {
             self.corpus.corpus_rev.update(|r| *r += 1);
-            if current.as_ref().is_some_and(|id| out.changed.contains(id)) {
+            if let Some(id) = current.as_ref().filter(|id| out.changed.contains(*id)) {
                 self.corpus.open_rev.update(|r| *r += 1);
+                if !out.kept_spans.contains(id) {
+                    self.corpus.spans_rev.update(|r| *r += 1);
+                }
             }
         }
         if let Some(schema) = schema {

@@ -105,6 +105,9 @@ impl DocSlot {
 pub struct Outcome {
     /// Documents whose annotations changed: only their views are repainted.
     pub changed: BTreeSet<Id>,
+    /// Those of `changed` whose change kept every drawn span ([`Edit::keeps_spans`]):
+    /// their articles redraw arcs, not text.
+    pub kept_spans: BTreeSet<Id>,
     /// The document list (membership, order, titles, statuses) changed.
     pub list: bool,
     /// Another document was opened (or none is open any more).
@@ -132,6 +135,13 @@ impl Outcome {
 
     /// Both outcomes at once, `self`'s notices first.
     pub fn and(mut self, other: Outcome) -> Self {
+        // Kept only where no part of either outcome moved the spans.
+        let moved: BTreeSet<Id> = [&self, &other]
+            .iter()
+            .flat_map(|o| o.changed.difference(&o.kept_spans).cloned())
+            .collect();
+        self.kept_spans.extend(other.kept_spans);
+        self.kept_spans.retain(|id| !moved.contains(id));
         self.changed.extend(other.changed);
         self.list |= other.list;
         self.opened |= other.opened;
@@ -588,10 +598,15 @@ impl<S: KeyValueStore> Workspace<S> {
     /// Apply an edit to any document, open or not, as one step of its own undo history.
     pub fn edit_doc(&mut self, id: &str, edit: Edit) -> Result<Outcome, Refusal> {
         self.writable()?;
+        let keeps_spans = edit.keeps_spans();
         self.apply_stamped(id, edit)
             .ok_or(Refusal::NoSuchDocument)?
             .map_err(Refusal::Edit)?;
-        Ok(self.changed(id))
+        let mut out = self.changed(id);
+        if keeps_spans {
+            out.kept_spans.insert(id.to_owned());
+        }
+        Ok(out)
     }
 
     /// Record that document `id`'s annotations changed: it is dirty, it is started, and
