@@ -91,6 +91,9 @@ struct Painter {
     wrap_ref: NodeRef<leptos::html::Div>,
     paras: StoredValue<Vec<Span>>,
     drawn: StoredValue<Vec<Vec<Piece>>>,
+    /// The spans revision `drawn` was bucketed at: a repaint for suggestions alone (their
+    /// retraining, their focus) compares no annotation piece.
+    drawn_rev: StoredValue<u64>,
     /// Each paragraph's suggestions as last drawn, and the suggestion focused then.
     suggested: StoredValue<Vec<Arc<Vec<Piece>>>>,
     sug_focus: StoredValue<Option<usize>>,
@@ -161,7 +164,10 @@ impl Painter {
         self.ws.with_open(|slot| {
             let (doc, index) = slot.indexed();
             self.paras.try_with_value(|paras| {
-                let new = bucket_refs(paras, drawn_spans(&doc.annotations));
+                // The spans are bucketed again only when an edit may have moved them.
+                let rev = self.ws.corpus.spans_rev().get_untracked();
+                let new = (self.drawn_rev.try_get_value() != Some(rev))
+                    .then(|| bucket_refs(paras, drawn_spans(&doc.annotations)));
                 // Each paragraph's suggestion pieces, `None` where they are to be built
                 // (by `paragraph_pieces`, when the paragraph is drawn).
                 let none: Arc<Vec<Piece>> = Arc::default();
@@ -199,8 +205,9 @@ impl Painter {
                             .flatten()
                             .unwrap_or_default();
                         for i in suggestion_order(seen, paras.len()) {
-                            let (new, drawn) = (new.get(i), &mut all_drawn[i]);
-                            let same = same_pieces(drawn, new) && !touched.contains(&Some(i));
+                            let (new, drawn) = (new.as_ref().map(|n| n.get(i)), &mut all_drawn[i]);
+                            let same = new.is_none_or(|new| same_pieces(drawn, new))
+                                && !touched.contains(&Some(i));
                             let pieces = match &new_sug[i] {
                                 Some(p) => p.clone(),
                                 None if same && over() => {
@@ -218,7 +225,9 @@ impl Painter {
                                 deferred = true;
                                 continue;
                             }
-                            *drawn = new.iter().map(PieceRef::to_piece).collect();
+                            if let Some(new) = new {
+                                *drawn = new.iter().map(PieceRef::to_piece).collect();
+                            }
                             suggested[i] = pieces;
                             if let Some(el) = elements.item(i) {
                                 let s = Suggested {
@@ -240,6 +249,7 @@ impl Painter {
                         }
                     });
                 });
+                self.drawn_rev.try_set_value(rev);
                 // Redrawn paragraphs are measured for their arcs again, whatever
                 // redrew them (a suggestion arriving, too).
                 if redrawn {
@@ -624,6 +634,7 @@ fn ArticleText(id: Id) -> impl IntoView {
     // 30,000 nodes far faster than wasm creating them, or than one parse per paragraph
     // (see core::render::article::article_html). Both this and the repaint read the text
     // and its offset index where the document keeps them: neither is copied or rebuilt.
+    let drawn_rev = ws.corpus.spans_rev().get_untracked();
     let (paras, drawn, initial_html) = ws
         .with_open(|slot| {
             let (doc, index) = slot.indexed();
@@ -646,6 +657,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         sug_focus: StoredValue::new(None),
         sug: expect_context::<Suggestions>(),
         drawn: StoredValue::new(drawn),
+        drawn_rev: StoredValue::new(drawn_rev),
         marked: StoredValue::new_local(Vec::new()),
         hover: StoredValue::new_local(None),
         due: StoredValue::new_local(Due::default()),
