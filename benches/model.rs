@@ -177,6 +177,7 @@ fn main() {
         let drawn = bucket_spans(&paras, drawn_spans(&linked));
         article_html(&doc.text, &offsets, &paras, &drawn, color).len()
     });
+    let unknown = time(|| schema.unknown_uses([&linked]).len());
     let baseline = time(|| {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         serde_json::to_string_pretty(&value).unwrap()
@@ -203,6 +204,7 @@ fn main() {
         ("  arc index update after one edit", update),
         ("open: paragraphs and offset index", split),
         ("open: article markup (buckets and HTML)", markup),
+        ("per edit: types outside the schema", unknown),
         ("baseline: serde_json Value parse + pretty", baseline),
     ];
     for (name, (median, min)) in rows {

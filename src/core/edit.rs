@@ -1034,6 +1034,26 @@ impl Edit {
         }
     }
 
+    /// Whether this edit leaves every arc as it was: the arguments, the relations, where
+    /// their ends are, and the members of each entity. A new mention of no entity or a new
+    /// event with no arguments, a type, a name, an attribute or a note: the article keeps
+    /// its arcs. Unlisted edits count as changing arcs.
+    pub fn keeps_arcs(&self) -> bool {
+        match self {
+            Edit::InsertMention { mention, .. } => mention.entity.is_none(),
+            Edit::InsertEvent { event, .. } => event.arguments.is_empty(),
+            Edit::SetMentionType { .. }
+            | Edit::SetEventType { .. }
+            | Edit::SetEntityName { .. }
+            | Edit::SetAttribute { .. }
+            | Edit::SetNote { .. }
+            | Edit::SetNormalization { .. }
+            | Edit::SetLabels { .. } => true,
+            Edit::Batch(edits) => edits.iter().all(Edit::keeps_arcs),
+            _ => false,
+        }
+    }
+
     /// Every annotation this edit may add, change or remove when applied to `ann`: the
     /// ones it names, plus what a removal or a coreference change takes along (arguments
     /// and relations pointing at a removed target, a cluster's members). A superset, so
@@ -2204,6 +2224,34 @@ mod properties {
                     prop_assert_eq!(&drawn(&ann), &before);
                     prop_assert!(history.undo(&mut ann, TEXT).unwrap());
                     prop_assert_eq!(&drawn(&ann), &before);
+                    prop_assert!(history.redo(&mut ann, TEXT).unwrap());
+                }
+            }
+        }
+
+        /// An edit that says it keeps the arcs ([`Edit::keeps_arcs`]) leaves every
+        /// paragraph's arcs, whichever entity is selected, applied or undone.
+        #[test]
+        fn edits_that_keep_the_arcs_leave_every_arc(ops in prop::collection::vec(op(), 0..60)) {
+            use crate::core::arcs::arcs_by_paragraph;
+            use crate::core::layout::paragraphs;
+            let paras = paragraphs(TEXT);
+            let arcs = |ann: &Annotations| {
+                let entities = std::iter::once(None).chain(ann.entities.iter().map(|e| Some(e.id.clone())));
+                entities
+                    .map(|e| format!("{:?}", arcs_by_paragraph(&paras, ann, e.as_deref())))
+                    .collect::<Vec<_>>()
+            };
+            let (mut ann, mut history) = (Annotations::default(), History::default());
+            for op in ops {
+                let Op::Edit(k, a, b, c) = op else { continue };
+                let edit = to_edit(&ann, k, a, b, c);
+                let keeps = edit.keeps_arcs();
+                let before = arcs(&ann);
+                if history.apply(&mut ann, TEXT, edit).is_ok() && keeps {
+                    prop_assert_eq!(&arcs(&ann), &before);
+                    prop_assert!(history.undo(&mut ann, TEXT).unwrap());
+                    prop_assert_eq!(&arcs(&ann), &before);
                     prop_assert!(history.redo(&mut ann, TEXT).unwrap());
                 }
             }

@@ -299,7 +299,8 @@ impl Painter {
             .try_get_value()
             .flatten()
             .or_else(|| selected.clone());
-        let version = self.ws.corpus.open_rev().try_get_untracked().unwrap_or(0);
+        // The arcs are sorted again only after an edit that may have changed them.
+        let version = self.ws.corpus.arcs_rev().try_get_untracked().unwrap_or(0);
         self.ws.with_open(|slot| {
             let ann = &slot.doc.annotations;
             // The selected mention's entity (or the selected entity) is linked up.

@@ -221,6 +221,8 @@ pub struct CorpusView {
     /// Bumped when the open document's drawn spans may have changed: not after an edit
     /// that kept them (an argument, a relation), so the article is not cut up again.
     spans_rev: Owned<u64>,
+    /// Bumped when the open document's arcs may have changed: not after a tag.
+    arcs_rev: Owned<u64>,
     /// Bumped when any document's annotations change: for views of the whole corpus.
     corpus_rev: Owned<u64>,
     counts: Owned<BTreeMap<Id, usize>>,
@@ -241,6 +243,9 @@ impl CorpusView {
     }
     pub fn spans_rev(&self) -> ReadSignal<u64> {
         self.spans_rev.read_only()
+    }
+    pub fn arcs_rev(&self) -> ReadSignal<u64> {
+        self.arcs_rev.read_only()
     }
     pub fn corpus_rev(&self) -> ReadSignal<u64> {
         self.corpus_rev.read_only()
@@ -340,6 +345,7 @@ impl Workspace {
                 current: Owned::new(None),
                 open_rev: Owned::new(0),
                 spans_rev: Owned::new(0),
+                arcs_rev: Owned::new(0),
                 corpus_rev: Owned::new(0),
                 counts: Owned::new(BTreeMap::new()),
                 deleted: Owned::new(0),
@@ -484,6 +490,9 @@ impl Workspace {
                 self.corpus.open_rev.update(|r| *r += 1);
                 if !out.kept_spans.contains(id) {
                     self.corpus.spans_rev.update(|r| *r += 1);
+                }
+                if !out.kept_arcs.contains(id) {
+                    self.corpus.arcs_rev.update(|r| *r += 1);
                 }
             }
         }

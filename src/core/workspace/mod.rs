@@ -108,6 +108,8 @@ pub struct Outcome {
     /// Those of `changed` whose change kept every drawn span ([`Edit::keeps_spans`]):
     /// their articles redraw arcs, not text.
     pub kept_spans: BTreeSet<Id>,
+    /// Those of `changed` whose change kept every arc ([`Edit::keeps_arcs`]).
+    pub kept_arcs: BTreeSet<Id>,
     /// The document list (membership, order, titles, statuses) changed.
     pub list: bool,
     /// Another document was opened (or none is open any more).
@@ -119,6 +121,16 @@ pub struct Outcome {
     pub save: bool,
     /// What to tell the user, in order.
     pub notices: Vec<Notice>,
+}
+
+/// What two outcomes together kept: kept by one of them, and changed otherwise by neither.
+fn kept_by_both(a: &Outcome, b: &Outcome, kept: fn(&Outcome) -> &BTreeSet<Id>) -> BTreeSet<Id> {
+    let moved = |o: &Outcome, id: &Id| o.changed.contains(id) && !kept(o).contains(id);
+    kept(a)
+        .union(kept(b))
+        .filter(|id| !moved(a, id) && !moved(b, id))
+        .cloned()
+        .collect()
 }
 
 impl Outcome {
@@ -135,13 +147,8 @@ impl Outcome {
 
     /// Both outcomes at once, `self`'s notices first.
     pub fn and(mut self, other: Outcome) -> Self {
-        // Kept only where no part of either outcome moved the spans.
-        let moved: BTreeSet<Id> = [&self, &other]
-            .iter()
-            .flat_map(|o| o.changed.difference(&o.kept_spans).cloned())
-            .collect();
-        self.kept_spans.extend(other.kept_spans);
-        self.kept_spans.retain(|id| !moved.contains(id));
+        self.kept_spans = kept_by_both(&self, &other, |o| &o.kept_spans);
+        self.kept_arcs = kept_by_both(&self, &other, |o| &o.kept_arcs);
         self.changed.extend(other.changed);
         self.list |= other.list;
         self.opened |= other.opened;
@@ -598,13 +605,16 @@ impl<S: KeyValueStore> Workspace<S> {
     /// Apply an edit to any document, open or not, as one step of its own undo history.
     pub fn edit_doc(&mut self, id: &str, edit: Edit) -> Result<Outcome, Refusal> {
         self.writable()?;
-        let keeps_spans = edit.keeps_spans();
+        let (keeps_spans, keeps_arcs) = (edit.keeps_spans(), edit.keeps_arcs());
         self.apply_stamped(id, edit)
             .ok_or(Refusal::NoSuchDocument)?
             .map_err(Refusal::Edit)?;
         let mut out = self.changed(id);
         if keeps_spans {
             out.kept_spans.insert(id.to_owned());
+        }
+        if keeps_arcs {
+            out.kept_arcs.insert(id.to_owned());
         }
         Ok(out)
     }

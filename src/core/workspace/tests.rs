@@ -135,13 +135,17 @@ fn an_event_type_tags_a_trigger_and_a_slot_fills_in_the_same_step() {
 }
 
 #[test]
-fn arguments_relations_and_notes_keep_the_drawn_spans_and_tags_do_not() {
+fn arguments_and_relations_keep_the_spans_and_tags_keep_the_arcs() {
     let (_, mut ws) = two_docs();
     let id = ws.open_id().unwrap().to_owned();
     let event = ws
         .tag("Movement:Transport", word(TEXT, "flew", 0), None)
         .unwrap();
     assert!(event.outcome.changed.contains(&id) && event.outcome.kept_spans.is_empty());
+    assert!(
+        event.outcome.kept_arcs.contains(&id),
+        "a new event has no arcs yet"
+    );
     let bob = tag(&mut ws, "PER", word(TEXT, "Bob", 1));
     let rome = tag(&mut ws, "GPE", word(TEXT, "Rome", 0));
     let filled = ws.fill(&event.id, "Artifact", &bob).unwrap();
@@ -149,13 +153,16 @@ fn arguments_relations_and_notes_keep_the_drawn_spans_and_tags_do_not() {
         filled.kept_spans.contains(&id),
         "an argument draws an arc, not a span"
     );
+    assert!(filled.kept_arcs.is_empty());
     let related = ws.add_relation(&bob, &rome, "PHYS").unwrap().outcome;
     assert!(related.kept_spans.contains(&id));
     assert!(ws.set_note(&bob, "pilot").unwrap().kept_spans.contains(&id));
     // A tag after an argument, in one outcome: the spans moved.
     let tagged = ws.tag("PER", word(TEXT, "Ada", 0), None).unwrap().outcome;
+    assert!(tagged.kept_arcs.contains(&id) && tagged.kept_spans.is_empty());
     let both = filled.and(tagged.clone());
     assert!(both.changed.contains(&id) && both.kept_spans.is_empty());
+    assert!(both.kept_arcs.is_empty(), "the argument changed the arcs");
     assert!(tagged.and(related.clone()).kept_spans.is_empty());
     assert!(related.clone().and(related).kept_spans.contains(&id));
 }
