@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use leptos::prelude::*;
 
 use super::annotate::{kind_of, Interaction, Kind, Mode};
-use super::state::Workspace;
+use super::state::{CorpusView, Workspace};
 use crate::core::keymap::help;
 use crate::core::model::{Annotations, AttrValue, Event, Id, Lookup, Mention, Relation};
 use crate::core::offsets::OffsetIndex;
@@ -96,8 +96,25 @@ struct Current(Workspace);
 impl Current {
     /// `f` must not reach the workspace's documents itself: they are borrowed for it.
     fn with<R>(self, f: impl FnOnce(&Open) -> R) -> R {
+        self.0.corpus.open_rev().track();
+        self.read(f)
+    }
+
+    /// [`Self::with`] for what shows only the spans ([`CorpusView::spans_rev`]) or the
+    /// arcs ([`CorpusView::arcs_rev`]): `revs` are followed instead of every edit.
+    fn with_revs<R>(
+        self,
+        revs: &[fn(&CorpusView) -> ReadSignal<u64>],
+        f: impl FnOnce(&Open) -> R,
+    ) -> R {
+        for rev in revs {
+            rev(&self.0.corpus).track();
+        }
+        self.read(f)
+    }
+
+    fn read<R>(self, f: impl FnOnce(&Open) -> R) -> R {
         let ws = self.0;
-        ws.corpus.open_rev().track();
         ws.corpus.current().track();
         let mut f = Some(f);
         let found = ws.with_open(|slot| {
@@ -814,13 +831,16 @@ fn Outline(ann: Current) -> impl IntoView {
     // content, so an edit redraws only the rows it changed (often none: most tags land
     // past the first rows), never the whole list.
     let shown_rows = RwSignal::new(OUTLINE_ROWS);
-    let rows = move |pick: fn(&Annotations, usize) -> Vec<Row>| {
+    // Each list follows only the revisions its rows read: a tag leaves the events' and the
+    // relations' rows alone, an argument the mentions'.
+    let rows = move |revs: &'static [fn(&CorpusView) -> ReadSignal<u64>],
+                     pick: fn(&Annotations, usize) -> Vec<Row>| {
         Memo::new(move |_| {
             let limit = shown_rows.get();
-            ann.with(|o| pick(o.ann, limit))
+            ann.with_revs(revs, |o| pick(o.ann, limit))
         })
     };
-    let singles = rows(|a, limit| {
+    let singles = rows(&[CorpusView::spans_rev], |a, limit| {
         a.mentions
             .iter()
             .filter(|m| m.entity.is_none())
@@ -828,32 +848,38 @@ fn Outline(ann: Current) -> impl IntoView {
             .map(mention_row)
             .collect()
     });
-    let events = rows(|a, limit| {
-        a.events
-            .iter()
-            .take(limit)
-            .map(|e| {
-                let text = format!("{} ({} arguments)", e.trigger_text, e.arguments.len());
-                (e.id.clone(), e.kind.clone(), text)
-            })
-            .collect()
-    });
-    let relations = rows(|a, limit| {
-        // Two labels a row: looked up by id, not by scanning every mention twice a row.
-        let by_id = a.lookup();
-        a.relations
-            .iter()
-            .take(limit)
-            .map(|r| {
-                let text = format!(
-                    "{} → {}",
-                    label_in(&by_id, &r.arg1),
-                    label_in(&by_id, &r.arg2)
-                );
-                (r.id.clone(), r.kind.clone(), text)
-            })
-            .collect()
-    });
+    let events = rows(
+        &[CorpusView::spans_rev, CorpusView::arcs_rev],
+        |a, limit| {
+            a.events
+                .iter()
+                .take(limit)
+                .map(|e| {
+                    let text = format!("{} ({} arguments)", e.trigger_text, e.arguments.len());
+                    (e.id.clone(), e.kind.clone(), text)
+                })
+                .collect()
+        },
+    );
+    let relations = rows(
+        &[CorpusView::spans_rev, CorpusView::arcs_rev],
+        |a, limit| {
+            // Two labels a row: looked up by id, not by scanning every mention twice a row.
+            let by_id = a.lookup();
+            a.relations
+                .iter()
+                .take(limit)
+                .map(|r| {
+                    let text = format!(
+                        "{} → {}",
+                        label_in(&by_id, &r.arg1),
+                        label_in(&by_id, &r.arg2)
+                    );
+                    (r.id.clone(), r.kind.clone(), text)
+                })
+                .collect()
+        },
+    );
     // Each entity with its member mentions.
     let entities = Memo::new(move |_| {
         let limit = shown_rows.get();
@@ -871,7 +897,9 @@ fn Outline(ann: Current) -> impl IntoView {
         })
     });
     let total = Memo::new(move |_| {
-        ann.with(|o| o.ann.mentions.len() + o.ann.events.len() + o.ann.relations.len())
+        ann.with_revs(&[CorpusView::spans_rev, CorpusView::arcs_rev], |o| {
+            o.ann.mentions.len() + o.ann.events.len() + o.ann.relations.len()
+        })
     });
     let list = move |label: &'static str, rows: Memo<Vec<Row>>| {
         view! {

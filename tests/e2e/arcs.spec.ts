@@ -112,6 +112,8 @@ test('an event built by dragging arcs: trigger to mention offers only the roles 
   // The arcs carry the roles, from the trigger to each argument, and are hidden from
   // screen readers; the inspector says the same in words.
   await expect.poll(() => arcLabels(page)).toEqual(expect.arrayContaining(['Attacker:E1→T1', 'Place:E1→T3']));
+  // The outline follows arguments too (its lists follow the arcs' revision, not a tag's).
+  await expect(inspector(page).getByRole('list', { name: 'Events' })).toContainText('attacked (2 arguments)');
   await expect(page.locator('.arcs').first()).toHaveAttribute('aria-hidden', 'true');
   await loupe.highlight('Odesa').click();
   await expect(inspector(page).getByRole('list', { name: 'Arguments and relations' })).toContainText('Place of E1');
@@ -139,6 +141,7 @@ test('a relation made by drag, and one made by keys alone: digits, arrows and En
   await expect(picker).toBeVisible();
   await picker.getByRole('button', { name: /ORG-AFF/ }).click();
   await expect.poll(() => arcLabels(page)).toContain('ORG-AFF:T1→T2');
+  await expect(inspector(page).getByRole('list', { name: 'Relations' }).getByRole('button')).toHaveCount(1);
 
   // By keys alone: select the second PER, R, move to the ORG, Enter, then the picker.
   await page.keyboard.press('Escape');
@@ -169,6 +172,7 @@ test('a relation made by drag, and one made by keys alone: digits, arrows and En
   const first = (await options.first().textContent())!.replace(/^\d/, '').replace(/relation$/, '').trim();
   await page.keyboard.press('1');
   await expect(picker).toHaveCount(0);
+  await expect(inspector(page).getByRole('list', { name: 'Relations' }).getByRole('button')).toHaveCount(3);
 
   const { json } = await loupe.exportJson();
   const rels = json.documents[0].relations.map((r: any) => `${r.type}:${r.arg1}→${r.arg2}`).sort();
