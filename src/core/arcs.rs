@@ -817,4 +817,56 @@ pub(crate) mod tests {
         assert_eq!(line_of, [1, 0, 1]);
         assert_eq!(tops, [2.0, 40.0]);
     }
+
+    // proptest is a native dev-dependency: the wasm32 test build leaves this out.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use crate::core::edit::properties::{op, to_edit, Op, TEXT};
+        use crate::core::edit::{Edit, History};
+        use proptest::prelude::*;
+
+        /// The lines of the edits' text, as code point spans: its paragraphs.
+        fn lines() -> Vec<Span> {
+            let mut out = Vec::new();
+            let mut start = 0;
+            for line in TEXT.split('\n') {
+                let len = line.chars().count();
+                let body = line.strip_suffix('\r').unwrap_or(line).chars().count();
+                if body > 0 {
+                    out.push(Span::new(start, start + body));
+                }
+                start += len + 1;
+            }
+            out
+        }
+
+        proptest! {
+            /// An edit that says it keeps the arcs ([`Edit::keeps_arcs`]) leaves every
+            /// paragraph's arcs, whichever entity is selected, applied or undone.
+            #[test]
+            fn edits_that_keep_the_arcs_leave_every_arc(ops in prop::collection::vec(op(), 0..60)) {
+                let paras = lines();
+                let arcs = |ann: &Annotations| {
+                    let entities = std::iter::once(None).chain(ann.entities.iter().map(|e| Some(e.id.clone())));
+                    entities
+                        .map(|e| format!("{:?}", arcs_by_paragraph(&paras, ann, e.as_deref())))
+                        .collect::<Vec<_>>()
+                };
+                let (mut ann, mut history) = (Annotations::default(), History::default());
+                for op in ops {
+                    let Op::Edit(k, a, b, c) = op else { continue };
+                    let edit: Edit = to_edit(&ann, k, a, b, c);
+                    let keeps = edit.keeps_arcs();
+                    let before = arcs(&ann);
+                    if history.apply(&mut ann, TEXT, edit).is_ok() && keeps {
+                        prop_assert_eq!(&arcs(&ann), &before);
+                        prop_assert!(history.undo(&mut ann, TEXT).unwrap());
+                        prop_assert_eq!(&arcs(&ann), &before);
+                        prop_assert!(history.redo(&mut ann, TEXT).unwrap());
+                    }
+                }
+            }
+        }
+    }
 }

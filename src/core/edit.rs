@@ -1922,27 +1922,28 @@ mod tests {
     }
 }
 
+/// Random edit sequences, shared with the property tests of the modules above this one.
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod properties {
+pub(crate) mod properties {
     use super::*;
     use crate::core::model::Event;
     use proptest::prelude::*;
 
     /// Emoji, a ZWJ family, combining marks, CJK and CRLF: offsets must survive all of them.
-    const TEXT: &str =
+    pub(crate) const TEXT: &str =
         "🚀 Drones struck Kyiv — “again”.\r\nMr Trump said e\u{301}té 中国 東京 👩‍👩‍👧 fled.\r\n";
     const KINDS: &[&str] = &["PER", "ORG", "GPE", "Conflict:Attack"];
 
     /// One random step; the numbers pick targets modulo what exists, so most steps are
     /// valid and some (out of bounds, whitespace, missing ids) are refused.
     #[derive(Debug, Clone)]
-    enum Op {
+    pub(crate) enum Op {
         Edit(u8, usize, usize, usize),
         Undo,
         Redo,
     }
 
-    fn op() -> impl Strategy<Value = Op> {
+    pub(crate) fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             8 => (0u8..20, 0usize..64, 0usize..64, 0usize..64).prop_map(|(k, a, b, c)| Op::Edit(k, a, b, c)),
             1 => Just(Op::Undo),
@@ -1970,7 +1971,7 @@ mod properties {
         ann.entities.iter().map(|e| e.id.clone()).collect()
     }
 
-    fn to_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
+    pub(crate) fn to_edit(ann: &Annotations, k: u8, a: usize, b: usize, c: usize) -> Edit {
         let mentions = || mention_ids(ann);
         let events = || event_ids(ann);
         let targets = || mentions().into_iter().chain(events()).collect::<Vec<_>>();
@@ -2204,57 +2205,6 @@ mod properties {
                 prop_assert!(history.redo(&mut ann, TEXT).unwrap());
             }
             prop_assert_eq!(&ann, &end);
-        }
-
-        /// An edit that says it keeps the drawn spans ([`Edit::keeps_spans`]) leaves
-        /// exactly the spans the article draws, applied or undone.
-        #[test]
-        fn edits_that_keep_the_spans_leave_every_drawn_span(ops in prop::collection::vec(op(), 0..60)) {
-            use crate::core::layout::drawn_spans;
-            let drawn = |ann: &Annotations| -> Vec<(String, String, Vec<Span>, Option<u32>)> {
-                drawn_spans(ann).map(|(i, k, f, c)| (i.to_owned(), k.to_owned(), f.to_vec(), c)).collect()
-            };
-            let (mut ann, mut history) = (Annotations::default(), History::default());
-            for op in ops {
-                let Op::Edit(k, a, b, c) = op else { continue };
-                let edit = to_edit(&ann, k, a, b, c);
-                let keeps = edit.keeps_spans();
-                let before = drawn(&ann);
-                if history.apply(&mut ann, TEXT, edit).is_ok() && keeps {
-                    prop_assert_eq!(&drawn(&ann), &before);
-                    prop_assert!(history.undo(&mut ann, TEXT).unwrap());
-                    prop_assert_eq!(&drawn(&ann), &before);
-                    prop_assert!(history.redo(&mut ann, TEXT).unwrap());
-                }
-            }
-        }
-
-        /// An edit that says it keeps the arcs ([`Edit::keeps_arcs`]) leaves every
-        /// paragraph's arcs, whichever entity is selected, applied or undone.
-        #[test]
-        fn edits_that_keep_the_arcs_leave_every_arc(ops in prop::collection::vec(op(), 0..60)) {
-            use crate::core::arcs::arcs_by_paragraph;
-            use crate::core::layout::paragraphs;
-            let paras = paragraphs(TEXT);
-            let arcs = |ann: &Annotations| {
-                let entities = std::iter::once(None).chain(ann.entities.iter().map(|e| Some(e.id.clone())));
-                entities
-                    .map(|e| format!("{:?}", arcs_by_paragraph(&paras, ann, e.as_deref())))
-                    .collect::<Vec<_>>()
-            };
-            let (mut ann, mut history) = (Annotations::default(), History::default());
-            for op in ops {
-                let Op::Edit(k, a, b, c) = op else { continue };
-                let edit = to_edit(&ann, k, a, b, c);
-                let keeps = edit.keeps_arcs();
-                let before = arcs(&ann);
-                if history.apply(&mut ann, TEXT, edit).is_ok() && keeps {
-                    prop_assert_eq!(&arcs(&ann), &before);
-                    prop_assert!(history.undo(&mut ann, TEXT).unwrap());
-                    prop_assert_eq!(&arcs(&ann), &before);
-                    prop_assert!(history.redo(&mut ann, TEXT).unwrap());
-                }
-            }
         }
 
         /// Stamping only what [`Edit::affected`] names gives the very stamps that

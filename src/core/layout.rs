@@ -434,6 +434,32 @@ pub(crate) mod tests {
     // proptest is a native dev-dependency: the wasm32 test build leaves this out.
     #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
+        /// An edit that says it keeps the drawn spans ([`crate::core::edit::Edit::keeps_spans`])
+        /// leaves exactly the spans the article draws, applied or undone.
+        #[test]
+        fn edits_that_keep_the_spans_leave_every_drawn_span(
+            ops in proptest::collection::vec(crate::core::edit::properties::op(), 0..60),
+        ) {
+            use crate::core::edit::properties::{to_edit, Op, TEXT};
+            use crate::core::edit::History;
+            let drawn = |ann: &Annotations| -> Vec<(String, String, Vec<Span>, Option<u32>)> {
+                drawn_spans(ann).map(|(i, k, f, c)| (i.to_owned(), k.to_owned(), f.to_vec(), c)).collect()
+            };
+            let (mut ann, mut history) = (Annotations::default(), History::default());
+            for op in ops {
+                let Op::Edit(k, a, b, c) = op else { continue };
+                let edit = to_edit(&ann, k, a, b, c);
+                let keeps = edit.keeps_spans();
+                let before = drawn(&ann);
+                if history.apply(&mut ann, TEXT, edit).is_ok() && keeps {
+                    proptest::prop_assert_eq!(&drawn(&ann), &before);
+                    proptest::prop_assert!(history.undo(&mut ann, TEXT).unwrap());
+                    proptest::prop_assert_eq!(&drawn(&ann), &before);
+                    proptest::prop_assert!(history.redo(&mut ann, TEXT).unwrap());
+                }
+            }
+        }
+
         /// The paragraphs are the lines that are not blank, in code points, without a
         /// trailing carriage return, whatever mix of ASCII, wide characters and Unicode
         /// spaces the text holds.
