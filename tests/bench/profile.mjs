@@ -47,6 +47,14 @@ function short(name) {
 }
 
 // The samples inside the windows [start, end) (trace clock, µs), or all of them.
+// The profile's nodes by id, and each node's parent.
+function tree(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { byId, parent };
+}
+
 // EXCLUDE=name drops the samples whose stack holds a function whose name contains it.
 function inWindows(profile, windows) {
   const at = [];
@@ -55,9 +63,7 @@ function inWindows(profile, windows) {
   const inside = windows?.length ? (i) => windows.some(([a, b]) => at[i] >= a && at[i] < b) : () => true;
   const needle = process.env.EXCLUDE;
   if (!needle) return inside;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent } = tree(profile);
   const holds = new Map();
   const has = (id) => {
     if (id == null) return false;
@@ -85,9 +91,7 @@ function selfTimes(profile, top = 30, windows) {
 
 // Inclusive time per function (each function counted once per sample).
 function totalTimes(profile, top = 30, windows) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent } = tree(profile);
   const tot = new Map();
   const keep = inWindows(profile, windows);
   profile.samples.forEach((id, i) => {
@@ -108,9 +112,7 @@ function totalTimes(profile, top = 30, windows) {
 // CALLERS=name: time under each function whose name contains `name`, by its callers
 // (the next DEPTH frames above it), to tell apart the paths that reach one function.
 function callers(profile, needle, depth = 4, top = 20, windows) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent } = tree(profile);
   const tot = new Map();
   const keep = inWindows(profile, windows);
   profile.samples.forEach((id, i) => {

@@ -286,7 +286,7 @@ fn push_superscript(out: &mut String, n: u32) {
 
 /// A highlighted segment's colour and brackets, as the value of its `style` attribute:
 /// for every span over it, a line under the text at that span's depth, with an upward
-/// tick where the span starts and where it ends. Pushed in three passes over the spans
+/// tick where the span starts and where it ends. Pushed in three passes over the layers
 /// (images, positions, sizes) rather than joined from lists of small strings.
 fn write_bracket_style<'c>(
     html: &mut String,
@@ -301,68 +301,61 @@ fn write_bracket_style<'c>(
     // The padding below the text holds the brackets; positions count from its bottom.
     let pad = (deepest + 1) as f64 * BRACKET + 1.0;
     let below = |i: usize| pad - depths[i] as f64 * BRACKET - 3.0;
-    // Each span's line, then its ticks where it starts and where it ends here.
-    let parts = |i: usize| {
-        let span = pieces[i].span;
-        [true, span.start == seg.start, span.end == seg.end]
+    // Each span's layers, outermost last: its line (0), then its ticks where it starts (1)
+    // and where it ends (2) here.
+    let layers = || {
+        covering.iter().rev().flat_map(|&i| {
+            let span = pieces[i].span;
+            [true, span.start == seg.start, span.end == seg.end]
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, on)| on)
+                .map(move |(k, _)| (i, k))
+        })
     };
     html.push_str("--type-color: ");
     escape_html_into(html, color(&inner.kind));
     html.push_str("; padding-bottom: ");
     push_px(html, pad);
-    html.push_str("; background-image: ");
-    let mut first = true;
-    for &i in covering.iter().rev() {
+    push_each(html, "; background-image: ", layers(), |html, (i, _)| {
         let c = color(&pieces[i].kind);
-        for _ in parts(i).into_iter().filter(|&p| p) {
-            if !first {
-                html.push_str(", ");
-            }
-            first = false;
-            html.push_str("linear-gradient(");
-            escape_html_into(html, c);
-            html.push(',');
-            escape_html_into(html, c);
-            html.push(')');
+        html.push_str("linear-gradient(");
+        escape_html_into(html, c);
+        html.push(',');
+        escape_html_into(html, c);
+        html.push(')');
+    });
+    push_each(html, "; background-position: ", layers(), |html, (i, k)| {
+        html.push_str(if k == 2 {
+            "right 0 bottom "
+        } else {
+            "left 0 bottom "
+        });
+        push_px(html, below(i));
+    });
+    push_each(html, "; background-size: ", layers(), |html, (_, k)| {
+        if k == 0 {
+            html.push_str("100% 2px");
+        } else {
+            html.push_str("2px ");
+            push_px(html, BRACKET);
         }
-    }
-    html.push_str("; background-position: ");
-    let mut first = true;
-    for &i in covering.iter().rev() {
-        for (k, on) in parts(i).into_iter().enumerate() {
-            if !on {
-                continue;
-            }
-            if !first {
-                html.push_str(", ");
-            }
-            first = false;
-            html.push_str(if k == 2 {
-                "right 0 bottom "
-            } else {
-                "left 0 bottom "
-            });
-            push_px(html, below(i));
+    });
+}
+
+/// `label`, then each item written by `each`, separated by commas.
+fn push_each(
+    html: &mut String,
+    label: &str,
+    items: impl Iterator<Item = (usize, usize)>,
+    mut each: impl FnMut(&mut String, (usize, usize)),
+) {
+    html.push_str(label);
+    for (n, item) in items.enumerate() {
+        if n > 0 {
+            html.push_str(", ");
         }
-    }
-    html.push_str("; background-size: ");
-    let mut first = true;
-    for &i in covering.iter().rev() {
-        for (k, on) in parts(i).into_iter().enumerate() {
-            if !on {
-                continue;
-            }
-            if !first {
-                html.push_str(", ");
-            }
-            first = false;
-            if k == 0 {
-                html.push_str("100% 2px");
-            } else {
-                html.push_str("2px ");
-                push_px(html, BRACKET);
-            }
-        }
+        each(html, item);
     }
 }
 
