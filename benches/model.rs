@@ -8,16 +8,21 @@
 //! serialise under 50 ms.
 
 use std::hint::black_box;
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use loupe::core::arcs::{arcs_by_paragraph, ArcIndex};
 use loupe::core::format::loupe as native;
-use loupe::core::layout::{bucket_spans, drawn_spans, paragraphs};
+use loupe::core::layout::{bucket_refs, bucket_spans, drawn_spans, paragraphs};
 use loupe::core::model::{Annotations, Argument, Document, Event, Mention, Relation, Span};
 use loupe::core::offsets::OffsetIndex;
+use loupe::core::ports::Clock;
 use loupe::core::render::article::article_html;
 use loupe::core::schema::Schema;
+use loupe::core::storage::MemoryStore;
 use loupe::core::validate::validate;
+use loupe::core::workspace::Workspace;
 
 /// A sentence with an astral emoji, an em dash and curly quotes, so code point and byte
 /// offsets differ throughout.
@@ -106,6 +111,15 @@ fn time<T>(mut f: impl FnMut() -> T) -> (Duration, Duration) {
     (runs[RUNS / 2], runs[0])
 }
 
+/// A clock that stands still: the workspace stamps edits only when it has one.
+struct Fixed;
+
+impl Clock for Fixed {
+    fn now_ms(&self) -> f64 {
+        1.0
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -178,6 +192,28 @@ fn main() {
         article_html(&doc.text, &offsets, &paras, &drawn, color).len()
     });
     let unknown = time(|| schema.unknown_uses([&linked]).len());
+    // A keypress's work in the core: tag a free word ("officials") as the app does, with
+    // the edit stamped, then undo it so every run sees the same document.
+    let mut ws = Workspace::new(Ok(Rc::new(MemoryStore::default())), Arc::from("bench"));
+    ws.load();
+    ws.set_clock(Rc::new(Fixed));
+    ws.set_schema(schema.clone()).expect("the schema is taken");
+    let mut open = doc.clone();
+    open.annotations = linked.clone();
+    ws.add_and_open(vec![open]);
+    let (o, _) = cp_of("officials");
+    let word = Span::new(
+        o + 600 * SENTENCE.chars().count(),
+        o + 600 * SENTENCE.chars().count() + 9,
+    );
+    let tag = time(|| {
+        ws.tag("PER", word, None).expect("tagged");
+        ws.undo()
+    });
+    let rebucket = time(|| {
+        let ann = ws.open_annotations().expect("open");
+        bucket_refs(&paras, drawn_spans(ann)).len()
+    });
     let baseline = time(|| {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         serde_json::to_string_pretty(&value).unwrap()
@@ -205,6 +241,8 @@ fn main() {
         ("open: paragraphs and offset index", split),
         ("open: article markup (buckets and HTML)", markup),
         ("per edit: types outside the schema", unknown),
+        ("per keypress: tag a word and undo it", tag),
+        ("per keypress: every drawn span bucketed", rebucket),
         ("baseline: serde_json Value parse + pretty", baseline),
     ];
     for (name, (median, min)) in rows {

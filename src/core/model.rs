@@ -391,10 +391,24 @@ impl Annotations {
             .chain(self.events.iter().map(|e| &e.id))
             .chain(self.relations.iter().map(|r| &r.id))
             .chain(self.entities.iter().map(|e| &e.id));
-        let max = ids
-            .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(0);
+        // The largest number written plainly (digits, no leading zero) after the prefix,
+        // compared as text, longer first: parsing all 15,000 ids of a long article was a
+        // tenth of a keypress. Ids written otherwise ("T07", "T+7") cannot be what this
+        // returns, so passing over them keeps the new id unique.
+        let mut best = "";
+        for id in ids {
+            let Some(digits) = id.strip_prefix(prefix) else {
+                continue;
+            };
+            let plain = !digits.is_empty()
+                && !digits.starts_with('0')
+                && digits.bytes().all(|b| b.is_ascii_digit());
+            if plain && (digits.len(), digits) > (best.len(), best) && digits.parse::<u64>().is_ok()
+            {
+                best = digits;
+            }
+        }
+        let max: u64 = best.parse().unwrap_or(0);
         format!("{prefix}{}", max + 1)
     }
 }
@@ -523,6 +537,21 @@ mod tests {
             .push(Mention::new("T7", "PER", vec![Span::new(0, 1)], "a"));
         assert_eq!(a.next_id("T"), "T8");
         assert_eq!(a.next_id("E"), "E1");
+        // Longer numbers are larger, whatever their first digits; ids not written as a
+        // plain number are passed over, and cannot be what comes next.
+        for id in ["T10", "T9", "T0012", "Tx99", "T+50", "T"] {
+            a.mentions
+                .push(Mention::new(id, "PER", vec![Span::new(0, 1)], "a"));
+        }
+        assert_eq!(a.next_id("T"), "T11");
+        a.relations.push(Relation {
+            id: "T123".into(),
+            kind: "R".into(),
+            arg1: "T7".into(),
+            arg2: "T9".into(),
+            attributes: Default::default(),
+        });
+        assert_eq!(a.next_id("T"), "T124", "every kind of annotation counts");
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::browser::paragraphs::Paragraphs;
 use crate::browser::selection::{clear_selection, select_span, selection_span};
 use crate::core::arcs::has_arcs;
 use crate::core::layout::{
-    bucket_refs, bucket_spans, drawn_spans, paragraphs, paragraphs_of, same_pieces, Piece, PieceRef,
+    bucket_range, bucket_refs, bucket_spans, drawn_spans, paragraphs, paragraphs_of, same_pieces,
+    Piece, PieceRef,
 };
 use crate::core::model::{Id, Span};
 use crate::core::render::article::{article_html, paragraph_html_suggested};
@@ -164,10 +165,29 @@ impl Painter {
         self.ws.with_open(|slot| {
             let (doc, index) = slot.indexed();
             self.paras.try_with_value(|paras| {
-                // The spans are bucketed again only when an edit may have moved them.
+                // The spans are bucketed again only when an edit may have moved them, and
+                // only in the paragraphs where it did when that is known (a tag's own).
                 let rev = self.ws.corpus.spans_rev().get_untracked();
-                let new = (self.drawn_rev.try_get_value() != Some(rev))
-                    .then(|| bucket_refs(paras, drawn_spans(&doc.annotations)));
+                let drawn_at = self.drawn_rev.try_get_value();
+                let new = (drawn_at != Some(rev)).then(|| {
+                    let places = drawn_at.and_then(|at| self.ws.corpus.redrawn_since(at));
+                    match places.map(|p| paragraphs_of(paras, &p)) {
+                        Some(touched) => {
+                            let (lo, hi) = match (touched.first(), touched.last()) {
+                                (Some(&lo), Some(&hi)) => (lo, hi + 1),
+                                _ => (0, 0),
+                            };
+                            (lo, bucket_range(paras, &doc.annotations, lo..hi))
+                        }
+                        None => (0, bucket_refs(paras, drawn_spans(&doc.annotations))),
+                    }
+                });
+                // Paragraph `i`'s new pieces, where they were cut again.
+                let cut = |i: usize| {
+                    let (lo, buckets) = new.as_ref()?;
+                    let j = i.checked_sub(*lo).filter(|j| *j < buckets.len())?;
+                    Some(buckets.get(j))
+                };
                 // Each paragraph's suggestion pieces, `None` where they are to be built
                 // (by `paragraph_pieces`, when the paragraph is drawn).
                 let none: Arc<Vec<Piece>> = Arc::default();
@@ -205,7 +225,7 @@ impl Painter {
                             .flatten()
                             .unwrap_or_default();
                         for i in suggestion_order(seen, paras.len()) {
-                            let (new, drawn) = (new.as_ref().map(|n| n.get(i)), &mut all_drawn[i]);
+                            let (new, drawn) = (cut(i), &mut all_drawn[i]);
                             let same = new.is_none_or(|new| same_pieces(drawn, new))
                                 && !touched.contains(&Some(i));
                             let pieces = match &new_sug[i] {

@@ -26,6 +26,7 @@ use crate::browser::files::read_documents;
 use crate::browser::local_storage::LocalStorage as BrowserStorage;
 use crate::browser::ports::{BrowserClock, BrowserDownloads, BrowserEntropy};
 use crate::core::edit::Edit;
+use crate::core::layout::RedrawLog;
 use crate::core::model::{Document, DocumentMeta, Id, Span, Status};
 use crate::core::ports::{tab_id, Clock, Download, Downloads};
 use crate::core::schema::Schema;
@@ -223,6 +224,9 @@ pub struct CorpusView {
     spans_rev: Owned<u64>,
     /// Bumped when the open document's arcs may have changed: not after a tag.
     arcs_rev: Owned<u64>,
+    /// Where each recent bump of `spans_rev` redrew, so the article redraws only those
+    /// paragraphs (see [`Self::redrawn_since`]).
+    redraws: StoredValue<RedrawLog>,
     /// Bumped when any document's annotations change: for views of the whole corpus.
     corpus_rev: Owned<u64>,
     counts: Owned<BTreeMap<Id, usize>>,
@@ -246,6 +250,14 @@ impl CorpusView {
     }
     pub fn arcs_rev(&self) -> ReadSignal<u64> {
         self.arcs_rev.read_only()
+    }
+    /// Where the drawn spans may have changed since `spans_rev` was `rev`: `None` when
+    /// anywhere, or when that is too long ago to know.
+    pub fn redrawn_since(&self, rev: u64) -> Option<Vec<Span>> {
+        let now = self.spans_rev.get_untracked();
+        self.redraws
+            .try_with_value(|log| log.since(rev, now))
+            .flatten()
     }
     pub fn corpus_rev(&self) -> ReadSignal<u64> {
         self.corpus_rev.read_only()
@@ -346,6 +358,7 @@ impl Workspace {
                 open_rev: Owned::new(0),
                 spans_rev: Owned::new(0),
                 arcs_rev: Owned::new(0),
+                redraws: StoredValue::new(RedrawLog::default()),
                 corpus_rev: Owned::new(0),
                 counts: Owned::new(BTreeMap::new()),
                 deleted: Owned::new(0),
@@ -490,6 +503,11 @@ impl Workspace {
                 self.corpus.open_rev.update(|r| *r += 1);
                 if !out.kept_spans.contains(id) {
                     self.corpus.spans_rev.update(|r| *r += 1);
+                    let rev = self.corpus.spans_rev.get_untracked();
+                    let places = out.redraw.get(id).cloned();
+                    self.corpus
+                        .redraws
+                        .update_value(|log| log.push(rev, places));
                 }
                 if !out.kept_arcs.contains(id) {
                     self.corpus.arcs_rev.update(|r| *r += 1);

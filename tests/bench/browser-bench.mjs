@@ -16,6 +16,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const KEY_RUNS = Number(process.env.BENCH_KEY_RUNS ?? 30);
 // BENCH_ONLY=open,key,scroll,cold,small,export runs those parts alone and prints their
 // figures without writing BENCHMARKS.md (scroll includes the drag).
+// MARKS=1 prints the medians of the performance.measure entries a build made during
+// the tag keypresses (marks put into the wasm by hand, to time its steps).
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const want = (part) => !ONLY || ONLY.includes(part);
 const args = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox', '--disable-dev-shm-usage'];
@@ -241,7 +243,10 @@ async function keypressRuns(entry, paragraphs, runs, suggestions = 0, hide = fal
       }
     }
     await new Promise((r) => setTimeout(r, 600)); // let a debounced save land
-    return { tag, noop, frames, rendering, saves: window.__saves };
+    // A build with performance.measure calls in it (MARKS=1) gets their medians back.
+    const marks = {};
+    for (const m of performance.getEntriesByType('measure')) (marks[m.name] ??= []).push(m.duration);
+    return { tag, noop, frames, rendering, saves: window.__saves, marks };
   }, runs);
   // Baseline for the save: the same string written by plain JS, same page.
   const baseline = await page.evaluate(() => {
@@ -260,6 +265,9 @@ async function keypressRuns(entry, paragraphs, runs, suggestions = 0, hide = fal
   return { ...result, baseline, shown };
 }
 const bigKeys = want('key') ? await keypressRuns(bigEntry, big.paragraphs, KEY_RUNS) : null;
+if (process.env.MARKS && bigKeys) {
+  for (const [name, xs] of Object.entries(bigKeys.marks)) console.log(`mark ${name}: median ${median(xs).toFixed(2)} ms, p95 ${p95(xs).toFixed(2)} ms, ${xs.length} times`);
+}
 const hiddenKeys = want('keysug') ? await keypressRuns(bigEntry, big.paragraphs, KEY_RUNS, 0, true) : null;
 const sugKeys = want('keysug')
   ? await keypressRuns({ ...bigEntry, suggestions: storedSuggestions(big, SUGGESTIONS) }, big.paragraphs, KEY_RUNS, SUGGESTIONS)

@@ -4,6 +4,7 @@
 //
 //   node tests/bench/profile.mjs key|scroll|drag|cold [dist folder]
 //
+// PAINTS=1 lists what was painted (area, layer) and the invalidations behind it.
 // CALLERS=name [DEPTH=4] adds the time under a function by its callers; EXCLUDE=name
 // leaves out the samples under a function (say, set_innerHTML, to see the rest).
 //
@@ -128,7 +129,7 @@ function callers(profile, needle, depth = 4, top = 20, windows) {
     .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`).join('\n');
 }
 
-const CATEGORIES = ['blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'v8', 'v8.wasm', 'blink', 'loading', 'disabled-by-default-v8.compile'].join(',');
+const CATEGORIES = [...(process.env.PAINTS ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : []), 'blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'v8', 'v8.wasm', 'blink', 'loading', 'disabled-by-default-v8.compile'].join(',');
 
 async function trace(cdp, body) {
   const events = [];
@@ -184,6 +185,31 @@ function forced(events, windows) {
     }).join('\n');
 }
 
+// The paints in the windows (their area and time) and the invalidations behind them, by
+// element and reason: what an input made the browser paint again.
+function paints(events, windows) {
+  const keep = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a && e.ts < b);
+  const area = new Map();
+  const why = new Map();
+  for (const e of events.filter(keep)) {
+    if (e.name === 'Paint' && e.ph === 'X') {
+      const q = e.args?.data?.clip ?? [];
+      const xs = q.filter((_, i) => i % 2 === 0), ys = q.filter((_, i) => i % 2 === 1);
+      const size = xs.length ? `${Math.round(Math.max(...xs) - Math.min(...xs))}x${Math.round(Math.max(...ys) - Math.min(...ys))}` : '?';
+      const k = `${size} layer ${e.args?.data?.layerId ?? '?'}`;
+      const [n, t] = area.get(k) ?? [0, 0];
+      area.set(k, [n + 1, t + e.dur]);
+    } else if (/InvalidationTracking$/.test(e.name)) {
+      const d = e.args?.data ?? {};
+      const k = `${e.name.replace('InvalidationTracking', '')}: ${d.nodeName ?? '?'} (${d.reason ?? d.changedAttribute ?? d.invalidatedSelectorId ?? ''})`;
+      why.set(k, (why.get(k) ?? 0) + 1);
+    }
+  }
+  const rows = (m, f) => [...m.entries()].sort((a, b) => f(b[1]) - f(a[1])).slice(0, 25);
+  return rows(area, (v) => v[1]).map(([k, [n, t]]) => `${(t / 1000).toFixed(1).padStart(8)} ms  ${n} paints of ${k}`).join('\n')
+    + '\n\n' + rows(why, (v) => v).map(([k, n]) => `${String(n).padStart(8)}  ${k}`).join('\n');
+}
+
 async function seeded(entry, viewport = { width: 1366, height: 768 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -227,6 +253,7 @@ async function profiled(page, body) {
   if (process.env.ALL) console.log('\n-- self time, all --\n' + selfTimes(profile));
   if (process.env.CALLERS) console.log(`\n-- callers of ${process.env.CALLERS} --\n` + callers(profile, process.env.CALLERS, Number(process.env.DEPTH ?? 4), 25, windows));
   if (process.env.FORCED) console.log('\n-- forced layouts, in the windows --\n' + forced(events, windows));
+  if (process.env.PAINTS) console.log('\n-- what was painted, in the windows --\n' + paints(events, windows));
   if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));
 }
 

@@ -470,6 +470,7 @@ impl<S: KeyValueStore> Workspace<S> {
             match self
                 .apply_stamped(id, edit)
                 .expect("the slot was just found")
+                .0
             {
                 Ok(()) => {
                     tagged += spans.len();
@@ -525,7 +526,7 @@ impl<S: KeyValueStore> Workspace<S> {
         let mut failed = 0;
         for id in &step.docs {
             match self.step_stamped(id, undo) {
-                Some(Ok(true)) => out = out.and(self.changed(id)),
+                Some((Ok(true), _)) => out = out.and(self.changed(id)),
                 _ => failed += 1,
             }
         }

@@ -19,14 +19,15 @@ mod messages;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use crate::core::edit::{Edit, EditError, History};
 use crate::core::format::loupe;
 use crate::core::format::merge::plan_import;
-use crate::core::model::{Document, DocumentMeta, Id, Status};
+use crate::core::layout::DrawnBefore;
+use crate::core::model::{Document, DocumentMeta, Id, Span, Status};
 use crate::core::offsets::OffsetIndex;
 use crate::core::ports::{Clock, Download};
 use crate::core::schema::Schema;
@@ -110,6 +111,10 @@ pub struct Outcome {
     pub kept_spans: BTreeSet<Id>,
     /// Those of `changed` whose change kept every arc ([`Edit::keeps_arcs`]).
     pub kept_arcs: BTreeSet<Id>,
+    /// Those of `changed` whose drawn spans changed only inside these text spans (see
+    /// [`DrawnBefore`]): their articles redraw only the paragraphs there. A changed
+    /// document without an entry (and not in `kept_spans`) may have changed anywhere.
+    pub redraw: BTreeMap<Id, Vec<Span>>,
     /// The document list (membership, order, titles, statuses) changed.
     pub list: bool,
     /// Another document was opened (or none is open any more).
@@ -123,6 +128,9 @@ pub struct Outcome {
     pub notices: Vec<Notice>,
 }
 
+/// What a stamped step gave, and where it redrew (see [`DrawnBefore::within`]).
+type Stamped<T> = (Result<T, EditError>, Option<Vec<Span>>);
+
 /// What two outcomes together kept: kept by one of them, and changed otherwise by neither.
 fn kept_by_both(a: &Outcome, b: &Outcome, kept: fn(&Outcome) -> &BTreeSet<Id>) -> BTreeSet<Id> {
     let moved = |o: &Outcome, id: &Id| o.changed.contains(id) && !kept(o).contains(id);
@@ -130,6 +138,25 @@ fn kept_by_both(a: &Outcome, b: &Outcome, kept: fn(&Outcome) -> &BTreeSet<Id>) -
         .union(kept(b))
         .filter(|id| !moved(a, id) && !moved(b, id))
         .cloned()
+        .collect()
+}
+
+/// Where two outcomes together redrew: each document changed only in known places by
+/// both (or kept by one of them) gets both lists of places.
+fn redrawn_by_both(a: &Outcome, b: &Outcome) -> BTreeMap<Id, Vec<Span>> {
+    let places = |o: &Outcome, id: &Id| -> Option<Vec<Span>> {
+        if !o.changed.contains(id) || o.kept_spans.contains(id) {
+            return Some(Vec::new());
+        }
+        o.redraw.get(id).cloned()
+    };
+    a.changed
+        .union(&b.changed)
+        .filter_map(|id| {
+            let mut spans = places(a, id)?;
+            spans.extend(places(b, id)?);
+            Some((id.clone(), spans))
+        })
         .collect()
 }
 
@@ -147,6 +174,7 @@ impl Outcome {
 
     /// Both outcomes at once, `self`'s notices first.
     pub fn and(mut self, other: Outcome) -> Self {
+        self.redraw = redrawn_by_both(&self, &other);
         self.kept_spans = kept_by_both(&self, &other, |o| &o.kept_spans);
         self.kept_arcs = kept_by_both(&self, &other, |o| &o.kept_arcs);
         self.changed.extend(other.changed);
@@ -253,45 +281,47 @@ impl<S: KeyValueStore> Workspace<S> {
 
     /// Apply `edit` to a document's slot as one step of its history, and stamp what it
     /// changed (see [`crate::core::timing::stamp_affected`]).
-    fn apply_stamped(&mut self, id: &str, edit: Edit) -> Option<Result<(), EditError>> {
-        let affected = self.slot(id).and_then(|s| self.affected(s, Some(&edit)));
-        self.stamping(id, affected, |slot| slot.apply(edit))
+    /// Also gives where the drawn spans may have changed (see [`DrawnBefore::within`]).
+    fn apply_stamped(&mut self, id: &str, edit: Edit) -> Option<Stamped<()>> {
+        let drawn = DrawnBefore::read(&self.slot(id)?.doc.annotations, &edit);
+        self.stamping(id, drawn, |slot| slot.apply(edit))
     }
 
     /// Undo (or redo) a document's last step, and stamp what it changed.
-    fn step_stamped(&mut self, id: &str, undo: bool) -> Option<Result<bool, EditError>> {
-        let affected = self
-            .slot(id)
-            .and_then(|s| self.affected(s, s.history.next(undo)));
-        self.stamping(id, affected, |slot| slot.undo_or_redo(undo))
+    fn step_stamped(&mut self, id: &str, undo: bool) -> Option<Stamped<bool>> {
+        let slot = self.slot(id)?;
+        let drawn = match slot.history.next(undo) {
+            Some(edit) => DrawnBefore::read(&slot.doc.annotations, edit),
+            None => DrawnBefore::nothing(),
+        };
+        self.stamping(id, drawn, |slot| slot.undo_or_redo(undo))
     }
 
-    /// What `edit` may change in `slot`'s document, when edits are stamped at all.
-    fn affected(&self, slot: &DocSlot, edit: Option<&Edit>) -> Option<BTreeSet<Id>> {
-        self.clock.as_ref()?;
-        let edit = edit?;
-        let mut ids = BTreeSet::new();
-        edit.affected(&slot.doc.annotations, &mut ids);
-        Some(ids)
-    }
-
-    /// Run `f` on a document's slot, then stamp what it changed among `affected`: only
-    /// those annotations are copied before and compared after.
+    /// Run `f` on a document's slot, then stamp what it changed among what the edit may
+    /// affect (when edits are stamped at all): only those annotations are copied before
+    /// and compared after.
     fn stamping<R>(
         &mut self,
         id: &str,
-        affected: Option<BTreeSet<Id>>,
+        drawn: DrawnBefore,
         f: impl FnOnce(&mut DocSlot) -> R,
-    ) -> Option<R> {
+    ) -> Option<(R, Option<Vec<Span>>)> {
         let now = self.now_ms();
         let annotator = self.annotator.clone();
         let slot = self.slot_mut(id)?;
-        let before = affected.map(|ids| (slot.doc.annotations.subset(&ids), ids));
+        let before = now.map(|_| slot.doc.annotations.subset(drawn.ids()));
         let out = f(slot);
-        if let (Some(now), Some((before, ids))) = (now, before) {
-            stamp_affected(&before, &mut slot.doc.annotations, &ids, now, &annotator);
+        if let (Some(now), Some(before)) = (now, before) {
+            stamp_affected(
+                &before,
+                &mut slot.doc.annotations,
+                drawn.ids(),
+                now,
+                &annotator,
+            );
         }
-        Some(out)
+        let redraw = drawn.within(&slot.doc.annotations);
+        Some((out, redraw))
     }
 
     /// The user pressed a key or a pointer on the open document: count active time
@@ -606,10 +636,14 @@ impl<S: KeyValueStore> Workspace<S> {
     pub fn edit_doc(&mut self, id: &str, edit: Edit) -> Result<Outcome, Refusal> {
         self.writable()?;
         let (keeps_spans, keeps_arcs) = (edit.keeps_spans(), edit.keeps_arcs());
-        self.apply_stamped(id, edit)
-            .ok_or(Refusal::NoSuchDocument)?
-            .map_err(Refusal::Edit)?;
+        let (applied, redraw) = self
+            .apply_stamped(id, edit)
+            .ok_or(Refusal::NoSuchDocument)?;
+        applied.map_err(Refusal::Edit)?;
         let mut out = self.changed(id);
+        if let Some(spans) = redraw {
+            out.redraw.insert(id.to_owned(), spans);
+        }
         if keeps_spans {
             out.kept_spans.insert(id.to_owned());
         }
@@ -662,8 +696,14 @@ impl<S: KeyValueStore> Workspace<S> {
             return Outcome::default();
         };
         match self.step_stamped(&id, undo) {
-            Some(Ok(true)) => self.changed(&id),
-            Some(Err(e)) => Outcome::refused(Refusal::Edit(e)),
+            Some((Ok(true), redraw)) => {
+                let mut out = self.changed(&id);
+                if let Some(spans) = redraw {
+                    out.redraw.insert(id, spans);
+                }
+                out
+            }
+            Some((Err(e), _)) => Outcome::refused(Refusal::Edit(e)),
             _ => Outcome::default(),
         }
     }

@@ -135,6 +135,31 @@ fn an_event_type_tags_a_trigger_and_a_slot_fills_in_the_same_step() {
 }
 
 #[test]
+fn a_tag_and_its_undo_redraw_where_it_is_and_outcomes_join_their_places() {
+    let (_, mut ws) = two_docs();
+    let id = ws.open_id().unwrap().to_owned();
+    let (ada, bob) = (word(TEXT, "Ada", 0), word(TEXT, "Bob", 0));
+    let first = ws.tag("PER", ada, None).unwrap().outcome;
+    assert_eq!(first.redraw.get(&id), Some(&vec![ada]));
+    let second = ws.tag("PER", bob, None).unwrap().outcome;
+    assert_eq!(
+        first.clone().and(second.clone()).redraw.get(&id),
+        Some(&vec![ada, bob])
+    );
+    let undone = ws.undo();
+    assert_eq!(undone.redraw.get(&id), Some(&vec![bob]));
+    assert_eq!(ws.redo().redraw.get(&id), Some(&vec![bob]));
+    // An outcome that may have redrawn anywhere (an import, say) makes the pair do so.
+    let mut anywhere = second.clone();
+    anywhere.redraw.clear();
+    assert_eq!(first.and(anywhere).redraw.get(&id), None);
+    let mut kept = second.clone();
+    kept.kept_spans.insert(id.clone());
+    kept.redraw.clear();
+    assert_eq!(kept.and(second).redraw.get(&id), Some(&vec![bob]));
+}
+
+#[test]
 fn arguments_and_relations_keep_the_spans_and_tags_keep_the_arcs() {
     let (_, mut ws) = two_docs();
     let id = ws.open_id().unwrap().to_owned();
