@@ -137,6 +137,40 @@ impl Deferral {
     }
 }
 
+/// The article's repaint held back while a mouse button pressed in it is down: rewriting
+/// a paragraph mid-drag (suggestions arriving, say) would move the selection's anchor
+/// to the paragraph's start, and the release would select from there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepaintHold {
+    down_at: Option<f64>,
+    held: bool,
+}
+
+impl RepaintHold {
+    pub fn press(&mut self, now: f64) {
+        self.down_at = Some(now);
+    }
+
+    /// Whether a repaint due now must wait for the release (it is then remembered).
+    pub fn hold(&mut self, now: f64) -> bool {
+        let pressed = self.down_at.is_some_and(|at| now - at < DRAG_LIMIT_MS);
+        self.held |= pressed;
+        pressed
+    }
+
+    /// How long a held repaint may still wait, should the release never be heard of.
+    pub fn wait_left(&self, now: f64) -> Option<f64> {
+        let at = self.down_at.filter(|_| self.held)?;
+        Some((at + DRAG_LIMIT_MS - now).max(0.0))
+    }
+
+    /// The button was released: whether a repaint was held and is due now.
+    pub fn release(&mut self) -> bool {
+        self.down_at = None;
+        std::mem::take(&mut self.held)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +270,23 @@ mod tests {
         assert_eq!(d.release(), ["k"]);
         d.press(0.0);
         assert!(!d.hold("k", DRAG_LIMIT_MS + 1.0));
+    }
+
+    #[test]
+    fn a_repaint_waits_for_the_release_of_a_press_but_not_forever() {
+        let mut h = RepaintHold::default();
+        assert!(!h.hold(0.0), "nothing pressed: repaint now");
+        assert!(!h.release(), "nothing was held");
+        h.press(100.0);
+        assert_eq!(h.wait_left(150.0), None, "nothing held yet");
+        assert!(h.hold(200.0));
+        assert!(h.hold(300.0));
+        assert_eq!(h.wait_left(300.0), Some(DRAG_LIMIT_MS - 200.0));
+        assert!(h.release(), "the held repaint is due at the release");
+        assert!(!h.release(), "and only once");
+        assert!(!h.hold(400.0), "released: repaint now");
+        h.press(0.0);
+        assert!(!h.hold(DRAG_LIMIT_MS + 1.0), "a release never heard of");
+        assert!(!h.release());
     }
 }

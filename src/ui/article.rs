@@ -21,6 +21,7 @@ use crate::core::layout::{
 use crate::core::model::{Id, Span};
 use crate::core::render::article::{article_html, paragraph_html_suggested};
 use crate::core::render::suggested::Suggested;
+use crate::core::session::RepaintHold;
 use crate::core::snap::{snap_to_words, trim_span};
 
 #[component]
@@ -107,6 +108,8 @@ struct Painter {
     due: StoredValue<Due, LocalStorage>,
     colors: StoredValue<Colors>,
     drag: StoredValue<Option<DragStart>, LocalStorage>,
+    /// The repaint waiting for the release of a press in the article.
+    press: StoredValue<RepaintHold>,
     /// The line of a drag in progress, relative to the article's wrapper.
     band: RwSignal<Option<(f64, f64, f64, f64)>>,
 }
@@ -381,11 +384,41 @@ impl Painter {
         }) else {
             return;
         };
-        if repaint {
+        if repaint && !self.hold_repaint() {
             self.repaint();
         }
         if let Some(marks) = marks {
             self.mark(marks);
+        }
+    }
+
+    /// Whether the repaint due now waits for the release of the button pressed in the
+    /// article (see [`RepaintHold`]). It is then due again, and a timer stands in for a
+    /// release that is never heard of.
+    fn hold_repaint(self) -> bool {
+        let now = js_sys::Date::now();
+        let Some((held, first)) = self.press.try_update_value(|h| {
+            let first = h.wait_left(now).is_none();
+            (h.hold(now), first)
+        }) else {
+            return false;
+        };
+        if held {
+            self.due.try_update_value(|d| d.repaint = true);
+            let left = self.press.try_with_value(|h| h.wait_left(now)).flatten();
+            if let (true, Some(left)) = (first, left) {
+                gloo::timers::callback::Timeout::new(left as u32 + 1, move || self.ask_settle())
+                    .forget();
+            }
+        }
+        held
+    }
+
+    /// The button pressed in the article was released (anywhere): the held repaint is
+    /// done after this event's own handlers have taken the selection.
+    fn released(self) {
+        if self.press.try_update_value(RepaintHold::release) == Some(true) {
+            gloo::timers::callback::Timeout::new(0, move || self.ask_settle()).forget();
         }
     }
 
@@ -428,6 +461,10 @@ impl Painter {
                 self.sug.click(i, true);
                 return;
             }
+        }
+        if ev.button() == 0 {
+            let now = js_sys::Date::now();
+            self.press.try_update_value(|h| h.press(now));
         }
         let hit = ids_at(ev);
         self.drag.try_set_value(hit.and_then(|ids| {
@@ -684,6 +721,7 @@ fn ArticleText(id: Id) -> impl IntoView {
         due: StoredValue::new_local(Due::default()),
         colors: StoredValue::new(colors),
         drag: StoredValue::new_local(None),
+        press: StoredValue::new(RepaintHold::default()),
         band: RwSignal::new(None),
     };
     p.repaint_on_edits();
@@ -695,6 +733,8 @@ fn ArticleText(id: Id) -> impl IntoView {
     });
     // Dropped with the component, which removes the listeners.
     let _follow = StoredValue::new_local(window_follow(move || p.schedule_arcs()));
+    let _release = window_event_listener(leptos::ev::mouseup, move |_| p.released());
+    on_cleanup(move || _release.remove());
     p.mark_on_changes(argument_roles(ws, ia));
 
     // Each paragraph's arcs are drawn inside it (see super::arcs); only the line of a

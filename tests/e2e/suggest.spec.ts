@@ -75,6 +75,38 @@ test('tag Kyiv in one document, accept its suggestion in another by key, reject 
   expect(JSON.stringify(json)).not.toContain('suggested');
 });
 
+test('a paragraph redrawn during a drag (a suggestion focused mid-drag) still tags the dragged word', async ({ page }) => {
+  // Suggestions arriving, or their focus moving, rewrite a paragraph. Mid-drag that used
+  // to move the selection's anchor to the paragraph's start, so the release selected
+  // from there; the repaint now waits for the release.
+  const loupe = new LoupePage(page);
+  await loupe.open();
+  await addArticle(page, 'First', 'Rockets struck Kyiv overnight.');
+  await loupe.drag('Kyiv');
+  await page.keyboard.press('g');
+  await page.getByRole('button', { name: 'Add articles' }).click();
+  await addArticle(page, 'Second', 'Officials in Kyiv met envoys from abroad on Monday.');
+  await expect(suggestions(page).filter({ hasText: 'Kyiv' })).toHaveCount(1, { timeout: 15_000 });
+
+  const box = await page.evaluate(() => {
+    const text = [...document.querySelectorAll('.article .seg')].find((s) => s.textContent!.includes('envoys'))!.firstChild!;
+    const at = text.textContent!.indexOf('envoys');
+    const range = document.createRange();
+    range.setStart(text, at);
+    range.setEnd(text, at + 'envoys'.length);
+    const r = range.getBoundingClientRect();
+    return { x1: r.left + 2, x2: r.right - 2, y: r.top + r.height / 2 };
+  });
+  await page.mouse.move(box.x1, box.y);
+  await page.mouse.down();
+  await page.mouse.move((box.x1 + box.x2) / 2, box.y, { steps: 2 });
+  await page.keyboard.press('.');
+  await page.mouse.move(box.x2, box.y, { steps: 2 });
+  await page.mouse.up();
+  await page.keyboard.press('p');
+  await expect(loupe.article.locator('.seg.m')).toHaveText(['envoys']);
+});
+
 test('a click accepts a suggestion, a double click rejects one, and the menu accepts all of a type', async ({ page }) => {
   const loupe = new LoupePage(page);
   await loupe.open();
