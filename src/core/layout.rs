@@ -72,6 +72,12 @@ pub fn bucket(paragraphs: &[Span], mentions: &[Mention]) -> Vec<Vec<Piece>> {
     )
 }
 
+/// The number shown on every mention of the entity at `position` in the entity list:
+/// entities are numbered in their order, from 1.
+fn chain_number(position: usize) -> u32 {
+    position as u32 + 1
+}
+
 /// One drawn span: (id, type, fragments, entity number).
 pub type DrawnSpan<'a> = (&'a str, &'a str, &'a [Span], Option<u32>);
 
@@ -84,8 +90,8 @@ pub fn drawn_spans(ann: &Annotations) -> impl Iterator<Item = DrawnSpan<'_>> {
     let mut numbers: Vec<(&str, u32)> = ann
         .entities
         .iter()
-        .zip(1..)
-        .map(|(e, n)| (e.id.as_str(), n))
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), chain_number(i)))
         .collect();
     numbers.sort_unstable();
     ann.mentions
@@ -213,23 +219,30 @@ pub struct DrawnBefore {
 #[derive(Debug, Clone, PartialEq)]
 struct Seen {
     spans: Vec<Span>,
-    entities: Vec<Option<usize>>,
+    /// (id, position in the entity list) of the ids that are entities, by id.
+    entities: Vec<(Id, usize)>,
     entity_count: usize,
 }
 
 impl Seen {
+    /// One pass over each list: an edit that touches a large entity names many ids, and
+    /// a lookup per id would scan the lists that many times.
     fn of(ann: &Annotations, ids: &BTreeSet<Id>) -> Self {
         let mut spans = Vec::new();
-        let mut entities = Vec::new();
-        for id in ids {
-            if let Some(m) = ann.mention(id) {
-                spans.extend_from_slice(&m.fragments);
-            } else if let Some(e) = ann.event(id) {
-                spans.extend_from_slice(&e.trigger);
-            }
-            // For every id, so that what was removed compares with what was there.
-            entities.push(ann.entities.iter().position(|e| &e.id == id));
+        for m in ann.mentions.iter().filter(|m| ids.contains(&m.id)) {
+            spans.extend_from_slice(&m.fragments);
         }
+        for e in ann.events.iter().filter(|e| ids.contains(&e.id)) {
+            spans.extend_from_slice(&e.trigger);
+        }
+        let mut entities: Vec<(Id, usize)> = ann
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| ids.contains(&e.id))
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        entities.sort_unstable();
         Self {
             spans,
             entities,
@@ -247,14 +260,14 @@ impl DrawnBefore {
         Self { ids, seen }
     }
 
-    /// For a step that changes nothing.
-    pub fn nothing() -> Self {
+    /// For a step that changes nothing in `ann`: it redraws nowhere.
+    pub fn nothing(ann: &Annotations) -> Self {
         Self {
             ids: BTreeSet::new(),
             seen: Seen {
                 spans: Vec::new(),
                 entities: Vec::new(),
-                entity_count: 0,
+                entity_count: ann.entities.len(),
             },
         }
     }
@@ -338,7 +351,7 @@ pub fn bucket_range<'a>(
         ann.entities
             .iter()
             .position(|e| e.id == entity)
-            .map(|i| i as u32 + 1)
+            .map(chain_number)
     };
     let mentions = ann
         .mentions
@@ -531,6 +544,11 @@ pub(crate) mod tests {
             apply(&mut ann, Edit::RemoveEntity { id: "C2".into() }),
             None,
             "C1's number changes on every mention of it"
+        );
+        assert_eq!(
+            DrawnBefore::nothing(&ann).within(&ann),
+            Some(vec![]),
+            "a step with nothing to undo redraws nowhere, entities and all"
         );
     }
 

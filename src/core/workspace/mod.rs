@@ -292,7 +292,7 @@ impl<S: KeyValueStore> Workspace<S> {
         let slot = self.slot(id)?;
         let drawn = match slot.history.next(undo) {
             Some(edit) => DrawnBefore::read(&slot.doc.annotations, edit),
-            None => DrawnBefore::nothing(),
+            None => DrawnBefore::nothing(&slot.doc.annotations),
         };
         self.stamping(id, drawn, |slot| slot.undo_or_redo(undo))
     }
