@@ -18,11 +18,12 @@ export class LoupePage {
     return this.page.locator('.article');
   }
 
-  /** The code point offset range of `needle` in the rendered text, found in the page. */
-  async drag(needle: string, occurrence = 0) {
-    // Select by dragging the mouse from inside the first letter to inside the last, so
-    // word snapping has to do its job.
-    const box = await this.page.evaluate(
+  /**
+   * Where a drag over `needle` starts and ends: inside its first letter and inside its
+   * last, after scrolling it to the middle of the view.
+   */
+  async box(needle: string, occurrence = 0) {
+    return this.page.evaluate(
       ({ needle, occurrence }) => {
         const article = document.querySelector('.article')!;
         const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -44,6 +45,11 @@ export class LoupePage {
       },
       { needle, occurrence },
     );
+  }
+
+  /** Select `needle` by dragging the mouse over it (see `box`): word snapping has to do its job. */
+  async drag(needle: string, occurrence = 0) {
+    const box = await this.box(needle, occurrence);
     await this.page.mouse.move(box.x1, box.y1);
     await this.page.mouse.down();
     await this.page.mouse.move(box.x2, box.y2, { steps: 5 });

@@ -76,9 +76,9 @@ test('tag Kyiv in one document, accept its suggestion in another by key, reject 
 });
 
 test('a paragraph redrawn during a drag (a suggestion focused mid-drag) still tags the dragged word', async ({ page }) => {
-  // Suggestions arriving, or their focus moving, rewrite a paragraph. Mid-drag that used
-  // to move the selection's anchor to the paragraph's start, so the release selected
-  // from there; the repaint now waits for the release.
+  // Suggestions arriving, or their focus moving, rewrite a paragraph. Mid-drag that would
+  // move the selection's anchor to the paragraph's start, and the release would select
+  // from there: the repaint waits for the release.
   const loupe = new LoupePage(page);
   await loupe.open();
   await addArticle(page, 'First', 'Rockets struck Kyiv overnight.');
@@ -88,20 +88,12 @@ test('a paragraph redrawn during a drag (a suggestion focused mid-drag) still ta
   await addArticle(page, 'Second', 'Officials in Kyiv met envoys from abroad on Monday.');
   await expect(suggestions(page).filter({ hasText: 'Kyiv' })).toHaveCount(1, { timeout: 15_000 });
 
-  const box = await page.evaluate(() => {
-    const text = [...document.querySelectorAll('.article .seg')].find((s) => s.textContent!.includes('envoys'))!.firstChild!;
-    const at = text.textContent!.indexOf('envoys');
-    const range = document.createRange();
-    range.setStart(text, at);
-    range.setEnd(text, at + 'envoys'.length);
-    const r = range.getBoundingClientRect();
-    return { x1: r.left + 2, x2: r.right - 2, y: r.top + r.height / 2 };
-  });
-  await page.mouse.move(box.x1, box.y);
+  const box = await loupe.box('envoys');
+  await page.mouse.move(box.x1, box.y1);
   await page.mouse.down();
-  await page.mouse.move((box.x1 + box.x2) / 2, box.y, { steps: 2 });
+  await page.mouse.move((box.x1 + box.x2) / 2, box.y1, { steps: 2 });
   await page.keyboard.press('.');
-  await page.mouse.move(box.x2, box.y, { steps: 2 });
+  await page.mouse.move(box.x2, box.y2, { steps: 2 });
   await page.mouse.up();
   await page.keyboard.press('p');
   await expect(loupe.article.locator('.seg.m')).toHaveText(['envoys']);
