@@ -733,8 +733,8 @@ fn ArticleText(id: Id) -> impl IntoView {
     });
     // Dropped with the component, which removes the listeners.
     let _follow = StoredValue::new_local(window_follow(move || p.schedule_arcs()));
-    let _release = window_event_listener(leptos::ev::mouseup, move |_| p.released());
-    on_cleanup(move || _release.remove());
+    let release = window_event_listener(leptos::ev::mouseup, move |_| p.released());
+    on_cleanup(move || release.remove());
     p.mark_on_changes(argument_roles(ws, ia));
 
     // Each paragraph's arcs are drawn inside it (see super::arcs); only the line of a
