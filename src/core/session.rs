@@ -108,6 +108,11 @@ pub fn used(recent: &mut Vec<String>, kind: &str) {
 /// at most.
 pub const DRAG_LIMIT_MS: f64 = 10_000.0;
 
+/// Whether a button pressed at `down_at` and not yet released still holds things back.
+fn still_pressed(down_at: Option<f64>, now: f64) -> bool {
+    down_at.is_some_and(|at| now - at < DRAG_LIMIT_MS)
+}
+
 /// Another tab's writes held back while a mouse button is down, so a repaint never pulls
 /// the text out from under a selection being dragged.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -129,7 +134,7 @@ impl Deferral {
 
     /// Whether `key` must wait for the release (it is then kept, once).
     pub fn hold(&mut self, key: &str, now: f64) -> bool {
-        let dragging = self.down_at.is_some_and(|at| now - at < DRAG_LIMIT_MS);
+        let dragging = still_pressed(self.down_at, now);
         if dragging && !self.keys.iter().any(|k| k == key) {
             self.keys.push(key.to_owned());
         }
@@ -146,22 +151,32 @@ pub struct RepaintHold {
     held: bool,
 }
 
+/// What to do with a repaint that is due (see [`RepaintHold::hold`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Hold {
+    /// Nothing is pressed: repaint now.
+    Now,
+    /// Wait for the release, as an earlier repaint of this press already does.
+    Wait,
+    /// Wait for the release, or this many milliseconds should it never be heard of.
+    AtMost(f64),
+}
+
 impl RepaintHold {
     pub fn press(&mut self, now: f64) {
         self.down_at = Some(now);
     }
 
     /// Whether a repaint due now must wait for the release (it is then remembered).
-    pub fn hold(&mut self, now: f64) -> bool {
-        let pressed = self.down_at.is_some_and(|at| now - at < DRAG_LIMIT_MS);
-        self.held |= pressed;
-        pressed
-    }
-
-    /// How long a held repaint may still wait, should the release never be heard of.
-    pub fn wait_left(&self, now: f64) -> Option<f64> {
-        let at = self.down_at.filter(|_| self.held)?;
-        Some((at + DRAG_LIMIT_MS - now).max(0.0))
+    pub fn hold(&mut self, now: f64) -> Hold {
+        let Some(at) = self.down_at.filter(|_| still_pressed(self.down_at, now)) else {
+            return Hold::Now;
+        };
+        if std::mem::replace(&mut self.held, true) {
+            Hold::Wait
+        } else {
+            Hold::AtMost(at + DRAG_LIMIT_MS - now)
+        }
     }
 
     /// The button was released: whether a repaint was held and is due now.
@@ -275,18 +290,20 @@ mod tests {
     #[test]
     fn a_repaint_waits_for_the_release_of_a_press_but_not_forever() {
         let mut h = RepaintHold::default();
-        assert!(!h.hold(0.0), "nothing pressed: repaint now");
+        assert_eq!(h.hold(0.0), Hold::Now, "nothing pressed: repaint now");
         assert!(!h.release(), "nothing was held");
         h.press(100.0);
-        assert_eq!(h.wait_left(150.0), None, "nothing held yet");
-        assert!(h.hold(200.0));
-        assert!(h.hold(300.0));
-        assert_eq!(h.wait_left(300.0), Some(DRAG_LIMIT_MS - 200.0));
+        assert_eq!(h.hold(200.0), Hold::AtMost(DRAG_LIMIT_MS - 100.0));
+        assert_eq!(h.hold(300.0), Hold::Wait, "one timer per press");
         assert!(h.release(), "the held repaint is due at the release");
         assert!(!h.release(), "and only once");
-        assert!(!h.hold(400.0), "released: repaint now");
+        assert_eq!(h.hold(400.0), Hold::Now, "released: repaint now");
         h.press(0.0);
-        assert!(!h.hold(DRAG_LIMIT_MS + 1.0), "a release never heard of");
+        assert_eq!(
+            h.hold(DRAG_LIMIT_MS + 1.0),
+            Hold::Now,
+            "a release never heard of"
+        );
         assert!(!h.release());
     }
 }

@@ -21,7 +21,7 @@ use crate::core::layout::{
 use crate::core::model::{Id, Span};
 use crate::core::render::article::{article_html, paragraph_html_suggested};
 use crate::core::render::suggested::Suggested;
-use crate::core::session::RepaintHold;
+use crate::core::session::{Hold, RepaintHold};
 use crate::core::snap::{snap_to_words, trim_span};
 
 #[component]
@@ -397,19 +397,13 @@ impl Painter {
     /// release that is never heard of.
     fn hold_repaint(self) -> bool {
         let now = js_sys::Date::now();
-        let Some((held, first)) = self.press.try_update_value(|h| {
-            let first = h.wait_left(now).is_none();
-            (h.hold(now), first)
-        }) else {
-            return false;
-        };
+        let hold = self.press.try_update_value(|h| h.hold(now));
+        if let Some(Hold::AtMost(ms)) = hold {
+            gloo::timers::callback::Timeout::new(ms as u32 + 1, move || self.ask_settle()).forget();
+        }
+        let held = matches!(hold, Some(Hold::Wait | Hold::AtMost(_)));
         if held {
             self.due.try_update_value(|d| d.repaint = true);
-            let left = self.press.try_with_value(|h| h.wait_left(now)).flatten();
-            if let (true, Some(left)) = (first, left) {
-                gloo::timers::callback::Timeout::new(left as u32 + 1, move || self.ask_settle())
-                    .forget();
-            }
         }
         held
     }
