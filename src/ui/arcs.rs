@@ -330,6 +330,29 @@ fn remove_layer(p: &Element) {
     }
 }
 
+/// Bring the arcs' index to `version` of `ann`, with `entity` linked up, and mark the
+/// paragraphs whose arcs changed as not drawn. It reads no layout, so it runs before the
+/// frame, after the edit's effects; [`paint`] then finds it done and only measures and
+/// writes.
+pub fn reindex(
+    paragraphs: &[Span],
+    ann: &Annotations,
+    entity: Option<&str>,
+    version: u64,
+    state: &mut ArcsState,
+) {
+    if state.drawn.len() != paragraphs.len() {
+        *state = ArcsState {
+            hot: state.hot.take(),
+            focused: state.focused,
+            ..ArcsState::new(paragraphs.len())
+        };
+    }
+    for i in state.index.update(paragraphs, ann, entity, version) {
+        state.drawn[i] = false;
+    }
+}
+
 /// Draw the arcs of the paragraphs on screen that do not show their current arcs.
 /// `entity` is the selected entity, whose mentions are linked; `version` is the open
 /// document's revision. The arcs are sorted into paragraphs once per revision or entity
@@ -347,17 +370,8 @@ pub fn paint(
     version: u64,
     state: &mut ArcsState,
 ) -> bool {
-    if state.drawn.len() != paragraphs.len() {
-        *state = ArcsState {
-            hot: state.hot.take(),
-            focused: state.focused,
-            ..ArcsState::new(paragraphs.len())
-        };
-    }
+    reindex(paragraphs, ann, entity, version, state);
     state.frames += 1;
-    for i in state.index.update(paragraphs, ann, entity, version) {
-        state.drawn[i] = false;
-    }
     let frames = state.frames;
     let mut waiting = false;
     let later = std::mem::take(&mut state.later);

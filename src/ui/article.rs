@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::annotate::Interaction;
-use super::arcs::{bounding, carry_over, emphasise, paint, take_drawn, ArcsState};
+use super::arcs::{bounding, carry_over, emphasise, paint, reindex, take_drawn, ArcsState};
 use super::display::Display;
 use super::state::Workspace;
 use super::suggest::Suggestions;
@@ -18,7 +18,7 @@ use crate::core::layout::{
     bucket_range, bucket_refs, bucket_spans, drawn_spans, paragraphs, paragraphs_of, same_pieces,
     Piece, PieceRef,
 };
-use crate::core::model::{Id, Span};
+use crate::core::model::{Annotations, Id, Span};
 use crate::core::render::article::{article_html, paragraph_html_suggested};
 use crate::core::render::suggested::Suggested;
 use crate::core::session::{Hold, RepaintHold};
@@ -84,6 +84,14 @@ struct Due {
 /// The open article's handles, shared by its effects and event handlers. Frames and
 /// listeners can fire after the article is gone (a switch of document): every handle is
 /// read with its `try_` form, so a late call does nothing.
+/// The entity whose mentions are linked up: the selected mention's, or the selected entity.
+fn linked_entity(ann: &Annotations, selected: Option<&str>) -> Option<String> {
+    let id = selected?;
+    ann.mention(id)
+        .and_then(|m| m.entity.clone())
+        .or_else(|| ann.entity(id).map(|e| e.id.clone()))
+}
+
 #[derive(Clone, Copy)]
 struct Painter {
     ws: Workspace,
@@ -326,12 +334,7 @@ impl Painter {
         let version = self.ws.corpus.arcs_rev().try_get_untracked().unwrap_or(0);
         self.ws.with_open(|slot| {
             let ann = &slot.doc.annotations;
-            // The selected mention's entity (or the selected entity) is linked up.
-            let entity = selected.as_deref().and_then(|id| {
-                ann.mention(id)
-                    .and_then(|m| m.entity.clone())
-                    .or_else(|| ann.entity(id).map(|e| e.id.clone()))
-            });
+            let entity = linked_entity(ann, selected.as_deref());
             let focused = selected.is_some()
                 && hot == selected
                 && has_arcs(ann, selected.as_deref().unwrap_or_default());
@@ -349,10 +352,32 @@ impl Painter {
         });
     }
 
-    /// Arcs are drawn a frame after what changed them, at most once a frame.
+    /// Arcs are drawn a frame after what changed them, at most once a frame. Their index
+    /// is brought up to date before it, once the effects have settled (see [`reindex`]).
     fn schedule_arcs(self) {
         self.due.try_update_value(|d| d.arcs = true);
         self.ask_frame();
+        self.ask_settle();
+    }
+
+    /// Sort the arcs of an edit into paragraphs now, in the edit's task, so that the frame
+    /// that draws them only measures and writes.
+    fn reindex_arcs(self) {
+        if !self.display.arcs().try_get_untracked().unwrap_or(false) {
+            return;
+        }
+        let Some(selected) = self.ws.selection.selected().try_get_untracked() else {
+            return;
+        };
+        let version = self.ws.corpus.arcs_rev().try_get_untracked().unwrap_or(0);
+        self.ws.with_open(|slot| {
+            let ann = &slot.doc.annotations;
+            let entity = linked_entity(ann, selected.as_deref());
+            self.arcs.try_update_value(|state| {
+                self.paras
+                    .try_with_value(|paras| reindex(paras, ann, entity.as_deref(), version, state))
+            });
+        });
     }
 
     /// Ask for the frame that does the reads that are due, once.
@@ -376,7 +401,8 @@ impl Painter {
         }
     }
 
-    /// The writes: the paragraphs' text, then the marks on it.
+    /// The writes: the paragraphs' text, then the marks on it; and the arcs' index, when
+    /// a frame will draw them.
     fn settle(self) {
         let Some((repaint, marks)) = self.due.try_update_value(|d| {
             d.settling = false;
@@ -389,6 +415,9 @@ impl Painter {
         }
         if let Some(marks) = marks {
             self.mark(marks);
+        }
+        if self.due.try_with_value(|d| d.arcs) == Some(true) {
+            self.reindex_arcs();
         }
     }
 

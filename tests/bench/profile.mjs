@@ -4,7 +4,9 @@
 //
 //   node tests/bench/profile.mjs key|scroll|drag|cold [dist folder]
 //
-// PAINTS=1 lists what was painted (area, layer) and the invalidations behind it.
+// PAINTS=1 lists what was painted (area, layer) and the invalidations behind it; WHY=Paint
+// keeps only the invalidations whose event name holds that word. SHOT=file.png takes a
+// screenshot at the end. AB='css' compares a stylesheet against none in one run (abTable).
 // CALLERS=name [DEPTH=4] adds the time under a function by its callers; EXCLUDE=name
 // leaves out the samples under a function (say, set_innerHTML, to see the rest).
 //
@@ -17,6 +19,7 @@ import { join, extname, resolve } from 'node:path';
 import { generate, storageEntries } from './document.mjs';
 
 const scenario = process.argv[2] ?? 'key';
+const AB = process.env.AB ?? '';
 const DIST = process.argv[3] ?? process.env.LOUPE_DIST ?? 'dist';
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 const server = createServer((req, res) => {
@@ -185,6 +188,33 @@ function forced(events, windows) {
     }).join('\n');
 }
 
+// AB='css': the key and drag scenarios add that CSS on every odd run, so one page and one
+// trace compare two stylesheets; this gives each phase's median per window, A against B.
+function abTable(events, windows, out) {
+  const main = new Set();
+  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
+  const phases = ['window', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize'];
+  const per = windows.map(([a, b]) => {
+    const sum = Object.fromEntries(phases.map((p) => [p, 0]));
+    sum.window = b - a;
+    for (const e of events) if (e.ph === 'X' && e.ts >= a && e.ts < b && main.has(`${e.pid}:${e.tid}`) && e.name in sum && e.name !== 'window') sum[e.name] += e.dur;
+    return sum;
+  });
+  const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return s.length ? s[s.length >> 1] : NaN; };
+  const side = (odd) => per.filter((_, i) => out[i]?.[2] === (odd ? 1 : 0));
+  // The mean of B − A over the pairs, with its standard error: whether a difference is more
+  // than the spread between runs.
+  const a = side(false), b = side(true);
+  const paired = (p) => {
+    const d = a.slice(0, Math.min(a.length, b.length)).map((w, k) => (b[k][p] - w[p]) / 1000);
+    const mean = d.reduce((x, y) => x + y, 0) / d.length;
+    const se = Math.sqrt(d.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, d.length - 1) / d.length);
+    return `${mean >= 0 ? '+' : ''}${mean.toFixed(2)} ± ${se.toFixed(2)} ms`;
+  };
+  const ms = (xs) => (median(xs) / 1000).toFixed(2).padStart(7);
+  return `${a.length} runs A, ${b.length} runs B\n` + phases.map((p) => `${p.padEnd(20)} A ${ms(a.map((w) => w[p]))} ms   B ${ms(b.map((w) => w[p]))} ms   B − A ${paired(p)}`).join('\n');
+}
+
 // The paints in the windows (their area and time) and the invalidations behind them, by
 // element and reason: what an input made the browser paint again.
 function paints(events, windows) {
@@ -199,7 +229,7 @@ function paints(events, windows) {
       const k = `${size} layer ${e.args?.data?.layerId ?? '?'}`;
       const [n, t] = area.get(k) ?? [0, 0];
       area.set(k, [n + 1, t + e.dur]);
-    } else if (/InvalidationTracking$/.test(e.name)) {
+    } else if (/InvalidationTracking$/.test(e.name) && (!process.env.WHY || e.name.includes(process.env.WHY))) {
       const d = e.args?.data ?? {};
       const k = `${e.name.replace('InvalidationTracking', '')}: ${d.nodeName ?? '?'} (${d.reason ?? d.changedAttribute ?? d.invalidatedSelectorId ?? ''})`;
       why.set(k, (why.get(k) ?? 0) + 1);
@@ -254,12 +284,15 @@ async function profiled(page, body) {
   if (process.env.CALLERS) console.log(`\n-- callers of ${process.env.CALLERS} --\n` + callers(profile, process.env.CALLERS, Number(process.env.DEPTH ?? 4), 25, windows));
   if (process.env.FORCED) console.log('\n-- forced layouts, in the windows --\n' + forced(events, windows));
   if (process.env.PAINTS) console.log('\n-- what was painted, in the windows --\n' + paints(events, windows));
+  if (AB) console.log('\n-- A/B: medians per window, A without the CSS, B with it --\n' + abTable(events, windows, out));
+  else console.log('\n-- medians per window --\n' + abTable(events, windows, windows.map(() => [0, 0, 0])).split('\n').slice(1).map((l) => l.replace(/ +B .*$/, '')).join('\n'));
   if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));
 }
 
 // Input comes as a task of its own, as a real key or click does, and "painted" is the
 // task right after the rendering of the first frame whose DOM holds the change.
-const KEY = async ([runs, WAIT]) => {
+const KEY = async ([runs, WAIT, AB]) => {
+  const ab = (i) => window.__ab(AB, i);
   const frame = () => new Promise((r) => requestAnimationFrame(r));
   // The first task after a frame's rendering: user-blocking, so it runs before timers.
   const task = () => scheduler.postTask(() => {}, { priority: 'user-blocking' });
@@ -267,8 +300,9 @@ const KEY = async ([runs, WAIT]) => {
   const article = document.querySelector('.article');
   const tag = [];
   for (let i = 0; i < runs; i++) {
+    ab(i);
     const free = [...article.querySelectorAll('.seg:not(.m)')].filter((s) => /[a-z]{5,}/.test(s.textContent));
-    const seg = free[Math.floor((i * free.length) / runs)];
+    const seg = free[window.__abPlace(AB, i, free.length, runs)];
     seg.scrollIntoView({ block: 'center' });
     await painted(); await painted();
     // A retraining's suggestions may have redrawn the paragraph meanwhile: pick again.
@@ -291,7 +325,7 @@ const KEY = async ([runs, WAIT]) => {
     const t1 = performance.now();
     for (;;) {
       await painted();
-      if (para.querySelectorAll('.seg.m').length > before) { performance.mark('end'); tag.push([Math.round(t1 - t0), Math.round(performance.now() - t0)]); break; }
+      if (para.querySelectorAll('.seg.m').length > before) { performance.mark('end'); tag.push([Math.round(t1 - t0), Math.round(performance.now() - t0), window.__abOn(AB, i)]); break; }
     }
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -319,7 +353,8 @@ const SCROLL = async () => {
   return { frames: times.length, median: s[s.length >> 1], p95: s[Math.ceil(s.length * 0.95) - 1] };
 };
 
-const DRAG = async (runs) => {
+const DRAG = async ([runs, AB]) => {
+  const ab = (i) => window.__ab(AB, i);
   // As the bench does: the click on the picker's role from a task of its own, and
   // "painted" the first user-blocking task after the rendering of a frame.
   const frame = () => new Promise((r) => requestAnimationFrame(r));
@@ -327,8 +362,9 @@ const DRAG = async (runs) => {
   const painted = async () => { await frame(); await task(); };
   const out = [];
   for (let i = 0; i < runs; i++) {
+    ab(i);
     const triggers = [...document.querySelectorAll('.article .seg.m.trigger')];
-    const trigger = triggers[Math.floor((i * triggers.length) / runs)];
+    const trigger = triggers[window.__abPlace(AB, i, triggers.length, runs)];
     trigger.scrollIntoView({ block: 'center' });
     await painted(); await painted();
     const para = trigger.closest('p');
@@ -350,8 +386,8 @@ const DRAG = async (runs) => {
     const t1 = performance.now();
     for (;;) {
       await painted();
-      if (para.querySelectorAll(`.arcs g.arc[data-ends$=" ${event}"]`).length > before) { performance.mark('end'); out.push([Math.round(t1 - t0), Math.round(performance.now() - t0)]); break; }
-      if (performance.now() - t0 > 5000) { out.push('never'); break; }
+      if (para.querySelectorAll(`.arcs g.arc[data-ends$=" ${event}"]`).length > before) { performance.mark('end'); out.push([Math.round(t1 - t0), Math.round(performance.now() - t0), window.__abOn(AB, i)]); break; }
+      if (performance.now() - t0 > 5000) { out.push(['never', 0, window.__abOn(AB, i)]); break; }
     }
     dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
     await new Promise((r) => setTimeout(r, 400));
@@ -388,9 +424,21 @@ if (scenario === 'cold') {
   const big = generate({ chars: 1_000_000, mentions: 10_000, seed: 7, events: 2_000, relations: 700 });
   const { page } = await seeded(storageEntries('Benchmark: 1 MB article', big));
   const runs = Number(process.env.RUNS ?? 10);
-  if (scenario === 'key') await profiled(page, () => page.evaluate(KEY, [runs, Number(process.env.WAIT ?? 300)]));
+  // The A/B switch. With AB set, runs come in pairs at one place in the article, one run
+  // with the stylesheet and one without, in the order A B, B A, A B…: the place of a run
+  // weighs more than most changes, so each pair compares like with like.
+  await page.evaluate(() => {
+    window.__abOn = (css, i) => (css ? (i ^ (i >> 1)) & 1 : 0);
+    window.__abPlace = (css, i, n, runs) => (css ? Math.floor(((i >> 1) * n) / Math.ceil(runs / 2)) : Math.floor((i * n) / runs));
+    window.__ab = (css, i) => {
+      let el = document.getElementById('ab');
+      if (!el) { el = document.createElement('style'); el.id = 'ab'; document.head.append(el); }
+      el.textContent = window.__abOn(css, i) ? css : '';
+    };
+  });
+  if (scenario === 'key') await profiled(page, () => page.evaluate(KEY, [runs, Number(process.env.WAIT ?? 300), AB]));
   else if (scenario === 'scroll') await profiled(page, () => page.evaluate(SCROLL));
-  else if (scenario === 'drag') await profiled(page, () => page.evaluate(DRAG, runs));
+  else if (scenario === 'drag') await profiled(page, () => page.evaluate(DRAG, [runs, AB]));
   else if (scenario === 'open') {
     // A reload of the seeded document, up to the first arcs drawn (the bench's open).
     await page.addInitScript(() => {
@@ -401,6 +449,8 @@ if (scenario === 'cold') {
     await profiled(page, async () => { await page.reload(); await page.waitForSelector('.article .arcs'); await page.waitForTimeout(300); return 'opened'; });
   }
   else throw new Error(`unknown scenario ${scenario}`);
+  // SHOT=file.png: how the page looks at the end, to see what the scenario left on screen.
+  if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
 }
 await browser.close();
 server.close();
