@@ -353,24 +353,15 @@ pub fn reindex(
     }
 }
 
-/// Draw the arcs of the paragraphs on screen that do not show their current arcs.
-/// `entity` is the selected entity, whose mentions are linked; `version` is the open
-/// document's revision. The arcs are sorted into paragraphs once per revision or entity
-/// ([`ArcIndex`]), so a scroll never sorts them. Which paragraphs are on screen is looked
+/// Draw the arcs of the paragraphs on screen that do not show their current arcs, as
+/// sorted by the last [`reindex`] (once per revision or linked entity, so a scroll never
+/// sorts them). Which paragraphs are on screen is looked
 /// up again only once the article has moved by a quarter of the viewport since the last
 /// look: the paragraphs within half a viewport were drawn then, so nothing new can be on
 /// screen before. All reads come before all writes, in two rounds: two layouts per frame,
 /// however many paragraphs are drawn. At most [`PER_FRAME`] paragraphs with arcs are drawn
 /// a frame; returns whether some wait for the next one (the caller asks for it).
-pub fn paint(
-    root: &Element,
-    paragraphs: &[Span],
-    ann: &Annotations,
-    entity: Option<&str>,
-    version: u64,
-    state: &mut ArcsState,
-) -> bool {
-    reindex(paragraphs, ann, entity, version, state);
+pub fn paint(root: &Element, state: &mut ArcsState) -> bool {
     state.frames += 1;
     let frames = state.frames;
     let mut waiting = false;
@@ -404,7 +395,9 @@ pub fn paint(
     let mut todo: Vec<(usize, Element)> = state
         .range
         .clone()
-        .filter(|&i| !state.drawn[i])
+        // A paragraph the index does not know yet (no reindex since the article's
+        // paragraphs changed) is left for the frame after the next reindex.
+        .filter(|&i| !state.drawn.get(i).copied().unwrap_or(true))
         .filter_map(|i| Some((i, children.item(i)?)))
         .collect();
     if todo.is_empty() {

@@ -81,9 +81,6 @@ struct Due {
     arcs: bool,
 }
 
-/// The open article's handles, shared by its effects and event handlers. Frames and
-/// listeners can fire after the article is gone (a switch of document): every handle is
-/// read with its `try_` form, so a late call does nothing.
 /// The entity whose mentions are linked up: the selected mention's, or the selected entity.
 fn linked_entity(ann: &Annotations, selected: Option<&str>) -> Option<String> {
     let id = selected?;
@@ -92,6 +89,9 @@ fn linked_entity(ann: &Annotations, selected: Option<&str>) -> Option<String> {
         .or_else(|| ann.entity(id).map(|e| e.id.clone()))
 }
 
+/// The open article's handles, shared by its effects and event handlers. Frames and
+/// listeners can fire after the article is gone (a switch of document): every handle is
+/// read with its `try_` form, so a late call does nothing.
 #[derive(Clone, Copy)]
 struct Painter {
     ws: Workspace,
@@ -330,25 +330,22 @@ impl Painter {
             .try_get_value()
             .flatten()
             .or_else(|| selected.clone());
-        // The arcs are sorted again only after an edit that may have changed them.
-        let version = self.ws.corpus.arcs_rev().try_get_untracked().unwrap_or(0);
-        self.ws.with_open(|slot| {
-            let ann = &slot.doc.annotations;
-            let entity = linked_entity(ann, selected.as_deref());
-            let focused = selected.is_some()
-                && hot == selected
-                && has_arcs(ann, selected.as_deref().unwrap_or_default());
-            self.arcs.try_update_value(|state| {
-                state.hot = hot;
-                state.focused = focused;
-                let more = self.paras.try_with_value(|paras| {
-                    paint(&root, paras, ann, entity.as_deref(), version, state)
-                });
-                emphasise(&root, state);
-                if more == Some(true) {
-                    self.schedule_arcs();
-                }
+        // Usually done already, in the task of the edit that changed the arcs.
+        self.reindex_arcs();
+        let focused = hot == selected
+            && selected.as_deref().is_some_and(|id| {
+                self.ws
+                    .with_open(|slot| has_arcs(&slot.doc.annotations, id))
+                    .unwrap_or(false)
             });
+        self.arcs.try_update_value(|state| {
+            state.hot = hot;
+            state.focused = focused;
+            let more = paint(&root, state);
+            emphasise(&root, state);
+            if more {
+                self.schedule_arcs();
+            }
         });
     }
 
@@ -360,8 +357,9 @@ impl Painter {
         self.ask_settle();
     }
 
-    /// Sort the arcs of an edit into paragraphs now, in the edit's task, so that the frame
-    /// that draws them only measures and writes.
+    /// Sort the arcs into paragraphs (see [`reindex`]): after an edit, in its task, so that
+    /// the frame that draws them only measures and writes. The arcs are sorted again only
+    /// when the arcs' revision or the linked entity changed.
     fn reindex_arcs(self) {
         if !self.display.arcs().try_get_untracked().unwrap_or(false) {
             return;

@@ -167,7 +167,7 @@ function timeline(events, min = 3, windows) {
   for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
   const inside = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a - 2000 && e.ts < b + 2000);
   const xs = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && inside(e) && (all || SHOWN.has(e.name)) && ((e.ph === 'X' && e.dur >= min * 1000) || e.name === 'start' || e.name === 'end'));
-  const t0 = Math.min(...events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).map((e) => e.ts));
+  const t0 = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).reduce((m, e) => Math.min(m, e.ts), Infinity);
   return xs.sort((a, b) => a.ts - b.ts).map((e) => `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${e.name} ${e.args?.data?.url?.split('/').pop()?.slice(0, 40) ?? e.args?.data?.functionName ?? ''}`).join('\n');
 }
 
@@ -176,7 +176,7 @@ function forced(events, windows) {
   const main = new Set();
   for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
   const keep = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a && e.ts < b);
-  const t0 = Math.min(...events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).map((e) => e.ts));
+  const t0 = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).reduce((m, e) => Math.min(m, e.ts), Infinity);
   return events.filter((e) => main.has(`${e.pid}:${e.tid}`) && keep(e) && (e.name === 'Layout' || e.name === 'UpdateLayoutTree') && e.ph === 'X')
     .sort((a, b) => a.ts - b.ts)
     .map((e) => {
