@@ -1034,18 +1034,24 @@ pub fn trainer_probe_train(main_thread: bool, times: u32) -> js_sys::Promise {
                 }
             }
         });
-        PROBE.with(|p| {
-            let p = p.borrow();
-            let samples: Vec<Sample> = p
-                .docs
-                .iter()
-                .map(|d| Sample::new(&d.text, &d.annotations))
-                .collect();
-            for _ in 0..times.max(1) {
-                trainer.submit(&samples, &Gazetteer::default(), &Config::default());
-            }
-        });
+        submit_loaded(&trainer, times.max(1));
     })
+}
+
+/// Submit the probe's loaded corpus to `trainer`, `times` times in a row. The samples
+/// borrow the loaded documents, so they are built inside the probe's borrow.
+fn submit_loaded(trainer: &Trainer, times: u32) {
+    PROBE.with(|p| {
+        let p = p.borrow();
+        let samples: Vec<Sample> = p
+            .docs
+            .iter()
+            .map(|d| Sample::new(&d.text, &d.annotations))
+            .collect();
+        for _ in 0..times {
+            trainer.submit(&samples, &Gazetteer::default(), &Config::default());
+        }
+    });
 }
 
 /// Diagnostics: `edits` edits `gap_ms` apart, each calling [`Trainer::edited`] on the
@@ -1076,15 +1082,7 @@ pub fn trainer_probe_edits(edits: u32, gap_ms: u32, quiet_ms: f64) -> js_sys::Pr
                             .events
                             .push(format!("submitted {since:.0} ms after the last edit"))
                     });
-                    PROBE.with(|p| {
-                        let p = p.borrow();
-                        let samples: Vec<Sample> = p
-                            .docs
-                            .iter()
-                            .map(|d| Sample::new(&d.text, &d.annotations))
-                            .collect();
-                        t.submit(&samples, &Gazetteer::default(), &Config::default());
-                    });
+                    submit_loaded(t, 1);
                 });
             })
             .forget();
