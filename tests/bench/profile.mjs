@@ -6,7 +6,7 @@
 //
 // PAINTS=1 lists what was painted (area, layer) and the invalidations behind it; WHY=Paint
 // keeps only the invalidations whose event name holds that word. SHOT=file.png takes a
-// screenshot at the end. AB='css' compares a stylesheet against none in one run (abTable).
+// screenshot at the end, VIEWPORT=1920x1080 sets the window's size. AB='css' compares a stylesheet against none in one run (abTable).
 // CALLERS=name [DEPTH=4] adds the time under a function by its callers; EXCLUDE=name
 // leaves out the samples under a function (say, set_innerHTML, to see the rest).
 //
@@ -422,7 +422,9 @@ if (scenario === 'cold') {
   console.log('\n-- timeline (≥ 2 ms) --\n' + timeline(events, 2));
 } else {
   const big = generate({ chars: 1_000_000, mentions: 10_000, seed: 7, events: 2_000, relations: 700 });
-  const { page } = await seeded(storageEntries('Benchmark: 1 MB article', big));
+  // VIEWPORT=1920x1080 runs the scenario at another size (1366x768 unless told).
+  const [width, height] = (process.env.VIEWPORT ?? '1366x768').split('x').map(Number);
+  const { page } = await seeded(storageEntries('Benchmark: 1 MB article', big), { width, height });
   const runs = Number(process.env.RUNS ?? 10);
   // The A/B switch. With AB set, runs come in pairs at one place in the article, one run
   // with the stylesheet and one without, in the order A B, B A, A B…: the place of a run
