@@ -234,10 +234,18 @@ export class Loupe {
        }
        return null;`;
     // Scroll first and measure after a frame: WebKit may not have laid out the scroll yet.
-    await this.js(find, needle, occurrence, true);
-    await this.js('return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));');
-    const box = await this.js(find, needle, occurrence, false);
-    if (!box) throw new Error(`text not found: ${needle}`);
+    // A page still settling (an article just loaded, its arcs opening lines) can move the
+    // text after that: until both ends are inside the window, scroll and measure again.
+    let box = null;
+    for (let tries = 0; tries < 10; tries++) {
+      await this.js(find, needle, occurrence, true);
+      await this.js('return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));');
+      box = await this.js(find, needle, occurrence, false);
+      if (!box) throw new Error(`text not found: ${needle}`);
+      const [w, h] = await this.js('return [innerWidth, innerHeight];');
+      const inside = (x, y) => x >= 0 && y >= 0 && x < w && y < h;
+      if (inside(box.x1, box.y1) && inside(box.x2, box.y2)) break;
+    }
     // Start from a released pointer: a file input's chooser can leave WebKit's input state stale.
     await this.driver.actions().clear();
     const at = (x, y) => ({ origin: 'viewport', x: Math.round(x), y: Math.round(y) });
