@@ -349,12 +349,10 @@ impl Painter {
         });
     }
 
-    /// Arcs are drawn a frame after what changed them, at most once a frame. Their index
-    /// is brought up to date before it, once the effects have settled (see [`reindex`]).
+    /// Arcs are drawn a frame after what changed them, at most once a frame.
     fn schedule_arcs(self) {
         self.due.try_update_value(|d| d.arcs = true);
         self.ask_frame();
-        self.ask_settle();
     }
 
     /// Sort the arcs into paragraphs (see [`reindex`]): after an edit, in its task, so that
@@ -751,6 +749,9 @@ fn ArticleText(id: Id) -> impl IntoView {
         ws.selection.selected().track();
         display.arcs().track();
         p.schedule_arcs();
+        // An edit or a new selection sorts the arcs in its own task, once its effects
+        // have settled (see `reindex_arcs`); a scroll or a hover has nothing to sort.
+        p.ask_settle();
     });
     // Dropped with the component, which removes the listeners.
     let _follow = StoredValue::new_local(window_follow(move || p.schedule_arcs()));

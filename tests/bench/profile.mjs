@@ -6,7 +6,8 @@
 //
 // PAINTS=1 lists what was painted (area, layer) and the invalidations behind it; WHY=Paint
 // keeps only the invalidations whose event name holds that word. SHOT=file.png takes a
-// screenshot at the end, VIEWPORT=1920x1080 sets the window's size. AB='css' compares a stylesheet against none in one run (abTable).
+// screenshot at the end, VIEWPORT=1920x1080 sets the window's size. AB='css' compares a
+// stylesheet against none in one run (abTable).
 // CALLERS=name [DEPTH=4] adds the time under a function by its callers; EXCLUDE=name
 // leaves out the samples under a function (say, set_innerHTML, to see the rest).
 //
@@ -145,14 +146,20 @@ async function trace(cdp, body) {
   return { events, out };
 }
 
+// The renderer's main thread: a predicate on trace events.
+function onMain(events) {
+  const main = new Set();
+  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
+  return (e) => main.has(`${e.pid}:${e.tid}`);
+}
+
 // Total duration per event name on the renderer's main thread, top-level work first.
 function mainThread(events, top = 25, windows) {
-  const names = new Map();
-  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') names.set(`${e.pid}:${e.tid}`, true);
+  const main = onMain(events);
   const tot = new Map();
   const keep = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a && e.ts < b);
   for (const e of events) {
-    if (!names.has(`${e.pid}:${e.tid}`) || e.ph !== 'X' || e.dur == null || !keep(e)) continue;
+    if (!main(e) || e.ph !== 'X' || e.dur == null || !keep(e)) continue;
     tot.set(e.name, (tot.get(e.name) ?? 0) + e.dur);
   }
   return [...tot.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
@@ -163,21 +170,19 @@ function mainThread(events, top = 25, windows) {
 const SHOWN = new Set(['RunTask', 'FireAnimationFrame', 'FunctionCall', 'EventDispatch', 'TimerFire', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Commit', 'ParseHTML', 'EvaluateScript', 'v8.compileModule', 'wasm.CompileLazy', 'v8.wasm.compiledModule', 'v8.wasm.streamFromResponseCallback', 'MajorGC', 'MinorGC', 'user_timing', 'start', 'end']);
 function timeline(events, min = 3, windows) {
   const all = !!process.env.ALLNAMES;
-  const main = new Set();
-  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
+  const main = onMain(events);
   const inside = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a - 2000 && e.ts < b + 2000);
-  const xs = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && inside(e) && (all || SHOWN.has(e.name)) && ((e.ph === 'X' && e.dur >= min * 1000) || e.name === 'start' || e.name === 'end'));
-  const t0 = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).reduce((m, e) => Math.min(m, e.ts), Infinity);
+  const xs = events.filter((e) => main(e) && inside(e) && (all || SHOWN.has(e.name)) && ((e.ph === 'X' && e.dur >= min * 1000) || e.name === 'start' || e.name === 'end'));
+  const t0 = events.filter((e) => main(e) && e.ts > 0).reduce((m, e) => Math.min(m, e.ts), Infinity);
   return xs.sort((a, b) => a.ts - b.ts).map((e) => `${((e.ts - t0) / 1000).toFixed(1).padStart(8)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${e.name} ${e.args?.data?.url?.split('/').pop()?.slice(0, 40) ?? e.args?.data?.functionName ?? ''}`).join('\n');
 }
 
 // Each layout or style recalculation that script forced, with the script frames that forced it.
 function forced(events, windows) {
-  const main = new Set();
-  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
+  const main = onMain(events);
   const keep = (e) => !windows?.length || windows.some(([a, b]) => e.ts >= a && e.ts < b);
-  const t0 = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ts > 0).reduce((m, e) => Math.min(m, e.ts), Infinity);
-  return events.filter((e) => main.has(`${e.pid}:${e.tid}`) && keep(e) && (e.name === 'Layout' || e.name === 'UpdateLayoutTree') && e.ph === 'X')
+  const t0 = events.filter((e) => main(e) && e.ts > 0).reduce((m, e) => Math.min(m, e.ts), Infinity);
+  return events.filter((e) => main(e) && keep(e) && (e.name === 'Layout' || e.name === 'UpdateLayoutTree') && e.ph === 'X')
     .sort((a, b) => a.ts - b.ts)
     .map((e) => {
       const stack = e.args?.beginData?.stackTrace ?? e.args?.data?.stackTrace ?? [];
@@ -188,31 +193,40 @@ function forced(events, windows) {
     }).join('\n');
 }
 
-// AB='css': the key and drag scenarios add that CSS on every odd run, so one page and one
-// trace compare two stylesheets; this gives each phase's median per window, A against B.
-function abTable(events, windows, out) {
-  const main = new Set();
-  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
-  const phases = ['window', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize'];
-  const per = windows.map(([a, b]) => {
-    const sum = Object.fromEntries(phases.map((p) => [p, 0]));
+// The time of each rendering phase inside each measured window (µs), and the window's own.
+const PHASES = ['window', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize'];
+function phasesPerWindow(events, windows) {
+  const main = onMain(events);
+  return windows.map(([a, b]) => {
+    const sum = Object.fromEntries(PHASES.map((p) => [p, 0]));
     sum.window = b - a;
-    for (const e of events) if (e.ph === 'X' && e.ts >= a && e.ts < b && main.has(`${e.pid}:${e.tid}`) && e.name in sum && e.name !== 'window') sum[e.name] += e.dur;
+    for (const e of events) if (e.ph === 'X' && e.ts >= a && e.ts < b && main(e) && e.name in sum && e.name !== 'window') sum[e.name] += e.dur;
     return sum;
   });
-  const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return s.length ? s[s.length >> 1] : NaN; };
-  const side = (odd) => per.filter((_, i) => out[i]?.[2] === (odd ? 1 : 0));
-  // The mean of B − A over the pairs, with its standard error: whether a difference is more
-  // than the spread between runs.
-  const a = side(false), b = side(true);
+}
+
+const medianMs = (xs) => { const s = [...xs].sort((x, y) => x - y); return (s.length ? s[s.length >> 1] / 1000 : NaN).toFixed(2).padStart(7); };
+
+// Each phase's median over the windows.
+function phaseMedians(events, windows) {
+  const per = phasesPerWindow(events, windows);
+  return PHASES.map((p) => `${p.padEnd(20)} ${medianMs(per.map((w) => w[p]))} ms`).join('\n');
+}
+
+// AB='css': the key and drag scenarios run in pairs, with and without that CSS (see the
+// A/B switch below); `out[k][2]` says whether window k had it. Each phase's median per
+// window, A against B, and the mean of B − A over the pairs with its standard error:
+// whether a difference is more than the spread between runs.
+function abTable(events, windows, out) {
+  const per = phasesPerWindow(events, windows);
+  const a = per.filter((_, k) => out[k]?.[2] === 0), b = per.filter((_, k) => out[k]?.[2] === 1);
   const paired = (p) => {
     const d = a.slice(0, Math.min(a.length, b.length)).map((w, k) => (b[k][p] - w[p]) / 1000);
     const mean = d.reduce((x, y) => x + y, 0) / d.length;
     const se = Math.sqrt(d.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, d.length - 1) / d.length);
     return `${mean >= 0 ? '+' : ''}${mean.toFixed(2)} ± ${se.toFixed(2)} ms`;
   };
-  const ms = (xs) => (median(xs) / 1000).toFixed(2).padStart(7);
-  return `${a.length} runs A, ${b.length} runs B\n` + phases.map((p) => `${p.padEnd(20)} A ${ms(a.map((w) => w[p]))} ms   B ${ms(b.map((w) => w[p]))} ms   B − A ${paired(p)}`).join('\n');
+  return `${a.length} runs A, ${b.length} runs B\n` + PHASES.map((p) => `${p.padEnd(20)} A ${medianMs(a.map((w) => w[p]))} ms   B ${medianMs(b.map((w) => w[p]))} ms   B − A ${paired(p)}`).join('\n');
 }
 
 // The paints in the windows (their area and time) and the invalidations behind them, by
@@ -285,7 +299,7 @@ async function profiled(page, body) {
   if (process.env.FORCED) console.log('\n-- forced layouts, in the windows --\n' + forced(events, windows));
   if (process.env.PAINTS) console.log('\n-- what was painted, in the windows --\n' + paints(events, windows));
   if (AB) console.log('\n-- A/B: medians per window, A without the CSS, B with it --\n' + abTable(events, windows, out));
-  else console.log('\n-- medians per window --\n' + abTable(events, windows, windows.map(() => [0, 0, 0])).split('\n').slice(1).map((l) => l.replace(/ +B .*$/, '')).join('\n'));
+  else console.log('\n-- medians per window --\n' + phaseMedians(events, windows));
   if (process.env.TIMELINE) console.log('\n-- timeline, in the windows --\n' + timeline(events, Number(process.env.TIMELINE), windows));
 }
 
