@@ -20,6 +20,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("samples", 0),
     ("ports", 0),
     ("plural", 0),
+    // One compiled stable sort for every caller.
+    ("sort", 0),
     // The command table uses nothing, so the schema can ask which keys it takes.
     ("commands", 0),
     ("model", 1),

@@ -17,6 +17,7 @@
 //! members' spans; a mention already in a kept cluster stays there. Document labels are not
 //! adjudicated.
 
+use crate::core::sort;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
@@ -206,7 +207,7 @@ pub fn diff(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
     items.extend(diff_events(a, b));
     items.extend(diff_relations(a, b));
     // Stable: within one position and layer, matches come before disagreements.
-    items.sort_by_key(|it| (it.start, it.layer));
+    sort::sort_by_key(&mut items, |it| (it.start, it.layer));
     items
 }
 
@@ -285,7 +286,7 @@ fn clusters(x: &Annotations) -> Vec<(&Entity, Vec<Vec<Span>>, usize)> {
         .map(|e| {
             let mut spans: Vec<Vec<Span>> =
                 x.members(&e.id).map(|m| sorted(&m.fragments)).collect();
-            spans.sort();
+            sort::sort(&mut spans);
             spans.dedup();
             let start = x.members(&e.id).map(|m| m.start()).min().unwrap_or(0);
             (e, spans, start)
@@ -317,7 +318,7 @@ fn diff_clusters(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
             }
         }
     }
-    sharing.sort();
+    sort::sort(&mut sharing);
     let mut members = Vec::new();
     for (_, i, j) in sharing {
         if fa.contains(&i) && fb.contains(&j) {
@@ -372,7 +373,7 @@ fn diff_events(a: &Annotations, b: &Annotations) -> Vec<DiffItem> {
             .iter()
             .map(|arg| (arg.role.clone(), target_span(x, &arg.target)))
             .collect();
-        v.sort();
+        sort::sort(&mut v);
         v
     };
     let trig_a = |i: usize| sorted(&ea[i].trigger);

@@ -36,6 +36,7 @@ pub mod coref;
 pub use alpha::{nominal_alpha, nominal_alpha_of_raters, Alpha};
 pub use coref::{CorefMetric, CorefScores};
 
+use crate::core::sort;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fmt::Write as _;
@@ -235,7 +236,9 @@ pub fn fleiss_kappa<L: Ord>(raters: &[&[L]]) -> Kappa {
 pub fn iob_labels(toks: &[Token], annotations: &Annotations) -> Vec<String> {
     let mut tags: Vec<Option<(bool, &str)>> = vec![None; toks.len()];
     let mut order: Vec<_> = annotations.mentions.iter().collect();
-    order.sort_by_key(|m| (std::cmp::Reverse(m.end() - m.start()), m.start()));
+    sort::sort_by_key(&mut order, |m| {
+        (std::cmp::Reverse(m.end() - m.start()), m.start())
+    });
     for m in order {
         // Tokens are sorted and disjoint: find each fragment's first token by bisection.
         let mut touched: Vec<usize> = Vec::new();
@@ -340,7 +343,7 @@ pub(crate) fn overlap_pairs(
             }
         }
     }
-    candidates.sort();
+    sort::sort(&mut candidates);
     // Greedy first, so the preferred partners pair up; then augmenting paths, so the
     // number of pairs is the largest possible and does not depend on which annotator is
     // A (a greedy count alone can differ between (A, B) and (B, A)).
@@ -396,7 +399,7 @@ fn augment(
 
 pub(crate) fn sorted(spans: &[Span]) -> Vec<Span> {
     let mut s = spans.to_vec();
-    s.sort();
+    sort::sort(&mut s);
     s
 }
 

@@ -9,6 +9,7 @@
 //! changed. An arc whose ends lie in two paragraphs is drawn in both, as two halves that
 //! run to the edge of the text, the way brat routes an arc across lines.
 
+use crate::core::sort;
 use std::collections::HashMap;
 
 use super::model::{Annotations, Span};
@@ -322,7 +323,7 @@ impl ArcLayout {
 /// from the top, and each line's text top.
 pub fn lines_of(boxes: &[EndBox]) -> (Vec<usize>, Vec<f64>) {
     let mut order: Vec<usize> = (0..boxes.len()).collect();
-    order.sort_by(|&a, &b| boxes[a].top.total_cmp(&boxes[b].top));
+    sort::sort_by(&mut order, |&a, &b| boxes[a].top.total_cmp(&boxes[b].top));
     let mut line_of = vec![0; boxes.len()];
     let mut tops: Vec<f64> = Vec::new();
     for i in order {
@@ -372,7 +373,7 @@ pub fn layout<S: AsRef<str>>(
         runs.extend(runs_of(i, arc.forward, from, to, boxes, &line_of, width));
     }
     // Short runs first, so the enclosing ones go above them; ties in reading order.
-    runs.sort_by(|a, b| {
+    sort::sort_by(&mut runs, |a, b| {
         (a.x1 - a.x0)
             .total_cmp(&(b.x1 - b.x0))
             .then(a.line.cmp(&b.line))
@@ -421,7 +422,7 @@ pub fn layout<S: AsRef<str>>(
             label_x: mid,
         });
     }
-    out.sort_by_key(|d| (d.arc, d.level));
+    sort::sort_by_key(&mut out, |d| (d.arc, d.level));
     ArcLayout {
         arcs: out,
         levels,

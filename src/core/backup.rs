@@ -14,6 +14,7 @@
 //! - a restore first backs up what it replaces, and writes back exactly the snapshot's
 //!   keys, removing live keys the snapshot lacks.
 
+use crate::core::sort;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -277,7 +278,7 @@ fn newer(a: &SnapshotMeta, b: &SnapshotMeta) -> std::cmp::Ordering {
 /// `existing`, newest first.
 pub fn newest_first(existing: &[SnapshotMeta]) -> Vec<SnapshotMeta> {
     let mut list = existing.to_vec();
-    list.sort_by(newer);
+    sort::sort_by(&mut list, newer);
     list
 }
 
@@ -362,7 +363,7 @@ pub struct Repair {
 /// deleted on purpose is not listed, so it is not brought back).
 pub fn repairs(live: &BTreeMap<String, String>, snapshots: &[Snapshot]) -> Vec<Repair> {
     let mut order: Vec<&Snapshot> = snapshots.iter().collect();
-    order.sort_by(|a, b| newer(&a.meta, &b.meta));
+    sort::sort_by(&mut order, |a, b| newer(&a.meta, &b.meta));
     let newest_sound = |key: &str, sha: Option<&str>| {
         order.iter().find_map(|s| {
             s.entries

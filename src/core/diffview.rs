@@ -11,6 +11,7 @@
 use super::adjudication::{DiffItem, DiffKind, Layer, Side};
 use super::model::{Annotations, Span};
 use super::offsets::{cp_len, slice_cp, utf16_to_cp};
+use crate::core::sort;
 
 impl DiffKind {
     /// Words for the kind, shown beside each mark and in the legend, so that the styles
@@ -122,7 +123,7 @@ pub fn marks(
                 .into_iter()
                 .filter(|s| s.start < s.end && s.end <= text_len)
                 .collect();
-            spans.sort();
+            sort::sort(&mut spans);
             if spans.is_empty() {
                 continue;
             }

@@ -1,6 +1,7 @@
 //! How an article is cut up for display: paragraphs, the mention pieces that fall in each,
 //! and the flat text segments between piece boundaries. Pure, so the UI only renders.
 
+use crate::core::sort;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -457,7 +458,7 @@ pub fn segments(paragraph: Span, pieces: &[Piece]) -> Vec<Segment> {
             let mut covering: Vec<usize> = (0..pieces.len())
                 .filter(|&i| pieces[i].span.contains(&span))
                 .collect();
-            covering.sort_by_key(|&i| {
+            sort::sort_by_key(&mut covering, |&i| {
                 (
                     std::cmp::Reverse(pieces[i].span.len()),
                     pieces[i].span.start,

@@ -27,6 +27,7 @@ pub mod schema;
 pub mod search;
 pub mod session;
 pub mod snap;
+pub mod sort;
 pub mod storage;
 pub mod suggest;
 pub mod sync;

@@ -28,6 +28,7 @@
 //! assert_eq!(corpus.load().unwrap().documents, vec![doc]);
 //! ```
 
+use crate::core::sort;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -689,9 +690,9 @@ impl<S: KeyValueStore> CorpusStore<S> {
             }
         }
         usage.documents = by_doc.into_iter().collect();
-        usage
-            .documents
-            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        sort::sort_by(&mut usage.documents, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         Ok(usage)
     }
 

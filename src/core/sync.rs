@@ -13,6 +13,7 @@
 //! honoured. When no common ancestor is known, the base is empty: then nothing is lost,
 //! though a deletion may come back.
 
+use crate::core::sort;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
@@ -380,9 +381,9 @@ fn merge_stamps(merged: &mut Annotations, ours: &Annotations, theirs: &Annotatio
 /// dropped.
 fn drop_dangling(merged: &mut Annotations) {
     // Mentions keep the order tagging gives them: by start, longer first.
-    merged
-        .mentions
-        .sort_by_key(|m| (m.start(), std::cmp::Reverse(m.end())));
+    sort::sort_by_key(&mut merged.mentions, |m| {
+        (m.start(), std::cmp::Reverse(m.end()))
+    });
     let ids: BTreeSet<Id> = merged
         .mentions
         .iter()

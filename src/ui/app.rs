@@ -1,6 +1,7 @@
 //! The app shell: top bar, storage banner, alerts, import summary, the drop zone, and
 //! either the welcome screen or the three panes.
 
+use crate::core::sort;
 use std::collections::BTreeMap;
 
 use leptos::ev;
@@ -239,7 +240,7 @@ async fn read_schema(files: Vec<web_sys::File>) -> Result<Schema, String> {
 /// "Type (count)" for each type the corpus uses that a schema lacks, most used first.
 fn lacking_summary(lacking: &BTreeMap<String, usize>) -> String {
     let mut list: Vec<(&String, &usize)> = lacking.iter().collect();
-    list.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    sort::sort_by(&mut list, |a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     list.iter()
         .map(|(name, n)| format!("{name} ({n})"))
         .collect::<Vec<_>>()

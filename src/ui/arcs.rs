@@ -5,6 +5,7 @@
 //! off-screen ones wait until they are seen. A scroll frame that brings no paragraph into
 //! the margin costs one box read.
 
+use crate::core::sort;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -490,7 +491,7 @@ fn keep_frame_budget(todo: &mut Vec<(usize, Element)>, index: &ArcIndex, height:
         .filter(|(i, _)| !index.arcs(*i).is_empty())
         .map(|(i, p)| (distance(p), *i))
         .collect();
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    sort::sort_by(&mut ranked, |a, b| a.0.total_cmp(&b.0));
     let chosen: Vec<usize> = ranked.iter().take(PER_FRAME).map(|&(_, i)| i).collect();
     todo.retain(|(i, _)| index.arcs(*i).is_empty() || chosen.contains(i));
     true

@@ -2,6 +2,7 @@
 //! progress, search, filter and sort, and managing documents (rename, mark done, delete
 //! with undo). Alt+↓ and Alt+↑ open the next and previous document in the list as shown.
 
+use crate::core::sort;
 use std::collections::BTreeSet;
 
 use leptos::ev;
@@ -62,15 +63,15 @@ fn visible(
         .collect();
     match sort {
         Sort::Corpus => {}
-        Sort::Title => shown.sort_by_key(|m| m.title.to_lowercase()),
+        Sort::Title => sort::sort_by_key(&mut shown, |m| m.title.to_lowercase()),
         // Undated documents go last.
-        Sort::Date => shown.sort_by(|a, b| match (&a.date, &b.date) {
+        Sort::Date => sort::sort_by(&mut shown, |a, b| match (&a.date, &b.date) {
             (Some(x), Some(y)) => x.cmp(y),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         }),
-        Sort::Status => shown.sort_by_key(|m| match m.status {
+        Sort::Status => sort::sort_by_key(&mut shown, |m| match m.status {
             Status::InProgress => 0,
             Status::NotStarted => 1,
             Status::Done => 2,

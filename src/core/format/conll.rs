@@ -9,6 +9,7 @@
 //! across it are dropped; a discontinuous mention cannot be written either. The report
 //! counts each kind of loss.
 
+use crate::core::sort;
 use std::fmt::Write as _;
 
 use crate::core::model::Document;
@@ -29,7 +30,9 @@ pub fn tags<'d>(
     let mut tags: Vec<Option<(bool, &str)>> = vec![None; toks.tokens.len()];
     let mut order: Vec<_> = doc.annotations.mentions.iter().collect();
     // Longest first, then earliest: the outermost span claims its tokens.
-    order.sort_by_key(|m| (std::cmp::Reverse(m.end() - m.start()), m.start()));
+    sort::sort_by_key(&mut order, |m| {
+        (std::cmp::Reverse(m.end() - m.start()), m.start())
+    });
     for m in order {
         if m.fragments.len() != 1 {
             report.drop("discontinuous mentions", "IOB2 spans are contiguous", 1);

@@ -16,6 +16,7 @@
 //! reversed relation. A region's quoted `text` must match the text at its offsets.
 //! `predictions` are not annotations: [`predictions`] reads them, for Loupe's suggestions.
 
+use crate::core::sort;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
@@ -491,7 +492,7 @@ fn chosen(task: &Value) -> (Option<&Value>, usize) {
                 && !a.get("skipped").and_then(Value::as_bool).unwrap_or(false)
         })
         .collect();
-    kept.sort_by(|a, b| {
+    sort::sort_by(&mut kept, |a, b| {
         let at = |v: &Value| {
             v.get("created_at")
                 .and_then(Value::as_str)

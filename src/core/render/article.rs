@@ -2,6 +2,7 @@
 //! `span.seg` carrying its code point range, highlighted runs carrying the annotations
 //! over them, their type, colour, type label and the brackets of nested spans.
 
+use crate::core::sort;
 use std::fmt::Write;
 
 use super::escape_html_into;
@@ -110,7 +111,7 @@ pub fn paragraph_html<'c>(
 /// administration": the ORG's bracket starts under "Kyiv", below the GPE's).
 pub fn bracket_depths(pieces: &[Piece]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by_key(|&i| {
+    sort::sort_by_key(&mut order, |&i| {
         (
             pieces[i].span.start,
             std::cmp::Reverse(pieces[i].span.end),

@@ -6,6 +6,7 @@
 //!
 //! The roles tried for an event type are those the corpus used with it.
 
+use crate::core::sort;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::perceptron::{feature, probability, Rng, Trainer, Weights};
@@ -328,7 +329,7 @@ fn role_instances(
         .iter()
         .filter(|(m, _)| golds.contains(&m.id.as_str()))
         .collect();
-    ordered.sort_by_key(|(_, r)| *r);
+    sort::sort_by_key(&mut ordered, |(_, r)| *r);
     let build = |taken: &BTreeSet<&str>, gold: Option<&str>| -> Instance {
         let mut candidates = vec![at.features(&e.kind, role, trig, None)];
         let mut gold_at = 0;

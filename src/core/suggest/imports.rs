@@ -10,6 +10,7 @@
 //! from: `import:model.json`, or `import:out.json (tagger)` when the file names the
 //! recommender.
 
+use crate::core::sort;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -321,7 +322,7 @@ pub fn plan(read: ReadSuggestions, corpus: &[DocumentMeta]) -> SuggestionImport 
     // Corpus order, so the summary reads like the document list.
     let order: BTreeMap<&Id, usize> = corpus.iter().enumerate().map(|(i, m)| (&m.id, i)).collect();
     let mut matched: Vec<(Id, Vec<Suggestion>)> = matched.into_iter().collect();
-    matched.sort_by_key(|(id, _)| order.get(id).copied());
+    sort::sort_by_key(&mut matched, |(id, _)| order.get(id).copied());
     SuggestionImport {
         matched,
         new_documents: fresh.into_values().collect(),

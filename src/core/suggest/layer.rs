@@ -15,6 +15,7 @@
 //! Accepting gives an ordinary [`Edit`] (one undo step, however many suggestions it
 //! takes); rejecting is remembered for that span and type, whatever proposed it.
 
+use crate::core::sort;
 use std::cell::RefCell;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,7 +70,7 @@ pub fn place_cmp(a: &Suggestion, b: &Suggestion) -> Ordering {
 /// Sort `all` into reading order and keep one per span, layer, type (and event): the
 /// best scored, the first proposed on a tie, as [`visible`] keeps.
 pub fn merged(mut all: Vec<Suggestion>) -> Vec<Suggestion> {
-    all.sort_by(place_cmp);
+    sort::sort_by(&mut all, place_cmp);
     let mut out: Vec<Suggestion> = Vec::with_capacity(all.len());
     for s in all {
         match out.last_mut() {
@@ -274,7 +275,7 @@ impl DocSuggestions {
             &self.rejections,
             self.min_score,
         );
-        args.sort_by(place_cmp);
+        sort::sort_by(&mut args, place_cmp);
         if args != self.args_shown {
             if let Some(d) = drawn.dirty.as_mut() {
                 d.extend(self.args_shown.iter().chain(&args).map(Suggestion::span));

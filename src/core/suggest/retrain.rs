@@ -12,6 +12,7 @@
 //!   (see `core::suggest::predict::Requests` for the page's side of it).
 //! - [`Latest`]: the page side. A model that arrives for a superseded snapshot is ignored.
 
+use crate::core::sort;
 use std::sync::Arc;
 
 use super::eval::{Evaluation, Quality};
@@ -544,7 +545,7 @@ impl Job {
         // In reading order (stably: the order ties are broken by stays), so the page
         // merges them with its imported ones in one pass.
         let mut suggestions = p.prediction.finish();
-        suggestions.sort_by(place_cmp);
+        sort::sort_by(&mut suggestions, place_cmp);
         Some(Predicted {
             request: p.request,
             model: seq,

@@ -5,6 +5,7 @@
 //! held out, the ones whose id hashes lowest, so the choice is stable as the corpus grows.
 //! Every other document with an annotation is trained on.
 
+use crate::core::sort;
 use std::borrow::Borrow;
 
 use super::eval::evaluate;
@@ -33,7 +34,7 @@ pub fn split<D: Borrow<Document>>(documents: &[D]) -> Split {
     let mut done: Vec<usize> = (0..documents.len())
         .filter(|i| documents[*i].meta.status == Status::Done && annotated(documents[*i]))
         .collect();
-    done.sort_by_key(|i| (hash(&documents[*i].meta.id), *i));
+    sort::sort_by_key(&mut done, |i| (hash(&documents[*i].meta.id), *i));
     let keep = match done.len() {
         0 | 1 => 0,
         n => n.div_ceil(5),

@@ -8,6 +8,7 @@
 //! Training is a resumable [`TaggerTraining`], so a caller without threads can run it in
 //! slices ([`TaggerTraining::step`]) between frames; [`Tagger::train`] runs it to the end.
 
+use crate::core::sort;
 use std::collections::BTreeMap;
 
 use super::matcher::{Gazetteer, PhraseIndex};
@@ -322,7 +323,7 @@ fn gold_sentences(
     }
     let cuts: Vec<usize> = spans.iter().flat_map(|(f, _)| [f.start, f.end]).collect();
     let words = Words::new(s.text, &cuts);
-    spans.sort_by_key(|(f, _)| (std::cmp::Reverse(f.len()), f.start));
+    sort::sort_by_key(&mut spans, |(f, _)| (std::cmp::Reverse(f.len()), f.start));
     let mut gold = vec![0u16; words.len()];
     let mut taken = vec![false; words.len()];
     for (f, label) in spans {

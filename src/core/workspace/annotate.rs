@@ -2,6 +2,7 @@
 //! trigger of an event), argument slots, relations, coreference, attributes and notes,
 //! deleting, "annotate all occurrences" and the corpus-wide undo step it leaves.
 
+use crate::core::sort;
 use std::collections::BTreeMap;
 
 use super::{Notice, Outcome, Refusal, Workspace};
@@ -181,7 +182,7 @@ impl<S: KeyValueStore> Workspace<S> {
             .filter(|m| !e.arguments.iter().any(|a| a.target == m.id))
             .map(|m| (m.start().abs_diff(at), &m.id))
             .collect();
-        near.sort();
+        sort::sort(&mut near);
         near.into_iter().take(9).map(|(_, id)| id.clone()).collect()
     }
 
@@ -382,7 +383,7 @@ impl<S: KeyValueStore> Workspace<S> {
             return Err(Refusal::FragmentOverlaps(id.to_owned()));
         }
         fragments.push(span);
-        fragments.sort();
+        sort::sort(&mut fragments);
         self.edit(Edit::SetMentionFragments {
             id: id.to_owned(),
             fragments,
@@ -403,7 +404,7 @@ impl<S: KeyValueStore> Workspace<S> {
                 Some((t.start, t.end, &e.id))
             }))
             .collect();
-        all.sort();
+        sort::sort(&mut all);
         all.into_iter().map(|(_, _, id)| id.clone()).collect()
     }
 
