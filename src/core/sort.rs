@@ -1,11 +1,11 @@
 //! Stable sorts that share one compiled copy of the standard library's sort.
 //!
 //! Each `slice::sort_by` call site compiles its own instance of the standard stable sort
-//! (driftsort), about 4.6 KB of wasm: with sixty of them, sorting was a tenth of the
-//! bundle's code. These functions sort a list of positions through a single instance, with
-//! the comparison behind a `dyn` call, and then move the elements into place. They are
+//! (driftsort). These functions sort a list of positions through a single instance, with
+//! the comparison behind a `dyn` call, and then move the elements into place: for the
+//! app's fifty-odd call sites that took 102 KB off the release wasm (2.98 MB). They are
 //! stable, like `slice::sort_by`, and take O(n log n) comparisons and O(n) swaps; each
-//! comparison costs one indirect call more, which no sort in Loupe notices.
+//! comparison costs one indirect call more.
 
 use std::cmp::Ordering;
 
