@@ -750,7 +750,7 @@ fn links_list(ia: Interaction, ann: &Annotations, id: &str) -> impl IntoView {
     let empty = rows.is_empty();
     view! {
         <h3 class="slots-heading">"Links"</h3>
-        {empty.then(|| view! { <p class="muted">"No event argument or relation."</p> })}
+        {empty.then(|| view! { <p class="muted">"Not an argument of any event, and in no relation."</p> })}
         <ul class="links" aria-label="Arguments and relations">
             {rows.into_iter().map(|(target, text)| view! {
                 <li><button type="button" class="link" on:click=move |_| ia.choose(target.clone())>{text}</button></li>
