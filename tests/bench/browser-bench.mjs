@@ -154,7 +154,7 @@ function storedSuggestions(doc, n) {
 
 // 2 and 3. Tag keypress → highlight painted; and the localStorage write of the edit. With
 // `suggestions`, the document's stored suggestions are shown first (and counted).
-// With \`spread\`, every other key is dispatched at a chosen point of the frame, the points
+// With `spread`, every other key is dispatched at a chosen point of the frame, the points
 // spread evenly over it (as a typist's keys fall, whenever the finger lands), and its
 // ignored key at the same point; the other keys stay just after a frame, the worst point.
 async function keypressRuns(entry, paragraphs, runs, suggestions = 0, hide = false, spread = false) {
@@ -201,19 +201,20 @@ async function keypressRuns(entry, paragraphs, runs, suggestions = 0, hide = fal
     const stamps = [];
     for (let k = 0; k < 12; k++) stamps.push(await frame());
     const FRAME = stamps.slice(1).map((t, k) => t - stamps[k]).sort((a, b) => a - b)[5];
-    // Waits until \`phase\` (0–1) of the frame that began at \`at\` (or of a later one).
+    // Waits until `phase` (0–1) of the frame that began at `at` (or of a later one).
     const until = async (at, phase) => {
       let wait = phase * FRAME - (performance.now() - at);
       while (wait < 0) wait += FRAME;
       await new Promise((r) => setTimeout(r, wait));
     };
+    const total = runs * (spread ? 2 : 1);
     let spreadKeys = 0;
-    for (let i = 0; i < runs * (spread ? 2 : 1); i++) {
+    for (let i = 0; i < total; i++) {
       const atPoint = spread && i % 2 === 1;
       const phase = ((spreadKeys * 7) % runs) / runs;
       // Look up afresh each time: a tag re-renders its paragraph, detaching old nodes.
       const free = [...article.querySelectorAll('.seg:not(.m)')].filter((s) => /[a-z]{5,}/.test(s.textContent));
-      const seg = free[Math.floor((i * free.length) / (runs * (spread ? 2 : 1)))];
+      const seg = free[Math.floor((i * free.length) / total)];
       seg.scrollIntoView({ block: 'center' });
       // The scroll is painted before the clock starts, so neither figure carries the cost
       // of drawing a newly scrolled-to part of the article.
@@ -574,8 +575,8 @@ const rows = [
   ['Tag keypress → highlight painted, median (1 MB)', ms(median(bigKeys.tag)), ms(median(bigKeys.noop)), ratio(median(bigKeys.tag), median(bigKeys.noop)), '≤ 17 ms', median(bigKeys.tag) <= 17 ? 'met' : 'missed'],
   ['Tag keypress: highlight in the first frame after the key (1 MB)', `${bigKeys.frames.filter((n) => n === 1).length} of ${bigKeys.frames.length} keys`, '—', '—', 'every key', bigKeys.frames.every((n) => n === 1) ? 'met' : 'missed'],
   ['… that frame, from its start to painted, median (1 MB)', ms(median(bigKeys.rendering)), '—', '—', 'reported', '—'],
-  ['Tag keypress → highlight painted, keys spread evenly over the frame, median (1 MB)', ms(median(bigKeys.late.tag)), ms(median(bigKeys.late.noop)), ratio(median(bigKeys.late.tag), median(bigKeys.late.noop)), 'reported', '—'],
   ...(scroll.staticKey ? [['… floor: the static page redrawing that paragraph on a key, timed the same way, median', ms(median(scroll.staticKey)), '—', '—', 'reported', '—']] : []),
+  ['Tag keypress → highlight painted, keys spread evenly over the frame, median (1 MB)', ms(median(bigKeys.late.tag)), ms(median(bigKeys.late.noop)), ratio(median(bigKeys.late.tag), median(bigKeys.late.noop)), 'reported', '—'],
   ['Tag keypress → highlight painted, p95 (1 MB)', ms(p95(bigKeys.tag)), ms(p95(bigKeys.noop)), ratio(p95(bigKeys.tag), p95(bigKeys.noop)), '≤ 50 ms', p95(bigKeys.tag) <= 50 ? 'met' : 'missed'],
   ['Save one edit, localStorage write p95 (5 KB doc)', ms(p95(smallKeys.saves)), ms(p95(smallKeys.baseline.times)), ratio(p95(smallKeys.saves), p95(smallKeys.baseline.times)), '≤ 5 ms', p95(smallKeys.saves) <= 5 ? 'met' : 'missed'],
   ['Save one edit, localStorage write p95 (1 MB doc)', ms(p95(bigKeys.saves)), ms(p95(bigKeys.baseline.times)), ratio(p95(bigKeys.saves), p95(bigKeys.baseline.times)), 'reported', '—'],
